@@ -1,0 +1,51 @@
+package io.pluginhost.api;
+
+/**
+ * A plugin: the service a plugin module provides ({@code provides io.pluginhost.api.Plugin with ...}).
+ *
+ * <p>The provider class must carry {@link PluginMetadata}; the host reads it without loading the
+ * class, validates it, and only then instantiates the provider through its public no-argument
+ * constructor. Every method is optional.
+ *
+ * <p>Lifecycle: {@link #initialize} once after load; {@link #execute} any number of times, possibly
+ * concurrently; {@link #cleanup} once on unload. The host removes the plugin's event listeners,
+ * closes its repositories and invalidates its context by itself: implement {@code cleanup} only for
+ * resources the plugin created on its own (threads, files, timers).
+ */
+public interface Plugin {
+
+    /**
+     * Called once after the plugin is loaded and before it is visible to other plugins or callers.
+     * Throwing here aborts the load: the host rolls back everything (listeners, repositories,
+     * the module layer) and reports the failure.
+     *
+     * @param context the plugin's view of the host; valid until the plugin is unloaded
+     * @throws Exception to refuse to start
+     */
+    default void initialize(PluginContext context) throws Exception {
+    }
+
+    /**
+     * Called once on unload, after the plugin's event listeners have been removed and while its
+     * context is still valid. The plugin is unloaded even if this throws.
+     *
+     * @throws Exception reported to the caller of unload; the unload still completes
+     */
+    default void cleanup() throws Exception {
+    }
+
+    /**
+     * Does the plugin's work for a caller (an operator, a REST client, another bean).
+     *
+     * <p>Input and result should be JSON-shaped values ({@code null}, {@link String},
+     * {@link Number}, {@link Boolean}, {@link java.util.List}, {@link java.util.Map} with string
+     * keys) so that they can cross a REST or JMS boundary. May be called concurrently.
+     *
+     * @param input the caller's input, possibly {@code null}
+     * @return the result, possibly {@code null}
+     * @throws Exception reported to the caller as a plugin execution failure
+     */
+    default Object execute(Object input) throws Exception {
+        throw new UnsupportedOperationException(getClass().getName() + " does not implement execute");
+    }
+}

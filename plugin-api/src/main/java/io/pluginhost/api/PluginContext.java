@@ -1,0 +1,62 @@
+package io.pluginhost.api;
+
+import io.pluginhost.api.exception.PluginContextInvalidatedException;
+import io.pluginhost.api.exception.UndeclaredDependencyException;
+import io.pluginhost.api.resource.DatabaseRepository;
+import io.pluginhost.api.resource.KafkaRepository;
+import io.pluginhost.api.resource.S3Repository;
+
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A plugin's view of the host, handed to {@link Plugin#initialize}.
+ *
+ * <p>Valid from {@code initialize} until the plugin is unloaded. After that every method, and every
+ * object obtained through it (event bus, repositories), throws
+ * {@link PluginContextInvalidatedException}, so a plugin that keeps a reference by mistake fails
+ * loudly instead of acting on behalf of an unloaded plugin. Safe for concurrent use.
+ */
+public interface PluginContext {
+
+    /** @return this plugin's own descriptor */
+    PluginDescriptor descriptor();
+
+    /** @return the event bus, as seen by this plugin: its listeners are removed on unload */
+    EventBus eventBus();
+
+    /**
+     * Returns a declared dependency.
+     *
+     * @param name the dependency's plugin name
+     * @return the loaded dependency
+     * @throws UndeclaredDependencyException if this plugin does not declare {@code name}
+     */
+    Plugin getDependency(String name);
+
+    /**
+     * Returns a declared dependency as one of the types it exports, e.g. an interface in a package
+     * the dependency's module exports. Works because a dependency's module layer is a parent of
+     * this plugin's layer, so both see the same class.
+     *
+     * @param name the dependency's plugin name
+     * @param type a type the dependency's plugin class implements
+     * @param <T>  that type
+     * @return the dependency, cast to {@code type}
+     * @throws UndeclaredDependencyException if this plugin does not declare {@code name}
+     * @throws ClassCastException            if the dependency is not a {@code type}
+     */
+    <T> T getDependency(String name, Class<T> type);
+
+    /** @return every declared dependency by name, in declared order; unmodifiable */
+    Map<String, Plugin> getDependencies();
+
+    /** @return the database repository, restricted to this plugin's tables; empty if the host has none */
+    Optional<DatabaseRepository> database();
+
+    /** @return the Kafka repository, restricted to this plugin's topics; empty if the host has none */
+    Optional<KafkaRepository> kafka();
+
+    /** @return the S3 repository, restricted to this plugin's buckets; empty if the host has none */
+    Optional<S3Repository> s3();
+}

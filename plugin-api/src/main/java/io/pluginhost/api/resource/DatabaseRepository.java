@@ -1,0 +1,40 @@
+package io.pluginhost.api.resource;
+
+import io.pluginhost.api.exception.TableAccessDeniedException;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * SQL access restricted to the plugin's declared tables.
+ *
+ * <p>Statements use logical table names ({@code SELECT * FROM users}); the host parses each
+ * statement, refuses any reference to a table the plugin did not declare, and rewrites the rest to
+ * the physical, quoted name ({@code "my-plugin_users"}). Parameters bind to JDBC {@code ?}
+ * placeholders in order.
+ */
+public interface DatabaseRepository {
+
+    /**
+     * Runs a query.
+     *
+     * @param sql    one SELECT statement (or a statement with RETURNING) over declared tables
+     * @param params values for the {@code ?} placeholders, in order
+     * @return the rows, each a map from column label to value in column order
+     * @throws TableAccessDeniedException if the statement touches anything not declared, or is not allowed
+     */
+    List<Map<String, Object>> executeQuery(String sql, Object... params);
+
+    /**
+     * Runs an INSERT, UPDATE, DELETE or DDL statement on declared tables.
+     *
+     * @param sql    one statement
+     * @param params values for the {@code ?} placeholders, in order
+     * @return the update count (0 for DDL)
+     * @throws TableAccessDeniedException if the statement touches anything not declared, or is not allowed
+     */
+    int executeCommand(String sql, Object... params);
+
+    /** @return the logical table names this plugin may use, as currently in effect */
+    List<String> getAllowedTables();
+}

@@ -1,0 +1,23 @@
+package io.pluginhost.api.resource;
+
+import java.util.Map;
+
+/**
+ * A record a consumer received.
+ *
+ * @param topic     the logical topic name, as the plugin declared it
+ * @param partition the partition
+ * @param offset    the offset in the partition
+ * @param key       the key, possibly {@code null}
+ * @param value     the value, possibly {@code null}
+ * @param headers   the headers, never {@code null}
+ * @param timestamp the record timestamp, epoch milliseconds
+ */
+public record ReceivedMessage(String topic, int partition, long offset, String key, String value,
+                              Map<String, String> headers, long timestamp) {
+
+    /** Copies the headers. */
+    public ReceivedMessage {
+        headers = headers == null ? Map.of() : Map.copyOf(headers);
+    }
+}
