@@ -1,0 +1,685 @@
+package io.pluginhost.runtime;
+
+import io.pluginhost.api.EventListener;
+import io.pluginhost.api.Plugin;
+import io.pluginhost.api.PluginDescriptor;
+import io.pluginhost.api.PluginEvent;
+import io.pluginhost.api.exception.DependentsLoadedException;
+import io.pluginhost.api.exception.DuplicatePluginException;
+import io.pluginhost.api.exception.InvalidPluginException;
+import io.pluginhost.api.exception.PluginException;
+import io.pluginhost.api.exception.PluginExecutionException;
+import io.pluginhost.api.exception.PluginLoadException;
+import io.pluginhost.api.exception.PluginNotFoundException;
+import io.pluginhost.api.exception.PluginUnloadException;
+import io.pluginhost.api.resource.DatabaseRepository;
+import io.pluginhost.api.resource.KafkaRepository;
+import io.pluginhost.api.resource.S3Repository;
+import io.pluginhost.runtime.descriptor.PluginJar;
+import io.pluginhost.runtime.descriptor.PluginJarReader;
+import io.pluginhost.runtime.event.EventHub;
+import io.pluginhost.runtime.event.Subscriber;
+import io.pluginhost.runtime.graph.DependencyGraph;
+import io.pluginhost.runtime.internal.DetachedException;
+import io.pluginhost.runtime.internal.GuardedRepository;
+import io.pluginhost.runtime.internal.PluginEventBus;
+import io.pluginhost.runtime.layer.ApiLayer;
+import io.pluginhost.runtime.layer.PluginLayer;
+import io.pluginhost.runtime.resource.EffectiveResources;
+import io.pluginhost.runtime.resource.RepositoryProvider;
+import io.pluginhost.runtime.resource.ResourceKind;
+import io.pluginhost.runtime.resource.ResourceOverrides;
+
+import java.io.IOException;
+import java.lang.module.ModuleDescriptor;
+import java.lang.ref.WeakReference;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
+
+/**
+ * The engine: each plugin in its own {@link ModuleLayer} whose parents are the API layer and the
+ * layers of its declared dependencies (see {@link ApiLayer} and {@link PluginLayer}).
+ *
+ * <p>Concurrency: {@code lifecycleLock} serializes load, unload, reload and overrides, because each
+ * reads and changes the dependency graph as a whole (a reload unloads and reloads dependents; a
+ * cascade walks them) and a half-applied change must never be observable by another lifecycle
+ * operation. The registries are concurrent maps, so {@link #list}, {@link #find} and
+ * {@link #execute} never take that lock; a plugin is put in {@code loaded} only after
+ * {@code initialize} succeeded and removed before its cleanup runs. Calls into one plugin go
+ * through its {@link io.pluginhost.runtime.internal.CallGate}, which unload closes.
+ */
+public final class ModuleLayerPluginManager implements PluginManager {
+
+    private static final System.Logger LOG = System.getLogger(ModuleLayerPluginManager.class.getName());
+
+    private final ApiLayer api = ApiLayer.create();
+    private final PluginJarReader reader = new PluginJarReader();
+    private final EventHub hub = new EventHub();
+    private final HostServices services;
+    private final Duration drainTimeout;
+    private final ReentrantLock lifecycleLock = new ReentrantLock();
+    private final Map<String, LoadedPlugin> loaded = new ConcurrentHashMap<>();
+    private final Map<String, PluginInfo> failed = new ConcurrentHashMap<>();
+    private final Map<String, ResourceOverrides> overrides = new ConcurrentHashMap<>();
+    private final List<PluginLifecycleListener> listeners = new CopyOnWriteArrayList<>();
+    private final Queue<Released> released = new ConcurrentLinkedQueue<>();
+    private final HostSubscriber host = new HostSubscriber();
+
+    /** An engine with no external services and a 30 s drain timeout. */
+    public ModuleLayerPluginManager() {
+        this(HostServices.NONE, Duration.ofSeconds(30));
+    }
+
+    /**
+     * @param services     the repositories the host offers plugins
+     * @param drainTimeout how long an unload waits for calls in flight before refusing
+     */
+    public ModuleLayerPluginManager(HostServices services, Duration drainTimeout) {
+        this.services = services;
+        this.drainTimeout = drainTimeout;
+    }
+
+    // ---------------------------------------------------------------- load
+
+    @Override
+    public PluginInfo load(Path jar) {
+        return locked(() -> loadJar(read(jar), null));
+    }
+
+    @Override
+    public PluginInfo load(Path jar, ResourceOverrides overrides) {
+        return locked(() -> loadJar(read(jar), overrides));
+    }
+
+    @Override
+    public DirectoryLoadResult loadDirectory(Path directory) {
+        return locked(() -> {
+            List<Path> jars = new ArrayList<>();
+            try (DirectoryStream<Path> stream = Files.newDirectoryStream(directory, "*.jar")) {
+                stream.forEach(jars::add);
+            } catch (IOException e) {
+                throw report(null, directory, new InvalidPluginException("cannot read plugin directory " + directory
+                        + ": " + e, e));
+            }
+            jars.sort(Comparator.comparing(Path::toString));
+            Map<Path, PluginException> failures = new LinkedHashMap<>();
+            Map<String, PluginJar> batch = new LinkedHashMap<>();
+            for (Path path : jars) {
+                try {
+                    PluginJar jar = read(path);
+                    PluginJar other = batch.get(jar.name());
+                    if (other != null) {
+                        throw report(jar.name(), path, new DuplicatePluginException(jar.name(),
+                                other.path().toString()));
+                    }
+                    batch.put(jar.name(), jar);
+                } catch (PluginException e) {
+                    failures.put(path, e);
+                }
+            }
+            DependencyGraph.BatchOrder order = DependencyGraph.order(
+                    batch.values().stream().map(PluginJar::descriptor).toList());
+            order.refused().forEach((name, e) -> failures.put(batch.get(name).path(),
+                    report(name, batch.get(name).path(), e)));
+            List<PluginInfo> loadedNow = new ArrayList<>();
+            for (String name : order.order()) {
+                try {
+                    loadedNow.add(loadJar(batch.get(name), null));
+                } catch (PluginException e) {
+                    failures.put(batch.get(name).path(), e);
+                }
+            }
+            return new DirectoryLoadResult(loadedNow, failures);
+        });
+    }
+
+    /** Reads and validates a jar; reports a failure with no plugin name. */
+    private PluginJar read(Path jar) {
+        try {
+            return reader.read(jar);
+        } catch (PluginException e) {
+            throw report(null, jar, e);
+        }
+    }
+
+    /**
+     * Validates and loads one read jar. Caller holds the lock. Every failure is recorded (state
+     * FAILED) and reported before it is thrown.
+     */
+    private PluginInfo loadJar(PluginJar jar, ResourceOverrides newOverrides) {
+        String name = jar.name();
+        try {
+            LoadedPlugin existing = loaded.get(name);
+            if (existing != null) {
+                throw new DuplicatePluginException(name, existing.source.toString());
+            }
+            ResourceOverrides effectiveOverrides = newOverrides != null ? newOverrides
+                    : overrides.getOrDefault(name, ResourceOverrides.NONE);
+            EffectiveResources resources = EffectiveResources.of(jar.descriptor(), effectiveOverrides);
+            DependencyGraph.checkLoadable(jar.descriptor(), loadedDescriptors());
+            checkRequiredModules(jar);
+            if (newOverrides != null) {
+                overrides.put(name, newOverrides);
+            }
+            LoadedPlugin plugin = start(jar, resources);
+            loaded.put(name, plugin);
+            failed.remove(name);
+            PluginInfo info = info(plugin);
+            listeners.forEach(l -> notify(() -> l.pluginLoaded(info)));
+            LOG.log(System.Logger.Level.INFO, "loaded plugin {0} from {1}", jar.descriptor(), jar.path());
+            return info;
+        } catch (PluginException e) {
+            throw report(name, jar.path(), e);
+        }
+    }
+
+    /**
+     * A plugin module may require the API, platform modules and the modules of its declared
+     * dependencies; not the module of a plugin it does not declare (which a transitive parent layer
+     * would otherwise let it resolve).
+     */
+    private void checkRequiredModules(PluginJar jar) {
+        Map<String, String> pluginByModule = new LinkedHashMap<>();
+        loaded.values().forEach(p -> pluginByModule.put(p.layer().module().getName(), p.descriptor.name()));
+        for (ModuleDescriptor.Requires requires : jar.module().requires()) {
+            String module = requires.name();
+            if (module.equals(ApiLayer.API_MODULE) || ModuleLayer.boot().findModule(module).isPresent()) {
+                continue;
+            }
+            String owner = pluginByModule.get(module);
+            if (owner != null && !jar.descriptor().dependencies().contains(owner)) {
+                throw new InvalidPluginException("module " + jar.module().name() + " of plugin '" + jar.name()
+                        + "' requires " + module + ", the module of plugin '" + owner + "', which '" + jar.name()
+                        + "' does not declare as a dependency");
+            }
+            if (owner == null && !requires.modifiers().contains(ModuleDescriptor.Requires.Modifier.STATIC)) {
+                throw new InvalidPluginException("module " + jar.module().name() + " of plugin '" + jar.name()
+                        + "' requires " + module + ", which is neither a platform module nor the module of a"
+                        + " declared dependency (declared: " + jar.descriptor().dependencies() + ")");
+            }
+        }
+    }
+
+    /** Defines the layer, builds the context, opens repositories and initializes; rolls back fully on failure. */
+    private LoadedPlugin start(PluginJar jar, EffectiveResources resources) {
+        List<ModuleLayer> dependencyLayers = new ArrayList<>();
+        Map<String, Plugin> dependencies = new LinkedHashMap<>();
+        for (String dependency : jar.descriptor().dependencies()) {
+            PluginLayer layer = loaded.get(dependency).layer();
+            dependencyLayers.add(layer.layer());
+            dependencies.put(dependency, layer.instance());
+        }
+        PluginLayer layer = PluginLayer.define(jar, api, dependencyLayers);
+        LoadedPlugin plugin = new LoadedPlugin(jar.descriptor(), jar.path(), resources, layer, this::report);
+        boolean initializeCalled = false;
+        try {
+            DatabaseRepository database = open(services.database(), DatabaseRepository.class, plugin);
+            KafkaRepository kafka = open(services.kafka(), KafkaRepository.class, plugin);
+            S3Repository s3 = open(services.s3(), S3Repository.class, plugin);
+            plugin.context.activate(jar.descriptor(), new PluginEventBus(hub, plugin, plugin.context), dependencies,
+                    database, kafka, s3);
+            initializeCalled = true;
+            plugin.callDirect(() -> {
+                layer.instance().initialize(plugin.context);
+                return null;
+            });
+            return plugin;
+        } catch (Throwable t) {
+            DetachedException cause = DetachedException.of(t);
+            tearDown(plugin, initializeCalled).ifPresent(cause::addSuppressed);
+            rethrowIfFatal(t);
+            if (t instanceof PluginLoadException e) {
+                throw e;
+            }
+            throw new PluginLoadException("plugin '" + jar.name() + "' failed in initialize, and was rolled back: "
+                    + cause.getMessage(), cause);
+        }
+    }
+
+    private <R> R open(Optional<RepositoryProvider<R>> provider, Class<R> type, LoadedPlugin plugin) {
+        if (provider.isEmpty()) {
+            return null;
+        }
+        R repository;
+        try {
+            repository = provider.get().open(plugin);
+        } catch (Exception e) {
+            throw new PluginLoadException("plugin '" + plugin.name() + "': the host could not open its "
+                    + type.getSimpleName() + ": " + e.getMessage(), e);
+        }
+        if (repository instanceof AutoCloseable closeable) {
+            plugin.closeables.add(closeable);
+        }
+        return GuardedRepository.guard(type, repository, plugin.context);
+    }
+
+    // ---------------------------------------------------------------- unload
+
+    @Override
+    public void unload(String name) {
+        unload(name, false);
+    }
+
+    @Override
+    public List<String> unload(String name, boolean cascade) {
+        return locked(() -> {
+            LoadedPlugin plugin = loaded.get(name);
+            if (plugin == null) {
+                if (failed.remove(name) != null) {
+                    return List.of();
+                }
+                throw new PluginNotFoundException(name);
+            }
+            List<String> dependents = DependencyGraph.dependentsOf(name, loadedDescriptors());
+            if (!dependents.isEmpty() && !cascade) {
+                throw new DependentsLoadedException(name, dependents);
+            }
+            List<String> order = new ArrayList<>(dependents);
+            Collections.reverse(order);
+            order.add(name);
+            List<PluginUnloadException> cleanupFailures = new ArrayList<>();
+            for (String each : order) {
+                stop(loaded.get(each)).ifPresent(cleanupFailures::add);
+            }
+            throwFirst(cleanupFailures);
+            return order;
+        });
+    }
+
+    @Override
+    public List<String> unloadAll() {
+        return locked(() -> {
+            List<String> order = new ArrayList<>(DependencyGraph.loadOrder(loadedDescriptors()));
+            Collections.reverse(order);
+            List<String> unloaded = new ArrayList<>();
+            for (String name : order) {
+                if (!DependencyGraph.dependentsOf(name, loadedDescriptors()).isEmpty()) {
+                    continue; // a dependent could not be unloaded; its dependencies must stay
+                }
+                try {
+                    stop(loaded.get(name));
+                    unloaded.add(name);
+                } catch (PluginUnloadException e) {
+                    // reported by stop(); the plugin stays loaded
+                }
+            }
+            failed.clear();
+            return unloaded;
+        });
+    }
+
+    @Override
+    public void close() {
+        unloadAll();
+    }
+
+    /**
+     * Unloads one plugin. Caller holds the lock and has made sure no loaded plugin depends on it.
+     *
+     * @return a cleanup failure (the plugin is unloaded anyway), if any
+     * @throws PluginUnloadException if calls in flight did not finish in time (it stays loaded)
+     */
+    private Optional<PluginUnloadException> stop(LoadedPlugin plugin) {
+        String name = plugin.name();
+        boolean drained;
+        try {
+            drained = plugin.gate.close(drainTimeout);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw report(name, plugin.source, new PluginUnloadException("unloading plugin '" + name
+                    + "' was interrupted while waiting for its calls in flight; it stays loaded", null));
+        }
+        if (!drained) {
+            throw report(name, plugin.source, new PluginUnloadException("plugin '" + name + "' still has "
+                    + plugin.gate.callsInFlight() + " call(s) in progress after " + drainTimeout
+                    + "; it stays loaded", null));
+        }
+        loaded.remove(name);
+        Optional<Throwable> problem = tearDown(plugin, true);
+        PluginDescriptor descriptor = plugin.descriptor;
+        listeners.forEach(l -> notify(() -> l.pluginUnloaded(descriptor)));
+        LOG.log(System.Logger.Level.INFO, "unloaded plugin {0}", descriptor);
+        return problem.map(p -> report(name, plugin.source, new PluginUnloadException("plugin '" + name
+                + "' was unloaded, but its cleanup failed: " + p.getMessage(), p)));
+    }
+
+    /**
+     * Removes the plugin's listeners, runs cleanup, closes its repositories, invalidates its context
+     * and drops its layer. Used by unload and by a failed load alike, so both leave the same nothing.
+     *
+     * @return what went wrong, detached, if anything
+     */
+    private Optional<Throwable> tearDown(LoadedPlugin plugin, boolean runCleanup) {
+        DetachedException problem = null;
+        hub.removeAll(plugin); // before cleanup: no listener runs in a half-cleaned plugin
+        if (runCleanup) {
+            try {
+                plugin.callDirect(() -> {
+                    plugin.layer().instance().cleanup();
+                    return null;
+                });
+            } catch (Throwable t) {
+                rethrowIfFatal(t);
+                problem = DetachedException.of(t);
+            }
+        }
+        List<AutoCloseable> closeables = new ArrayList<>(plugin.closeables);
+        Collections.reverse(closeables);
+        for (AutoCloseable closeable : closeables) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                if (problem == null) {
+                    problem = DetachedException.of(e);
+                } else {
+                    problem.addSuppressed(DetachedException.of(e));
+                }
+            }
+        }
+        plugin.closeables.clear();
+        plugin.context.invalidate();
+        hub.removeAll(plugin); // anything cleanup subscribed before the context was invalidated
+        released.removeIf(r -> r.loader.get() == null);
+        released.add(new Released(plugin.descriptor.toString(), new WeakReference<>(plugin.layer().classLoader())));
+        plugin.release();
+        return Optional.ofNullable(problem);
+    }
+
+    // ---------------------------------------------------------------- reload and overrides
+
+    @Override
+    public List<PluginInfo> reload(String name) {
+        return locked(() -> reloadLocked(name, null));
+    }
+
+    @Override
+    public List<PluginInfo> reload(String name, ResourceOverrides newOverrides) {
+        return locked(() -> reloadLocked(name, newOverrides));
+    }
+
+    private List<PluginInfo> reloadLocked(String name, ResourceOverrides newOverrides) {
+        LoadedPlugin plugin = loaded.get(name);
+        if (plugin == null) {
+            PluginInfo failedBefore = failed.get(name);
+            if (failedBefore == null) {
+                throw new PluginNotFoundException(name);
+            }
+            return List.of(loadJar(read(failedBefore.source()), newOverrides));
+        }
+        // Validate the new jar before anything is unloaded, so a bad jar changes nothing.
+        PluginJar fresh = read(plugin.source);
+        if (!fresh.name().equals(name)) {
+            throw report(name, plugin.source, new InvalidPluginException(plugin.source + " now declares plugin '"
+                    + fresh.name() + "' instead of '" + name + "'; load it as a new plugin"));
+        }
+        try {
+            EffectiveResources.of(fresh.descriptor(), newOverrides != null ? newOverrides
+                    : overrides.getOrDefault(name, ResourceOverrides.NONE));
+            // Dependents still point at the name, so a new dependency on one of them shows as a cycle.
+            Map<String, PluginDescriptor> others = loadedDescriptors();
+            others.remove(name);
+            DependencyGraph.checkLoadable(fresh.descriptor(), others);
+        } catch (PluginException e) {
+            throw report(name, plugin.source, e);
+        }
+        List<String> dependents = DependencyGraph.dependentsOf(name, loadedDescriptors());
+        Map<String, Path> sources = new LinkedHashMap<>();
+        sources.put(name, plugin.source);
+        dependents.forEach(d -> sources.put(d, loaded.get(d).source));
+
+        List<String> unloadOrder = new ArrayList<>(dependents);
+        Collections.reverse(unloadOrder);
+        unloadOrder.add(name);
+        List<PluginException> failures = new ArrayList<>();
+        for (String each : unloadOrder) {
+            try {
+                stop(loaded.get(each)); // a cleanup failure is reported, and the reload goes on
+            } catch (PluginUnloadException stillLoaded) {
+                failures.add(stillLoaded);
+                break; // its dependencies must stay; load back what was unloaded
+            }
+        }
+        List<PluginInfo> reloaded = new ArrayList<>();
+        for (Map.Entry<String, Path> entry : sources.entrySet()) {
+            String each = entry.getKey();
+            if (loaded.containsKey(each)) {
+                continue; // never got unloaded
+            }
+            PluginJar jar = null;
+            try {
+                jar = each.equals(name) ? fresh : read(entry.getValue());
+                reloaded.add(loadJar(jar, each.equals(name) ? newOverrides : null));
+            } catch (PluginException e) {
+                failures.add(e);
+                // It was loaded before this reload: keep it visible as FAILED so it can be retried.
+                PluginDescriptor known = jar != null ? jar.descriptor() : null;
+                if (known != null) {
+                    failed.put(each, new PluginInfo(known, PluginState.FAILED, entry.getValue(), List.of(), Map.of(),
+                            Map.of(), Map.of(), Instant.now(), Optional.of(e.getMessage())));
+                }
+            }
+        }
+        if (!failures.isEmpty()) {
+            PluginLoadException summary = new PluginLoadException("reload of plugin '" + name + "' was incomplete: "
+                    + failures.stream().map(Throwable::getMessage).toList(), null);
+            failures.forEach(summary::addSuppressed);
+            throw summary;
+        }
+        return reloaded;
+    }
+
+    @Override
+    public List<PluginInfo> setOverrides(String name, ResourceOverrides newOverrides) {
+        ResourceKind.validatePluginName(name);
+        newOverrides.validateNames();
+        return locked(() -> {
+            LoadedPlugin plugin = loaded.get(name);
+            if (plugin == null) {
+                overrides.put(name, newOverrides);
+                return List.of();
+            }
+            try {
+                EffectiveResources.of(plugin.descriptor, newOverrides);
+            } catch (PluginException e) {
+                throw report(name, plugin.source, e);
+            }
+            return reloadLocked(name, newOverrides);
+        });
+    }
+
+    @Override
+    public Optional<ResourceOverrides> getOverrides(String name) {
+        return Optional.ofNullable(overrides.get(name));
+    }
+
+    @Override
+    public List<PluginInfo> clearOverrides(String name) {
+        return locked(() -> {
+            boolean had = overrides.remove(name) != null;
+            return had && loaded.containsKey(name) ? reloadLocked(name, null) : List.of();
+        });
+    }
+
+    // ---------------------------------------------------------------- queries and calls
+
+    @Override
+    public Optional<PluginInfo> find(String name) {
+        LoadedPlugin plugin = loaded.get(name);
+        if (plugin != null) {
+            try {
+                return Optional.of(info(plugin));
+            } catch (RuntimeException unloadedMeanwhile) {
+                return Optional.ofNullable(failed.get(name));
+            }
+        }
+        return Optional.ofNullable(failed.get(name));
+    }
+
+    @Override
+    public PluginInfo get(String name) {
+        return find(name).orElseThrow(() -> new PluginNotFoundException(name));
+    }
+
+    @Override
+    public List<PluginInfo> list() {
+        List<PluginInfo> all = new ArrayList<>();
+        loaded.values().stream()
+                .sorted(Comparator.comparing((LoadedPlugin p) -> p.loadedAt).thenComparing(LoadedPlugin::name))
+                .forEach(p -> all.add(info(p)));
+        failed.values().stream().sorted(Comparator.comparing(PluginInfo::name)).forEach(all::add);
+        return all;
+    }
+
+    @Override
+    public Object execute(String name, Object input) {
+        LoadedPlugin plugin = loaded.get(name);
+        if (plugin == null) {
+            throw new PluginNotFoundException(name);
+        }
+        return plugin.execute(input);
+    }
+
+    private PluginInfo info(LoadedPlugin plugin) {
+        List<String> dependents = loaded.values().stream()
+                .filter(p -> p.descriptor.dependencies().contains(plugin.name()))
+                .map(LoadedPlugin::name).sorted().toList();
+        return new PluginInfo(plugin.descriptor, PluginState.LOADED, plugin.source, dependents,
+                plugin.resources.tables().physicalNames(), plugin.resources.topics().physicalNames(),
+                plugin.resources.buckets().physicalNames(), plugin.loadedAt, Optional.empty());
+    }
+
+    private Map<String, PluginDescriptor> loadedDescriptors() {
+        Map<String, PluginDescriptor> descriptors = new LinkedHashMap<>();
+        loaded.values().stream()
+                .sorted(Comparator.comparing((LoadedPlugin p) -> p.loadedAt).thenComparing(LoadedPlugin::name))
+                .forEach(p -> descriptors.put(p.name(), p.descriptor));
+        return descriptors;
+    }
+
+    // ---------------------------------------------------------------- events and listeners
+
+    @Override
+    public void addLifecycleListener(PluginLifecycleListener listener) {
+        listeners.add(listener);
+    }
+
+    @Override
+    public void removeLifecycleListener(PluginLifecycleListener listener) {
+        listeners.remove(listener);
+    }
+
+    @Override
+    public AutoCloseable subscribe(String pattern, EventListener listener) {
+        hub.subscribe(host, pattern, listener, false);
+        return () -> hub.unsubscribe(host, pattern, listener);
+    }
+
+    @Override
+    public int publish(String event, Object data) {
+        return hub.emit(null, event, data);
+    }
+
+    @Override
+    public List<String> unloadedButNotCollected() {
+        released.removeIf(r -> r.loader.get() == null);
+        return released.stream().map(r -> r.plugin).toList();
+    }
+
+    /** @return the engine's event hub, for diagnostics and tests in this package */
+    EventHub hub() {
+        return hub;
+    }
+
+    private void report(String pluginName, Path source, PluginException error, boolean log) {
+        if (log) {
+            LOG.log(System.Logger.Level.WARNING, error.getMessage());
+        }
+        listeners.forEach(l -> notify(() -> l.pluginFailed(pluginName, source, error)));
+    }
+
+    private <E extends PluginException> E report(String pluginName, Path source, E error) {
+        report(pluginName, source, error, true);
+        return error;
+    }
+
+    private static void notify(Runnable call) {
+        try {
+            call.run();
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "a plugin lifecycle listener threw", e);
+        }
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private <T> T locked(Supplier<T> operation) {
+        try {
+            lifecycleLock.lockInterruptibly();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PluginException("interrupted while waiting for another plugin operation to finish");
+        }
+        try {
+            return operation.get();
+        } finally {
+            lifecycleLock.unlock();
+        }
+    }
+
+    private static void throwFirst(List<? extends PluginException> failures) {
+        if (!failures.isEmpty()) {
+            PluginException first = failures.get(0);
+            failures.subList(1, failures.size()).forEach(first::addSuppressed);
+            throw first;
+        }
+    }
+
+    private static void rethrowIfFatal(Throwable t) {
+        if (t instanceof VirtualMachineError error) {
+            throw error;
+        }
+    }
+
+    /** An unloaded plugin, watched until its loader is collected. */
+    private record Released(String plugin, WeakReference<ClassLoader> loader) {
+    }
+
+    /** The host as a subscriber: its listeners run as they are, failures are logged and reported. */
+    private final class HostSubscriber implements Subscriber {
+        @Override
+        public String name() {
+            return null;
+        }
+
+        @Override
+        public boolean acceptsSubscriptions() {
+            return true;
+        }
+
+        @Override
+        public void deliver(EventListener listener, PluginEvent event) {
+            try {
+                listener.onEvent(event);
+            } catch (Exception e) {
+                report(null, null, new PluginExecutionException("host listener for event '" + event.name()
+                        + "' failed: " + e, e));
+            }
+        }
+    }
+}

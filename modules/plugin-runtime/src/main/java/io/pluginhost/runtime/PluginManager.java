@@ -1,0 +1,205 @@
+package io.pluginhost.runtime;
+
+import io.pluginhost.api.EventListener;
+import io.pluginhost.api.exception.CircularDependencyException;
+import io.pluginhost.api.exception.DependencyNotFoundException;
+import io.pluginhost.api.exception.DependentsLoadedException;
+import io.pluginhost.api.exception.DuplicatePluginException;
+import io.pluginhost.api.exception.InvalidNameException;
+import io.pluginhost.api.exception.InvalidPluginException;
+import io.pluginhost.api.exception.PluginExecutionException;
+import io.pluginhost.api.exception.PluginLoadException;
+import io.pluginhost.api.exception.PluginNotFoundException;
+import io.pluginhost.api.exception.PluginUnloadException;
+import io.pluginhost.api.exception.SelfDependencyException;
+import io.pluginhost.runtime.resource.ResourceOverrides;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Loads, unloads and reloads plugins at run time and lets callers use them.
+ *
+ * <p>Lifecycle operations (load, unload, reload, overrides) are serialized; reads and
+ * {@link #execute} run concurrently with each other and with lifecycle operations. Every failure is
+ * a typed {@link io.pluginhost.api.exception.PluginException}, is also reported to the lifecycle
+ * listeners, and leaves nothing of the failed plugin behind.
+ */
+public interface PluginManager extends AutoCloseable {
+
+    /**
+     * Loads a plugin jar with the overrides stored for its name, if any.
+     *
+     * @param jar the jar
+     * @return the loaded plugin
+     * @throws InvalidPluginException      if the jar is not a valid plugin
+     * @throws InvalidNameException        if a name in it is invalid
+     * @throws DuplicatePluginException    if a plugin of that name is loaded
+     * @throws DependencyNotFoundException if a dependency is not loaded
+     * @throws SelfDependencyException     if it depends on itself
+     * @throws PluginLoadException         if it cannot be resolved or {@code initialize} throws
+     */
+    PluginInfo load(Path jar);
+
+    /**
+     * Loads a plugin jar with overrides, which are stored for its name if the jar is valid.
+     *
+     * @param jar       the jar
+     * @param overrides overrides to apply and keep
+     * @return the loaded plugin
+     * @see #load(Path)
+     */
+    PluginInfo load(Path jar, ResourceOverrides overrides);
+
+    /**
+     * Loads every {@code *.jar} of a directory in dependency order. A jar that fails is reported and
+     * skipped; so are the plugins that depend on it.
+     *
+     * @param directory the plugin directory
+     * @return what loaded and what failed
+     * @throws InvalidPluginException if {@code directory} is not a readable directory
+     */
+    DirectoryLoadResult loadDirectory(Path directory);
+
+    /**
+     * Unloads a plugin that no loaded plugin depends on.
+     *
+     * @param name the plugin
+     * @throws PluginNotFoundException   if it is not known
+     * @throws DependentsLoadedException naming the dependents, if there are any
+     * @throws PluginUnloadException     if its cleanup failed (it is unloaded anyway) or calls did
+     *                                   not finish in time (it stays loaded; the message says which)
+     */
+    void unload(String name);
+
+    /**
+     * Unloads a plugin, and with {@code cascade} first every plugin that depends on it, dependents
+     * before their dependencies.
+     *
+     * @param name    the plugin
+     * @param cascade whether to unload dependents too
+     * @return the names unloaded, in order
+     * @see #unload(String)
+     */
+    List<String> unload(String name, boolean cascade);
+
+    /**
+     * Reloads a plugin from its jar (reading it anew) with its stored overrides, together with every
+     * loaded plugin that depends on it, so they bind to the new layer. The new jar is validated
+     * before anything is unloaded.
+     *
+     * @param name the plugin
+     * @return the plugins loaded again, in load order
+     * @throws PluginLoadException         if the plugin or a dependent failed to load again (the
+     *                                     others are loaded; failed ones are in state FAILED)
+     * @throws CircularDependencyException if the new jar closes a cycle
+     */
+    List<PluginInfo> reload(String name);
+
+    /**
+     * Reloads with new overrides, which replace the stored ones.
+     *
+     * @param name      the plugin
+     * @param overrides the new overrides
+     * @return the plugins loaded again, in load order
+     * @see #reload(String)
+     */
+    List<PluginInfo> reload(String name, ResourceOverrides overrides);
+
+    /**
+     * Unloads every plugin, dependents first. Failures are reported and do not stop the others.
+     *
+     * @return the names unloaded, in order
+     */
+    List<String> unloadAll();
+
+    /**
+     * @param name a plugin name
+     * @return the plugin, loaded or failed, if known
+     */
+    Optional<PluginInfo> find(String name);
+
+    /**
+     * @param name a plugin name
+     * @return the plugin
+     * @throws PluginNotFoundException if it is not known
+     */
+    PluginInfo get(String name);
+
+    /** @return every known plugin: loaded ones in load order, then failed ones */
+    List<PluginInfo> list();
+
+    /**
+     * Calls a loaded plugin's {@code execute}. Runs concurrently with other calls; an unload waits
+     * for it to finish.
+     *
+     * @param name  the plugin
+     * @param input its input
+     * @return its result
+     * @throws PluginNotFoundException  if it is not loaded (or is being unloaded)
+     * @throws PluginExecutionException if it threw
+     */
+    Object execute(String name, Object input);
+
+    /**
+     * Stores overrides for a plugin name; if that plugin is loaded, reloads it (and its dependents).
+     *
+     * @param name      the plugin name (need not be loaded)
+     * @param overrides the overrides
+     * @return the plugins reloaded, if any
+     * @throws InvalidNameException if a name in the overrides is invalid
+     */
+    List<PluginInfo> setOverrides(String name, ResourceOverrides overrides);
+
+    /**
+     * @param name the plugin name
+     * @return its stored overrides, if any
+     */
+    Optional<ResourceOverrides> getOverrides(String name);
+
+    /**
+     * Removes a plugin's overrides; if it is loaded, reloads it with its declared resources.
+     *
+     * @param name the plugin name
+     * @return the plugins reloaded, if any
+     */
+    List<PluginInfo> clearOverrides(String name);
+
+    /** @param listener observes loads, unloads and errors from now on */
+    void addLifecycleListener(PluginLifecycleListener listener);
+
+    /** @param listener stops observing */
+    void removeLifecycleListener(PluginLifecycleListener listener);
+
+    /**
+     * Subscribes host code (not a plugin) to plugin events, e.g. a bridge to CDI or JMS.
+     *
+     * @param pattern  an event name or pattern
+     * @param listener the listener; it runs on the emitter's thread
+     * @return a handle that unsubscribes when closed
+     */
+    AutoCloseable subscribe(String pattern, EventListener listener);
+
+    /**
+     * Emits an event on behalf of the host (for example one that arrived from another node): every
+     * plugin with a matching listener receives it.
+     *
+     * @param event the event name
+     * @param data  the payload
+     * @return how many listeners received it
+     */
+    int publish(String event, Object data);
+
+    /**
+     * Diagnostics for operators: the unloaded plugins whose class loaders have not been garbage
+     * collected yet. Normally empty after the next GC; a name that stays is a leak.
+     *
+     * @return {@code name@version} of each such plugin, one entry per unloaded instance
+     */
+    List<String> unloadedButNotCollected();
+
+    /** Unloads everything. */
+    @Override
+    void close();
+}

@@ -1,0 +1,294 @@
+package io.pluginhost.runtime.event;
+
+import io.pluginhost.api.EventListener;
+import io.pluginhost.api.PluginEvent;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * The engine's event bus: routes events to subscriptions by pattern.
+ *
+ * <p>Patterns are stored in a trie keyed by {@code ':'}-separated segments, with a wildcard child
+ * for {@code *} (one segment) and one for {@code **} (zero or more). Emitting walks only the
+ * branches that can match, so its cost depends on the event's depth and the matching
+ * subscriptions, not on how many non-matching wildcard subscriptions exist.
+ *
+ * <p>Concurrency: {@link #emit} takes no lock; it reads concurrent maps and copy-on-write lists.
+ * Subscribing and unsubscribing take {@code this} as a lock so that structural changes (adding and
+ * pruning trie nodes) and the owner's "still accepting" check are atomic with respect to each other
+ * and to {@link #removeAll}. A subscription removed while an emit is in flight is not delivered
+ * once its {@code active} flag is cleared.
+ */
+public final class EventHub {
+
+    private static final String ONE = "*";
+    private static final String ANY = "**";
+    private static final Comparator<Subscription> BY_SEQUENCE = Comparator.comparingLong(s -> s.sequence);
+
+    private final Node root = new Node(null, null);
+    private final Map<Subscriber, Set<Subscription>> byOwner = new ConcurrentHashMap<>();
+    private long sequence;
+
+    /**
+     * Subscribes a listener.
+     *
+     * @param owner    the owner
+     * @param pattern  an event name or pattern
+     * @param listener the listener
+     * @param once     whether to remove it after its first delivery
+     * @return whether it was subscribed ({@code false} if the owner no longer accepts subscriptions)
+     * @throws IllegalArgumentException if the pattern is malformed
+     */
+    public synchronized boolean subscribe(Subscriber owner, String pattern, EventListener listener, boolean once) {
+        String[] segments = parse(pattern, true);
+        if (listener == null) {
+            throw new IllegalArgumentException("listener must not be null");
+        }
+        if (!owner.acceptsSubscriptions()) {
+            return false;
+        }
+        Node node = root;
+        for (String segment : segments) {
+            node = node.childFor(segment);
+        }
+        Subscription subscription = new Subscription(owner, pattern, listener, once, ++sequence, node);
+        node.subscriptions.add(subscription);
+        byOwner.computeIfAbsent(owner, o -> ConcurrentHashMap.newKeySet()).add(subscription);
+        return true;
+    }
+
+    /**
+     * Removes the latest subscription of exactly this listener to exactly this pattern by this owner.
+     *
+     * @param owner    the owner
+     * @param pattern  the pattern it subscribed with
+     * @param listener the listener it subscribed with
+     * @return whether one was removed
+     */
+    public synchronized boolean unsubscribe(Subscriber owner, String pattern, EventListener listener) {
+        Node node = root;
+        for (String segment : parse(pattern, true)) {
+            node = node.existingChild(segment);
+            if (node == null) {
+                return false;
+            }
+        }
+        List<Subscription> subscriptions = node.subscriptions;
+        for (int i = subscriptions.size() - 1; i >= 0; i--) {
+            Subscription s = subscriptions.get(i);
+            if (s.owner == owner && s.listener == listener) {
+                remove(s);
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Removes every subscription of an owner. Call after the owner stops accepting subscriptions.
+     *
+     * @param owner the owner
+     * @return how many were removed
+     */
+    public synchronized int removeAll(Subscriber owner) {
+        Set<Subscription> owned = byOwner.remove(owner);
+        if (owned == null) {
+            return 0;
+        }
+        owned.forEach(this::remove);
+        return owned.size();
+    }
+
+    /**
+     * @param owner an owner
+     * @return how many subscriptions it holds
+     */
+    public int subscriptionCount(Subscriber owner) {
+        Set<Subscription> owned = byOwner.get(owner);
+        return owned == null ? 0 : owned.size();
+    }
+
+    /** @return how many owners hold subscriptions (a plugin that holds none is not counted) */
+    public int ownerCount() {
+        return byOwner.size();
+    }
+
+    /**
+     * Delivers an event to every matching subscription whose owner is not the source, in
+     * subscription order, on the calling thread.
+     *
+     * @param source the emitting plugin's name, or {@code null} for the host
+     * @param name   the event name (no wildcards)
+     * @param data   the payload
+     * @return how many listeners it was delivered to
+     * @throws IllegalArgumentException if the name is malformed
+     */
+    public int emit(String source, String name, Object data) {
+        String[] segments = parse(name, false);
+        List<Subscription> matches = new ArrayList<>();
+        int nodesMatched = collect(root, segments, 0, matches);
+        if (matches.isEmpty()) {
+            return 0;
+        }
+        if (nodesMatched > 1) {
+            matches.sort(BY_SEQUENCE);
+        }
+        PluginEvent event = new PluginEvent(name, data, source);
+        int delivered = 0;
+        for (Subscription s : matches) {
+            if (source != null && source.equals(s.owner.name())) {
+                continue; // a plugin does not receive its own events
+            }
+            if (s.once) {
+                if (!s.active.compareAndSet(true, false)) {
+                    continue;
+                }
+                synchronized (this) {
+                    detach(s);
+                }
+            } else if (!s.active.get()) {
+                continue;
+            }
+            s.owner.deliver(s.listener, event);
+            delivered++;
+        }
+        return delivered;
+    }
+
+    /** Adds the subscriptions of every node matching segments[i..] below {@code node}; returns nodes matched. */
+    private static int collect(Node node, String[] segments, int i, List<Subscription> out) {
+        int matched = 0;
+        Node any = node.any;
+        if (any != null) {
+            for (int j = i; j <= segments.length; j++) {
+                matched += collect(any, segments, j, out);
+            }
+        }
+        if (i == segments.length) {
+            if (!node.subscriptions.isEmpty()) {
+                out.addAll(node.subscriptions);
+                matched++;
+            }
+            return matched;
+        }
+        Node literal = node.children.get(segments[i]);
+        if (literal != null) {
+            matched += collect(literal, segments, i + 1, out);
+        }
+        Node one = node.one;
+        if (one != null) {
+            matched += collect(one, segments, i + 1, out);
+        }
+        return matched;
+    }
+
+    private void remove(Subscription s) {
+        s.active.set(false);
+        detach(s);
+    }
+
+    /** Unlinks a subscription and prunes nodes left empty. Caller holds the lock. */
+    private void detach(Subscription s) {
+        s.node.subscriptions.remove(s);
+        Set<Subscription> owned = byOwner.get(s.owner);
+        if (owned != null) {
+            owned.remove(s);
+            if (owned.isEmpty()) {
+                byOwner.remove(s.owner);
+            }
+        }
+        for (Node n = s.node; n != root && n.isEmpty(); n = n.parent) {
+            n.parent.unlink(n);
+        }
+    }
+
+    /**
+     * Splits a name or pattern into segments. Names may not contain wildcards; patterns may use
+     * {@code *} anywhere and {@code **} at most once (so a match is never counted twice).
+     */
+    static String[] parse(String text, boolean pattern) {
+        if (text == null || text.isEmpty()) {
+            throw new IllegalArgumentException("event " + (pattern ? "pattern" : "name") + " must not be empty");
+        }
+        String[] segments = text.split(":", -1);
+        int any = 0;
+        for (String segment : segments) {
+            if (segment.isEmpty()) {
+                throw new IllegalArgumentException("'" + text + "' has an empty segment; segments are separated by"
+                        + " single ':'");
+            }
+            boolean wildcard = segment.contains("*");
+            if (wildcard && !pattern) {
+                throw new IllegalArgumentException("event name '" + text + "' must not contain '*'; wildcards are"
+                        + " for subscriptions");
+            }
+            if (wildcard && !segment.equals(ONE) && !segment.equals(ANY)) {
+                throw new IllegalArgumentException("'" + text + "': a wildcard must be a whole segment, '*' or '**'");
+            }
+            if (segment.equals(ANY) && ++any > 1) {
+                throw new IllegalArgumentException("'" + text + "': '**' may appear only once in a pattern");
+            }
+        }
+        return segments;
+    }
+
+    /** A trie node; one per distinct pattern prefix. */
+    static final class Node {
+        final Node parent;
+        final String segment;
+        final Map<String, Node> children = new ConcurrentHashMap<>();
+        final List<Subscription> subscriptions = new CopyOnWriteArrayList<>();
+        volatile Node one;
+        volatile Node any;
+
+        Node(Node parent, String segment) {
+            this.parent = parent;
+            this.segment = segment;
+        }
+
+        Node childFor(String segment) {
+            switch (segment) {
+                case ONE:
+                    if (one == null) {
+                        one = new Node(this, segment);
+                    }
+                    return one;
+                case ANY:
+                    if (any == null) {
+                        any = new Node(this, segment);
+                    }
+                    return any;
+                default:
+                    return children.computeIfAbsent(segment, s -> new Node(this, s));
+            }
+        }
+
+        Node existingChild(String segment) {
+            return switch (segment) {
+                case ONE -> one;
+                case ANY -> any;
+                default -> children.get(segment);
+            };
+        }
+
+        boolean isEmpty() {
+            return subscriptions.isEmpty() && children.isEmpty() && one == null && any == null;
+        }
+
+        void unlink(Node child) {
+            if (child == one) {
+                one = null;
+            } else if (child == any) {
+                any = null;
+            } else {
+                children.remove(child.segment, child);
+            }
+        }
+    }
+}

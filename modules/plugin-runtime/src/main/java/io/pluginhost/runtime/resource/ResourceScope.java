@@ -1,0 +1,28 @@
+package io.pluginhost.runtime.resource;
+
+import java.util.concurrent.Callable;
+
+/**
+ * What a repository implementation gets to know about the plugin it serves (the SPI between the
+ * engine and {@code modules/resource-*}). Holds no reference to plugin classes.
+ */
+public interface ResourceScope {
+
+    /** @return the plugin's name */
+    String pluginName();
+
+    /** @return the plugin's resources in effect; the repository must refuse everything else */
+    EffectiveResources resources();
+
+    /**
+     * Runs plugin code (a Kafka handler, say) on a host thread the way the engine runs it: with the
+     * plugin's class loader as context loader, refused once the plugin is unloading, and with any
+     * exception reported as an error of the plugin rather than thrown.
+     *
+     * @param what a short description for the error report, e.g. "kafka handler for topic 'events'"
+     * @param code the plugin code
+     * @param <T>  its result
+     * @return the result, or {@code null} if the plugin is unloading or the code threw
+     */
+    <T> T callPlugin(String what, Callable<T> code);
+}
