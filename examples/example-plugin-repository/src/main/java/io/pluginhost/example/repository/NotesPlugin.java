@@ -1,0 +1,71 @@
+package io.pluginhost.example.repository;
+
+import io.pluginhost.api.Plugin;
+import io.pluginhost.api.PluginContext;
+import io.pluginhost.api.PluginMetadata;
+import io.pluginhost.api.resource.DatabaseRepository;
+import io.pluginhost.api.resource.KafkaMessage;
+
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Keeps notes with tags: stores them in its own tables, announces them on its topic and archives
+ * them in its bucket, through whichever repositories the host offers. Uses logical names only;
+ * the host maps {@code notes} to {@code example-plugin-repository_notes} and so on.
+ */
+@PluginMetadata(
+        name = "example-plugin-repository",
+        version = "1.0.0",
+        description = "Notes with tags in its own tables, topic and bucket",
+        allowedTables = {"notes", "note_tags"},
+        allowedTopics = {"note-events"},
+        allowedBuckets = {"archive"})
+public final class NotesPlugin implements Plugin {
+
+    private volatile PluginContext context;
+
+    @Override
+    public void initialize(PluginContext context) {
+        this.context = context;
+        context.database().ifPresent(db -> {
+            db.executeCommand("CREATE TABLE IF NOT EXISTS notes (id INTEGER PRIMARY KEY, body VARCHAR(2000) NOT NULL)");
+            db.executeCommand("CREATE TABLE IF NOT EXISTS note_tags (note_id INTEGER NOT NULL, tag VARCHAR(100) NOT NULL)");
+        });
+    }
+
+    /**
+     * @param input {@code {"id": 1, "body": "text", "tags": ["a", "b"]}}
+     * @return the note as stored, with its tags joined from the tag table, and which services were used
+     */
+    @Override
+    public Object execute(Object input) {
+        Map<?, ?> note = input instanceof Map<?, ?> map ? map : Map.of();
+        int id = ((Number) note.get("id")).intValue();
+        String body = String.valueOf(note.get("body"));
+        List<?> tags = note.get("tags") instanceof List<?> list ? list : List.of();
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("id", id);
+        context.database().ifPresent(db -> result.put("rows", store(db, id, body, tags)));
+        context.kafka().ifPresent(kafka -> {
+            kafka.sendMessage("note-events", List.of(new KafkaMessage(String.valueOf(id), body, Map.of("type", "note"))));
+            result.put("published", true);
+        });
+        context.s3().ifPresent(s3 -> {
+            s3.upload("notes/" + id + ".txt", body.getBytes(StandardCharsets.UTF_8), "text/plain", "archive");
+            result.put("archived", "notes/" + id + ".txt");
+        });
+        return result;
+    }
+
+    private static List<Map<String, Object>> store(DatabaseRepository db, int id, String body, List<?> tags) {
+        db.executeCommand("INSERT INTO notes (id, body) VALUES (?, ?)", id, body);
+        for (Object tag : tags) {
+            db.executeCommand("INSERT INTO note_tags (note_id, tag) VALUES (?, ?)", id, String.valueOf(tag));
+        }
+        return db.executeQuery("SELECT n.id, n.body, t.tag FROM notes n JOIN note_tags t ON t.note_id = n.id"
+                + " WHERE n.id = ? ORDER BY t.tag", id);
+    }
+}
