@@ -1,0 +1,112 @@
+package io.pluginhost.runtime.descriptor;
+
+import io.pluginhost.api.PluginDescriptor;
+import io.pluginhost.api.exception.InvalidNameException;
+import io.pluginhost.api.exception.InvalidPluginException;
+import io.pluginhost.runtime.testing.ExamplePlugins;
+import io.pluginhost.runtime.testing.PluginJarBuilder;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class PluginJarReaderTest {
+
+    @TempDir
+    Path dir;
+
+    private final PluginJarReader reader = new PluginJarReader();
+
+    @Test
+    void readsTheMetadataOfAnExamplePlugin() {
+        PluginJar jar = reader.read(ExamplePlugins.repository());
+
+        assertThat(jar.descriptor()).isEqualTo(new PluginDescriptor("example-plugin-repository", "1.0.0",
+                "Notes with tags in its own tables, topic and bucket", List.of(), List.of("notes", "note_tags"),
+                List.of("note-events"), List.of("archive")));
+        assertThat(jar.module().name()).isEqualTo("io.pluginhost.example.repository");
+        assertThat(jar.providerClass()).isEqualTo("io.pluginhost.example.repository.NotesPlugin");
+    }
+
+    @Test
+    void readingRunsNoPluginCode() {
+        System.clearProperty("reader-test.static-init-ran");
+        Path jar = PluginJarBuilder.plugin("eager")
+                .body("static { System.setProperty(\"reader-test.static-init-ran\", \"yes\"); }\n"
+                        + "public TestPlugin() { System.setProperty(\"reader-test.static-init-ran\", \"yes\"); }")
+                .build(dir);
+
+        PluginJar read = reader.read(jar);
+
+        assertThat(read.name()).isEqualTo("eager");
+        assertThat(System.getProperty("reader-test.static-init-ran")).isNull();
+    }
+
+    @Test
+    void aMissingFileIsRefused() {
+        assertThatThrownBy(() -> reader.read(dir.resolve("nope.jar")))
+                .isInstanceOf(InvalidPluginException.class).hasMessageContaining("does not exist");
+    }
+
+    @Test
+    void aCorruptZipIsRefused() {
+        Path jar = PluginJarBuilder.corruptJar(dir, "broken.jar");
+
+        assertThatThrownBy(() -> reader.read(jar))
+                .isInstanceOf(InvalidPluginException.class).hasMessageContaining("not a readable module jar");
+    }
+
+    @Test
+    void aJarWithoutModuleInfoIsRefused() {
+        Path jar = PluginJarBuilder.jarWithoutModuleInfo(dir, "plain.jar");
+
+        assertThatThrownBy(() -> reader.read(jar))
+                .isInstanceOf(InvalidPluginException.class).hasMessageContaining("has no module-info.class");
+    }
+
+    @Test
+    void aModuleThatProvidesNoPluginIsRefused() {
+        Path jar = PluginJarBuilder.plugin("silent")
+                .moduleInfo("module test.silent { requires io.pluginhost.api; }")
+                .build(dir);
+
+        assertThatThrownBy(() -> reader.read(jar))
+                .isInstanceOf(InvalidPluginException.class).hasMessageContaining("exactly one class; found []");
+    }
+
+    @Test
+    void aProviderWithoutMetadataIsRefused() {
+        Path jar = PluginJarBuilder.plugin("anonymous").withoutMetadata().build(dir);
+
+        assertThatThrownBy(() -> reader.read(jar))
+                .isInstanceOf(InvalidPluginException.class)
+                .hasMessageContaining("is not annotated with @io.pluginhost.api.PluginMetadata");
+    }
+
+    @Test
+    void anInvalidPluginNameIsRefused() {
+        Path jar = PluginJarBuilder.plugin("Bad_Name-").build(dir);
+
+        assertThatThrownBy(() -> reader.read(jar))
+                .isInstanceOf(InvalidNameException.class).hasMessageContaining("plugin name 'Bad_Name-' is invalid");
+    }
+
+    @Test
+    void anInvalidDependencyNameIsRefused() {
+        Path jar = PluginJarBuilder.plugin("fine").dependsOn("Not Valid").build(dir);
+
+        assertThatThrownBy(() -> reader.read(jar)).isInstanceOf(InvalidNameException.class);
+    }
+
+    @Test
+    void aResourceListedTwiceIsRefused() {
+        Path jar = PluginJarBuilder.plugin("twice").tables("users", "users").build(dir);
+
+        assertThatThrownBy(() -> reader.read(jar))
+                .isInstanceOf(InvalidPluginException.class).hasMessageContaining("lists 'users' twice");
+    }
+}

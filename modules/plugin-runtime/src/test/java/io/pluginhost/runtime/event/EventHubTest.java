@@ -1,0 +1,288 @@
+package io.pluginhost.runtime.event;
+
+import io.pluginhost.api.EventListener;
+import io.pluginhost.api.PluginEvent;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class EventHubTest {
+
+    /** A subscriber that runs listeners directly and records failures, as the engine's plugins do. */
+    static final class Owner implements Subscriber {
+        final String name;
+        final List<String> failures = Collections.synchronizedList(new ArrayList<>());
+        volatile boolean accepting = true;
+
+        Owner(String name) {
+            this.name = name;
+        }
+
+        @Override
+        public String name() {
+            return name;
+        }
+
+        @Override
+        public boolean acceptsSubscriptions() {
+            return accepting;
+        }
+
+        @Override
+        public void deliver(EventListener listener, PluginEvent event) {
+            try {
+                listener.onEvent(event);
+            } catch (Exception e) {
+                failures.add(event.name() + ": " + e.getMessage());
+            }
+        }
+    }
+
+    private final EventHub hub = new EventHub();
+    private final Owner a = new Owner("a");
+    private final Owner b = new Owner("b");
+
+    private List<String> recordInto(Owner owner, String pattern) {
+        List<String> seen = Collections.synchronizedList(new ArrayList<>());
+        hub.subscribe(owner, pattern, e -> seen.add(e.name()), false);
+        return seen;
+    }
+
+    @Test
+    void exactNameReachesItsSubscribersWithDataAndSource() {
+        List<PluginEvent> seen = new ArrayList<>();
+        hub.subscribe(b, "user:created", seen::add, false);
+
+        hub.emit("a", "user:created", "alice");
+
+        assertThat(seen).containsExactly(new PluginEvent("user:created", "alice", "a"));
+    }
+
+    @Test
+    void anEmitterDoesNotReceiveItsOwnEvent() {
+        List<String> own = recordInto(a, "ping");
+        List<String> other = recordInto(b, "ping");
+
+        hub.emit("a", "ping", null);
+
+        assertThat(own).isEmpty();
+        assertThat(other).containsExactly("ping");
+    }
+
+    @Test
+    void hostEventsReachEveryPlugin() {
+        List<String> seenByA = recordInto(a, "ping");
+
+        hub.emit(null, "ping", null);
+
+        assertThat(seenByA).containsExactly("ping");
+    }
+
+    @Test
+    void singleStarMatchesExactlyOneSegment() {
+        List<String> seen = recordInto(b, "data:*");
+
+        for (String name : List.of("data", "data:processed", "data:a:b", "other:processed", "database:x")) {
+            hub.emit("a", name, null);
+        }
+
+        assertThat(seen).containsExactly("data:processed");
+    }
+
+    @Test
+    void starCanStandInTheMiddle() {
+        List<String> seen = recordInto(b, "user:*:created");
+
+        hub.emit("a", "user:admin:created", null);
+        hub.emit("a", "user:created", null);
+
+        assertThat(seen).containsExactly("user:admin:created");
+    }
+
+    @Test
+    void doubleStarMatchesZeroOrMoreSegments() {
+        List<String> seen = recordInto(b, "data:**");
+        List<String> everything = recordInto(b, "**");
+
+        for (String name : List.of("data", "data:x", "data:x:y", "other")) {
+            hub.emit("a", name, null);
+        }
+
+        assertThat(seen).containsExactly("data", "data:x", "data:x:y");
+        assertThat(everything).containsExactly("data", "data:x", "data:x:y", "other");
+    }
+
+    @Test
+    void deliveryFollowsSubscriptionOrderAcrossPatterns() {
+        List<String> order = new ArrayList<>();
+        hub.subscribe(b, "data:*", e -> order.add("star"), false);
+        hub.subscribe(b, "data:x", e -> order.add("exact"), false);
+        hub.subscribe(b, "**", e -> order.add("any"), false);
+
+        hub.emit("a", "data:x", null);
+
+        assertThat(order).containsExactly("star", "exact", "any");
+    }
+
+    @Test
+    void offRemovesExactlyThatListener() {
+        AtomicInteger first = new AtomicInteger();
+        AtomicInteger second = new AtomicInteger();
+        EventListener one = e -> first.incrementAndGet();
+        EventListener two = e -> second.incrementAndGet();
+        hub.subscribe(b, "tick", one, false);
+        hub.subscribe(b, "tick", two, false);
+        hub.subscribe(b, "tick:*", one, false);
+
+        assertThat(hub.unsubscribe(b, "tick", one)).isTrue();
+        hub.emit("a", "tick", null);
+        hub.emit("a", "tick:x", null);
+
+        assertThat(first).hasValue(1); // only through "tick:*"
+        assertThat(second).hasValue(1);
+        assertThat(hub.unsubscribe(b, "tick", one)).isFalse();
+    }
+
+    @Test
+    void offOfAListenerAddedTwiceRemovesOneRegistration() {
+        AtomicInteger calls = new AtomicInteger();
+        EventListener listener = e -> calls.incrementAndGet();
+        hub.subscribe(b, "tick", listener, false);
+        hub.subscribe(b, "tick", listener, false);
+
+        hub.unsubscribe(b, "tick", listener);
+        hub.emit("a", "tick", null);
+
+        assertThat(calls).hasValue(1);
+    }
+
+    @Test
+    void onceFiresOnceAndCanBeRemovedBeforeItFires() {
+        AtomicInteger calls = new AtomicInteger();
+        hub.subscribe(b, "tick", e -> calls.incrementAndGet(), true);
+        EventListener never = e -> calls.addAndGet(100);
+        hub.subscribe(b, "tick", never, true);
+        hub.unsubscribe(b, "tick", never);
+
+        hub.emit("a", "tick", null);
+        hub.emit("a", "tick", null);
+
+        assertThat(calls).hasValue(1);
+        assertThat(hub.subscriptionCount(b)).isZero();
+    }
+
+    @Test
+    void onceFiresExactlyOnceUnderConcurrentEmits() throws Exception {
+        AtomicInteger calls = new AtomicInteger();
+        hub.subscribe(b, "race", e -> calls.incrementAndGet(), true);
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<?>> futures = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            futures.add(pool.submit(() -> {
+                start.await();
+                for (int j = 0; j < 100; j++) {
+                    hub.emit("a", "race", j);
+                }
+                return null;
+            }));
+        }
+        start.countDown();
+        for (Future<?> f : futures) {
+            f.get(10, TimeUnit.SECONDS);
+        }
+        pool.shutdown();
+
+        assertThat(calls).hasValue(1);
+    }
+
+    @Test
+    void aThrowingListenerIsReportedAndTheOthersStillRun() {
+        hub.subscribe(b, "boom", e -> {
+            throw new IllegalStateException("listener broke");
+        }, false);
+        List<String> seen = recordInto(b, "boom");
+        Owner c = new Owner("c");
+        List<String> seenByC = recordInto(c, "boom");
+
+        hub.emit("a", "boom", null);
+
+        assertThat(b.failures).containsExactly("boom: listener broke");
+        assertThat(seen).containsExactly("boom");
+        assertThat(seenByC).containsExactly("boom");
+    }
+
+    @Test
+    void removeAllDropsEveryListenerOfAnOwnerAndPrunesTheTrie() {
+        recordInto(b, "x:y:z");
+        recordInto(b, "x:*");
+        hub.subscribe(b, "x:**", e -> { }, true);
+        List<String> seenByC = recordInto(new Owner("c"), "x:y:z");
+
+        assertThat(hub.removeAll(b)).isEqualTo(3);
+        hub.emit("a", "x:y:z", null);
+
+        assertThat(hub.subscriptionCount(b)).isZero();
+        assertThat(seenByC).containsExactly("x:y:z");
+    }
+
+    @Test
+    void anOwnerThatStoppedAcceptingCannotSubscribe() {
+        b.accepting = false;
+
+        assertThat(hub.subscribe(b, "x", e -> { }, false)).isFalse();
+        assertThat(hub.subscriptionCount(b)).isZero();
+    }
+
+    @Test
+    void malformedNamesAndPatternsAreRefused() {
+        assertThatThrownBy(() -> hub.emit("a", "data:*", null)).hasMessageContaining("wildcards are for subscriptions");
+        assertThatThrownBy(() -> hub.emit("a", "", null)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> hub.subscribe(b, "a::b", e -> { }, false)).hasMessageContaining("empty segment");
+        assertThatThrownBy(() -> hub.subscribe(b, "da*ta", e -> { }, false)).hasMessageContaining("whole segment");
+        assertThatThrownBy(() -> hub.subscribe(b, "**:x:**", e -> { }, false)).hasMessageContaining("only once");
+    }
+
+    @Test
+    void concurrentEmitSubscribeAndRemoveNeverLoseOrCorruptSubscriptions() throws Exception {
+        List<String> stable = recordInto(b, "load:*");
+        AtomicBoolean running = new AtomicBoolean(true);
+        ExecutorService pool = Executors.newFixedThreadPool(3);
+        Future<?> churn = pool.submit(() -> {
+            Owner churner = new Owner("churn");
+            while (running.get()) {
+                for (int i = 0; i < 20; i++) {
+                    hub.subscribe(churner, "load:" + i, e -> { }, false);
+                    hub.subscribe(churner, "load:*:" + i, e -> { }, true);
+                }
+                hub.removeAll(churner);
+            }
+            return null;
+        });
+        Future<?> emitter = pool.submit(() -> {
+            for (int i = 0; i < 20_000; i++) {
+                hub.emit("a", "load:" + (i % 20), i);
+            }
+            return null;
+        });
+        emitter.get(30, TimeUnit.SECONDS);
+        running.set(false);
+        churn.get(10, TimeUnit.SECONDS);
+        pool.shutdown();
+
+        assertThat(stable).hasSize(20_000);
+        assertThat(hub.ownerCount()).isEqualTo(1);
+    }
+}

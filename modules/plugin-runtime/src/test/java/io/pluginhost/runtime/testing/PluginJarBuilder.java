@@ -1,0 +1,275 @@
+package io.pluginhost.runtime.testing;
+
+import io.pluginhost.api.Plugin;
+
+import javax.tools.DiagnosticCollector;
+import javax.tools.JavaCompiler;
+import javax.tools.JavaFileObject;
+import javax.tools.StandardJavaFileManager;
+import javax.tools.ToolProvider;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * Compiles and packages a real plugin module jar in a temporary folder, for tests that need a
+ * plugin the examples do not provide (a cycle, a throwing initialize, a second version).
+ *
+ * <p>By default it generates module {@code test.<name>} with one provider class
+ * {@code test.<name>.TestPlugin} carrying {@code @PluginMetadata} built from the builder's fields,
+ * whose class body is {@link #body}. Everything can be replaced: the module-info, the provider, or
+ * any source file.
+ */
+public final class PluginJarBuilder {
+
+    private final String name;
+    private String version = "1.0.0";
+    private final List<String> dependencies = new ArrayList<>();
+    private final List<Path> dependencyJars = new ArrayList<>();
+    private final List<String> requiredModules = new ArrayList<>();
+    private final List<String> tables = new ArrayList<>();
+    private final List<String> topics = new ArrayList<>();
+    private final List<String> buckets = new ArrayList<>();
+    private final List<String> exports = new ArrayList<>();
+    private final Map<String, String> extraSources = new LinkedHashMap<>();
+    private String body = "";
+    private String moduleInfo;
+    private boolean metadata = true;
+
+    private PluginJarBuilder(String name) {
+        this.name = name;
+    }
+
+    /**
+     * @param name the plugin name in {@code @PluginMetadata}
+     * @return a builder for a plugin of that name
+     */
+    public static PluginJarBuilder plugin(String name) {
+        return new PluginJarBuilder(name);
+    }
+
+    /** @param name a plugin name @return its generated module name */
+    public static String moduleOf(String name) {
+        return "test." + name.replaceAll("[^a-z0-9]", "_");
+    }
+
+    /** @return this plugin's generated module (and package) name */
+    public String module() {
+        return moduleOf(name);
+    }
+
+    public PluginJarBuilder version(String version) {
+        this.version = version;
+        return this;
+    }
+
+    /** Declares a dependency in the metadata only (the module does not require it). */
+    public PluginJarBuilder dependsOn(String... names) {
+        dependencies.addAll(List.of(names));
+        return this;
+    }
+
+    /** Declares a dependency built by this fixture and requires its module, so its exported types are usable. */
+    public PluginJarBuilder dependsOnJar(String dependencyName, Path jar) {
+        dependencies.add(dependencyName);
+        dependencyJars.add(jar);
+        requiredModules.add(moduleOf(dependencyName));
+        return this;
+    }
+
+    /** Requires a module without declaring the plugin that owns it (to test that this is refused). */
+    public PluginJarBuilder requiresModule(String module, Path jar) {
+        requiredModules.add(module);
+        dependencyJars.add(jar);
+        return this;
+    }
+
+    public PluginJarBuilder tables(String... names) {
+        tables.addAll(List.of(names));
+        return this;
+    }
+
+    public PluginJarBuilder topics(String... names) {
+        topics.addAll(List.of(names));
+        return this;
+    }
+
+    public PluginJarBuilder buckets(String... names) {
+        buckets.addAll(List.of(names));
+        return this;
+    }
+
+    /** Members of the generated provider class (methods, fields, a static initializer). */
+    public PluginJarBuilder body(String members) {
+        this.body = members;
+        return this;
+    }
+
+    /** Adds a source file, e.g. {@code source("test/x/api/Api.java", "...")}; use {@link #exports} to export its package. */
+    public PluginJarBuilder source(String path, String content) {
+        extraSources.put(path, content);
+        return this;
+    }
+
+    public PluginJarBuilder exports(String packageName) {
+        exports.add(packageName);
+        return this;
+    }
+
+    /** Replaces the generated module-info.java. */
+    public PluginJarBuilder moduleInfo(String content) {
+        this.moduleInfo = content;
+        return this;
+    }
+
+    /** Leaves {@code @PluginMetadata} off the provider class. */
+    public PluginJarBuilder withoutMetadata() {
+        this.metadata = false;
+        return this;
+    }
+
+    /**
+     * Compiles and packages the plugin.
+     *
+     * @param directory where to put the jar
+     * @return the jar, named {@code <name>-<version>.jar}
+     */
+    public Path build(Path directory) {
+        try {
+            Path work = Files.createTempDirectory(directory, "build-" + name);
+            Path src = work.resolve("src");
+            Path classes = work.resolve("classes");
+            Files.createDirectories(classes);
+            Map<String, String> sources = new LinkedHashMap<>();
+            String pkg = module();
+            sources.put("module-info.java", moduleInfo != null ? moduleInfo : generatedModuleInfo(pkg));
+            sources.put(pkg.replace('.', '/') + "/TestPlugin.java", provider(pkg));
+            sources.putAll(extraSources);
+            List<Path> files = new ArrayList<>();
+            for (Map.Entry<String, String> source : sources.entrySet()) {
+                Path file = src.resolve(source.getKey());
+                Files.createDirectories(file.getParent());
+                Files.writeString(file, source.getValue());
+                files.add(file);
+            }
+            compile(files, classes);
+            Path jar = directory.resolve(name + "-" + version + ".jar");
+            writeJar(classes, jar);
+            deleteRecursively(work);
+            return jar;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private String generatedModuleInfo(String pkg) {
+        StringBuilder m = new StringBuilder("module " + pkg + " {\n    requires io.pluginhost.api;\n");
+        requiredModules.forEach(r -> m.append("    requires ").append(r).append(";\n"));
+        exports.forEach(e -> m.append("    exports ").append(e).append(";\n"));
+        m.append("    provides io.pluginhost.api.Plugin with ").append(pkg).append(".TestPlugin;\n}\n");
+        return m.toString();
+    }
+
+    private String provider(String pkg) {
+        String annotation = !metadata ? "" : "@PluginMetadata(name = " + quote(name) + ", version = " + quote(version)
+                + ", dependencies = " + array(dependencies) + ", allowedTables = " + array(tables)
+                + ", allowedTopics = " + array(topics) + ", allowedBuckets = " + array(buckets) + ")\n";
+        return "package " + pkg + ";\n\n"
+                + "import io.pluginhost.api.*;\nimport io.pluginhost.api.resource.*;\nimport java.util.*;\n\n"
+                + annotation
+                + "public class TestPlugin implements Plugin {\n" + body + "\n}\n";
+    }
+
+    private static String array(List<String> values) {
+        return values.stream().map(PluginJarBuilder::quote).collect(Collectors.joining(", ", "{", "}"));
+    }
+
+    private static String quote(String value) {
+        return "\"" + value.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    }
+
+    private void compile(List<Path> files, Path classes) throws IOException {
+        JavaCompiler compiler = ToolProvider.getSystemJavaCompiler();
+        DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
+        List<String> modulePath = new ArrayList<>();
+        modulePath.add(apiLocation().toString());
+        dependencyJars.forEach(j -> modulePath.add(j.toString()));
+        List<String> options = List.of("--release", "17", "-d", classes.toString(),
+                "--module-path", String.join(java.io.File.pathSeparator, modulePath));
+        try (StandardJavaFileManager fm = compiler.getStandardFileManager(diagnostics, null, StandardCharsets.UTF_8)) {
+            boolean ok = compiler.getTask(null, fm, diagnostics, options, null,
+                    fm.getJavaFileObjectsFromPaths(files)).call();
+            if (!ok) {
+                throw new IllegalStateException("test plugin '" + name + "' does not compile: "
+                        + diagnostics.getDiagnostics());
+            }
+        }
+    }
+
+    /** @return the plugin-api jar or classes directory the tests run with */
+    public static Path apiLocation() {
+        try {
+            return Path.of(Plugin.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void writeJar(Path classes, Path jar) throws IOException {
+        try (OutputStream out = Files.newOutputStream(jar); JarOutputStream zip = new JarOutputStream(out);
+             Stream<Path> walk = Files.walk(classes)) {
+            for (Path file : walk.filter(Files::isRegularFile).sorted().toList()) {
+                zip.putNextEntry(new JarEntry(classes.relativize(file).toString().replace('\\', '/')));
+                zip.write(Files.readAllBytes(file));
+                zip.closeEntry();
+            }
+        }
+    }
+
+    private static void deleteRecursively(Path root) throws IOException {
+        try (Stream<Path> walk = Files.walk(root)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+
+    /** Writes bytes that are not a zip file at all, named like a jar. */
+    public static Path corruptJar(Path directory, String fileName) {
+        try {
+            Path jar = directory.resolve(fileName);
+            Files.write(jar, "PK\u0003\u0004 this is not really a zip file".getBytes(StandardCharsets.UTF_8));
+            return jar;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Writes a valid jar with a class file but no module-info (an automatic module). */
+    public static Path jarWithoutModuleInfo(Path directory, String fileName) {
+        try {
+            Path jar = directory.resolve(fileName);
+            try (JarOutputStream zip = new JarOutputStream(Files.newOutputStream(jar))) {
+                zip.putNextEntry(new JarEntry("some/pkg/Thing.class"));
+                zip.write(new byte[] {(byte) 0xCA, (byte) 0xFE, (byte) 0xBA, (byte) 0xBE});
+                zip.closeEntry();
+            }
+            return jar;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
