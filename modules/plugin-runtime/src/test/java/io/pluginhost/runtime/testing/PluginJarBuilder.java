@@ -97,6 +97,12 @@ public final class PluginJarBuilder {
         return this;
     }
 
+    /** Puts a jar on the compile-time module path only (for a hand-written module-info that requires it). */
+    public PluginJarBuilder compileAgainst(Path jar) {
+        dependencyJars.add(jar);
+        return this;
+    }
+
     public PluginJarBuilder tables(String... names) {
         tables.addAll(List.of(names));
         return this;

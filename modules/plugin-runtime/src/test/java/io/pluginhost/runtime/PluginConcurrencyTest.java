@@ -1,0 +1,163 @@
+package io.pluginhost.runtime;
+
+import io.pluginhost.api.exception.PluginNotFoundException;
+import io.pluginhost.api.exception.PluginUnloadException;
+import io.pluginhost.runtime.testing.PluginJarBuilder;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class PluginConcurrencyTest {
+
+    @TempDir
+    Path dir;
+
+    private ModuleLayerPluginManager manager = new ModuleLayerPluginManager();
+    private final ExecutorService pool = Executors.newFixedThreadPool(6);
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        pool.shutdownNow();
+        pool.awaitTermination(10, TimeUnit.SECONDS);
+        manager.close();
+    }
+
+    /** execute sleeps a little and counts calls in flight; cleanup records how many were in flight. */
+    private Path slowPlugin(String name) {
+        return PluginJarBuilder.plugin(name).body("""
+                private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+                public Object execute(Object in) throws Exception {
+                    inFlight.incrementAndGet();
+                    try { Thread.sleep(2); return "ok"; } finally { inFlight.decrementAndGet(); }
+                }
+                public void cleanup() { System.setProperty("%s.inFlightAtCleanup", String.valueOf(inFlight.get())); }
+                """.formatted(name)).build(dir);
+    }
+
+    @Test
+    void anExecuteRacingAnUnloadGetsAResultOrTheUnloadedErrorAndCleanupWaitsForCallsInFlight() throws Exception {
+        manager.load(slowPlugin("racer"));
+        AtomicInteger results = new AtomicInteger();
+        AtomicInteger unloadedErrors = new AtomicInteger();
+        List<Throwable> unexpected = new ArrayList<>();
+        CountDownLatch started = new CountDownLatch(4);
+        List<Future<?>> callers = new ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+            callers.add(pool.submit(() -> {
+                started.countDown();
+                for (int i = 0; i < 200; i++) {
+                    try {
+                        assertThat(manager.execute("racer", i)).isEqualTo("ok");
+                        results.incrementAndGet();
+                    } catch (PluginNotFoundException e) {
+                        unloadedErrors.incrementAndGet();
+                    } catch (Throwable e) {
+                        synchronized (unexpected) {
+                            unexpected.add(e);
+                        }
+                    }
+                }
+            }));
+        }
+        started.await();
+        Thread.sleep(20);
+
+        manager.unload("racer");
+        for (Future<?> caller : callers) {
+            caller.get(30, TimeUnit.SECONDS);
+        }
+
+        assertThat(unexpected).isEmpty();
+        assertThat(results.get()).isPositive();
+        assertThat(unloadedErrors.get()).isPositive();
+        assertThat(results.get() + unloadedErrors.get()).isEqualTo(800);
+        assertThat(System.clearProperty("racer.inFlightAtCleanup")).isEqualTo("0");
+    }
+
+    @Test
+    void anUnloadThatCannotDrainCallsInTimeIsRefusedAndThePluginKeepsServing() throws Exception {
+        manager = new ModuleLayerPluginManager(HostServices.NONE, Duration.ofMillis(200));
+        manager.load(PluginJarBuilder.plugin("stuck").body("""
+                public Object execute(Object in) throws Exception {
+                    if ("block".equals(in)) {
+                        ((java.util.concurrent.CountDownLatch) System.getProperties().get("stuck.entered")).countDown();
+                        ((java.util.concurrent.CountDownLatch) System.getProperties().get("stuck.release")).await();
+                    }
+                    return "done";
+                }
+                """).build(dir));
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        System.getProperties().put("stuck.entered", entered);
+        System.getProperties().put("stuck.release", release);
+        try {
+            Future<?> blocked = pool.submit(() -> manager.execute("stuck", "block"));
+            assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
+
+            assertThatThrownBy(() -> manager.unload("stuck"))
+                    .isInstanceOf(PluginUnloadException.class)
+                    .hasMessageContaining("still has 1 call(s) in progress after PT0.2S; it stays loaded");
+
+            assertThat(manager.execute("stuck", "quick")).isEqualTo("done");
+            release.countDown();
+            assertThat(blocked.get(10, TimeUnit.SECONDS)).isEqualTo("done");
+        } finally {
+            release.countDown();
+            System.getProperties().remove("stuck.entered");
+            System.getProperties().remove("stuck.release");
+        }
+    }
+
+    @Test
+    void concurrentLifecycleOperationsAreSerializedAndLeaveAConsistentRegistry() throws Exception {
+        List<Path> jars = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            jars.add(slowPlugin("worker-" + i));
+        }
+        List<Future<?>> futures = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            Path jar = jars.get(i);
+            String name = "worker-" + i;
+            futures.add(pool.submit(() -> {
+                for (int round = 0; round < 25; round++) {
+                    manager.load(jar);
+                    assertThat(manager.execute(name, null)).isEqualTo("ok");
+                    if (round % 2 == 0) {
+                        manager.reload(name);
+                    }
+                    manager.unload(name);
+                }
+                return null;
+            }));
+        }
+        futures.add(pool.submit(() -> {
+            for (int i = 0; i < 500; i++) {
+                manager.list().forEach(info -> assertThat(info.state()).isEqualTo(PluginState.LOADED));
+            }
+            return null;
+        }));
+        for (Future<?> f : futures) {
+            f.get(60, TimeUnit.SECONDS);
+        }
+
+        assertThat(manager.list()).isEmpty();
+        assertThat(manager.hub().ownerCount()).isZero();
+        for (int i = 0; i < 4; i++) {
+            System.clearProperty("worker-" + i + ".inFlightAtCleanup");
+        }
+    }
+}

@@ -1,0 +1,216 @@
+package io.pluginhost.runtime;
+
+import io.pluginhost.api.exception.CircularDependencyException;
+import io.pluginhost.api.exception.DependencyNotFoundException;
+import io.pluginhost.api.exception.DependentsLoadedException;
+import io.pluginhost.api.exception.InvalidPluginException;
+import io.pluginhost.api.exception.SelfDependencyException;
+import io.pluginhost.runtime.testing.ExamplePlugins;
+import io.pluginhost.runtime.testing.PluginJarBuilder;
+import io.pluginhost.runtime.testing.RecordingListener;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class PluginDependencyTest {
+
+    @TempDir
+    Path dir;
+
+    private final RecordingListener events = new RecordingListener();
+    private final ModuleLayerPluginManager manager = new ModuleLayerPluginManager();
+
+    @BeforeEach
+    void listen() {
+        manager.addLifecycleListener(events);
+    }
+
+    @AfterEach
+    void stop() {
+        manager.close();
+    }
+
+    /** A plugin "base" exporting {@code test.base.api.Version}, whose implementation reports the jar version. */
+    private PluginJarBuilder base(String version) {
+        return PluginJarBuilder.plugin("base").version(version)
+                .source("test/base/api/Version.java", "package test.base.api; public interface Version { String version(); }")
+                .exports("test.base.api")
+                .body("public String version() { return \"" + version + "\"; }")
+                .moduleInfo("""
+                        module test.base {
+                            requires io.pluginhost.api;
+                            exports test.base.api;
+                            provides io.pluginhost.api.Plugin with test.base.TestPlugin;
+                        }""")
+                .source("test/base/TestPlugin.java", """
+                        package test.base;
+                        import io.pluginhost.api.*;
+                        @PluginMetadata(name = "base", version = "%s")
+                        public class TestPlugin implements Plugin, test.base.api.Version {
+                            public String version() { return "%s"; }
+                        }""".formatted(version, version));
+    }
+
+    /** A plugin that depends on "base" and returns base's version through the exported type. */
+    private Path user(Path baseJar) {
+        return PluginJarBuilder.plugin("user").dependsOnJar("base", baseJar).body("""
+                private PluginContext context;
+                public void initialize(PluginContext context) { this.context = context; }
+                public Object execute(Object in) {
+                    return context.getDependency("base", test.base.api.Version.class).version();
+                }
+                """).build(dir);
+    }
+
+    /** Replaces a jar the way a deployment should: write elsewhere, then move over atomically. */
+    private static void replace(Path target, Path with) throws IOException {
+        Files.move(with, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    @Test
+    void aMissingDependencyIsRefusedAndNothingIsRegistered() {
+        assertThatThrownBy(() -> manager.load(ExamplePlugins.two()))
+                .isInstanceOf(DependencyNotFoundException.class)
+                .hasMessage("plugin 'example-plugin-2' depends on 'example-plugin-1', which is not loaded; load it first");
+
+        assertThat(manager.list()).isEmpty();
+        assertThat(manager.find("example-plugin-2")).isEmpty();
+        assertThat(manager.hub().ownerCount()).isZero();
+    }
+
+    @Test
+    void aSelfDependencyIsRefused() {
+        Path jar = PluginJarBuilder.plugin("narcissus").dependsOn("narcissus").build(dir);
+
+        assertThatThrownBy(() -> manager.load(jar)).isInstanceOf(SelfDependencyException.class);
+        assertThat(manager.list()).isEmpty();
+    }
+
+    @Test
+    void requiringTheModuleOfAnUndeclaredPluginIsRefused() {
+        Path baseJar = base("1.0.0").build(dir);
+        manager.load(baseJar);
+        Path sneaky = PluginJarBuilder.plugin("sneaky").requiresModule("test.base", baseJar).build(dir);
+
+        assertThatThrownBy(() -> manager.load(sneaky))
+                .isInstanceOf(InvalidPluginException.class)
+                .hasMessageContaining("requires test.base, the module of plugin 'base', which 'sneaky' does not declare");
+    }
+
+    @Test
+    void unloadingADependencyWithLoadedDependentsIsRefusedNamingThem() {
+        manager.load(ExamplePlugins.one());
+        manager.load(ExamplePlugins.two());
+
+        assertThatThrownBy(() -> manager.unload("example-plugin-1"))
+                .isInstanceOf(DependentsLoadedException.class)
+                .hasMessageContaining("loaded plugins depend on it: [example-plugin-2]")
+                .satisfies(e -> assertThat(((DependentsLoadedException) e).dependents()).containsExactly("example-plugin-2"));
+        assertThat(manager.execute("example-plugin-1", "still here")).isEqualTo("Hello, still here!");
+    }
+
+    @Test
+    void cascadingUnloadRemovesDependentsFirst() {
+        Path baseJar = base("1.0.0").build(dir);
+        manager.load(baseJar);
+        manager.load(user(baseJar));
+        manager.load(PluginJarBuilder.plugin("grandchild").dependsOn("user").build(dir));
+        manager.load(PluginJarBuilder.plugin("bystander").build(dir));
+
+        List<String> unloaded = manager.unload("base", true);
+
+        assertThat(unloaded).containsExactly("grandchild", "user", "base");
+        assertThat(manager.list()).extracting(PluginInfo::name).containsExactly("bystander");
+        assertThat(events.lifecycle()).endsWith("unloaded grandchild", "unloaded user", "unloaded base");
+    }
+
+    @Test
+    void reloadingADependencyReloadsItsDependentsOnTheNewLayer() throws IOException {
+        Path baseJar = base("1.0.0").build(dir);
+        manager.load(baseJar);
+        manager.load(user(baseJar));
+        assertThat(manager.execute("user", null)).isEqualTo("1.0.0");
+
+        Path staging = Files.createDirectory(dir.resolve("staging"));
+        replace(baseJar, base("2.0.0").build(staging));
+        List<PluginInfo> reloaded = manager.reload("base");
+
+        assertThat(reloaded).extracting(PluginInfo::name, PluginInfo::version)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("base", "2.0.0"),
+                        org.assertj.core.groups.Tuple.tuple("user", "1.0.0"));
+        assertThat(manager.execute("user", null)).isEqualTo("2.0.0");
+        assertThat(events.lifecycle()).containsExactly("loaded base", "loaded user",
+                "unloaded user", "unloaded base", "loaded base", "loaded user");
+    }
+
+    @Test
+    void aReloadWhoseNewJarIsBrokenChangesNothing() throws IOException {
+        Path baseJar = base("1.0.0").build(dir);
+        manager.load(baseJar);
+        manager.load(user(baseJar));
+        Files.copy(PluginJarBuilder.corruptJar(Files.createDirectory(dir.resolve("x")), "bad.jar"), baseJar,
+                StandardCopyOption.REPLACE_EXISTING);
+
+        assertThatThrownBy(() -> manager.reload("base")).isInstanceOf(InvalidPluginException.class);
+
+        assertThat(manager.execute("user", null)).isEqualTo("1.0.0");
+        assertThat(events.lifecycle()).containsExactly("loaded base", "loaded user");
+    }
+
+    @Test
+    void aReloadThatWouldCloseACycleIsRefusedWithTheChainAndChangesNothing() throws IOException {
+        Path a = PluginJarBuilder.plugin("a").build(dir);
+        manager.load(a);
+        manager.load(PluginJarBuilder.plugin("b").dependsOn("a").build(dir));
+        Path staging = Files.createDirectory(dir.resolve("staging"));
+        replace(a, PluginJarBuilder.plugin("a").version("2").dependsOn("b").build(staging));
+
+        assertThatThrownBy(() -> manager.reload("a"))
+                .isInstanceOf(CircularDependencyException.class)
+                .hasMessage("circular dependency: a -> b -> a");
+
+        assertThat(manager.list()).extracting(PluginInfo::name, PluginInfo::version).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("a", "1.0.0"), org.assertj.core.groups.Tuple.tuple("b", "1.0.0"));
+    }
+
+    @Test
+    void aReloadThatFailsInInitializeLeavesThePluginFailedAndRetryable() throws IOException {
+        Path jar = PluginJarBuilder.plugin("flaky").build(dir);
+        manager.load(jar);
+        Path staging = Files.createDirectory(dir.resolve("staging"));
+        replace(jar, PluginJarBuilder.plugin("flaky").version("2")
+                .body("public void initialize(PluginContext c) { throw new IllegalStateException(\"v2 is broken\"); }")
+                .build(staging));
+
+        assertThatThrownBy(() -> manager.reload("flaky")).hasMessageContaining("v2 is broken");
+
+        PluginInfo failed = manager.get("flaky");
+        assertThat(failed.state()).isEqualTo(PluginState.FAILED);
+        assertThat(failed.error()).hasValueSatisfying(text -> assertThat(text).contains("v2 is broken"));
+        replace(jar, PluginJarBuilder.plugin("flaky").version("3").build(staging));
+        assertThat(manager.reload("flaky")).extracting(PluginInfo::version).containsExactly("3");
+        assertThat(manager.get("flaky").state()).isEqualTo(PluginState.LOADED);
+    }
+
+    @Test
+    void theExamplesDependencyCanBeReloadedAndTheDependentKeepsWorking() {
+        manager.load(ExamplePlugins.one());
+        manager.load(ExamplePlugins.two());
+
+        manager.reload("example-plugin-1");
+
+        Object result = manager.execute("example-plugin-2", Map.of("numbers", List.of(2), "name", "again"));
+        assertThat(((Map<?, ?>) result).get("greeting")).isEqualTo("Hello, again!");
+    }
+}

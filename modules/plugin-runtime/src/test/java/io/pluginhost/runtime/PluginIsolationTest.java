@@ -1,0 +1,104 @@
+package io.pluginhost.runtime;
+
+import io.pluginhost.runtime.testing.ExamplePlugins;
+import io.pluginhost.runtime.testing.PluginJarBuilder;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** A plugin sees the API, the platform, and the exported packages of the plugins it declares: nothing else. */
+class PluginIsolationTest {
+
+    @TempDir
+    Path dir;
+
+    private final ModuleLayerPluginManager manager = new ModuleLayerPluginManager();
+
+    @AfterEach
+    void stop() {
+        manager.close();
+    }
+
+    /** A plugin whose execute reports, for a class name, whether its own loader and the context loader can load it. */
+    private PluginJarBuilder probe(String name) {
+        return PluginJarBuilder.plugin(name).body("""
+                public Object execute(Object in) {
+                    String className = (String) in;
+                    return Map.of(
+                        "forName", attempt(() -> Class.forName(className)),
+                        "contextLoader", attempt(() -> Thread.currentThread().getContextClassLoader().loadClass(className)));
+                }
+                interface Load { Object run() throws Exception; }
+                private static String attempt(Load load) {
+                    try { load.run(); return "loaded"; } catch (Exception | LinkageError e) { return e.getClass().getSimpleName(); }
+                }
+                """);
+    }
+
+    @Test
+    void aPluginCannotLoadHostClassesByName() {
+        manager.load(probe("probe").build(dir));
+
+        for (String hostClass : new String[] {ModuleLayerPluginManager.class.getName(), "org.jboss.jandex.Index",
+                "org.junit.jupiter.api.Test", "org.assertj.core.api.Assertions"}) {
+            assertThat(manager.execute("probe", hostClass)).as(hostClass)
+                    .isEqualTo(Map.of("forName", "ClassNotFoundException", "contextLoader", "ClassNotFoundException"));
+        }
+    }
+
+    @Test
+    void aPluginCanLoadTheApiAndPlatformClasses() {
+        manager.load(probe("probe").build(dir));
+
+        assertThat(manager.execute("probe", "io.pluginhost.api.PluginContext"))
+                .isEqualTo(Map.of("forName", "loaded", "contextLoader", "loaded"));
+        assertThat(manager.execute("probe", "java.sql.Connection"))
+                .isEqualTo(Map.of("forName", "loaded", "contextLoader", "loaded"));
+    }
+
+    @Test
+    void aPluginCannotLoadAnUndeclaredPluginsClassesButADependentCan() {
+        manager.load(ExamplePlugins.one());
+        manager.load(probe("stranger").build(dir));
+        manager.load(probe("friend").dependsOn("example-plugin-1").build(dir));
+
+        assertThat(manager.execute("stranger", "io.pluginhost.example.one.api.GreetingService"))
+                .isEqualTo(Map.of("forName", "ClassNotFoundException", "contextLoader", "ClassNotFoundException"));
+        // Declared in metadata but not required by the module: still invisible, as JPMS readability decides.
+        assertThat(manager.execute("friend", "io.pluginhost.example.one.api.GreetingService"))
+                .isEqualTo(Map.of("forName", "ClassNotFoundException", "contextLoader", "ClassNotFoundException"));
+    }
+
+    @Test
+    void aDependentThatRequiresItsDependencyModuleSeesItsExportedTypesOnly() {
+        manager.load(ExamplePlugins.one());
+        Path jar = probe("reader").dependsOn("example-plugin-1").compileAgainst(ExamplePlugins.one()).moduleInfo("""
+                module test.reader {
+                    requires io.pluginhost.api;
+                    requires io.pluginhost.example.one;
+                    provides io.pluginhost.api.Plugin with test.reader.TestPlugin;
+                }""").build(dir);
+        manager.load(jar);
+
+        assertThat(manager.execute("reader", "io.pluginhost.example.one.api.GreetingService"))
+                .isEqualTo(Map.of("forName", "loaded", "contextLoader", "loaded"));
+    }
+
+    @Test
+    void theContextClassLoaderIsThePluginsDuringACallAndRestoredAfter() {
+        manager.load(PluginJarBuilder.plugin("tccl").body("""
+                public Object execute(Object in) {
+                    return Thread.currentThread().getContextClassLoader() == getClass().getClassLoader();
+                }
+                """).build(dir));
+        ClassLoader before = Thread.currentThread().getContextClassLoader();
+
+        assertThat(manager.execute("tccl", null)).isEqualTo(true);
+        assertThat(Thread.currentThread().getContextClassLoader()).isSameAs(before);
+    }
+}
