@@ -1,0 +1,159 @@
+package io.pluginhost.runtime;
+
+import io.pluginhost.api.exception.PluginLoadException;
+import io.pluginhost.runtime.testing.ExamplePlugins;
+import io.pluginhost.runtime.testing.FakeDatabase;
+import io.pluginhost.runtime.testing.Gc;
+import io.pluginhost.runtime.testing.Handoff;
+import io.pluginhost.runtime.testing.PluginJarBuilder;
+import io.pluginhost.runtime.testing.RecordingListener;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.lang.ref.WeakReference;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Unload means gone: the plugin's class loader is garbage collected. Each test gets a weak reference
+ * to a plugin's loader from the plugin itself (handed off through system properties, never held
+ * strongly by the test), unloads, and drives GC until the reference clears.
+ */
+class ClassLoaderLeakTest {
+
+    @TempDir
+    Path dir;
+
+    private final RecordingListener events = new RecordingListener();
+    private final ModuleLayerPluginManager manager = new ModuleLayerPluginManager(
+            HostServices.NONE.withDatabase(new FakeDatabase()), Duration.ofSeconds(5));
+
+    ClassLoaderLeakTest() {
+        manager.addLifecycleListener(events);
+    }
+
+    @AfterEach
+    void stop() {
+        manager.close();
+    }
+
+    /**
+     * A plugin that hands off a weak reference to its loader under "{name}.loader" in initialize, and
+     * otherwise does what a busy plugin does: keeps its context, listens (on and once), uses its
+     * repository, holds its dependency, throws from a listener.
+     */
+    private PluginJarBuilder busyPlugin(String name) {
+        return PluginJarBuilder.plugin(name).tables("items").body("""
+                private PluginContext context;
+                private final List<Object> seen = new ArrayList<>();
+                public void initialize(PluginContext context) throws Exception {
+                    %s
+                    this.context = context;
+                    context.eventBus().on("work:*", e -> seen.add(e.data()));
+                    context.eventBus().once("work:once", e -> seen.add("once"));
+                    context.eventBus().on("boom", e -> { throw new IllegalStateException("listener failure " + this); });
+                    context.database().orElseThrow().executeQuery("items");
+                    context.eventBus().emit("busy:ready", new Object() { public String toString() { return "anonymous plugin object"; } });
+                }
+                public Object execute(Object in) {
+                    if ("throw".equals(in)) throw new IllegalArgumentException("execute failure " + this);
+                    return seen.size();
+                }
+                """.formatted(Handoff.put(name + ".loader",
+                "new java.lang.ref.WeakReference<ClassLoader>(getClass().getClassLoader())")));
+    }
+
+    private static WeakReference<ClassLoader> loaderOf(String plugin) {
+        WeakReference<ClassLoader> reference = Handoff.take(plugin + ".loader");
+        assertThat(reference).as("plugin %s handed off its loader", plugin).isNotNull();
+        assertThat(reference.get()).isNotNull();
+        return reference;
+    }
+
+    @Test
+    void anUnloadedPluginsLoaderIsCollected() {
+        manager.load(busyPlugin("busy").build(dir));
+        WeakReference<ClassLoader> loader = loaderOf("busy");
+        manager.publish("work:a", "x");
+        manager.publish("work:once", "y");
+        manager.publish("boom", null);
+        assertThat(manager.execute("busy", null)).isEqualTo(3);
+        assertThatThrownBy(() -> manager.execute("busy", "throw")).hasMessageContaining("execute failure");
+        assertThat(events.errors).isNotEmpty();
+
+        manager.unload("busy");
+
+        assertThat(Gc.collects(loader)).as("loader of the unloaded plugin is collected").isTrue();
+        assertThat(manager.unloadedButNotCollected()).isEmpty();
+    }
+
+    @Test
+    void theDiagnosticNamesAnUnloadedPluginWhoseLoaderIsStillReachable() {
+        manager.load(busyPlugin("pinned").build(dir));
+        WeakReference<ClassLoader> weak = loaderOf("pinned");
+        ClassLoader pinned = weak.get();
+
+        manager.unload("pinned");
+        Gc.settle();
+
+        assertThat(manager.unloadedButNotCollected()).containsExactly("pinned@1.0.0");
+        assertThat(pinned).isNotNull();
+    }
+
+    @Test
+    void afterAReloadTheOldLoaderIsCollectedAndTheNewOneServes() throws Exception {
+        Path jar = busyPlugin("phoenix").build(dir);
+        manager.load(jar);
+        WeakReference<ClassLoader> old = loaderOf("phoenix");
+
+        manager.reload("phoenix");
+        WeakReference<ClassLoader> current = loaderOf("phoenix");
+
+        assertThat(Gc.collects(old)).as("old loader collected after reload").isTrue();
+        assertThat(current.get()).isNotNull();
+        assertThat(manager.execute("phoenix", null)).isEqualTo(0);
+    }
+
+    @Test
+    void aLoadThatFailedInInitializeLeavesNoLoaderBehind() {
+        Path jar = busyPlugin("doomed").body("""
+                public void initialize(PluginContext context) throws Exception {
+                    %s
+                    context.eventBus().on("x", e -> { });
+                    throw new IllegalStateException("cannot start " + this);
+                }
+                """.formatted(Handoff.put("doomed.loader",
+                "new java.lang.ref.WeakReference<ClassLoader>(getClass().getClassLoader())"))).build(dir);
+
+        assertThatThrownBy(() -> manager.load(jar)).isInstanceOf(PluginLoadException.class);
+        WeakReference<ClassLoader> loader = loaderOf("doomed");
+
+        assertThat(Gc.collects(loader)).as("loader of the failed plugin is collected").isTrue();
+        // The reported error keeps only text, so keeping it keeps nothing alive.
+        assertThat(events.errors).isNotEmpty();
+    }
+
+    @Test
+    void aDependencyAndItsDependentAreBothCollectedAfterACascadingUnload() throws Exception {
+        Path one = Files.copy(ExamplePlugins.one(), dir.resolve("one.jar"), StandardCopyOption.REPLACE_EXISTING);
+        manager.load(one);
+        manager.load(busyPlugin("child").dependsOn("example-plugin-1").build(dir));
+        WeakReference<ClassLoader> child = loaderOf("child");
+        manager.load(ExamplePlugins.two());
+        assertThat(manager.execute("example-plugin-2", Map.of("numbers", List.of(1)))).isNotNull();
+
+        manager.unload("example-plugin-1", true);
+
+        assertThat(Gc.collects(child)).isTrue();
+        Gc.settle();
+        assertThat(manager.unloadedButNotCollected()).isEmpty();
+    }
+}
