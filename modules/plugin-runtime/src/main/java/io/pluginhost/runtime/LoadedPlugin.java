@@ -101,10 +101,21 @@ final class LoadedPlugin implements Subscriber, ResourceScope {
 
     @Override
     public void deliver(EventListener listener, PluginEvent event) {
-        callPlugin("listener for event '" + event.name() + "'", () -> {
+        // The hot path of every event: no allocation beyond what the listener does.
+        if (!gate.tryEnter()) {
+            return;
+        }
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        try {
+            thread.setContextClassLoader(layer().classLoader());
             listener.onEvent(event);
-            return null;
-        });
+        } catch (Exception | LinkageError | AssertionError e) {
+            reportFailure("listener for event '" + event.name() + "'", e);
+        } finally {
+            thread.setContextClassLoader(previous);
+            gate.exit();
+        }
     }
 
     @Override
@@ -125,13 +136,17 @@ final class LoadedPlugin implements Subscriber, ResourceScope {
         try {
             return PluginCode.callWithContextLoader(layer().classLoader(), code);
         } catch (Exception | LinkageError | AssertionError e) {
-            DetachedException detached = DetachedException.of(e);
-            errors.report(descriptor.name(), null, new PluginExecutionException("plugin '" + descriptor.name()
-                    + "': " + what + " failed: " + detached.getMessage(), detached));
+            reportFailure(what, e);
             return null;
         } finally {
             gate.exit();
         }
+    }
+
+    private void reportFailure(String what, Throwable e) {
+        DetachedException detached = DetachedException.of(e);
+        errors.report(descriptor.name(), null, new PluginExecutionException("plugin '" + descriptor.name()
+                + "': " + what + " failed: " + detached.getMessage(), detached));
     }
 
     @Override

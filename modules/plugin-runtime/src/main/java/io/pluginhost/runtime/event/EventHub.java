@@ -19,11 +19,17 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * branches that can match, so its cost depends on the event's depth and the matching
  * subscriptions, not on how many non-matching wildcard subscriptions exist.
  *
+ * <p>Emitting the same name again does not walk the trie: the matching subscriptions, already in
+ * subscription order, are cached per event name with the hub's version. Any subscribe or
+ * unsubscribe bumps the version and empties the cache, so a cached route is used only while
+ * nothing has changed, and no route keeps a removed subscription (and its plugin) reachable.
+ *
  * <p>Concurrency: {@link #emit} takes no lock; it reads concurrent maps and copy-on-write lists.
  * Subscribing and unsubscribing take {@code this} as a lock so that structural changes (adding and
- * pruning trie nodes) and the owner's "still accepting" check are atomic with respect to each other
- * and to {@link #removeAll}. A subscription removed while an emit is in flight is not delivered
- * once its {@code active} flag is cleared.
+ * pruning trie nodes, bumping the version) and the owner's "still accepting" check are atomic with
+ * respect to each other and to {@link #removeAll}. The version is written after the trie changes,
+ * so an emitter that reads the new version sees the new trie. A subscription removed while an emit
+ * is in flight is not delivered once its {@code active} flag is cleared.
  */
 public final class EventHub {
 
@@ -31,7 +37,12 @@ public final class EventHub {
     private static final String ANY = "**";
     private static final Comparator<Subscription> BY_SEQUENCE = Comparator.comparingLong(s -> s.sequence);
 
+    /** Beyond this many distinct event names the route cache starts over, so it stays bounded. */
+    private static final int MAX_CACHED_ROUTES = 4096;
+
     private final Node root = new Node(null, null);
+    private final Map<String, Route> routes = new ConcurrentHashMap<>();
+    private volatile long version;
     private final Map<Subscriber, Set<Subscription>> byOwner = new ConcurrentHashMap<>();
     private long sequence;
 
@@ -60,6 +71,7 @@ public final class EventHub {
         Subscription subscription = new Subscription(owner, pattern, listener, once, ++sequence, node);
         node.subscriptions.add(subscription);
         byOwner.computeIfAbsent(owner, o -> ConcurrentHashMap.newKeySet()).add(subscription);
+        changed();
         return true;
     }
 
@@ -130,14 +142,9 @@ public final class EventHub {
      * @throws IllegalArgumentException if the name is malformed
      */
     public int emit(String source, String name, Object data) {
-        String[] segments = parse(name, false);
-        List<Subscription> matches = new ArrayList<>();
-        int nodesMatched = collect(root, segments, 0, matches);
-        if (matches.isEmpty()) {
+        Subscription[] matches = route(name);
+        if (matches.length == 0) {
             return 0;
-        }
-        if (nodesMatched > 1) {
-            matches.sort(BY_SEQUENCE);
         }
         PluginEvent event = new PluginEvent(name, data, source);
         int delivered = 0;
@@ -159,6 +166,37 @@ public final class EventHub {
             delivered++;
         }
         return delivered;
+    }
+
+    /** The subscriptions matching an event name, in subscription order: cached, or computed from the trie. */
+    private Subscription[] route(String name) {
+        long current = version;
+        Route cached = routes.get(name);
+        if (cached != null && cached.version == current) {
+            return cached.subscriptions;
+        }
+        String[] segments = parse(name, false);
+        List<Subscription> matches = new ArrayList<>();
+        if (collect(root, segments, 0, matches) > 1) {
+            matches.sort(BY_SEQUENCE);
+        }
+        Subscription[] computed = matches.toArray(new Subscription[0]);
+        if (routes.size() >= MAX_CACHED_ROUTES) {
+            routes.clear();
+        }
+        Route route = new Route(current, computed);
+        routes.put(name, route);
+        if (version != current) {
+            // A change raced this computation; its clear() may have run before our put.
+            routes.remove(name, route);
+        }
+        return computed;
+    }
+
+    /** Invalidates every cached route. Caller holds the lock. Version first: see {@link #route}. */
+    private void changed() {
+        version++;
+        routes.clear();
     }
 
     /** Adds the subscriptions of every node matching segments[i..] below {@code node}; returns nodes matched. */
@@ -195,6 +233,7 @@ public final class EventHub {
 
     /** Unlinks a subscription and prunes nodes left empty. Caller holds the lock. */
     private void detach(Subscription s) {
+        changed();
         s.node.subscriptions.remove(s);
         Set<Subscription> owned = byOwner.get(s.owner);
         if (owned != null) {
@@ -236,6 +275,10 @@ public final class EventHub {
             }
         }
         return segments;
+    }
+
+    /** The matching subscriptions of one event name, valid while the hub is at {@code version}. */
+    private record Route(long version, Subscription[] subscriptions) {
     }
 
     /** A trie node; one per distinct pattern prefix. */

@@ -2,20 +2,23 @@ package io.pluginhost.runtime.internal;
 
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Lets calls into a plugin (execute, listeners, repository callbacks) run concurrently, and lets
- * unload wait for the calls in flight and refuse new ones, so cleanup never runs beside an execute.
+ * unload refuse new calls and wait for those in flight, so cleanup never runs beside an execute.
  *
- * <p>Callers hold the read lock for the duration of a call; {@link #close} marks the gate closed
- * and then takes the write lock, which waits for the calls in flight. The lock is reentrant, so a
- * call that re-enters the same plugin (an execute that emits an event another plugin answers) does
- * not deadlock.
+ * <p>A call increments {@code inFlight} and then checks {@code closed}; {@link #close} sets
+ * {@code closed} and then waits for {@code inFlight} to reach zero. Both are volatile, so either the
+ * call sees the gate closed (and backs out) or the closer sees the call and waits for it. Nested
+ * calls (an execute that emits an event the same plugin hears through another plugin) simply count
+ * twice. A counter rather than a read-write lock keeps the hot path of event delivery to one atomic
+ * increment and decrement.
  */
 public final class CallGate {
 
-    private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+    private final AtomicInteger inFlight = new AtomicInteger();
     private volatile boolean closed;
 
     /** @return whether a call may proceed; if so, the caller must call {@link #exit()} */
@@ -23,9 +26,9 @@ public final class CallGate {
         if (closed) {
             return false;
         }
-        lock.readLock().lock();
+        inFlight.incrementAndGet();
         if (closed) {
-            lock.readLock().unlock();
+            inFlight.decrementAndGet();
             return false;
         }
         return true;
@@ -33,7 +36,7 @@ public final class CallGate {
 
     /** Ends a call that {@link #tryEnter()} admitted. */
     public void exit() {
-        lock.readLock().unlock();
+        inFlight.decrementAndGet();
     }
 
     /**
@@ -45,11 +48,16 @@ public final class CallGate {
      */
     public boolean close(Duration timeout) throws InterruptedException {
         closed = true;
+        long deadline = System.nanoTime() + timeout.toNanos();
         boolean drained = false;
         try {
-            drained = lock.writeLock().tryLock(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            if (drained) {
-                lock.writeLock().unlock();
+            long pause = TimeUnit.MICROSECONDS.toNanos(50);
+            while (!(drained = inFlight.get() == 0) && System.nanoTime() < deadline) {
+                LockSupport.parkNanos(pause);
+                pause = Math.min(pause * 2, TimeUnit.MILLISECONDS.toNanos(10));
+                if (Thread.interrupted()) {
+                    throw new InterruptedException("interrupted while waiting for calls in flight");
+                }
             }
             return drained;
         } finally {
@@ -64,8 +72,8 @@ public final class CallGate {
         return closed;
     }
 
-    /** @return an estimate of the calls in flight */
+    /** @return the calls in flight */
     public int callsInFlight() {
-        return lock.getReadLockCount();
+        return inFlight.get();
     }
 }

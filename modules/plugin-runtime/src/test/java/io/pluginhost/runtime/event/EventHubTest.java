@@ -247,6 +247,35 @@ class EventHubTest {
     }
 
     @Test
+    void aNameEmittedBeforeStillReachesSubscriptionsAddedAfter() {
+        List<String> early = recordInto(b, "news:*");
+        hub.emit("a", "news:today", null);
+        List<String> late = recordInto(b, "news:today");
+
+        hub.emit("a", "news:today", null);
+
+        assertThat(early).hasSize(2);
+        assertThat(late).containsExactly("news:today");
+    }
+
+    @Test
+    void removedSubscriptionsAreNotRetainedByTheRouteCache() {
+        java.lang.ref.WeakReference<Object> weak = subscribeHoldingState("once-only");
+        hub.emit("a", "once-only", null); // caches the route for this name
+
+        hub.removeAll(b);
+
+        assertThat(io.pluginhost.runtime.testing.Gc.collects(weak)).isTrue();
+    }
+
+    /** Subscribes a listener that holds the only strong reference to some state; returns a weak one. */
+    private java.lang.ref.WeakReference<Object> subscribeHoldingState(String pattern) {
+        Object state = new Object();
+        hub.subscribe(b, pattern, e -> state.hashCode(), false);
+        return new java.lang.ref.WeakReference<>(state);
+    }
+
+    @Test
     void malformedNamesAndPatternsAreRefused() {
         assertThatThrownBy(() -> hub.emit("a", "data:*", null)).hasMessageContaining("wildcards are for subscriptions");
         assertThatThrownBy(() -> hub.emit("a", "", null)).isInstanceOf(IllegalArgumentException.class);

@@ -1,0 +1,72 @@
+package io.pluginhost.benchmarks;
+
+import io.pluginhost.api.EventListener;
+import io.pluginhost.api.PluginEvent;
+import io.pluginhost.runtime.event.EventHub;
+import io.pluginhost.runtime.event.Subscriber;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The cost of one emit that matches one {@code data:*} subscription while N other wildcard
+ * subscriptions do not match. The non-matching ones use every shape a trie must not scan: a
+ * literal prefix ({@code other7:*}), a leading star ({@code *:other7}), a star in the middle
+ * ({@code data:*:x7}) and a leading double star ({@code **:z7}). Target: 10 and 10,000 within 2x.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(value = 1, jvmArgs = {"-Xmx1g"})
+public class WildcardScalingBenchmark {
+
+    @Param({"10", "10000"})
+    public int nonMatching;
+
+    private EventHub hub;
+    private long delivered;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+        hub = new EventHub();
+        Subscriber owner = new Subscriber() {
+            @Override
+            public String name() {
+                return "subscriber";
+            }
+
+            @Override
+            public boolean acceptsSubscriptions() {
+                return true;
+            }
+
+            @Override
+            public void deliver(EventListener listener, PluginEvent event) {
+                delivered++;
+            }
+        };
+        String[] shapes = {"other%d:*", "*:other%d", "data:*:x%d", "**:z%d"};
+        for (int i = 0; i < nonMatching; i++) {
+            hub.subscribe(owner, String.format(shapes[i % shapes.length], i), e -> { }, false);
+        }
+        hub.subscribe(owner, "data:*", e -> { }, false);
+    }
+
+    @Benchmark
+    public int emit() {
+        return hub.emit("emitter", "data:processed", "payload");
+    }
+}
