@@ -24,6 +24,10 @@ import java.util.concurrent.TimeUnit;
  * subscriptions do not match. The non-matching ones use every shape a trie must not scan: a
  * literal prefix ({@code other7:*}), a leading star ({@code *:other7}), a star in the middle
  * ({@code data:*:x7}) and a leading double star ({@code **:z7}). Target: 10 and 10,000 within 2x.
+ *
+ * <p>{@code emit} repeats one event name, so after the first emit it is served from the route
+ * cache; {@code emitUncached} uses a new name each time ({@code data:processed-N}), so every emit
+ * walks the trie, which is where the number of subscriptions could show.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -65,8 +69,24 @@ public class WildcardScalingBenchmark {
         hub.subscribe(owner, "data:*", e -> { }, false);
     }
 
+    private final String[] names = new String[1 << 16];
+    private int next;
+
+    @Setup(Level.Trial)
+    public void names() {
+        for (int i = 0; i < names.length; i++) {
+            names[i] = "data:processed-" + i;
+        }
+    }
+
     @Benchmark
     public int emit() {
         return hub.emit("emitter", "data:processed", "payload");
+    }
+
+    @Benchmark
+    public int emitUncached() {
+        next = (next + 1) & (names.length - 1);
+        return hub.emit("emitter", names[next], "payload");
     }
 }

@@ -16,6 +16,7 @@ import io.pluginhost.api.resource.DatabaseRepository;
 import io.pluginhost.api.resource.KafkaRepository;
 import io.pluginhost.api.resource.S3Repository;
 import io.pluginhost.runtime.descriptor.PluginJar;
+import io.pluginhost.runtime.descriptor.PluginJarCache;
 import io.pluginhost.runtime.descriptor.PluginJarReader;
 import io.pluginhost.runtime.event.EventHub;
 import io.pluginhost.runtime.event.Subscriber;
@@ -32,6 +33,8 @@ import io.pluginhost.runtime.resource.ResourceOverrides;
 
 import java.io.IOException;
 import java.lang.module.ModuleDescriptor;
+import java.lang.ref.Reference;
+import java.lang.ref.ReferenceQueue;
 import java.lang.ref.WeakReference;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -45,9 +48,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
@@ -69,7 +71,7 @@ public final class ModuleLayerPluginManager implements PluginManager {
     private static final System.Logger LOG = System.getLogger(ModuleLayerPluginManager.class.getName());
 
     private final ApiLayer api = ApiLayer.create();
-    private final PluginJarReader reader = new PluginJarReader();
+    private final PluginJarCache reader = new PluginJarCache(new PluginJarReader());
     private final EventHub hub = new EventHub();
     private final HostServices services;
     private final Duration drainTimeout;
@@ -78,7 +80,9 @@ public final class ModuleLayerPluginManager implements PluginManager {
     private final Map<String, PluginInfo> failed = new ConcurrentHashMap<>();
     private final Map<String, ResourceOverrides> overrides = new ConcurrentHashMap<>();
     private final List<PluginLifecycleListener> listeners = new CopyOnWriteArrayList<>();
-    private final Queue<Released> released = new ConcurrentLinkedQueue<>();
+    /** Loaders of unloaded plugins, watched until collected; cleared ones are drained from the queue. */
+    private final Set<ReleasedLoader> released = ConcurrentHashMap.newKeySet();
+    private final ReferenceQueue<ClassLoader> collected = new ReferenceQueue<>();
     private final HostSubscriber host = new HostSubscriber();
 
     /** An engine with no external services and a 30 s drain timeout. */
@@ -395,8 +399,8 @@ public final class ModuleLayerPluginManager implements PluginManager {
         plugin.closeables.clear();
         plugin.context.invalidate();
         hub.removeAll(plugin); // anything cleanup subscribed before the context was invalidated
-        released.removeIf(r -> r.loader.get() == null);
-        released.add(new Released(plugin.descriptor.toString(), new WeakReference<>(plugin.layer().classLoader())));
+        drainCollected();
+        released.add(new ReleasedLoader(plugin.descriptor.toString(), plugin.layer().classLoader(), collected));
         plugin.release();
         return Optional.ofNullable(problem);
     }
@@ -597,8 +601,14 @@ public final class ModuleLayerPluginManager implements PluginManager {
 
     @Override
     public List<String> unloadedButNotCollected() {
-        released.removeIf(r -> r.loader.get() == null);
-        return released.stream().map(r -> r.plugin).toList();
+        drainCollected();
+        return released.stream().filter(r -> r.get() != null).map(r -> r.plugin).sorted().toList();
+    }
+
+    private void drainCollected() {
+        for (Reference<?> r = collected.poll(); r != null; r = collected.poll()) {
+            released.remove(r);
+        }
     }
 
     /** @return the engine's event hub, for diagnostics and tests in this package */
@@ -656,8 +666,14 @@ public final class ModuleLayerPluginManager implements PluginManager {
         }
     }
 
-    /** An unloaded plugin, watched until its loader is collected. */
-    private record Released(String plugin, WeakReference<ClassLoader> loader) {
+    /** The loader of an unloaded plugin, watched until it is collected. Identity equality. */
+    private static final class ReleasedLoader extends WeakReference<ClassLoader> {
+        final String plugin;
+
+        ReleasedLoader(String plugin, ClassLoader loader, ReferenceQueue<ClassLoader> queue) {
+            super(loader, queue);
+            this.plugin = plugin;
+        }
     }
 
     /** The host as a subscriber: its listeners run as they are, failures are logged and reported. */

@@ -1,0 +1,62 @@
+package io.pluginhost.runtime.descriptor;
+
+import io.pluginhost.api.exception.InvalidPluginException;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Remembers jars already read, so loading or reloading an unchanged jar (a cascade, a reload for new
+ * overrides, a retry) does not parse it again. A jar counts as unchanged while its path, file key
+ * (inode), size and modification time are; replacing it, even in place, gives a new key. Holds no
+ * class loader: a {@link PluginJar} is descriptors and a finder. Bounded; not thread-safe (the
+ * engine calls it under its lifecycle lock).
+ */
+public final class PluginJarCache {
+
+    private static final int MAX_ENTRIES = 256;
+
+    private final PluginJarReader reader;
+    private final Map<Key, PluginJar> jars = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Key, PluginJar> eldest) {
+            return size() > MAX_ENTRIES;
+        }
+    };
+
+    /** @param reader reads what is not cached */
+    public PluginJarCache(PluginJarReader reader) {
+        this.reader = reader;
+    }
+
+    /**
+     * @param jar path to the jar
+     * @return the validated jar, read now or earlier if unchanged since
+     * @see PluginJarReader#read(Path)
+     */
+    public PluginJar read(Path jar) {
+        Key key;
+        try {
+            BasicFileAttributes attributes = Files.readAttributes(jar, BasicFileAttributes.class);
+            key = new Key(jar.toAbsolutePath().normalize(), attributes.fileKey(), attributes.size(),
+                    attributes.lastModifiedTime());
+        } catch (IOException e) {
+            throw new InvalidPluginException("plugin jar " + jar + " does not exist or cannot be read: " + e, e);
+        }
+        PluginJar cached = jars.get(key);
+        if (cached != null && cached.path().equals(jar)) {
+            return cached;
+        }
+        PluginJar read = reader.read(jar);
+        jars.put(key, read);
+        return read;
+    }
+
+    private record Key(Path path, Object fileKey, long size, FileTime modified) {
+    }
+}

@@ -1,0 +1,49 @@
+package io.pluginhost.runtime.descriptor;
+
+import io.pluginhost.api.exception.InvalidPluginException;
+import io.pluginhost.runtime.testing.PluginJarBuilder;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class PluginJarCacheTest {
+
+    @TempDir
+    Path dir;
+
+    private final PluginJarCache cache = new PluginJarCache(new PluginJarReader());
+
+    @Test
+    void anUnchangedJarIsReadOnce() {
+        Path jar = PluginJarBuilder.plugin("steady").build(dir);
+
+        assertThat(cache.read(jar)).isSameAs(cache.read(jar));
+    }
+
+    @Test
+    void aJarRewrittenInPlaceIsReadAgain() throws Exception {
+        Path jar = PluginJarBuilder.plugin("moving").version("1").build(dir);
+        PluginJar first = cache.read(jar);
+        Path staging = Files.createDirectory(dir.resolve("staging"));
+        byte[] second = Files.readAllBytes(PluginJarBuilder.plugin("moving").version("2").build(staging));
+
+        Files.write(jar, second, StandardOpenOption.TRUNCATE_EXISTING); // same inode, new content
+        Files.setLastModifiedTime(jar, FileTime.from(Instant.now().plusSeconds(5)));
+
+        assertThat(cache.read(jar)).isNotSameAs(first)
+                .satisfies(read -> assertThat(read.descriptor().version()).isEqualTo("2"));
+    }
+
+    @Test
+    void aMissingJarIsRefused() {
+        assertThatThrownBy(() -> cache.read(dir.resolve("gone.jar"))).isInstanceOf(InvalidPluginException.class);
+    }
+}
