@@ -2,8 +2,6 @@ package io.pluginhost.benchmarks;
 
 import com.google.common.eventbus.EventBus;
 import com.google.common.eventbus.Subscribe;
-import io.pluginhost.api.EventListener;
-import io.pluginhost.api.PluginEvent;
 import io.pluginhost.runtime.ModuleLayerPluginManager;
 import io.pluginhost.runtime.event.EventHub;
 import io.pluginhost.runtime.event.Subscriber;
@@ -67,7 +65,9 @@ public class EventDeliveryBenchmark {
         manager.load(BenchPlugins.extract("example-plugin-2.jar"));
 
         hub = new EventHub();
-        hub.subscribe(new DirectSubscriber(), "data:bench", e -> hubCount.incrementAndGet(), false);
+        hub.subscribe(Subscriber.direct("bench", (event, e) -> {
+            throw new IllegalStateException(e);
+        }), "data:bench", e -> hubCount.incrementAndGet(), false);
 
         guava = new EventBus("bench");
         guava.register(new GuavaSubscriber());
@@ -91,26 +91,5 @@ public class EventDeliveryBenchmark {
     @Benchmark
     public void guavaEventBus() {
         guava.post(payload);
-    }
-
-    private static final class DirectSubscriber implements Subscriber {
-        @Override
-        public String name() {
-            return "bench";
-        }
-
-        @Override
-        public boolean acceptsSubscriptions() {
-            return true;
-        }
-
-        @Override
-        public void deliver(EventListener listener, PluginEvent event) {
-            try {
-                listener.onEvent(event);
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }
     }
 }

@@ -82,8 +82,9 @@ final class LoadedPlugin implements Subscriber, ResourceScope {
             PluginLayer current = layer();
             return PluginCode.callWithContextLoader(current.classLoader(), () -> current.instance().execute(input));
         } catch (Exception | LinkageError | AssertionError e) {
+            DetachedException detached = DetachedException.of(e);
             throw new PluginExecutionException("plugin '" + descriptor.name() + "' failed in execute: "
-                    + DetachedException.of(e).getMessage(), DetachedException.of(e));
+                    + detached.getMessage(), detached);
         } finally {
             gate.exit();
         }

@@ -3,7 +3,6 @@ package io.pluginhost.runtime;
 import io.pluginhost.api.EventListener;
 import io.pluginhost.api.Plugin;
 import io.pluginhost.api.PluginDescriptor;
-import io.pluginhost.api.PluginEvent;
 import io.pluginhost.api.exception.DependentsLoadedException;
 import io.pluginhost.api.exception.DuplicatePluginException;
 import io.pluginhost.api.exception.InvalidPluginException;
@@ -83,7 +82,8 @@ public final class ModuleLayerPluginManager implements PluginManager {
     /** Loaders of unloaded plugins, watched until collected; cleared ones are drained from the queue. */
     private final Set<ReleasedLoader> released = ConcurrentHashMap.newKeySet();
     private final ReferenceQueue<ClassLoader> collected = new ReferenceQueue<>();
-    private final HostSubscriber host = new HostSubscriber();
+    private final Subscriber host = Subscriber.direct(null, (event, e) -> report(null, null,
+            new PluginExecutionException("host listener for event '" + event.name() + "' failed: " + e, e)));
 
     /** An engine with no external services and a 30 s drain timeout. */
     public ModuleLayerPluginManager() {
@@ -525,14 +525,7 @@ public final class ModuleLayerPluginManager implements PluginManager {
     @Override
     public Optional<PluginInfo> find(String name) {
         LoadedPlugin plugin = loaded.get(name);
-        if (plugin != null) {
-            try {
-                return Optional.of(info(plugin));
-            } catch (RuntimeException unloadedMeanwhile) {
-                return Optional.ofNullable(failed.get(name));
-            }
-        }
-        return Optional.ofNullable(failed.get(name));
+        return plugin != null ? Optional.of(info(plugin)) : Optional.ofNullable(failed.get(name));
     }
 
     @Override
@@ -616,15 +609,10 @@ public final class ModuleLayerPluginManager implements PluginManager {
         return hub;
     }
 
-    private void report(String pluginName, Path source, PluginException error, boolean log) {
-        if (log) {
-            LOG.log(System.Logger.Level.WARNING, error.getMessage());
-        }
-        listeners.forEach(l -> notify(() -> l.pluginFailed(pluginName, source, error)));
-    }
-
+    /** Logs an error and tells the lifecycle listeners; returns it so callers can throw it. */
     private <E extends PluginException> E report(String pluginName, Path source, E error) {
-        report(pluginName, source, error, true);
+        LOG.log(System.Logger.Level.WARNING, error.getMessage());
+        listeners.forEach(l -> notify(() -> l.pluginFailed(pluginName, source, error)));
         return error;
     }
 
@@ -676,26 +664,4 @@ public final class ModuleLayerPluginManager implements PluginManager {
         }
     }
 
-    /** The host as a subscriber: its listeners run as they are, failures are logged and reported. */
-    private final class HostSubscriber implements Subscriber {
-        @Override
-        public String name() {
-            return null;
-        }
-
-        @Override
-        public boolean acceptsSubscriptions() {
-            return true;
-        }
-
-        @Override
-        public void deliver(EventListener listener, PluginEvent event) {
-            try {
-                listener.onEvent(event);
-            } catch (Exception e) {
-                report(null, null, new PluginExecutionException("host listener for event '" + event.name()
-                        + "' failed: " + e, e));
-            }
-        }
-    }
 }

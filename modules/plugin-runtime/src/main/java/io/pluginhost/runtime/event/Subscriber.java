@@ -3,6 +3,8 @@ package io.pluginhost.runtime.event;
 import io.pluginhost.api.EventListener;
 import io.pluginhost.api.PluginEvent;
 
+import java.util.function.BiConsumer;
+
 /**
  * Who owns subscriptions on the {@link EventHub}: a loaded plugin, or a host component (the
  * CDI/JMS bridge). The owner decides how its listeners run (context class loader, call gate) and
@@ -23,4 +25,35 @@ public interface Subscriber {
      * @param event    the event
      */
     void deliver(EventListener listener, PluginEvent event);
+
+    /**
+     * A subscriber for host code: always accepts subscriptions and runs listeners in place, handing
+     * an exception to {@code onFailure}.
+     *
+     * @param name      the subscriber's name, or {@code null} for the host (receives every event)
+     * @param onFailure what to do when a listener throws
+     * @return the subscriber
+     */
+    static Subscriber direct(String name, BiConsumer<PluginEvent, Exception> onFailure) {
+        return new Subscriber() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public boolean acceptsSubscriptions() {
+                return true;
+            }
+
+            @Override
+            public void deliver(EventListener listener, PluginEvent event) {
+                try {
+                    listener.onEvent(event);
+                } catch (Exception e) {
+                    onFailure.accept(event, e);
+                }
+            }
+        };
+    }
 }
