@@ -36,10 +36,17 @@ class PluginConcurrencyTest {
         manager.close();
     }
 
-    /** execute sleeps a little and counts calls in flight; cleanup records how many were in flight. */
+    /**
+     * execute sleeps a little and counts calls in flight; cleanup records how many were in flight.
+     * It listens to {@code tick} and answers with {@code tock}, to have events in flight too.
+     */
     private Path slowPlugin(String name) {
         return PluginJarBuilder.plugin(name).body("""
                 private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+                public void initialize(PluginContext context) {
+                    context.eventBus().on("tick", e -> context.eventBus().emit("tock", e.data()));
+                    context.eventBus().once("tick", e -> { });
+                }
                 public Object execute(Object in) throws Exception {
                     inFlight.incrementAndGet();
                     try { Thread.sleep(2); return "ok"; } finally { inFlight.decrementAndGet(); }
@@ -123,23 +130,28 @@ class PluginConcurrencyTest {
     }
 
     @Test
-    void concurrentLifecycleOperationsAreSerializedAndLeaveAConsistentRegistry() throws Exception {
+    void concurrentLifecycleOperationsAndEventsAreSerializedAndLeaveAConsistentRegistry() throws Exception {
         List<Path> jars = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
             jars.add(slowPlugin("worker-" + i));
         }
         List<Future<?>> futures = new ArrayList<>();
+        CountDownLatch workersDone = new CountDownLatch(4);
         for (int i = 0; i < 4; i++) {
             Path jar = jars.get(i);
             String name = "worker-" + i;
             futures.add(pool.submit(() -> {
-                for (int round = 0; round < 25; round++) {
-                    manager.load(jar);
-                    assertThat(manager.execute(name, null)).isEqualTo("ok");
-                    if (round % 2 == 0) {
-                        manager.reload(name);
+                try {
+                    for (int round = 0; round < 25; round++) {
+                        manager.load(jar);
+                        assertThat(manager.execute(name, null)).isEqualTo("ok");
+                        if (round % 2 == 0) {
+                            manager.reload(name);
+                        }
+                        manager.unload(name);
                     }
-                    manager.unload(name);
+                } finally {
+                    workersDone.countDown();
                 }
                 return null;
             }));
@@ -150,12 +162,24 @@ class PluginConcurrencyTest {
             }
             return null;
         }));
+        AtomicInteger tocks = new AtomicInteger();
+        AutoCloseable tockCounter = manager.subscribe("tock", e -> tocks.incrementAndGet());
+        futures.add(pool.submit(() -> {
+            // Publish for as long as plugins come and go, so events and unloads overlap.
+            for (int i = 0; workersDone.getCount() > 0; i++) {
+                manager.publish("tick", i);
+            }
+            return null;
+        }));
         for (Future<?> f : futures) {
             f.get(60, TimeUnit.SECONDS);
         }
 
+        tockCounter.close();
         assertThat(manager.list()).isEmpty();
         assertThat(manager.hub().ownerCount()).isZero();
+        assertThat(manager.publish("tick", "after")).isZero();
+        assertThat(tocks.get()).isPositive();
         for (int i = 0; i < 4; i++) {
             System.clearProperty("worker-" + i + ".inFlightAtCleanup");
         }
