@@ -1,0 +1,119 @@
+package io.pluginhost.resource.database;
+
+import net.sf.jsqlparser.expression.Function;
+import net.sf.jsqlparser.parser.ASTNodeAccessImpl;
+import net.sf.jsqlparser.parser.Node;
+import net.sf.jsqlparser.parser.Token;
+import net.sf.jsqlparser.schema.Column;
+import net.sf.jsqlparser.schema.Table;
+import net.sf.jsqlparser.statement.select.AllColumns;
+
+import java.lang.reflect.Field;
+import java.lang.reflect.InaccessibleObjectException;
+import java.lang.reflect.Modifier;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * A second, independent look at a parsed statement that does not rely on any visitor: it walks the
+ * whole object graph of JSqlParser's AST by reflection and reports every {@link Table} and
+ * {@link Function} node, wherever it sits. The guard refuses a statement if a table node was not
+ * handled by the rewriter (a clause the visitor does not reach) or if a denied function appears
+ * anywhere, so a gap in visitor coverage fails closed.
+ *
+ * <p>The qualifier of a column ({@code users.id}, {@code users.*}) is not a table reference: the
+ * walk skips that one field and still descends into the rest of the column (an array subscript can
+ * hold a subquery). The parser's token tree is not part of the statement and is skipped.
+ */
+final class AstAudit {
+
+    private static final ClassValue<List<Field>> FIELDS = new ClassValue<>() {
+        @Override
+        protected List<Field> computeValue(Class<?> type) {
+            List<Field> fields = new ArrayList<>();
+            for (Class<?> c = type; c != null && c.getName().startsWith("net.sf.jsqlparser."); c = c.getSuperclass()) {
+                for (Field field : c.getDeclaredFields()) {
+                    if (Modifier.isStatic(field.getModifiers())) {
+                        continue;
+                    }
+                    if (c == ASTNodeAccessImpl.class) {
+                        continue; // the parser's node tree: tokens and parent links, not the statement
+                    }
+                    try {
+                        field.setAccessible(true);
+                    } catch (InaccessibleObjectException e) {
+                        throw new IllegalStateException("cannot audit " + c.getName() + "." + field.getName(), e);
+                    }
+                    fields.add(field);
+                }
+            }
+            return List.copyOf(fields);
+        }
+    };
+
+    private AstAudit() {
+    }
+
+    /**
+     * @param root      the parsed statement
+     * @param tables    receives every table node
+     * @param functions receives every function node
+     */
+    static void walk(Object root, Consumer<Table> tables, Consumer<Function> functions) {
+        Set<Object> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        Deque<Object> todo = new ArrayDeque<>();
+        todo.push(root);
+        while (!todo.isEmpty()) {
+            Object node = todo.pop();
+            if (!seen.add(node)) {
+                continue;
+            }
+            if (node instanceof Node || node instanceof Token) {
+                continue;
+            }
+            boolean qualifies = node instanceof Column || node instanceof AllColumns; // AllTableColumns too
+            if (node instanceof Table table) {
+                tables.accept(table);
+            } else if (node instanceof Function function) {
+                functions.accept(function);
+            }
+            for (Field field : FIELDS.get(node.getClass())) {
+                if (qualifies && field.getType() == Table.class) {
+                    continue;
+                }
+                Object value;
+                try {
+                    value = field.get(node);
+                } catch (IllegalAccessException e) {
+                    throw new IllegalStateException(e);
+                }
+                push(value, todo);
+            }
+        }
+    }
+
+    private static void push(Object value, Deque<Object> todo) {
+        if (value == null) {
+            return;
+        }
+        if (value instanceof Collection<?> collection) {
+            collection.forEach(element -> push(element, todo));
+        } else if (value instanceof Map<?, ?> map) {
+            map.values().forEach(element -> push(element, todo));
+        } else if (value instanceof Object[] array) {
+            for (Object element : array) {
+                push(element, todo);
+            }
+        } else if (value.getClass().getName().startsWith("net.sf.jsqlparser.")) {
+            todo.push(value);
+        }
+    }
+}

@@ -1,0 +1,309 @@
+package io.pluginhost.resource.database;
+
+import io.pluginhost.api.exception.InvalidNameException;
+import io.pluginhost.api.exception.TableAccessDeniedException;
+import io.pluginhost.runtime.resource.ResourceKind;
+import io.pluginhost.runtime.resource.ResourcePolicy;
+import net.sf.jsqlparser.JSQLParserException;
+import net.sf.jsqlparser.expression.Function;
+import net.sf.jsqlparser.parser.CCJSqlParserUtil;
+import net.sf.jsqlparser.schema.Table;
+import net.sf.jsqlparser.statement.Statement;
+import net.sf.jsqlparser.statement.Statements;
+import net.sf.jsqlparser.statement.alter.Alter;
+import net.sf.jsqlparser.statement.alter.AlterExpression;
+import net.sf.jsqlparser.statement.alter.AlterOperation;
+import net.sf.jsqlparser.statement.create.index.CreateIndex;
+import net.sf.jsqlparser.statement.create.table.ColumnDefinition;
+import net.sf.jsqlparser.statement.create.table.CreateTable;
+import net.sf.jsqlparser.statement.create.table.ForeignKeyIndex;
+import net.sf.jsqlparser.statement.create.table.Index;
+import net.sf.jsqlparser.statement.delete.Delete;
+import net.sf.jsqlparser.statement.drop.Drop;
+import net.sf.jsqlparser.statement.insert.Insert;
+import net.sf.jsqlparser.statement.select.Select;
+import net.sf.jsqlparser.statement.truncate.Truncate;
+import net.sf.jsqlparser.statement.update.Update;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+
+/**
+ * The SQL guard of one plugin: accepts one statement of an allowed kind that touches only the
+ * plugin's tables, and returns it rewritten to physical, quoted names.
+ *
+ * <p>How it decides, in order: parse with JSqlParser ({@code parseStatements}, on a shared executor
+ * so the parse timeout applies); refuse anything but exactly one statement; refuse statement kinds
+ * other than SELECT, INSERT, UPDATE, DELETE, CREATE/ALTER/DROP TABLE, CREATE/DROP INDEX and
+ * TRUNCATE; rewrite every table reference ({@link TableRewriter}, with CTE scoping), refusing
+ * undeclared, schema-qualified and catalog names; then audit the whole syntax tree independently
+ * of any visitor ({@link AstAudit}): a table node the rewriter did not handle, or a denied function
+ * anywhere, refuses the statement. What runs is the statement re-serialized from the tree, never the
+ * plugin's text, so comments and anything the parser skipped never reach the database.
+ *
+ * <p>Accepted statements are cached (bounded, least recently used first out), so repeating a
+ * statement costs a map lookup. Thread-safe.
+ */
+public final class SqlTableGuard {
+
+    private static final int MAX_CACHED_STATEMENTS = 1024;
+    private static final Set<AlterOperation> ALLOWED_ALTERATIONS = EnumSet.of(AlterOperation.ADD,
+            AlterOperation.ALTER, AlterOperation.DROP, AlterOperation.MODIFY, AlterOperation.RENAME,
+            AlterOperation.DROP_PRIMARY_KEY, AlterOperation.DROP_UNIQUE, AlterOperation.DROP_FOREIGN_KEY,
+            AlterOperation.RENAME_CONSTRAINT);
+    private static final Set<String> ALLOWED_CREATE_OPTIONS = Set.of("TEMP", "TEMPORARY", "UNLOGGED", "LOCAL",
+            "GLOBAL");
+
+    private final String pluginName;
+    private final ResourcePolicy tables;
+    private final ExecutorService parserExecutor;
+    private final long parseTimeoutMillis;
+    private final Map<String, GuardedSql> cache = new LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, GuardedSql> eldest) {
+            return size() > MAX_CACHED_STATEMENTS;
+        }
+    };
+
+    /**
+     * @param pluginName     the plugin
+     * @param tables         its tables in effect
+     * @param parserExecutor runs parses, so a pathological statement times out (shared by all guards)
+     * @param parseTimeout   how long one parse may take
+     */
+    public SqlTableGuard(String pluginName, ResourcePolicy tables, ExecutorService parserExecutor,
+                         Duration parseTimeout) {
+        if (tables.kind() != ResourceKind.TABLE) {
+            throw new IllegalArgumentException("a SQL guard needs the table policy, not " + tables.kind());
+        }
+        this.pluginName = pluginName;
+        this.tables = tables;
+        this.parserExecutor = parserExecutor;
+        this.parseTimeoutMillis = parseTimeout.toMillis();
+    }
+
+    /**
+     * @param sql one statement using logical table names
+     * @return the statement to run
+     * @throws TableAccessDeniedException saying what was refused and why
+     */
+    public GuardedSql guard(String sql) {
+        synchronized (cache) {
+            GuardedSql cached = cache.get(sql);
+            if (cached != null) {
+                return cached;
+            }
+        }
+        GuardedSql guarded = rewrite(sql);
+        synchronized (cache) {
+            cache.put(sql, guarded);
+        }
+        return guarded;
+    }
+
+    private GuardedSql rewrite(String sql) {
+        if (sql == null || sql.isBlank()) {
+            throw refused("is empty", "");
+        }
+        Statements statements;
+        try {
+            statements = CCJSqlParserUtil.parseStatements(sql, parserExecutor,
+                    parser -> parser.withTimeOut(parseTimeoutMillis));
+        } catch (JSQLParserException e) {
+            throw refused("cannot be parsed: " + firstLine(e), sql);
+        }
+        if (statements == null || statements.size() != 1) {
+            int count = statements == null ? 0 : statements.size();
+            throw refused("contains " + count + " statements; run exactly one statement per call", sql);
+        }
+        Statement statement = statements.get(0);
+        TableRewriter rewriter = new TableRewriter(pluginName, tables);
+        boolean returnsRows;
+        if (statement instanceof Select) {
+            statement.accept(rewriter, null);
+            returnsRows = true;
+        } else if (statement instanceof Insert insert) {
+            statement.accept(rewriter, null);
+            returnsRows = insert.getReturningClause() != null;
+        } else if (statement instanceof Update update) {
+            statement.accept(rewriter, null);
+            returnsRows = update.getReturningClause() != null;
+        } else if (statement instanceof Delete delete) {
+            statement.accept(rewriter, null);
+            returnsRows = delete.getReturningClause() != null;
+        } else if (statement instanceof CreateTable create) {
+            createTable(create, rewriter);
+            returnsRows = false;
+        } else if (statement instanceof CreateIndex create) {
+            createIndex(create, rewriter);
+            returnsRows = false;
+        } else if (statement instanceof Drop drop) {
+            drop(drop, rewriter);
+            returnsRows = false;
+        } else if (statement instanceof Alter alter) {
+            alter(alter, rewriter);
+            returnsRows = false;
+        } else if (statement instanceof Truncate truncate) {
+            truncate(truncate, rewriter);
+            returnsRows = false;
+        } else {
+            throw refused("is a " + statement.getClass().getSimpleName() + " statement; allowed are SELECT, INSERT,"
+                    + " UPDATE, DELETE, CREATE/ALTER/DROP TABLE, CREATE/DROP INDEX and TRUNCATE", sql);
+        }
+        AstAudit.walk(statement, table -> {
+            if (!rewriter.handled().contains(table)) {
+                throw refused("references '" + table.getFullyQualifiedName() + "' in a place the guard cannot check",
+                        table.getFullyQualifiedName());
+            }
+        }, function -> checkFunction(function));
+        return new GuardedSql(statement.toString(), returnsRows);
+    }
+
+    private void checkFunction(Function function) {
+        List<String> parts = function.getMultipartName();
+        if (parts != null && parts.size() > 1) {
+            throw refused("calls the schema-qualified function '" + String.join(".", parts) + "'",
+                    String.join(".", parts));
+        }
+        String name = function.getName();
+        if (name == null && parts != null && parts.size() == 1) {
+            name = parts.get(0);
+        }
+        if (name == null || name.isBlank()) {
+            throw refused("calls a function the guard cannot name", String.valueOf(function));
+        }
+        if (SqlFunctions.isDenied(name)) {
+            throw refused("calls '" + name + "', which plugins may not use", name);
+        }
+    }
+
+    private void createTable(CreateTable create, TableRewriter rewriter) {
+        if (create.getLikeTable() != null || create.getTrailingLikeTable() != null || create.getPartitionOf() != null
+                || create.getOfType() != null || create.getPartitioning() != null) {
+            throw refused("creates a table LIKE, OF or PARTITION OF another object", create.getTable().getName());
+        }
+        if (create.getTableOptionsStrings() != null && !create.getTableOptionsStrings().isEmpty()) {
+            throw refused("sets table options " + create.getTableOptionsStrings(), create.getTable().getName());
+        }
+        if (create.getCreateOptionsStrings() != null) {
+            for (String option : create.getCreateOptionsStrings()) {
+                if (!ALLOWED_CREATE_OPTIONS.contains(option.toUpperCase(Locale.ROOT))) {
+                    throw refused("uses CREATE option " + option, create.getTable().getName());
+                }
+            }
+        }
+        rewriter.rewrite(create.getTable(), false);
+        if (create.getSelect() != null) {
+            create.getSelect().accept((net.sf.jsqlparser.statement.StatementVisitor<Void>) rewriter, null);
+        }
+        if (create.getColumnDefinitions() != null) {
+            for (ColumnDefinition column : create.getColumnDefinitions()) {
+                column.setColumnSpecs(checkSpecs(column.getColumnSpecs(), rewriter));
+            }
+        }
+        if (create.getIndexes() != null) {
+            for (Index index : create.getIndexes()) {
+                if (index instanceof ForeignKeyIndex foreignKey) {
+                    rewriter.rewrite(foreignKey.getTable(), false);
+                }
+            }
+        }
+    }
+
+    private void createIndex(CreateIndex create, TableRewriter rewriter) {
+        if (create.getTableSpace() != null) {
+            throw refused("puts an index in a tablespace", create.getTable().getName());
+        }
+        rewriter.rewrite(create.getTable(), false);
+        Index index = create.getIndex();
+        index.setName(physicalIndexName(index.getName()));
+    }
+
+    private void drop(Drop drop, TableRewriter rewriter) {
+        String type = drop.getType() == null ? "" : drop.getType().toUpperCase(Locale.ROOT);
+        List<Table> names = new ArrayList<>();
+        if (drop.getNames() != null && !drop.getNames().isEmpty()) {
+            names.addAll(drop.getNames());
+        } else {
+            names.add(drop.getName());
+        }
+        switch (type) {
+            case "TABLE" -> names.forEach(table -> rewriter.rewrite(table, false));
+            case "INDEX" -> names.forEach(index -> {
+                if (index.getSchemaName() != null) {
+                    throw refused("names a schema ('" + index.getFullyQualifiedName() + "')", index.getName());
+                }
+                index.setName(physicalIndexName(index.getName()));
+                rewriter.handled().add(index);
+            });
+            default -> throw refused("drops a " + type + "; plugins may drop only their tables and indexes",
+                    String.valueOf(drop.getName()));
+        }
+    }
+
+    private void alter(Alter alter, TableRewriter rewriter) {
+        rewriter.rewrite(alter.getTable(), false);
+        for (AlterExpression expression : alter.getAlterExpressions()) {
+            AlterOperation operation = expression.getOperation();
+            if (!ALLOWED_ALTERATIONS.contains(operation) || expression.getNewTableName() != null) {
+                throw refused("alters a table with " + operation + "; allowed: add, alter, drop or rename columns"
+                        + " and constraints", alter.getTable().getName());
+            }
+            if (expression.getFkSourceTable() != null) {
+                if (expression.getFkSourceSchema() != null) {
+                    throw refused("references a table in schema '" + expression.getFkSourceSchema() + "'",
+                            expression.getFkSourceTable());
+                }
+                expression.setFkSourceTable(rewriter.physicalQuoted(expression.getFkSourceTable()));
+            }
+            if (expression.getIndex() instanceof ForeignKeyIndex foreignKey) {
+                rewriter.rewrite(foreignKey.getTable(), false);
+            }
+            if (expression.getColDataTypeList() != null) {
+                for (AlterExpression.ColumnDataType column : expression.getColDataTypeList()) {
+                    column.setColumnSpecs(checkSpecs(column.getColumnSpecs(), rewriter));
+                }
+            }
+        }
+    }
+
+    private void truncate(Truncate truncate, TableRewriter rewriter) {
+        List<Table> targets = truncate.getTables() != null && !truncate.getTables().isEmpty()
+                ? truncate.getTables() : List.of(truncate.getTable());
+        targets.forEach(table -> rewriter.rewrite(table, false));
+    }
+
+    private List<String> checkSpecs(List<String> specs, TableRewriter rewriter) {
+        return ColumnSpecs.check(specs, rewriter::physicalQuoted, this::refused);
+    }
+
+    /** Indexes share the schema's namespace with tables: they are prefixed the same way. */
+    private String physicalIndexName(String written) {
+        String key = SqlNames.key(written);
+        try {
+            ResourceKind.TABLE.validateLogical(key);
+            return SqlNames.quote(ResourceKind.TABLE.physicalName(pluginName, key));
+        } catch (InvalidNameException e) {
+            throw refused("names an index '" + written + "' that cannot be prefixed: " + e.getMessage(), written);
+        }
+    }
+
+    private TableAccessDeniedException refused(String why, String what) {
+        return TableAccessDeniedException.refused("plugin '" + pluginName + "': statement refused: it " + why, what,
+                tables.allowed());
+    }
+
+    private static String firstLine(Exception e) {
+        Throwable cause = e.getCause() != null ? e.getCause() : e;
+        String message = String.valueOf(cause.getMessage());
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
+    }
+}
