@@ -1,0 +1,238 @@
+package io.pluginhost.resource.database;
+
+import io.pluginhost.api.PluginDescriptor;
+import io.pluginhost.api.exception.PluginException;
+import io.pluginhost.api.exception.TableAccessDeniedException;
+import io.pluginhost.api.resource.DatabaseRepository;
+import io.pluginhost.runtime.resource.EffectiveResources;
+import io.pluginhost.runtime.resource.ResourceOverrides;
+import io.pluginhost.runtime.resource.ResourceScope;
+import org.junit.jupiter.api.Test;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.fail;
+
+/**
+ * The database repository against a real database: the same tests on H2 and on PostgreSQL. Each
+ * test uses fresh plugin names with a '-' so every statement also proves the quoting of physical
+ * names.
+ */
+abstract class DatabaseRepositoryContract {
+
+    /** Shared by every test class in the JVM, as the host shares one; daemon threads, never shut down. */
+    static final ExecutorService PARSER = Executors.newCachedThreadPool(r -> {
+        Thread thread = new Thread(r, "sql-parser");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private static final AtomicInteger PLUGINS = new AtomicInteger();
+
+    abstract DataSource dataSource();
+
+    abstract boolean isPostgres();
+
+    /** A plugin scope as the engine builds it, for the repository's SPI. */
+    record TestScope(String pluginName, EffectiveResources resources) implements ResourceScope {
+        @Override
+        public <T> T callPlugin(String what, Callable<T> code) {
+            try {
+                return code.call();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    static String uniquePlugin(String base) {
+        return base + "-" + PLUGINS.incrementAndGet();
+    }
+
+    DatabaseRepository repository(String plugin, String... tables) throws Exception {
+        PluginDescriptor descriptor = new PluginDescriptor(plugin, "1", "", List.of(), List.of(tables), List.of(),
+                List.of());
+        TestScope scope = new TestScope(plugin, EffectiveResources.of(descriptor, ResourceOverrides.NONE));
+        return new DatabaseRepositoryProvider(dataSource(), PARSER, Duration.ofSeconds(5), true).open(scope);
+    }
+
+    long rawCount(String physicalTable) throws Exception {
+        try (Connection connection = dataSource().getConnection(); Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery("SELECT count(*) FROM " + SqlNames.quote(physicalTable))) {
+            rows.next();
+            return rows.getLong(1);
+        }
+    }
+
+    void raw(String sql) throws Exception {
+        try (Connection connection = dataSource().getConnection(); Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        }
+    }
+
+    @Test
+    void theScenarioCorpusRunsInOrderAndReturnsTheExpectedRows() throws Exception {
+        DatabaseRepository db = repository(uniquePlugin("crm"), "notes", "note_tags", "archive");
+        int run = 0;
+        for (String line : SqlCorpus.read("scenario.sql")) {
+            if (line.startsWith("pg: ")) {
+                if (!isPostgres()) {
+                    continue;
+                }
+                line = line.substring(4);
+            }
+            int arrow = line.lastIndexOf(" => ");
+            String statement = line.substring(0, arrow);
+            String expected = line.substring(arrow + 4).trim();
+            Object[] params = new Object[0];
+            int bar = statement.indexOf(" | ");
+            if (bar > 0) {
+                params = parameters(statement.substring(bar + 3));
+                statement = statement.substring(0, bar);
+            }
+            check(db, statement, params, expected);
+            run++;
+        }
+        assertThat(run).isGreaterThanOrEqualTo(50);
+    }
+
+    private static void check(DatabaseRepository db, String sql, Object[] params, String expected) {
+        String context = sql + " => " + expected;
+        try {
+            if (expected.equals("ok")) {
+                db.executeCommand(sql, params);
+            } else if (expected.startsWith("#")) {
+                assertThat(db.executeCommand(sql, params)).as(context).isEqualTo(Integer.parseInt(expected.substring(1)));
+            } else if (expected.startsWith("rows:")) {
+                assertThat(text(db.executeQuery(sql, params))).as(context).isEqualTo(expectedRows(expected));
+            } else if (expected.equals("error")) {
+                assertThatThrownBy(() -> db.executeCommand(sql, params)).as(context)
+                        .isInstanceOf(PluginException.class).isNotInstanceOf(TableAccessDeniedException.class)
+                        .hasMessageContaining("the database refused the statement");
+            } else {
+                fail("unknown expectation in scenario.sql: " + context);
+            }
+        } catch (RuntimeException e) {
+            throw new AssertionError("scenario step failed: " + context + ": " + e, e);
+        }
+    }
+
+    private static Object[] parameters(String text) {
+        return java.util.Arrays.stream(text.split(",\\s*"))
+                .map(value -> value.matches("-?\\d+") ? (Object) Integer.valueOf(value) : value)
+                .toArray();
+    }
+
+    private static List<Map<String, String>> expectedRows(String expected) {
+        String body = expected.substring("rows:".length()).trim();
+        List<Map<String, String>> rows = new ArrayList<>();
+        if (body.isEmpty()) {
+            return rows;
+        }
+        for (String row : body.split(" \\| ")) {
+            Map<String, String> values = new LinkedHashMap<>();
+            for (String pair : row.split(",")) {
+                int equals = pair.indexOf('=');
+                values.put(pair.substring(0, equals).trim(), pair.substring(equals + 1));
+            }
+            rows.add(values);
+        }
+        return rows;
+    }
+
+    private static List<Map<String, String>> text(List<Map<String, Object>> rows) {
+        List<Map<String, String>> result = new ArrayList<>();
+        for (Map<String, Object> row : rows) {
+            Map<String, String> values = new LinkedHashMap<>();
+            row.forEach((label, value) -> values.put(label.toLowerCase(java.util.Locale.ROOT), String.valueOf(value)));
+            result.add(values);
+        }
+        return result;
+    }
+
+    @Test
+    void adversarialStatementsAreRefusedAndTheDataOfOthersIsUntouched() throws Exception {
+        String vaultName = uniquePlugin("vault");
+        DatabaseRepository vault = repository(vaultName, "secret");
+        vault.executeCommand("CREATE TABLE secret (id INTEGER, x INTEGER, body VARCHAR(100))");
+        vault.executeCommand("INSERT INTO secret VALUES (1, 1, 'classified')");
+        raw("CREATE TABLE IF NOT EXISTS secret (id INTEGER, x INTEGER, body VARCHAR(100))");
+        raw("DELETE FROM secret");
+        raw("INSERT INTO secret VALUES (1, 1, 'host data')");
+        String crmName = uniquePlugin("crm");
+        DatabaseRepository crm = repository(crmName, "notes", "note_tags");
+        crm.executeCommand("CREATE TABLE notes (id INTEGER PRIMARY KEY, body VARCHAR(2000))");
+        crm.executeCommand("CREATE TABLE note_tags (note_id INTEGER, tag VARCHAR(100), id INTEGER)");
+        crm.executeCommand("INSERT INTO notes VALUES (1, 'mine')");
+
+        for (String sql : SqlCorpus.read("adversarial.sql")) {
+            assertThatThrownBy(() -> crm.executeCommand(sql)).as(sql).isInstanceOf(TableAccessDeniedException.class);
+        }
+        for (String sql : SqlCorpus.read("confined.sql")) {
+            try {
+                crm.executeQuery(sql); // runs, on the plugin's own tables only
+            } catch (PluginException e) {
+                // or the database's own syntax differs (H2 wants column lists in recursive CTEs)
+                assertThat(e).as(sql).isNotInstanceOf(TableAccessDeniedException.class)
+                        .hasMessageContaining("the database refused the statement");
+            }
+        }
+
+        assertThat(rawCount(vaultName + "_secret")).isEqualTo(1);
+        assertThat(rawCount("secret")).isEqualTo(1);
+        assertThat(crm.executeQuery("SELECT body FROM notes")).containsExactly(Map.of("body", "mine"));
+    }
+
+    @Test
+    void theWrongNumberOfParametersIsAClearError() throws Exception {
+        DatabaseRepository db = repository(uniquePlugin("params"), "items");
+        db.executeCommand("CREATE TABLE items (id INTEGER)");
+
+        assertThatThrownBy(() -> db.executeCommand("INSERT INTO items VALUES (?)"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("the statement has 1 parameter(s); 0 given");
+        assertThatThrownBy(() -> db.executeQuery("INSERT INTO items VALUES (1)"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("use executeCommand");
+    }
+
+    @Test
+    void rowsArriveInColumnOrderWithJdkValues() throws Exception {
+        DatabaseRepository db = repository(uniquePlugin("types"), "things");
+        db.executeCommand("CREATE TABLE things (id INTEGER, label VARCHAR(20), price DECIMAL(10,2), seen TIMESTAMP,"
+                + " flag BOOLEAN)");
+        db.executeCommand("INSERT INTO things VALUES (?, ?, ?, ?, ?)", 1, "one", new java.math.BigDecimal("9.50"),
+                java.sql.Timestamp.valueOf("2026-11-25 10:00:00"), true);
+
+        List<Map<String, Object>> rows = db.executeQuery("SELECT flag, price, label, id, seen FROM things");
+
+        assertThat(rows).hasSize(1);
+        assertThat(rows.get(0).keySet()).containsExactly("flag", "price", "label", "id", "seen");
+        assertThat(rows.get(0).values()).allSatisfy(value -> assertThat(value.getClass().getName()).startsWith("java."));
+        assertThat(rows.get(0).get("price")).isEqualTo(new java.math.BigDecimal("9.50"));
+    }
+
+    @Test
+    void twoPluginsMayDeclareTheSameLogicalTableWithoutSharingIt() throws Exception {
+        DatabaseRepository one = repository(uniquePlugin("twin"), "items");
+        DatabaseRepository two = repository(uniquePlugin("twin"), "items");
+        one.executeCommand("CREATE TABLE items (id INTEGER)");
+        two.executeCommand("CREATE TABLE items (id INTEGER)");
+
+        one.executeCommand("INSERT INTO items VALUES (1), (2)");
+
+        assertThat(one.executeQuery("SELECT count(*) AS n FROM items").get(0).get("n").toString()).isEqualTo("2");
+        assertThat(two.executeQuery("SELECT count(*) AS n FROM items").get(0).get("n").toString()).isEqualTo("0");
+    }
+}
