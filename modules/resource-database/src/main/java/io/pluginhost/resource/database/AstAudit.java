@@ -1,6 +1,5 @@
 package io.pluginhost.resource.database;
 
-import net.sf.jsqlparser.expression.Function;
 import net.sf.jsqlparser.parser.ASTNodeAccessImpl;
 import net.sf.jsqlparser.parser.Node;
 import net.sf.jsqlparser.parser.Token;
@@ -63,11 +62,10 @@ final class AstAudit {
     }
 
     /**
-     * @param root      the parsed statement
-     * @param tables    receives every table node
-     * @param functions receives every function node
+     * @param root    the parsed statement
+     * @param visitor receives every node of the statement (tables, functions, placeholders, ...)
      */
-    static void walk(Object root, Consumer<Table> tables, Consumer<Function> functions) {
+    static void walk(Object root, Consumer<Object> visitor) {
         Set<Object> seen = Collections.newSetFromMap(new IdentityHashMap<>());
         Deque<Object> todo = new ArrayDeque<>();
         todo.push(root);
@@ -80,11 +78,7 @@ final class AstAudit {
                 continue;
             }
             boolean qualifies = node instanceof Column || node instanceof AllColumns; // AllTableColumns too
-            if (node instanceof Table table) {
-                tables.accept(table);
-            } else if (node instanceof Function function) {
-                functions.accept(function);
-            }
+            visitor.accept(node);
             for (Field field : FIELDS.get(node.getClass())) {
                 if (qualifies && field.getType() == Table.class) {
                     continue;

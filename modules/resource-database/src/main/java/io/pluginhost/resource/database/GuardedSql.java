@@ -1,10 +1,41 @@
 package io.pluginhost.resource.database;
 
+import java.util.List;
+
 /**
  * A plugin statement the guard accepted, rewritten to physical, quoted table names.
  *
- * @param sql         the statement to run
- * @param returnsRows whether it produces a result set (a query, or DML with RETURNING)
+ * @param sql            the statement to run, with JDBC {@code ?} placeholders
+ * @param returnsRows    whether it produces a result set (a query, or DML with RETURNING)
+ * @param parameterOrder for a statement written with {@code $n} placeholders, the 1-based number of
+ *                       the parameter each {@code ?} takes, in order; empty for {@code ?} statements
  */
-public record GuardedSql(String sql, boolean returnsRows) {
+public record GuardedSql(String sql, boolean returnsRows, List<Integer> parameterOrder) {
+
+    /** Copies the order. */
+    public GuardedSql {
+        parameterOrder = List.copyOf(parameterOrder);
+    }
+
+    /**
+     * @param params the parameters as the plugin passed them
+     * @return them in the order the {@code ?} placeholders take them
+     * @throws IllegalArgumentException if a {@code $n} has no parameter, or parameters are left over
+     */
+    public Object[] bind(Object[] params) {
+        Object[] given = params == null ? new Object[0] : params;
+        if (parameterOrder.isEmpty()) {
+            return given;
+        }
+        int highest = parameterOrder.stream().mapToInt(Integer::intValue).max().orElse(0);
+        if (highest != given.length) {
+            throw new IllegalArgumentException("the statement uses $1 to $" + highest + "; " + given.length
+                    + " parameter(s) given");
+        }
+        Object[] bound = new Object[parameterOrder.size()];
+        for (int i = 0; i < bound.length; i++) {
+            bound[i] = given[parameterOrder.get(i) - 1];
+        }
+        return bound;
+    }
 }

@@ -112,7 +112,7 @@ final class JdbcDatabaseRepository implements DatabaseRepository, AutoCloseable 
                 }
                 T result;
                 try (PreparedStatement prepared = connection.prepareStatement(statement.sql())) {
-                    bind(prepared, params);
+                    bind(prepared, statement.bind(params));
                     result = work.run(prepared);
                 }
                 if (ownTransaction) {

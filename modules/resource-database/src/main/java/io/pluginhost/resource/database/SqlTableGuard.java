@@ -6,6 +6,9 @@ import io.pluginhost.runtime.resource.ResourceKind;
 import io.pluginhost.runtime.resource.ResourcePolicy;
 import net.sf.jsqlparser.JSQLParserException;
 import net.sf.jsqlparser.expression.Function;
+import net.sf.jsqlparser.expression.JdbcNamedParameter;
+import net.sf.jsqlparser.expression.JdbcParameter;
+import net.sf.jsqlparser.expression.NumericBind;
 import net.sf.jsqlparser.parser.CCJSqlParserUtil;
 import net.sf.jsqlparser.schema.Table;
 import net.sf.jsqlparser.statement.Statement;
@@ -157,13 +160,33 @@ public final class SqlTableGuard {
             throw refused("is a " + statement.getClass().getSimpleName() + " statement; allowed are SELECT, INSERT,"
                     + " UPDATE, DELETE, CREATE/ALTER/DROP TABLE, CREATE/DROP INDEX and TRUNCATE", sql);
         }
-        AstAudit.walk(statement, table -> {
-            if (!rewriter.handled().contains(table)) {
+        int[] placeholders = new int[2]; // ?, $n
+        AstAudit.walk(statement, node -> {
+            if (node instanceof Table table && !rewriter.handled().contains(table)) {
                 throw refused("references '" + table.getFullyQualifiedName() + "' in a place the guard cannot check",
                         table.getFullyQualifiedName());
+            } else if (node instanceof Function function) {
+                checkFunction(function);
+            } else if (node instanceof JdbcParameter parameter) {
+                placeholders[parameter.isUseFixedIndex() ? 1 : 0]++; // $1 and ?1 have a fixed index
+            } else if (node instanceof NumericBind) {
+                placeholders[1]++;
+            } else if (node instanceof JdbcNamedParameter named) {
+                throw refused("uses the named parameter ':" + named.getName() + "'; use ? or $1, $2, ...",
+                        named.getName());
             }
-        }, function -> checkFunction(function));
-        return new GuardedSql(statement.toString(), returnsRows);
+        });
+        if (placeholders[1] == 0) {
+            return new GuardedSql(statement.toString(), returnsRows, List.of());
+        }
+        if (placeholders[0] > 0) {
+            throw refused("mixes ? and $n placeholders; use one kind", sql);
+        }
+        if (!(statement instanceof Select || statement instanceof Insert || statement instanceof Update
+                || statement instanceof Delete)) {
+            throw refused("has $n placeholders in a DDL statement", sql);
+        }
+        return NumberedPlaceholders.deparse(statement, returnsRows);
     }
 
     private void checkFunction(Function function) {

@@ -208,6 +208,17 @@ abstract class DatabaseRepositoryContract {
     }
 
     @Test
+    void postgresStyleNumberedPlaceholdersBindByNumber() throws Exception {
+        DatabaseRepository db = repository(uniquePlugin("dollar"), "items");
+        db.executeCommand("CREATE TABLE items (id INTEGER, label VARCHAR(20))");
+        db.executeCommand("INSERT INTO items (label, id) VALUES ($2, $1)", 7, "seven");
+        db.executeCommand("INSERT INTO items (id, label) VALUES ($1, $2)", 8, "eight");
+
+        assertThat(db.executeQuery("SELECT id FROM items WHERE label = $1 OR id = $2 OR label = $1", "seven", 0))
+                .containsExactly(Map.of("id", 7));
+    }
+
+    @Test
     void rowsArriveInColumnOrderWithJdkValues() throws Exception {
         DatabaseRepository db = repository(uniquePlugin("types"), "things");
         db.executeCommand("CREATE TABLE things (id INTEGER, label VARCHAR(20), price DECIMAL(10,2), seen TIMESTAMP,"

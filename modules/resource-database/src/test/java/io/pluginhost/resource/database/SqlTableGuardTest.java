@@ -154,6 +154,25 @@ class SqlTableGuardTest {
     }
 
     @Test
+    void numberedPlaceholdersBecomeJdbcPlaceholdersInTextOrder() {
+        GuardedSql guarded = guard.guard("SELECT id FROM notes WHERE body = $2 AND id > $1 OR id = $2");
+
+        assertThat(guarded.sql()).isEqualTo("SELECT id FROM \"crm_notes\" notes WHERE body = ? AND id > ? OR id = ?");
+        assertThat(guarded.parameterOrder()).containsExactly(2, 1, 2);
+        assertThat(guarded.bind(new Object[] {10, "x"})).containsExactly("x", 10, "x");
+        assertThatThrownBy(() -> guarded.bind(new Object[] {10})).hasMessage("the statement uses $1 to $2; 1 parameter(s)"
+                + " given");
+    }
+
+    @Test
+    void placeholderKindsCannotBeMixedAndNamedOnesAreRefused() {
+        assertThatThrownBy(() -> guard.guard("SELECT id FROM notes WHERE id = ? AND body = $1"))
+                .hasMessageContaining("mixes ? and $n placeholders");
+        assertThatThrownBy(() -> guard.guard("SELECT id FROM notes WHERE id = :id"))
+                .hasMessageContaining("named parameter ':id'");
+    }
+
+    @Test
     void aRepeatedStatementComesFromTheCache() {
         GuardedSql first = guard.guard("SELECT * FROM notes WHERE id = ?");
 
