@@ -7,10 +7,11 @@ import java.util.List;
  *
  * @param sql            the statement to run, with JDBC {@code ?} placeholders
  * @param returnsRows    whether it produces a result set (a query, or DML with RETURNING)
+ * @param parameterCount how many {@code ?} placeholders the statement has
  * @param parameterOrder for a statement written with {@code $n} placeholders, the 1-based number of
  *                       the parameter each {@code ?} takes, in order; empty for {@code ?} statements
  */
-public record GuardedSql(String sql, boolean returnsRows, List<Integer> parameterOrder) {
+public record GuardedSql(String sql, boolean returnsRows, int parameterCount, List<Integer> parameterOrder) {
 
     /** Copies the order. */
     public GuardedSql {
@@ -25,6 +26,10 @@ public record GuardedSql(String sql, boolean returnsRows, List<Integer> paramete
     public Object[] bind(Object[] params) {
         Object[] given = params == null ? new Object[0] : params;
         if (parameterOrder.isEmpty()) {
+            if (given.length != parameterCount) {
+                throw new IllegalArgumentException("the statement has " + parameterCount + " parameter(s); "
+                        + given.length + " given");
+            }
             return given;
         }
         int highest = parameterOrder.stream().mapToInt(Integer::intValue).max().orElse(0);

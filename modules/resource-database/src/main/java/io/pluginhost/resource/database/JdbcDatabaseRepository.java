@@ -60,7 +60,8 @@ final class JdbcDatabaseRepository implements DatabaseRepository, AutoCloseable 
             throw new IllegalArgumentException("plugin '" + scope.pluginName() + "': executeQuery runs statements that"
                     + " return rows (SELECT, or RETURNING); use executeCommand for: " + sql);
         }
-        return run(statement, params, prepared -> {
+        Object[] bound = statement.bind(params);
+        return run(statement, bound, prepared -> {
             try (ResultSet rows = prepared.executeQuery()) {
                 return rows(rows);
             }
@@ -70,7 +71,8 @@ final class JdbcDatabaseRepository implements DatabaseRepository, AutoCloseable 
     @Override
     public int executeCommand(String sql, Object... params) {
         GuardedSql statement = guard.guard(sql);
-        return run(statement, params, prepared -> {
+        Object[] bound = statement.bind(params);
+        return run(statement, bound, prepared -> {
             if (prepared.execute()) {
                 try (ResultSet ignored = prepared.getResultSet()) {
                     return 0;
@@ -112,7 +114,7 @@ final class JdbcDatabaseRepository implements DatabaseRepository, AutoCloseable 
                 }
                 T result;
                 try (PreparedStatement prepared = connection.prepareStatement(statement.sql())) {
-                    bind(prepared, statement.bind(params));
+                    bind(prepared, params);
                     result = work.run(prepared);
                 }
                 if (ownTransaction) {
@@ -140,12 +142,7 @@ final class JdbcDatabaseRepository implements DatabaseRepository, AutoCloseable 
     }
 
     private static void bind(PreparedStatement statement, Object[] params) throws SQLException {
-        int expected = statement.getParameterMetaData().getParameterCount();
-        int given = params == null ? 0 : params.length;
-        if (expected != given) {
-            throw new IllegalArgumentException("the statement has " + expected + " parameter(s); " + given + " given");
-        }
-        for (int i = 0; i < given; i++) {
+        for (int i = 0; i < params.length; i++) {
             statement.setObject(i + 1, params[i]);
         }
     }

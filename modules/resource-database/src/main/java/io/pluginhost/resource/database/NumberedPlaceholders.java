@@ -45,6 +45,6 @@ final class NumberedPlaceholders {
         expressions.setSelectVisitor(selects);
         expressions.setBuilder(sql);
         statement.accept(new StatementDeParser(expressions, selects, sql));
-        return new GuardedSql(sql.toString(), returnsRows, List.copyOf(order));
+        return new GuardedSql(sql.toString(), returnsRows, order.size(), List.copyOf(order));
     }
 }

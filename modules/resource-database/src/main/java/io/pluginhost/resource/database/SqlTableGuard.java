@@ -177,7 +177,7 @@ public final class SqlTableGuard {
             }
         });
         if (placeholders[1] == 0) {
-            return new GuardedSql(statement.toString(), returnsRows, List.of());
+            return new GuardedSql(statement.toString(), returnsRows, placeholders[0], List.of());
         }
         if (placeholders[0] > 0) {
             throw refused("mixes ? and $n placeholders; use one kind", sql);

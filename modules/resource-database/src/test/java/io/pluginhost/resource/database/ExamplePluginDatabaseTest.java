@@ -1,0 +1,73 @@
+package io.pluginhost.resource.database;
+
+import io.pluginhost.resource.database.testing.EmbeddedPostgresServer;
+import io.pluginhost.runtime.HostServices;
+import io.pluginhost.runtime.ModuleLayerPluginManager;
+import io.pluginhost.runtime.PluginInfo;
+import io.pluginhost.runtime.resource.ResourceOverrides;
+import org.h2.jdbcx.JdbcDataSource;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import javax.sql.DataSource;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * example-plugin-repository end to end: loaded by the engine from its jar, with the real database
+ * repository over a real database. It creates its two tables in initialize and, on execute, inserts a
+ * note with tags and reads it back with a join.
+ */
+class ExamplePluginDatabaseTest {
+
+    private static DataSource database(String kind) {
+        if (kind.equals("postgresql")) {
+            return EmbeddedPostgresServer.dataSource();
+        }
+        JdbcDataSource h2 = new JdbcDataSource();
+        h2.setURL("jdbc:h2:mem:example-plugin;DB_CLOSE_DELAY=-1;DATABASE_TO_LOWER=TRUE");
+        h2.setUser("sa");
+        return h2;
+    }
+
+    private static Path examplePlugin() {
+        return Path.of(System.getProperty("pluginhost.examples.dir", "target/example-plugins"))
+                .resolve("example-plugin-repository.jar");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgresql"})
+    void theExamplePluginCreatesItsTablesInsertsAndJoinsThroughTheRepository(String kind) throws Exception {
+        DataSource dataSource = database(kind);
+        HostServices services = HostServices.NONE.withDatabase(new DatabaseRepositoryProvider(dataSource,
+                DatabaseRepositoryContract.PARSER, Duration.ofSeconds(5), true));
+        // A name map per database, so the test can run more than once against the same server.
+        String suffix = kind + "_" + System.nanoTime();
+        ResourceOverrides overrides = ResourceOverrides.builder()
+                .tableNameMap(Map.of("notes", "notes_" + suffix, "note_tags", "tags_" + suffix)).build();
+        try (ModuleLayerPluginManager engine = new ModuleLayerPluginManager(services, Duration.ofSeconds(5))) {
+            PluginInfo info = engine.load(examplePlugin(), overrides);
+            String notes = info.tables().get("notes");
+
+            Object result = engine.execute("example-plugin-repository",
+                    Map.of("id", 1, "body", "buy milk", "tags", List.of("shopping", "home")));
+
+            assertThat(result).isEqualTo(Map.of("id", 1, "rows", List.of(
+                    Map.of("id", 1, "body", "buy milk", "tag", "home"),
+                    Map.of("id", 1, "body", "buy milk", "tag", "shopping"))));
+            try (Connection connection = dataSource.getConnection(); Statement raw = connection.createStatement();
+                 ResultSet rows = raw.executeQuery("SELECT count(*) FROM " + SqlNames.quote(notes))) {
+                rows.next();
+                assertThat(rows.getInt(1)).isEqualTo(1);
+            }
+            assertThat(notes).isEqualTo("example-plugin-repository_notes_" + suffix);
+        }
+    }
+}
