@@ -207,3 +207,12 @@ SELECT * FROM secret /* notes */
 /* comment */ SELECT * FROM secret
 SELECT * FROM notes WHERE id = 1 -- comment\n UNION SELECT * FROM secret
 SELECT * FROM/**/secret
+/*! SELECT * FROM secret */ SELECT * FROM secret
+SELECT * FROM notes UNION /*! ALL */ SELECT * FROM secret
+SELECT * FROM "se""cret"
+SELECT * FROM "notes"""
+SELECT * FROM notes WHERE id = 1 OR 1 = (SELECT count(*) FROM "Secret")
+ALTER TABLE notes ALTER COLUMN body SET DEFAULT pg_read_file('/etc/passwd')
+ALTER TABLE notes ADD COLUMN leak VARCHAR(100) DEFAULT pg_read_file('/etc/passwd')
+ALTER TABLE notes ADD COLUMN other_id INTEGER REFERENCES secret (id)
+ALTER TABLE notes ALTER COLUMN body TYPE VARCHAR(10) USING pg_read_file('/etc/passwd')

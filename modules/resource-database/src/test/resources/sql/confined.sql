@@ -8,3 +8,6 @@ WITH secret AS (SELECT * FROM notes) SELECT * FROM secret
 WITH RECURSIVE secret AS (SELECT 1 AS n UNION ALL SELECT n + 1 FROM secret WHERE n < 3) SELECT * FROM secret
 SELECT secret.id FROM notes AS secret
 SELECT * FROM notes WHERE id IN (WITH secret AS (SELECT id FROM note_tags) SELECT id FROM secret)
+SELECT * FROM notes /*! UNION SELECT * FROM secret */
+SELECT * FROM /*! secret, */ notes
+SELECT /*+ secret */ * FROM notes
