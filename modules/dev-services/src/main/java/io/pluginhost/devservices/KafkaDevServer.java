@@ -1,0 +1,135 @@
+package io.pluginhost.devservices;
+
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.metadata.storage.Formatter;
+import org.apache.kafka.server.common.MetadataVersion;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * A single-node Kafka broker in this JVM, in KRaft mode (broker and controller in one process, a
+ * static quorum of one), on free loopback ports, with its data in a temporary directory deleted on
+ * close. For tests and for running the host on a laptop; never for production.
+ */
+public final class KafkaDevServer implements AutoCloseable {
+
+    private final KafkaRaftServer server;
+    private final Path dataDirectory;
+    private final String bootstrapServers;
+
+    private KafkaDevServer(KafkaRaftServer server, Path dataDirectory, String bootstrapServers) {
+        this.server = server;
+        this.dataDirectory = dataDirectory;
+        this.bootstrapServers = bootstrapServers;
+    }
+
+    /**
+     * Formats a fresh data directory, starts the broker and waits until it answers.
+     *
+     * @return the running broker
+     * @throws Exception if it does not start within a minute
+     */
+    public static KafkaDevServer start() throws Exception {
+        Path data = Files.createTempDirectory("pluginhost-kafka");
+        int brokerPort = LoopbackPorts.free();
+        int controllerPort = LoopbackPorts.free();
+        Properties properties = new Properties();
+        properties.put("process.roles", "broker,controller");
+        properties.put("node.id", "1");
+        properties.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
+        properties.put("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
+        properties.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort);
+        properties.put("controller.listener.names", "CONTROLLER");
+        properties.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        properties.put("inter.broker.listener.name", "PLAINTEXT");
+        properties.put("log.dirs", data.toString());
+        properties.put("num.partitions", "1");
+        properties.put("auto.create.topics.enable", "false");
+        properties.put("offsets.topic.replication.factor", "1");
+        properties.put("offsets.topic.num.partitions", "1");
+        properties.put("transaction.state.log.replication.factor", "1");
+        properties.put("transaction.state.log.min.isr", "1");
+        properties.put("share.coordinator.state.topic.replication.factor", "1");
+        properties.put("share.coordinator.state.topic.min.isr", "1");
+        properties.put("group.initial.rebalance.delay.ms", "0");
+        // The default allocates 128 MiB up front for the log cleaner; a dev broker needs little.
+        properties.put("log.cleaner.dedupe.buffer.size", String.valueOf(4 * 1024 * 1024));
+        KafkaConfig config = new KafkaConfig(properties);
+
+        new Formatter()
+                .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
+                .setNodeId(1)
+                .setClusterId(Uuid.randomUuid().toString())
+                .setDirectories(List.of(data.toString()))
+                .setMetadataLogDirectory(data.toString())
+                .setControllerListenerName("CONTROLLER")
+                .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION)
+                .setHasDynamicQuorum(false)
+                .run();
+
+        KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
+        server.startup();
+        String bootstrap = "127.0.0.1:" + brokerPort;
+        KafkaDevServer dev = new KafkaDevServer(server, data, bootstrap);
+        try {
+            dev.awaitReady(Duration.ofMinutes(1));
+        } catch (Exception e) {
+            dev.close();
+            throw e;
+        }
+        return dev;
+    }
+
+    private void awaitReady(Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+            while (true) {
+                try {
+                    if (!admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).isEmpty()) {
+                        return;
+                    }
+                } catch (Exception notYet) {
+                    if (System.nanoTime() > deadline) {
+                        throw new IllegalStateException("Kafka did not start within " + timeout, notYet);
+                    }
+                }
+                Thread.sleep(100);
+            }
+        }
+    }
+
+    /** @return {@code host:port} for {@code bootstrap.servers} */
+    public String bootstrapServers() {
+        return bootstrapServers;
+    }
+
+    /** Stops the broker and deletes its data. */
+    @Override
+    public void close() {
+        server.shutdown();
+        server.awaitShutdown();
+        try (Stream<Path> files = Files.walk(dataDirectory)) {
+            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(file);
+            }
+        } catch (IOException e) {
+            // A leftover temporary directory is not worth failing a shutdown for.
+        }
+    }
+}
