@@ -1,0 +1,87 @@
+package io.pluginhost.resource.s3;
+
+import io.pluginhost.api.exception.PluginException;
+import io.pluginhost.api.resource.S3Repository;
+import io.pluginhost.runtime.resource.HostContext;
+import io.pluginhost.runtime.resource.RepositoryProvider;
+import io.pluginhost.runtime.resource.ResourceScope;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3Configuration;
+import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
+import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
+
+/**
+ * Gives each plugin an {@link S3Repository} over one shared S3 client (clients are thread-safe;
+ * the restriction to a plugin's buckets is the repository's, not the client's). Creates a plugin's
+ * missing buckets when it loads if the connection says so. Close it when the host stops.
+ */
+public final class S3RepositoryProvider implements RepositoryProvider<S3Repository>, AutoCloseable {
+
+    private final S3Client client;
+    private final S3Presigner presigner;
+    private final boolean createMissingBuckets;
+
+    /**
+     * @param connection where S3 is
+     */
+    public S3RepositoryProvider(S3Connection connection) {
+        StaticCredentialsProvider credentials = StaticCredentialsProvider.create(
+                AwsBasicCredentials.create(connection.accessKey(), connection.secretKey()));
+        S3Configuration configuration = S3Configuration.builder().pathStyleAccessEnabled(connection.pathStyle())
+                .build();
+        Region region = Region.of(connection.region());
+        this.client = HostContext.call(S3RepositoryProvider.class, () -> {
+            var builder = S3Client.builder().region(region).credentialsProvider(credentials)
+                    .serviceConfiguration(configuration).httpClient(UrlConnectionHttpClient.create());
+            connection.endpoint().ifPresent(builder::endpointOverride);
+            return builder.build();
+        });
+        this.presigner = HostContext.call(S3RepositoryProvider.class, () -> {
+            var builder = S3Presigner.builder().region(region).credentialsProvider(credentials)
+                    .serviceConfiguration(configuration);
+            connection.endpoint().ifPresent(builder::endpointOverride);
+            return builder.build();
+        });
+        this.createMissingBuckets = connection.createMissingBuckets();
+    }
+
+    @Override
+    public S3Repository open(ResourceScope scope) {
+        if (createMissingBuckets) {
+            for (String bucket : scope.resources().buckets().physicalNames().values()) {
+                HostContext.call(S3RepositoryProvider.class, () -> {
+                    createIfMissing(scope.pluginName(), bucket);
+                    return null;
+                });
+            }
+        }
+        return new S3BucketRepository(scope, client, presigner);
+    }
+
+    private void createIfMissing(String plugin, String bucket) {
+        try {
+            client.headBucket(request -> request.bucket(bucket));
+        } catch (NoSuchBucketException missing) {
+            try {
+                client.createBucket(request -> request.bucket(bucket));
+            } catch (BucketAlreadyOwnedByYouException createdMeanwhile) {
+                // another node or plugin load won the race: fine
+            }
+        } catch (SdkException e) {
+            throw new PluginException("plugin '" + plugin + "': cannot check or create bucket '" + bucket + "': "
+                    + e.getMessage());
+        }
+    }
+
+    @Override
+    public void close() {
+        presigner.close();
+        client.close();
+    }
+}
