@@ -3,6 +3,7 @@ package io.pluginhost.runtime;
 import io.pluginhost.api.EventListener;
 import io.pluginhost.api.PluginDescriptor;
 import io.pluginhost.api.PluginEvent;
+import io.pluginhost.api.exception.PluginContextInvalidatedException;
 import io.pluginhost.api.exception.PluginException;
 import io.pluginhost.api.exception.PluginExecutionException;
 import io.pluginhost.api.exception.PluginNotFoundException;
@@ -132,7 +133,7 @@ final class LoadedPlugin implements Subscriber, ResourceScope {
     @Override
     public <T> T callPlugin(String what, Callable<T> code) {
         if (!gate.tryEnter()) {
-            return null;
+            throw new PluginContextInvalidatedException(descriptor.name());
         }
         try {
             return PluginCode.callWithContextLoader(layer().classLoader(), code);

@@ -10,10 +10,12 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Keeps notes with tags: stores them in its own tables, announces them on its topic and archives
- * them in its bucket, through whichever repositories the host offers. Uses logical names only;
+ * Keeps notes with tags: stores them in its own tables, announces them on its topic (and counts
+ * the announcements it hears back) and archives them in its bucket, through whichever repositories
+ * the host offers. Uses logical names only;
  * the host maps {@code notes} to {@code example-plugin-repository_notes} and so on.
  */
 @PluginMetadata(
@@ -25,11 +27,17 @@ import java.util.Map;
         allowedBuckets = {"archive"})
 public final class NotesPlugin implements Plugin {
 
+    private final AtomicLong eventsReceived = new AtomicLong();
     private volatile PluginContext context;
 
     @Override
     public void initialize(PluginContext context) {
         this.context = context;
+        // Listen to its own topic: the host polls on its own threads and stops them on unload.
+        context.kafka().ifPresent(kafka -> {
+            kafka.createConsumer("note-listener", "notes");
+            kafka.subscribe("note-listener", List.of("note-events"), message -> eventsReceived.incrementAndGet());
+        });
         context.database().ifPresent(db -> {
             db.executeCommand("CREATE TABLE IF NOT EXISTS notes (id INTEGER PRIMARY KEY, body VARCHAR(2000) NOT NULL)");
             db.executeCommand("CREATE TABLE IF NOT EXISTS note_tags (note_id INTEGER NOT NULL, tag VARCHAR(100) NOT NULL)");
@@ -52,6 +60,7 @@ public final class NotesPlugin implements Plugin {
         context.kafka().ifPresent(kafka -> {
             kafka.sendMessage("note-events", List.of(new KafkaMessage(String.valueOf(id), body, Map.of("type", "note"))));
             result.put("published", true);
+            result.put("eventsReceived", eventsReceived.get());
         });
         context.s3().ifPresent(s3 -> {
             s3.upload("notes/" + id + ".txt", body.getBytes(StandardCharsets.UTF_8), "text/plain", "archive");

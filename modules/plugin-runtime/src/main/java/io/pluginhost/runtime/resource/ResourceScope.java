@@ -16,13 +16,15 @@ public interface ResourceScope {
 
     /**
      * Runs plugin code (a Kafka handler, say) on a host thread the way the engine runs it: with the
-     * plugin's class loader as context loader, refused once the plugin is unloading, and with any
-     * exception reported as an error of the plugin rather than thrown.
+     * plugin's class loader as context loader, never once the plugin is unloading, and
+     * with any exception of the code reported as an error of the plugin rather than thrown.
      *
      * @param what a short description for the error report, e.g. "kafka handler for topic 'events'"
      * @param code the plugin code
      * @param <T>  its result
-     * @return the result, or {@code null} if the plugin is unloading or the code threw
+     * @return the result, or {@code null} if the code threw (and was reported)
+     * @throws io.pluginhost.api.exception.PluginContextInvalidatedException if the plugin is unloading:
+     *         the caller should stop delivering and not acknowledge what it did not deliver
      */
     <T> T callPlugin(String what, Callable<T> code);
 }

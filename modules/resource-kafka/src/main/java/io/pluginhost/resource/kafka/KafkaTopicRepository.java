@@ -1,0 +1,295 @@
+package io.pluginhost.resource.kafka;
+
+import io.pluginhost.api.exception.PluginContextInvalidatedException;
+import io.pluginhost.api.exception.PluginException;
+import io.pluginhost.api.resource.KafkaMessage;
+import io.pluginhost.api.resource.KafkaRepository;
+import io.pluginhost.api.resource.MessageHandler;
+import io.pluginhost.api.resource.ReceivedMessage;
+import io.pluginhost.runtime.resource.HostContext;
+import io.pluginhost.runtime.resource.ResourceKind;
+import io.pluginhost.runtime.resource.ResourcePolicy;
+import io.pluginhost.runtime.resource.ResourceScope;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * One plugin's {@link KafkaRepository}. Topic names and consumer group ids go through the plugin's
+ * policy (the same prefixing as tables), so an undeclared topic is refused before anything reaches
+ * the network and a plugin can never join another plugin's group. Each subscribed consumer is
+ * polled on its own host thread; handlers run as plugin code through {@link ResourceScope#callPlugin}
+ * and offsets are committed after a batch was handed over. Closing the repository (on unload) stops
+ * every poll loop, closes every consumer and the producer.
+ */
+final class KafkaTopicRepository implements KafkaRepository, AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(KafkaTopicRepository.class.getName());
+
+    private final ResourceScope scope;
+    private final ResourcePolicy topics;
+    private final Map<String, Object> clientProperties;
+    private final ThreadFactory pollThreads;
+    private final Duration sendTimeout;
+    private final Map<String, PluginConsumer> consumers = new ConcurrentHashMap<>();
+    private KafkaProducer<String, String> producer;
+    private boolean closed;
+
+    KafkaTopicRepository(ResourceScope scope, Map<String, Object> clientProperties, ThreadFactory pollThreads,
+                         Duration sendTimeout) {
+        this.scope = scope;
+        this.topics = scope.resources().topics();
+        this.clientProperties = clientProperties;
+        this.pollThreads = pollThreads;
+        this.sendTimeout = sendTimeout;
+    }
+
+    @Override
+    public void sendMessage(String topic, List<KafkaMessage> messages) {
+        String physical = topics.physicalName(topic);
+        if (messages == null || messages.isEmpty()) {
+            return;
+        }
+        KafkaProducer<String, String> client = producer();
+        List<Future<RecordMetadata>> acknowledgements = new ArrayList<>(messages.size());
+        HostContext.call(KafkaTopicRepository.class, () -> {
+            for (KafkaMessage message : messages) {
+                ProducerRecord<String, String> record = new ProducerRecord<>(physical, message.key(), message.value());
+                message.headers().forEach((name, value) -> record.headers().add(name,
+                        value == null ? null : value.getBytes(StandardCharsets.UTF_8)));
+                acknowledgements.add(client.send(record));
+            }
+            return null;
+        });
+        long deadline = System.nanoTime() + sendTimeout.toNanos();
+        try {
+            for (Future<RecordMetadata> acknowledgement : acknowledgements) {
+                acknowledgement.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            }
+        } catch (ExecutionException e) {
+            throw new PluginException("plugin '" + scope.pluginName() + "': Kafka refused a message for topic '"
+                    + topic + "': " + e.getCause().getMessage());
+        } catch (TimeoutException e) {
+            throw new PluginException("plugin '" + scope.pluginName() + "': Kafka did not acknowledge the messages"
+                    + " for topic '" + topic + "' within " + sendTimeout);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PluginException("plugin '" + scope.pluginName() + "': interrupted while sending to '" + topic
+                    + "'");
+        }
+    }
+
+    private synchronized KafkaProducer<String, String> producer() {
+        if (closed) {
+            throw new PluginContextInvalidatedException(scope.pluginName());
+        }
+        if (producer == null) {
+            Map<String, Object> properties = new HashMap<>(clientProperties);
+            properties.put("acks", "all");
+            properties.put("client.id", "pluginhost-" + scope.pluginName());
+            producer = HostContext.call(KafkaTopicRepository.class, () -> new KafkaProducer<>(properties,
+                    new StringSerializer(), new StringSerializer()));
+        }
+        return producer;
+    }
+
+    @Override
+    public synchronized void createConsumer(String consumerId, String groupId) {
+        if (closed) {
+            throw new PluginContextInvalidatedException(scope.pluginName());
+        }
+        if (consumerId == null || consumerId.isBlank()) {
+            throw new IllegalArgumentException("a consumer id is required");
+        }
+        if (consumers.containsKey(consumerId)) {
+            throw new PluginException("plugin '" + scope.pluginName() + "' already has a consumer '" + consumerId
+                    + "'; disconnect it first");
+        }
+        ResourceKind.TOPIC.validateLogical(groupId);
+        String physicalGroup = ResourceKind.TOPIC.physicalName(scope.pluginName(), groupId);
+        Map<String, Object> properties = new HashMap<>(clientProperties);
+        properties.put("group.id", physicalGroup);
+        properties.put("client.id", "pluginhost-" + scope.pluginName() + "-" + consumerId);
+        properties.put("auto.offset.reset", "earliest");
+        properties.put("enable.auto.commit", "false");
+        KafkaConsumer<String, String> consumer = HostContext.call(KafkaTopicRepository.class,
+                () -> new KafkaConsumer<>(properties, new StringDeserializer(), new StringDeserializer()));
+        consumers.put(consumerId, new PluginConsumer(consumerId, consumer));
+    }
+
+    @Override
+    public void subscribe(String consumerId, List<String> logicalTopics, MessageHandler handler) {
+        if (logicalTopics == null || logicalTopics.isEmpty() || handler == null) {
+            throw new IllegalArgumentException("subscribe needs at least one topic and a handler");
+        }
+        Map<String, String> logicalByPhysical = new LinkedHashMap<>();
+        for (String topic : logicalTopics) {
+            logicalByPhysical.put(topics.physicalName(topic), topic);
+        }
+        PluginConsumer consumer = consumers.get(consumerId);
+        if (consumer == null) {
+            throw new PluginException("plugin '" + scope.pluginName() + "' has no consumer '" + consumerId
+                    + "'; create it first");
+        }
+        consumer.start(logicalByPhysical, handler);
+    }
+
+    @Override
+    public void disconnectConsumer(String consumerId) {
+        PluginConsumer consumer = consumers.remove(consumerId);
+        if (consumer != null) {
+            consumer.stop();
+        }
+    }
+
+    @Override
+    public List<String> getAllowedTopics() {
+        return topics.allowed();
+    }
+
+    /** Stops every consumer and closes the producer. Called by the engine on unload. */
+    @Override
+    public void close() {
+        synchronized (this) {
+            closed = true;
+        }
+        for (String id : List.copyOf(consumers.keySet())) {
+            disconnectConsumer(id);
+        }
+        KafkaProducer<String, String> client;
+        synchronized (this) {
+            client = producer;
+            producer = null;
+        }
+        if (client != null) {
+            HostContext.call(KafkaTopicRepository.class, () -> {
+                client.close(Duration.ofSeconds(10));
+                return null;
+            });
+        }
+    }
+
+    /** A consumer and, once subscribed, the host thread that polls it. Only that thread touches the consumer. */
+    private final class PluginConsumer implements Runnable {
+        private final String id;
+        private final KafkaConsumer<String, String> consumer;
+        private volatile boolean running;
+        private Thread thread;
+        private Map<String, String> logicalByPhysical;
+        private MessageHandler handler;
+
+        PluginConsumer(String id, KafkaConsumer<String, String> consumer) {
+            this.id = id;
+            this.consumer = consumer;
+        }
+
+        synchronized void start(Map<String, String> logicalByPhysical, MessageHandler handler) {
+            if (thread != null) {
+                throw new PluginException("consumer '" + id + "' of plugin '" + scope.pluginName()
+                        + "' is already subscribed");
+            }
+            this.logicalByPhysical = Map.copyOf(logicalByPhysical);
+            this.handler = handler;
+            running = true;
+            thread = HostContext.call(KafkaTopicRepository.class, () -> pollThreads.newThread(this));
+            thread.start();
+        }
+
+        @Override
+        public void run() {
+            Thread.currentThread().setContextClassLoader(KafkaTopicRepository.class.getClassLoader());
+            try {
+                consumer.subscribe(List.copyOf(logicalByPhysical.keySet()));
+                while (running) {
+                    ConsumerRecords<String, String> records = consumer.poll(Duration.ofMillis(250));
+                    if (!deliver(records)) {
+                        return; // the plugin is unloading: do not commit what it did not get
+                    }
+                    if (!records.isEmpty()) {
+                        consumer.commitSync();
+                    }
+                }
+            } catch (WakeupException stopping) {
+                // disconnect or unload
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "Kafka consumer '" + id + "' of plugin '" + scope.pluginName()
+                        + "' stopped: " + e);
+            } finally {
+                consumer.close(Duration.ofSeconds(5));
+            }
+        }
+
+        private boolean deliver(ConsumerRecords<String, String> records) {
+            for (ConsumerRecord<String, String> record : records) {
+                if (!running) {
+                    return false;
+                }
+                String logical = logicalByPhysical.get(record.topic());
+                Map<String, String> headers = new LinkedHashMap<>();
+                for (Header header : record.headers()) {
+                    headers.put(header.key(), header.value() == null ? null
+                            : new String(header.value(), StandardCharsets.UTF_8));
+                }
+                ReceivedMessage message = new ReceivedMessage(logical, record.partition(), record.offset(),
+                        record.key(), record.value(), headers, record.timestamp());
+                try {
+                    scope.callPlugin("kafka handler for topic '" + logical + "'", () -> {
+                        handler.onMessage(message);
+                        return null;
+                    });
+                } catch (PluginContextInvalidatedException unloading) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        void stop() {
+            Thread poller;
+            synchronized (this) {
+                running = false;
+                poller = thread;
+            }
+            if (poller == null) {
+                HostContext.call(KafkaTopicRepository.class, () -> {
+                    consumer.close(Duration.ofSeconds(5));
+                    return null;
+                });
+                return;
+            }
+            consumer.wakeup();
+            if (poller != Thread.currentThread()) {
+                try {
+                    poller.join(TimeUnit.SECONDS.toMillis(15));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                if (poller.isAlive()) {
+                    LOG.log(System.Logger.Level.WARNING, "Kafka consumer '" + id + "' of plugin '" + scope.pluginName()
+                            + "' did not stop within 15 s");
+                }
+            }
+        }
+    }
+}
