@@ -116,6 +116,24 @@ class PluginLifecycleTest {
     }
 
     @Test
+    void aResourceDeclarationThatCannotMapToALegalNameIsRefusedAtLoadBeforeAnyCodeRuns() {
+        Path underscored = PluginJarBuilder.plugin("my_files").buckets("data")
+                .body("static { System.setProperty(\"my_files.ran\", \"yes\"); }").build(dir);
+        Path tooLong = PluginJarBuilder.plugin("ledger").tables("t".repeat(60)).build(dir);
+
+        assertThatThrownBy(() -> manager.load(underscored))
+                .isInstanceOf(io.pluginhost.api.exception.InvalidNameException.class)
+                .hasMessageContaining("bucket 'data' of plugin 'my_files'")
+                .hasMessageContaining("cannot contain '_'");
+        assertThatThrownBy(() -> manager.load(tooLong))
+                .isInstanceOf(io.pluginhost.api.exception.InvalidNameException.class)
+                .hasMessageContaining("63 characters");
+
+        assertThat(System.getProperty("my_files.ran")).isNull();
+        assertThat(manager.list()).isEmpty();
+    }
+
+    @Test
     void aPluginThatThrowsInInitializeIsRolledBackAndItsCleanupRuns() {
         Path jar = PluginJarBuilder.plugin("fragile").body("""
                 public void initialize(PluginContext context) throws Exception {
