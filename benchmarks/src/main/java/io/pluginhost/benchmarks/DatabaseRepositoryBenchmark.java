@@ -32,7 +32,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -62,17 +61,6 @@ public class DatabaseRepositoryBenchmark {
     private ResourcePolicy tables;
     private int next;
 
-    private record Scope(String pluginName, EffectiveResources resources) implements ResourceScope {
-        @Override
-        public <T> T callPlugin(String what, Callable<T> code) {
-            try {
-                return code.call();
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }
-    }
-
     @Setup(Level.Trial)
     public void setUp() throws Exception {
         parser = Executors.newCachedThreadPool(r -> {
@@ -86,7 +74,9 @@ public class DatabaseRepositoryBenchmark {
         EffectiveResources resources = EffectiveResources.of(descriptor, ResourceOverrides.NONE);
         tables = resources.tables();
         repository = new DatabaseRepositoryProvider(pool, parser, Duration.ofSeconds(5), true)
-                .open(new Scope("bench", resources));
+                .open(ResourceScope.of("bench", resources, (what, e) -> {
+                    throw new IllegalStateException(what, e);
+                }));
         repository.executeCommand("CREATE TABLE notes (id INTEGER PRIMARY KEY, body VARCHAR(200))");
         repository.executeCommand("CREATE TABLE note_tags (note_id INTEGER, tag VARCHAR(50))");
         repository.executeCommand("CREATE INDEX note_tags_note ON note_tags (note_id)");

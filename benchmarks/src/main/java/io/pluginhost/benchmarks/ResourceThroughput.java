@@ -29,7 +29,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import java.util.concurrent.Future;
 
 /**
@@ -49,29 +48,21 @@ public final class ResourceThroughput {
     private ResourceThroughput() {
     }
 
-    private record Scope(String pluginName, EffectiveResources resources) implements ResourceScope {
-        @Override
-        public <T> T callPlugin(String what, Callable<T> code) {
-            try {
-                return code.call();
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }
-    }
-
     public static void main(String[] args) throws Exception {
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "error");
         PluginDescriptor bench = new PluginDescriptor("bench", "1", "", List.of(), List.of(), List.of("load"),
                 List.of("objects"));
-        Scope scope = new Scope("bench", EffectiveResources.of(bench, ResourceOverrides.NONE));
+        ResourceScope scope = ResourceScope.of("bench", EffectiveResources.of(bench, ResourceOverrides.NONE),
+                (what, e) -> {
+                    throw new IllegalStateException(what, e);
+                });
         try (KafkaDevServer kafka = KafkaDevServer.start(); S3DevServer s3 = S3DevServer.start()) {
             kafka(kafka, scope);
             s3(s3, scope);
         }
     }
 
-    private static void kafka(KafkaDevServer server, Scope scope) throws Exception {
+    private static void kafka(KafkaDevServer server, ResourceScope scope) throws Exception {
         try (KafkaRepositoryProvider provider = new KafkaRepositoryProvider(
                 KafkaConnection.forDevelopment(server.bootstrapServers()), Thread::new)) {
             KafkaRepository repository = provider.open(scope);
@@ -109,7 +100,7 @@ public final class ResourceThroughput {
         }
     }
 
-    private static void s3(S3DevServer server, Scope scope) throws Exception {
+    private static void s3(S3DevServer server, ResourceScope scope) throws Exception {
         S3Connection connection = new S3Connection(Optional.of(server.endpoint()), "us-east-1",
                 S3DevServer.ACCESS_KEY, S3DevServer.SECRET_KEY, true, true);
         try (S3RepositoryProvider provider = new S3RepositoryProvider(connection);

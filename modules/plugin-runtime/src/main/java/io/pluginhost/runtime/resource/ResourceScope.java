@@ -1,6 +1,7 @@
 package io.pluginhost.runtime.resource;
 
 import java.util.concurrent.Callable;
+import java.util.function.BiConsumer;
 
 /**
  * What a repository implementation gets to know about the plugin it serves (the SPI between the
@@ -27,4 +28,37 @@ public interface ResourceScope {
      *         the caller should stop delivering and not acknowledge what it did not deliver
      */
     <T> T callPlugin(String what, Callable<T> code);
+
+    /**
+     * A scope outside the engine, for using a repository on its own (tools, benchmarks, tests): it
+     * runs code in place and hands a failure to {@code onFailure} instead of reporting it.
+     *
+     * @param pluginName the plugin name the resources belong to
+     * @param resources  the resources in effect
+     * @param onFailure  receives the description and the exception of code that threw
+     * @return the scope
+     */
+    static ResourceScope of(String pluginName, EffectiveResources resources, BiConsumer<String, Exception> onFailure) {
+        return new ResourceScope() {
+            @Override
+            public String pluginName() {
+                return pluginName;
+            }
+
+            @Override
+            public EffectiveResources resources() {
+                return resources;
+            }
+
+            @Override
+            public <T> T callPlugin(String what, Callable<T> code) {
+                try {
+                    return code.call();
+                } catch (Exception e) {
+                    onFailure.accept(what, e);
+                    return null;
+                }
+            }
+        };
+    }
 }

@@ -18,7 +18,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -46,18 +45,6 @@ abstract class DatabaseRepositoryContract {
 
     abstract boolean isPostgres();
 
-    /** A plugin scope as the engine builds it, for the repository's SPI. */
-    record TestScope(String pluginName, EffectiveResources resources) implements ResourceScope {
-        @Override
-        public <T> T callPlugin(String what, Callable<T> code) {
-            try {
-                return code.call();
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }
-    }
-
     static String uniquePlugin(String base) {
         return base + "-" + PLUGINS.incrementAndGet();
     }
@@ -65,7 +52,8 @@ abstract class DatabaseRepositoryContract {
     DatabaseRepository repository(String plugin, String... tables) throws Exception {
         PluginDescriptor descriptor = new PluginDescriptor(plugin, "1", "", List.of(), List.of(tables), List.of(),
                 List.of());
-        TestScope scope = new TestScope(plugin, EffectiveResources.of(descriptor, ResourceOverrides.NONE));
+        ResourceScope scope = ResourceScope.of(plugin, EffectiveResources.of(descriptor, ResourceOverrides.NONE),
+                (what, e) -> { throw new IllegalStateException(what, e); });
         return new DatabaseRepositoryProvider(dataSource(), PARSER, Duration.ofSeconds(5), true).open(scope);
     }
 

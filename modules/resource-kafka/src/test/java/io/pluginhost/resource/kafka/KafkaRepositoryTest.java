@@ -29,7 +29,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.Callable;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -53,36 +52,8 @@ class KafkaRepositoryTest {
     };
     private static KafkaRepositoryProvider provider;
 
-    /** The engine's scope, reduced: handler failures are recorded. */
-    static final class TestScope implements ResourceScope {
-        final String name;
-        final EffectiveResources resources;
-        final List<String> errors = Collections.synchronizedList(new ArrayList<>());
-
-        TestScope(String name, EffectiveResources resources) {
-            this.name = name;
-            this.resources = resources;
-        }
-
-        @Override
-        public String pluginName() {
-            return name;
-        }
-
-        @Override
-        public EffectiveResources resources() {
-            return resources;
-        }
-
-        @Override
-        public <T> T callPlugin(String what, Callable<T> code) {
-            try {
-                return code.call();
-            } catch (Exception e) {
-                errors.add(what + ": " + e.getMessage());
-                return null;
-            }
-        }
+    /** A scope whose handler failures are recorded in {@code errors}. */
+    record RecordingScope(ResourceScope scope, List<String> errors) {
     }
 
     @BeforeAll
@@ -99,10 +70,16 @@ class KafkaRepositoryTest {
         kafka.close();
     }
 
-    private static TestScope scope(String plugin, ResourceOverrides overrides, String... topics) {
+    private static ResourceScope scope(String plugin, ResourceOverrides overrides, String... topics) {
+        return recording(plugin, overrides, topics).scope();
+    }
+
+    private static RecordingScope recording(String plugin, ResourceOverrides overrides, String... topics) {
         PluginDescriptor descriptor = new PluginDescriptor(plugin, "1", "", List.of(), List.of(), List.of(topics),
                 List.of());
-        return new TestScope(plugin, EffectiveResources.of(descriptor, overrides));
+        List<String> errors = Collections.synchronizedList(new ArrayList<>());
+        return new RecordingScope(ResourceScope.of(plugin, EffectiveResources.of(descriptor, overrides),
+                (what, e) -> errors.add(what + ": " + e.getMessage())), errors);
     }
 
     private static String plugin() {
@@ -176,8 +153,8 @@ class KafkaRepositoryTest {
     @Test
     void aConsumerReceivesWithLogicalTopicNamesInAPrefixedGroupAndSurvivesAThrowingHandler() throws Exception {
         String plugin = plugin();
-        TestScope scope = scope(plugin, ResourceOverrides.NONE, "orders");
-        KafkaRepository repository = provider.open(scope);
+        RecordingScope scope = recording(plugin, ResourceOverrides.NONE, "orders");
+        KafkaRepository repository = provider.open(scope.scope());
         List<ReceivedMessage> received = Collections.synchronizedList(new ArrayList<>());
         repository.createConsumer("c1", "readers");
         repository.subscribe("c1", List.of("orders"), message -> {
@@ -194,7 +171,7 @@ class KafkaRepositoryTest {
         assertThat(received.get(0).topic()).isEqualTo("orders");
         assertThat(received.get(0).key()).isEqualTo("k");
         assertThat(received.get(0).headers()).isEqualTo(Map.of("h", "v"));
-        assertThat(scope.errors).containsExactly("kafka handler for topic 'orders': cannot digest");
+        assertThat(scope.errors()).containsExactly("kafka handler for topic 'orders': cannot digest");
         assertThat(admin.listGroups().all().get(30, TimeUnit.SECONDS)).extracting(GroupListing::groupId)
                 .contains(plugin + "_readers");
         ((AutoCloseable) repository).close();

@@ -31,7 +31,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
@@ -45,17 +44,6 @@ class S3RepositoryTest {
     private static S3DevServer server;
     private static S3RepositoryProvider provider;
     private static S3Client raw;
-
-    record TestScope(String pluginName, EffectiveResources resources) implements ResourceScope {
-        @Override
-        public <T> T callPlugin(String what, Callable<T> code) {
-            try {
-                return code.call();
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }
-    }
 
     @BeforeAll
     static void start() throws Exception {
@@ -88,7 +76,8 @@ class S3RepositoryTest {
                                            String... buckets) {
         PluginDescriptor descriptor = new PluginDescriptor(plugin, "1", "", List.of(), List.of(), List.of(),
                 List.of(buckets));
-        return with.open(new TestScope(plugin, EffectiveResources.of(descriptor, overrides)));
+        return with.open(ResourceScope.of(plugin, EffectiveResources.of(descriptor, overrides),
+                (what, e) -> { throw new IllegalStateException(what, e); }));
     }
 
     private static List<String> physicalBuckets() {
