@@ -1,0 +1,101 @@
+package io.pluginhost.it;
+
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.ShrinkWrap;
+import org.jboss.shrinkwrap.api.spec.EnterpriseArchive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.io.File;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The EAR on a real WildFly 39 (managed by Arquillian, unpacked from Maven Central by the ear
+ * module), with the example plugins in the plugin directory: loaded at start-up, executed, unloaded
+ * and loaded again over the admin REST API.
+ */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+class PluginHostIT {
+
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @ArquillianResource
+    URL base;
+
+    @Deployment(testable = false)
+    static EnterpriseArchive ear() {
+        return ShrinkWrap.createFromZipFile(EnterpriseArchive.class, new File(System.getProperty("pluginhost.ear")));
+    }
+
+    private HttpResponse<String> send(String method, String path, String json) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base.toString() + path));
+        if (json != null) {
+            request.header("Content-Type", "application/json");
+        }
+        request.method(method, json == null ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofString(json));
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void theExamplesAreLoadedAtStartUpAndADependentCallsItsDependencyWithRealTypes() throws Exception {
+        HttpResponse<String> list = send("GET", "api/plugins", null);
+        assertThat(list.statusCode()).isEqualTo(200);
+        assertThat(list.body()).contains("\"name\":\"example-plugin-1\"", "\"name\":\"example-plugin-2\"",
+                "\"name\":\"example-plugin-repository\"");
+
+        HttpResponse<String> executed = send("POST", "api/plugins/example-plugin-2/execute",
+                "{\"numbers\": [1, 2, 3.5], \"name\": \"WildFly\"}");
+        assertThat(executed.statusCode()).isEqualTo(200);
+        assertThat(executed.body()).contains("\"greeting\":\"Hello, WildFly!\"", "\"sum\":6.5");
+    }
+
+    @Test
+    void theRepositoryExampleUsesTheContainerDataSource() throws Exception {
+        HttpResponse<String> executed = send("POST", "api/plugins/example-plugin-repository/execute",
+                "{\"id\": 7, \"body\": \"from WildFly\", \"tags\": [\"ee\", \"h2\"]}");
+
+        assertThat(executed.statusCode()).isEqualTo(200);
+        assertThat(executed.body().toLowerCase()).contains("\"body\":\"from wildfly\"", "\"tag\":\"ee\"",
+                "\"tag\":\"h2\"");
+    }
+
+    @Test
+    void unloadingADependencyIsRefusedWith409UntilCascadeAndThenBothLoadAgain() throws Exception {
+        HttpResponse<String> refused = send("DELETE", "api/plugins/example-plugin-1", null);
+        assertThat(refused.statusCode()).isEqualTo(409);
+        assertThat(refused.headers().firstValue("Content-Type")).hasValueSatisfying(
+                type -> assertThat(type).startsWith("application/problem+json"));
+        assertThat(refused.body()).contains("example-plugin-2");
+
+        HttpResponse<String> cascade = send("DELETE", "api/plugins/example-plugin-1?cascade=true", null);
+        assertThat(cascade.statusCode()).isEqualTo(200);
+        assertThat(cascade.body()).contains("[\"example-plugin-2\",\"example-plugin-1\"]");
+        assertThat(send("GET", "api/plugins/example-plugin-2", null).statusCode()).isEqualTo(404);
+
+        assertThat(send("POST", "api/plugins", "{\"jar\": \"example-plugin-1.jar\"}").statusCode()).isEqualTo(201);
+        assertThat(send("POST", "api/plugins", "{\"jar\": \"example-plugin-2.jar\"}").statusCode()).isEqualTo(201);
+        assertThat(send("POST", "api/plugins/example-plugin-2/execute", "{\"name\": \"again\"}").body())
+                .contains("Hello, again!");
+        assertThat(send("GET", "api/plugins/diagnostics/unloaded-not-collected", null).body()).contains("\"count\":");
+    }
+
+    @Test
+    void badRequestsGetProblemDetailsAndTheServerKeepsServing() throws Exception {
+        assertThat(send("GET", "api/plugins/no-such-plugin", null).statusCode()).isEqualTo(404);
+        assertThat(send("POST", "api/plugins", "{\"jar\": \"../../../../etc/passwd\"}").statusCode()).isEqualTo(400);
+        assertThat(send("POST", "api/plugins", "{}").statusCode()).isEqualTo(400);
+        assertThat(send("POST", "api/plugins", "{\"jar\": \"example-plugin-1.jar\"}").statusCode()).isEqualTo(409);
+        assertThat(send("GET", "api/plugins", null).statusCode()).isEqualTo(200);
+    }
+}
