@@ -37,8 +37,19 @@ class PluginHostIT {
         return ShrinkWrap.createFromZipFile(EnterpriseArchive.class, new File(System.getProperty("pluginhost.ear")));
     }
 
+    static final String ADMIN = "plugin-admin:plugin-admin-dev";
+    static final String VIEWER = "plugin-viewer:plugin-viewer-dev";
+
     private HttpResponse<String> send(String method, String path, String json) throws Exception {
+        return send(ADMIN, method, path, json);
+    }
+
+    private HttpResponse<String> send(String credentials, String method, String path, String json) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base.toString() + path));
+        if (credentials != null) {
+            request.header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString(
+                    credentials.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        }
         if (json != null) {
             request.header("Content-Type", "application/json");
         }
@@ -88,6 +99,30 @@ class PluginHostIT {
         assertThat(send("POST", "api/plugins/example-plugin-2/execute", "{\"name\": \"again\"}").body())
                 .contains("Hello, again!");
         assertThat(send("GET", "api/plugins/diagnostics/unloaded-not-collected", null).body()).contains("\"count\":");
+    }
+
+    @Test
+    void everyEndpointNeedsAUserAndEveryChangeNeedsAnAdmin() throws Exception {
+        String[][] changes = {
+            {"POST", "api/plugins", "{\"jar\": \"example-plugin-1.jar\"}"},
+            {"DELETE", "api/plugins/example-plugin-2", null},
+            {"POST", "api/plugins/example-plugin-1/reload", null},
+            {"POST", "api/plugins/example-plugin-1/execute", "\"x\""},
+        };
+        for (String[] change : changes) {
+            assertThat(send(null, change[0], change[1], change[2]).statusCode()).as("anonymous %s %s", change[0],
+                    change[1]).isEqualTo(401);
+            assertThat(send(VIEWER, change[0], change[1], change[2]).statusCode()).as("viewer %s %s", change[0],
+                    change[1]).isEqualTo(403);
+            assertThat(send("plugin-admin:wrong-password", change[0], change[1], change[2]).statusCode())
+                    .isEqualTo(401);
+        }
+        for (String read : new String[] {"api/plugins", "api/plugins/example-plugin-1",
+                "api/plugins/diagnostics/unloaded-not-collected"}) {
+            assertThat(send(null, "GET", read, null).statusCode()).as("anonymous GET %s", read).isEqualTo(401);
+            assertThat(send(VIEWER, "GET", read, null).statusCode()).as("viewer GET %s", read).isEqualTo(200);
+        }
+        assertThat(send("GET", "api/plugins/example-plugin-2", null).statusCode()).isEqualTo(200);
     }
 
     @Test
