@@ -1,6 +1,10 @@
 package io.pluginhost.host;
 
 import io.pluginhost.resource.database.DatabaseRepositoryProvider;
+import io.pluginhost.resource.kafka.KafkaConnection;
+import io.pluginhost.resource.kafka.KafkaRepositoryProvider;
+import io.pluginhost.resource.s3.S3Connection;
+import io.pluginhost.resource.s3.S3RepositoryProvider;
 import io.pluginhost.runtime.DirectoryLoadResult;
 import io.pluginhost.runtime.HostServices;
 import io.pluginhost.runtime.ModuleLayerPluginManager;
@@ -13,6 +17,7 @@ import jakarta.ejb.ConcurrencyManagementType;
 import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
+import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.Config;
@@ -20,9 +25,12 @@ import org.eclipse.microprofile.config.Config;
 import javax.naming.InitialContext;
 import javax.naming.NamingException;
 import javax.sql.DataSource;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -39,7 +47,12 @@ import java.util.logging.Logger;
  * {@code pluginhost.plugin-dir} (default {@code <jboss.server.data.dir>/plugins}),
  * {@code pluginhost.datasource} (default {@code java:jboss/datasources/ExampleDS}),
  * {@code pluginhost.database.enabled} (default true), {@code pluginhost.database.roles} (a role per
- * plugin on PostgreSQL, default true), {@code pluginhost.unload.drain-seconds} (default 30).
+ * plugin on PostgreSQL, default true), {@code pluginhost.unload.drain-seconds} (default 30);
+ * Kafka when {@code pluginhost.kafka.bootstrap-servers} is set ({@code pluginhost.kafka.create-topics},
+ * default true; {@code pluginhost.kafka.partitions}, default 1; {@code pluginhost.kafka.replication-factor},
+ * default 1); S3 when {@code pluginhost.s3.access-key} is set ({@code pluginhost.s3.endpoint},
+ * {@code pluginhost.s3.region} default us-east-1, {@code pluginhost.s3.secret-key},
+ * {@code pluginhost.s3.path-style} default true, {@code pluginhost.s3.create-buckets} default true).
  */
 @Singleton
 @Startup
@@ -57,7 +70,12 @@ public class PluginHost {
     @Resource
     ManagedExecutorService executor;
 
+    @Resource
+    ManagedThreadFactory threads;
+
     private ModuleLayerPluginManager engine;
+    private KafkaRepositoryProvider kafka;
+    private S3RepositoryProvider s3;
     private Path pluginDirectory;
 
     @PostConstruct
@@ -73,6 +91,25 @@ public class PluginHost {
             boolean roles = config.getOptionalValue("pluginhost.database.roles", Boolean.class).orElse(true);
             services = services.withDatabase(new DatabaseRepositoryProvider(lookup(jndiName), executor,
                     Duration.ofSeconds(5), roles));
+        }
+        Optional<String> kafkaServers = config.getOptionalValue("pluginhost.kafka.bootstrap-servers", String.class);
+        if (kafkaServers.isPresent()) {
+            kafka = new KafkaRepositoryProvider(new KafkaConnection(kafkaServers.get(), Map.of(),
+                    config.getOptionalValue("pluginhost.kafka.create-topics", Boolean.class).orElse(true),
+                    config.getOptionalValue("pluginhost.kafka.partitions", Integer.class).orElse(1),
+                    config.getOptionalValue("pluginhost.kafka.replication-factor", Short.class).orElse((short) 1),
+                    Duration.ofSeconds(30)), threads);
+            services = services.withKafka(kafka);
+        }
+        Optional<String> s3AccessKey = config.getOptionalValue("pluginhost.s3.access-key", String.class);
+        if (s3AccessKey.isPresent()) {
+            s3 = new S3RepositoryProvider(new S3Connection(
+                    config.getOptionalValue("pluginhost.s3.endpoint", String.class).map(URI::create),
+                    config.getOptionalValue("pluginhost.s3.region", String.class).orElse("us-east-1"),
+                    s3AccessKey.get(), config.getValue("pluginhost.s3.secret-key", String.class),
+                    config.getOptionalValue("pluginhost.s3.path-style", Boolean.class).orElse(true),
+                    config.getOptionalValue("pluginhost.s3.create-buckets", Boolean.class).orElse(true)));
+            services = services.withS3(s3);
         }
         int drainSeconds = config.getOptionalValue("pluginhost.unload.drain-seconds", Integer.class).orElse(30);
         engine = new ModuleLayerPluginManager(services, Duration.ofSeconds(drainSeconds));
@@ -92,6 +129,12 @@ public class PluginHost {
         if (engine != null) {
             engine.close();
             engine = null;
+        }
+        if (kafka != null) {
+            kafka.close();
+        }
+        if (s3 != null) {
+            s3.close();
         }
     }
 

@@ -1,0 +1,124 @@
+package io.pluginhost.devservices;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The README's run command: starts Kafka and the S3 server, deploys the EAR into the WildFly the
+ * build unpacked, starts WildFly with the example plugins as its plugin directory and the dev
+ * services configured, prints where to go and the development credentials, and on Ctrl-C stops
+ * WildFly, then S3, then Kafka.
+ *
+ * <p>Arguments: the WildFly home, the EAR, the plugin directory.
+ */
+public final class DevHost {
+
+    private static final String URL = "http://127.0.0.1:8080/pluginhost/api/plugins";
+
+    private DevHost() {
+    }
+
+    /**
+     * @param args WildFly home, EAR file, plugin directory
+     * @throws Exception if something does not start
+     */
+    public static void main(String[] args) throws Exception {
+        if (args.length != 3) {
+            throw new IllegalArgumentException("usage: DevHost <wildfly-home> <ear> <plugin-dir>");
+        }
+        Path wildfly = Path.of(args[0]).toAbsolutePath();
+        Path ear = Path.of(args[1]).toAbsolutePath();
+        Path plugins = Path.of(args[2]).toAbsolutePath();
+        KafkaDevServer kafka = KafkaDevServer.start();
+        S3DevServer s3 = S3DevServer.start();
+        Path deployments = wildfly.resolve("standalone/deployments");
+        Files.deleteIfExists(deployments.resolve("pluginhost.ear.failed"));
+        Files.copy(ear, deployments.resolve("pluginhost.ear"), StandardCopyOption.REPLACE_EXISTING);
+        Path log = wildfly.resolve("standalone/log/console.log");
+        Files.createDirectories(log.getParent());
+        ProcessBuilder builder = new ProcessBuilder(List.of("sh", wildfly.resolve("bin/standalone.sh").toString(),
+                "-c", "standalone-full.xml",
+                "-Djboss.bind.address=127.0.0.1",
+                "-Dpluginhost.plugin-dir=" + plugins,
+                "-Dpluginhost.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
+                "-Dpluginhost.s3.endpoint=" + s3.endpoint(),
+                "-Dpluginhost.s3.access-key=" + S3DevServer.ACCESS_KEY,
+                "-Dpluginhost.s3.secret-key=" + S3DevServer.SECRET_KEY))
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        builder.environment().put("JBOSS_HOME", wildfly.toString());
+        builder.environment().put("LAUNCH_JBOSS_IN_BACKGROUND", "1");
+        Process server = builder.start();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            System.out.println("Stopping WildFly, S3 and Kafka ...");
+            stop(server);
+            try {
+                s3.close();
+            } catch (Exception e) {
+                System.err.println("stopping S3: " + e);
+            }
+            kafka.close();
+            stopped.countDown();
+        }, "dev-host-shutdown"));
+
+        awaitDeployment(server, deployments, log);
+        System.out.println();
+        System.out.println("Plugin host is running: " + URL);
+        System.out.println("  admin  (load, unload, reload, execute): plugin-admin / plugin-admin-dev");
+        System.out.println("  viewer (read only):                     plugin-viewer / plugin-viewer-dev");
+        System.out.println("  try:    curl -u plugin-admin:plugin-admin-dev " + URL);
+        System.out.println("  plugins from " + plugins);
+        System.out.println("  Kafka " + kafka.bootstrapServers() + ", S3 " + s3.endpoint() + ", H2 ExampleDS");
+        System.out.println("  server log " + log);
+        System.out.println("Press Ctrl-C to stop.");
+        stopped.await();
+    }
+
+    private static void awaitDeployment(Process server, Path deployments, Path log) throws Exception {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(240);
+        while (System.nanoTime() < deadline) {
+            if (!server.isAlive()) {
+                throw new IllegalStateException("WildFly exited; see " + log);
+            }
+            if (Files.exists(deployments.resolve("pluginhost.ear.failed"))) {
+                throw new IllegalStateException("the EAR failed to deploy; see " + log);
+            }
+            try {
+                HttpResponse<Void> response = http.send(HttpRequest.newBuilder(URI.create(URL)).build(),
+                        HttpResponse.BodyHandlers.discarding());
+                if (response.statusCode() == 401 || response.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // still starting
+            }
+            Thread.sleep(500);
+        }
+        throw new IllegalStateException("WildFly did not serve " + URL + " within 4 minutes; see " + log);
+    }
+
+    private static void stop(Process server) {
+        server.descendants().forEach(ProcessHandle::destroy);
+        server.destroy();
+        try {
+            if (!server.waitFor(60, TimeUnit.SECONDS)) {
+                server.descendants().forEach(ProcessHandle::destroyForcibly);
+                server.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
