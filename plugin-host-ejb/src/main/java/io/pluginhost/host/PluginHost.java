@@ -52,7 +52,8 @@ import java.util.logging.Logger;
  * default true; {@code pluginhost.kafka.partitions}, default 1; {@code pluginhost.kafka.replication-factor},
  * default 1); S3 when {@code pluginhost.s3.access-key} is set ({@code pluginhost.s3.endpoint},
  * {@code pluginhost.s3.region} default us-east-1, {@code pluginhost.s3.secret-key},
- * {@code pluginhost.s3.path-style} default true, {@code pluginhost.s3.create-buckets} default true).
+ * {@code pluginhost.s3.path-style} default true, {@code pluginhost.s3.create-buckets} default true);
+ * per-plugin resource overrides, see {@link ConfiguredOverrides}.
  */
 @Singleton
 @Startup
@@ -114,6 +115,8 @@ public class PluginHost {
         int drainSeconds = config.getOptionalValue("pluginhost.unload.drain-seconds", Integer.class).orElse(30);
         engine = new ModuleLayerPluginManager(services, Duration.ofSeconds(drainSeconds));
         engine.addLifecycleListener(new CdiLifecycleBridge(lifecycle));
+        // Stored before anything loads, so the first load already uses them.
+        ConfiguredOverrides.read(config).forEach(engine::setOverrides);
         if (Files.isDirectory(pluginDirectory)) {
             DirectoryLoadResult result = engine.loadDirectory(pluginDirectory);
             LOG.info(() -> "loaded " + result.loaded().size() + " plugin(s) from " + pluginDirectory + "; "

@@ -63,6 +63,7 @@ public final class DevHost {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println("Stopping WildFly, S3 and Kafka ...");
             stop(server);
+            removeDeployment(deployments);
             try {
                 s3.close();
             } catch (Exception e) {
@@ -107,6 +108,21 @@ public final class DevHost {
             Thread.sleep(500);
         }
         throw new IllegalStateException("WildFly did not serve " + URL + " within 4 minutes; see " + log);
+    }
+
+    /**
+     * Leaves the server as the build made it, so tests that deploy the EAR themselves find no copy.
+     *
+     * @param deployments the server's deployment scanner directory
+     */
+    public static void removeDeployment(Path deployments) {
+        try (var files = Files.list(deployments)) {
+            for (Path file : files.filter(f -> f.getFileName().toString().startsWith("pluginhost.ear")).toList()) {
+                Files.deleteIfExists(file);
+            }
+        } catch (IOException e) {
+            System.err.println("could not remove the deployment from " + deployments + ": " + e);
+        }
     }
 
     private static void stop(Process server) {

@@ -1,0 +1,106 @@
+package io.pluginhost.it;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.ShrinkWrap;
+import org.jboss.shrinkwrap.api.spec.EnterpriseArchive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+
+import java.io.File;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A plugin inside WildFly reaching the database, Kafka and S3 through its repositories, with a
+ * per-plugin override given as a system property (MicroProfile Config) renaming one of its tables.
+ * The dev services run in this test JVM (see {@code DevServicesAroundTheSuite}); what the plugin
+ * wrote is checked with raw clients.
+ */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+class ResourcesInTheServerIT {
+
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @ArquillianResource
+    URL base;
+
+    @Deployment(testable = false)
+    static EnterpriseArchive ear() {
+        return ShrinkWrap.createFromZipFile(EnterpriseArchive.class, new File(System.getProperty("pluginhost.ear")));
+    }
+
+    private HttpResponse<String> send(String method, String path, String json) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base.toString() + path))
+                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
+                        PluginHostIT.ADMIN.getBytes(StandardCharsets.UTF_8)));
+        if (json != null) {
+            request.header("Content-Type", "application/json");
+        }
+        request.method(method, json == null ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofString(json));
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void aConfigOverrideBySystemPropertyRenamesThePluginsTable() throws Exception {
+        HttpResponse<String> plugin = send("GET", "api/plugins/example-plugin-repository", null);
+
+        assertThat(plugin.body()).contains("\"notes\":\"example-plugin-repository_notes_from_config\"",
+                "\"note_tags\":\"example-plugin-repository_note_tags\"");
+    }
+
+    @Test
+    void thePluginWritesToTheDatabasePublishesToKafkaAndArchivesToS3() throws Exception {
+        HttpResponse<String> executed = send("POST", "api/plugins/example-plugin-repository/execute",
+                "{\"id\": 42, \"body\": \"through every repository\", \"tags\": [\"it\"]}");
+
+        assertThat(executed.statusCode()).isEqualTo(200);
+        assertThat(executed.body()).contains("\"published\":true", "\"archived\":\"notes/42.txt\"");
+        assertThat(executed.body().toLowerCase()).contains("\"body\":\"through every repository\"");
+
+        try (S3Client s3 = S3Client.builder().endpointOverride(URI.create(System.getProperty("it.s3.endpoint")))
+                .region(Region.US_EAST_1).forcePathStyle(true).httpClient(UrlConnectionHttpClient.create())
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(
+                        System.getProperty("it.s3.access-key"), System.getProperty("it.s3.secret-key"))))
+                .build()) {
+            assertThat(s3.getObjectAsBytes(r -> r.bucket("example-plugin-repository--archive").key("notes/42.txt"))
+                    .asUtf8String()).isEqualTo("through every repository");
+        }
+        List<String> values = new ArrayList<>();
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
+                "bootstrap.servers", System.getProperty("it.kafka.bootstrap-servers"), "group.id", "it-check",
+                "auto.offset.reset", "earliest"), new StringDeserializer(), new StringDeserializer())) {
+            consumer.subscribe(List.of("example-plugin-repository_note-events"));
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (!values.contains("through every repository") && System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
+                    values.add(record.value());
+                }
+            }
+        }
+        assertThat(values).contains("through every repository");
+    }
+}

@@ -1,0 +1,53 @@
+package io.pluginhost.it.support;
+
+import io.pluginhost.devservices.DevHost;
+import io.pluginhost.devservices.KafkaDevServer;
+import io.pluginhost.devservices.S3DevServer;
+import org.junit.platform.launcher.LauncherSession;
+import org.junit.platform.launcher.LauncherSessionListener;
+
+import java.nio.file.Path;
+
+/**
+ * Starts Kafka and the S3 server once, before any test (and so before Arquillian reads
+ * {@code arquillian.xml} and starts WildFly), and publishes where they are as system properties
+ * that {@code arquillian.xml} passes on to the server. Stops them after the last test.
+ */
+public final class DevServicesAroundTheSuite implements LauncherSessionListener {
+
+    private static KafkaDevServer kafka;
+    private static S3DevServer s3;
+
+    @Override
+    public void launcherSessionOpened(LauncherSession session) {
+        // A copy left in the scanner directory (by the run command) would clash with Arquillian's deployment.
+        String home = System.getProperty("jboss.home");
+        if (home != null) {
+            DevHost.removeDeployment(Path.of(home, "standalone", "deployments"));
+        }
+        try {
+            kafka = KafkaDevServer.start();
+            s3 = S3DevServer.start();
+        } catch (Exception e) {
+            throw new IllegalStateException("dev services did not start", e);
+        }
+        System.setProperty("it.kafka.bootstrap-servers", kafka.bootstrapServers());
+        System.setProperty("it.s3.endpoint", s3.endpoint().toString());
+        System.setProperty("it.s3.access-key", S3DevServer.ACCESS_KEY);
+        System.setProperty("it.s3.secret-key", S3DevServer.SECRET_KEY);
+    }
+
+    @Override
+    public void launcherSessionClosed(LauncherSession session) {
+        try {
+            if (s3 != null) {
+                s3.close();
+            }
+        } catch (Exception e) {
+            System.err.println("stopping S3: " + e);
+        }
+        if (kafka != null) {
+            kafka.close();
+        }
+    }
+}
