@@ -146,6 +146,11 @@ public class PluginHost {
         return engine;
     }
 
+    /** @return the largest plugin jar the admin API accepts as an upload, in bytes */
+    public long uploadLimitBytes() {
+        return config.getOptionalValue("pluginhost.upload.max-bytes", Long.class).orElse(8L * 1024 * 1024);
+    }
+
     /** @return the directory plugins are loaded from; REST loads may name only jars inside it */
     public Path pluginDirectory() {
         return pluginDirectory;

@@ -87,11 +87,86 @@ public class PluginsResource {
         return java.util.Collections.singletonMap("result", result);
     }
 
-    /** What an operator checks for leaks: unloaded plugins whose class loaders are still in memory. */
+    /**
+     * Uploads and loads a plugin jar: the body is the jar, {@code ?file=orders.jar} names it in the
+     * plugin directory. A jar that does not load is removed again. Larger than
+     * {@code pluginhost.upload.max-bytes} (default 8 MiB, below Undertow's 10 MiB max-post-size): 413.
+     */
+    @POST
+    @Path("/upload")
+    @Consumes({"application/java-archive", MediaType.APPLICATION_OCTET_STREAM})
+    public Response upload(@QueryParam("file") String file, java.io.InputStream body) throws java.io.IOException {
+        if (file == null || !file.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,100}\\.jar")) {
+            return ProblemResponses.problem(400, "Bad Request", "name the jar with ?file=<name>.jar (letters, digits,"
+                    + " '.', '_', '-')");
+        }
+        java.nio.file.Path target = host.pluginDirectory().resolve(file);
+        if (Files.exists(target)) {
+            return ProblemResponses.problem(409, "Conflict", "the plugin directory already has " + file
+                    + "; unload it and delete the file, or upload under another name");
+        }
+        long limit = host.uploadLimitBytes();
+        byte[] jar = body.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
+        if (jar.length > limit) {
+            return ProblemResponses.problem(413, "Payload Too Large", "the jar is larger than " + limit
+                    + " bytes (pluginhost.upload.max-bytes)");
+        }
+        Files.createDirectories(target.getParent());
+        Files.write(target, jar, java.nio.file.StandardOpenOption.CREATE_NEW);
+        try {
+            return Response.status(201).entity(PluginView.of(plugins().load(target))).build();
+        } catch (RuntimeException e) {
+            Files.deleteIfExists(target);
+            throw e;
+        }
+    }
+
+    @GET
+    @Path("/{name}/overrides")
+    public Response getOverrides(@PathParam("name") String name) {
+        return plugins().getOverrides(name).map(OverridesView::of).map(Response::ok)
+                .orElseGet(() -> Response.status(404).type(ProblemResponses.PROBLEM_JSON).entity(Map.of("type",
+                        "about:blank", "title", "Not Found", "status", 404, "detail", "plugin '" + name
+                                + "' has no overrides")))
+                .build();
+    }
+
+    /** Replaces the plugin's overrides; a loaded plugin is reloaded with them. */
+    @jakarta.ws.rs.PUT
+    @Path("/{name}/overrides")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public List<PluginView> putOverrides(@PathParam("name") String name, OverridesView overrides) {
+        if (overrides == null) {
+            throw new jakarta.ws.rs.BadRequestException("give the overrides as JSON");
+        }
+        return plugins().setOverrides(name, overrides.toOverrides()).stream().map(PluginView::of).toList();
+    }
+
+    @DELETE
+    @Path("/{name}/overrides")
+    public List<PluginView> deleteOverrides(@PathParam("name") String name) {
+        return plugins().clearOverrides(name).stream().map(PluginView::of).toList();
+    }
+
+    /**
+     * What an operator checks for leaks: unloaded plugins whose class loaders are still in memory.
+     * POSTing to the same path (admins only) collects garbage first, so what remains is a leak
+     * rather than garbage not yet collected.
+     */
     @GET
     @Path("/diagnostics/unloaded-not-collected")
     public Map<String, Object> unloadedNotCollected() {
         List<String> alive = plugins().unloadedButNotCollected();
         return Map.of("count", alive.size(), "plugins", alive);
+    }
+
+    @POST
+    @Path("/diagnostics/unloaded-not-collected")
+    public Map<String, Object> collectThenCount() throws InterruptedException {
+        for (int i = 0; i < 10 && !plugins().unloadedButNotCollected().isEmpty(); i++) {
+            System.gc();
+            Thread.sleep(100);
+        }
+        return unloadedNotCollected();
     }
 }
