@@ -38,7 +38,9 @@ import java.util.logging.Logger;
  * The plugin host inside WildFly: owns the engine for the lifetime of the deployment. At start-up
  * it wires the container's services into the engine and loads the plugin directory in dependency
  * order (a bad plugin is reported and skipped); on shutdown or undeploy it unloads everything,
- * dependents first, so no plugin class loader outlives the deployment.
+ * dependents first, so no plugin class loader outlives the deployment. Lifecycle changes and every
+ * event on the plugins' bus are fired as CDI events ({@link PluginLifecycleEvent},
+ * {@link PluginBusEvent}).
  *
  * <p>Concurrency is the engine's own (it serializes lifecycle operations and lets calls run in
  * parallel), so the bean uses bean-managed concurrency rather than the container's lock.
@@ -68,6 +70,9 @@ public class PluginHost {
     @Inject
     Event<PluginLifecycleEvent> lifecycle;
 
+    @Inject
+    Event<PluginBusEvent> busEvents;
+
     @Resource
     ManagedExecutorService executor;
 
@@ -75,6 +80,7 @@ public class PluginHost {
     ManagedThreadFactory threads;
 
     private ModuleLayerPluginManager engine;
+    private AutoCloseable busSubscription;
     private KafkaRepositoryProvider kafka;
     private S3RepositoryProvider s3;
     private Path pluginDirectory;
@@ -115,6 +121,8 @@ public class PluginHost {
         int drainSeconds = config.getOptionalValue("pluginhost.unload.drain-seconds", Integer.class).orElse(30);
         engine = new ModuleLayerPluginManager(services, Duration.ofSeconds(drainSeconds));
         engine.addLifecycleListener(new CdiLifecycleBridge(lifecycle));
+        busSubscription = engine.subscribe("**", event -> busEvents.fire(
+                new PluginBusEvent(event.name(), event.data(), event.source())));
         // Stored before anything loads, so the first load already uses them.
         ConfiguredOverrides.read(config).forEach(engine::setOverrides);
         if (Files.isDirectory(pluginDirectory)) {
@@ -129,6 +137,13 @@ public class PluginHost {
 
     @PreDestroy
     void stop() {
+        if (busSubscription != null) {
+            try {
+                busSubscription.close();
+            } catch (Exception e) {
+                LOG.log(Level.WARNING, "removing the CDI bus bridge", e);
+            }
+        }
         if (engine != null) {
             engine.close();
             engine = null;

@@ -32,6 +32,9 @@ public class PluginsResource {
     @Inject
     PluginHost host;
 
+    @Inject
+    EventStream events;
+
     private PluginManager plugins() {
         return host.plugins();
     }
@@ -39,6 +42,15 @@ public class PluginsResource {
     @GET
     public List<PluginView> list() {
         return plugins().list().stream().map(PluginView::of).toList();
+    }
+
+    /** A server-sent-events stream of lifecycle ({@code event: lifecycle}) and bus ({@code event: bus}) events. */
+    @GET
+    @Path("/events")
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    public void stream(@jakarta.ws.rs.core.Context jakarta.ws.rs.sse.SseEventSink sink,
+                       @jakarta.ws.rs.core.Context jakarta.ws.rs.sse.Sse sse) {
+        events.register(sink, sse);
     }
 
     @GET
