@@ -20,6 +20,11 @@ import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
+import jakarta.jms.ConnectionFactory;
+import jakarta.jms.JMSDestinationDefinition;
+import jakarta.jms.Topic;
+import jakarta.json.bind.Jsonb;
+import jakarta.json.bind.JsonbBuilder;
 import org.eclipse.microprofile.config.Config;
 
 import javax.naming.InitialContext;
@@ -31,6 +36,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -60,9 +66,22 @@ import java.util.logging.Logger;
 @Singleton
 @Startup
 @ConcurrencyManagement(ConcurrencyManagementType.BEAN)
+@JMSDestinationDefinition(name = PluginHost.EVENTS_TOPIC, interfaceName = "jakarta.jms.Topic",
+        destinationName = "pluginhostEvents")
 public class PluginHost {
 
+    /** The topic plugin bus events cross nodes on; defined by the application itself. */
+    public static final String EVENTS_TOPIC = "java:global/jms/pluginhost/PluginEvents";
+
     private static final Logger LOG = Logger.getLogger(PluginHost.class.getName());
+    /** Set while an event from another node is being delivered, so it is not sent out again. */
+    private static final ThreadLocal<Boolean> FROM_OTHER_NODE = new ThreadLocal<>();
+
+    @Resource(lookup = "java:/ConnectionFactory")
+    ConnectionFactory jmsConnections;
+
+    @Resource(lookup = EVENTS_TOPIC)
+    Topic eventsTopic;
 
     @Inject
     Config config;
@@ -80,6 +99,9 @@ public class PluginHost {
     ManagedThreadFactory threads;
 
     private ModuleLayerPluginManager engine;
+    private final Jsonb json = JsonbBuilder.create();
+    private String nodeId;
+    private JmsEventBridge bridge;
     private AutoCloseable busSubscription;
     private KafkaRepositoryProvider kafka;
     private S3RepositoryProvider s3;
@@ -121,8 +143,15 @@ public class PluginHost {
         int drainSeconds = config.getOptionalValue("pluginhost.unload.drain-seconds", Integer.class).orElse(30);
         engine = new ModuleLayerPluginManager(services, Duration.ofSeconds(drainSeconds));
         engine.addLifecycleListener(new CdiLifecycleBridge(lifecycle));
-        busSubscription = engine.subscribe("**", event -> busEvents.fire(
-                new PluginBusEvent(event.name(), event.data(), event.source())));
+        nodeId = config.getOptionalValue("pluginhost.node-id", String.class)
+                .orElseGet(() -> System.getProperty("jboss.node.name", "node") + "-" + UUID.randomUUID());
+        bridge = new JmsEventBridge(nodeId, jmsConnections, eventsTopic, json, threads);
+        busSubscription = engine.subscribe("**", event -> {
+            busEvents.fire(new PluginBusEvent(event.name(), event.data(), event.source()));
+            if (FROM_OTHER_NODE.get() == null) {
+                bridge.publish(event);
+            }
+        });
         // Stored before anything loads, so the first load already uses them.
         ConfiguredOverrides.read(config).forEach(engine::setOverrides);
         if (Files.isDirectory(pluginDirectory)) {
@@ -148,6 +177,14 @@ public class PluginHost {
             engine.close();
             engine = null;
         }
+        if (bridge != null) {
+            bridge.close();
+        }
+        try {
+            json.close();
+        } catch (Exception e) {
+            LOG.log(Level.FINE, "closing JSON-B", e);
+        }
         if (kafka != null) {
             kafka.close();
         }
@@ -159,6 +196,28 @@ public class PluginHost {
     /** @return the engine */
     public PluginManager plugins() {
         return engine;
+    }
+
+    /** @return this node's id on the cluster's event topic ({@code pluginhost.node-id}, or a unique default) */
+    public String nodeId() {
+        return nodeId;
+    }
+
+    /**
+     * Delivers an event that another node's plugin emitted to this node's plugins (every one with a
+     * matching listener: it comes from the host, not from a local plugin), without sending it out again.
+     *
+     * @param name the event name
+     * @param json its payload as JSON
+     */
+    public void deliverFromOtherNode(String name, String json) {
+        Object data = json == null || json.isBlank() ? null : this.json.fromJson(json, Object.class);
+        FROM_OTHER_NODE.set(Boolean.TRUE);
+        try {
+            engine.publish(name, data);
+        } finally {
+            FROM_OTHER_NODE.remove();
+        }
     }
 
     /** @return the largest plugin jar the admin API accepts as an upload, in bytes */

@@ -6,6 +6,9 @@ import io.pluginhost.devservices.S3DevServer;
 import org.junit.platform.launcher.LauncherSession;
 import org.junit.platform.launcher.LauncherSessionListener;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -24,6 +27,16 @@ public final class DevServicesAroundTheSuite implements LauncherSessionListener 
         String home = System.getProperty("jboss.home");
         if (home != null) {
             DevHost.removeDeployment(Path.of(home, "standalone", "deployments"));
+        }
+        // A broken jar beside the examples: the host must report and skip it and load the rest.
+        String plugins = System.getProperty("pluginhost.plugin-dir");
+        if (plugins != null) {
+            try {
+                Files.createDirectories(Path.of(plugins));
+                Files.writeString(Path.of(plugins, "broken.jar"), "not a zip file");
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
         try {
             kafka = KafkaDevServer.start();

@@ -1,0 +1,29 @@
+package io.pluginhost.it.foreign;
+
+import jakarta.ejb.ActivationConfigProperty;
+import jakarta.ejb.MessageDriven;
+import jakarta.jms.JMSException;
+import jakarta.jms.Message;
+import jakarta.jms.MessageListener;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/** Records every message on the cluster topic as "origin name". */
+@MessageDriven(activationConfig = {
+    @ActivationConfigProperty(propertyName = "destinationLookup", propertyValue = "java:global/jms/pluginhost/PluginEvents"),
+    @ActivationConfigProperty(propertyName = "destinationType", propertyValue = "jakarta.jms.Topic")
+})
+public class TopicRecorder implements MessageListener {
+
+    static final List<String> SEEN = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void onMessage(Message message) {
+        try {
+            SEEN.add(message.getStringProperty("originNode") + " " + message.getStringProperty("eventName"));
+        } catch (JMSException e) {
+            SEEN.add("unreadable " + e);
+        }
+    }
+}

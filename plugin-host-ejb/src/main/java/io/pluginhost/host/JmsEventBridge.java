@@ -1,0 +1,80 @@
+package io.pluginhost.host;
+
+import io.pluginhost.api.PluginEvent;
+import jakarta.jms.ConnectionFactory;
+import jakarta.jms.JMSContext;
+import jakarta.jms.TextMessage;
+import jakarta.jms.Topic;
+import jakarta.json.bind.Jsonb;
+
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Publishes this node's plugin bus events to the cluster's JMS topic. The payload is turned into
+ * JSON on the emitting thread (so the queue never holds a plugin's object) and sent in order by one
+ * host thread, so a slow broker never slows an emitting plugin. Messages carry the origin node, the
+ * event name and the emitting plugin as properties; {@link RemotePluginEvents} drops this node's
+ * own messages and delivers the others.
+ */
+final class JmsEventBridge implements AutoCloseable {
+
+    /** The message properties of a bridged event. */
+    static final String ORIGIN_NODE = "originNode";
+    static final String EVENT_NAME = "eventName";
+    static final String SOURCE_PLUGIN = "sourcePlugin";
+
+    private static final Logger LOG = Logger.getLogger(JmsEventBridge.class.getName());
+
+    private final String nodeId;
+    private final ConnectionFactory connections;
+    private final Topic topic;
+    private final Jsonb json;
+    private final ExecutorService sender;
+
+    JmsEventBridge(String nodeId, ConnectionFactory connections, Topic topic, Jsonb json, ThreadFactory threads) {
+        this.nodeId = nodeId;
+        this.connections = connections;
+        this.topic = topic;
+        this.json = json;
+        this.sender = Executors.newSingleThreadExecutor(threads);
+    }
+
+    void publish(PluginEvent event) {
+        String body;
+        try {
+            body = json.toJson(event.data());
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "event '" + event.name() + "' from plugin '" + event.source()
+                    + "' has a payload that is not JSON-shaped; not sent to other nodes: " + e);
+            return;
+        }
+        sender.execute(() -> {
+            try (JMSContext context = connections.createContext()) {
+                TextMessage message = context.createTextMessage(body);
+                message.setStringProperty(ORIGIN_NODE, nodeId);
+                message.setStringProperty(EVENT_NAME, event.name());
+                if (event.source() != null) {
+                    message.setStringProperty(SOURCE_PLUGIN, event.source());
+                }
+                context.createProducer().send(topic, message);
+            } catch (Exception e) {
+                LOG.log(Level.WARNING, "could not send event '" + event.name() + "' to other nodes", e);
+            }
+        });
+    }
+
+    @Override
+    public void close() {
+        sender.shutdown();
+        try {
+            sender.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
