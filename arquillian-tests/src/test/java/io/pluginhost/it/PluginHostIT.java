@@ -109,6 +109,10 @@ class PluginHostIT {
             {"DELETE", "api/plugins/example-plugin-2", null},
             {"POST", "api/plugins/example-plugin-1/reload", null},
             {"POST", "api/plugins/example-plugin-1/execute", "\"x\""},
+            {"POST", "api/plugins/upload?file=x.jar", "{}"},
+            {"PUT", "api/plugins/example-plugin-1/overrides", "{\"tableNameMap\": {}}"},
+            {"DELETE", "api/plugins/example-plugin-1/overrides", null},
+            {"POST", "api/plugins/diagnostics/unloaded-not-collected", null},
         };
         for (String[] change : changes) {
             assertThat(send(null, change[0], change[1], change[2]).statusCode()).as("anonymous %s %s", change[0],
@@ -119,9 +123,9 @@ class PluginHostIT {
                     .isEqualTo(401);
         }
         for (String read : new String[] {"api/plugins", "api/plugins/example-plugin-1",
-                "api/plugins/diagnostics/unloaded-not-collected"}) {
+                "api/plugins/example-plugin-1/overrides", "api/plugins/diagnostics/unloaded-not-collected"}) {
             assertThat(send(null, "GET", read, null).statusCode()).as("anonymous GET %s", read).isEqualTo(401);
-            assertThat(send(VIEWER, "GET", read, null).statusCode()).as("viewer GET %s", read).isEqualTo(200);
+            assertThat(send(VIEWER, "GET", read, null).statusCode()).as("viewer GET %s", read).isNotIn(401, 403);
         }
         assertThat(send("GET", "api/plugins/example-plugin-2", null).statusCode()).isEqualTo(200);
     }

@@ -55,6 +55,9 @@ final class ConfiguredOverrides {
             if (value.isEmpty()) {
                 continue;
             }
+            if (setting.equals("datasource")) {
+                continue; // not a resource override: see PluginDatabases
+            }
             ResourceOverrides.Builder builder = builders.computeIfAbsent(plugin, p -> ResourceOverrides.builder());
             switch (setting) {
                 case "allowed-tables" -> builder.allowedTables(list(value.get()));

@@ -1,6 +1,5 @@
 package io.pluginhost.host;
 
-import io.pluginhost.resource.database.DatabaseRepositoryProvider;
 import io.pluginhost.resource.kafka.KafkaConnection;
 import io.pluginhost.resource.kafka.KafkaRepositoryProvider;
 import io.pluginhost.resource.s3.S3Connection;
@@ -27,9 +26,6 @@ import jakarta.json.bind.Jsonb;
 import jakarta.json.bind.JsonbBuilder;
 import org.eclipse.microprofile.config.Config;
 
-import javax.naming.InitialContext;
-import javax.naming.NamingException;
-import javax.sql.DataSource;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,7 +49,8 @@ import java.util.logging.Logger;
  *
  * <p>Configuration (MicroProfile Config, so system property &gt; environment variable &gt; file):
  * {@code pluginhost.plugin-dir} (default {@code <jboss.server.data.dir>/plugins}),
- * {@code pluginhost.datasource} (default {@code java:jboss/datasources/ExampleDS}),
+ * {@code pluginhost.datasource} (default {@code java:jboss/datasources/ExampleDS}; per plugin
+ * {@code pluginhost.plugin.<name>.datasource}, see {@link PluginDatabases}),
  * {@code pluginhost.database.enabled} (default true), {@code pluginhost.database.roles} (a role per
  * plugin on PostgreSQL, default true), {@code pluginhost.unload.drain-seconds} (default 30);
  * Kafka when {@code pluginhost.kafka.bootstrap-servers} is set ({@code pluginhost.kafka.create-topics},
@@ -115,11 +112,8 @@ public class PluginHost {
                 .toAbsolutePath().normalize();
         HostServices services = HostServices.NONE;
         if (config.getOptionalValue("pluginhost.database.enabled", Boolean.class).orElse(true)) {
-            String jndiName = config.getOptionalValue("pluginhost.datasource", String.class)
-                    .orElse("java:jboss/datasources/ExampleDS");
             boolean roles = config.getOptionalValue("pluginhost.database.roles", Boolean.class).orElse(true);
-            services = services.withDatabase(new DatabaseRepositoryProvider(lookup(jndiName), executor,
-                    Duration.ofSeconds(5), roles));
+            services = services.withDatabase(new PluginDatabases(config, executor, roles));
         }
         Optional<String> kafkaServers = config.getOptionalValue("pluginhost.kafka.bootstrap-servers", String.class);
         if (kafkaServers.isPresent()) {
@@ -230,13 +224,4 @@ public class PluginHost {
         return pluginDirectory;
     }
 
-    private static DataSource lookup(String jndiName) {
-        try {
-            return (DataSource) new InitialContext().lookup(jndiName);
-        } catch (NamingException e) {
-            LOG.log(Level.SEVERE, "no DataSource at " + jndiName, e);
-            throw new IllegalStateException("pluginhost.datasource: no DataSource at " + jndiName
-                    + "; configure an existing JNDI name or set pluginhost.database.enabled=false", e);
-        }
-    }
 }

@@ -2,6 +2,7 @@ package io.pluginhost.it.support;
 
 import io.pluginhost.devservices.DevHost;
 import io.pluginhost.devservices.KafkaDevServer;
+import io.pluginhost.devservices.PostgresDevServer;
 import io.pluginhost.devservices.S3DevServer;
 import org.junit.platform.launcher.LauncherSession;
 import org.junit.platform.launcher.LauncherSessionListener;
@@ -12,7 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Starts Kafka and the S3 server once, before any test (and so before Arquillian reads
+ * Starts Kafka, the S3 server and PostgreSQL once, before any test (and so before Arquillian reads
  * {@code arquillian.xml} and starts WildFly), and publishes where they are as system properties
  * that {@code arquillian.xml} passes on to the server. Stops them after the last test.
  */
@@ -44,6 +45,7 @@ public final class DevServicesAroundTheSuite implements LauncherSessionListener 
         } catch (Exception e) {
             throw new IllegalStateException("dev services did not start", e);
         }
+        System.setProperty("it.pg.url", PostgresDevServer.jdbcUrl());
         System.setProperty("it.kafka.bootstrap-servers", kafka.bootstrapServers());
         System.setProperty("it.s3.endpoint", s3.endpoint().toString());
         System.setProperty("it.s3.access-key", S3DevServer.ACCESS_KEY);

@@ -147,6 +147,10 @@ public final class ModuleLayerPluginManager implements PluginManager {
                     loadedNow.add(loadJar(batch.get(name), null));
                 } catch (PluginException e) {
                     failures.put(batch.get(name).path(), e);
+                } catch (RuntimeException unexpected) {
+                    // One plugin must never stop the others from loading, whatever went wrong.
+                    failures.put(batch.get(name).path(), report(name, batch.get(name).path(), new PluginLoadException(
+                            "plugin '" + name + "' could not be loaded: " + unexpected, unexpected)));
                 }
             }
             return new DirectoryLoadResult(loadedNow, failures);

@@ -134,6 +134,29 @@ class PluginLifecycleTest {
     }
 
     @Test
+    void aRepositoryThatCannotOpenWithAChainedCauseFailsOnlyThatPluginInADirectory() throws Exception {
+        try (ModuleLayerPluginManager failing = new ModuleLayerPluginManager(HostServices.NONE.withDatabase(scope -> {
+            if (scope.pluginName().equals("needs-db")) {
+                throw new IllegalStateException("no DataSource", new java.sql.SQLException("connection refused"));
+            }
+            return database.open(scope);
+        }), Duration.ofSeconds(5))) {
+            Path plugins = Files.createDirectory(dir.resolve("with-db"));
+            Path work = Files.createDirectory(dir.resolve("work-db"));
+            Files.move(PluginJarBuilder.plugin("needs-db").tables("t").build(work), plugins.resolve("a.jar"));
+            Files.move(PluginJarBuilder.plugin("fine").build(work), plugins.resolve("b.jar"));
+
+            DirectoryLoadResult result = failing.loadDirectory(plugins);
+
+            assertThat(result.loaded()).extracting(PluginInfo::name).containsExactly("fine");
+            assertThat(result.failed().get(plugins.resolve("a.jar")))
+                    .isInstanceOf(PluginLoadException.class)
+                    .hasMessageContaining("could not open its DatabaseRepository: no DataSource")
+                    .cause().hasMessage("no DataSource").cause().hasMessage("connection refused");
+        }
+    }
+
+    @Test
     void aPluginThatThrowsInInitializeIsRolledBackAndItsCleanupRuns() {
         Path jar = PluginJarBuilder.plugin("fragile").body("""
                 public void initialize(PluginContext context) throws Exception {

@@ -16,7 +16,8 @@ public final class DetachedException extends RuntimeException {
     private final String originalClassName;
 
     private DetachedException(String originalClassName, String message) {
-        super(message == null ? originalClassName : originalClassName + ": " + message, null, true, true);
+        // Not super(message, null, ...): a cause given as null can never be set, and copy() sets it.
+        super(message == null ? originalClassName : originalClassName + ": " + message);
         this.originalClassName = originalClassName;
     }
 

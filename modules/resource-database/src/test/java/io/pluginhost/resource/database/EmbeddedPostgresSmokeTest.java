@@ -1,6 +1,6 @@
 package io.pluginhost.resource.database;
 
-import io.pluginhost.resource.database.testing.EmbeddedPostgresServer;
+import io.pluginhost.devservices.PostgresDevServer;
 import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
@@ -13,7 +13,7 @@ class EmbeddedPostgresSmokeTest {
 
     @Test
     void aRealPostgresServerAnswers() throws Exception {
-        try (Connection connection = EmbeddedPostgresServer.dataSource().getConnection();
+        try (Connection connection = PostgresDevServer.dataSource().getConnection();
              Statement statement = connection.createStatement();
              ResultSet rows = statement.executeQuery("SELECT version()")) {
             assertThat(rows.next()).isTrue();

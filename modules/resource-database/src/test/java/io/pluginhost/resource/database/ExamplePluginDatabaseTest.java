@@ -1,6 +1,6 @@
 package io.pluginhost.resource.database;
 
-import io.pluginhost.resource.database.testing.EmbeddedPostgresServer;
+import io.pluginhost.devservices.PostgresDevServer;
 import io.pluginhost.runtime.HostServices;
 import io.pluginhost.runtime.ModuleLayerPluginManager;
 import io.pluginhost.runtime.PluginInfo;
@@ -29,7 +29,7 @@ class ExamplePluginDatabaseTest {
 
     private static DataSource database(String kind) {
         if (kind.equals("postgresql")) {
-            return EmbeddedPostgresServer.dataSource();
+            return PostgresDevServer.dataSource();
         }
         JdbcDataSource h2 = new JdbcDataSource();
         h2.setURL("jdbc:h2:mem:example-plugin;DB_CLOSE_DELAY=-1;DATABASE_TO_LOWER=TRUE");

@@ -1,7 +1,7 @@
 package io.pluginhost.resource.database;
 
 import io.pluginhost.api.resource.DatabaseRepository;
-import io.pluginhost.resource.database.testing.EmbeddedPostgresServer;
+import io.pluginhost.devservices.PostgresDevServer;
 import org.junit.jupiter.api.Test;
 
 import javax.sql.DataSource;
@@ -18,7 +18,7 @@ class PostgresDatabaseRepositoryTest extends DatabaseRepositoryContract {
 
     @Override
     DataSource dataSource() {
-        return EmbeddedPostgresServer.dataSource();
+        return PostgresDevServer.dataSource();
     }
 
     @Override

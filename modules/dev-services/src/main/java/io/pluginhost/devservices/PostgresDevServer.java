@@ -1,4 +1,4 @@
-package io.pluginhost.resource.database.testing;
+package io.pluginhost.devservices;
 
 import io.zonky.test.db.postgres.embedded.DefaultPostgresBinaryResolver;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -22,18 +22,25 @@ import java.nio.file.Path;
 import java.util.regex.Pattern;
 
 /**
- * One real PostgreSQL server per test JVM, from the binaries zonky ships through Maven.
+ * One real PostgreSQL server per JVM, from the binaries zonky ships through Maven, for tests and
+ * development (never production): {@link #dataSource()} starts it on first use.
  *
  * <p>PostgreSQL refuses to run as root, and CI machines here run builds as root. When that is the
  * case the server's archive is repackaged so that {@code initdb}, {@code postgres} and
  * {@code pg_ctl} are small wrappers that hand the data directory to {@code nobody} and drop to it
  * with {@code setpriv} before running the real binary. Run as an ordinary user, nothing changes.
  */
-public final class EmbeddedPostgresServer {
+public final class PostgresDevServer {
 
     private static EmbeddedPostgres server;
 
-    private EmbeddedPostgresServer() {
+    private PostgresDevServer() {
+    }
+
+    /** @return the JDBC URL of the shared server's {@code postgres} database, starting it on first use */
+    public static synchronized String jdbcUrl() {
+        dataSource();
+        return server.getJdbcUrl("postgres", "postgres");
     }
 
     /** @return the superuser data source of the shared server, starting it on first use */

@@ -1,0 +1,55 @@
+package io.pluginhost.host;
+
+import io.pluginhost.api.exception.PluginException;
+import io.pluginhost.api.resource.DatabaseRepository;
+import io.pluginhost.resource.database.DatabaseRepositoryProvider;
+import io.pluginhost.runtime.resource.RepositoryProvider;
+import io.pluginhost.runtime.resource.ResourceScope;
+import org.eclipse.microprofile.config.Config;
+
+import javax.naming.InitialContext;
+import javax.naming.NamingException;
+import javax.sql.DataSource;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+
+/**
+ * Chooses each plugin's container DataSource: {@code pluginhost.plugin.<name>.datasource}, else
+ * {@code pluginhost.datasource} (default WildFly's ExampleDS). The name is looked up when the plugin
+ * loads, so a DataSource deployed after the host is found by the plugins loaded after it.
+ */
+final class PluginDatabases implements RepositoryProvider<DatabaseRepository> {
+
+    private final Config config;
+    private final ExecutorService parser;
+    private final boolean roles;
+    private final Map<String, DatabaseRepositoryProvider> byJndiName = new ConcurrentHashMap<>();
+
+    PluginDatabases(Config config, ExecutorService parser, boolean roles) {
+        this.config = config;
+        this.parser = parser;
+        this.roles = roles;
+    }
+
+    @Override
+    public DatabaseRepository open(ResourceScope scope) throws Exception {
+        String jndiName = config.getOptionalValue("pluginhost.plugin." + scope.pluginName() + ".datasource", String.class)
+                .or(() -> config.getOptionalValue("pluginhost.datasource", String.class))
+                .orElse("java:jboss/datasources/ExampleDS");
+        DatabaseRepositoryProvider provider = byJndiName.computeIfAbsent(jndiName,
+                name -> new DatabaseRepositoryProvider(lookup(scope.pluginName(), name), parser, Duration.ofSeconds(5),
+                        roles));
+        return provider.open(scope);
+    }
+
+    private static DataSource lookup(String plugin, String jndiName) {
+        try {
+            return (DataSource) new InitialContext().lookup(jndiName);
+        } catch (NamingException | ClassCastException e) {
+            throw new PluginException("plugin '" + plugin + "': no DataSource at " + jndiName + " (set"
+                    + " pluginhost.plugin." + plugin + ".datasource or pluginhost.datasource to an existing JNDI name)");
+        }
+    }
+}
