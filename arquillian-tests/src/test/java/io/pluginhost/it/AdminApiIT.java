@@ -1,26 +1,21 @@
 package io.pluginhost.it;
 
+import io.pluginhost.it.support.AdminClient;
 import io.pluginhost.runtime.testing.PluginJarBuilder;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.ShrinkWrap;
 import org.jboss.shrinkwrap.api.spec.EnterpriseArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.File;
-import java.net.URI;
 import java.net.URL;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Base64;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -28,8 +23,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
 class AdminApiIT {
-
-    private final HttpClient http = HttpClient.newHttpClient();
 
     @ArquillianResource
     URL base;
@@ -39,28 +32,15 @@ class AdminApiIT {
 
     @Deployment(testable = false)
     static EnterpriseArchive ear() {
-        return ShrinkWrap.createFromZipFile(EnterpriseArchive.class, new File(System.getProperty("pluginhost.ear")));
-    }
-
-    private HttpResponse<String> send(String method, String path, String type, HttpRequest.BodyPublisher body)
-            throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base.toString() + path))
-                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
-                        PluginHostIT.ADMIN.getBytes(StandardCharsets.UTF_8)));
-        if (type != null) {
-            request.header("Content-Type", type);
-        }
-        return http.send(request.method(method, body).build(), HttpResponse.BodyHandlers.ofString());
+        return AdminClient.hostEar();
     }
 
     private HttpResponse<String> upload(String file, byte[] jar) throws Exception {
-        return send("POST", "api/plugins/upload?file=" + file, "application/java-archive",
-                HttpRequest.BodyPublishers.ofByteArray(jar));
+        return new AdminClient(base).upload(file, jar);
     }
 
     private HttpResponse<String> json(String method, String path, String json) throws Exception {
-        return send(method, path, json == null ? null : "application/json",
-                json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
+        return new AdminClient(base).json(method, path, json);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.pluginhost.it;
 
+import io.pluginhost.it.support.AdminClient;
 import io.pluginhost.it.foreign.ForeignNode;
 import io.pluginhost.it.foreign.TopicRecorder;
 import io.pluginhost.runtime.testing.PluginJarBuilder;
@@ -15,18 +16,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.File;
 import java.net.URI;
 import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.function.Supplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -54,7 +52,7 @@ class JmsBridgeIT {
 
     @Deployment(name = "host", order = 1, testable = false)
     static EnterpriseArchive ear() {
-        return ShrinkWrap.createFromZipFile(EnterpriseArchive.class, new File(System.getProperty("pluginhost.ear")));
+        return AdminClient.hostEar();
     }
 
     @Deployment(name = "foreign", order = 2, testable = false)
@@ -64,12 +62,7 @@ class JmsBridgeIT {
 
     private HttpResponse<String> admin(String method, String path, String type, HttpRequest.BodyPublisher body)
             throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(host + path)).header("Authorization",
-                "Basic " + Base64.getEncoder().encodeToString(PluginHostIT.ADMIN.getBytes(StandardCharsets.UTF_8)));
-        if (type != null) {
-            request.header("Content-Type", type);
-        }
-        return http.send(request.method(method, body).build(), HttpResponse.BodyHandlers.ofString());
+        return new AdminClient(host).send(AdminClient.ADMIN, method, path, type, body);
     }
 
     private String execute(String plugin) throws Exception {

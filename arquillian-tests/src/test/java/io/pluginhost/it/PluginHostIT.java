@@ -1,18 +1,15 @@
 package io.pluginhost.it;
 
+import io.pluginhost.it.support.AdminClient;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.ShrinkWrap;
 import org.jboss.shrinkwrap.api.spec.EnterpriseArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import java.io.File;
-import java.net.URI;
 import java.net.URL;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 
@@ -27,35 +24,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 @RunAsClient
 class PluginHostIT {
 
-    private final HttpClient http = HttpClient.newHttpClient();
-
     @ArquillianResource
     URL base;
 
     @Deployment(testable = false)
     static EnterpriseArchive ear() {
-        return ShrinkWrap.createFromZipFile(EnterpriseArchive.class, new File(System.getProperty("pluginhost.ear")));
+        return AdminClient.hostEar();
     }
 
-    static final String ADMIN = "plugin-admin:plugin-admin-dev";
-    static final String VIEWER = "plugin-viewer:plugin-viewer-dev";
+    private static final String VIEWER = AdminClient.VIEWER;
 
     private HttpResponse<String> send(String method, String path, String json) throws Exception {
-        return send(ADMIN, method, path, json);
+        return new AdminClient(base).json(method, path, json);
     }
 
     private HttpResponse<String> send(String credentials, String method, String path, String json) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base.toString() + path));
-        if (credentials != null) {
-            request.header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString(
-                    credentials.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-        }
-        if (json != null) {
-            request.header("Content-Type", "application/json");
-        }
-        request.method(method, json == null ? HttpRequest.BodyPublishers.noBody()
-                : HttpRequest.BodyPublishers.ofString(json));
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return new AdminClient(base).send(credentials, method, path, json == null ? null : "application/json",
+                json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
     }
 
     @Test

@@ -1,0 +1,69 @@
+package io.pluginhost.it.support;
+
+import org.jboss.shrinkwrap.api.ShrinkWrap;
+import org.jboss.shrinkwrap.api.spec.EnterpriseArchive;
+
+import java.io.File;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+
+/** The admin API as the integration tests call it: one HTTP client, BASIC credentials per call. */
+public final class AdminClient {
+
+    /** The development admin (roles plugin-admin and plugin-viewer). */
+    public static final String ADMIN = "plugin-admin:plugin-admin-dev";
+    /** The development viewer (role plugin-viewer). */
+    public static final String VIEWER = "plugin-viewer:plugin-viewer-dev";
+
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final URL base;
+
+    /** @param base the web module's URL, as Arquillian injects it */
+    public AdminClient(URL base) {
+        this.base = base;
+    }
+
+    /** @return the EAR the build made, as a deployment */
+    public static EnterpriseArchive hostEar() {
+        return ShrinkWrap.createFromZipFile(EnterpriseArchive.class, new File(System.getProperty("pluginhost.ear")));
+    }
+
+    /** A request as the admin, with a JSON body or none. */
+    public HttpResponse<String> json(String method, String path, String json) throws Exception {
+        return send(ADMIN, method, path, json == null ? null : "application/json",
+                json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
+    }
+
+    /** Uploads a jar as the admin. */
+    public HttpResponse<String> upload(String file, byte[] jar) throws Exception {
+        return send(ADMIN, "POST", "api/plugins/upload?file=" + file, "application/java-archive",
+                HttpRequest.BodyPublishers.ofByteArray(jar));
+    }
+
+    /** Any request, as anyone ({@code null} credentials: anonymous). */
+    public HttpResponse<String> send(String credentials, String method, String path, String contentType,
+                                     HttpRequest.BodyPublisher body) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path));
+        if (credentials != null) {
+            request.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
+                    credentials.getBytes(StandardCharsets.UTF_8)));
+        }
+        if (contentType != null) {
+            request.header("Content-Type", contentType);
+        }
+        return http.send(request.method(method, body).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** A request whose body is read as a stream (server-sent events), as the admin. */
+    public HttpResponse<java.io.InputStream> stream(String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(base + path)).header("Accept", "text/event-stream")
+                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
+                        ADMIN.getBytes(StandardCharsets.UTF_8))).GET().build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+    }
+}
