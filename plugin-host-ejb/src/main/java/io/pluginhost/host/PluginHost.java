@@ -7,6 +7,7 @@ import io.pluginhost.resource.s3.S3RepositoryProvider;
 import io.pluginhost.runtime.DirectoryLoadResult;
 import io.pluginhost.runtime.HostServices;
 import io.pluginhost.runtime.ModuleLayerPluginManager;
+import io.pluginhost.runtime.PluginInfo;
 import io.pluginhost.runtime.PluginManager;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -26,8 +27,11 @@ import jakarta.json.bind.Jsonb;
 import jakarta.json.bind.JsonbBuilder;
 import org.eclipse.microprofile.config.Config;
 
+import java.io.IOException;
 import java.net.URI;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -219,7 +223,48 @@ public class PluginHost {
         return config.getOptionalValue("pluginhost.upload.max-bytes", Long.class).orElse(8L * 1024 * 1024);
     }
 
-    /** @return the directory plugins are loaded from; REST loads may name only jars inside it */
+    /**
+     * Loads a jar that is in the plugin directory, by file name; nothing outside the directory.
+     *
+     * @param jar the file name, e.g. {@code orders.jar}
+     * @return the loaded plugin
+     * @throws IllegalArgumentException if that is not a jar file directly in the plugin directory
+     */
+    public PluginInfo loadFromDirectory(String jar) {
+        Path path = pluginDirectory.resolve(jar).normalize();
+        if (!pluginDirectory.equals(path.getParent()) || !Files.isRegularFile(path)) {
+            throw new IllegalArgumentException("'" + jar + "' is not a jar in the plugin directory " + pluginDirectory);
+        }
+        return engine.load(path);
+    }
+
+    /**
+     * Saves an uploaded jar in the plugin directory and loads it; a jar that does not load is
+     * removed again, so nothing of a refused upload stays behind.
+     *
+     * @param file the file name, letters, digits, '.', '_' and '-', ending in {@code .jar}
+     * @param jar  the jar's bytes
+     * @return the loaded plugin
+     * @throws IllegalArgumentException   if the file name is not acceptable
+     * @throws FileAlreadyExistsException if the plugin directory already has that file
+     * @throws IOException                if the file cannot be written
+     */
+    public PluginInfo install(String file, byte[] jar) throws IOException {
+        if (file == null || !file.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,100}\\.jar")) {
+            throw new IllegalArgumentException("name the jar <name>.jar with letters, digits, '.', '_', '-'");
+        }
+        Path target = pluginDirectory.resolve(file);
+        Files.createDirectories(pluginDirectory);
+        Files.write(target, jar, StandardOpenOption.CREATE_NEW);
+        try {
+            return engine.load(target);
+        } catch (RuntimeException e) {
+            Files.deleteIfExists(target);
+            throw e;
+        }
+    }
+
+    /** @return the directory plugins are loaded from */
     public Path pluginDirectory() {
         return pluginDirectory;
     }

@@ -15,7 +15,6 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
-import java.nio.file.Files;
 import java.util.List;
 import java.util.Map;
 
@@ -69,13 +68,7 @@ public class PluginsResource {
         if (jar == null || jar.isBlank()) {
             return ProblemResponses.problem(400, "Bad Request", "give the jar to load: {\"jar\": \"name.jar\"}");
         }
-        java.nio.file.Path directory = host.pluginDirectory();
-        java.nio.file.Path path = directory.resolve(jar).normalize();
-        if (!path.getParent().equals(directory) || !Files.isRegularFile(path)) {
-            return ProblemResponses.problem(400, "Bad Request", "'" + jar + "' is not a jar in the plugin directory "
-                    + directory);
-        }
-        return Response.status(201).entity(PluginView.of(plugins().load(path))).build();
+        return Response.status(201).entity(PluginView.of(host.loadFromDirectory(jar))).build();
     }
 
     @DELETE
@@ -108,28 +101,17 @@ public class PluginsResource {
     @Path("/upload")
     @Consumes({"application/java-archive", MediaType.APPLICATION_OCTET_STREAM})
     public Response upload(@QueryParam("file") String file, java.io.InputStream body) throws java.io.IOException {
-        if (file == null || !file.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,100}\\.jar")) {
-            return ProblemResponses.problem(400, "Bad Request", "name the jar with ?file=<name>.jar (letters, digits,"
-                    + " '.', '_', '-')");
-        }
-        java.nio.file.Path target = host.pluginDirectory().resolve(file);
-        if (Files.exists(target)) {
-            return ProblemResponses.problem(409, "Conflict", "the plugin directory already has " + file
-                    + "; unload it and delete the file, or upload under another name");
-        }
         long limit = host.uploadLimitBytes();
         byte[] jar = body.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
         if (jar.length > limit) {
             return ProblemResponses.problem(413, "Payload Too Large", "the jar is larger than " + limit
                     + " bytes (pluginhost.upload.max-bytes)");
         }
-        Files.createDirectories(target.getParent());
-        Files.write(target, jar, java.nio.file.StandardOpenOption.CREATE_NEW);
         try {
-            return Response.status(201).entity(PluginView.of(plugins().load(target))).build();
-        } catch (RuntimeException e) {
-            Files.deleteIfExists(target);
-            throw e;
+            return Response.status(201).entity(PluginView.of(host.install(file, jar))).build();
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            return ProblemResponses.problem(409, "Conflict", "the plugin directory already has " + file
+                    + "; unload it and delete the file, or upload under another name");
         }
     }
 
