@@ -1,7 +1,7 @@
 package io.pluginhost.it.support;
 
 import io.pluginhost.devservices.DevHost;
-import io.pluginhost.devservices.KafkaDevServer;
+import io.pluginhost.devservices.DevServices;
 import io.pluginhost.devservices.PostgresDevServer;
 import io.pluginhost.devservices.S3DevServer;
 import org.junit.platform.launcher.LauncherSession;
@@ -19,8 +19,7 @@ import java.nio.file.Path;
  */
 public final class DevServicesAroundTheSuite implements LauncherSessionListener {
 
-    private static KafkaDevServer kafka;
-    private static S3DevServer s3;
+    private static DevServices services;
 
     @Override
     public void launcherSessionOpened(LauncherSession session) {
@@ -40,29 +39,21 @@ public final class DevServicesAroundTheSuite implements LauncherSessionListener 
             }
         }
         try {
-            kafka = KafkaDevServer.start();
-            s3 = S3DevServer.start();
+            services = DevServices.start();
         } catch (Exception e) {
             throw new IllegalStateException("dev services did not start", e);
         }
         System.setProperty("it.pg.url", PostgresDevServer.jdbcUrl());
-        System.setProperty("it.kafka.bootstrap-servers", kafka.bootstrapServers());
-        System.setProperty("it.s3.endpoint", s3.endpoint().toString());
+        System.setProperty("it.kafka.bootstrap-servers", services.kafka().bootstrapServers());
+        System.setProperty("it.s3.endpoint", services.s3().endpoint().toString());
         System.setProperty("it.s3.access-key", S3DevServer.ACCESS_KEY);
         System.setProperty("it.s3.secret-key", S3DevServer.SECRET_KEY);
     }
 
     @Override
     public void launcherSessionClosed(LauncherSession session) {
-        try {
-            if (s3 != null) {
-                s3.close();
-            }
-        } catch (Exception e) {
-            System.err.println("stopping S3: " + e);
-        }
-        if (kafka != null) {
-            kafka.close();
+        if (services != null) {
+            services.close();
         }
     }
 }

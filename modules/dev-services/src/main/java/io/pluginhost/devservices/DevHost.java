@@ -39,8 +39,9 @@ public final class DevHost {
         Path wildfly = Path.of(args[0]).toAbsolutePath();
         Path ear = Path.of(args[1]).toAbsolutePath();
         Path plugins = Path.of(args[2]).toAbsolutePath();
-        KafkaDevServer kafka = KafkaDevServer.start();
-        S3DevServer s3 = S3DevServer.start();
+        DevServices services = DevServices.start();
+        KafkaDevServer kafka = services.kafka();
+        S3DevServer s3 = services.s3();
         Path deployments = wildfly.resolve("standalone/deployments");
         Files.deleteIfExists(deployments.resolve("pluginhost.ear.failed"));
         Files.copy(ear, deployments.resolve("pluginhost.ear"), StandardCopyOption.REPLACE_EXISTING);
@@ -64,12 +65,7 @@ public final class DevHost {
             System.out.println("Stopping WildFly, S3 and Kafka ...");
             stop(server);
             removeDeployment(deployments);
-            try {
-                s3.close();
-            } catch (Exception e) {
-                System.err.println("stopping S3: " + e);
-            }
-            kafka.close();
+            services.close();
             stopped.countDown();
         }, "dev-host-shutdown"));
 

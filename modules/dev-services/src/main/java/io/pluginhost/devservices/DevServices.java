@@ -3,13 +3,53 @@ package io.pluginhost.devservices;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * Starts Kafka and the S3 server on loopback and keeps them running until the JVM is stopped
- * (Ctrl-C), printing what a host needs to reach them. Run with
- * {@code mvn -q -pl modules/dev-services exec:java}.
+ * Kafka and the S3 server together, as tests, the run command and a developer start them. As a
+ * program it keeps them running until the JVM is stopped (Ctrl-C), printing what a host needs to
+ * reach them: {@code mvn -q -pl modules/dev-services exec:java}.
  */
-public final class DevServices {
+public final class DevServices implements AutoCloseable {
 
-    private DevServices() {
+    private final KafkaDevServer kafka;
+    private final S3DevServer s3;
+
+    private DevServices(KafkaDevServer kafka, S3DevServer s3) {
+        this.kafka = kafka;
+        this.s3 = s3;
+    }
+
+    /**
+     * @return Kafka and S3, started
+     * @throws Exception if one does not start (the other is stopped again)
+     */
+    public static DevServices start() throws Exception {
+        KafkaDevServer kafka = KafkaDevServer.start();
+        try {
+            return new DevServices(kafka, S3DevServer.start());
+        } catch (Exception e) {
+            kafka.close();
+            throw e;
+        }
+    }
+
+    /** @return the Kafka broker */
+    public KafkaDevServer kafka() {
+        return kafka;
+    }
+
+    /** @return the S3 server */
+    public S3DevServer s3() {
+        return s3;
+    }
+
+    /** Stops S3, then Kafka. */
+    @Override
+    public void close() {
+        try {
+            s3.close();
+        } catch (Exception e) {
+            System.err.println("stopping S3: " + e);
+        }
+        kafka.close();
     }
 
     /**
@@ -17,20 +57,14 @@ public final class DevServices {
      * @throws Exception if a service does not start
      */
     public static void main(String[] args) throws Exception {
-        KafkaDevServer kafka = KafkaDevServer.start();
-        S3DevServer s3 = S3DevServer.start();
+        DevServices services = start();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            try {
-                s3.close();
-            } catch (Exception e) {
-                System.err.println("stopping S3: " + e);
-            }
-            kafka.close();
+            services.close();
             stopped.countDown();
         }, "dev-services-shutdown"));
-        System.out.println("Kafka bootstrap servers: " + kafka.bootstrapServers());
-        System.out.println("S3 endpoint:             " + s3.endpoint() + " (path-style, region us-east-1)");
+        System.out.println("Kafka bootstrap servers: " + services.kafka().bootstrapServers());
+        System.out.println("S3 endpoint:             " + services.s3().endpoint() + " (path-style, region us-east-1)");
         System.out.println("S3 access key:           " + S3DevServer.ACCESS_KEY);
         System.out.println("S3 secret key:           " + S3DevServer.SECRET_KEY);
         System.out.println("Press Ctrl-C to stop.");
