@@ -36,17 +36,20 @@ final class ColumnSpecs {
             return null;
         }
         List<String> checked = new ArrayList<>(specs.size());
+        // Tokens of consecutive spec strings are read as one sequence ("REFERENCES", "notes(id)").
+        List<List<Token>> perSpec = new ArrayList<>(specs.size());
         List<Token> all = new ArrayList<>();
         for (String spec : specs) {
-            all.addAll(tokens(spec, refusal));
+            List<Token> tokens = tokens(spec, refusal);
+            perSpec.add(tokens);
+            all.addAll(tokens);
         }
-        // Tokens of consecutive spec strings are read as one sequence ("REFERENCES", "notes(id)").
         int index = 0;
-        for (String spec : specs) {
-            List<Token> own = tokens(spec, refusal);
+        for (int s = 0; s < specs.size(); s++) {
+            String spec = specs.get(s);
             StringBuilder out = new StringBuilder(spec);
             int shift = 0;
-            for (Token token : own) {
+            for (Token token : perSpec.get(s)) {
                 Token previous = index > 0 ? all.get(index - 1) : null;
                 Token next = index + 1 < all.size() ? all.get(index + 1) : null;
                 index++;
