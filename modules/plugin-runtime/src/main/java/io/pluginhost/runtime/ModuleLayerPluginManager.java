@@ -26,6 +26,7 @@ import io.pluginhost.runtime.internal.PluginEventBus;
 import io.pluginhost.runtime.layer.ApiLayer;
 import io.pluginhost.runtime.layer.PluginLayer;
 import io.pluginhost.runtime.resource.EffectiveResources;
+import io.pluginhost.runtime.resource.PhysicalNameClaims;
 import io.pluginhost.runtime.resource.RepositoryProvider;
 import io.pluginhost.runtime.resource.ResourceKind;
 import io.pluginhost.runtime.resource.ResourceOverrides;
@@ -78,6 +79,7 @@ public final class ModuleLayerPluginManager implements PluginManager {
     private final Map<String, LoadedPlugin> loaded = new ConcurrentHashMap<>();
     private final Map<String, PluginInfo> failed = new ConcurrentHashMap<>();
     private final Map<String, ResourceOverrides> overrides = new ConcurrentHashMap<>();
+    private final PhysicalNameClaims claims = new PhysicalNameClaims();
     private final List<PluginLifecycleListener> listeners = new CopyOnWriteArrayList<>();
     /** Loaders of unloaded plugins, watched until collected; cleared ones are drained from the queue. */
     private final Set<ReleasedLoader> released = ConcurrentHashMap.newKeySet();
@@ -182,10 +184,17 @@ public final class ModuleLayerPluginManager implements PluginManager {
             EffectiveResources resources = EffectiveResources.of(jar.descriptor(), effectiveOverrides);
             DependencyGraph.checkLoadable(jar.descriptor(), loadedDescriptors());
             checkRequiredModules(jar);
+            claims.claim(name, resources);
             if (newOverrides != null) {
                 overrides.put(name, newOverrides);
             }
-            LoadedPlugin plugin = start(jar, resources);
+            LoadedPlugin plugin;
+            try {
+                plugin = start(jar, resources);
+            } catch (RuntimeException | Error e) {
+                claims.release(name, resources);
+                throw e;
+            }
             loaded.put(name, plugin);
             failed.remove(name);
             PluginInfo info = info(plugin);
@@ -360,6 +369,7 @@ public final class ModuleLayerPluginManager implements PluginManager {
         }
         loaded.remove(name);
         Optional<Throwable> problem = tearDown(plugin, true);
+        claims.release(name, plugin.resources);
         PluginDescriptor descriptor = plugin.descriptor;
         listeners.forEach(l -> notify(() -> l.pluginUnloaded(descriptor)));
         LOG.log(System.Logger.Level.INFO, "unloaded plugin {0}", descriptor);

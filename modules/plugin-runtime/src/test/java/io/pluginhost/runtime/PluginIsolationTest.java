@@ -1,5 +1,7 @@
 package io.pluginhost.runtime;
 
+import io.pluginhost.api.exception.InvalidNameException;
+import io.pluginhost.runtime.resource.ResourceOverrides;
 import io.pluginhost.runtime.testing.ExamplePlugins;
 import io.pluginhost.runtime.testing.PluginJarBuilder;
 import org.junit.jupiter.api.AfterEach;
@@ -10,6 +12,7 @@ import java.nio.file.Path;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** A plugin sees the API, the platform, and the exported packages of the plugins it declares: nothing else. */
 class PluginIsolationTest {
@@ -100,5 +103,18 @@ class PluginIsolationTest {
 
         assertThat(manager.execute("tccl", null)).isEqualTo(true);
         assertThat(Thread.currentThread().getContextClassLoader()).isSameAs(before);
+    }
+
+    /** The reported collision: 'a' + 'b_users' and 'a_b' + 'users' were both 'a_b_users'. */
+    @Test
+    void twoPluginsCanNeverBeGivenOnePhysicalTableOrTopic() {
+        manager.load(PluginJarBuilder.plugin("a").tables("b_users").topics("b_events").build(dir));
+
+        assertThatThrownBy(() -> manager.load(PluginJarBuilder.plugin("a_b").tables("users").topics("events")
+                .build(dir))).isInstanceOf(InvalidNameException.class).hasMessageContaining("no '_'");
+        assertThatThrownBy(() -> manager.setOverrides("a", ResourceOverrides.builder()
+                .tableNameMap(Map.of("b_users", "b__users")).build())).isInstanceOf(InvalidNameException.class);
+        assertThat(manager.get("a").tables()).containsExactly(Map.entry("b_users", "a_b_users"));
+        assertThat(manager.list()).hasSize(1);
     }
 }

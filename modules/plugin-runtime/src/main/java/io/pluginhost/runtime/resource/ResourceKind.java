@@ -15,22 +15,26 @@ import java.util.regex.Pattern;
  *
  * <ul>
  *   <li>table {@code users} of plugin {@code my-plugin} is {@code my-plugin_users} (quote it in SQL);</li>
- *   <li>topic {@code events} is {@code my-plugin_events};</li>
- *   <li>bucket {@code data} is {@code my-plugin--data}: S3 forbids {@code _}, and {@code --} never
- *       occurs in a plugin name, so the mapping stays injective (two plugins can never share a bucket).
- *       A plugin whose name contains {@code _} cannot declare buckets.</li>
+ *   <li>topic {@code events} is {@code my-plugin_events} (consumer groups are mapped the same way);</li>
+ *   <li>bucket {@code data} is {@code my-plugin--data}: S3 forbids {@code _}.</li>
  * </ul>
+ *
+ * <p>The mapping is injective: no two distinct (plugin, logical name) pairs of one kind share a
+ * physical name, so two plugins can never meet in one table, topic, group or bucket. It holds
+ * because a plugin name contains neither {@code _} nor {@code --}: the first separator in a physical
+ * name always ends the plugin's name. The names of indexes and constraints a plugin creates are
+ * mapped as tables are (they share PostgreSQL's namespace with tables).
  */
 public enum ResourceKind {
 
     TABLE("table", "_") {
-        private final Pattern logical = Pattern.compile("[a-z][a-z0-9_]*");
+        private final Pattern logical = Pattern.compile("[a-z][a-z0-9]*(?:_[a-z0-9]+)*");
 
         @Override
         void checkLogical(String name) {
             if (!logical.matcher(name).matches()) {
                 throw new InvalidNameException("table name '" + name + "' is invalid: use lowercase letters, digits"
-                        + " and '_', starting with a letter (e.g. 'order_items')");
+                        + " and single '_' between them, starting with a letter (e.g. 'order_items')");
             }
         }
 
@@ -50,13 +54,15 @@ public enum ResourceKind {
     },
 
     TOPIC("topic", "_") {
-        private final Pattern logical = Pattern.compile("[a-zA-Z0-9._-]+");
+        // Lowercase only: Kafka treats 'UserEvents' and 'userevents' as two topics, and so would we.
+        private final Pattern logical = Pattern.compile("[a-z0-9][a-z0-9._-]*");
 
         @Override
         void checkLogical(String name) {
-            if (!logical.matcher(name).matches() || name.equals(".") || name.equals("..")) {
-                throw new InvalidNameException("topic name '" + name + "' is invalid: use letters, digits, '.', '_'"
-                        + " and '-' (e.g. 'user-events')");
+            if (!logical.matcher(name).matches() || name.contains("..") || name.endsWith(".")) {
+                throw new InvalidNameException("topic name '" + name + "' is invalid: use lowercase letters, digits,"
+                        + " '.', '_' and '-', starting with a letter or digit, with no '..' and no trailing '.'"
+                        + " (e.g. 'user-events')");
             }
         }
 
@@ -90,9 +96,7 @@ public enum ResourceKind {
         @Override
         void checkPhysical(String physical, String pluginName, String logicalName) {
             String why = null;
-            if (pluginName.contains("_")) {
-                why = "S3 bucket names cannot contain '_' and the plugin name has one; rename the plugin with '-'";
-            } else if (physical.length() < 3 || physical.length() > 63) {
+            if (physical.length() < 3 || physical.length() > 63) {
                 why = "S3 bucket names are 3 to 63 characters";
             } else if (ipAddress.matcher(physical).matches()) {
                 why = "S3 bucket names cannot look like an IP address";
@@ -115,7 +119,8 @@ public enum ResourceKind {
         }
     };
 
-    private static final Pattern PLUGIN_NAME = Pattern.compile("[a-z0-9](?:[a-z0-9]|[_-](?=[a-z0-9]))*");
+    /** No '_' and no '--': that is what keeps every physical name injective (see the class comment). */
+    private static final Pattern PLUGIN_NAME = Pattern.compile("[a-z0-9]+(?:-[a-z0-9]+)*");
 
     private final String noun;
     private final String separator;
@@ -170,18 +175,18 @@ public enum ResourceKind {
     abstract void checkPhysical(String physical, String pluginName, String logicalName);
 
     /**
-     * Validates a plugin name: lowercase {@code [a-z0-9_-]}, 1-63 characters, starting with a letter
-     * or digit, no trailing or doubled separator. The limit keeps plugin names usable as prefixes,
-     * role names and bucket prefixes.
+     * Validates a plugin name: lowercase letters, digits and single {@code -} between them, 1-63
+     * characters. No {@code _}: it separates the plugin from the resource in physical names. The
+     * limit keeps plugin names usable as prefixes, role names and bucket prefixes.
      *
      * @param name the plugin name
      * @throws InvalidNameException if it breaks the rules
      */
     public static void validatePluginName(String name) {
         if (name == null || name.isEmpty() || name.length() > 63 || !PLUGIN_NAME.matcher(name).matches()) {
-            throw new InvalidNameException("plugin name '" + name + "' is invalid: use 1-63 lowercase letters, digits,"
-                    + " '-' or '_', starting with a letter or digit, with no trailing or doubled separator"
-                    + " (e.g. 'order-export')");
+            throw new InvalidNameException("plugin name '" + name + "' is invalid: use 1-63 lowercase letters, digits"
+                    + " and single '-' between them; no '_', which separates the plugin from its resources in"
+                    + " physical names (e.g. 'order-export')");
         }
     }
 }

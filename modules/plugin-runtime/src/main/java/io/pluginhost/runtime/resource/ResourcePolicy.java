@@ -1,5 +1,7 @@
 package io.pluginhost.runtime.resource;
 
+import io.pluginhost.api.exception.InvalidNameException;
+
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,9 +22,21 @@ public final class ResourcePolicy {
         this.kind = kind;
         this.allowed = List.copyOf(allowed);
         Map<String, String> physical = new LinkedHashMap<>();
+        Map<String, String> logicalByPhysical = new LinkedHashMap<>();
         for (String logical : this.allowed) {
             kind.validateLogical(logical);
-            physical.put(logical, kind.physicalName(pluginName, nameMap.getOrDefault(logical, logical)));
+            if (physical.containsKey(logical)) {
+                throw new InvalidNameException("plugin '" + pluginName + "' lists " + kind.noun() + " '" + logical
+                        + "' twice in " + this.allowed);
+            }
+            String name = kind.physicalName(pluginName, nameMap.getOrDefault(logical, logical));
+            String other = logicalByPhysical.putIfAbsent(name, logical);
+            if (other != null) {
+                throw new InvalidNameException("plugin '" + pluginName + "': " + kind.noun() + "s '" + other + "' and '"
+                        + logical + "' would both be '" + name + "'; a name map must not merge two " + kind.noun()
+                        + "s");
+            }
+            physical.put(logical, name);
         }
         this.physicalByLogical = Map.copyOf(physical);
     }

@@ -70,4 +70,21 @@ class EffectiveResourcesTest {
                 ResourceOverrides.builder().allowedBuckets(List.of("no_underscores")).build()))
                 .isInstanceOf(InvalidNameException.class);
     }
+
+    @Test
+    void aNameListedTwiceIsRefusedInOverridesAsInDeclarations() {
+        assertThatThrownBy(() -> EffectiveResources.of(crm,
+                ResourceOverrides.builder().allowedTables(List.of("users", "users")).build()))
+                .isInstanceOf(InvalidNameException.class)
+                .hasMessage("plugin 'crm' lists table 'users' twice in [users, users]");
+    }
+
+    @Test
+    void aNameMapThatMergesTwoNamesIsRefused() {
+        assertThatThrownBy(() -> EffectiveResources.of(crm,
+                ResourceOverrides.builder().tableNameMap(Map.of("users", "orders")).build()))
+                .isInstanceOf(InvalidNameException.class)
+                .hasMessage("plugin 'crm': tables 'users' and 'orders' would both be 'crm_orders'; a name map must"
+                        + " not merge two tables");
+    }
 }
