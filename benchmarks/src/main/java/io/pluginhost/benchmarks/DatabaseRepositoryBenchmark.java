@@ -3,6 +3,8 @@ package io.pluginhost.benchmarks;
 import io.pluginhost.api.PluginDescriptor;
 import io.pluginhost.api.resource.DatabaseRepository;
 import io.pluginhost.resource.database.DatabaseRepositoryProvider;
+import io.pluginhost.resource.database.DatabaseSettings;
+import io.pluginhost.resource.database.SqlDialect;
 import io.pluginhost.resource.database.SqlTableGuard;
 import io.pluginhost.runtime.resource.EffectiveResources;
 import io.pluginhost.runtime.resource.ResourceOverrides;
@@ -73,7 +75,7 @@ public class DatabaseRepositoryBenchmark {
                 List.of(), List.of());
         EffectiveResources resources = EffectiveResources.of(descriptor, ResourceOverrides.NONE);
         tables = resources.tables();
-        repository = new DatabaseRepositoryProvider(pool, parser, Duration.ofSeconds(5), true)
+        repository = new DatabaseRepositoryProvider(pool, parser, DatabaseSettings.defaults())
                 .open(ResourceScope.of("bench", resources, (what, e) -> {
                     throw new IllegalStateException(what, e);
                 }));
@@ -84,7 +86,7 @@ public class DatabaseRepositoryBenchmark {
             repository.executeCommand("INSERT INTO notes VALUES (?, ?)", i, "note " + i);
             repository.executeCommand("INSERT INTO note_tags VALUES (?, ?), (?, ?)", i, "a", i, "b");
         }
-        warmGuard = new SqlTableGuard("bench", tables, parser, Duration.ofSeconds(5));
+        warmGuard = new SqlTableGuard("bench", tables, SqlDialect.H2, parser, Duration.ofSeconds(5));
         warmGuard.guard(QUERY);
     }
 
@@ -102,7 +104,7 @@ public class DatabaseRepositoryBenchmark {
     @Benchmark
     @OutputTimeUnit(TimeUnit.MICROSECONDS)
     public Object guardUncached() {
-        return new SqlTableGuard("bench", tables, parser, Duration.ofSeconds(5)).guard(QUERY);
+        return new SqlTableGuard("bench", tables, SqlDialect.H2, parser, Duration.ofSeconds(5)).guard(QUERY);
     }
 
     @Benchmark

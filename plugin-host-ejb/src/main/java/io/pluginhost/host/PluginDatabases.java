@@ -3,6 +3,7 @@ package io.pluginhost.host;
 import io.pluginhost.api.exception.PluginException;
 import io.pluginhost.api.resource.DatabaseRepository;
 import io.pluginhost.resource.database.DatabaseRepositoryProvider;
+import io.pluginhost.resource.database.DatabaseSettings;
 import io.pluginhost.runtime.resource.RepositoryProvider;
 import io.pluginhost.runtime.resource.ResourceScope;
 import org.eclipse.microprofile.config.Config;
@@ -24,13 +25,33 @@ final class PluginDatabases implements RepositoryProvider<DatabaseRepository> {
 
     private final Config config;
     private final ExecutorService parser;
-    private final boolean roles;
+    private final DatabaseSettings settings;
     private final Map<String, DatabaseRepositoryProvider> byJndiName = new ConcurrentHashMap<>();
 
-    PluginDatabases(Config config, ExecutorService parser, boolean roles) {
+    PluginDatabases(Config config, ExecutorService parser, DatabaseSettings settings) {
         this.config = config;
         this.parser = parser;
-        this.roles = roles;
+        this.settings = settings;
+    }
+
+    /**
+     * @param config the host's configuration
+     * @return the database settings from {@code pluginhost.database.*}, defaults where a key is absent
+     */
+    static DatabaseSettings settings(Config config) {
+        DatabaseSettings defaults = DatabaseSettings.defaults();
+        return new DatabaseSettings(defaults.parseTimeout(),
+                config.getOptionalValue("pluginhost.database.statement-timeout", Duration.class)
+                        .orElse(defaults.statementTimeout()),
+                config.getOptionalValue("pluginhost.database.max-rows", Integer.class).orElse(defaults.maxRows()),
+                config.getOptionalValue("pluginhost.database.max-result-bytes", Long.class)
+                        .orElse(defaults.maxResultBytes()),
+                config.getOptionalValue("pluginhost.database.roles", Boolean.class).orElse(true),
+                config.getOptionalValue("pluginhost.database.role-secret", String.class).orElse(defaults.roleSecret()),
+                config.getOptionalValue("pluginhost.database.idle-in-transaction-timeout", Duration.class)
+                        .orElse(defaults.idleInTransaction()),
+                config.getOptionalValue("pluginhost.database.temp-file-limit-kb", Long.class)
+                        .orElse(defaults.tempFileLimitKb()));
     }
 
     @Override
@@ -39,8 +60,7 @@ final class PluginDatabases implements RepositoryProvider<DatabaseRepository> {
                 .or(() -> config.getOptionalValue("pluginhost.datasource", String.class))
                 .orElse("java:jboss/datasources/ExampleDS");
         DatabaseRepositoryProvider provider = byJndiName.computeIfAbsent(jndiName,
-                name -> new DatabaseRepositoryProvider(lookup(scope.pluginName(), name), parser, Duration.ofSeconds(5),
-                        roles));
+                name -> new DatabaseRepositoryProvider(lookup(scope.pluginName(), name), parser, settings));
         return provider.open(scope);
     }
 

@@ -116,8 +116,7 @@ public class PluginHost {
                 .toAbsolutePath().normalize();
         HostServices services = HostServices.NONE;
         if (config.getOptionalValue("pluginhost.database.enabled", Boolean.class).orElse(true)) {
-            boolean roles = config.getOptionalValue("pluginhost.database.roles", Boolean.class).orElse(true);
-            services = services.withDatabase(new PluginDatabases(config, executor, roles));
+            services = services.withDatabase(new PluginDatabases(config, executor, PluginDatabases.settings(config)));
         }
         Optional<String> kafkaServers = config.getOptionalValue("pluginhost.kafka.bootstrap-servers", String.class);
         if (kafkaServers.isPresent()) {

@@ -11,7 +11,8 @@ import java.util.Map;
  * <p>Statements use logical table names ({@code SELECT * FROM users}); the host parses each
  * statement, refuses any reference to a table the plugin did not declare, and rewrites the rest to
  * the physical, quoted name ({@code "my-plugin_users"}). Parameters bind to JDBC {@code ?}
- * placeholders in order.
+ * placeholders in order. Each statement runs under limits the host sets (time, rows, result size),
+ * and a statement past one fails with {@link io.pluginhost.api.exception.QueryLimitExceededException}.
  */
 public interface DatabaseRepository {
 

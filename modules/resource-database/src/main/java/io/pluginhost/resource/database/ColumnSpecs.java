@@ -3,14 +3,16 @@ package io.pluginhost.resource.database;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.function.UnaryOperator;
+import java.util.Set;
 
 /**
  * Checks the parts of a column definition that JSqlParser keeps as raw text (constraints and
- * defaults, e.g. {@code NOT NULL REFERENCES notes(id) ON DELETE CASCADE}). A small lexer that knows
- * string literals and quoted, dotted identifiers finds: the table after {@code REFERENCES}, which
- * is rewritten like any table; every {@code name(} call, which must not be a denied function; and
- * any {@code SELECT}, which is refused.
+ * defaults, e.g. {@code CONSTRAINT pk PRIMARY KEY}, {@code NOT NULL REFERENCES notes(id) ON DELETE
+ * CASCADE}, {@code DEFAULT lower('X')}). A small lexer that knows string literals and quoted, dotted
+ * identifiers finds: the table after {@code REFERENCES}, rewritten like any table; the name after
+ * {@code CONSTRAINT}, prefixed like an index; every {@code name(} call, which must be an allowed
+ * function (or {@code nextval('declared')}, mapped); and refuses any {@code SELECT}, cast and
+ * {@code $}. The text has already passed {@link SqlLexer}, so its strings and comments are plain.
  */
 final class ColumnSpecs {
 
@@ -19,6 +21,30 @@ final class ColumnSpecs {
         RuntimeException refuse(String why, String what);
     }
 
+    /** How the guard maps and checks the names found in a column spec. */
+    interface Rules extends Refusal {
+        /** @return the physical, quoted name of a referenced table (or refuses) */
+        String table(String written);
+
+        /** @return the physical, quoted name of a constraint (or refuses) */
+        String constraint(String written);
+
+        /** @return the string literal naming the physical sequence for a declared name (or refuses) */
+        String sequence(String written);
+
+        /** Refuses a function plugins may not call. */
+        void function(String name);
+    }
+
+    /** Words that precede '(' in column specs without being function calls. */
+    private static final Set<String> KEYWORDS_BEFORE_PARENTHESIS = Set.of("check", "default", "key", "unique", "as",
+            "identity", "in", "and", "or", "not", "when", "then", "else", "using", "include", "with", "on", "exists",
+            "null", "primary", "references", "between", "like", "is", "generated");
+
+    /** Words that start a constraint: after CONSTRAINT they mean the name is missing. */
+    private static final Set<String> CONSTRAINT_KINDS = Set.of("check", "unique", "primary", "references", "not",
+            "null", "default", "foreign");
+
     private record Token(String text, int start, int end, boolean identifier) {
     }
 
@@ -26,12 +52,11 @@ final class ColumnSpecs {
     }
 
     /**
-     * @param specs          the raw spec strings of one column
-     * @param physicalQuoted maps a table name as written to its physical, quoted name (or refuses)
-     * @param refusal        builds the exception for a refusal
-     * @return the specs with referenced tables rewritten
+     * @param specs the raw spec strings of one column
+     * @param rules maps and checks names, and builds refusals
+     * @return the specs with referenced tables, constraints and sequences rewritten
      */
-    static List<String> check(List<String> specs, UnaryOperator<String> physicalQuoted, Refusal refusal) {
+    static List<String> check(List<String> specs, Rules rules) {
         if (specs == null) {
             return null;
         }
@@ -40,7 +65,7 @@ final class ColumnSpecs {
         List<List<Token>> perSpec = new ArrayList<>(specs.size());
         List<Token> all = new ArrayList<>();
         for (String spec : specs) {
-            List<Token> tokens = tokens(spec, refusal);
+            List<Token> tokens = tokens(spec, rules);
             perSpec.add(tokens);
             all.addAll(tokens);
         }
@@ -52,30 +77,63 @@ final class ColumnSpecs {
             for (Token token : perSpec.get(s)) {
                 Token previous = index > 0 ? all.get(index - 1) : null;
                 Token next = index + 1 < all.size() ? all.get(index + 1) : null;
+                Token afterNext = index + 2 < all.size() ? all.get(index + 2) : null;
                 index++;
+                if (token.text().equals(":") && next != null && next.text().equals(":")) {
+                    throw rules.refuse("casts in a column definition; use a literal of the column's type", spec);
+                }
+                if (token.text().equals("$")) {
+                    throw rules.refuse("has '$' in a column definition", spec);
+                }
                 if (!token.identifier()) {
                     continue;
                 }
-                String upper = token.text().toUpperCase(Locale.ROOT);
-                if (upper.equals("SELECT")) {
-                    throw refusal.refuse("has a subquery in a column definition", spec);
+                String lower = token.text().toLowerCase(Locale.ROOT);
+                if (lower.equals("select") || lower.equals("cast")) {
+                    throw rules.refuse("has " + token.text().toUpperCase(Locale.ROOT) + " in a column definition",
+                            spec);
                 }
-                boolean referenced = previous != null && previous.identifier()
-                        && previous.text().equalsIgnoreCase("REFERENCES");
-                if (referenced) {
-                    String replacement = physicalQuoted.apply(token.text());
+                String replacement = null;
+                if (previous != null && isWord(previous, "references")) {
+                    replacement = rules.table(token.text());
+                } else if (previous != null && isWord(previous, "constraint")) {
+                    if (CONSTRAINT_KINDS.contains(lower)) {
+                        throw rules.refuse("has a CONSTRAINT without a name", spec);
+                    }
+                    replacement = rules.constraint(token.text());
+                } else if (next != null && next.text().equals("(")
+                        && !KEYWORDS_BEFORE_PARENTHESIS.contains(lower)) {
+                    if (lower.equals("nextval")) {
+                        if (afterNext == null || !afterNext.text().startsWith("'")
+                                || !perSpec.get(s).contains(afterNext)) {
+                            throw rules.refuse("calls nextval without a literal sequence name", spec);
+                        }
+                        String literal = afterNext.text();
+                        String mapped = rules.sequence(literal.substring(1, literal.length() - 1).replace("''", "'"));
+                        out.replace(afterNext.start() + shift, afterNext.end() + shift, mapped);
+                        shift += mapped.length() - literal.length();
+                    } else {
+                        rules.function(token.text());
+                    }
+                }
+                if (lower.equals("references") && (next == null || !next.identifier())) {
+                    throw rules.refuse("has a REFERENCES clause the guard cannot read", spec);
+                }
+                if (lower.equals("constraint") && (next == null || !next.identifier())) {
+                    throw rules.refuse("has a CONSTRAINT the guard cannot read", spec);
+                }
+                if (replacement != null) {
                     out.replace(token.start() + shift, token.end() + shift, replacement);
                     shift += replacement.length() - token.text().length();
-                } else if (next != null && next.text().equals("(") && SqlFunctions.isDenied(token.text())) {
-                    throw refusal.refuse("calls '" + token.text() + "' in a column definition", token.text());
-                }
-                if (upper.equals("REFERENCES") && (next == null || !next.identifier())) {
-                    throw refusal.refuse("has a REFERENCES clause the guard cannot read", spec);
                 }
             }
             checked.add(out.toString());
         }
         return checked;
+    }
+
+    private static boolean isWord(Token token, String word) {
+        return token.identifier() && token.text().equalsIgnoreCase(word);
     }
 
     private static List<Token> tokens(String text, Refusal refusal) {
@@ -109,8 +167,7 @@ final class ColumnSpecs {
             return closing(text, i, '"', refusal);
         }
         int end = i;
-        while (end < text.length() && (Character.isLetterOrDigit(text.charAt(end)) || text.charAt(end) == '_'
-                || text.charAt(end) == '$')) {
+        while (end < text.length() && (Character.isLetterOrDigit(text.charAt(end)) || text.charAt(end) == '_')) {
             end++;
         }
         return end;

@@ -7,49 +7,45 @@ import io.pluginhost.runtime.resource.ResourceScope;
 import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.time.Duration;
-import java.util.Locale;
 import java.util.concurrent.ExecutorService;
 
 /**
- * Gives each plugin a {@link DatabaseRepository} over the host's {@link DataSource}. On PostgreSQL
- * it also provisions the plugin's role (see {@link PostgresRoles}) unless told not to; on databases
- * without roles (H2) the guard alone protects other plugins' tables.
+ * Gives each plugin a {@link DatabaseRepository} over the host's {@link DataSource}, guarded for the
+ * database it finds there (PostgreSQL or H2). On PostgreSQL each plugin also logs in as its own role
+ * (see {@link PostgresRoles}) unless the settings say not to; on H2 the guard alone protects other
+ * plugins' tables.
  */
 public final class DatabaseRepositoryProvider implements RepositoryProvider<DatabaseRepository> {
 
     private final DataSource dataSource;
     private final ExecutorService parserExecutor;
-    private final Duration parseTimeout;
-    private final boolean rolesPerPlugin;
+    private final DatabaseSettings settings;
 
     /**
-     * @param dataSource     the host's data source (in WildFly, the container's)
+     * @param dataSource     the host's data source (in WildFly, the container's); on PostgreSQL with roles
+     *                       it must hand out connections for other users ({@code getConnection(user, password)})
      * @param parserExecutor runs SQL parses so the timeout applies; shared by every plugin
-     * @param parseTimeout   how long one parse may take
-     * @param rolesPerPlugin whether to use a role per plugin where the database supports it
+     * @param settings       limits and role provisioning
      */
-    public DatabaseRepositoryProvider(DataSource dataSource, ExecutorService parserExecutor, Duration parseTimeout,
-                                      boolean rolesPerPlugin) {
+    public DatabaseRepositoryProvider(DataSource dataSource, ExecutorService parserExecutor,
+                                      DatabaseSettings settings) {
         this.dataSource = dataSource;
         this.parserExecutor = parserExecutor;
-        this.parseTimeout = parseTimeout;
-        this.rolesPerPlugin = rolesPerPlugin;
+        this.settings = settings;
     }
 
     @Override
     public DatabaseRepository open(ResourceScope scope) throws SQLException {
-        String role = null;
+        PostgresRoles.Login login = null;
+        SqlDialect dialect;
         try (Connection connection = dataSource.getConnection()) {
-            String product = connection.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT);
-            if (rolesPerPlugin && product.contains("postgresql")) {
-                PostgresRoles.provision(connection, scope.pluginName(),
-                        scope.resources().tables().physicalNames().values());
-                role = PostgresRoles.roleName(scope.pluginName());
+            dialect = SqlDialect.of(connection.getMetaData().getDatabaseProductName());
+            if (settings.rolesPerPlugin() && dialect == SqlDialect.POSTGRESQL) {
+                login = PostgresRoles.provision(connection, scope.pluginName(), settings);
             }
         }
-        SqlTableGuard guard = new SqlTableGuard(scope.pluginName(), scope.resources().tables(), parserExecutor,
-                parseTimeout);
-        return new JdbcDatabaseRepository(scope, dataSource, guard, role);
+        SqlTableGuard guard = new SqlTableGuard(scope.pluginName(), scope.resources().tables(), dialect,
+                parserExecutor, settings.parseTimeout());
+        return new JdbcDatabaseRepository(scope, dataSource, guard, login, settings);
     }
 }

@@ -1,6 +1,7 @@
 package io.pluginhost.resource.database;
 
 import io.pluginhost.api.exception.PluginException;
+import io.pluginhost.api.exception.QueryLimitExceededException;
 import io.pluginhost.api.resource.DatabaseRepository;
 import io.pluginhost.runtime.resource.ResourceScope;
 
@@ -16,7 +17,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -26,31 +26,39 @@ import java.util.Map;
 
 /**
  * One plugin's {@link DatabaseRepository}: every statement goes through the plugin's
- * {@link SqlTableGuard}, then runs on a connection from the host's {@link DataSource} with JDBC
- * {@code ?} parameters. With a role (PostgreSQL), the statement runs after {@code SET LOCAL ROLE} in
- * a transaction the plugin cannot leave (the guard refuses SET, RESET and transaction control):
- * if the connection was in auto-commit mode the repository commits; inside a caller's transaction
- * it resets the role afterwards. Values reach the plugin as JDK types only.
+ * {@link SqlTableGuard}, then runs with JDBC {@code ?} parameters on a connection from the host's
+ * {@link DataSource}. On PostgreSQL that connection is the plugin's own login
+ * ({@code getConnection(role, password)}, see {@link PostgresRoles}); elsewhere it is the host's.
+ *
+ * <p>Limits apply to every statement: the JDBC query timeout, a row count (the driver is asked for one
+ * row more, so going past it is seen without reading further) and an estimated result size; past any
+ * of them the call fails with {@link QueryLimitExceededException} and returns nothing. An {@code Error}
+ * thrown while a statement runs (the database running out of memory in-process, as H2 can) reaches
+ * the plugin as a {@link PluginException} holding only its text. Values reach the plugin as JDK types.
  */
 final class JdbcDatabaseRepository implements DatabaseRepository, AutoCloseable {
 
     private final ResourceScope scope;
     private final DataSource dataSource;
     private final SqlTableGuard guard;
-    private final String role;
+    private final PostgresRoles.Login login;
+    private final DatabaseSettings settings;
     private volatile boolean closed;
 
     /**
      * @param scope      the plugin and its tables
      * @param dataSource the host's data source
      * @param guard      the plugin's guard
-     * @param role       the role to run statements as, or {@code null} (databases without roles)
+     * @param login      the plugin's own database login, or {@code null} to use the host's
+     * @param settings   the limits
      */
-    JdbcDatabaseRepository(ResourceScope scope, DataSource dataSource, SqlTableGuard guard, String role) {
+    JdbcDatabaseRepository(ResourceScope scope, DataSource dataSource, SqlTableGuard guard,
+                           PostgresRoles.Login login, DatabaseSettings settings) {
         this.scope = scope;
         this.dataSource = dataSource;
         this.guard = guard;
-        this.role = role;
+        this.login = login;
+        this.settings = settings;
     }
 
     @Override
@@ -60,26 +68,21 @@ final class JdbcDatabaseRepository implements DatabaseRepository, AutoCloseable 
             throw new IllegalArgumentException("plugin '" + scope.pluginName() + "': executeQuery runs statements that"
                     + " return rows (SELECT, or RETURNING); use executeCommand for: " + sql);
         }
-        Object[] bound = statement.bind(params);
-        return run(statement, bound, prepared -> {
-            try (ResultSet rows = prepared.executeQuery()) {
-                return rows(rows);
-            }
-        });
+        return run(statement.sql(), statement.bind(params), this::query);
     }
 
     @Override
     public int executeCommand(String sql, Object... params) {
         GuardedSql statement = guard.guard(sql);
-        Object[] bound = statement.bind(params);
-        return run(statement, bound, prepared -> {
-            if (prepared.execute()) {
-                try (ResultSet ignored = prepared.getResultSet()) {
-                    return 0;
-                }
-            }
-            return Math.max(prepared.getUpdateCount(), 0);
-        });
+        return run(statement.sql(), statement.bind(params), this::command);
+    }
+
+    /**
+     * Runs SQL as the plugin's login without the guard: only for tests that prove the database's own
+     * defence holds alone. Never reachable from a plugin.
+     */
+    List<Map<String, Object>> executeUnguarded(String sql) {
+        return run(sql, new Object[0], prepared -> prepared.execute() ? rows(prepared.getResultSet()) : List.of());
     }
 
     @Override
@@ -96,48 +99,70 @@ final class JdbcDatabaseRepository implements DatabaseRepository, AutoCloseable 
         T run(PreparedStatement statement) throws SQLException;
     }
 
-    private <T> T run(GuardedSql statement, Object[] params, Work<T> work) {
+    private List<Map<String, Object>> query(PreparedStatement prepared) throws SQLException {
+        try (ResultSet rows = prepared.executeQuery()) {
+            return rows(rows);
+        }
+    }
+
+    private int command(PreparedStatement prepared) throws SQLException {
+        if (prepared.execute()) {
+            try (ResultSet ignored = prepared.getResultSet()) {
+                return 0;
+            }
+        }
+        return Math.max(prepared.getUpdateCount(), 0);
+    }
+
+    private <T> T run(String sql, Object[] params, Work<T> work) {
         if (closed) {
             throw new IllegalStateException("the database repository of plugin '" + scope.pluginName()
                     + "' is closed");
         }
-        try (Connection connection = dataSource.getConnection()) {
-            boolean ownTransaction = role != null && connection.getAutoCommit();
-            if (ownTransaction) {
-                connection.setAutoCommit(false);
+        try (Connection connection = login != null ? dataSource.getConnection(login.role(), login.password())
+                : dataSource.getConnection()) {
+            boolean autoCommit = connection.getAutoCommit();
+            if (autoCommit) {
+                connection.setAutoCommit(false); // a statement that fails a limit leaves nothing behind
             }
-            try {
-                if (role != null) {
-                    try (Statement switchRole = connection.createStatement()) {
-                        switchRole.execute("SET LOCAL ROLE " + SqlNames.quote(role));
-                    }
-                }
-                T result;
-                try (PreparedStatement prepared = connection.prepareStatement(statement.sql())) {
-                    bind(prepared, params);
-                    result = work.run(prepared);
-                }
-                if (ownTransaction) {
+            try (PreparedStatement prepared = connection.prepareStatement(sql)) {
+                prepared.setQueryTimeout((int) Math.max(1, settings.statementTimeout().toSeconds()));
+                prepared.setMaxRows(settings.maxRows() + 1);
+                bind(prepared, params);
+                T result = work.run(prepared);
+                if (autoCommit) {
                     connection.commit();
-                } else if (role != null) {
-                    try (Statement resetRole = connection.createStatement()) {
-                        resetRole.execute("RESET ROLE");
-                    }
                 }
                 return result;
-            } catch (SQLException | RuntimeException e) {
-                if (ownTransaction) {
-                    connection.rollback();
+            } catch (SQLException | RuntimeException | Error e) {
+                if (autoCommit) {
+                    rollbackQuietly(connection);
                 }
                 throw e;
             } finally {
-                if (ownTransaction) {
+                if (autoCommit) {
                     connection.setAutoCommit(true);
                 }
             }
         } catch (SQLException e) {
+            if ("57014".equals(e.getSQLState())) {
+                throw new QueryLimitExceededException("statement timeout", "plugin '" + scope.pluginName()
+                        + "': the statement ran longer than " + settings.statementTimeout().toSeconds()
+                        + " s and was cancelled (pluginhost.database.statement-timeout)");
+            }
             throw new PluginException("plugin '" + scope.pluginName() + "': the database refused the statement: "
                     + e.getMessage() + " [SQLState " + e.getSQLState() + "]");
+        } catch (VirtualMachineError e) {
+            throw new PluginException("plugin '" + scope.pluginName() + "': the statement failed with " + e
+                    + "; nothing of it was kept");
+        }
+    }
+
+    private static void rollbackQuietly(Connection connection) {
+        try {
+            connection.rollback();
+        } catch (SQLException ignored) {
+            // the original failure is what the caller needs; the connection is closed next
         }
     }
 
@@ -147,7 +172,7 @@ final class JdbcDatabaseRepository implements DatabaseRepository, AutoCloseable 
         }
     }
 
-    private static List<Map<String, Object>> rows(ResultSet rows) throws SQLException {
+    private List<Map<String, Object>> rows(ResultSet rows) throws SQLException {
         ResultSetMetaData meta = rows.getMetaData();
         int columns = meta.getColumnCount();
         String[] labels = new String[columns];
@@ -155,14 +180,44 @@ final class JdbcDatabaseRepository implements DatabaseRepository, AutoCloseable 
             labels[i] = meta.getColumnLabel(i + 1);
         }
         List<Map<String, Object>> result = new ArrayList<>();
+        long bytes = 0;
         while (rows.next()) {
+            if (result.size() == settings.maxRows()) {
+                throw new QueryLimitExceededException("max rows", "plugin '" + scope.pluginName()
+                        + "': the query returns more than " + settings.maxRows() + " rows; add a LIMIT or a WHERE"
+                        + " (pluginhost.database.max-rows)");
+            }
             Map<String, Object> row = new LinkedHashMap<>(columns * 2);
             for (int i = 0; i < columns; i++) {
-                row.put(labels[i], plain(rows.getObject(i + 1)));
+                Object value = plain(rows.getObject(i + 1));
+                bytes += estimatedSize(value);
+                row.put(labels[i], value);
+            }
+            if (bytes > settings.maxResultBytes()) {
+                throw new QueryLimitExceededException("max result size", "plugin '" + scope.pluginName()
+                        + "': the query returns more than " + settings.maxResultBytes() + " bytes"
+                        + " (pluginhost.database.max-result-bytes)");
             }
             result.add(Collections.unmodifiableMap(row));
         }
         return result;
+    }
+
+    private static long estimatedSize(Object value) {
+        if (value instanceof CharSequence text) {
+            return 2L * text.length();
+        }
+        if (value instanceof byte[] data) {
+            return data.length;
+        }
+        if (value instanceof List<?> list) {
+            long size = 16;
+            for (Object element : list) {
+                size += estimatedSize(element);
+            }
+            return size;
+        }
+        return 16;
     }
 
     /** Driver types (PGobject, H2 values, LOBs, arrays) become JDK values a plugin can use. */

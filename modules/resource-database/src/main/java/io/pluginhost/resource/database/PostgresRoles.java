@@ -1,57 +1,70 @@
 package io.pluginhost.resource.database;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import java.security.GeneralSecurityException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.Collection;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 
 /**
- * Defence in depth on PostgreSQL: a role per plugin that owns the plugin's tables and has no
- * privilege on anything else, switched to with {@code SET LOCAL ROLE} for every plugin statement.
- * Even a statement that got past the guard could then touch only the plugin's own tables. The
- * host's database user needs CREATEROLE (or superuser) to provision roles.
+ * The database's own defence on PostgreSQL: every plugin logs in as its own role, so that a
+ * statement that got past the guard still runs with that role's privileges and nothing else. The
+ * role is {@code LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOINHERIT}, a member of no other role, with
+ * USAGE and CREATE on the host's schema only; it owns the tables it creates and has no privilege on
+ * anything else. Its {@code statement_timeout}, {@code idle_in_transaction_session_timeout} and
+ * {@code temp_file_limit} are set on the role, where the plugin cannot change them for good.
+ *
+ * <p>Why a login and not {@code SET ROLE} on the host's session: {@code set_config('role', ...)}
+ * inside any expression switches back to the session user, and functions that run SQL given as text
+ * run it after the switch; on a session that is the plugin's own login there is nothing to switch
+ * back to.
+ *
+ * <p>The host's database user needs CREATEROLE (and superuser for {@code temp_file_limit}; without it
+ * that one setting is skipped and logged). The password is derived from the host's role secret, so
+ * every node with the same secret computes the same one; nothing is stored.
  */
 final class PostgresRoles {
+
+    private static final System.Logger LOG = System.getLogger(PostgresRoles.class.getName());
+
+    /** A plugin's database login. */
+    record Login(String role, String password) {
+        @Override
+        public String toString() {
+            return "Login[" + role + "]"; // never the password
+        }
+    }
 
     private PostgresRoles() {
     }
 
     /**
-     * @param pluginName the plugin
-     * @return its role: {@code ph_<plugin>}, or a hashed form where that exceeds 63 characters
+     * @param pluginName the plugin (no '_', so the role names of two plugins never meet)
+     * @return its role, {@code ph_<plugin>}
      */
     static String roleName(String pluginName) {
-        String role = "ph_" + pluginName;
-        if (role.length() <= 63) {
-            return role;
-        }
-        try {
-            byte[] hash = MessageDigest.getInstance("SHA-256").digest(pluginName.getBytes(StandardCharsets.UTF_8));
-            return role.substring(0, 50) + "_" + HexFormat.of().formatHex(hash, 0, 6);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return "ph_" + pluginName;
     }
 
     /**
-     * Creates the plugin's role if needed, lets the current user switch to it, lets it create
-     * tables in the current schema, and hands it the plugin's tables that already exist.
+     * Creates or updates the plugin's login role and its settings, and grants it the host's schema.
      *
-     * @param connection     a connection of the host's user
-     * @param pluginName     the plugin
-     * @param physicalTables the plugin's physical table names
+     * @param connection a connection of the host's user
+     * @param pluginName the plugin
+     * @param settings   limits and the role secret
+     * @return how the plugin logs in
      * @throws SQLException if the database refuses (e.g. the host user may not create roles)
      */
-    static void provision(Connection connection, String pluginName, Collection<String> physicalTables)
-            throws SQLException {
+    static Login provision(Connection connection, String pluginName, DatabaseSettings settings) throws SQLException {
         String role = roleName(pluginName);
         String quotedRole = SqlNames.quote(role);
+        String password = password(settings, role);
         boolean exists;
         try (PreparedStatement query = connection.prepareStatement("SELECT 1 FROM pg_roles WHERE rolname = ?")) {
             query.setString(1, role);
@@ -59,18 +72,51 @@ final class PostgresRoles {
                 exists = rows.next();
             }
         }
+        String schema = currentSchema(connection);
         try (Statement statement = connection.createStatement()) {
-            if (!exists) {
-                statement.execute("CREATE ROLE " + quotedRole + " NOLOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE");
+            statement.execute((exists ? "ALTER ROLE " : "CREATE ROLE ") + quotedRole + " LOGIN PASSWORD '" + password
+                    + "' NOSUPERUSER NOCREATEDB NOCREATEROLE NOINHERIT");
+            for (String granted : memberships(connection, role)) {
+                statement.execute("REVOKE " + SqlNames.quote(granted) + " FROM " + quotedRole);
             }
-            statement.execute("GRANT " + quotedRole + " TO CURRENT_USER");
-            statement.execute("GRANT USAGE, CREATE ON SCHEMA " + SqlNames.quote(currentSchema(connection)) + " TO "
-                    + quotedRole);
-            for (String table : physicalTables) {
-                if (tableExists(connection, table)) {
-                    statement.execute("ALTER TABLE " + SqlNames.quote(table) + " OWNER TO " + quotedRole);
+            statement.execute("ALTER ROLE " + quotedRole + " SET statement_timeout = '"
+                    + settings.statementTimeout().toMillis() + "ms'");
+            statement.execute("ALTER ROLE " + quotedRole + " SET idle_in_transaction_session_timeout = '"
+                    + settings.idleInTransaction().toMillis() + "ms'");
+            statement.execute("ALTER ROLE " + quotedRole + " SET search_path = " + SqlNames.quote(schema));
+            statement.execute("GRANT USAGE, CREATE ON SCHEMA " + SqlNames.quote(schema) + " TO " + quotedRole);
+        }
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("ALTER ROLE " + quotedRole + " SET temp_file_limit = '" + settings.tempFileLimitKb()
+                    + "kB'");
+        } catch (SQLException e) {
+            LOG.log(System.Logger.Level.WARNING, "cannot set temp_file_limit of role {0} (the host''s database user"
+                    + " is not a superuser): {1}", role, e.getMessage());
+        }
+        return new Login(role, password);
+    }
+
+    private static List<String> memberships(Connection connection, String role) throws SQLException {
+        List<String> granted = new ArrayList<>();
+        try (PreparedStatement query = connection.prepareStatement("SELECT r.rolname FROM pg_auth_members m"
+                + " JOIN pg_roles r ON r.oid = m.roleid JOIN pg_roles u ON u.oid = m.member WHERE u.rolname = ?")) {
+            query.setString(1, role);
+            try (ResultSet rows = query.executeQuery()) {
+                while (rows.next()) {
+                    granted.add(rows.getString(1));
                 }
             }
+        }
+        return granted;
+    }
+
+    private static String password(DatabaseSettings settings, String role) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(settings.roleSecretBytes(), "HmacSHA256"));
+            return HexFormat.of().formatHex(mac.doFinal(role.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
         }
     }
 
@@ -79,16 +125,6 @@ final class PostgresRoles {
              ResultSet rows = statement.executeQuery("SELECT current_schema()")) {
             rows.next();
             return rows.getString(1);
-        }
-    }
-
-    private static boolean tableExists(Connection connection, String table) throws SQLException {
-        try (PreparedStatement query = connection.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
-            query.setString(1, SqlNames.quote(table));
-            try (ResultSet rows = query.executeQuery()) {
-                rows.next();
-                return rows.getBoolean(1);
-            }
         }
     }
 }

@@ -5,7 +5,14 @@ import io.pluginhost.api.exception.TableAccessDeniedException;
 import io.pluginhost.runtime.resource.ResourceKind;
 import io.pluginhost.runtime.resource.ResourcePolicy;
 import net.sf.jsqlparser.JSQLParserException;
+import net.sf.jsqlparser.expression.Alias;
+import net.sf.jsqlparser.expression.AnalyticExpression;
 import net.sf.jsqlparser.expression.Function;
+import net.sf.jsqlparser.expression.NextValExpression;
+import net.sf.jsqlparser.expression.StringValue;
+import net.sf.jsqlparser.expression.UserVariable;
+import net.sf.jsqlparser.expression.VariableAssignment;
+import net.sf.jsqlparser.expression.operators.relational.ExpressionList;
 import net.sf.jsqlparser.expression.JdbcNamedParameter;
 import net.sf.jsqlparser.expression.JdbcParameter;
 import net.sf.jsqlparser.expression.NumericBind;
@@ -17,6 +24,7 @@ import net.sf.jsqlparser.statement.alter.Alter;
 import net.sf.jsqlparser.statement.alter.AlterExpression;
 import net.sf.jsqlparser.statement.alter.AlterOperation;
 import net.sf.jsqlparser.statement.create.index.CreateIndex;
+import net.sf.jsqlparser.statement.create.table.ColDataType;
 import net.sf.jsqlparser.statement.create.table.ColumnDefinition;
 import net.sf.jsqlparser.statement.create.table.CreateTable;
 import net.sf.jsqlparser.statement.create.table.ForeignKeyIndex;
@@ -30,7 +38,9 @@ import net.sf.jsqlparser.statement.update.Update;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -61,11 +71,13 @@ public final class SqlTableGuard {
             AlterOperation.ALTER, AlterOperation.DROP, AlterOperation.MODIFY, AlterOperation.RENAME,
             AlterOperation.DROP_PRIMARY_KEY, AlterOperation.DROP_UNIQUE, AlterOperation.DROP_FOREIGN_KEY,
             AlterOperation.RENAME_CONSTRAINT);
+    private static final Set<String> SEQUENCE_FUNCTIONS = Set.of("nextval", "currval", "setval");
     private static final Set<String> ALLOWED_CREATE_OPTIONS = Set.of("TEMP", "TEMPORARY", "UNLOGGED", "LOCAL",
             "GLOBAL");
 
     private final String pluginName;
     private final ResourcePolicy tables;
+    private final SqlDialect dialect;
     private final ExecutorService parserExecutor;
     private final long parseTimeoutMillis;
     private final Map<String, GuardedSql> cache = new LinkedHashMap<>(64, 0.75f, true) {
@@ -78,18 +90,25 @@ public final class SqlTableGuard {
     /**
      * @param pluginName     the plugin
      * @param tables         its tables in effect
+     * @param dialect        the database the statements run on: which functions and types exist
      * @param parserExecutor runs parses, so a pathological statement times out (shared by all guards)
      * @param parseTimeout   how long one parse may take
      */
-    public SqlTableGuard(String pluginName, ResourcePolicy tables, ExecutorService parserExecutor,
+    public SqlTableGuard(String pluginName, ResourcePolicy tables, SqlDialect dialect, ExecutorService parserExecutor,
                          Duration parseTimeout) {
         if (tables.kind() != ResourceKind.TABLE) {
             throw new IllegalArgumentException("a SQL guard needs the table policy, not " + tables.kind());
         }
         this.pluginName = pluginName;
         this.tables = tables;
+        this.dialect = dialect;
         this.parserExecutor = parserExecutor;
         this.parseTimeoutMillis = parseTimeout.toMillis();
+    }
+
+    /** @return the table policy this guard enforces (tests build a guard for another dialect from it) */
+    ResourcePolicy tablesForTest() {
+        return tables;
     }
 
     /**
@@ -115,19 +134,14 @@ public final class SqlTableGuard {
         if (sql == null || sql.isBlank()) {
             throw refused("is empty", "");
         }
-        Statements statements;
-        try {
-            statements = CCJSqlParserUtil.parseStatements(sql, parserExecutor,
-                    parser -> parser.withTimeOut(parseTimeoutMillis));
-        } catch (JSQLParserException e) {
-            throw refused("cannot be parsed: " + firstLine(e), sql);
-        }
-        if (statements == null || statements.size() != 1) {
-            int count = statements == null ? 0 : statements.size();
-            throw refused("contains " + count + " statements; run exactly one statement per call", sql);
+        SqlLexer.check(sql, this::refused);
+        Statements statements = parse(sql);
+        if (statements.size() != 1) {
+            throw refused("contains " + statements.size() + " statements; run exactly one statement per call", sql);
         }
         Statement statement = statements.get(0);
         TableRewriter rewriter = new TableRewriter(pluginName, tables);
+        Set<Index> renamed = Collections.newSetFromMap(new IdentityHashMap<>());
         boolean returnsRows;
         if (statement instanceof Select) {
             statement.accept(rewriter, null);
@@ -145,7 +159,7 @@ public final class SqlTableGuard {
             createTable(create, rewriter);
             returnsRows = false;
         } else if (statement instanceof CreateIndex create) {
-            createIndex(create, rewriter);
+            createIndex(create, rewriter, renamed);
             returnsRows = false;
         } else if (statement instanceof Drop drop) {
             drop(drop, rewriter);
@@ -167,6 +181,22 @@ public final class SqlTableGuard {
                         table.getFullyQualifiedName());
             } else if (node instanceof Function function) {
                 checkFunction(function);
+            } else if (node instanceof AnalyticExpression analytic) {
+                checkFunctionName(analytic.getName());
+            } else if (node instanceof ColDataType type) {
+                checkType(type);
+            } else if (node instanceof Index index && index.getName() != null && renamed.add(index)) {
+                index.setName(physicalIndexName(index.getName(), "constraint"));
+            } else if (node instanceof StringValue string && string.getPrefix() != null) {
+                throw refused("writes a " + string.getPrefix() + "'...' string", string.toString());
+            } else if (node instanceof Alias alias && alias.getName() != null && alias.getName().startsWith("'")) {
+                throw refused("uses the string " + alias.getName() + " as an alias; PostgreSQL reads a name followed"
+                        + " by a string as a typed literal", alias.getName());
+            } else if (node instanceof NextValExpression next) {
+                throw refused("uses NEXT VALUE FOR " + next.getName() + "; use nextval('<declared sequence>')",
+                        next.getName());
+            } else if (node instanceof UserVariable || node instanceof VariableAssignment) {
+                throw refused("uses a session variable", String.valueOf(node));
             } else if (node instanceof JdbcParameter parameter) {
                 placeholders[parameter.isUseFixedIndex() ? 1 : 0]++; // $1 and ?1 have a fixed index
             } else if (node instanceof NumericBind) {
@@ -176,17 +206,45 @@ public final class SqlTableGuard {
                         named.getName());
             }
         });
+        GuardedSql guarded;
         if (placeholders[1] == 0) {
-            return new GuardedSql(statement.toString(), returnsRows, placeholders[0], List.of());
-        }
-        if (placeholders[0] > 0) {
+            guarded = new GuardedSql(statement.toString(), returnsRows, placeholders[0], List.of());
+        } else if (placeholders[0] > 0) {
             throw refused("mixes ? and $n placeholders; use one kind", sql);
-        }
-        if (!(statement instanceof Select || statement instanceof Insert || statement instanceof Update
+        } else if (!(statement instanceof Select || statement instanceof Insert || statement instanceof Update
                 || statement instanceof Delete)) {
             throw refused("has $n placeholders in a DDL statement", sql);
+        } else {
+            guarded = NumberedPlaceholders.deparse(statement, returnsRows);
         }
-        return NumberedPlaceholders.deparse(statement, returnsRows);
+        checkSentText(guarded.sql());
+        return guarded;
+    }
+
+    /**
+     * The text sent must lex by the same rules and parse back to the statement that was audited:
+     * re-serializing its parse gives the same text. Otherwise the database could read something
+     * the guard never saw (a dollar quote split by the parser and joined again, say).
+     */
+    private void checkSentText(String sent) {
+        SqlLexer.check(sent, (why, what) -> refused("would reach the database in a form that " + why, what));
+        Statements again = parse(sent);
+        if (again.size() != 1 || !again.get(0).toString().equals(sent)) {
+            throw refused("does not read back as the statement the guard checked", sent);
+        }
+    }
+
+    private Statements parse(String sql) {
+        try {
+            Statements statements = CCJSqlParserUtil.parseStatements(sql, parserExecutor,
+                    parser -> parser.withTimeOut(parseTimeoutMillis));
+            if (statements == null) {
+                throw refused("contains 0 statements; run exactly one statement per call", sql);
+            }
+            return statements;
+        } catch (JSQLParserException e) {
+            throw refused("cannot be parsed: " + firstLine(e), sql);
+        }
     }
 
     private void checkFunction(Function function) {
@@ -202,8 +260,37 @@ public final class SqlTableGuard {
         if (name == null || name.isBlank()) {
             throw refused("calls a function the guard cannot name", String.valueOf(function));
         }
-        if (SqlFunctions.isDenied(name)) {
-            throw refused("calls '" + name + "', which plugins may not use", name);
+        if (SEQUENCE_FUNCTIONS.contains(SqlNames.key(name).toLowerCase(Locale.ROOT))) {
+            sequenceCall(name, function);
+            return;
+        }
+        checkFunctionName(name);
+    }
+
+    private void checkFunctionName(String name) {
+        if (name == null || !dialect.allowsFunction(name)) {
+            throw refused("calls '" + name + "', which is not among the " + dialect + " functions plugins may use"
+                    + " (aggregates, window, string, math, date/time, JSON, conditional)", String.valueOf(name));
+        }
+    }
+
+    /** nextval('seq'), currval('seq'), setval('seq', n): only a sequence of a declared name, mapped like a table. */
+    private void sequenceCall(String name, Function function) {
+        ExpressionList<?> arguments = function.getParameters();
+        if (arguments == null || arguments.isEmpty() || !(arguments.get(0) instanceof StringValue sequence)
+                || sequence.getPrefix() != null) {
+            throw refused("calls " + name + " without a literal sequence name; write " + name + "('<declared name>')",
+                    name);
+        }
+        String physical = SqlNames.quote(tables.physicalName(SqlNames.key(sequence.getValue())));
+        sequence.setValue(physical.replace("'", "''"));
+    }
+
+    private void checkType(ColDataType type) {
+        String name = type.getDataType();
+        if (name == null || !dialect.allowsType(name)) {
+            throw refused("uses the type '" + name + "', which is not among the " + dialect + " scalar types plugins"
+                    + " may use (no reg* types, no other tables' row types)", String.valueOf(name));
         }
     }
 
@@ -240,13 +327,14 @@ public final class SqlTableGuard {
         }
     }
 
-    private void createIndex(CreateIndex create, TableRewriter rewriter) {
+    private void createIndex(CreateIndex create, TableRewriter rewriter, Set<Index> renamed) {
         if (create.getTableSpace() != null) {
             throw refused("puts an index in a tablespace", create.getTable().getName());
         }
         rewriter.rewrite(create.getTable(), false);
         Index index = create.getIndex();
-        index.setName(physicalIndexName(index.getName()));
+        index.setName(physicalIndexName(index.getName(), "index"));
+        renamed.add(index);
     }
 
     private void drop(Drop drop, TableRewriter rewriter) {
@@ -263,7 +351,7 @@ public final class SqlTableGuard {
                 if (index.getSchemaName() != null) {
                     throw refused("names a schema ('" + index.getFullyQualifiedName() + "')", index.getName());
                 }
-                index.setName(physicalIndexName(index.getName()));
+                index.setName(physicalIndexName(index.getName(), "index"));
                 rewriter.handled().add(index);
             });
             default -> throw refused("drops a " + type + "; plugins may drop only their tables and indexes",
@@ -278,6 +366,12 @@ public final class SqlTableGuard {
             if (!ALLOWED_ALTERATIONS.contains(operation) || expression.getNewTableName() != null) {
                 throw refused("alters a table with " + operation + "; allowed: add, alter, drop or rename columns"
                         + " and constraints", alter.getTable().getName());
+            }
+            if (expression.getUkName() != null || expression.getConstraintSymbol() != null) {
+                throw refused("names a key the guard cannot prefix", alter.getTable().getName());
+            }
+            if (expression.getConstraintName() != null) {
+                expression.setConstraintName(physicalIndexName(expression.getConstraintName(), "constraint"));
             }
             if (expression.getFkSourceTable() != null) {
                 if (expression.getFkSourceSchema() != null) {
@@ -304,17 +398,47 @@ public final class SqlTableGuard {
     }
 
     private List<String> checkSpecs(List<String> specs, TableRewriter rewriter) {
-        return ColumnSpecs.check(specs, rewriter::physicalQuoted, this::refused);
+        return ColumnSpecs.check(specs, new ColumnSpecs.Rules() {
+            @Override
+            public String table(String written) {
+                return rewriter.physicalQuoted(written);
+            }
+
+            @Override
+            public String constraint(String written) {
+                return physicalIndexName(written, "constraint");
+            }
+
+            @Override
+            public String sequence(String written) {
+                return "'" + SqlNames.quote(tables.physicalName(SqlNames.key(written))).replace("'", "''") + "'";
+            }
+
+            @Override
+            public void function(String name) {
+                checkFunctionName(name);
+            }
+
+            @Override
+            public RuntimeException refuse(String why, String what) {
+                return refused(why, what);
+            }
+        });
     }
 
-    /** Indexes share the schema's namespace with tables: they are prefixed the same way. */
-    private String physicalIndexName(String written) {
+    /**
+     * Indexes and constraints share PostgreSQL's namespace with tables (a unique constraint is an
+     * index): their names are prefixed the same way, so a plugin can neither squat another plugin's
+     * name nor collide with it.
+     */
+    private String physicalIndexName(String written, String what) {
         String key = SqlNames.key(written);
         try {
             ResourceKind.TABLE.validateLogical(key);
             return SqlNames.quote(ResourceKind.TABLE.physicalName(pluginName, key));
         } catch (InvalidNameException e) {
-            throw refused("names an index '" + written + "' that cannot be prefixed: " + e.getMessage(), written);
+            throw refused("names " + ("index".equals(what) ? "an " : "a ") + what + " '" + written
+                    + "' that cannot be prefixed: " + e.getMessage(), written);
         }
     }
 

@@ -2,6 +2,7 @@ package io.pluginhost.resource.database;
 
 import io.pluginhost.api.PluginDescriptor;
 import io.pluginhost.api.exception.PluginException;
+import io.pluginhost.api.exception.QueryLimitExceededException;
 import io.pluginhost.api.exception.TableAccessDeniedException;
 import io.pluginhost.api.resource.DatabaseRepository;
 import io.pluginhost.runtime.resource.EffectiveResources;
@@ -40,6 +41,7 @@ abstract class DatabaseRepositoryContract {
         return thread;
     });
     private static final AtomicInteger PLUGINS = new AtomicInteger();
+    static final DatabaseSettings SETTINGS = DatabaseSettings.defaults();
 
     abstract DataSource dataSource();
 
@@ -54,7 +56,7 @@ abstract class DatabaseRepositoryContract {
                 List.of());
         ResourceScope scope = ResourceScope.of(plugin, EffectiveResources.of(descriptor, ResourceOverrides.NONE),
                 (what, e) -> { throw new IllegalStateException(what, e); });
-        return new DatabaseRepositoryProvider(dataSource(), PARSER, Duration.ofSeconds(5), true).open(scope);
+        return new DatabaseRepositoryProvider(dataSource(), PARSER, SETTINGS).open(scope);
     }
 
     long rawCount(String physicalTable) throws Exception {
@@ -62,6 +64,16 @@ abstract class DatabaseRepositoryContract {
              ResultSet rows = statement.executeQuery("SELECT count(*) FROM " + SqlNames.quote(physicalTable))) {
             rows.next();
             return rows.getLong(1);
+        }
+    }
+
+    /** The rows of a table, as the host's user sees them, with its body texts: "1:classified". */
+    static String rawState(Connection connection, String physicalTable) throws Exception {
+        try (Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery("SELECT count(*), max(body) FROM "
+                     + SqlNames.quote(physicalTable))) {
+            rows.next();
+            return rows.getLong(1) + ":" + rows.getString(2);
         }
     }
 
@@ -166,8 +178,13 @@ abstract class DatabaseRepositoryContract {
         crm.executeCommand("CREATE TABLE note_tags (note_id INTEGER, tag VARCHAR(100), id INTEGER)");
         crm.executeCommand("INSERT INTO notes VALUES (1, 'mine')");
 
-        for (String sql : SqlCorpus.read("adversarial.sql")) {
-            assertThatThrownBy(() -> crm.executeCommand(sql)).as(sql).isInstanceOf(TableAccessDeniedException.class);
+        try (Connection check = dataSource().getConnection()) {
+            for (String sql : SqlTableGuardTest.adversarial()) {
+                assertThatThrownBy(() -> crm.executeCommand(sql)).as(sql)
+                        .isInstanceOf(TableAccessDeniedException.class);
+                assertThat(rawState(check, vaultName + "_secret")).as("after " + sql).isEqualTo("1:classified");
+                assertThat(rawState(check, "secret")).as("after " + sql).isEqualTo("1:host data");
+            }
         }
         for (String sql : SqlCorpus.read("confined.sql")) {
             try {
@@ -182,6 +199,35 @@ abstract class DatabaseRepositoryContract {
         assertThat(rawCount(vaultName + "_secret")).isEqualTo(1);
         assertThat(rawCount("secret")).isEqualTo(1);
         assertThat(crm.executeQuery("SELECT body FROM notes")).containsExactly(Map.of("body", "mine"));
+    }
+
+    @Test
+    void statementsPastALimitFailTypedAndReturnNothing() throws Exception {
+        String plugin = uniquePlugin("limits");
+        PluginDescriptor descriptor = new PluginDescriptor(plugin, "1", "", List.of(), List.of("items"), List.of(),
+                List.of());
+        ResourceScope scope = ResourceScope.of(plugin, EffectiveResources.of(descriptor, ResourceOverrides.NONE),
+                (what, e) -> { throw new IllegalStateException(what, e); });
+        DatabaseRepository db = new DatabaseRepositoryProvider(dataSource(), PARSER,
+                SETTINGS.withLimits(java.time.Duration.ofSeconds(1), 100, 4_000)).open(scope);
+        db.executeCommand("CREATE TABLE items (id INTEGER, body VARCHAR(2000))");
+        for (int i = 0; i < 101; i++) {
+            db.executeCommand("INSERT INTO items VALUES (?, ?)", i, "x".repeat(10));
+        }
+
+        assertThat(db.executeQuery("SELECT id FROM items WHERE id < 100")).hasSize(100);
+        assertThatThrownBy(() -> db.executeQuery("SELECT id FROM items"))
+                .isInstanceOf(QueryLimitExceededException.class).hasMessageContaining("more than 100 rows")
+                .extracting(e -> ((QueryLimitExceededException) e).limit()).isEqualTo("max rows");
+        db.executeCommand("UPDATE items SET body = ? WHERE id < 3", "y".repeat(1500));
+        assertThatThrownBy(() -> db.executeQuery("SELECT body FROM items WHERE id < 3"))
+                .isInstanceOf(QueryLimitExceededException.class).hasMessageContaining("bytes");
+        // An unbounded recursive CTE runs until the statement timeout cancels it.
+        assertThatThrownBy(() -> db.executeQuery("WITH RECURSIVE r (n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r)"
+                + " SELECT count(*) FROM r"))
+                .isInstanceOf(QueryLimitExceededException.class).hasMessageContaining("was cancelled")
+                .extracting(e -> ((QueryLimitExceededException) e).limit()).isEqualTo("statement timeout");
+        assertThat(db.executeQuery("SELECT count(*) AS n FROM items").get(0).get("n").toString()).isEqualTo("101");
     }
 
     @Test

@@ -47,7 +47,7 @@ class ExamplePluginDatabaseTest {
     void theExamplePluginCreatesItsTablesInsertsAndJoinsThroughTheRepository(String kind) throws Exception {
         DataSource dataSource = database(kind);
         HostServices services = HostServices.NONE.withDatabase(new DatabaseRepositoryProvider(dataSource,
-                DatabaseRepositoryContract.PARSER, Duration.ofSeconds(5), true));
+                DatabaseRepositoryContract.PARSER, DatabaseSettings.defaults()));
         // A name map per database, so the test can run more than once against the same server.
         String suffix = kind + "_" + System.nanoTime();
         ResourceOverrides overrides = ResourceOverrides.builder()

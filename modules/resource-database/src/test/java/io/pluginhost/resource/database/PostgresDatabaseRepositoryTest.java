@@ -1,19 +1,25 @@
 package io.pluginhost.resource.database;
 
+import io.pluginhost.api.PluginDescriptor;
+import io.pluginhost.api.exception.PluginException;
 import io.pluginhost.api.resource.DatabaseRepository;
 import io.pluginhost.devservices.PostgresDevServer;
+import io.pluginhost.runtime.resource.EffectiveResources;
+import io.pluginhost.runtime.resource.ResourceOverrides;
+import io.pluginhost.runtime.resource.ResourceScope;
 import org.junit.jupiter.api.Test;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The repository on a real PostgreSQL, where each plugin also runs under its own role. */
+/** The repository on a real PostgreSQL, where each plugin also logs in as its own role. */
 class PostgresDatabaseRepositoryTest extends DatabaseRepositoryContract {
 
     @Override
@@ -26,36 +32,85 @@ class PostgresDatabaseRepositoryTest extends DatabaseRepositoryContract {
         return true;
     }
 
+    /**
+     * The database's defence alone: the guard switched off, every hostile statement run raw as a
+     * plugin's login. Whatever runs or fails, no other plugin's rows, no host row, no file and no
+     * other role's session is reached, and the protected data is unchanged after each statement.
+     */
     @Test
-    void underAPluginsRoleTheDatabaseItselfRefusesOtherPluginsTables() throws Exception {
-        String hr = uniquePlugin("hr");
+    void withTheGuardOffThePluginsLoginAloneKeepsEveryoneElsesDataOutOfReach() throws Exception {
+        String vault = uniquePlugin("vault");
+        DatabaseRepository vaultDb = repository(vault, "secret");
+        vaultDb.executeCommand("CREATE TABLE secret (id INTEGER, x INTEGER, body VARCHAR(100))");
+        vaultDb.executeCommand("INSERT INTO secret VALUES (1, 1, 'classified')");
+        raw("CREATE TABLE IF NOT EXISTS secret (id INTEGER, x INTEGER, body VARCHAR(100))");
+        raw("DELETE FROM secret");
+        raw("INSERT INTO secret VALUES (1, 1, 'host data')");
         String crm = uniquePlugin("crm");
-        DatabaseRepository hrDb = repository(hr, "people");
-        DatabaseRepository crmDb = repository(crm, "notes");
-        hrDb.executeCommand("CREATE TABLE people (id INTEGER, salary INTEGER)");
-        hrDb.executeCommand("INSERT INTO people VALUES (1, 100000)");
-        crmDb.executeCommand("CREATE TABLE notes (id INTEGER)");
+        PluginDescriptor descriptor = new PluginDescriptor(crm, "1", "", List.of(), List.of("notes", "note_tags"),
+                List.of(), List.of());
+        JdbcDatabaseRepository crmDb = (JdbcDatabaseRepository) new DatabaseRepositoryProvider(dataSource(), PARSER,
+                SETTINGS.withLimits(java.time.Duration.ofSeconds(2), 1000, 1 << 20)).open(ResourceScope.of(crm,
+                EffectiveResources.of(descriptor, ResourceOverrides.NONE), (what, e) -> { }));
+        crmDb.executeCommand("CREATE TABLE notes (id INTEGER PRIMARY KEY, body VARCHAR(2000))");
+        crmDb.executeCommand("CREATE TABLE note_tags (note_id INTEGER, tag VARCHAR(100), id INTEGER)");
 
-        try (Connection connection = dataSource().getConnection(); Statement raw = connection.createStatement()) {
-            connection.setAutoCommit(false);
-            raw.execute("SET LOCAL ROLE " + SqlNames.quote(PostgresRoles.roleName(crm)));
-            // Unguarded SQL, as if a statement had slipped past the guard:
-            assertThatThrownBy(() -> raw.executeQuery("SELECT * FROM " + SqlNames.quote(hr + "_people")))
-                    .isInstanceOf(SQLException.class).hasMessageContaining("permission denied");
-            connection.rollback();
-            raw.execute("SET LOCAL ROLE " + SqlNames.quote(PostgresRoles.roleName(crm)));
-            assertThatThrownBy(() -> raw.execute("DROP TABLE " + SqlNames.quote(hr + "_people")))
-                    .isInstanceOf(SQLException.class).hasMessageContaining("must be owner");
-            connection.rollback();
-            raw.execute("SET LOCAL ROLE " + SqlNames.quote(PostgresRoles.roleName(crm)));
-            assertThatThrownBy(() -> raw.executeQuery("SELECT pg_read_file('PG_VERSION')"))
-                    .isInstanceOf(SQLException.class).hasMessageContaining("permission denied");
-            connection.rollback();
-            raw.execute("SET LOCAL ROLE " + SqlNames.quote(PostgresRoles.roleName(crm)));
-            try (ResultSet own = raw.executeQuery("SELECT count(*) FROM " + SqlNames.quote(crm + "_notes"))) {
-                assertThat(own.next()).isTrue();
+        List<String> attacks = new ArrayList<>(SqlTableGuardTest.adversarial());
+        // The same attacks aimed at physical names, as a statement past the guard would be.
+        for (String sql : List.of("SELECT * FROM secret", "SELECT * FROM \"" + vault + "_secret\"",
+                "DELETE FROM \"" + vault + "_secret\"", "DROP TABLE \"" + vault + "_secret\"",
+                "ALTER TABLE \"" + vault + "_secret\" OWNER TO " + SqlNames.quote(PostgresRoles.roleName(crm)),
+                "UPDATE secret SET body = 'x'", "TRUNCATE secret", "SET ROLE postgres",
+                "SELECT set_config('role', 'postgres', false)", "RESET ROLE",
+                "SELECT query_to_xml('SELECT * FROM \"" + vault + "_secret\"', true, true, '')",
+                "SELECT pg_read_file('PG_VERSION')", "SELECT lo_import('/etc/hostname')",
+                "COPY secret TO '/tmp/stolen'", "CREATE ROLE thief SUPERUSER", "GRANT postgres TO CURRENT_USER",
+                "ALTER ROLE CURRENT_USER SUPERUSER", "SET SESSION AUTHORIZATION postgres")) {
+            attacks.add(sql);
+        }
+        int ran = 0;
+        try (Connection check = dataSource().getConnection()) {
+        for (String sql : attacks) {
+            String result;
+            try {
+                result = String.valueOf(crmDb.executeUnguarded(sql));
+                ran++;
+            } catch (PluginException refusedByTheDatabase) {
+                result = refusedByTheDatabase.getMessage();
             }
-            connection.rollback();
+            assertThat(result).as(sql).doesNotContain("classified").doesNotContain("host data")
+                    .doesNotContain("PG_VERSION").doesNotContain("root:");
+            assertThat(rawState(check, vault + "_secret")).as("after " + sql).isEqualTo("1:classified");
+            assertThat(rawState(check, "secret")).as("after " + sql).isEqualTo("1:host data");
+        }
+        }
+        // Every statement runs on a fresh login of the plugin's role: nothing it ran changed who that is.
+        assertThat(crmDb.executeUnguarded("SELECT current_user AS u, session_user AS s"))
+                .containsExactly(Map.of("u", PostgresRoles.roleName(crm), "s", PostgresRoles.roleName(crm)));
+        assertThat(ran).as("statements the database itself ran harmlessly").isPositive();
+        try (Connection connection = dataSource().getConnection(); Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery("SELECT rolsuper, rolcreaterole, rolcreatedb,"
+                     + " (SELECT count(*) FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.member"
+                     + " WHERE r.rolname = '" + PostgresRoles.roleName(crm) + "') FROM pg_roles WHERE rolname = '"
+                     + PostgresRoles.roleName(crm) + "'")) {
+            assertThat(rows.next()).isTrue();
+            assertThat(rows.getBoolean(1) || rows.getBoolean(2) || rows.getBoolean(3)).isFalse();
+            assertThat(rows.getInt(4)).as("memberships of the plugin's role").isZero();
+        }
+    }
+
+    @Test
+    void loadingAPluginNeverTakesOverATableItsRoleDidNotCreate() throws Exception {
+        String plugin = uniquePlugin("squat");
+        raw("CREATE TABLE \"" + plugin + "_items\" (id INTEGER)");
+
+        repository(plugin, "items");
+
+        try (Connection connection = dataSource().getConnection(); Statement raw = connection.createStatement();
+             ResultSet rows = raw.executeQuery("SELECT tableowner FROM pg_tables WHERE tablename = '"
+                     + plugin + "_items'")) {
+            assertThat(rows.next()).isTrue();
+            assertThat(rows.getString(1)).isEqualTo("postgres");
         }
     }
 

@@ -19,7 +19,7 @@ final class SqlCorpus {
             }
             return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines()
                     .filter(line -> !line.isBlank() && !line.startsWith("#"))
-                    .map(line -> line.replace("\\n", "\n"))
+                    .map(line -> line.replace("\\n", "\n").replace("\\u0000", "\u0000"))
                     .toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -31,8 +31,8 @@ class SqlTableGuardTest {
     static SqlTableGuard guardFor(String plugin, ResourceOverrides overrides, String... tables) {
         PluginDescriptor descriptor = new PluginDescriptor(plugin, "1", "", List.of(), List.of(tables), List.of(),
                 List.of());
-        return new SqlTableGuard(plugin, EffectiveResources.of(descriptor, overrides).tables(), PARSER,
-                Duration.ofSeconds(5));
+        return new SqlTableGuard(plugin, EffectiveResources.of(descriptor, overrides).tables(), SqlDialect.POSTGRESQL,
+                PARSER, Duration.ofSeconds(5));
     }
 
     private final SqlTableGuard guard = guardFor("crm", ResourceOverrides.NONE, "notes", "note_tags");
@@ -42,8 +42,11 @@ class SqlTableGuardTest {
         PARSER.shutdownNow();
     }
 
+    /** The first corpus, and the attack of 2026-11 by class (hostile.sql). */
     static List<String> adversarial() {
-        return SqlCorpus.read("adversarial.sql");
+        List<String> all = new java.util.ArrayList<>(SqlCorpus.read("adversarial.sql"));
+        all.addAll(SqlCorpus.read("hostile.sql"));
+        return all;
     }
 
     static List<String> confined() {
@@ -83,9 +86,75 @@ class SqlTableGuardTest {
     }
 
     @Test
-    void theCorporaAreAsLargeAsPromised() {
-        assertThat(adversarial()).hasSizeGreaterThanOrEqualTo(100);
+    void theCorporaAreAsLargeAsPromised() throws Exception {
+        assertThat(adversarial()).hasSizeGreaterThanOrEqualTo(250);
         assertThat(legit()).hasSizeGreaterThanOrEqualTo(50);
+        // hostile.sql: at least 20 statements for each class of the attack
+        java.util.Map<String, Integer> perClass = new java.util.LinkedHashMap<>();
+        String section = null;
+        try (var in = getClass().getResourceAsStream("/sql/hostile.sql")) {
+            for (String line : new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).split("\n")) {
+                if (line.startsWith("# --- ")) {
+                    section = line;
+                } else if (section != null && !line.isBlank() && !line.startsWith("#")) {
+                    perClass.merge(section, 1, Integer::sum);
+                }
+            }
+        }
+        assertThat(perClass).hasSize(5).allSatisfy((name, count) -> assertThat(count).as(name).isGreaterThanOrEqualTo(20));
+    }
+
+    @Test
+    void aDollarQuotedDefaultThatHidLiveCodeIsRefused() {
+        assertThatThrownBy(() -> guard.guard("ALTER TABLE notes ADD COLUMN w text DEFAULT $a$'$a$ || current_user"
+                + " || $a$'$a$")).isInstanceOf(TableAccessDeniedException.class)
+                .hasMessageContaining("dollar-quoted strings are not accepted");
+        assertThatThrownBy(() -> guard.guard("SELECT regclass 'secret'"))
+                .hasMessageContaining("a string prefix or typed literal the guard does not accept");
+        assertThatThrownBy(() -> guard.guard("SELECT 'a\\''' FROM notes"))
+                .hasMessageContaining("backslash before a quote");
+        assertThatThrownBy(() -> guard.guard("SELECT /* a /* b */ c */ 1 FROM notes"))
+                .hasMessageContaining("nested comment");
+    }
+
+    @Test
+    void castsReachOnlyScalarTypes() {
+        assertThat(guard.guard("SELECT CAST(id AS varchar(20)), body::text, id::numeric(10, 2) FROM notes").sql())
+                .contains("CAST(id AS varchar (20))");
+        assertThatThrownBy(() -> guard.guard("SELECT id::oid::regclass FROM notes")).hasMessageContaining("'regclass'");
+        assertThatThrownBy(() -> guard.guard("SELECT json_populate_record(NULL::secret, '{}')"))
+                .isInstanceOf(TableAccessDeniedException.class);
+    }
+
+    @Test
+    void constraintAndIndexNamesArePrefixedLikeTables() {
+        assertThat(guard.guard("ALTER TABLE notes ADD CONSTRAINT notes_uq UNIQUE (id)").sql())
+                .contains("CONSTRAINT \"crm_notes_uq\" UNIQUE");
+        assertThat(guard.guard("CREATE TABLE notes (id INTEGER, CONSTRAINT pk PRIMARY KEY (id))").sql())
+                .contains("CONSTRAINT \"crm_pk\" PRIMARY KEY");
+        assertThat(guard.guard("CREATE TABLE notes (id INTEGER CONSTRAINT positive CHECK (id > 0))").sql())
+                .contains("CONSTRAINT \"crm_positive\" CHECK");
+        assertThat(guard.guard("ALTER TABLE notes DROP CONSTRAINT notes_uq").sql()).contains("\"crm_notes_uq\"");
+        assertThat(guard.guard("CREATE INDEX b_users ON notes (id)").sql()).contains("\"crm_b_users\"");
+    }
+
+    @Test
+    void sequencesAreThePluginsOwnByDeclaredName() {
+        assertThat(guard.guard("SELECT nextval('notes')").sql()).isEqualTo("SELECT nextval('\"crm_notes\"')");
+        assertThat(guard.guard("CREATE TABLE note_tags (id INTEGER DEFAULT nextval('notes'))").sql())
+                .contains("nextval('\"crm_notes\"')");
+        assertThatThrownBy(() -> guard.guard("SELECT nextval('other_seq')"))
+                .isInstanceOf(TableAccessDeniedException.class).hasMessageContaining("other_seq");
+    }
+
+    @Test
+    void functionsAreAllowedPerDialect() {
+        SqlTableGuard h2 = new SqlTableGuard("crm", guardFor("crm", ResourceOverrides.NONE, "notes").tablesForTest(),
+                SqlDialect.H2, PARSER, Duration.ofSeconds(5));
+        assertThat(guard.guard("SELECT jsonb_build_object('id', id) FROM notes").sql()).contains("jsonb_build_object");
+        assertThatThrownBy(() -> h2.guard("SELECT jsonb_build_object('id', id) FROM notes"))
+                .hasMessageContaining("not among the H2 functions");
+        assertThat(h2.guard("SELECT ifnull(body, '') FROM notes").sql()).contains("ifnull");
     }
 
     @Test
@@ -146,7 +215,7 @@ class SqlTableGuardTest {
                 .hasMessage("plugin 'crm': statement refused: it contains 2 statements; run exactly one statement"
                         + " per call");
         assertThatThrownBy(() -> guard.guard("SELECT pg_read_file('/etc/passwd')"))
-                .hasMessageContaining("calls 'pg_read_file', which plugins may not use");
+                .hasMessageContaining("calls 'pg_read_file', which is not among the POSTGRESQL functions plugins may use");
         assertThatThrownBy(() -> guard.guard("SET ROLE postgres"))
                 .hasMessageContaining("statement refused");
         assertThatThrownBy(() -> guard.guard("SELECT * FROM public.notes"))

@@ -1,0 +1,149 @@
+package io.pluginhost.resource.database;
+
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Reads SQL text the way PostgreSQL (and H2) lex it, and refuses every construct where a database
+ * and JSqlParser could disagree about where a token ends. The guard runs it on the plugin's text,
+ * for a clear refusal, and again on the text it is about to send, so that what the database reads
+ * is made of the same tokens the guard audited.
+ *
+ * <p>Refused: dollar-quoted strings ({@code $tag$...$tag$}, {@code $$...$$}: JSqlParser splits them);
+ * string prefixes ({@code E'..'}, {@code U&'..'}, {@code N'..'}, {@code X'..'}, {@code B'..'}) and any
+ * identifier directly followed by a string, which PostgreSQL reads as a typed literal
+ * ({@code regclass 'pg_class'}) and JSqlParser as a column with an alias; a backslash before a
+ * quote inside a string (JSqlParser treats {@code \'} as an escape, PostgreSQL does not); nested
+ * block comments (PostgreSQL nests them, H2 does not); {@code $} inside an identifier; unterminated
+ * strings, identifiers and comments; control characters. Allowed: ordinary {@code '...'} strings with
+ * doubled quotes, {@code "..."} identifiers, comments, and {@code $1}-style placeholders.
+ */
+final class SqlLexer {
+
+    /** Words after which a string literal is ordinary SQL rather than a typed literal. */
+    private static final Set<String> BEFORE_STRING = Set.of("select", "where", "and", "or", "not", "like", "ilike",
+            "escape", "to", "then", "else", "when", "case", "is", "default", "on", "by", "distinct", "all", "any",
+            "some", "in", "between", "returning", "having", "set", "values", "date", "time", "timestamp", "interval",
+            "zone", "similar", "limit", "offset", "as", "from", "with", "without", "end", "using", "return");
+
+    private SqlLexer() {
+    }
+
+    /**
+     * @param sql     the text
+     * @param refusal builds the exception for a refusal
+     */
+    static void check(String sql, ColumnSpecs.Refusal refusal) {
+        int i = 0;
+        int n = sql.length();
+        String previousWord = null; // the identifier or keyword just before, if the last token was one
+        boolean previousString = false;
+        while (i < n) {
+            char c = sql.charAt(i);
+            if (c == '\'') {
+                if (previousString) {
+                    throw refusal.refuse("has two adjacent strings, which PostgreSQL joins across a line break only;"
+                            + " use ||", sql.substring(i, Math.min(n, i + 12)));
+                }
+                if (previousWord != null && !BEFORE_STRING.contains(previousWord.toLowerCase(Locale.ROOT))) {
+                    throw refusal.refuse("writes " + previousWord + "'...': a string prefix or typed literal the guard"
+                            + " does not accept; use a plain string, a CAST, or a parameter", previousWord + "'");
+                }
+                i = string(sql, i, refusal);
+                previousWord = null;
+                previousString = true;
+                continue;
+            } else if (c == '"') {
+                i = quoted(sql, i, '"', refusal, "an unterminated quoted identifier");
+                previousWord = null;
+            } else if (c == '-' && i + 1 < n && sql.charAt(i + 1) == '-') {
+                int end = sql.indexOf('\n', i);
+                i = end < 0 ? n : end + 1;
+                continue;
+            } else if (c == '/' && i + 1 < n && sql.charAt(i + 1) == '*') {
+                i = blockComment(sql, i, refusal);
+                continue;
+            } else if (c == '$') {
+                int end = i + 1;
+                while (end < n && Character.isDigit(sql.charAt(end))) {
+                    end++;
+                }
+                if (end == i + 1 || end < n && (isIdentifierPart(sql.charAt(end)) || sql.charAt(end) == '$')) {
+                    throw refusal.refuse("uses '$' other than in a $1-style placeholder (dollar-quoted strings are"
+                            + " not accepted; use a plain string or a parameter)", sql.substring(i, Math.min(n, i + 12)));
+                }
+                i = end;
+                previousWord = null;
+            } else if (isIdentifierStart(c)) {
+                int start = i;
+                while (i < n && isIdentifierPart(sql.charAt(i))) {
+                    i++;
+                }
+                if (i < n && sql.charAt(i) == '$') {
+                    throw refusal.refuse("has '$' in the identifier '" + sql.substring(start, i + 1) + "'",
+                            sql.substring(start, i + 1));
+                }
+                previousWord = sql.substring(start, i);
+                if (i + 1 < n && sql.charAt(i) == '&' && (sql.charAt(i + 1) == '\'' || sql.charAt(i + 1) == '"')) {
+                    throw refusal.refuse("uses a Unicode-escaped " + previousWord + "& literal", previousWord + "&");
+                }
+            } else if (Character.isWhitespace(c)) {
+                i++; // a typed literal may have space between the type and the string: keep previousWord
+                continue;
+            } else if (Character.isISOControl(c)) {
+                throw refusal.refuse("contains the control character U+" + String.format("%04X", (int) c), "");
+            } else {
+                i++;
+                previousWord = null;
+            }
+            previousString = false;
+        }
+    }
+
+    /** A plain string: doubled quotes escape; a backslash before a quote is refused. @return index after it */
+    private static int string(String sql, int start, ColumnSpecs.Refusal refusal) {
+        int end = quoted(sql, start, '\'', refusal, "an unterminated string");
+        int backslashQuote = sql.indexOf("\\'", start + 1);
+        if (backslashQuote >= 0 && backslashQuote < end - 1) {
+            throw refusal.refuse("has a backslash before a quote in a string, which databases and the guard read"
+                    + " differently; pass the value as a parameter", sql.substring(start, end));
+        }
+        return end;
+    }
+
+    private static int quoted(String sql, int start, char quote, ColumnSpecs.Refusal refusal, String what) {
+        int i = start + 1;
+        while (i < sql.length()) {
+            if (sql.charAt(i) == quote) {
+                if (i + 1 < sql.length() && sql.charAt(i + 1) == quote) {
+                    i += 2;
+                    continue;
+                }
+                return i + 1;
+            }
+            i++;
+        }
+        throw refusal.refuse("has " + what, sql.substring(start, Math.min(sql.length(), start + 20)));
+    }
+
+    private static int blockComment(String sql, int start, ColumnSpecs.Refusal refusal) {
+        int close = sql.indexOf("*/", start + 2);
+        if (close < 0) {
+            throw refusal.refuse("has an unterminated comment", sql.substring(start, Math.min(sql.length(), start + 20)));
+        }
+        int nested = sql.indexOf("/*", start + 2);
+        if (nested >= 0 && nested < close) {
+            throw refusal.refuse("has a nested comment, which databases read differently", sql.substring(start,
+                    close + 2));
+        }
+        return close + 2;
+    }
+
+    private static boolean isIdentifierStart(char c) {
+        return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_' || c >= 0x80 && Character.isLetter(c);
+    }
+
+    private static boolean isIdentifierPart(char c) {
+        return isIdentifierStart(c) || c >= '0' && c <= '9' || c >= 0x80 && Character.isLetterOrDigit(c);
+    }
+}

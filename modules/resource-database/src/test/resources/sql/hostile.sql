@@ -1,0 +1,155 @@
+# Statements from the 2026-11 attack on the guard, by class, that must be refused on H2 and PostgreSQL.
+# Plugin 'crm' declares notes and note_tags; 'secret' belongs to someone else. One statement a line.
+# --- 2. lexing: text the guard and the database would read differently
+ALTER TABLE notes ADD COLUMN w text DEFAULT $a$'$a$ || current_user || $a$'$a$
+ALTER TABLE notes ADD COLUMN w text DEFAULT $$x$$
+CREATE TABLE notes (id INTEGER, w text DEFAULT $a$'$a$ || (SELECT body FROM secret) || $a$'$a$)
+SELECT $a$'$a$ || (SELECT body FROM secret LIMIT 1) || $a$'$a$ FROM notes
+SELECT $$ $$ FROM notes
+SELECT $tag$x$tag$ FROM notes
+SELECT E'a\'b' FROM notes
+SELECT e'\x41' FROM notes
+SELECT 'a\'' FROM notes
+SELECT 'a\''' || (SELECT body FROM secret) || '' FROM notes
+SELECT U&'\0061' FROM notes
+SELECT * FROM U&"\0073ecret"
+SELECT N'x' FROM notes
+SELECT X'41' FROM notes
+SELECT B'01' FROM notes
+SELECT regclass 'secret'
+SELECT int4 '1' FROM notes
+SELECT body 'x' FROM notes
+SELECT 'a'\n'b' FROM notes
+SELECT /* outer /* inner */ still comment */ 1 FROM notes
+SELECT 1 /* unterminated FROM notes
+SELECT "unterminated FROM notes
+SELECT 'unterminated FROM notes
+SELECT a$b FROM notes
+SELECT $1$ FROM notes
+SELECT 1\u0000 FROM notes
+# --- 3. role switching and SQL given as text
+SELECT set_config('role', 'postgres', true)
+SELECT set_config('role', 'postgres', false) FROM notes
+SELECT current_setting('role')
+SELECT current_setting('data_directory')
+SELECT query_to_xml('SELECT * FROM secret', true, true, '')
+SELECT table_to_xml('secret', true, true, '')
+SELECT ts_stat('SELECT to_tsvector(body) FROM secret')
+SELECT ts_rewrite('a'::tsquery, 'SELECT * FROM secret')
+SELECT xpath('/x', query_to_xml('SELECT 1', true, true, ''))
+SELECT dblink('dbname=postgres', 'SELECT 1')
+SELECT pg_read_file('PG_VERSION')
+SELECT pg_ls_dir('.')
+SELECT lo_import('/etc/passwd')
+SELECT lo_export(1, '/tmp/x')
+SELECT pg_sleep(10)
+SELECT pg_terminate_backend(1)
+SELECT pg_reload_conf()
+SELECT pg_cancel_backend(1)
+SELECT format('SELECT * FROM %I', 'secret')
+SELECT cursor_to_xml('c', 1, true, true, '')
+SELECT database_to_xml(true, true, '')
+SELECT schema_to_xml('public', true, true, '')
+SELECT exec('x')
+SELECT CSVREAD('/etc/passwd')
+SELECT FILE_READ('/etc/passwd')
+SELECT FILE_WRITE('x', '/tmp/x')
+# --- 4. catalog and sequence reach
+SELECT x::oid::regclass::text FROM generate_series(1, 20000) x
+SELECT 1::oid::regclass
+SELECT 10::oid::regrole
+SELECT 'secret'::regclass
+SELECT 'secret'::regclass::oid
+SELECT CAST('secret' AS regclass)
+SELECT CAST(1 AS regproc)
+SELECT 'now'::regtype
+SELECT 1::regnamespace
+SELECT json_populate_record(NULL::secret, '{}')
+SELECT jsonb_populate_record(NULL::secret, '{}')
+SELECT NULL::secret
+SELECT CAST(NULL AS secret)
+SELECT row_to_json(NULL::secret)
+SELECT nextval('other_seq')
+SELECT nextval('secret_id_seq')
+SELECT currval('other_seq')
+SELECT setval('other_seq', 1)
+SELECT lastval()
+SELECT NEXT VALUE FOR other_seq
+SELECT NEXT VALUE FOR notes
+CREATE TABLE notes (id INTEGER DEFAULT nextval('other_seq'))
+ALTER TABLE notes ADD COLUMN n INTEGER DEFAULT nextval('other_seq')
+SELECT DB_OBJECT_SQL('TABLE', 'public', 'secret')
+SELECT DB_OBJECT_ID('TABLE', 'public', 'secret')
+SELECT to_regclass('secret')
+SELECT has_table_privilege('secret', 'select')
+SELECT obj_description(1)
+SELECT col_description(1, 1)
+SELECT txid_current()
+SELECT inet_server_addr()
+SELECT version()
+SELECT current_database()
+SELECT current_schema()
+SELECT current_schemas(true)
+SELECT quote_ident('secret')
+# --- 5. functions no one listed
+SELECT repeat('x', 1000000000)
+SELECT length(repeat('x', 1000000000))
+SELECT space(1000000000)
+SELECT string_to_table('a,b', ',')
+SELECT array_fill(1, ARRAY[100000000])
+SELECT convert_from('x', 'UTF8')
+SELECT convert_to('x', 'UTF8')
+SELECT xmlparse(document '<x/>')
+SELECT query_to_xml_and_xmlschema('SELECT 1', true, true, '')
+SELECT brin_summarize_new_values('notes')
+SELECT gin_clean_pending_list('notes')
+SELECT acldefault('r', 1)
+SELECT aclexplode(NULL)
+SELECT make_aclitem(1, 1, 'r', false)
+SELECT format_type(1, 1)
+SELECT shobj_description(1, 'pg_database')
+SELECT nullvalue()
+SELECT user()
+SELECT DATABASE()
+SELECT SCHEMA()
+SELECT LOCK_MODE()
+SELECT MEMORY_USED()
+SELECT SESSION_ID()
+SELECT TRANSACTION_ID()
+SELECT READONLY()
+SELECT H2VERSION()
+SELECT LINK_SCHEMA('x', '', 'jdbc:h2:mem:x', '', '', 'PUBLIC')
+SELECT DISK_SPACE_USED('secret')
+SELECT ABORT_SESSION(1)
+SELECT CANCEL_SESSION(1)
+SELECT SIGNAL('23505', 'x')
+SELECT ESTIMATED_ENVELOPE('secret', 'x')
+SELECT "count"(*) FROM secret
+SELECT public.lower('x')
+SELECT pg_catalog.lower('x')
+# --- 7. names squatted in the shared schema
+ALTER TABLE notes ADD CONSTRAINT "other-plugin_orders" UNIQUE (id)
+ALTER TABLE notes ADD CONSTRAINT "Other" UNIQUE (id)
+ALTER TABLE notes ADD CONSTRAINT "a b" CHECK (id > 0)
+ALTER TABLE notes ADD CONSTRAINT x__y CHECK (id > 0)
+ALTER TABLE notes ADD CONSTRAINT x_ CHECK (id > 0)
+ALTER TABLE notes ADD CONSTRAINT "other-plugin_fk" FOREIGN KEY (id) REFERENCES notes (id)
+ALTER TABLE notes DROP CONSTRAINT "other-plugin_orders"
+ALTER TABLE notes DROP CONSTRAINT "Other"
+CREATE TABLE notes (id INTEGER, CONSTRAINT "other-plugin_pk" PRIMARY KEY (id))
+CREATE TABLE notes (id INTEGER, CONSTRAINT "Upper" UNIQUE (id))
+CREATE TABLE notes (id INTEGER CONSTRAINT "other-plugin_nn" NOT NULL)
+CREATE TABLE notes (id INTEGER CONSTRAINT "x y" CHECK (id > 0))
+CREATE TABLE notes (id INTEGER CONSTRAINT CHECK (id > 0))
+CREATE INDEX "other-plugin_idx" ON notes (id)
+CREATE INDEX "Upper" ON notes (id)
+CREATE INDEX idx__x ON notes (id)
+CREATE INDEX public.idx ON notes (id)
+DROP INDEX "other-plugin_idx"
+DROP INDEX public.idx
+DROP INDEX "Upper"
+CREATE UNIQUE INDEX "a b" ON notes (id)
+CREATE SEQUENCE other_seq
+DROP SEQUENCE other_seq
+CREATE TABLE notes (id INTEGER, CONSTRAINT fk FOREIGN KEY (id) REFERENCES secret (id))
+ALTER TABLE notes ADD CONSTRAINT fk FOREIGN KEY (id) REFERENCES secret (id)
