@@ -66,6 +66,7 @@ class PostgresInTheServerIT {
                             <class-name>org.postgresql.ds.PGSimpleDataSource</class-name>
                             <url>%s</url>
                             <user>postgres</user>
+                            <transactional>false</transactional>
                           </data-source>
                         </web-app>
                         """.formatted(url)));

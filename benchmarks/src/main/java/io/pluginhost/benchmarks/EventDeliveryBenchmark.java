@@ -65,7 +65,7 @@ public class EventDeliveryBenchmark {
         manager.load(BenchPlugins.extract("example-plugin-2.jar"));
 
         hub = new EventHub();
-        hub.subscribe(Subscriber.direct("bench", (event, e) -> {
+        hub.subscribe(Subscriber.direct("bench", EventDeliveryBenchmark.class.getClassLoader(), (event, e) -> {
             throw new IllegalStateException(e);
         }), "data:bench", e -> hubCount.incrementAndGet(), false);
 

@@ -23,6 +23,7 @@ import io.pluginhost.runtime.graph.DependencyGraph;
 import io.pluginhost.runtime.internal.DetachedException;
 import io.pluginhost.runtime.internal.GuardedRepository;
 import io.pluginhost.runtime.internal.PluginEventBus;
+import io.pluginhost.runtime.internal.ThreadHygiene;
 import io.pluginhost.runtime.layer.ApiLayer;
 import io.pluginhost.runtime.layer.PluginLayer;
 import io.pluginhost.runtime.resource.EffectiveResources;
@@ -84,7 +85,9 @@ public final class ModuleLayerPluginManager implements PluginManager {
     /** Loaders of unloaded plugins, watched until collected; cleared ones are drained from the queue. */
     private final Set<ReleasedLoader> released = ConcurrentHashMap.newKeySet();
     private final ReferenceQueue<ClassLoader> collected = new ReferenceQueue<>();
-    private final Subscriber host = Subscriber.direct(null, (event, e) -> report(null, null,
+    /** The context loader of whoever created the engine (in WildFly, the deployment's): host code runs under it. */
+    private final ClassLoader hostLoader = hostLoader();
+    private final Subscriber host = Subscriber.direct(null, hostLoader, (event, e) -> report(null, null,
             new PluginExecutionException("host listener for event '" + event.name() + "' failed: " + e, e)));
 
     /** An engine with no external services and a 30 s drain timeout. */
@@ -414,8 +417,12 @@ public final class ModuleLayerPluginManager implements PluginManager {
         plugin.context.invalidate();
         hub.removeAll(plugin); // anything cleanup subscribed before the context was invalidated
         drainCollected();
-        released.add(new ReleasedLoader(plugin.descriptor.toString(), plugin.layer().classLoader(), collected));
+        ClassLoader loader = plugin.layer().classLoader();
         plugin.release();
+        List<String> suspects = ThreadHygiene.afterUnload(loader, hostLoader);
+        suspects.forEach(reason -> LOG.log(System.Logger.Level.WARNING, "unloaded plugin {0}: {1}",
+                plugin.descriptor, reason));
+        released.add(new ReleasedLoader(plugin.descriptor.toString(), loader, collected, suspects));
         return Optional.ofNullable(problem);
     }
 
@@ -612,6 +619,14 @@ public final class ModuleLayerPluginManager implements PluginManager {
         return released.stream().filter(r -> r.get() != null).map(r -> r.plugin).sorted().toList();
     }
 
+    @Override
+    public Map<String, List<String>> leakSuspects() {
+        drainCollected();
+        Map<String, List<String>> suspects = new java.util.TreeMap<>();
+        released.stream().filter(r -> r.get() != null).forEach(r -> suspects.put(r.plugin, r.suspects));
+        return suspects;
+    }
+
     private void drainCollected() {
         for (Reference<?> r = collected.poll(); r != null; r = collected.poll()) {
             released.remove(r);
@@ -625,17 +640,28 @@ public final class ModuleLayerPluginManager implements PluginManager {
 
     /** Logs an error and tells the lifecycle listeners; returns it so callers can throw it. */
     private <E extends PluginException> E report(String pluginName, Path source, E error) {
-        LOG.log(System.Logger.Level.WARNING, error.getMessage());
+        LOG.log(System.Logger.Level.WARNING, error.getMessage(), error);
         listeners.forEach(l -> notify(() -> l.pluginFailed(pluginName, source, error)));
         return error;
     }
 
-    private static void notify(Runnable call) {
+    /** Runs a lifecycle listener with the host's context loader: it may be reached from a plugin's thread. */
+    private void notify(Runnable call) {
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        thread.setContextClassLoader(hostLoader);
         try {
             call.run();
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "a plugin lifecycle listener threw", e);
+        } finally {
+            thread.setContextClassLoader(previous);
         }
+    }
+
+    private static ClassLoader hostLoader() {
+        ClassLoader context = Thread.currentThread().getContextClassLoader();
+        return context != null ? context : ModuleLayerPluginManager.class.getClassLoader();
     }
 
     // ---------------------------------------------------------------- helpers
@@ -668,13 +694,15 @@ public final class ModuleLayerPluginManager implements PluginManager {
         }
     }
 
-    /** The loader of an unloaded plugin, watched until it is collected. Identity equality. */
+    /** The loader of an unloaded plugin, watched until it is collected, with what was seen holding it. */
     private static final class ReleasedLoader extends WeakReference<ClassLoader> {
         final String plugin;
+        final List<String> suspects;
 
-        ReleasedLoader(String plugin, ClassLoader loader, ReferenceQueue<ClassLoader> queue) {
+        ReleasedLoader(String plugin, ClassLoader loader, ReferenceQueue<ClassLoader> queue, List<String> suspects) {
             super(loader, queue);
             this.plugin = plugin;
+            this.suspects = List.copyOf(suspects);
         }
     }
 

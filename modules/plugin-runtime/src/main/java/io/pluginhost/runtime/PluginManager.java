@@ -16,6 +16,7 @@ import io.pluginhost.runtime.resource.ResourceOverrides;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -198,6 +199,16 @@ public interface PluginManager extends AutoCloseable {
      * @return {@code name@version} of each such plugin, one entry per unloaded instance
      */
     List<String> unloadedButNotCollected();
+
+    /**
+     * What the engine saw holding the loaders of unloaded plugins that are still in memory: after each
+     * unload it resets threads that inherited the plugin's loader and names the threads still running
+     * the plugin's code.
+     *
+     * @return plugin (name@version) to the reasons found, for every entry of {@link #unloadedButNotCollected()}
+     *         (an empty list: no thread holds it; a heap analysis can say what does)
+     */
+    Map<String, List<String>> leakSuspects();
 
     /** Unloads everything. */
     @Override

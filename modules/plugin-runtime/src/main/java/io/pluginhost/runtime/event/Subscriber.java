@@ -27,14 +27,17 @@ public interface Subscriber {
     void deliver(EventListener listener, PluginEvent event);
 
     /**
-     * A subscriber for host code: always accepts subscriptions and runs listeners in place, handing
-     * an exception to {@code onFailure}.
+     * A subscriber for host code: always accepts subscriptions and runs listeners on the emitting
+     * thread with {@code contextLoader} as its context class loader (an event a plugin emits arrives
+     * with the plugin's; host code must never run, or start a thread, under it), handing an exception
+     * to {@code onFailure}.
      *
-     * @param name      the subscriber's name, or {@code null} for the host (receives every event)
-     * @param onFailure what to do when a listener throws
+     * @param name          the subscriber's name, or {@code null} for the host (receives every event)
+     * @param contextLoader the host's class loader
+     * @param onFailure     what to do when a listener throws
      * @return the subscriber
      */
-    static Subscriber direct(String name, BiConsumer<PluginEvent, Exception> onFailure) {
+    static Subscriber direct(String name, ClassLoader contextLoader, BiConsumer<PluginEvent, Exception> onFailure) {
         return new Subscriber() {
             @Override
             public String name() {
@@ -48,10 +51,15 @@ public interface Subscriber {
 
             @Override
             public void deliver(EventListener listener, PluginEvent event) {
+                Thread thread = Thread.currentThread();
+                ClassLoader previous = thread.getContextClassLoader();
+                thread.setContextClassLoader(contextLoader);
                 try {
                     listener.onEvent(event);
                 } catch (Exception e) {
                     onFailure.accept(event, e);
+                } finally {
+                    thread.setContextClassLoader(previous);
                 }
             }
         };

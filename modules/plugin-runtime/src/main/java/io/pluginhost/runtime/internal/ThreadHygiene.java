@@ -1,0 +1,118 @@
+package io.pluginhost.runtime.internal;
+
+import java.lang.reflect.Field;
+import java.security.AccessControlContext;
+import java.security.ProtectionDomain;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What an unloaded plugin may have left in the JVM's threads, and the cleaning Tomcat's leak
+ * prevention does for web applications ({@code clearReferencesThreads}), done after every unload.
+ *
+ * <p>A thread created while plugin code is on the stack inherits two references to the plugin's
+ * loader: its context class loader, and (up to JDK 23) an inherited access-control context holding
+ * the plugin's protection domain. A container pool that starts a worker lazily, inside the first
+ * plugin call that needs one, pins the plugin that way for the life of the pool. Both are reset
+ * here: the context loader to the host's, the inherited context cleared (it has no effect without a
+ * security manager). That field is reachable only where {@code java.lang} is open to the host
+ * ({@code --add-opens java.base/java.lang=ALL-UNNAMED}, as WildFly's launcher sets).
+ *
+ * <p>A thread whose own class, or whose task, is the plugin's cannot be cleaned: it runs the
+ * plugin's code. It is reported by name.
+ */
+public final class ThreadHygiene {
+
+    private static final Field INHERITED_CONTEXT = field(Thread.class, "inheritedAccessControlContext");
+    private static final Field CONTEXT_DOMAINS = field(AccessControlContext.class, "context");
+    private static final Field TARGET = field(Thread.class, "target");
+
+    private ThreadHygiene() {
+    }
+
+    /**
+     * Cleans every live thread of references to an unloaded plugin's loader.
+     *
+     * @param unloaded the plugin's loader
+     * @param host     the context loader to give threads that had the plugin's
+     * @return why a thread still keeps the loader: one line per thread that runs the plugin's code
+     */
+    public static List<String> afterUnload(ClassLoader unloaded, ClassLoader host) {
+        List<String> reasons = new ArrayList<>();
+        for (Thread thread : liveThreads()) {
+            if (thread == null) {
+                continue;
+            }
+            boolean inherited = thread.getContextClassLoader() == unloaded;
+            if (inherited) {
+                thread.setContextClassLoader(host);
+            }
+            clearInheritedContext(thread, unloaded, inherited);
+            Object task = read(TARGET, thread);
+            if (thread.getClass().getClassLoader() == unloaded
+                    || task != null && task.getClass().getClassLoader() == unloaded) {
+                reasons.add("thread '" + thread.getName() + "' runs the plugin's code and is still alive; the"
+                        + " plugin's cleanup should stop it");
+            }
+        }
+        return reasons;
+    }
+
+    /**
+     * @param inheritedLoader whether the thread had the plugin's context loader: then it was created
+     *                        under plugin code, and its inherited context is cleared even where this
+     *                        JDK does not let the host look inside it
+     */
+    private static void clearInheritedContext(Thread thread, ClassLoader unloaded, boolean inheritedLoader) {
+        Object context = read(INHERITED_CONTEXT, thread);
+        if (context == null) {
+            return;
+        }
+        Object domains = read(CONTEXT_DOMAINS, context);
+        boolean pins = CONTEXT_DOMAINS == null && inheritedLoader;
+        if (domains instanceof ProtectionDomain[] array) {
+            for (ProtectionDomain domain : array) {
+                pins |= domain != null && domain.getClassLoader() == unloaded;
+            }
+        }
+        if (pins) {
+            try {
+                INHERITED_CONTEXT.set(thread, null);
+            } catch (IllegalAccessException e) {
+                // field() made it accessible; nothing else can deny it
+            }
+        }
+    }
+
+    private static Thread[] liveThreads() {
+        ThreadGroup root = Thread.currentThread().getThreadGroup();
+        while (root.getParent() != null) {
+            root = root.getParent();
+        }
+        Thread[] threads = new Thread[root.activeCount() * 2 + 16];
+        root.enumerate(threads, true);
+        return threads;
+    }
+
+    private static Object read(Field field, Object target) {
+        if (field == null) {
+            return null;
+        }
+        try {
+            return field.get(target);
+        } catch (IllegalAccessException e) {
+            return null;
+        }
+    }
+
+    /** @return the field made accessible, or {@code null} where this JDK lacks it or keeps it closed */
+    private static Field field(Class<?> type, String name) {
+        try {
+            Field field = type.getDeclaredField(name);
+            field.setAccessible(true);
+            return field;
+        } catch (NoSuchFieldException | RuntimeException e) {
+            return null;
+        }
+    }
+}

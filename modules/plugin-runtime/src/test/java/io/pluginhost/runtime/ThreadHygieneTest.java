@@ -1,0 +1,122 @@
+package io.pluginhost.runtime;
+
+import io.pluginhost.runtime.testing.Gc;
+import io.pluginhost.runtime.testing.Handoff;
+import io.pluginhost.runtime.testing.PluginJarBuilder;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.lang.ref.WeakReference;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * No thread keeps an unloaded plugin's loader: host code a plugin triggers runs with the host's
+ * context loader, threads created while plugin code was on the stack are cleaned after unload (as
+ * Tomcat's leak prevention does), and threads still running plugin code are named.
+ */
+class ThreadHygieneTest {
+
+    @TempDir
+    Path dir;
+
+    private final ModuleLayerPluginManager manager = new ModuleLayerPluginManager(HostServices.NONE,
+            Duration.ofSeconds(5));
+    private final CountDownLatch release = new CountDownLatch(1);
+
+    @AfterEach
+    void stop() {
+        release.countDown();
+        manager.close();
+        Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("orphan-"))
+                .forEach(Thread::interrupt);
+    }
+
+    /** A plugin whose execute emits 'ping' and hands off a weak reference to its loader. */
+    private PluginJarBuilder emitter(String name) {
+        return PluginJarBuilder.plugin(name).body("""
+                private PluginContext context;
+                public void initialize(PluginContext context) {
+                    this.context = context;
+                    %s
+                }
+                public Object execute(Object in) {
+                    context.eventBus().emit("ping", in);
+                    return "sent";
+                }
+                """.formatted(Handoff.put(name + ".loader",
+                "new java.lang.ref.WeakReference<ClassLoader>(getClass().getClassLoader())")));
+    }
+
+    @Test
+    void aHostListenerRunsWithTheHostsContextLoaderWhenAPluginEmits() throws Exception {
+        ClassLoader hostLoader = Thread.currentThread().getContextClassLoader();
+        AtomicReference<ClassLoader> seen = new AtomicReference<>();
+        try (AutoCloseable ignored = manager.subscribe("ping", e -> seen.set(
+                Thread.currentThread().getContextClassLoader()))) {
+            manager.load(emitter("caller").build(dir));
+            Handoff.take("caller.loader");
+
+            manager.execute("caller", "x");
+
+            assertThat(seen.get()).isSameAs(hostLoader);
+        }
+    }
+
+    @Test
+    void aThreadTheHostStartsWhilePluginCodeRunsDoesNotKeepThePluginsLoader() throws Exception {
+        // Like a container pool that creates its worker lazily, inside the first plugin emit.
+        List<Thread> started = new java.util.ArrayList<>();
+        try (AutoCloseable ignored = manager.subscribe("ping", e -> {
+            Thread worker = new Thread(() -> awaitQuietly(release), "host-worker");
+            worker.setDaemon(true);
+            worker.start();
+            started.add(worker);
+        })) {
+            manager.load(emitter("lazy").build(dir));
+            WeakReference<ClassLoader> loader = Handoff.take("lazy.loader");
+            manager.execute("lazy", "x");
+            assertThat(started).hasSize(1);
+
+            manager.unload("lazy");
+
+            assertThat(started.get(0).isAlive()).isTrue();
+            assertThat(Gc.collects(loader)).as("the plugin's loader is collected while the host thread lives")
+                    .isTrue();
+        }
+    }
+
+    @Test
+    void aThreadThePluginLeftRunningIsNamedAfterUnload() {
+        manager.load(PluginJarBuilder.plugin("leaky").body("""
+                public void initialize(PluginContext context) {
+                    Thread orphan = new Thread(() -> {
+                        try { Thread.sleep(600_000); } catch (InterruptedException e) { }
+                    }, "orphan-of-leaky");
+                    orphan.setDaemon(true);
+                    orphan.start();
+                }
+                """).build(dir));
+
+        manager.unload("leaky");
+
+        assertThat(manager.leakSuspects()).containsKey("leaky@1.0.0");
+        assertThat(manager.leakSuspects().get("leaky@1.0.0"))
+                .anySatisfy(reason -> assertThat(reason).contains("thread 'orphan-of-leaky'")
+                        .contains("runs the plugin's code"));
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
