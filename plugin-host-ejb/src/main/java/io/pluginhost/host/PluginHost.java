@@ -6,6 +6,7 @@ import io.pluginhost.resource.s3.S3Connection;
 import io.pluginhost.resource.s3.S3RepositoryProvider;
 import io.pluginhost.runtime.DirectoryLoadResult;
 import io.pluginhost.runtime.HostServices;
+import io.pluginhost.runtime.EngineLimits;
 import io.pluginhost.runtime.ModuleLayerPluginManager;
 import io.pluginhost.runtime.PluginInfo;
 import io.pluginhost.runtime.PluginManager;
@@ -137,8 +138,7 @@ public class PluginHost {
                     config.getOptionalValue("pluginhost.s3.create-buckets", Boolean.class).orElse(true)));
             services = services.withS3(s3);
         }
-        int drainSeconds = config.getOptionalValue("pluginhost.unload.drain-seconds", Integer.class).orElse(30);
-        engine = new ModuleLayerPluginManager(services, Duration.ofSeconds(drainSeconds));
+        engine = new ModuleLayerPluginManager(services, engineLimits(config));
         engine.addLifecycleListener(new CdiLifecycleBridge(lifecycle));
         nodeId = config.getOptionalValue("pluginhost.node-id", String.class)
                 .orElseGet(() -> System.getProperty("jboss.node.name", "node") + "-" + UUID.randomUUID());
@@ -159,6 +159,22 @@ public class PluginHost {
         } else {
             LOG.info(() -> "plugin directory " + pluginDirectory + " does not exist; no plugin loaded at start-up");
         }
+    }
+
+    /** The engine's bounds from {@code pluginhost.unload.*}, {@code pluginhost.plugin-calls.*}; defaults where unset. */
+    static EngineLimits engineLimits(Config config) {
+        EngineLimits defaults = EngineLimits.defaults();
+        return new EngineLimits(
+                Duration.ofSeconds(config.getOptionalValue("pluginhost.unload.drain-seconds", Integer.class)
+                        .orElse((int) defaults.drainTimeout().toSeconds())),
+                config.getOptionalValue("pluginhost.plugin-calls.max-depth", Integer.class)
+                        .orElse(defaults.maxCallDepth()),
+                Duration.ofSeconds(config.getOptionalValue("pluginhost.plugin-calls.initialize-seconds", Integer.class)
+                        .orElse((int) defaults.initializeTimeout().toSeconds())),
+                Duration.ofSeconds(config.getOptionalValue("pluginhost.plugin-calls.cleanup-seconds", Integer.class)
+                        .orElse((int) defaults.cleanupTimeout().toSeconds())),
+                config.getOptionalValue("pluginhost.plugin-calls.max-listeners", Integer.class)
+                        .orElse(defaults.maxListenersPerPlugin()));
     }
 
     @PreDestroy

@@ -3,11 +3,13 @@ package io.pluginhost.runtime;
 import io.pluginhost.api.EventListener;
 import io.pluginhost.api.PluginDescriptor;
 import io.pluginhost.api.PluginEvent;
+import io.pluginhost.api.exception.CallDepthExceededException;
 import io.pluginhost.api.exception.PluginContextInvalidatedException;
 import io.pluginhost.api.exception.PluginException;
 import io.pluginhost.api.exception.PluginExecutionException;
 import io.pluginhost.api.exception.PluginNotFoundException;
 import io.pluginhost.runtime.event.Subscriber;
+import io.pluginhost.runtime.internal.CallDepth;
 import io.pluginhost.runtime.internal.CallGate;
 import io.pluginhost.runtime.internal.DetachedException;
 import io.pluginhost.runtime.internal.PluginCode;
@@ -44,15 +46,17 @@ final class LoadedPlugin implements Subscriber, ResourceScope {
     /** Repositories and anything else to close on unload, in opening order. */
     final List<AutoCloseable> closeables = new ArrayList<>();
     private final ErrorSink errors;
+    private final int maxCallDepth;
     private volatile PluginLayer layer;
 
     LoadedPlugin(PluginDescriptor descriptor, Path source, EffectiveResources resources, PluginLayer layer,
-                 ErrorSink errors) {
+                 ErrorSink errors, int maxCallDepth) {
         this.descriptor = descriptor;
         this.source = source;
         this.resources = resources;
         this.layer = layer;
         this.errors = errors;
+        this.maxCallDepth = maxCallDepth;
         this.context = new ScopedPluginContext(descriptor.name());
     }
 
@@ -75,19 +79,23 @@ final class LoadedPlugin implements Subscriber, ResourceScope {
     }
 
     Object execute(Object input) {
+        CallDepth depth = CallDepth.enter(descriptor.name(), maxCallDepth);
         if (!gate.tryEnter()) {
+            depth.exit();
             throw new PluginNotFoundException(descriptor.name(), "plugin '" + descriptor.name()
                     + "' has been unloaded");
         }
         try {
             PluginLayer current = layer();
             return PluginCode.callWithContextLoader(current.classLoader(), () -> current.instance().execute(input));
-        } catch (Exception | LinkageError | AssertionError e) {
+        } catch (Throwable e) {
+            // Errors too (a StackOverflowError of the plugin's own recursion): detached, never raw.
             DetachedException detached = DetachedException.of(e);
             throw new PluginExecutionException("plugin '" + descriptor.name() + "' failed in execute: "
                     + detached.getMessage(), detached);
         } finally {
-            gate.exit();
+            gate.exit(); // first: the counter must stay exact whatever happens after
+            depth.exit();
         }
     }
 
@@ -104,19 +112,32 @@ final class LoadedPlugin implements Subscriber, ResourceScope {
     @Override
     public void deliver(EventListener listener, PluginEvent event) {
         // The hot path of every event: no allocation beyond what the listener does.
+        CallDepth depth;
+        try {
+            depth = CallDepth.enter(descriptor.name(), maxCallDepth);
+        } catch (CallDepthExceededException tooDeep) {
+            errors.report(descriptor.name(), null, tooDeep);
+            return;
+        }
         if (!gate.tryEnter()) {
+            depth.exit();
             return;
         }
         Thread thread = Thread.currentThread();
         ClassLoader previous = thread.getContextClassLoader();
+        Throwable failure = null;
         try {
             thread.setContextClassLoader(layer().classLoader());
             listener.onEvent(event);
-        } catch (Exception | LinkageError | AssertionError e) {
-            reportFailure("listener for event '" + event.name() + "'", e);
+        } catch (Throwable e) {
+            failure = e;
         } finally {
+            gate.exit(); // first: the counter must stay exact whatever happens after
+            depth.exit();
             thread.setContextClassLoader(previous);
-            gate.exit();
+        }
+        if (failure != null) {
+            reportFailure("listener for event '" + event.name() + "'", failure);
         }
     }
 
@@ -132,16 +153,19 @@ final class LoadedPlugin implements Subscriber, ResourceScope {
 
     @Override
     public <T> T callPlugin(String what, Callable<T> code) {
+        CallDepth depth = CallDepth.enter(descriptor.name(), maxCallDepth);
         if (!gate.tryEnter()) {
+            depth.exit();
             throw new PluginContextInvalidatedException(descriptor.name());
         }
         try {
             return PluginCode.callWithContextLoader(layer().classLoader(), code);
-        } catch (Exception | LinkageError | AssertionError e) {
+        } catch (Throwable e) {
             reportFailure(what, e);
             return null;
         } finally {
             gate.exit();
+            depth.exit();
         }
     }
 

@@ -75,7 +75,7 @@ public final class ModuleLayerPluginManager implements PluginManager {
     private final PluginJarCache reader = new PluginJarCache(new PluginJarReader());
     private final EventHub hub = new EventHub();
     private final HostServices services;
-    private final Duration drainTimeout;
+    private final EngineLimits limits;
     private final ReentrantLock lifecycleLock = new ReentrantLock();
     private final Map<String, LoadedPlugin> loaded = new ConcurrentHashMap<>();
     private final Map<String, PluginInfo> failed = new ConcurrentHashMap<>();
@@ -90,9 +90,9 @@ public final class ModuleLayerPluginManager implements PluginManager {
     private final Subscriber host = Subscriber.direct(null, hostLoader, (event, e) -> report(null, null,
             new PluginExecutionException("host listener for event '" + event.name() + "' failed: " + e, e)));
 
-    /** An engine with no external services and a 30 s drain timeout. */
+    /** An engine with no external services and the default limits. */
     public ModuleLayerPluginManager() {
-        this(HostServices.NONE, Duration.ofSeconds(30));
+        this(HostServices.NONE, EngineLimits.defaults());
     }
 
     /**
@@ -100,8 +100,16 @@ public final class ModuleLayerPluginManager implements PluginManager {
      * @param drainTimeout how long an unload waits for calls in flight before refusing
      */
     public ModuleLayerPluginManager(HostServices services, Duration drainTimeout) {
+        this(services, EngineLimits.defaults().withDrainTimeout(drainTimeout));
+    }
+
+    /**
+     * @param services the repositories the host offers plugins
+     * @param limits   the bounds kept on plugin code
+     */
+    public ModuleLayerPluginManager(HostServices services, EngineLimits limits) {
         this.services = services;
-        this.drainTimeout = drainTimeout;
+        this.limits = limits;
     }
 
     // ---------------------------------------------------------------- load
@@ -246,7 +254,8 @@ public final class ModuleLayerPluginManager implements PluginManager {
             dependencies.put(dependency, layer.instance());
         }
         PluginLayer layer = PluginLayer.define(jar, api, dependencyLayers);
-        LoadedPlugin plugin = new LoadedPlugin(jar.descriptor(), jar.path(), resources, layer, this::report);
+        LoadedPlugin plugin = new LoadedPlugin(jar.descriptor(), jar.path(), resources, layer, this::report,
+                limits.maxCallDepth());
         boolean initializeCalled = false;
         try {
             DatabaseRepository database = open(services.database(), DatabaseRepository.class, plugin);
@@ -359,7 +368,7 @@ public final class ModuleLayerPluginManager implements PluginManager {
         String name = plugin.name();
         boolean drained;
         try {
-            drained = plugin.gate.close(drainTimeout);
+            drained = plugin.gate.close(limits.drainTimeout());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw report(name, plugin.source, new PluginUnloadException("unloading plugin '" + name
@@ -367,7 +376,7 @@ public final class ModuleLayerPluginManager implements PluginManager {
         }
         if (!drained) {
             throw report(name, plugin.source, new PluginUnloadException("plugin '" + name + "' still has "
-                    + plugin.gate.callsInFlight() + " call(s) in progress after " + drainTimeout
+                    + plugin.gate.callsInFlight() + " call(s) in progress after " + limits.drainTimeout()
                     + "; it stays loaded", null));
         }
         loaded.remove(name);

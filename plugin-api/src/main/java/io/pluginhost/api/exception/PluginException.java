@@ -20,4 +20,21 @@ public class PluginException extends RuntimeException {
     public PluginException(String message, Throwable cause) {
         super(message, cause);
     }
+
+    /**
+     * Records the stack as text only. The JVM's own record of a stack keeps the class of every frame
+     * alive while the exception is kept; the host keeps these exceptions (error reports, logs) and
+     * often creates them with an unloaded plugin's frames below, which would keep its class loader.
+     *
+     * @return this exception
+     */
+    @Override
+    public synchronized Throwable fillInStackTrace() {
+        setStackTrace(StackWalker.getInstance().walk(frames -> frames
+                .dropWhile(frame -> frame.getMethodName().equals("fillInStackTrace")
+                        || frame.getMethodName().equals("<init>"))
+                .map(StackWalker.StackFrame::toStackTraceElement)
+                .toArray(StackTraceElement[]::new)));
+        return this;
+    }
 }

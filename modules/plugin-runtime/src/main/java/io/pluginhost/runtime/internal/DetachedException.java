@@ -58,6 +58,18 @@ public final class DetachedException extends RuntimeException {
         }
     }
 
+    /**
+     * Records no stack of its own: the copy gets the original's, as text. The JVM's record of the
+     * current stack would keep the classes of its frames alive, and a copy is often made with plugin
+     * frames below (a listener of a plugin that another plugin's emit called).
+     *
+     * @return this exception
+     */
+    @Override
+    public synchronized Throwable fillInStackTrace() {
+        return this;
+    }
+
     /** @return the class name of the original exception */
     public String originalClassName() {
         return originalClassName;
