@@ -18,11 +18,19 @@ import io.pluginhost.runtime.layer.PluginLayer;
 import io.pluginhost.runtime.resource.EffectiveResources;
 import io.pluginhost.runtime.resource.ResourceScope;
 
+import io.pluginhost.api.exception.PluginTimeoutException;
+
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The engine's record of one loaded plugin: everything it holds for it, and the one way calls go
@@ -45,6 +53,8 @@ final class LoadedPlugin implements Subscriber, ResourceScope {
     final ScopedPluginContext context;
     /** Repositories and anything else to close on unload, in opening order. */
     final List<AutoCloseable> closeables = new ArrayList<>();
+    /** Threads left running plugin code past a deadline: they keep the loader, so the leak report names them. */
+    final List<String> stuckThreads = new CopyOnWriteArrayList<>();
     private final ErrorSink errors;
     private final int maxCallDepth;
     private volatile PluginLayer layer;
@@ -73,9 +83,41 @@ final class LoadedPlugin implements Subscriber, ResourceScope {
         layer = null;
     }
 
-    /** Calls plugin code for the engine itself (initialize, cleanup), not through the gate. */
-    <T> T callDirect(Callable<T> code) throws Exception {
-        return PluginCode.callWithContextLoader(layer().classLoader(), code);
+    /** Plugin code the engine calls with a deadline. */
+    interface LifecycleCall {
+        void run() throws Exception;
+    }
+
+    /**
+     * Runs {@code initialize} or {@code cleanup} on a thread of its own, with the plugin's loader as
+     * context loader, and stops waiting at the deadline: a plugin that never returns cannot hold the
+     * lifecycle lock. A fresh thread each time, created by the lifecycle thread (no plugin frames on
+     * its stack to inherit), and gone when the call returns, so nothing the plugin left in its thread
+     * locals survives.
+     *
+     * @throws PluginTimeoutException at the deadline (the thread is interrupted and named)
+     * @throws Throwable              whatever the plugin code threw
+     */
+    void callWithDeadline(String phase, Duration deadline, LifecycleCall code) throws Throwable {
+        String threadName = "plugin-" + phase + "-" + descriptor.name();
+        FutureTask<Void> task = new FutureTask<>(() -> {
+            code.run();
+            return null;
+        });
+        Thread thread = new Thread(task, threadName);
+        thread.setDaemon(true);
+        thread.setContextClassLoader(layer().classLoader());
+        thread.start();
+        try {
+            task.get(deadline.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (ExecutionException e) {
+            throw e.getCause();
+        } catch (TimeoutException e) {
+            thread.interrupt();
+            stuckThreads.add("thread '" + threadName + "' is still running the plugin's " + phase + " past its"
+                    + " deadline");
+            throw new PluginTimeoutException(descriptor.name(), phase, threadName, deadline);
+        }
     }
 
     Object execute(Object input) {

@@ -10,6 +10,7 @@ import io.pluginhost.api.exception.PluginException;
 import io.pluginhost.api.exception.PluginExecutionException;
 import io.pluginhost.api.exception.PluginLoadException;
 import io.pluginhost.api.exception.PluginNotFoundException;
+import io.pluginhost.api.exception.PluginTimeoutException;
 import io.pluginhost.api.exception.PluginUnloadException;
 import io.pluginhost.api.resource.DatabaseRepository;
 import io.pluginhost.api.resource.KafkaRepository;
@@ -264,12 +265,15 @@ public final class ModuleLayerPluginManager implements PluginManager {
             plugin.context.activate(jar.descriptor(), new PluginEventBus(hub, plugin, plugin.context), dependencies,
                     database, kafka, s3);
             initializeCalled = true;
-            plugin.callDirect(() -> {
-                layer.instance().initialize(plugin.context);
-                return null;
-            });
+            plugin.callWithDeadline("initialize", limits.initializeTimeout(),
+                    () -> layer.instance().initialize(plugin.context));
             return plugin;
         } catch (Throwable t) {
+            if (t instanceof PluginTimeoutException timeout) {
+                tearDown(plugin, true).ifPresent(timeout::addSuppressed);
+                throw new PluginLoadException("plugin '" + jar.name() + "' was rolled back: " + timeout.getMessage(),
+                        timeout);
+            }
             DetachedException cause = DetachedException.of(t);
             tearDown(plugin, initializeCalled).ifPresent(cause::addSuppressed);
             rethrowIfFatal(t);
@@ -396,17 +400,15 @@ public final class ModuleLayerPluginManager implements PluginManager {
      * @return what went wrong, detached, if anything
      */
     private Optional<Throwable> tearDown(LoadedPlugin plugin, boolean runCleanup) {
-        DetachedException problem = null;
+        Throwable problem = null;
         hub.removeAll(plugin); // before cleanup: no listener runs in a half-cleaned plugin
         if (runCleanup) {
+            Plugin instance = plugin.layer().instance();
             try {
-                plugin.callDirect(() -> {
-                    plugin.layer().instance().cleanup();
-                    return null;
-                });
+                plugin.callWithDeadline("cleanup", limits.cleanupTimeout(), instance::cleanup);
             } catch (Throwable t) {
                 rethrowIfFatal(t);
-                problem = DetachedException.of(t);
+                problem = t instanceof PluginTimeoutException ? t : DetachedException.of(t);
             }
         }
         List<AutoCloseable> closeables = new ArrayList<>(plugin.closeables);
@@ -428,7 +430,8 @@ public final class ModuleLayerPluginManager implements PluginManager {
         drainCollected();
         ClassLoader loader = plugin.layer().classLoader();
         plugin.release();
-        List<String> suspects = ThreadHygiene.afterUnload(loader, hostLoader);
+        List<String> suspects = new ArrayList<>(plugin.stuckThreads);
+        suspects.addAll(ThreadHygiene.afterUnload(loader, hostLoader));
         suspects.forEach(reason -> LOG.log(System.Logger.Level.WARNING, "unloaded plugin {0}: {1}",
                 plugin.descriptor, reason));
         released.add(new ReleasedLoader(plugin.descriptor.toString(), loader, collected, suspects));
