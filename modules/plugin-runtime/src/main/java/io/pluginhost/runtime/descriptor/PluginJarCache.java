@@ -13,9 +13,12 @@ import java.util.Map;
 /**
  * Remembers jars already read, so loading or reloading an unchanged jar (a cascade, a reload for new
  * overrides, a retry) does not parse it again. A jar counts as unchanged while its path, file key
- * (inode), size and modification time are; replacing it, even in place, gives a new key. Holds no
- * class loader: a {@link PluginJar} is descriptors and a finder. Bounded; not thread-safe (the
- * engine calls it under its lifecycle lock).
+ * (inode), size, modification time and content are. Content is a SHA-256 of the zip's central
+ * directory, which holds every entry's name, sizes and CRC-32: a jar rewritten in place with the same
+ * size and time ({@code cp -p}, {@code rsync -t}, unpacking an archive) still gets a new key. Reading
+ * the directory costs a few kilobytes of I/O, far less than reading the jar. Holds no class loader: a
+ * {@link PluginJar} is descriptors and a finder. Bounded; not thread-safe (the engine calls it under
+ * its lifecycle lock).
  */
 public final class PluginJarCache {
 
@@ -44,7 +47,7 @@ public final class PluginJarCache {
         try {
             BasicFileAttributes attributes = Files.readAttributes(jar, BasicFileAttributes.class);
             key = new Key(jar.toAbsolutePath().normalize(), attributes.fileKey(), attributes.size(),
-                    attributes.lastModifiedTime());
+                    attributes.lastModifiedTime(), ContentDigest.of(jar));
         } catch (IOException e) {
             throw new InvalidPluginException("plugin jar " + jar + " does not exist or cannot be read: " + e, e);
         }
@@ -57,6 +60,6 @@ public final class PluginJarCache {
         return read;
     }
 
-    private record Key(Path path, Object fileKey, long size, FileTime modified) {
+    private record Key(Path path, Object fileKey, long size, FileTime modified, ContentDigest content) {
     }
 }

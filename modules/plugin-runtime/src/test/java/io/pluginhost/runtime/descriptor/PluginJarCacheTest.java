@@ -42,6 +42,29 @@ class PluginJarCacheTest {
                 .satisfies(read -> assertThat(read.descriptor().version()).isEqualTo("2"));
     }
 
+    /** As `cp -p`, `rsync -t` or unpacking an archive do: same inode, same size, same modification time. */
+    @Test
+    void aJarRewrittenWithTheSameSizeAndTimeIsReadAgain() throws Exception {
+        Path jar = PluginJarBuilder.plugin("sneaky").version("1").build(dir);
+        PluginJar first = cache.read(jar);
+        FileTime modified = Files.getLastModifiedTime(jar);
+        byte[] sameSize = null;
+        for (char v = '2'; v <= '9' && sameSize == null; v++) {
+            Path staging = Files.createDirectory(dir.resolve("staging-" + v));
+            byte[] candidate = Files.readAllBytes(PluginJarBuilder.plugin("sneaky").version(String.valueOf(v))
+                    .build(staging));
+            if (candidate.length == Files.size(jar)) {
+                sameSize = candidate;
+            }
+        }
+        assertThat(sameSize).as("a rebuilt jar of the same size").isNotNull();
+
+        Files.write(jar, sameSize, StandardOpenOption.TRUNCATE_EXISTING);
+        Files.setLastModifiedTime(jar, modified);
+
+        assertThat(cache.read(jar).descriptor().version()).isNotEqualTo(first.descriptor().version());
+    }
+
     @Test
     void aMissingJarIsRefused() {
         assertThatThrownBy(() -> cache.read(dir.resolve("gone.jar"))).isInstanceOf(InvalidPluginException.class);

@@ -1,0 +1,78 @@
+package io.pluginhost.runtime.descriptor;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+
+/**
+ * What a jar holds, in 32 bytes: a SHA-256 of its zip central directory (names, sizes and CRC-32 of
+ * every entry), found through the end-of-central-directory record at the end of the file. A jar
+ * whose directory cannot be located that way (a ZIP64 archive, a damaged file) is hashed whole.
+ */
+final class ContentDigest {
+
+    private static final int END_OF_DIRECTORY = 0x06054b50;
+    private static final int END_RECORD_SIZE = 22;
+    private static final int MAX_COMMENT = 0xFFFF;
+
+    private final byte[] digest;
+
+    private ContentDigest(byte[] digest) {
+        this.digest = digest;
+    }
+
+    static ContentDigest of(Path jar) throws IOException {
+        try (FileChannel channel = FileChannel.open(jar, StandardOpenOption.READ)) {
+            long size = channel.size();
+            int tailLength = (int) Math.min(size, END_RECORD_SIZE + MAX_COMMENT);
+            ByteBuffer tail = read(channel, size - tailLength, tailLength);
+            for (int at = tailLength - END_RECORD_SIZE; at >= 0; at--) {
+                if (tail.getInt(at) == END_OF_DIRECTORY) {
+                    long directorySize = Integer.toUnsignedLong(tail.getInt(at + 12));
+                    long directoryOffset = Integer.toUnsignedLong(tail.getInt(at + 16));
+                    if (directoryOffset + directorySize <= size - tailLength + at && directorySize < Integer.MAX_VALUE) {
+                        return new ContentDigest(sha256(read(channel, directoryOffset, (int) directorySize)));
+                    }
+                    break;
+                }
+            }
+            return new ContentDigest(sha256(read(channel, 0, (int) Math.min(size, Integer.MAX_VALUE))));
+        }
+    }
+
+    private static ByteBuffer read(FileChannel channel, long position, int length) throws IOException {
+        ByteBuffer buffer = ByteBuffer.allocate(length).order(ByteOrder.LITTLE_ENDIAN);
+        while (buffer.hasRemaining()) {
+            if (channel.read(buffer, position + buffer.position()) < 0) {
+                throw new IOException("unexpected end of file");
+            }
+        }
+        return buffer.flip();
+    }
+
+    private static byte[] sha256(ByteBuffer bytes) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            sha.update(bytes);
+            return sha.digest();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof ContentDigest that && Arrays.equals(digest, that.digest);
+    }
+
+    @Override
+    public int hashCode() {
+        return Arrays.hashCode(digest);
+    }
+}
