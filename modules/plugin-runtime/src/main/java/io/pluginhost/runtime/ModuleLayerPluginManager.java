@@ -74,7 +74,7 @@ public final class ModuleLayerPluginManager implements PluginManager {
 
     private final ApiLayer api = ApiLayer.create();
     private final PluginJarCache reader = new PluginJarCache(new PluginJarReader());
-    private final EventHub hub = new EventHub();
+    private final EventHub hub;
     private final HostServices services;
     private final EngineLimits limits;
     private final ReentrantLock lifecycleLock = new ReentrantLock();
@@ -111,6 +111,7 @@ public final class ModuleLayerPluginManager implements PluginManager {
     public ModuleLayerPluginManager(HostServices services, EngineLimits limits) {
         this.services = services;
         this.limits = limits;
+        this.hub = new EventHub(limits.maxListenersPerPlugin());
     }
 
     // ---------------------------------------------------------------- load

@@ -3,13 +3,18 @@ package io.pluginhost.runtime.event;
 import io.pluginhost.api.EventListener;
 import io.pluginhost.api.PluginEvent;
 
+import io.pluginhost.api.exception.ListenerLimitException;
+
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The engine's event bus: routes events to subscriptions by pattern.
@@ -24,12 +29,20 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * unsubscribe bumps the version and empties the cache, so a cached route is used only while
  * nothing has changed, and no route keeps a removed subscription (and its plugin) reachable.
  *
- * <p>Concurrency: {@link #emit} takes no lock; it reads concurrent maps and copy-on-write lists.
- * Subscribing and unsubscribing take {@code this} as a lock so that structural changes (adding and
- * pruning trie nodes, bumping the version) and the owner's "still accepting" check are atomic with
- * respect to each other and to {@link #removeAll}. The version is written after the trie changes,
- * so an emitter that reads the new version sees the new trie. A subscription removed while an emit
- * is in flight is not delivered once its {@code active} flag is cleared.
+ * <p>Cost: a node keeps its subscriptions in an insertion-ordered set (O(1) to add and remove) and
+ * hands emitters an array snapshot rebuilt on the first emit after a change, so adding or removing
+ * a listener is O(1) amortized however many share its pattern, and {@link #removeAll} of a plugin's
+ * n listeners is O(n) with one version bump. Each owner may hold at most {@code maxPerOwner}.
+ *
+ * <p>Concurrency: {@link #emit} takes no lock; it reads concurrent maps and snapshots. Subscribing
+ * and unsubscribing take {@code this} as a lock so that structural changes (adding and pruning trie
+ * nodes, bumping the version) and the owner's "still accepting" check are atomic with respect to each
+ * other and to {@link #removeAll}. The version is bumped after the trie changes, never before: an
+ * emitter that read the old version and computed a route from the old trie caches it under the old
+ * version, which nobody uses again, while one that read the new version sees the new trie. (Bumping
+ * first let an emitter cache, under the new version, a route still holding the removed listener.) A
+ * subscription removed while an emit is in flight is not delivered once its {@code active} flag is
+ * cleared.
  */
 public final class EventHub {
 
@@ -45,6 +58,18 @@ public final class EventHub {
     private volatile long version;
     private final Map<Subscriber, Set<Subscription>> byOwner = new ConcurrentHashMap<>();
     private long sequence;
+
+    private final int maxPerOwner;
+
+    /** A hub with no limit on listeners per owner. */
+    public EventHub() {
+        this(Integer.MAX_VALUE);
+    }
+
+    /** @param maxPerOwner how many listeners one plugin may hold (the host's own are not counted) */
+    public EventHub(int maxPerOwner) {
+        this.maxPerOwner = maxPerOwner;
+    }
 
     /**
      * Subscribes a listener.
@@ -64,13 +89,17 @@ public final class EventHub {
         if (!owner.acceptsSubscriptions()) {
             return false;
         }
+        Set<Subscription> owned = byOwner.computeIfAbsent(owner, o -> ConcurrentHashMap.newKeySet());
+        if (owner.name() != null && owned.size() >= maxPerOwner) {
+            throw new ListenerLimitException(owner.name(), maxPerOwner);
+        }
         Node node = root;
         for (String segment : segments) {
             node = node.childFor(segment);
         }
         Subscription subscription = new Subscription(owner, pattern, listener, once, ++sequence, node);
-        node.subscriptions.add(subscription);
-        byOwner.computeIfAbsent(owner, o -> ConcurrentHashMap.newKeySet()).add(subscription);
+        node.add(subscription);
+        owned.add(subscription);
         changed();
         return true;
     }
@@ -91,15 +120,13 @@ public final class EventHub {
                 return false;
             }
         }
-        List<Subscription> subscriptions = node.subscriptions;
-        for (int i = subscriptions.size() - 1; i >= 0; i--) {
-            Subscription s = subscriptions.get(i);
-            if (s.owner == owner && s.listener == listener) {
-                remove(s);
-                return true;
-            }
+        Subscription latest = node.latest(owner, listener);
+        if (latest == null) {
+            return false;
         }
-        return false;
+        remove(latest);
+        changed();
+        return true;
     }
 
     /**
@@ -114,6 +141,7 @@ public final class EventHub {
             return 0;
         }
         owned.forEach(this::remove);
+        changed(); // once, after every unlink
         return owned.size();
     }
 
@@ -158,6 +186,7 @@ public final class EventHub {
                 }
                 synchronized (this) {
                     detach(s);
+                    changed();
                 }
             } else if (!s.active.get()) {
                 continue;
@@ -193,10 +222,12 @@ public final class EventHub {
         return computed;
     }
 
-    /** Invalidates every cached route. Caller holds the lock. Version first: see {@link #route}. */
+    /** Invalidates every cached route, after the trie changed. Caller holds the lock; see the class comment. */
     private void changed() {
         version++;
-        routes.clear();
+        if (!routes.isEmpty()) {
+            routes.clear();
+        }
     }
 
     /** Adds the subscriptions of every node matching segments[i..] below {@code node}; returns nodes matched. */
@@ -209,8 +240,9 @@ public final class EventHub {
             }
         }
         if (i == segments.length) {
-            if (!node.subscriptions.isEmpty()) {
-                out.addAll(node.subscriptions);
+            Subscription[] here = node.snapshot();
+            if (here.length > 0) {
+                out.addAll(Arrays.asList(here));
                 matched++;
             }
             return matched;
@@ -231,10 +263,9 @@ public final class EventHub {
         detach(s);
     }
 
-    /** Unlinks a subscription and prunes nodes left empty. Caller holds the lock. */
+    /** Unlinks a subscription and prunes nodes left empty. Caller holds the lock and calls {@link #changed} after. */
     private void detach(Subscription s) {
-        changed();
-        s.node.subscriptions.remove(s);
+        s.node.remove(s);
         Set<Subscription> owned = byOwner.get(s.owner);
         if (owned != null) {
             owned.remove(s);
@@ -277,8 +308,34 @@ public final class EventHub {
         return segments;
     }
 
+    /** @return how many subscriptions that are no longer active the route cache still holds (for tests) */
+    int inactiveSubscriptionsInRoutes() {
+        int stale = 0;
+        for (Route route : routes.values()) {
+            for (Subscription s : route.subscriptions) {
+                stale += s.active.get() ? 0 : 1;
+            }
+        }
+        return stale;
+    }
+
     /** The matching subscriptions of one event name, valid while the hub is at {@code version}. */
     private record Route(long version, Subscription[] subscriptions) {
+    }
+
+    private static final Subscription[] NONE = new Subscription[0];
+
+    /** Who subscribed what: identity of owner and listener, as {@code off} means exactly that listener. */
+    private record ListenerKey(Subscriber owner, EventListener listener) {
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof ListenerKey that && owner == that.owner && listener == that.listener;
+        }
+
+        @Override
+        public int hashCode() {
+            return System.identityHashCode(owner) * 31 + System.identityHashCode(listener);
+        }
     }
 
     /** A trie node; one per distinct pattern prefix. */
@@ -286,7 +343,11 @@ public final class EventHub {
         final Node parent;
         final String segment;
         final Map<String, Node> children = new ConcurrentHashMap<>();
-        final List<Subscription> subscriptions = new CopyOnWriteArrayList<>();
+        /** Guarded by the node: the subscriptions in order, and the latest ones of each (owner, listener). */
+        private final Set<Subscription> subscriptions = new LinkedHashSet<>();
+        private final Map<ListenerKey, ArrayDeque<Subscription>> byListener = new HashMap<>();
+        /** What emitters read; null after a change until the next emit rebuilds it. */
+        private volatile Subscription[] snapshot = NONE;
         volatile Node one;
         volatile Node any;
 
@@ -320,7 +381,46 @@ public final class EventHub {
             };
         }
 
-        boolean isEmpty() {
+        synchronized void add(Subscription s) {
+            subscriptions.add(s);
+            byListener.computeIfAbsent(new ListenerKey(s.owner, s.listener), k -> new ArrayDeque<>(1)).addLast(s);
+            snapshot = null;
+        }
+
+        synchronized void remove(Subscription s) {
+            if (subscriptions.remove(s)) {
+                ListenerKey key = new ListenerKey(s.owner, s.listener);
+                ArrayDeque<Subscription> same = byListener.get(key);
+                same.remove(s);
+                if (same.isEmpty()) {
+                    byListener.remove(key);
+                }
+                snapshot = null;
+            }
+        }
+
+        /** @return the latest subscription of this listener by this owner here, or null */
+        synchronized Subscription latest(Subscriber owner, EventListener listener) {
+            ArrayDeque<Subscription> same = byListener.get(new ListenerKey(owner, listener));
+            return same == null ? null : same.peekLast();
+        }
+
+        /** @return the subscriptions, in order, as an array that is never changed */
+        Subscription[] snapshot() {
+            Subscription[] current = snapshot;
+            if (current == null) {
+                synchronized (this) {
+                    current = snapshot;
+                    if (current == null) {
+                        current = subscriptions.toArray(NONE);
+                        snapshot = current;
+                    }
+                }
+            }
+            return current;
+        }
+
+        synchronized boolean isEmpty() {
             return subscriptions.isEmpty() && children.isEmpty() && one == null && any == null;
         }
 

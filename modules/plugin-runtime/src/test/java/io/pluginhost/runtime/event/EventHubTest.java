@@ -314,4 +314,74 @@ class EventHubTest {
         assertThat(stable).hasSize(20_000);
         assertThat(hub.ownerCount()).isEqualTo(1);
     }
+
+    /**
+     * An emit racing an unsubscribe must never leave a cached route holding the removed listener:
+     * the route would keep it (and its plugin) reachable until the next change. Each round runs an
+     * unsubscribe against a spinning emitter, then parks the emitter at a barrier and inspects the
+     * route cache.
+     */
+    @Test
+    void aRouteCachedDuringAnUnsubscribeNeverHoldsTheRemovedListener() throws Exception {
+        hub.subscribe(b, "race", e -> { }, false); // keeps the node alive between rounds
+        java.util.concurrent.CyclicBarrier barrier = new java.util.concurrent.CyclicBarrier(2);
+        AtomicBoolean pause = new AtomicBoolean();
+        AtomicBoolean stop = new AtomicBoolean();
+        ExecutorService emitter = Executors.newSingleThreadExecutor();
+        Future<?> emitting = emitter.submit(() -> {
+            while (!stop.get()) {
+                hub.emit(null, "race", null);
+                if (pause.get()) {
+                    barrier.await(); // parked while the test looks
+                    barrier.await();
+                }
+            }
+            return null;
+        });
+        try {
+            int stale = 0;
+            for (int round = 0; round < 20_000 && stale == 0; round++) {
+                EventListener listener = e -> { };
+                hub.subscribe(a, "race", listener, false);
+                hub.unsubscribe(a, "race", listener);
+                pause.set(true);
+                barrier.await(5, TimeUnit.SECONDS);
+                stale = hub.inactiveSubscriptionsInRoutes();
+                pause.set(false);
+                barrier.await(5, TimeUnit.SECONDS);
+            }
+            assertThat(stale).as("removed subscriptions held by cached routes").isZero();
+        } finally {
+            stop.set(true);
+            emitting.get(5, TimeUnit.SECONDS);
+            emitter.shutdownNow();
+        }
+    }
+
+    @Test
+    void aHundredThousandListenersOnOnePatternComeAndGoInLinearTime() {
+        for (int i = 0; i < 100_000; i++) {
+            hub.subscribe(a, "data:*", e -> { }, false);
+        }
+        hub.subscribe(b, "data:*", e -> { }, false);
+        assertThat(hub.emit(null, "data:x", null)).isEqualTo(100_001);
+
+        assertThat(hub.removeAll(a)).isEqualTo(100_000);
+
+        assertThat(hub.emit(null, "data:x", null)).isEqualTo(1);
+        assertThat(hub.subscriptionCount(a)).isZero();
+    }
+
+    @Test
+    void aPluginPastItsListenerCapGetsATypedError() {
+        EventHub capped = new EventHub(3);
+        for (int i = 0; i < 3; i++) {
+            capped.subscribe(a, "x", e -> { }, false);
+        }
+
+        assertThatThrownBy(() -> capped.subscribe(a, "x", e -> { }, false))
+                .isInstanceOf(io.pluginhost.api.exception.ListenerLimitException.class)
+                .hasMessageContaining("plugin 'a'").hasMessageContaining("3 listeners");
+        assertThat(capped.subscribe(b, "x", e -> { }, false)).isTrue();
+    }
 }
