@@ -194,9 +194,7 @@ public final class ModuleLayerPluginManager implements PluginManager {
             }
             ResourceOverrides effectiveOverrides = newOverrides != null ? newOverrides
                     : overrides.getOrDefault(name, ResourceOverrides.NONE);
-            EffectiveResources resources = EffectiveResources.of(jar.descriptor(), effectiveOverrides);
-            DependencyGraph.checkLoadable(jar.descriptor(), loadedDescriptors());
-            checkRequiredModules(jar);
+            EffectiveResources resources = validate(jar, effectiveOverrides, null);
             claims.claim(name, resources);
             if (newOverrides != null) {
                 overrides.put(name, newOverrides);
@@ -217,6 +215,24 @@ public final class ModuleLayerPluginManager implements PluginManager {
         } catch (PluginException e) {
             throw report(name, jar.path(), e);
         }
+    }
+
+    /**
+     * The one validation of a read jar before any of its code runs, for load and reload alike: names
+     * and resources, the dependency graph, and the modules it requires.
+     *
+     * @param replacing the plugin a reload replaces (left out of the graph), or {@code null}
+     * @return the resources in effect
+     */
+    private EffectiveResources validate(PluginJar jar, ResourceOverrides overrides, String replacing) {
+        EffectiveResources resources = EffectiveResources.of(jar.descriptor(), overrides);
+        Map<String, PluginDescriptor> others = loadedDescriptors();
+        if (replacing != null) {
+            others.remove(replacing); // dependents still point at it, so a new dependency on one shows as a cycle
+        }
+        DependencyGraph.checkLoadable(jar.descriptor(), others);
+        checkRequiredModules(jar);
+        return resources;
     }
 
     /**
@@ -327,6 +343,7 @@ public final class ModuleLayerPluginManager implements PluginManager {
             List<String> order = new ArrayList<>(dependents);
             Collections.reverse(order);
             order.add(name);
+            drainAllOrNone(name, order);
             List<PluginUnloadException> cleanupFailures = new ArrayList<>();
             for (String each : order) {
                 stop(loaded.get(each)).ifPresent(cleanupFailures::add);
@@ -334,6 +351,36 @@ public final class ModuleLayerPluginManager implements PluginManager {
             throwFirst(cleanupFailures);
             return order;
         });
+    }
+
+    /**
+     * Closes the call gates of every plugin an unload will stop, waiting for their calls in flight,
+     * before stopping any: a cascade either unloads all of them or none.
+     *
+     * @throws PluginUnloadException naming the plugin that did not drain; every gate is open again
+     */
+    private void drainAllOrNone(String name, List<String> order) {
+        List<LoadedPlugin> closed = new ArrayList<>();
+        for (String each : order) {
+            LoadedPlugin plugin = loaded.get(each);
+            boolean drained;
+            try {
+                drained = plugin.gate.close(limits.drainTimeout());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                drained = false;
+            }
+            if (!drained) {
+                closed.forEach(p -> p.gate.reopen());
+                String busy = "plugin '" + each + "' still has " + plugin.gate.callsInFlight() + " call(s) in progress"
+                        + " after " + limits.drainTimeout();
+                throw report(name, loaded.get(name).source, new PluginUnloadException(order.size() == 1
+                        ? busy + "; it stays loaded"
+                        : "cannot unload plugin '" + name + "' and its dependents " + order.subList(0, order.size() - 1)
+                        + ": " + busy + "; nothing was unloaded", null));
+            }
+            closed.add(plugin);
+        }
     }
 
     @Override
@@ -467,12 +514,8 @@ public final class ModuleLayerPluginManager implements PluginManager {
                     + fresh.name() + "' instead of '" + name + "'; load it as a new plugin"));
         }
         try {
-            EffectiveResources.of(fresh.descriptor(), newOverrides != null ? newOverrides
-                    : overrides.getOrDefault(name, ResourceOverrides.NONE));
-            // Dependents still point at the name, so a new dependency on one of them shows as a cycle.
-            Map<String, PluginDescriptor> others = loadedDescriptors();
-            others.remove(name);
-            DependencyGraph.checkLoadable(fresh.descriptor(), others);
+            validate(fresh, newOverrides != null ? newOverrides : overrides.getOrDefault(name, ResourceOverrides.NONE),
+                    name);
         } catch (PluginException e) {
             throw report(name, plugin.source, e);
         }

@@ -109,6 +109,62 @@ class PluginDependencyTest {
     }
 
     @Test
+    void aReloadedJarThatRequiresAnUndeclaredPluginsModuleIsRefusedBeforeAnythingUnloads() throws Exception {
+        Path baseJar = base("1.0.0").build(dir);
+        manager.load(baseJar);
+        Path jar = PluginJarBuilder.plugin("shifty").build(dir);
+        manager.load(jar);
+        Path staging = java.nio.file.Files.createDirectory(dir.resolve("staging"));
+        Path sneaky = PluginJarBuilder.plugin("shifty").version("2.0.0").requiresModule("test.base", baseJar)
+                .build(staging);
+        java.nio.file.Files.move(sneaky, jar, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+
+        assertThatThrownBy(() -> manager.reload("shifty"))
+                .isInstanceOf(InvalidPluginException.class)
+                .hasMessageContaining("requires test.base, the module of plugin 'base', which 'shifty' does not declare");
+        assertThat(manager.get("shifty").state()).isEqualTo(PluginState.LOADED);
+        assertThat(manager.get("shifty").version()).isEqualTo("1.0.0");
+    }
+
+    @Test
+    void aCascadeThatCannotDrainEveryDependentUnloadsNothing() throws Exception {
+        ModuleLayerPluginManager quick = new ModuleLayerPluginManager(HostServices.NONE,
+                EngineLimits.defaults().withDrainTimeout(java.time.Duration.ofMillis(200)));
+        System.clearProperty("cascade-test.release");
+        try {
+            quick.load(base("1.0.0").build(dir));
+            quick.load(PluginJarBuilder.plugin("busy").dependsOn("base").body("""
+                    public Object execute(Object in) {
+                        System.setProperty("cascade-test.busy", "yes");
+                        while (!"go".equals(System.getProperty("cascade-test.release"))) {
+                            try { Thread.sleep(10); } catch (InterruptedException e) { return "interrupted"; }
+                        }
+                        return "done";
+                    }
+                    """).build(dir));
+            quick.load(PluginJarBuilder.plugin("idle").dependsOn("base").build(dir)); // stopped first
+            java.util.concurrent.CompletableFuture<Object> inFlight =
+                    java.util.concurrent.CompletableFuture.supplyAsync(() -> quick.execute("busy", null));
+            while (System.getProperty("cascade-test.busy") == null) {
+                Thread.onSpinWait(); // the execute has entered the plugin
+            }
+
+            assertThatThrownBy(() -> quick.unload("base", true))
+                    .isInstanceOf(io.pluginhost.api.exception.PluginUnloadException.class)
+                    .hasMessageContaining("'busy'").hasMessageContaining("nothing was unloaded");
+
+            assertThat(quick.list()).extracting(PluginInfo::name).containsExactlyInAnyOrder("base", "idle", "busy");
+            System.setProperty("cascade-test.release", "go");
+            assertThat(inFlight.get(5, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("done");
+            assertThat(quick.unload("base", true)).containsExactlyInAnyOrder("idle", "busy", "base");
+        } finally {
+            System.setProperty("cascade-test.release", "go");
+            System.clearProperty("cascade-test.busy");
+            quick.close();
+        }
+    }
+
+    @Test
     void unloadingADependencyWithLoadedDependentsIsRefusedNamingThem() {
         manager.load(ExamplePlugins.one());
         manager.load(ExamplePlugins.two());

@@ -67,6 +67,11 @@ public final class CallGate {
         }
     }
 
+    /** Admits calls again after a {@link #close} that drained, when the unload it prepared is called off. */
+    public void reopen() {
+        closed = false;
+    }
+
     /** @return whether the gate refuses new calls */
     public boolean isClosed() {
         return closed;
