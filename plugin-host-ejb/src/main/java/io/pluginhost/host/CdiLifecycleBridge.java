@@ -8,28 +8,37 @@ import jakarta.enterprise.event.Event;
 
 import java.nio.file.Path;
 
-/** Turns the engine's lifecycle callbacks into CDI events. */
+/**
+ * Turns the engine's lifecycle callbacks into CDI events, fired on the host's relay thread: a failure
+ * report can come from a plugin's thread (a listener that threw), where host code must not run.
+ */
 final class CdiLifecycleBridge implements PluginLifecycleListener {
 
     private final Event<PluginLifecycleEvent> events;
+    private final HostEventRelay relay;
 
-    CdiLifecycleBridge(Event<PluginLifecycleEvent> events) {
+    CdiLifecycleBridge(Event<PluginLifecycleEvent> events, HostEventRelay relay) {
         this.events = events;
+        this.relay = relay;
+    }
+
+    private void fire(PluginLifecycleEvent event) {
+        relay.relay(() -> events.fire(event));
     }
 
     @Override
     public void pluginLoaded(PluginInfo plugin) {
-        events.fire(new PluginLifecycleEvent(PluginLifecycleEvent.Kind.LOADED, plugin.name(), plugin.version(), null));
+        fire(new PluginLifecycleEvent(PluginLifecycleEvent.Kind.LOADED, plugin.name(), plugin.version(), null));
     }
 
     @Override
     public void pluginUnloaded(PluginDescriptor plugin) {
-        events.fire(new PluginLifecycleEvent(PluginLifecycleEvent.Kind.UNLOADED, plugin.name(), plugin.version(),
+        fire(new PluginLifecycleEvent(PluginLifecycleEvent.Kind.UNLOADED, plugin.name(), plugin.version(),
                 null));
     }
 
     @Override
     public void pluginFailed(String pluginName, Path source, PluginException error) {
-        events.fire(new PluginLifecycleEvent(PluginLifecycleEvent.Kind.FAILED, pluginName, null, error.getMessage()));
+        fire(new PluginLifecycleEvent(PluginLifecycleEvent.Kind.FAILED, pluginName, null, error.getMessage()));
     }
 }

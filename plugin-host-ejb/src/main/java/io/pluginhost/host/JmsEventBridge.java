@@ -1,6 +1,5 @@
 package io.pluginhost.host;
 
-import io.pluginhost.api.PluginEvent;
 import jakarta.jms.ConnectionFactory;
 import jakarta.jms.JMSContext;
 import jakarta.jms.TextMessage;
@@ -8,8 +7,9 @@ import jakarta.jms.Topic;
 import jakarta.json.bind.Jsonb;
 
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -41,15 +41,23 @@ final class JmsEventBridge implements AutoCloseable {
         this.connections = connections;
         this.topic = topic;
         this.json = json;
-        this.sender = Executors.newSingleThreadExecutor(threads);
+        ThreadPoolExecutor single = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
+                threads);
+        single.prestartAllCoreThreads(); // at start-up: a thread created inside a plugin's emit would keep it
+        this.sender = single;
     }
 
-    void publish(PluginEvent event) {
+    /**
+     * @param name   the event name
+     * @param data   the payload, already plain JSON values (see {@link HostEventRelay#copy})
+     * @param source the emitting plugin, or {@code null} for the host
+     */
+    void publish(String name, Object data, String source) {
         String body;
         try {
-            body = json.toJson(event.data());
+            body = json.toJson(data);
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "event '" + event.name() + "' from plugin '" + event.source()
+            LOG.log(Level.WARNING, "event '" + name + "' from plugin '" + source
                     + "' has a payload that is not JSON-shaped; not sent to other nodes: " + e);
             return;
         }
@@ -57,13 +65,13 @@ final class JmsEventBridge implements AutoCloseable {
             try (JMSContext context = connections.createContext()) {
                 TextMessage message = context.createTextMessage(body);
                 message.setStringProperty(ORIGIN_NODE, nodeId);
-                message.setStringProperty(EVENT_NAME, event.name());
-                if (event.source() != null) {
-                    message.setStringProperty(SOURCE_PLUGIN, event.source());
+                message.setStringProperty(EVENT_NAME, name);
+                if (source != null) {
+                    message.setStringProperty(SOURCE_PLUGIN, source);
                 }
                 context.createProducer().send(topic, message);
             } catch (Exception e) {
-                LOG.log(Level.WARNING, "could not send event '" + event.name() + "' to other nodes", e);
+                LOG.log(Level.WARNING, "could not send event '" + name + "' to other nodes", e);
             }
         });
     }

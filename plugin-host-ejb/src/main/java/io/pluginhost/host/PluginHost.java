@@ -104,6 +104,7 @@ public class PluginHost {
     private final Jsonb json = JsonbBuilder.create();
     private String nodeId;
     private JmsEventBridge bridge;
+    private HostEventRelay relay;
     private AutoCloseable busSubscription;
     private KafkaRepositoryProvider kafka;
     private S3RepositoryProvider s3;
@@ -139,15 +140,21 @@ public class PluginHost {
             services = services.withS3(s3);
         }
         engine = new ModuleLayerPluginManager(services, engineLimits(config));
-        engine.addLifecycleListener(new CdiLifecycleBridge(lifecycle));
+        relay = new HostEventRelay(threads, json);
+        engine.addLifecycleListener(new CdiLifecycleBridge(lifecycle, relay));
         nodeId = config.getOptionalValue("pluginhost.node-id", String.class)
                 .orElseGet(() -> System.getProperty("jboss.node.name", "node") + "-" + UUID.randomUUID());
         bridge = new JmsEventBridge(nodeId, jmsConnections, eventsTopic, json, threads);
         busSubscription = engine.subscribe("**", event -> {
-            busEvents.fire(new PluginBusEvent(event.name(), event.data(), event.source()));
-            if (FROM_OTHER_NODE.get() == null) {
-                bridge.publish(event);
-            }
+            // On the emitting (plugin) thread: copy, then hand off; see HostEventRelay.
+            Object data = relay.copy(event.data());
+            boolean fromOtherNode = FROM_OTHER_NODE.get() != null;
+            relay.relay(() -> {
+                busEvents.fire(new PluginBusEvent(event.name(), data, event.source()));
+                if (!fromOtherNode) {
+                    bridge.publish(event.name(), data, event.source());
+                }
+            });
         });
         // Stored before anything loads, so the first load already uses them.
         ConfiguredOverrides.read(config).forEach(engine::setOverrides);
@@ -189,6 +196,9 @@ public class PluginHost {
         if (engine != null) {
             engine.close();
             engine = null;
+        }
+        if (relay != null) {
+            relay.close();
         }
         if (bridge != null) {
             bridge.close();

@@ -151,7 +151,7 @@ public class PluginsResource {
     @Path("/diagnostics/unloaded-not-collected")
     public Map<String, Object> unloadedNotCollected() {
         List<String> alive = plugins().unloadedButNotCollected();
-        return Map.of("count", alive.size(), "plugins", alive);
+        return Map.of("count", alive.size(), "plugins", alive, "suspects", plugins().leakSuspects());
     }
 
     @POST
