@@ -3,6 +3,7 @@ package io.pluginhost.admin;
 import io.pluginhost.api.exception.DependencyException;
 import io.pluginhost.api.exception.DependentsLoadedException;
 import io.pluginhost.api.exception.DuplicatePluginException;
+import io.pluginhost.api.exception.InvalidArgumentException;
 import io.pluginhost.api.exception.InvalidNameException;
 import io.pluginhost.api.exception.InvalidPluginException;
 import io.pluginhost.api.exception.PluginException;
@@ -48,6 +49,7 @@ public class ProblemResponses implements ExceptionMapper<PluginException> {
             return 409;
         }
         if (error instanceof InvalidPluginException || error instanceof InvalidNameException
+                || error instanceof InvalidArgumentException
                 || error instanceof DependencyException || error instanceof PluginLoadException) {
             return 422;
         }

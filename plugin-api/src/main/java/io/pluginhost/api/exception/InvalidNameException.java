@@ -1,8 +1,8 @@
 package io.pluginhost.api.exception;
 
 /**
- * A plugin, table, topic or bucket name that breaks its naming rules (see
- * {@link io.pluginhost.api.PluginMetadata}).
+ * A plugin, table, topic, bucket or event name (or event pattern) that breaks its naming rules (see
+ * {@link io.pluginhost.api.PluginMetadata} and {@link io.pluginhost.api.EventBus}).
  */
 public class InvalidNameException extends PluginException {
 

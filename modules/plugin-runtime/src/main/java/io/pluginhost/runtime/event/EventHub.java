@@ -3,6 +3,8 @@ package io.pluginhost.runtime.event;
 import io.pluginhost.api.EventListener;
 import io.pluginhost.api.PluginEvent;
 
+import io.pluginhost.api.exception.InvalidArgumentException;
+import io.pluginhost.api.exception.InvalidNameException;
 import io.pluginhost.api.exception.ListenerLimitException;
 
 import java.util.ArrayDeque;
@@ -79,12 +81,12 @@ public final class EventHub {
      * @param listener the listener
      * @param once     whether to remove it after its first delivery
      * @return whether it was subscribed ({@code false} if the owner no longer accepts subscriptions)
-     * @throws IllegalArgumentException if the pattern is malformed
+     * @throws InvalidNameException if the pattern is malformed
      */
     public synchronized boolean subscribe(Subscriber owner, String pattern, EventListener listener, boolean once) {
         String[] segments = parse(pattern, true);
         if (listener == null) {
-            throw new IllegalArgumentException("listener must not be null");
+            throw new InvalidArgumentException("listener", "listener must not be null");
         }
         if (!owner.acceptsSubscriptions()) {
             return false;
@@ -167,7 +169,7 @@ public final class EventHub {
      * @param name   the event name (no wildcards)
      * @param data   the payload
      * @return how many listeners it was delivered to
-     * @throws IllegalArgumentException if the name is malformed
+     * @throws InvalidNameException if the name is malformed
      */
     public int emit(String source, String name, Object data) {
         Subscription[] matches = route(name);
@@ -284,25 +286,25 @@ public final class EventHub {
      */
     static String[] parse(String text, boolean pattern) {
         if (text == null || text.isEmpty()) {
-            throw new IllegalArgumentException("event " + (pattern ? "pattern" : "name") + " must not be empty");
+            throw new InvalidNameException("event " + (pattern ? "pattern" : "name") + " must not be empty");
         }
         String[] segments = text.split(":", -1);
         int any = 0;
         for (String segment : segments) {
             if (segment.isEmpty()) {
-                throw new IllegalArgumentException("'" + text + "' has an empty segment; segments are separated by"
+                throw new InvalidNameException("'" + text + "' has an empty segment; segments are separated by"
                         + " single ':'");
             }
             boolean wildcard = segment.contains("*");
             if (wildcard && !pattern) {
-                throw new IllegalArgumentException("event name '" + text + "' must not contain '*'; wildcards are"
+                throw new InvalidNameException("event name '" + text + "' must not contain '*'; wildcards are"
                         + " for subscriptions");
             }
             if (wildcard && !segment.equals(ONE) && !segment.equals(ANY)) {
-                throw new IllegalArgumentException("'" + text + "': a wildcard must be a whole segment, '*' or '**'");
+                throw new InvalidNameException("'" + text + "': a wildcard must be a whole segment, '*' or '**'");
             }
             if (segment.equals(ANY) && ++any > 1) {
-                throw new IllegalArgumentException("'" + text + "': '**' may appear only once in a pattern");
+                throw new InvalidNameException("'" + text + "': '**' may appear only once in a pattern");
             }
         }
         return segments;

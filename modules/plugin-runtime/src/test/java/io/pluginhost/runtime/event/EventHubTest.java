@@ -278,7 +278,7 @@ class EventHubTest {
     @Test
     void malformedNamesAndPatternsAreRefused() {
         assertThatThrownBy(() -> hub.emit("a", "data:*", null)).hasMessageContaining("wildcards are for subscriptions");
-        assertThatThrownBy(() -> hub.emit("a", "", null)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> hub.emit("a", "", null)).isInstanceOf(io.pluginhost.api.exception.InvalidNameException.class);
         assertThatThrownBy(() -> hub.subscribe(b, "a::b", e -> { }, false)).hasMessageContaining("empty segment");
         assertThatThrownBy(() -> hub.subscribe(b, "da*ta", e -> { }, false)).hasMessageContaining("whole segment");
         assertThatThrownBy(() -> hub.subscribe(b, "**:x:**", e -> { }, false)).hasMessageContaining("only once");

@@ -1,5 +1,6 @@
 package io.pluginhost.resource.database;
 
+import io.pluginhost.api.exception.InvalidArgumentException;
 import java.util.List;
 
 /**
@@ -21,20 +22,20 @@ public record GuardedSql(String sql, boolean returnsRows, int parameterCount, Li
     /**
      * @param params the parameters as the plugin passed them
      * @return them in the order the {@code ?} placeholders take them
-     * @throws IllegalArgumentException if a {@code $n} has no parameter, or parameters are left over
+     * @throws InvalidArgumentException if a {@code $n} has no parameter, or parameters are left over
      */
     public Object[] bind(Object[] params) {
         Object[] given = params == null ? new Object[0] : params;
         if (parameterOrder.isEmpty()) {
             if (given.length != parameterCount) {
-                throw new IllegalArgumentException("the statement has " + parameterCount + " parameter(s); "
+                throw new InvalidArgumentException("params", "the statement has " + parameterCount + " parameter(s); "
                         + given.length + " given");
             }
             return given;
         }
         int highest = parameterOrder.stream().mapToInt(Integer::intValue).max().orElse(0);
         if (highest != given.length) {
-            throw new IllegalArgumentException("the statement uses $1 to $" + highest + "; " + given.length
+            throw new InvalidArgumentException("params", "the statement uses $1 to $" + highest + "; " + given.length
                     + " parameter(s) given");
         }
         Object[] bound = new Object[parameterOrder.size()];

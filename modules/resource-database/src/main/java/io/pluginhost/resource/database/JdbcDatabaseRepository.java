@@ -1,5 +1,6 @@
 package io.pluginhost.resource.database;
 
+import io.pluginhost.api.exception.InvalidArgumentException;
 import io.pluginhost.api.exception.PluginException;
 import io.pluginhost.api.exception.QueryLimitExceededException;
 import io.pluginhost.api.resource.DatabaseRepository;
@@ -65,7 +66,7 @@ final class JdbcDatabaseRepository implements DatabaseRepository, AutoCloseable 
     public List<Map<String, Object>> executeQuery(String sql, Object... params) {
         GuardedSql statement = guard.guard(sql);
         if (!statement.returnsRows()) {
-            throw new IllegalArgumentException("plugin '" + scope.pluginName() + "': executeQuery runs statements that"
+            throw new InvalidArgumentException("sql", "plugin '" + scope.pluginName() + "': executeQuery runs statements that"
                     + " return rows (SELECT, or RETURNING); use executeCommand for: " + sql);
         }
         return run(statement.sql(), statement.bind(params), this::query);

@@ -236,9 +236,11 @@ abstract class DatabaseRepositoryContract {
         db.executeCommand("CREATE TABLE items (id INTEGER)");
 
         assertThatThrownBy(() -> db.executeCommand("INSERT INTO items VALUES (?)"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("the statement has 1 parameter(s); 0 given");
+                .isInstanceOf(io.pluginhost.api.exception.InvalidArgumentException.class)
+                .hasMessage("the statement has 1 parameter(s); 0 given");
         assertThatThrownBy(() -> db.executeQuery("INSERT INTO items VALUES (1)"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("use executeCommand");
+                .isInstanceOf(io.pluginhost.api.exception.InvalidArgumentException.class)
+                .hasMessageContaining("use executeCommand");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.pluginhost.resource.kafka;
 
+import io.pluginhost.api.exception.InvalidArgumentException;
 import io.pluginhost.api.exception.PluginContextInvalidatedException;
 import io.pluginhost.api.exception.PluginException;
 import io.pluginhost.api.resource.KafkaMessage;
@@ -120,7 +121,7 @@ final class KafkaTopicRepository implements KafkaRepository, AutoCloseable {
             throw new PluginContextInvalidatedException(scope.pluginName());
         }
         if (consumerId == null || consumerId.isBlank()) {
-            throw new IllegalArgumentException("a consumer id is required");
+            throw new InvalidArgumentException("consumerId", "a consumer id is required");
         }
         if (consumers.containsKey(consumerId)) {
             throw new PluginException("plugin '" + scope.pluginName() + "' already has a consumer '" + consumerId
@@ -141,7 +142,7 @@ final class KafkaTopicRepository implements KafkaRepository, AutoCloseable {
     @Override
     public void subscribe(String consumerId, List<String> logicalTopics, MessageHandler handler) {
         if (logicalTopics == null || logicalTopics.isEmpty() || handler == null) {
-            throw new IllegalArgumentException("subscribe needs at least one topic and a handler");
+            throw new InvalidArgumentException("topics", "subscribe needs at least one topic and a handler");
         }
         Map<String, String> logicalByPhysical = new LinkedHashMap<>();
         for (String topic : logicalTopics) {

@@ -1,5 +1,6 @@
 package io.pluginhost.resource.s3;
 
+import io.pluginhost.api.exception.InvalidArgumentException;
 import io.pluginhost.api.exception.BucketAccessDeniedException;
 import io.pluginhost.api.exception.PluginException;
 import io.pluginhost.api.resource.ObjectSummary;
@@ -51,7 +52,7 @@ final class S3BucketRepository implements S3Repository {
         String physical = bucket(bucket);
         checkKey(key);
         if (body == null) {
-            throw new IllegalArgumentException("body must not be null");
+            throw new InvalidArgumentException("body", "body must not be null");
         }
         call("upload", key, bucket, () -> client.putObject(request -> request.bucket(physical).key(key)
                 .contentType(contentType == null ? "application/octet-stream" : contentType),
@@ -114,7 +115,7 @@ final class S3BucketRepository implements S3Repository {
         String physical = bucket(bucket);
         checkKey(key);
         if (expiresInSeconds < 1 || expiresInSeconds > MAX_PRESIGN_SECONDS) {
-            throw new IllegalArgumentException("expiresInSeconds must be between 1 and " + MAX_PRESIGN_SECONDS
+            throw new InvalidArgumentException("expiresInSeconds", "expiresInSeconds must be between 1 and " + MAX_PRESIGN_SECONDS
                     + " (7 days); got " + expiresInSeconds);
         }
         return call("presign", key, bucket, () -> {
@@ -144,7 +145,7 @@ final class S3BucketRepository implements S3Repository {
 
     private static void checkKey(String key) {
         if (key == null || key.isEmpty() || key.getBytes(StandardCharsets.UTF_8).length > 1024) {
-            throw new IllegalArgumentException("an object key must be 1 to 1024 bytes; got "
+            throw new InvalidArgumentException("key", "an object key must be 1 to 1024 bytes; got "
                     + (key == null ? "null" : "'" + key + "'"));
         }
     }
