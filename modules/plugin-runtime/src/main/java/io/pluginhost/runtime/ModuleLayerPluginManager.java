@@ -1,7 +1,6 @@
 package io.pluginhost.runtime;
 
 import io.pluginhost.api.EventListener;
-import io.pluginhost.api.Plugin;
 import io.pluginhost.api.PluginDescriptor;
 import io.pluginhost.api.exception.DependentsLoadedException;
 import io.pluginhost.api.exception.DuplicatePluginException;
@@ -10,39 +9,28 @@ import io.pluginhost.api.exception.PluginException;
 import io.pluginhost.api.exception.PluginExecutionException;
 import io.pluginhost.api.exception.PluginLoadException;
 import io.pluginhost.api.exception.PluginNotFoundException;
-import io.pluginhost.api.exception.PluginTimeoutException;
 import io.pluginhost.api.exception.PluginUnloadException;
-import io.pluginhost.api.resource.DatabaseRepository;
-import io.pluginhost.api.resource.KafkaRepository;
-import io.pluginhost.api.resource.S3Repository;
 import io.pluginhost.runtime.descriptor.PluginJar;
 import io.pluginhost.runtime.descriptor.PluginJarCache;
 import io.pluginhost.runtime.descriptor.PluginJarReader;
 import io.pluginhost.runtime.event.EventHub;
 import io.pluginhost.runtime.event.Subscriber;
 import io.pluginhost.runtime.graph.DependencyGraph;
-import io.pluginhost.runtime.internal.DetachedException;
-import io.pluginhost.runtime.internal.GuardedRepository;
-import io.pluginhost.runtime.internal.PluginEventBus;
-import io.pluginhost.runtime.internal.ThreadHygiene;
 import io.pluginhost.runtime.layer.ApiLayer;
-import io.pluginhost.runtime.layer.PluginLayer;
+import io.pluginhost.runtime.lifecycle.LeakWatch;
+import io.pluginhost.runtime.lifecycle.LoadValidator;
+import io.pluginhost.runtime.lifecycle.LoadedPlugin;
+import io.pluginhost.runtime.lifecycle.PluginAssembler;
+import io.pluginhost.runtime.lifecycle.PluginRegistry;
 import io.pluginhost.runtime.resource.EffectiveResources;
-import io.pluginhost.runtime.resource.PhysicalNameClaims;
-import io.pluginhost.runtime.resource.RepositoryProvider;
 import io.pluginhost.runtime.resource.ResourceKind;
 import io.pluginhost.runtime.resource.ResourceOverrides;
 
 import java.io.IOException;
-import java.lang.module.ModuleDescriptor;
-import java.lang.ref.Reference;
-import java.lang.ref.ReferenceQueue;
-import java.lang.ref.WeakReference;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -50,42 +38,39 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
 /**
  * The engine: each plugin in its own {@link ModuleLayer} whose parents are the API layer and the
- * layers of its declared dependencies (see {@link ApiLayer} and {@link PluginLayer}).
+ * layers of its declared dependencies. This class only orchestrates; the path of a jar reads
+ * straight through its collaborators: read ({@link PluginJarCache}), validate ({@link LoadValidator}),
+ * assemble ({@link PluginAssembler}), register ({@link PluginRegistry}); unloaded loaders are watched
+ * by the {@link LeakWatch}.
  *
  * <p>Concurrency: {@code lifecycleLock} serializes load, unload, reload and overrides, because each
  * reads and changes the dependency graph as a whole (a reload unloads and reloads dependents; a
  * cascade walks them) and a half-applied change must never be observable by another lifecycle
- * operation. The registries are concurrent maps, so {@link #list}, {@link #find} and
- * {@link #execute} never take that lock; a plugin is put in {@code loaded} only after
- * {@code initialize} succeeded and removed before its cleanup runs. Calls into one plugin go
- * through its {@link io.pluginhost.runtime.internal.CallGate}, which unload closes.
+ * operation. Nothing a plugin does can hold the lock for long: {@code initialize} and
+ * {@code cleanup} have deadlines ({@link EngineLimits}). Queries and calls ({@link #list},
+ * {@link #find}, {@link #execute}) never take the lock; they read the registry's concurrent maps.
+ * Calls into one plugin go through its {@link io.pluginhost.runtime.internal.CallGate}, which unload
+ * closes.
  */
 public final class ModuleLayerPluginManager implements PluginManager {
 
     private static final System.Logger LOG = System.getLogger(ModuleLayerPluginManager.class.getName());
 
-    private final ApiLayer api = ApiLayer.create();
     private final PluginJarCache reader = new PluginJarCache(new PluginJarReader());
-    private final EventHub hub;
-    private final HostServices services;
     private final EngineLimits limits;
+    private final EventHub hub;
+    private final PluginRegistry registry = new PluginRegistry();
+    private final LoadValidator validator = new LoadValidator(registry);
+    private final PluginAssembler assembler;
+    private final LeakWatch leaks;
     private final ReentrantLock lifecycleLock = new ReentrantLock();
-    private final Map<String, LoadedPlugin> loaded = new ConcurrentHashMap<>();
-    private final Map<String, PluginInfo> failed = new ConcurrentHashMap<>();
-    private final Map<String, ResourceOverrides> overrides = new ConcurrentHashMap<>();
-    private final PhysicalNameClaims claims = new PhysicalNameClaims();
     private final List<PluginLifecycleListener> listeners = new CopyOnWriteArrayList<>();
-    /** Loaders of unloaded plugins, watched until collected; cleared ones are drained from the queue. */
-    private final Set<ReleasedLoader> released = ConcurrentHashMap.newKeySet();
-    private final ReferenceQueue<ClassLoader> collected = new ReferenceQueue<>();
     /** The context loader of whoever created the engine (in WildFly, the deployment's): host code runs under it. */
     private final ClassLoader hostLoader = hostLoader();
     private final Subscriber host = Subscriber.direct(null, hostLoader, (event, e) -> report(null, null,
@@ -109,9 +94,10 @@ public final class ModuleLayerPluginManager implements PluginManager {
      * @param limits   the bounds kept on plugin code
      */
     public ModuleLayerPluginManager(HostServices services, EngineLimits limits) {
-        this.services = services;
         this.limits = limits;
         this.hub = new EventHub(limits.maxListenersPerPlugin());
+        this.leaks = new LeakWatch(hostLoader);
+        this.assembler = new PluginAssembler(ApiLayer.create(), hub, services, limits, registry, leaks, this::report);
     }
 
     // ---------------------------------------------------------------- load
@@ -181,142 +167,35 @@ public final class ModuleLayerPluginManager implements PluginManager {
         }
     }
 
-    /**
-     * Validates and loads one read jar. Caller holds the lock. Every failure is recorded (state
-     * FAILED) and reported before it is thrown.
-     */
+    /** Validates, assembles and registers one read jar. Caller holds the lock. Every failure is reported. */
     private PluginInfo loadJar(PluginJar jar, ResourceOverrides newOverrides) {
         String name = jar.name();
         try {
-            LoadedPlugin existing = loaded.get(name);
-            if (existing != null) {
-                throw new DuplicatePluginException(name, existing.source.toString());
+            Optional<LoadedPlugin> existing = registry.loaded(name);
+            if (existing.isPresent()) {
+                throw new DuplicatePluginException(name, existing.get().source().toString());
             }
-            ResourceOverrides effectiveOverrides = newOverrides != null ? newOverrides
-                    : overrides.getOrDefault(name, ResourceOverrides.NONE);
-            EffectiveResources resources = validate(jar, effectiveOverrides, null);
-            claims.claim(name, resources);
+            EffectiveResources resources = validator.validate(jar,
+                    newOverrides != null ? newOverrides : registry.overrides(name), null);
+            registry.reserve(name, resources);
             if (newOverrides != null) {
-                overrides.put(name, newOverrides);
+                registry.storeOverrides(name, newOverrides);
             }
             LoadedPlugin plugin;
             try {
-                plugin = start(jar, resources);
+                plugin = assembler.assemble(jar, resources);
             } catch (RuntimeException | Error e) {
-                claims.release(name, resources);
+                registry.unreserve(name, resources);
                 throw e;
             }
-            loaded.put(name, plugin);
-            failed.remove(name);
-            PluginInfo info = info(plugin);
+            registry.add(plugin);
+            PluginInfo info = registry.info(plugin);
             listeners.forEach(l -> notify(() -> l.pluginLoaded(info)));
             LOG.log(System.Logger.Level.INFO, "loaded plugin {0} from {1}", jar.descriptor(), jar.path());
             return info;
         } catch (PluginException e) {
             throw report(name, jar.path(), e);
         }
-    }
-
-    /**
-     * The one validation of a read jar before any of its code runs, for load and reload alike: names
-     * and resources, the dependency graph, and the modules it requires.
-     *
-     * @param replacing the plugin a reload replaces (left out of the graph), or {@code null}
-     * @return the resources in effect
-     */
-    private EffectiveResources validate(PluginJar jar, ResourceOverrides overrides, String replacing) {
-        EffectiveResources resources = EffectiveResources.of(jar.descriptor(), overrides);
-        Map<String, PluginDescriptor> others = loadedDescriptors();
-        if (replacing != null) {
-            others.remove(replacing); // dependents still point at it, so a new dependency on one shows as a cycle
-        }
-        DependencyGraph.checkLoadable(jar.descriptor(), others);
-        checkRequiredModules(jar);
-        return resources;
-    }
-
-    /**
-     * A plugin module may require the API, platform modules and the modules of its declared
-     * dependencies; not the module of a plugin it does not declare (which a transitive parent layer
-     * would otherwise let it resolve).
-     */
-    private void checkRequiredModules(PluginJar jar) {
-        Map<String, String> pluginByModule = new LinkedHashMap<>();
-        loaded.values().forEach(p -> pluginByModule.put(p.layer().module().getName(), p.descriptor.name()));
-        for (ModuleDescriptor.Requires requires : jar.module().requires()) {
-            String module = requires.name();
-            if (module.equals(ApiLayer.API_MODULE) || ModuleLayer.boot().findModule(module).isPresent()) {
-                continue;
-            }
-            String owner = pluginByModule.get(module);
-            if (owner != null && !jar.descriptor().dependencies().contains(owner)) {
-                throw new InvalidPluginException("module " + jar.module().name() + " of plugin '" + jar.name()
-                        + "' requires " + module + ", the module of plugin '" + owner + "', which '" + jar.name()
-                        + "' does not declare as a dependency");
-            }
-            if (owner == null && !requires.modifiers().contains(ModuleDescriptor.Requires.Modifier.STATIC)) {
-                throw new InvalidPluginException("module " + jar.module().name() + " of plugin '" + jar.name()
-                        + "' requires " + module + ", which is neither a platform module nor the module of a"
-                        + " declared dependency (declared: " + jar.descriptor().dependencies() + ")");
-            }
-        }
-    }
-
-    /** Defines the layer, builds the context, opens repositories and initializes; rolls back fully on failure. */
-    private LoadedPlugin start(PluginJar jar, EffectiveResources resources) {
-        List<ModuleLayer> dependencyLayers = new ArrayList<>();
-        Map<String, Plugin> dependencies = new LinkedHashMap<>();
-        for (String dependency : jar.descriptor().dependencies()) {
-            PluginLayer layer = loaded.get(dependency).layer();
-            dependencyLayers.add(layer.layer());
-            dependencies.put(dependency, layer.instance());
-        }
-        PluginLayer layer = PluginLayer.define(jar, api, dependencyLayers);
-        LoadedPlugin plugin = new LoadedPlugin(jar.descriptor(), jar.path(), resources, layer, this::report,
-                limits.maxCallDepth());
-        boolean initializeCalled = false;
-        try {
-            DatabaseRepository database = open(services.database(), DatabaseRepository.class, plugin);
-            KafkaRepository kafka = open(services.kafka(), KafkaRepository.class, plugin);
-            S3Repository s3 = open(services.s3(), S3Repository.class, plugin);
-            plugin.context.activate(jar.descriptor(), new PluginEventBus(hub, plugin, plugin.context), dependencies,
-                    database, kafka, s3);
-            initializeCalled = true;
-            plugin.callWithDeadline("initialize", limits.initializeTimeout(),
-                    () -> layer.instance().initialize(plugin.context));
-            return plugin;
-        } catch (Throwable t) {
-            if (t instanceof PluginTimeoutException timeout) {
-                tearDown(plugin, true).ifPresent(timeout::addSuppressed);
-                throw new PluginLoadException("plugin '" + jar.name() + "' was rolled back: " + timeout.getMessage(),
-                        timeout);
-            }
-            DetachedException cause = DetachedException.of(t);
-            tearDown(plugin, initializeCalled).ifPresent(cause::addSuppressed);
-            rethrowIfFatal(t);
-            if (t instanceof PluginLoadException e) {
-                throw e;
-            }
-            throw new PluginLoadException("plugin '" + jar.name() + "' failed in initialize, and was rolled back: "
-                    + cause.getMessage(), cause);
-        }
-    }
-
-    private <R> R open(Optional<RepositoryProvider<R>> provider, Class<R> type, LoadedPlugin plugin) {
-        if (provider.isEmpty()) {
-            return null;
-        }
-        R repository;
-        try {
-            repository = provider.get().open(plugin);
-        } catch (Exception e) {
-            throw new PluginLoadException("plugin '" + plugin.name() + "': the host could not open its "
-                    + type.getSimpleName() + ": " + e.getMessage(), e);
-        }
-        if (repository instanceof AutoCloseable closeable) {
-            plugin.closeables.add(closeable);
-        }
-        return GuardedRepository.guard(type, repository, plugin.context);
     }
 
     // ---------------------------------------------------------------- unload
@@ -329,14 +208,14 @@ public final class ModuleLayerPluginManager implements PluginManager {
     @Override
     public List<String> unload(String name, boolean cascade) {
         return locked(() -> {
-            LoadedPlugin plugin = loaded.get(name);
-            if (plugin == null) {
-                if (failed.remove(name) != null) {
+            Optional<LoadedPlugin> plugin = registry.loaded(name);
+            if (plugin.isEmpty()) {
+                if (registry.forgetFailed(name)) {
                     return List.of();
                 }
                 throw new PluginNotFoundException(name);
             }
-            List<String> dependents = DependencyGraph.dependentsOf(name, loadedDescriptors());
+            List<String> dependents = DependencyGraph.dependentsOf(name, registry.descriptors());
             if (!dependents.isEmpty() && !cascade) {
                 throw new DependentsLoadedException(name, dependents);
             }
@@ -346,7 +225,7 @@ public final class ModuleLayerPluginManager implements PluginManager {
             drainAllOrNone(name, order);
             List<PluginUnloadException> cleanupFailures = new ArrayList<>();
             for (String each : order) {
-                stop(loaded.get(each)).ifPresent(cleanupFailures::add);
+                stop(registry.require(each)).ifPresent(cleanupFailures::add);
             }
             throwFirst(cleanupFailures);
             return order;
@@ -362,19 +241,19 @@ public final class ModuleLayerPluginManager implements PluginManager {
     private void drainAllOrNone(String name, List<String> order) {
         List<LoadedPlugin> closed = new ArrayList<>();
         for (String each : order) {
-            LoadedPlugin plugin = loaded.get(each);
+            LoadedPlugin plugin = registry.require(each);
             boolean drained;
             try {
-                drained = plugin.gate.close(limits.drainTimeout());
+                drained = plugin.gate().close(limits.drainTimeout());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 drained = false;
             }
             if (!drained) {
-                closed.forEach(p -> p.gate.reopen());
-                String busy = "plugin '" + each + "' still has " + plugin.gate.callsInFlight() + " call(s) in progress"
-                        + " after " + limits.drainTimeout();
-                throw report(name, loaded.get(name).source, new PluginUnloadException(order.size() == 1
+                closed.forEach(p -> p.gate().reopen());
+                String busy = "plugin '" + each + "' still has " + plugin.gate().callsInFlight() + " call(s) in"
+                        + " progress after " + limits.drainTimeout();
+                throw report(name, registry.require(name).source(), new PluginUnloadException(order.size() == 1
                         ? busy + "; it stays loaded"
                         : "cannot unload plugin '" + name + "' and its dependents " + order.subList(0, order.size() - 1)
                         + ": " + busy + "; nothing was unloaded", null));
@@ -386,21 +265,21 @@ public final class ModuleLayerPluginManager implements PluginManager {
     @Override
     public List<String> unloadAll() {
         return locked(() -> {
-            List<String> order = new ArrayList<>(DependencyGraph.loadOrder(loadedDescriptors()));
+            List<String> order = new ArrayList<>(DependencyGraph.loadOrder(registry.descriptors()));
             Collections.reverse(order);
             List<String> unloaded = new ArrayList<>();
             for (String name : order) {
-                if (!DependencyGraph.dependentsOf(name, loadedDescriptors()).isEmpty()) {
+                if (!DependencyGraph.dependentsOf(name, registry.descriptors()).isEmpty()) {
                     continue; // a dependent could not be unloaded; its dependencies must stay
                 }
                 try {
-                    stop(loaded.get(name));
+                    stop(registry.require(name));
                     unloaded.add(name);
                 } catch (PluginUnloadException e) {
                     // reported by stop(); the plugin stays loaded
                 }
             }
-            failed.clear();
+            registry.forgetAllFailed();
             return unloaded;
         });
     }
@@ -418,72 +297,14 @@ public final class ModuleLayerPluginManager implements PluginManager {
      */
     private Optional<PluginUnloadException> stop(LoadedPlugin plugin) {
         String name = plugin.name();
-        boolean drained;
-        try {
-            drained = plugin.gate.close(limits.drainTimeout());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw report(name, plugin.source, new PluginUnloadException("unloading plugin '" + name
-                    + "' was interrupted while waiting for its calls in flight; it stays loaded", null));
-        }
-        if (!drained) {
-            throw report(name, plugin.source, new PluginUnloadException("plugin '" + name + "' still has "
-                    + plugin.gate.callsInFlight() + " call(s) in progress after " + limits.drainTimeout()
-                    + "; it stays loaded", null));
-        }
-        loaded.remove(name);
-        Optional<Throwable> problem = tearDown(plugin, true);
-        claims.release(name, plugin.resources);
-        PluginDescriptor descriptor = plugin.descriptor;
+        drainAllOrNone(name, List.of(name));
+        registry.remove(plugin);
+        Optional<Throwable> problem = assembler.tearDown(plugin, true);
+        PluginDescriptor descriptor = plugin.descriptor();
         listeners.forEach(l -> notify(() -> l.pluginUnloaded(descriptor)));
         LOG.log(System.Logger.Level.INFO, "unloaded plugin {0}", descriptor);
-        return problem.map(p -> report(name, plugin.source, new PluginUnloadException("plugin '" + name
+        return problem.map(p -> report(name, plugin.source(), new PluginUnloadException("plugin '" + name
                 + "' was unloaded, but its cleanup failed: " + p.getMessage(), p)));
-    }
-
-    /**
-     * Removes the plugin's listeners, runs cleanup, closes its repositories, invalidates its context
-     * and drops its layer. Used by unload and by a failed load alike, so both leave the same nothing.
-     *
-     * @return what went wrong, detached, if anything
-     */
-    private Optional<Throwable> tearDown(LoadedPlugin plugin, boolean runCleanup) {
-        Throwable problem = null;
-        hub.removeAll(plugin); // before cleanup: no listener runs in a half-cleaned plugin
-        if (runCleanup) {
-            Plugin instance = plugin.layer().instance();
-            try {
-                plugin.callWithDeadline("cleanup", limits.cleanupTimeout(), instance::cleanup);
-            } catch (Throwable t) {
-                rethrowIfFatal(t);
-                problem = t instanceof PluginTimeoutException ? t : DetachedException.of(t);
-            }
-        }
-        List<AutoCloseable> closeables = new ArrayList<>(plugin.closeables);
-        Collections.reverse(closeables);
-        for (AutoCloseable closeable : closeables) {
-            try {
-                closeable.close();
-            } catch (Exception e) {
-                if (problem == null) {
-                    problem = DetachedException.of(e);
-                } else {
-                    problem.addSuppressed(DetachedException.of(e));
-                }
-            }
-        }
-        plugin.closeables.clear();
-        plugin.context.invalidate();
-        hub.removeAll(plugin); // anything cleanup subscribed before the context was invalidated
-        drainCollected();
-        ClassLoader loader = plugin.layer().classLoader();
-        plugin.release();
-        List<String> suspects = new ArrayList<>(plugin.stuckThreads);
-        suspects.addAll(ThreadHygiene.afterUnload(loader, hostLoader));
-        suspects.forEach(reason -> LOG.log(System.Logger.Level.WARNING, "unloaded plugin {0}: {1}",
-                plugin.descriptor, reason));
-        released.add(new ReleasedLoader(plugin.descriptor.toString(), loader, collected, suspects));
-        return Optional.ofNullable(problem);
     }
 
     // ---------------------------------------------------------------- reload and overrides
@@ -499,30 +320,27 @@ public final class ModuleLayerPluginManager implements PluginManager {
     }
 
     private List<PluginInfo> reloadLocked(String name, ResourceOverrides newOverrides) {
-        LoadedPlugin plugin = loaded.get(name);
-        if (plugin == null) {
-            PluginInfo failedBefore = failed.get(name);
-            if (failedBefore == null) {
-                throw new PluginNotFoundException(name);
-            }
+        Optional<LoadedPlugin> current = registry.loaded(name);
+        if (current.isEmpty()) {
+            PluginInfo failedBefore = registry.failed(name).orElseThrow(() -> new PluginNotFoundException(name));
             return List.of(loadJar(read(failedBefore.source()), newOverrides));
         }
+        LoadedPlugin plugin = current.get();
         // Validate the new jar before anything is unloaded, so a bad jar changes nothing.
-        PluginJar fresh = read(plugin.source);
+        PluginJar fresh = read(plugin.source());
         if (!fresh.name().equals(name)) {
-            throw report(name, plugin.source, new InvalidPluginException(plugin.source + " now declares plugin '"
+            throw report(name, plugin.source(), new InvalidPluginException(plugin.source() + " now declares plugin '"
                     + fresh.name() + "' instead of '" + name + "'; load it as a new plugin"));
         }
         try {
-            validate(fresh, newOverrides != null ? newOverrides : overrides.getOrDefault(name, ResourceOverrides.NONE),
-                    name);
+            validator.validate(fresh, newOverrides != null ? newOverrides : registry.overrides(name), name);
         } catch (PluginException e) {
-            throw report(name, plugin.source, e);
+            throw report(name, plugin.source(), e);
         }
-        List<String> dependents = DependencyGraph.dependentsOf(name, loadedDescriptors());
+        List<String> dependents = DependencyGraph.dependentsOf(name, registry.descriptors());
         Map<String, Path> sources = new LinkedHashMap<>();
-        sources.put(name, plugin.source);
-        dependents.forEach(d -> sources.put(d, loaded.get(d).source));
+        sources.put(name, plugin.source());
+        dependents.forEach(d -> sources.put(d, registry.require(d).source()));
 
         List<String> unloadOrder = new ArrayList<>(dependents);
         Collections.reverse(unloadOrder);
@@ -530,7 +348,7 @@ public final class ModuleLayerPluginManager implements PluginManager {
         List<PluginException> failures = new ArrayList<>();
         for (String each : unloadOrder) {
             try {
-                stop(loaded.get(each)); // a cleanup failure is reported, and the reload goes on
+                stop(registry.require(each)); // a cleanup failure is reported, and the reload goes on
             } catch (PluginUnloadException stillLoaded) {
                 failures.add(stillLoaded);
                 break; // its dependencies must stay; load back what was unloaded
@@ -539,7 +357,7 @@ public final class ModuleLayerPluginManager implements PluginManager {
         List<PluginInfo> reloaded = new ArrayList<>();
         for (Map.Entry<String, Path> entry : sources.entrySet()) {
             String each = entry.getKey();
-            if (loaded.containsKey(each)) {
+            if (registry.loaded(each).isPresent()) {
                 continue; // never got unloaded
             }
             PluginJar jar = null;
@@ -548,11 +366,9 @@ public final class ModuleLayerPluginManager implements PluginManager {
                 reloaded.add(loadJar(jar, each.equals(name) ? newOverrides : null));
             } catch (PluginException e) {
                 failures.add(e);
-                // It was loaded before this reload: keep it visible as FAILED so it can be retried.
-                PluginDescriptor known = jar != null ? jar.descriptor() : null;
-                if (known != null) {
-                    failed.put(each, new PluginInfo(known, PluginState.FAILED, entry.getValue(), List.of(), Map.of(),
-                            Map.of(), Map.of(), Instant.now(), Optional.of(e.getMessage())));
+                if (jar != null) {
+                    // It was loaded before this reload: keep it visible as FAILED so it can be retried.
+                    registry.markFailed(jar.descriptor(), entry.getValue(), e.getMessage());
                 }
             }
         }
@@ -570,15 +386,15 @@ public final class ModuleLayerPluginManager implements PluginManager {
         ResourceKind.validatePluginName(name);
         newOverrides.validateNames();
         return locked(() -> {
-            LoadedPlugin plugin = loaded.get(name);
-            if (plugin == null) {
-                overrides.put(name, newOverrides);
+            Optional<LoadedPlugin> plugin = registry.loaded(name);
+            if (plugin.isEmpty()) {
+                registry.storeOverrides(name, newOverrides);
                 return List.of();
             }
             try {
-                EffectiveResources.of(plugin.descriptor, newOverrides);
+                EffectiveResources.of(plugin.get().descriptor(), newOverrides);
             } catch (PluginException e) {
-                throw report(name, plugin.source, e);
+                throw report(name, plugin.get().source(), e);
             }
             return reloadLocked(name, newOverrides);
         });
@@ -586,23 +402,20 @@ public final class ModuleLayerPluginManager implements PluginManager {
 
     @Override
     public Optional<ResourceOverrides> getOverrides(String name) {
-        return Optional.ofNullable(overrides.get(name));
+        return registry.storedOverrides(name);
     }
 
     @Override
     public List<PluginInfo> clearOverrides(String name) {
-        return locked(() -> {
-            boolean had = overrides.remove(name) != null;
-            return had && loaded.containsKey(name) ? reloadLocked(name, null) : List.of();
-        });
+        return locked(() -> registry.clearOverrides(name) && registry.loaded(name).isPresent()
+                ? reloadLocked(name, null) : List.of());
     }
 
     // ---------------------------------------------------------------- queries and calls
 
     @Override
     public Optional<PluginInfo> find(String name) {
-        LoadedPlugin plugin = loaded.get(name);
-        return plugin != null ? Optional.of(info(plugin)) : Optional.ofNullable(failed.get(name));
+        return registry.find(name);
     }
 
     @Override
@@ -612,38 +425,12 @@ public final class ModuleLayerPluginManager implements PluginManager {
 
     @Override
     public List<PluginInfo> list() {
-        List<PluginInfo> all = new ArrayList<>();
-        loaded.values().stream()
-                .sorted(Comparator.comparing((LoadedPlugin p) -> p.loadedAt).thenComparing(LoadedPlugin::name))
-                .forEach(p -> all.add(info(p)));
-        failed.values().stream().sorted(Comparator.comparing(PluginInfo::name)).forEach(all::add);
-        return all;
+        return registry.list();
     }
 
     @Override
     public Object execute(String name, Object input) {
-        LoadedPlugin plugin = loaded.get(name);
-        if (plugin == null) {
-            throw new PluginNotFoundException(name);
-        }
-        return plugin.execute(input);
-    }
-
-    private PluginInfo info(LoadedPlugin plugin) {
-        List<String> dependents = loaded.values().stream()
-                .filter(p -> p.descriptor.dependencies().contains(plugin.name()))
-                .map(LoadedPlugin::name).sorted().toList();
-        return new PluginInfo(plugin.descriptor, PluginState.LOADED, plugin.source, dependents,
-                plugin.resources.tables().physicalNames(), plugin.resources.topics().physicalNames(),
-                plugin.resources.buckets().physicalNames(), plugin.loadedAt, Optional.empty());
-    }
-
-    private Map<String, PluginDescriptor> loadedDescriptors() {
-        Map<String, PluginDescriptor> descriptors = new LinkedHashMap<>();
-        loaded.values().stream()
-                .sorted(Comparator.comparing((LoadedPlugin p) -> p.loadedAt).thenComparing(LoadedPlugin::name))
-                .forEach(p -> descriptors.put(p.name(), p.descriptor));
-        return descriptors;
+        return registry.loaded(name).orElseThrow(() -> new PluginNotFoundException(name)).execute(input);
     }
 
     // ---------------------------------------------------------------- events and listeners
@@ -671,22 +458,12 @@ public final class ModuleLayerPluginManager implements PluginManager {
 
     @Override
     public List<String> unloadedButNotCollected() {
-        drainCollected();
-        return released.stream().filter(r -> r.get() != null).map(r -> r.plugin).sorted().toList();
+        return leaks.unloadedButNotCollected();
     }
 
     @Override
     public Map<String, List<String>> leakSuspects() {
-        drainCollected();
-        Map<String, List<String>> suspects = new java.util.TreeMap<>();
-        released.stream().filter(r -> r.get() != null).forEach(r -> suspects.put(r.plugin, r.suspects));
-        return suspects;
-    }
-
-    private void drainCollected() {
-        for (Reference<?> r = collected.poll(); r != null; r = collected.poll()) {
-            released.remove(r);
-        }
+        return leaks.suspects();
     }
 
     /** @return the engine's event hub, for diagnostics and tests in this package */
@@ -694,7 +471,7 @@ public final class ModuleLayerPluginManager implements PluginManager {
         return hub;
     }
 
-    /** Logs an error and tells the lifecycle listeners; returns it so callers can throw it. */
+    /** Logs an error with its (detached) cause and tells the lifecycle listeners; returns it to throw. */
     private <E extends PluginException> E report(String pluginName, Path source, E error) {
         LOG.log(System.Logger.Level.WARNING, error.getMessage(), error);
         listeners.forEach(l -> notify(() -> l.pluginFailed(pluginName, source, error)));
@@ -743,23 +520,4 @@ public final class ModuleLayerPluginManager implements PluginManager {
             throw first;
         }
     }
-
-    private static void rethrowIfFatal(Throwable t) {
-        if (t instanceof VirtualMachineError error) {
-            throw error;
-        }
-    }
-
-    /** The loader of an unloaded plugin, watched until it is collected, with what was seen holding it. */
-    private static final class ReleasedLoader extends WeakReference<ClassLoader> {
-        final String plugin;
-        final List<String> suspects;
-
-        ReleasedLoader(String plugin, ClassLoader loader, ReferenceQueue<ClassLoader> queue, List<String> suspects) {
-            super(loader, queue);
-            this.plugin = plugin;
-            this.suspects = List.copyOf(suspects);
-        }
-    }
-
 }

@@ -1,4 +1,4 @@
-package io.pluginhost.runtime;
+package io.pluginhost.runtime.lifecycle;
 
 import io.pluginhost.api.EventListener;
 import io.pluginhost.api.PluginDescriptor;
@@ -38,10 +38,10 @@ import java.util.concurrent.TimeoutException;
  * exceptions detached). {@link #release()} drops every reference to the plugin's layer, loader
  * and instance; after it the plugin can be collected even if this record is still referenced.
  */
-final class LoadedPlugin implements Subscriber, ResourceScope {
+public final class LoadedPlugin implements Subscriber, ResourceScope {
 
     /** Where errors of plugin code that no caller waits for (listeners, handlers) go. */
-    interface ErrorSink {
+    public interface ErrorSink {
         void report(String pluginName, Path source, PluginException error);
     }
 
@@ -120,7 +120,39 @@ final class LoadedPlugin implements Subscriber, ResourceScope {
         }
     }
 
-    Object execute(Object input) {
+    /** @return the plugin's declaration */
+    public PluginDescriptor descriptor() {
+        return descriptor;
+    }
+
+    /** @return the jar it was loaded from */
+    public Path source() {
+        return source;
+    }
+
+    /** @return its resources in effect */
+    @Override
+    public EffectiveResources resources() {
+        return resources;
+    }
+
+    /** @return when it was loaded */
+    public Instant loadedAt() {
+        return loadedAt;
+    }
+
+    /** @return its call gate, which unload closes */
+    public CallGate gate() {
+        return gate;
+    }
+
+    /**
+     * Calls the plugin's {@code execute} through its gate.
+     *
+     * @param input the input
+     * @return its result
+     */
+    public Object execute(Object input) {
         CallDepth depth = CallDepth.enter(descriptor.name(), maxCallDepth);
         if (!gate.tryEnter()) {
             depth.exit();
@@ -186,11 +218,6 @@ final class LoadedPlugin implements Subscriber, ResourceScope {
     @Override
     public String pluginName() {
         return descriptor.name();
-    }
-
-    @Override
-    public EffectiveResources resources() {
-        return resources;
     }
 
     @Override

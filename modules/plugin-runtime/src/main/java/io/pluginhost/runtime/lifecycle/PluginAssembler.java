@@ -1,0 +1,176 @@
+package io.pluginhost.runtime.lifecycle;
+
+import io.pluginhost.api.Plugin;
+import io.pluginhost.api.exception.PluginLoadException;
+import io.pluginhost.api.exception.PluginTimeoutException;
+import io.pluginhost.api.resource.DatabaseRepository;
+import io.pluginhost.api.resource.KafkaRepository;
+import io.pluginhost.api.resource.S3Repository;
+import io.pluginhost.runtime.EngineLimits;
+import io.pluginhost.runtime.HostServices;
+import io.pluginhost.runtime.descriptor.PluginJar;
+import io.pluginhost.runtime.event.EventHub;
+import io.pluginhost.runtime.internal.DetachedException;
+import io.pluginhost.runtime.internal.GuardedRepository;
+import io.pluginhost.runtime.internal.PluginEventBus;
+import io.pluginhost.runtime.layer.ApiLayer;
+import io.pluginhost.runtime.layer.PluginLayer;
+import io.pluginhost.runtime.resource.EffectiveResources;
+import io.pluginhost.runtime.resource.RepositoryProvider;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Builds a running plugin from a validated jar, and takes one apart: the two halves of the
+ * lifecycle that touch plugin code. Assembling defines the layer (parents: the API layer and the
+ * dependencies' layers), opens the repositories, builds the context and runs {@code initialize}
+ * within its deadline; any failure tears everything down again. Tearing down removes listeners, runs
+ * {@code cleanup} within its deadline, closes repositories, invalidates the context, drops the layer
+ * and hands the loader to the {@link LeakWatch}. A failed load and an unload leave the same nothing.
+ *
+ * <p>Not thread-safe: the engine calls it under its lifecycle lock.
+ */
+public final class PluginAssembler {
+
+    private final ApiLayer api;
+    private final EventHub hub;
+    private final HostServices services;
+    private final EngineLimits limits;
+    private final PluginRegistry registry;
+    private final LeakWatch leaks;
+    private final LoadedPlugin.ErrorSink errors;
+
+    /**
+     * @param api      the API layer every plugin layer descends from
+     * @param hub      the event hub plugins' buses use
+     * @param services the repositories the host offers
+     * @param limits   call depth and deadlines
+     * @param registry where the dependencies' layers are found
+     * @param leaks    what watches unloaded loaders
+     * @param errors   where errors of plugin code no caller waits for go
+     */
+    public PluginAssembler(ApiLayer api, EventHub hub, HostServices services, EngineLimits limits,
+                           PluginRegistry registry, LeakWatch leaks, LoadedPlugin.ErrorSink errors) {
+        this.api = api;
+        this.hub = hub;
+        this.services = services;
+        this.limits = limits;
+        this.registry = registry;
+        this.leaks = leaks;
+        this.errors = errors;
+    }
+
+    /**
+     * @param jar       a validated jar whose dependencies are loaded
+     * @param resources its resources in effect
+     * @return the initialized plugin, not yet registered
+     * @throws PluginLoadException if anything failed; everything was rolled back
+     */
+    public LoadedPlugin assemble(PluginJar jar, EffectiveResources resources) {
+        List<ModuleLayer> dependencyLayers = new ArrayList<>();
+        Map<String, Plugin> dependencies = new LinkedHashMap<>();
+        for (String dependency : jar.descriptor().dependencies()) {
+            PluginLayer layer = registry.require(dependency).layer();
+            dependencyLayers.add(layer.layer());
+            dependencies.put(dependency, layer.instance());
+        }
+        PluginLayer layer = PluginLayer.define(jar, api, dependencyLayers);
+        LoadedPlugin plugin = new LoadedPlugin(jar.descriptor(), jar.path(), resources, layer, errors,
+                limits.maxCallDepth());
+        boolean initializeCalled = false;
+        try {
+            DatabaseRepository database = open(services.database(), DatabaseRepository.class, plugin);
+            KafkaRepository kafka = open(services.kafka(), KafkaRepository.class, plugin);
+            S3Repository s3 = open(services.s3(), S3Repository.class, plugin);
+            plugin.context.activate(jar.descriptor(), new PluginEventBus(hub, plugin, plugin.context), dependencies,
+                    database, kafka, s3);
+            initializeCalled = true;
+            plugin.callWithDeadline("initialize", limits.initializeTimeout(),
+                    () -> layer.instance().initialize(plugin.context));
+            return plugin;
+        } catch (Throwable t) {
+            if (t instanceof PluginTimeoutException timeout) {
+                tearDown(plugin, true).ifPresent(timeout::addSuppressed);
+                throw new PluginLoadException("plugin '" + jar.name() + "' was rolled back: " + timeout.getMessage(),
+                        timeout);
+            }
+            DetachedException cause = DetachedException.of(t);
+            tearDown(plugin, initializeCalled).ifPresent(cause::addSuppressed);
+            rethrowIfFatal(t);
+            if (t instanceof PluginLoadException e) {
+                throw e;
+            }
+            throw new PluginLoadException("plugin '" + jar.name() + "' failed in initialize, and was rolled back: "
+                    + cause.getMessage(), cause);
+        }
+    }
+
+    private <R> R open(Optional<RepositoryProvider<R>> provider, Class<R> type, LoadedPlugin plugin) {
+        if (provider.isEmpty()) {
+            return null;
+        }
+        R repository;
+        try {
+            repository = provider.get().open(plugin);
+        } catch (Exception e) {
+            throw new PluginLoadException("plugin '" + plugin.name() + "': the host could not open its "
+                    + type.getSimpleName() + ": " + e.getMessage(), e);
+        }
+        if (repository instanceof AutoCloseable closeable) {
+            plugin.closeables.add(closeable);
+        }
+        return GuardedRepository.guard(type, repository, plugin.context);
+    }
+
+    /**
+     * Takes a plugin apart. Its gate must be closed and drained (or it never opened).
+     *
+     * @param plugin     the plugin
+     * @param runCleanup whether to call its {@code cleanup} (not when {@code initialize} never ran)
+     * @return what went wrong (detached, or a timeout), if anything; the plugin is gone either way
+     */
+    public Optional<Throwable> tearDown(LoadedPlugin plugin, boolean runCleanup) {
+        Throwable problem = null;
+        hub.removeAll(plugin); // before cleanup: no listener runs in a half-cleaned plugin
+        if (runCleanup) {
+            Plugin instance = plugin.layer().instance();
+            try {
+                plugin.callWithDeadline("cleanup", limits.cleanupTimeout(), instance::cleanup);
+            } catch (Throwable t) {
+                rethrowIfFatal(t);
+                problem = t instanceof PluginTimeoutException ? t : DetachedException.of(t);
+            }
+        }
+        List<AutoCloseable> closeables = new ArrayList<>(plugin.closeables);
+        Collections.reverse(closeables);
+        for (AutoCloseable closeable : closeables) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                if (problem == null) {
+                    problem = DetachedException.of(e);
+                } else {
+                    problem.addSuppressed(DetachedException.of(e));
+                }
+            }
+        }
+        plugin.closeables.clear();
+        plugin.context.invalidate();
+        hub.removeAll(plugin); // anything cleanup subscribed before the context was invalidated
+        ClassLoader loader = plugin.layer().classLoader();
+        plugin.release();
+        leaks.watch(plugin.descriptor(), loader, plugin.stuckThreads);
+        return Optional.ofNullable(problem);
+    }
+
+    private static void rethrowIfFatal(Throwable t) {
+        if (t instanceof VirtualMachineError error && !(error instanceof StackOverflowError)) {
+            throw error;
+        }
+    }
+}
