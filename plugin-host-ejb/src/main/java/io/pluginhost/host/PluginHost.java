@@ -126,7 +126,12 @@ public class PluginHost {
                     config.getOptionalValue("pluginhost.kafka.create-topics", Boolean.class).orElse(true),
                     config.getOptionalValue("pluginhost.kafka.partitions", Integer.class).orElse(1),
                     config.getOptionalValue("pluginhost.kafka.replication-factor", Short.class).orElse((short) 1),
-                    Duration.ofSeconds(30)), threads);
+                    config.getOptionalValue("pluginhost.kafka.send-timeout", Duration.class)
+                            .orElse(Duration.ofSeconds(20)),
+                    config.getOptionalValue("pluginhost.kafka.request-timeout", Duration.class)
+                            .orElse(Duration.ofSeconds(10)),
+                    config.getOptionalValue("pluginhost.kafka.admin-timeout", Duration.class)
+                            .orElse(Duration.ofSeconds(5))), threads);
             services = services.withKafka(kafka);
         }
         Optional<String> s3AccessKey = config.getOptionalValue("pluginhost.s3.access-key", String.class);
@@ -136,7 +141,11 @@ public class PluginHost {
                     config.getOptionalValue("pluginhost.s3.region", String.class).orElse("us-east-1"),
                     s3AccessKey.get(), config.getValue("pluginhost.s3.secret-key", String.class),
                     config.getOptionalValue("pluginhost.s3.path-style", Boolean.class).orElse(true),
-                    config.getOptionalValue("pluginhost.s3.create-buckets", Boolean.class).orElse(true)));
+                    config.getOptionalValue("pluginhost.s3.create-buckets", Boolean.class).orElse(true),
+                    config.getOptionalValue("pluginhost.s3.call-timeout", Duration.class)
+                            .orElse(S3Connection.DEFAULT_CALL_TIMEOUT),
+                    config.getOptionalValue("pluginhost.s3.attempt-timeout", Duration.class)
+                            .orElse(S3Connection.DEFAULT_ATTEMPT_TIMEOUT)));
             services = services.withS3(s3);
         }
         engine = new ModuleLayerPluginManager(services, engineLimits(config));

@@ -29,12 +29,13 @@ import java.util.stream.Stream;
  */
 public final class KafkaDevServer implements AutoCloseable {
 
-    private final KafkaRaftServer server;
+    private final KafkaConfig config;
     private final Path dataDirectory;
     private final String bootstrapServers;
+    private KafkaRaftServer server;
 
-    private KafkaDevServer(KafkaRaftServer server, Path dataDirectory, String bootstrapServers) {
-        this.server = server;
+    private KafkaDevServer(KafkaConfig config, Path dataDirectory, String bootstrapServers) {
+        this.config = config;
         this.dataDirectory = dataDirectory;
         this.bootstrapServers = bootstrapServers;
     }
@@ -83,17 +84,40 @@ public final class KafkaDevServer implements AutoCloseable {
                 .setHasDynamicQuorum(false)
                 .run();
 
-        KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
+        KafkaDevServer dev = new KafkaDevServer(config, data, "127.0.0.1:" + brokerPort);
+        dev.restart();
+        return dev;
+    }
+
+    /**
+     * Stops the broker and keeps its data and ports, as an outage would: clients see it gone until
+     * {@link #restart()}.
+     */
+    public synchronized void stop() {
+        if (server != null) {
+            server.shutdown();
+            server.awaitShutdown();
+            server = null;
+        }
+    }
+
+    /**
+     * Starts the broker again on the same ports with the same data, and waits until it answers.
+     *
+     * @throws Exception if it does not start within a minute
+     */
+    public synchronized void restart() throws Exception {
+        if (server != null) {
+            return;
+        }
+        server = new KafkaRaftServer(config, Time.SYSTEM);
         server.startup();
-        String bootstrap = "127.0.0.1:" + brokerPort;
-        KafkaDevServer dev = new KafkaDevServer(server, data, bootstrap);
         try {
-            dev.awaitReady(Duration.ofMinutes(1));
+            awaitReady(Duration.ofMinutes(1));
         } catch (Exception e) {
-            dev.close();
+            close();
             throw e;
         }
-        return dev;
     }
 
     private void awaitReady(Duration timeout) throws Exception {
@@ -122,8 +146,7 @@ public final class KafkaDevServer implements AutoCloseable {
     /** Stops the broker and deletes its data. */
     @Override
     public void close() {
-        server.shutdown();
-        server.awaitShutdown();
+        stop();
         try (Stream<Path> files = Files.walk(dataDirectory)) {
             for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(file);

@@ -3,6 +3,7 @@ package io.pluginhost.devservices;
 import org.gaul.s3proxy.S3Proxy;
 import org.gaul.s3proxy.auth.AuthenticationType;
 import org.gaul.s3proxy.nio2blob.TransientNio2BlobStore;
+import org.gaul.s3proxy.blobstore.BlobStore;
 
 import java.net.URI;
 
@@ -17,11 +18,12 @@ public final class S3DevServer implements AutoCloseable {
     /** The development secret key. */
     public static final String SECRET_KEY = "pluginhost-dev-secret";
 
-    private final S3Proxy proxy;
+    private final BlobStore store;
     private final URI endpoint;
+    private S3Proxy proxy;
 
-    private S3DevServer(S3Proxy proxy, URI endpoint) {
-        this.proxy = proxy;
+    private S3DevServer(BlobStore store, URI endpoint) {
+        this.store = store;
         this.endpoint = endpoint;
     }
 
@@ -30,22 +32,44 @@ public final class S3DevServer implements AutoCloseable {
      * @throws Exception if it does not start
      */
     public static S3DevServer start() throws Exception {
-        URI endpoint = URI.create("http://127.0.0.1:" + LoopbackPorts.free());
-        S3Proxy proxy = S3Proxy.builder()
-                .blobStore(new TransientNio2BlobStore())
+        S3DevServer server = new S3DevServer(new TransientNio2BlobStore(),
+                URI.create("http://127.0.0.1:" + LoopbackPorts.free()));
+        server.restart();
+        return server;
+    }
+
+    /** Stops serving and keeps the objects and the port, as an outage would, until {@link #restart()}. */
+    public synchronized void stop() throws Exception {
+        if (proxy != null) {
+            proxy.stop();
+            proxy = null;
+        }
+    }
+
+    /**
+     * Serves the same objects on the same port again.
+     *
+     * @throws Exception if it does not start within 30 s
+     */
+    public synchronized void restart() throws Exception {
+        if (proxy != null) {
+            return;
+        }
+        S3Proxy started = S3Proxy.builder()
+                .blobStore(store)
                 .endpoint(endpoint)
                 .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
                 .build();
-        proxy.start();
+        started.start();
         long deadline = System.nanoTime() + 30_000_000_000L;
-        while (!"STARTED".equals(proxy.getState())) {
+        while (!"STARTED".equals(started.getState())) {
             if (System.nanoTime() > deadline) {
-                proxy.stop();
-                throw new IllegalStateException("s3proxy did not start; state " + proxy.getState());
+                started.stop();
+                throw new IllegalStateException("s3proxy did not start; state " + started.getState());
             }
             Thread.sleep(20);
         }
-        return new S3DevServer(proxy, endpoint);
+        proxy = started;
     }
 
     /** @return the endpoint, e.g. {@code http://127.0.0.1:43211} */
@@ -55,6 +79,6 @@ public final class S3DevServer implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        proxy.stop();
+        stop();
     }
 }

@@ -99,6 +99,22 @@ class PostgresDatabaseRepositoryTest extends DatabaseRepositoryContract {
         }
     }
 
+    /** A database that accepts and never answers costs one failure bounded by the DataSource's timeouts. */
+    @Test
+    @org.junit.jupiter.api.Timeout(value = 60, unit = java.util.concurrent.TimeUnit.SECONDS)
+    void aHungDatabaseFailsTheRepositoryWithinTheDataSourcesTimeouts() throws Exception {
+        try (io.pluginhost.devservices.HungServer hung = io.pluginhost.devservices.HungServer.start()) {
+            org.postgresql.ds.PGSimpleDataSource dataSource = new org.postgresql.ds.PGSimpleDataSource();
+            dataSource.setURL("jdbc:postgresql://127.0.0.1:" + hung.port() + "/postgres?loginTimeout=2&socketTimeout=5");
+            PluginDescriptor descriptor = new PluginDescriptor("stalled", "1", "", List.of(), List.of("items"),
+                    List.of(), List.of());
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> new DatabaseRepositoryProvider(dataSource, PARSER,
+                    SETTINGS).open(ResourceScope.of("stalled", EffectiveResources.of(descriptor,
+                    ResourceOverrides.NONE), (what, e) -> { })))
+                    .isInstanceOf(java.sql.SQLException.class);
+        }
+    }
+
     @Test
     void loadingAPluginNeverTakesOverATableItsRoleDidNotCreate() throws Exception {
         String plugin = uniquePlugin("squat");

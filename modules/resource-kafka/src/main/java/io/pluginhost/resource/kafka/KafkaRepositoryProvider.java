@@ -24,6 +24,9 @@ import java.util.concurrent.TimeUnit;
  */
 public final class KafkaRepositoryProvider implements RepositoryProvider<KafkaRepository>, AutoCloseable {
 
+    private static final System.Logger LOG = System.getLogger(KafkaRepositoryProvider.class.getName());
+
+
     private final KafkaConnection connection;
     private final ThreadFactory pollThreads;
     private Admin admin;
@@ -41,6 +44,15 @@ public final class KafkaRepositoryProvider implements RepositoryProvider<KafkaRe
     Map<String, Object> clientProperties() {
         Map<String, Object> properties = new HashMap<>(connection.clientProperties());
         properties.put("bootstrap.servers", connection.bootstrapServers());
+        // Every wait on the network is bounded below the engine's drain timeout, so an unload during an
+        // outage is never refused for a call stuck in a client (Kafka's defaults are 60 s and 120 s).
+        String request = String.valueOf(connection.requestTimeout().toMillis());
+        properties.putIfAbsent("request.timeout.ms", request);
+        properties.putIfAbsent("max.block.ms", request);
+        properties.putIfAbsent("default.api.timeout.ms", request);
+        properties.putIfAbsent("delivery.timeout.ms", String.valueOf(Math.max(connection.sendTimeout().toMillis(),
+                connection.requestTimeout().toMillis() + 100)));
+        properties.putIfAbsent("reconnect.backoff.max.ms", "1000");
         return properties;
     }
 
@@ -57,28 +69,33 @@ public final class KafkaRepositoryProvider implements RepositoryProvider<KafkaRe
 
     private synchronized void createMissingTopics(ResourceScope scope) {
         if (admin == null) {
-            admin = Admin.create(clientProperties());
+            Map<String, Object> properties = clientProperties();
+            properties.put("request.timeout.ms", String.valueOf(connection.adminTimeout().toMillis()));
+            properties.put("default.api.timeout.ms", String.valueOf(connection.adminTimeout().toMillis()));
+            admin = Admin.create(properties);
         }
+        long millis = connection.adminTimeout().toMillis();
         try {
-            Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+            Set<String> existing = admin.listTopics().names().get(millis, TimeUnit.MILLISECONDS);
             List<NewTopic> missing = scope.resources().topics().physicalNames().values().stream()
                     .filter(topic -> !existing.contains(topic))
                     .map(topic -> new NewTopic(topic, connection.partitions(), connection.replicationFactor()))
                     .toList();
             if (!missing.isEmpty()) {
-                admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
+                admin.createTopics(missing).all().get(millis, TimeUnit.MILLISECONDS);
             }
         } catch (ExecutionException e) {
             if (!(e.getCause() instanceof TopicExistsException)) {
-                throw new PluginException("plugin '" + scope.pluginName() + "': cannot create its topics: "
-                        + e.getCause());
+                // Kafka is down or refuses: the plugin loads anyway; its sends fail, typed, until topics exist.
+                LOG.log(System.Logger.Level.WARNING, "plugin ''{0}'': cannot create its topics now: {1}",
+                        scope.pluginName(), e.getCause());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new PluginException("plugin '" + scope.pluginName() + "': interrupted while creating its topics");
         } catch (java.util.concurrent.TimeoutException e) {
-            throw new PluginException("plugin '" + scope.pluginName() + "': Kafka did not answer within 30 s while"
-                    + " creating its topics");
+            LOG.log(System.Logger.Level.WARNING, "plugin ''{0}'': Kafka did not answer within {1} while creating its"
+                    + " topics; it loads without them", scope.pluginName(), connection.adminTimeout());
         }
     }
 

@@ -15,6 +15,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.errors.WakeupException;
@@ -74,15 +75,22 @@ final class KafkaTopicRepository implements KafkaRepository, AutoCloseable {
         }
         KafkaProducer<String, String> client = producer();
         List<Future<RecordMetadata>> acknowledgements = new ArrayList<>(messages.size());
-        HostContext.call(KafkaTopicRepository.class, () -> {
-            for (KafkaMessage message : messages) {
-                ProducerRecord<String, String> record = new ProducerRecord<>(physical, message.key(), message.value());
-                message.headers().forEach((name, value) -> record.headers().add(name,
-                        value == null ? null : value.getBytes(StandardCharsets.UTF_8)));
-                acknowledgements.add(client.send(record));
-            }
-            return null;
-        });
+        try {
+            HostContext.call(KafkaTopicRepository.class, () -> {
+                for (KafkaMessage message : messages) {
+                    ProducerRecord<String, String> record = new ProducerRecord<>(physical, message.key(),
+                            message.value());
+                    message.headers().forEach((name, value) -> record.headers().add(name,
+                            value == null ? null : value.getBytes(StandardCharsets.UTF_8)));
+                    acknowledgements.add(client.send(record));
+                }
+                return null;
+            });
+        } catch (KafkaException e) {
+            // No client type reaches a plugin: it could not even catch it by name.
+            throw new PluginException("plugin '" + scope.pluginName() + "': Kafka did not take the messages for"
+                    + " topic '" + topic + "': " + e.getMessage());
+        }
         long deadline = System.nanoTime() + sendTimeout.toNanos();
         try {
             for (Future<RecordMetadata> acknowledgement : acknowledgements) {
@@ -185,7 +193,7 @@ final class KafkaTopicRepository implements KafkaRepository, AutoCloseable {
         }
         if (client != null) {
             HostContext.call(KafkaTopicRepository.class, () -> {
-                client.close(Duration.ofSeconds(10));
+                client.close(Duration.ofSeconds(2)); // unsent messages during an outage would fail anyway
                 return null;
             });
         }

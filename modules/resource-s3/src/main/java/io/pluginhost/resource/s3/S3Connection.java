@@ -1,6 +1,7 @@
 package io.pluginhost.resource.s3;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -13,15 +14,38 @@ import java.util.Optional;
  * @param pathStyle            whether to address buckets by path ({@code host/bucket}), as S3-compatible
  *                             servers usually need, rather than by host name
  * @param createMissingBuckets whether to create a plugin's buckets when it loads
+ * @param callTimeout          how long one repository call may take in all, retries included
+ * @param attemptTimeout       how long one attempt (one HTTP request) may take
  */
 public record S3Connection(Optional<URI> endpoint, String region, String accessKey, String secretKey,
-                           boolean pathStyle, boolean createMissingBuckets) {
+                           boolean pathStyle, boolean createMissingBuckets, Duration callTimeout,
+                           Duration attemptTimeout) {
+
+    /** Bounds every call below the engine's 30 s drain timeout: 15 s in all, 5 s per attempt. */
+    public static final Duration DEFAULT_CALL_TIMEOUT = Duration.ofSeconds(15);
+    /** See {@link #DEFAULT_CALL_TIMEOUT}. */
+    public static final Duration DEFAULT_ATTEMPT_TIMEOUT = Duration.ofSeconds(5);
+
+    /** Checks the timeouts nest. */
+    public S3Connection {
+        if (attemptTimeout.compareTo(callTimeout) > 0 || attemptTimeout.toMillis() < 1) {
+            throw new IllegalArgumentException("S3 timeouts must be positive and an attempt at most a call: attempt "
+                    + attemptTimeout + ", call " + callTimeout);
+        }
+    }
+
+    /** The default timeouts. */
+    public S3Connection(Optional<URI> endpoint, String region, String accessKey, String secretKey, boolean pathStyle,
+                        boolean createMissingBuckets) {
+        this(endpoint, region, accessKey, secretKey, pathStyle, createMissingBuckets, DEFAULT_CALL_TIMEOUT,
+                DEFAULT_ATTEMPT_TIMEOUT);
+    }
 
     /** Never prints the secret. */
     @Override
     public String toString() {
         return "S3Connection[endpoint=" + endpoint.map(URI::toString).orElse("aws") + ", region=" + region
                 + ", accessKey=" + accessKey + ", pathStyle=" + pathStyle + ", createMissingBuckets="
-                + createMissingBuckets + "]";
+                + createMissingBuckets + ", callTimeout=" + callTimeout + ", attemptTimeout=" + attemptTimeout + "]";
     }
 }

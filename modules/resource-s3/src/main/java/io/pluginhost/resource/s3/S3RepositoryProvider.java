@@ -1,12 +1,12 @@
 package io.pluginhost.resource.s3;
 
-import io.pluginhost.api.exception.PluginException;
 import io.pluginhost.api.resource.S3Repository;
 import io.pluginhost.runtime.resource.HostContext;
 import io.pluginhost.runtime.resource.RepositoryProvider;
 import io.pluginhost.runtime.resource.ResourceScope;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -23,6 +23,9 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
  */
 public final class S3RepositoryProvider implements RepositoryProvider<S3Repository>, AutoCloseable {
 
+    private static final System.Logger LOG = System.getLogger(S3RepositoryProvider.class.getName());
+
+
     private final S3Client client;
     private final S3Presigner presigner;
     private final boolean createMissingBuckets;
@@ -36,9 +39,18 @@ public final class S3RepositoryProvider implements RepositoryProvider<S3Reposito
         S3Configuration configuration = S3Configuration.builder().pathStyleAccessEnabled(connection.pathStyle())
                 .build();
         Region region = Region.of(connection.region());
+        // Bounded below the engine's drain timeout: a hung server costs one call timeout, not 4 x 30 s.
+        ClientOverrideConfiguration timeouts = ClientOverrideConfiguration.builder()
+                .apiCallTimeout(connection.callTimeout())
+                .apiCallAttemptTimeout(connection.attemptTimeout())
+                .build();
         this.client = HostContext.call(S3RepositoryProvider.class, () -> {
             var builder = S3Client.builder().region(region).credentialsProvider(credentials)
-                    .serviceConfiguration(configuration).httpClient(UrlConnectionHttpClient.create());
+                    .serviceConfiguration(configuration).overrideConfiguration(timeouts)
+                    .httpClient(UrlConnectionHttpClient.builder()
+                            .connectionTimeout(connection.attemptTimeout())
+                            .socketTimeout(connection.attemptTimeout())
+                            .build());
             connection.endpoint().ifPresent(builder::endpointOverride);
             return builder.build();
         });
@@ -74,8 +86,9 @@ public final class S3RepositoryProvider implements RepositoryProvider<S3Reposito
                 // another node or plugin load won the race: fine
             }
         } catch (SdkException e) {
-            throw new PluginException("plugin '" + plugin + "': cannot check or create bucket '" + bucket + "': "
-                    + e.getMessage());
+            // S3 is down or refuses: the plugin loads anyway; its calls fail, typed, until the bucket exists.
+            LOG.log(System.Logger.Level.WARNING, "plugin ''{0}'': cannot check or create bucket ''{1}'' now: {2}",
+                    plugin, bucket, e.getMessage());
         }
     }
 
