@@ -6,6 +6,7 @@ import io.pluginhost.resource.s3.S3Connection;
 import io.pluginhost.resource.s3.S3RepositoryProvider;
 import io.pluginhost.runtime.DirectoryLoadResult;
 import io.pluginhost.runtime.HostServices;
+import io.pluginhost.leaks.LoaderLeakAnalyzer;
 import io.pluginhost.runtime.EngineLimits;
 import io.pluginhost.runtime.ModuleLayerPluginManager;
 import io.pluginhost.runtime.PluginInfo;
@@ -296,6 +297,21 @@ public class PluginHost {
             Files.deleteIfExists(target);
             throw e;
         }
+    }
+
+    /**
+     * Dumps the heap and says, for every unloaded plugin whose loader is still in memory, what keeps it
+     * (see {@link LoaderLeakAnalyzer}). Bounded by {@code pluginhost.leaks.max-heap-mb} (default 1024)
+     * and {@code pluginhost.leaks.timeout-seconds} (default 120); the dump goes to the server's temp
+     * directory and is deleted.
+     *
+     * @return plugin (name@version) to the path from a GC root that keeps its loader
+     */
+    public Map<String, String> leakVerdicts() {
+        Path work = Path.of(System.getProperty("jboss.server.temp.dir", System.getProperty("java.io.tmpdir")));
+        return new LoaderLeakAnalyzer(work,
+                Duration.ofSeconds(config.getOptionalValue("pluginhost.leaks.timeout-seconds", Integer.class).orElse(120)),
+                config.getOptionalValue("pluginhost.leaks.max-heap-mb", Long.class).orElse(1024L) << 20).explain();
     }
 
     /** @return the directory plugins are loaded from */

@@ -14,6 +14,8 @@ import jakarta.ws.rs.sse.SseBroadcaster;
 import jakarta.ws.rs.sse.SseEventSink;
 
 import java.util.LinkedHashMap;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import java.util.Map;
 
 /**
@@ -24,6 +26,8 @@ import java.util.Map;
 @ApplicationScoped
 public class EventStream {
 
+    private static final Logger LOG = Logger.getLogger(EventStream.class.getName());
+
     private final Jsonb json = JsonbBuilder.create();
     private volatile Sse sse;
     private volatile SseBroadcaster broadcaster;
@@ -33,6 +37,8 @@ public class EventStream {
         if (broadcaster == null) {
             sse = context;
             broadcaster = context.newBroadcaster();
+            broadcaster.onError((client, error) -> LOG.log(Level.WARNING, "an event could not be sent to a stream"
+                    + " client; the broadcaster drops that client", error));
         }
         broadcaster.register(sink);
         sink.send(event("ready", Map.of("stream", "plugin lifecycle and bus events")));

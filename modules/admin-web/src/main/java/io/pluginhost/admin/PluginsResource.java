@@ -154,6 +154,17 @@ public class PluginsResource {
         return Map.of("count", alive.size(), "plugins", alive, "suspects", plugins().leakSuspects());
     }
 
+    /**
+     * Why unloaded plugins stay in memory: a heap dump analysed for the path from a GC root to each
+     * leaked loader. Admins only (POST); takes seconds and pauses the server briefly.
+     */
+    @POST
+    @Path("/diagnostics/leak-verdicts")
+    public Map<String, Object> leakVerdicts() {
+        Map<String, String> verdicts = host.leakVerdicts();
+        return Map.of("count", verdicts.size(), "verdicts", verdicts);
+    }
+
     @POST
     @Path("/diagnostics/unloaded-not-collected")
     public Map<String, Object> collectThenCount() throws InterruptedException {
