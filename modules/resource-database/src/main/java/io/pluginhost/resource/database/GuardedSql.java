@@ -11,8 +11,10 @@ import java.util.List;
  * @param parameterCount how many {@code ?} placeholders the statement has
  * @param parameterOrder for a statement written with {@code $n} placeholders, the 1-based number of
  *                       the parameter each {@code ?} takes, in order; empty for {@code ?} statements
+ * @param readOnly       a plain query (no DML, DDL or data-modifying CTE): it needs no transaction of its own
  */
-public record GuardedSql(String sql, boolean returnsRows, int parameterCount, List<Integer> parameterOrder) {
+public record GuardedSql(String sql, boolean returnsRows, int parameterCount, List<Integer> parameterOrder,
+                         boolean readOnly) {
 
     /** Copies the order. */
     public GuardedSql {

@@ -69,13 +69,13 @@ final class JdbcDatabaseRepository implements DatabaseRepository, AutoCloseable 
             throw new InvalidArgumentException("sql", "plugin '" + scope.pluginName() + "': executeQuery runs statements that"
                     + " return rows (SELECT, or RETURNING); use executeCommand for: " + sql);
         }
-        return run(statement.sql(), statement.bind(params), this::query);
+        return run(statement.sql(), statement.readOnly(), statement.bind(params), this::query);
     }
 
     @Override
     public int executeCommand(String sql, Object... params) {
         GuardedSql statement = guard.guard(sql);
-        return run(statement.sql(), statement.bind(params), this::command);
+        return run(statement.sql(), statement.readOnly(), statement.bind(params), this::command);
     }
 
     /**
@@ -83,7 +83,8 @@ final class JdbcDatabaseRepository implements DatabaseRepository, AutoCloseable 
      * defence holds alone. Never reachable from a plugin.
      */
     List<Map<String, Object>> executeUnguarded(String sql) {
-        return run(sql, new Object[0], prepared -> prepared.execute() ? rows(prepared.getResultSet()) : List.of());
+        return run(sql, false, new Object[0], prepared -> prepared.execute() ? rows(prepared.getResultSet())
+                : List.of());
     }
 
     @Override
@@ -115,16 +116,17 @@ final class JdbcDatabaseRepository implements DatabaseRepository, AutoCloseable 
         return Math.max(prepared.getUpdateCount(), 0);
     }
 
-    private <T> T run(String sql, Object[] params, Work<T> work) {
+    /** @param readOnly a plain query: no transaction of its own is needed to roll it back */
+    private <T> T run(String sql, boolean readOnly, Object[] params, Work<T> work) {
         if (closed) {
             throw new IllegalStateException("the database repository of plugin '" + scope.pluginName()
                     + "' is closed");
         }
         try (Connection connection = login != null ? dataSource.getConnection(login.role(), login.password())
                 : dataSource.getConnection()) {
-            boolean autoCommit = connection.getAutoCommit();
+            boolean autoCommit = !readOnly && connection.getAutoCommit();
             if (autoCommit) {
-                connection.setAutoCommit(false); // a statement that fails a limit leaves nothing behind
+                connection.setAutoCommit(false); // a change that fails a limit leaves nothing behind
             }
             try (PreparedStatement prepared = connection.prepareStatement(sql)) {
                 prepared.setQueryTimeout((int) Math.max(1, settings.statementTimeout().toSeconds()));

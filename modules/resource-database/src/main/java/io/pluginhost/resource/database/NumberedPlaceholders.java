@@ -25,7 +25,7 @@ final class NumberedPlaceholders {
      * @param returnsRows whether it returns rows
      * @return the SQL with {@code ?} and the 1-based parameter number of each, in order
      */
-    static GuardedSql deparse(Statement statement, boolean returnsRows) {
+    static GuardedSql deparse(Statement statement, boolean returnsRows, boolean readOnly) {
         List<Integer> order = new ArrayList<>();
         StringBuilder sql = new StringBuilder();
         ExpressionDeParser expressions = new ExpressionDeParser() {
@@ -45,6 +45,6 @@ final class NumberedPlaceholders {
         expressions.setSelectVisitor(selects);
         expressions.setBuilder(sql);
         statement.accept(new StatementDeParser(expressions, selects, sql));
-        return new GuardedSql(sql.toString(), returnsRows, order.size(), List.copyOf(order));
+        return new GuardedSql(sql.toString(), returnsRows, order.size(), List.copyOf(order), readOnly);
     }
 }

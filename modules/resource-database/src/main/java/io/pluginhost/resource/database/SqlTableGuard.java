@@ -175,7 +175,11 @@ public final class SqlTableGuard {
                     + " UPDATE, DELETE, CREATE/ALTER/DROP TABLE, CREATE/DROP INDEX and TRUNCATE", sql);
         }
         int[] placeholders = new int[2]; // ?, $n
+        boolean[] modifies = {!(statement instanceof Select)}; // a SELECT with a data-modifying CTE modifies
         AstAudit.walk(statement, node -> {
+            if (node instanceof Insert || node instanceof Update || node instanceof Delete) {
+                modifies[0] = true;
+            }
             if (node instanceof Table table && !rewriter.handled().contains(table)) {
                 throw refused("references '" + table.getFullyQualifiedName() + "' in a place the guard cannot check",
                         table.getFullyQualifiedName());
@@ -208,14 +212,14 @@ public final class SqlTableGuard {
         });
         GuardedSql guarded;
         if (placeholders[1] == 0) {
-            guarded = new GuardedSql(statement.toString(), returnsRows, placeholders[0], List.of());
+            guarded = new GuardedSql(statement.toString(), returnsRows, placeholders[0], List.of(), !modifies[0]);
         } else if (placeholders[0] > 0) {
             throw refused("mixes ? and $n placeholders; use one kind", sql);
         } else if (!(statement instanceof Select || statement instanceof Insert || statement instanceof Update
                 || statement instanceof Delete)) {
             throw refused("has $n placeholders in a DDL statement", sql);
         } else {
-            guarded = NumberedPlaceholders.deparse(statement, returnsRows);
+            guarded = NumberedPlaceholders.deparse(statement, returnsRows, !modifies[0]);
         }
         checkSentText(guarded.sql());
         return guarded;

@@ -148,6 +148,16 @@ class SqlTableGuardTest {
     }
 
     @Test
+    void onlyPlainQueriesAreReadOnly() {
+        assertThat(guard.guard("SELECT id FROM notes").readOnly()).isTrue();
+        assertThat(guard.guard("WITH recent AS (SELECT id FROM notes) SELECT id FROM recent").readOnly()).isTrue();
+        assertThat(guard.guard("WITH gone AS (DELETE FROM notes RETURNING id) SELECT id FROM gone").readOnly())
+                .isFalse();
+        assertThat(guard.guard("INSERT INTO notes (id) VALUES (1) RETURNING id").readOnly()).isFalse();
+        assertThat(guard.guard("CREATE TABLE notes (id INTEGER)").readOnly()).isFalse();
+    }
+
+    @Test
     void functionsAreAllowedPerDialect() {
         SqlTableGuard h2 = new SqlTableGuard("crm", guardFor("crm", ResourceOverrides.NONE, "notes").tablesForTest(),
                 SqlDialect.H2, PARSER, Duration.ofSeconds(5));
