@@ -340,6 +340,39 @@ public final class EventHub {
         }
     }
 
+    /**
+     * The subscriptions of one (owner, listener) on one node, newest last. A plugin that subscribes
+     * one lambda in a loop puts all of them here, so removal must not search: a removed subscription
+     * (already marked inactive) is only counted, skipped by {@link #latest} and dropped when the
+     * queue is compacted, which happens when at least half of it is dead (amortized O(1)); when none
+     * is live the whole queue goes, so nothing keeps a removed listener.
+     */
+    private static final class SameListener {
+        private final ArrayDeque<Subscription> queue = new ArrayDeque<>(1);
+        private int live;
+
+        void add(Subscription s) {
+            queue.addLast(s);
+            live++;
+        }
+
+        /** @return whether none is live any more */
+        boolean removed() {
+            live--;
+            if (live > 0 && queue.size() > 2 * live + 8) {
+                queue.removeIf(s -> !s.active.get());
+            }
+            return live == 0;
+        }
+
+        Subscription latest() {
+            while (!queue.isEmpty() && !queue.peekLast().active.get()) {
+                queue.pollLast();
+            }
+            return queue.peekLast();
+        }
+    }
+
     /** A trie node; one per distinct pattern prefix. */
     static final class Node {
         final Node parent;
@@ -347,7 +380,7 @@ public final class EventHub {
         final Map<String, Node> children = new ConcurrentHashMap<>();
         /** Guarded by the node: the subscriptions in order, and the latest ones of each (owner, listener). */
         private final Set<Subscription> subscriptions = new LinkedHashSet<>();
-        private final Map<ListenerKey, ArrayDeque<Subscription>> byListener = new HashMap<>();
+        private final Map<ListenerKey, SameListener> byListener = new HashMap<>();
         /** What emitters read; null after a change until the next emit rebuilds it. */
         private volatile Subscription[] snapshot = NONE;
         volatile Node one;
@@ -385,16 +418,15 @@ public final class EventHub {
 
         synchronized void add(Subscription s) {
             subscriptions.add(s);
-            byListener.computeIfAbsent(new ListenerKey(s.owner, s.listener), k -> new ArrayDeque<>(1)).addLast(s);
+            byListener.computeIfAbsent(new ListenerKey(s.owner, s.listener), k -> new SameListener()).add(s);
             snapshot = null;
         }
 
+        /** O(1): the subscription must already be inactive (see {@link SameListener}). */
         synchronized void remove(Subscription s) {
             if (subscriptions.remove(s)) {
                 ListenerKey key = new ListenerKey(s.owner, s.listener);
-                ArrayDeque<Subscription> same = byListener.get(key);
-                same.remove(s);
-                if (same.isEmpty()) {
+                if (byListener.get(key).removed()) {
                     byListener.remove(key);
                 }
                 snapshot = null;
@@ -403,8 +435,8 @@ public final class EventHub {
 
         /** @return the latest subscription of this listener by this owner here, or null */
         synchronized Subscription latest(Subscriber owner, EventListener listener) {
-            ArrayDeque<Subscription> same = byListener.get(new ListenerKey(owner, listener));
-            return same == null ? null : same.peekLast();
+            SameListener same = byListener.get(new ListenerKey(owner, listener));
+            return same == null ? null : same.latest();
         }
 
         /** @return the subscriptions, in order, as an array that is never changed */
