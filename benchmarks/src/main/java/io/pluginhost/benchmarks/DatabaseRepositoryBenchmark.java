@@ -25,15 +25,9 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -116,21 +110,6 @@ public class DatabaseRepositoryBenchmark {
     @Benchmark
     public Object rawJdbcQuery() throws SQLException {
         next = (next + 1) % 1000;
-        try (Connection connection = pool.getConnection();
-             PreparedStatement statement = connection.prepareStatement(PHYSICAL_QUERY)) {
-            statement.setObject(1, next);
-            try (ResultSet rows = statement.executeQuery()) {
-                ResultSetMetaData meta = rows.getMetaData();
-                List<Map<String, Object>> result = new ArrayList<>();
-                while (rows.next()) {
-                    Map<String, Object> row = new LinkedHashMap<>();
-                    for (int i = 1; i <= meta.getColumnCount(); i++) {
-                        row.put(meta.getColumnLabel(i), rows.getObject(i));
-                    }
-                    result.add(row);
-                }
-                return result;
-            }
-        }
+        return RawJdbc.query(pool, PHYSICAL_QUERY, next);
     }
 }

@@ -23,13 +23,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -82,8 +77,8 @@ public class PostgresRepositoryBenchmark {
             repository.executeCommand("INSERT INTO note_tags VALUES (?, ?), (?, ?)", i, "a", i, "b");
         }
         try (Connection connection = pool.getConnection();
-             PreparedStatement grant = connection.prepareStatement("ANALYZE \"pgbench_notes\"")) {
-            grant.execute();
+             PreparedStatement analyze = connection.prepareStatement("ANALYZE \"pgbench_notes\"")) {
+            analyze.execute();
         }
     }
 
@@ -102,21 +97,6 @@ public class PostgresRepositoryBenchmark {
     @Benchmark
     public Object rawJdbcQuery() throws SQLException {
         next = (next + 1) % 1000;
-        try (Connection connection = pool.getConnection();
-             PreparedStatement statement = connection.prepareStatement(PHYSICAL_QUERY)) {
-            statement.setObject(1, next);
-            try (ResultSet rows = statement.executeQuery()) {
-                ResultSetMetaData meta = rows.getMetaData();
-                List<Map<String, Object>> result = new ArrayList<>();
-                while (rows.next()) {
-                    Map<String, Object> row = new LinkedHashMap<>();
-                    for (int i = 1; i <= meta.getColumnCount(); i++) {
-                        row.put(meta.getColumnLabel(i), rows.getObject(i));
-                    }
-                    result.add(row);
-                }
-                return result;
-            }
-        }
+        return RawJdbc.query(pool, PHYSICAL_QUERY, next);
     }
 }

@@ -21,7 +21,7 @@ import java.util.concurrent.ExecutorService;
  * {@code pluginhost.datasource} (default WildFly's ExampleDS). The name is looked up when the plugin
  * loads, so a DataSource deployed after the host is found by the plugins loaded after it.
  */
-final class PluginDatabases implements RepositoryProvider<DatabaseRepository> {
+final class PluginDatabases implements RepositoryProvider<DatabaseRepository>, AutoCloseable {
 
     private final Config config;
     private final ExecutorService parser;
@@ -62,6 +62,13 @@ final class PluginDatabases implements RepositoryProvider<DatabaseRepository> {
         DatabaseRepositoryProvider provider = byJndiName.computeIfAbsent(jndiName,
                 name -> new DatabaseRepositoryProvider(lookup(scope.pluginName(), name), parser, settings));
         return provider.open(scope);
+    }
+
+    /** Stops every provider's statement watchdog; called when the host stops, after every plugin unloaded. */
+    @Override
+    public void close() {
+        byJndiName.values().forEach(DatabaseRepositoryProvider::close);
+        byJndiName.clear();
     }
 
     private static DataSource lookup(String plugin, String jndiName) {

@@ -106,6 +106,7 @@ public class PluginHost {
     private String nodeId;
     private JmsEventBridge bridge;
     private HostEventRelay relay;
+    private PluginDatabases databases;
     private AutoCloseable busSubscription;
     private KafkaRepositoryProvider kafka;
     private S3RepositoryProvider s3;
@@ -119,7 +120,8 @@ public class PluginHost {
                 .toAbsolutePath().normalize();
         HostServices services = HostServices.NONE;
         if (config.getOptionalValue("pluginhost.database.enabled", Boolean.class).orElse(true)) {
-            services = services.withDatabase(new PluginDatabases(config, executor, PluginDatabases.settings(config)));
+            databases = new PluginDatabases(config, executor, PluginDatabases.settings(config));
+            services = services.withDatabase(databases);
         }
         Optional<String> kafkaServers = config.getOptionalValue("pluginhost.kafka.bootstrap-servers", String.class);
         if (kafkaServers.isPresent()) {
@@ -220,6 +222,9 @@ public class PluginHost {
         }
         if (kafka != null) {
             kafka.close();
+        }
+        if (databases != null) {
+            databases.close();
         }
         if (s3 != null) {
             s3.close();

@@ -16,6 +16,7 @@ import io.pluginhost.runtime.descriptor.PluginJarReader;
 import io.pluginhost.runtime.event.EventHub;
 import io.pluginhost.runtime.event.Subscriber;
 import io.pluginhost.runtime.graph.DependencyGraph;
+import io.pluginhost.runtime.internal.LifecycleThreads;
 import io.pluginhost.runtime.layer.ApiLayer;
 import io.pluginhost.runtime.lifecycle.LeakWatch;
 import io.pluginhost.runtime.lifecycle.LoadValidator;
@@ -69,6 +70,7 @@ public final class ModuleLayerPluginManager implements PluginManager {
     private final LoadValidator validator = new LoadValidator(registry);
     private final PluginAssembler assembler;
     private final LeakWatch leaks;
+    private final LifecycleThreads lifecycleThreads;
     private final ReentrantLock lifecycleLock = new ReentrantLock();
     private final List<PluginLifecycleListener> listeners = new CopyOnWriteArrayList<>();
     /** The context loader of whoever created the engine (in WildFly, the deployment's): host code runs under it. */
@@ -97,7 +99,9 @@ public final class ModuleLayerPluginManager implements PluginManager {
         this.limits = limits;
         this.hub = new EventHub(limits.maxListenersPerPlugin());
         this.leaks = new LeakWatch(hostLoader);
-        this.assembler = new PluginAssembler(ApiLayer.create(), hub, services, limits, registry, leaks, this::report);
+        this.lifecycleThreads = new LifecycleThreads(hostLoader);
+        this.assembler = new PluginAssembler(ApiLayer.create(), hub, services, limits, registry, leaks, this::report,
+                lifecycleThreads);
     }
 
     // ---------------------------------------------------------------- load
@@ -287,6 +291,7 @@ public final class ModuleLayerPluginManager implements PluginManager {
     @Override
     public void close() {
         unloadAll();
+        lifecycleThreads.close();
     }
 
     /**

@@ -12,6 +12,7 @@ import io.pluginhost.runtime.event.Subscriber;
 import io.pluginhost.runtime.internal.CallDepth;
 import io.pluginhost.runtime.internal.CallGate;
 import io.pluginhost.runtime.internal.DetachedException;
+import io.pluginhost.runtime.internal.LifecycleThreads;
 import io.pluginhost.runtime.internal.PluginCode;
 import io.pluginhost.runtime.internal.ScopedPluginContext;
 import io.pluginhost.runtime.layer.PluginLayer;
@@ -28,7 +29,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.FutureTask;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -57,16 +58,18 @@ public final class LoadedPlugin implements Subscriber, ResourceScope {
     final List<String> stuckThreads = new CopyOnWriteArrayList<>();
     private final ErrorSink errors;
     private final int maxCallDepth;
+    private final LifecycleThreads threads;
     private volatile PluginLayer layer;
 
     LoadedPlugin(PluginDescriptor descriptor, Path source, EffectiveResources resources, PluginLayer layer,
-                 ErrorSink errors, int maxCallDepth) {
+                 ErrorSink errors, int maxCallDepth, LifecycleThreads threads) {
         this.descriptor = descriptor;
         this.source = source;
         this.resources = resources;
         this.layer = layer;
         this.errors = errors;
         this.maxCallDepth = maxCallDepth;
+        this.threads = threads;
         this.context = new ScopedPluginContext(descriptor.name());
     }
 
@@ -89,31 +92,25 @@ public final class LoadedPlugin implements Subscriber, ResourceScope {
     }
 
     /**
-     * Runs {@code initialize} or {@code cleanup} on a thread of its own, with the plugin's loader as
-     * context loader, and stops waiting at the deadline: a plugin that never returns cannot hold the
-     * lifecycle lock. A fresh thread each time, created by the lifecycle thread (no plugin frames on
-     * its stack to inherit), and gone when the call returns, so nothing the plugin left in its thread
-     * locals survives.
+     * Runs {@code initialize} or {@code cleanup} on a lifecycle thread ({@link LifecycleThreads}),
+     * with the plugin's loader as context loader, and stops waiting at the deadline: a plugin that
+     * never returns cannot hold the lifecycle lock.
      *
      * @throws PluginTimeoutException at the deadline (the thread is interrupted and named)
      * @throws Throwable              whatever the plugin code threw
      */
     void callWithDeadline(String phase, Duration deadline, LifecycleCall code) throws Throwable {
         String threadName = "plugin-" + phase + "-" + descriptor.name();
-        FutureTask<Void> task = new FutureTask<>(() -> {
+        Future<Void> call = threads.start(threadName, layer().classLoader(), () -> {
             code.run();
             return null;
         });
-        Thread thread = new Thread(task, threadName);
-        thread.setDaemon(true);
-        thread.setContextClassLoader(layer().classLoader());
-        thread.start();
         try {
-            task.get(deadline.toNanos(), TimeUnit.NANOSECONDS);
+            call.get(deadline.toNanos(), TimeUnit.NANOSECONDS);
         } catch (ExecutionException e) {
             throw e.getCause();
         } catch (TimeoutException e) {
-            thread.interrupt();
+            call.cancel(true); // interrupts it; plugin code may ignore that
             stuckThreads.add("thread '" + threadName + "' is still running the plugin's " + phase + " past its"
                     + " deadline");
             throw new PluginTimeoutException(descriptor.name(), phase, threadName, deadline);

@@ -12,6 +12,7 @@ import io.pluginhost.runtime.descriptor.PluginJar;
 import io.pluginhost.runtime.event.EventHub;
 import io.pluginhost.runtime.internal.DetachedException;
 import io.pluginhost.runtime.internal.GuardedRepository;
+import io.pluginhost.runtime.internal.LifecycleThreads;
 import io.pluginhost.runtime.internal.PluginEventBus;
 import io.pluginhost.runtime.layer.ApiLayer;
 import io.pluginhost.runtime.layer.PluginLayer;
@@ -44,6 +45,7 @@ public final class PluginAssembler {
     private final PluginRegistry registry;
     private final LeakWatch leaks;
     private final LoadedPlugin.ErrorSink errors;
+    private final LifecycleThreads threads;
 
     /**
      * @param api      the API layer every plugin layer descends from
@@ -53,9 +55,11 @@ public final class PluginAssembler {
      * @param registry where the dependencies' layers are found
      * @param leaks    what watches unloaded loaders
      * @param errors   where errors of plugin code no caller waits for go
+     * @param threads  where {@code initialize} and {@code cleanup} run
      */
     public PluginAssembler(ApiLayer api, EventHub hub, HostServices services, EngineLimits limits,
-                           PluginRegistry registry, LeakWatch leaks, LoadedPlugin.ErrorSink errors) {
+                           PluginRegistry registry, LeakWatch leaks, LoadedPlugin.ErrorSink errors,
+                           LifecycleThreads threads) {
         this.api = api;
         this.hub = hub;
         this.services = services;
@@ -63,6 +67,7 @@ public final class PluginAssembler {
         this.registry = registry;
         this.leaks = leaks;
         this.errors = errors;
+        this.threads = threads;
     }
 
     /**
@@ -81,7 +86,7 @@ public final class PluginAssembler {
         }
         PluginLayer layer = PluginLayer.define(jar, api, dependencyLayers);
         LoadedPlugin plugin = new LoadedPlugin(jar.descriptor(), jar.path(), resources, layer, errors,
-                limits.maxCallDepth());
+                limits.maxCallDepth(), threads);
         boolean initializeCalled = false;
         try {
             DatabaseRepository database = open(services.database(), DatabaseRepository.class, plugin);

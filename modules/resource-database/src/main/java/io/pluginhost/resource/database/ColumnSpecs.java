@@ -45,6 +45,8 @@ final class ColumnSpecs {
     private static final Set<String> CONSTRAINT_KINDS = Set.of("check", "unique", "primary", "references", "not",
             "null", "default", "foreign");
 
+    private static final String UNTERMINATED = "an unterminated quote in a column definition";
+
     private record Token(String text, int start, int end, boolean identifier) {
     }
 
@@ -144,7 +146,7 @@ final class ColumnSpecs {
             if (Character.isWhitespace(c)) {
                 i++;
             } else if (c == '\'') {
-                int end = closing(text, i, '\'', refusal);
+                int end = SqlLexer.closingQuote(text, i, '\'', refusal, UNTERMINATED);
                 tokens.add(new Token(text.substring(i, end), i, end, false));
                 i = end;
             } else if (c == '"' || Character.isLetter(c) || c == '_') {
@@ -164,7 +166,7 @@ final class ColumnSpecs {
 
     private static int identifierPart(String text, int i, Refusal refusal) {
         if (i < text.length() && text.charAt(i) == '"') {
-            return closing(text, i, '"', refusal);
+            return SqlLexer.closingQuote(text, i, '"', refusal, UNTERMINATED);
         }
         int end = i;
         while (end < text.length() && (Character.isLetterOrDigit(text.charAt(end)) || text.charAt(end) == '_')) {
@@ -173,19 +175,4 @@ final class ColumnSpecs {
         return end;
     }
 
-    /** @return the index after the quote that closes the one at {@code start} (a doubled quote escapes) */
-    private static int closing(String text, int start, char quote, Refusal refusal) {
-        int i = start + 1;
-        while (i < text.length()) {
-            if (text.charAt(i) == quote) {
-                if (i + 1 < text.length() && text.charAt(i + 1) == quote) {
-                    i += 2;
-                    continue;
-                }
-                return i + 1;
-            }
-            i++;
-        }
-        throw refusal.refuse("has an unterminated quote in a column definition", text);
-    }
 }

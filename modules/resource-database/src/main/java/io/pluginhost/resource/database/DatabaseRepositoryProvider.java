@@ -15,11 +15,12 @@ import java.util.concurrent.ExecutorService;
  * (see {@link PostgresRoles}) unless the settings say not to; on H2 the guard alone protects other
  * plugins' tables.
  */
-public final class DatabaseRepositoryProvider implements RepositoryProvider<DatabaseRepository> {
+public final class DatabaseRepositoryProvider implements RepositoryProvider<DatabaseRepository>, AutoCloseable {
 
     private final DataSource dataSource;
     private final ExecutorService parserExecutor;
     private final DatabaseSettings settings;
+    private final StatementWatchdog watchdog = new StatementWatchdog();
 
     /**
      * @param dataSource     the host's data source (in WildFly, the container's); on PostgreSQL with roles
@@ -46,6 +47,12 @@ public final class DatabaseRepositoryProvider implements RepositoryProvider<Data
         }
         SqlTableGuard guard = new SqlTableGuard(scope.pluginName(), scope.resources().tables(), dialect,
                 parserExecutor, settings.parseTimeout());
-        return new JdbcDatabaseRepository(scope, dataSource, guard, login, settings);
+        return new JdbcDatabaseRepository(scope, dataSource, guard, login, settings, watchdog);
+    }
+
+    /** Stops the statement watchdog; repositories opened by this provider must not be used after. */
+    @Override
+    public void close() {
+        watchdog.close();
     }
 }

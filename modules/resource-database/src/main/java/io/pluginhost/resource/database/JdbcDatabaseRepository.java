@@ -31,7 +31,7 @@ import java.util.Map;
  * {@link DataSource}. On PostgreSQL that connection is the plugin's own login
  * ({@code getConnection(role, password)}, see {@link PostgresRoles}); elsewhere it is the host's.
  *
- * <p>Limits apply to every statement: the JDBC query timeout, a row count (the driver is asked for one
+ * <p>Limits apply to every statement: the statement timeout ({@link StatementWatchdog} cancels it), a row count (the driver is asked for one
  * row more, so going past it is seen without reading further) and an estimated result size; past any
  * of them the call fails with {@link QueryLimitExceededException} and returns nothing. An {@code Error}
  * thrown while a statement runs (the database running out of memory in-process, as H2 can) reaches
@@ -44,6 +44,7 @@ final class JdbcDatabaseRepository implements DatabaseRepository, AutoCloseable 
     private final SqlTableGuard guard;
     private final PostgresRoles.Login login;
     private final DatabaseSettings settings;
+    private final StatementWatchdog watchdog;
     private volatile boolean closed;
 
     /**
@@ -52,14 +53,16 @@ final class JdbcDatabaseRepository implements DatabaseRepository, AutoCloseable 
      * @param guard      the plugin's guard
      * @param login      the plugin's own database login, or {@code null} to use the host's
      * @param settings   the limits
+     * @param watchdog   cancels statements past the statement timeout
      */
     JdbcDatabaseRepository(ResourceScope scope, DataSource dataSource, SqlTableGuard guard,
-                           PostgresRoles.Login login, DatabaseSettings settings) {
+                           PostgresRoles.Login login, DatabaseSettings settings, StatementWatchdog watchdog) {
         this.scope = scope;
         this.dataSource = dataSource;
         this.guard = guard;
         this.login = login;
         this.settings = settings;
+        this.watchdog = watchdog;
     }
 
     @Override
@@ -128,21 +131,34 @@ final class JdbcDatabaseRepository implements DatabaseRepository, AutoCloseable 
             if (autoCommit) {
                 connection.setAutoCommit(false); // a change that fails a limit leaves nothing behind
             }
+            StatementWatchdog.Watch watch = null;
             try (PreparedStatement prepared = connection.prepareStatement(sql)) {
-                prepared.setQueryTimeout((int) Math.max(1, settings.statementTimeout().toSeconds()));
                 prepared.setMaxRows(settings.maxRows() + 1);
                 bind(prepared, params);
+                watch = watchdog.watch(prepared, settings.statementTimeout());
                 T result = work.run(prepared);
+                watch.close();
                 if (autoCommit) {
                     connection.commit();
                 }
                 return result;
-            } catch (SQLException | RuntimeException | Error e) {
+            } catch (SQLException e) {
+                if (autoCommit) {
+                    rollbackQuietly(connection);
+                }
+                if (watch != null && watch.fired()) {
+                    throw new SQLException("cancelled by the statement timeout", "57014", e);
+                }
+                throw e;
+            } catch (RuntimeException | Error e) {
                 if (autoCommit) {
                     rollbackQuietly(connection);
                 }
                 throw e;
             } finally {
+                if (watch != null) {
+                    watch.close();
+                }
                 if (autoCommit) {
                     connection.setAutoCommit(true);
                 }

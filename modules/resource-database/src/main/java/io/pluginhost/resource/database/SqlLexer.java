@@ -54,7 +54,7 @@ final class SqlLexer {
                 previousString = true;
                 continue;
             } else if (c == '"') {
-                i = quoted(sql, i, '"', refusal, "an unterminated quoted identifier");
+                i = closingQuote(sql, i, '"', refusal, "an unterminated quoted identifier");
                 previousWord = null;
             } else if (c == '-' && i + 1 < n && sql.charAt(i + 1) == '-') {
                 int end = sql.indexOf('\n', i);
@@ -102,7 +102,7 @@ final class SqlLexer {
 
     /** A plain string: doubled quotes escape; a backslash before a quote is refused. @return index after it */
     private static int string(String sql, int start, ColumnSpecs.Refusal refusal) {
-        int end = quoted(sql, start, '\'', refusal, "an unterminated string");
+        int end = closingQuote(sql, start, '\'', refusal, "an unterminated string");
         int backslashQuote = sql.indexOf("\\'", start + 1);
         if (backslashQuote >= 0 && backslashQuote < end - 1) {
             throw refusal.refuse("has a backslash before a quote in a string, which databases and the guard read"
@@ -111,7 +111,8 @@ final class SqlLexer {
         return end;
     }
 
-    private static int quoted(String sql, int start, char quote, ColumnSpecs.Refusal refusal, String what) {
+    /** @return the index after the quote that closes the one at {@code start} (a doubled quote escapes) */
+    static int closingQuote(String sql, int start, char quote, ColumnSpecs.Refusal refusal, String what) {
         int i = start + 1;
         while (i < sql.length()) {
             if (sql.charAt(i) == quote) {

@@ -1,0 +1,38 @@
+package io.pluginhost.benchmarks;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The baseline the database benchmarks compare the repository with: plain JDBC, rows read into maps. */
+final class RawJdbc {
+
+    private RawJdbc() {
+    }
+
+    static List<Map<String, Object>> query(DataSource dataSource, String sql, Object parameter) throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setObject(1, parameter);
+            try (ResultSet rows = statement.executeQuery()) {
+                ResultSetMetaData meta = rows.getMetaData();
+                List<Map<String, Object>> result = new ArrayList<>();
+                while (rows.next()) {
+                    Map<String, Object> row = new LinkedHashMap<>();
+                    for (int i = 1; i <= meta.getColumnCount(); i++) {
+                        row.put(meta.getColumnLabel(i), rows.getObject(i));
+                    }
+                    result.add(row);
+                }
+                return result;
+            }
+        }
+    }
+}
