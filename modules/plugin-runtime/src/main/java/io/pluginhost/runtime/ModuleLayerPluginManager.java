@@ -99,7 +99,7 @@ public final class ModuleLayerPluginManager implements PluginManager {
         this.limits = limits;
         this.hub = new EventHub(limits.maxListenersPerPlugin());
         this.leaks = new LeakWatch(hostLoader);
-        this.lifecycleThreads = new LifecycleThreads(hostLoader);
+        this.lifecycleThreads = new LifecycleThreads();
         this.assembler = new PluginAssembler(ApiLayer.create(), hub, services, limits, registry, leaks, this::report,
                 lifecycleThreads);
     }
@@ -291,7 +291,6 @@ public final class ModuleLayerPluginManager implements PluginManager {
     @Override
     public void close() {
         unloadAll();
-        lifecycleThreads.close();
     }
 
     /**

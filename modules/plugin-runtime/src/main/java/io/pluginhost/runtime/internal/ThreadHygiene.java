@@ -26,8 +26,6 @@ public final class ThreadHygiene {
     private static final Field INHERITED_CONTEXT = field(Thread.class, "inheritedAccessControlContext");
     private static final Field CONTEXT_DOMAINS = field(AccessControlContext.class, "context");
     private static final Field TARGET = field(Thread.class, "target");
-    private static final Field THREAD_LOCALS = field(Thread.class, "threadLocals");
-    private static final Field INHERITABLE_THREAD_LOCALS = field(Thread.class, "inheritableThreadLocals");
 
     private ThreadHygiene() {
     }
@@ -65,26 +63,6 @@ public final class ThreadHygiene {
      *                        under plugin code, and its inherited context is cleared even where this
      *                        JDK does not let the host look inside it
      */
-    /** @return whether {@link #forgetThreadLocals()} can work here ({@code java.lang} open to the host) */
-    public static boolean canForgetThreadLocals() {
-        return THREAD_LOCALS != null && INHERITABLE_THREAD_LOCALS != null;
-    }
-
-    /**
-     * Drops every thread-local value of the current thread, so a pooled thread that ran plugin code
-     * keeps nothing of it (a plugin's thread-local value would keep its loader). Only for threads the
-     * engine owns: their thread locals hold nothing of the host's.
-     */
-    public static void forgetThreadLocals() {
-        Thread current = Thread.currentThread();
-        try {
-            THREAD_LOCALS.set(current, null);
-            INHERITABLE_THREAD_LOCALS.set(current, null);
-        } catch (IllegalAccessException e) {
-            throw new IllegalStateException("cannot clear thread locals", e);
-        }
-    }
-
     private static void clearInheritedContext(Thread thread, ClassLoader unloaded, boolean inheritedLoader) {
         Object context = read(INHERITED_CONTEXT, thread);
         if (context == null) {
