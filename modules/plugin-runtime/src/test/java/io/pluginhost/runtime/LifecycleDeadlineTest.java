@@ -3,6 +3,7 @@ package io.pluginhost.runtime;
 import io.pluginhost.api.exception.PluginLoadException;
 import io.pluginhost.api.exception.PluginTimeoutException;
 import io.pluginhost.api.exception.PluginUnloadException;
+import io.pluginhost.runtime.testing.Handoff;
 import io.pluginhost.runtime.testing.PluginJarBuilder;
 import io.pluginhost.runtime.testing.RecordingListener;
 import org.junit.jupiter.api.AfterEach;
@@ -19,6 +20,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class LifecycleDeadlineTest {
 
     private static final String RELEASE = "deadline-test.release";
+    private final java.util.concurrent.CountDownLatch release = Handoff.latch(RELEASE);
 
     @TempDir
     Path dir;
@@ -29,23 +31,19 @@ class LifecycleDeadlineTest {
                     .withDeadlines(Duration.ofMillis(300), Duration.ofMillis(300)));
 
     LifecycleDeadlineTest() {
-        System.clearProperty(RELEASE);
         manager.addLifecycleListener(events);
     }
 
     @AfterEach
     void stop() {
-        System.setProperty(RELEASE, "go"); // lets the stuck plugin threads end
+        release.countDown(); // lets the stuck plugin threads end
         manager.close();
+        Handoff.take(RELEASE);
     }
 
     /** Plugin code that ignores interruption and waits until the test lets it go. */
     private static String stuck() {
-        return """
-                while (!"go".equals(System.getProperty("%s"))) {
-                    try { Thread.sleep(20); } catch (InterruptedException ignored) { }
-                }
-                """.formatted(RELEASE);
+        return Handoff.awaitLatch(RELEASE);
     }
 
     @Test

@@ -6,6 +6,7 @@ import io.pluginhost.api.exception.DependentsLoadedException;
 import io.pluginhost.api.exception.InvalidPluginException;
 import io.pluginhost.api.exception.SelfDependencyException;
 import io.pluginhost.runtime.testing.ExamplePlugins;
+import io.pluginhost.runtime.testing.Handoff;
 import io.pluginhost.runtime.testing.PluginJarBuilder;
 import io.pluginhost.runtime.testing.RecordingListener;
 import org.junit.jupiter.api.AfterEach;
@@ -130,37 +131,36 @@ class PluginDependencyTest {
     void aCascadeThatCannotDrainEveryDependentUnloadsNothing() throws Exception {
         ModuleLayerPluginManager quick = new ModuleLayerPluginManager(HostServices.NONE,
                 EngineLimits.defaults().withDrainTimeout(java.time.Duration.ofMillis(200)));
-        System.clearProperty("cascade-test.release");
+        java.util.concurrent.CountDownLatch release = Handoff.latch("cascade-test.release");
+        java.util.concurrent.CountDownLatch entered = Handoff.latch("cascade-test.entered");
         try {
             quick.load(base("1.0.0").build(dir));
             quick.load(PluginJarBuilder.plugin("busy").dependsOn("base").body("""
                     public Object execute(Object in) {
-                        System.setProperty("cascade-test.busy", "yes");
-                        while (!"go".equals(System.getProperty("cascade-test.release"))) {
-                            try { Thread.sleep(10); } catch (InterruptedException e) { return "interrupted"; }
-                        }
+                        %s
+                        %s
                         return "done";
                     }
-                    """).build(dir));
+                    """.formatted(Handoff.countDown("cascade-test.entered"), Handoff.awaitLatch("cascade-test.release")))
+                    .build(dir));
             quick.load(PluginJarBuilder.plugin("idle").dependsOn("base").build(dir)); // stopped first
             java.util.concurrent.CompletableFuture<Object> inFlight =
                     java.util.concurrent.CompletableFuture.supplyAsync(() -> quick.execute("busy", null));
-            while (System.getProperty("cascade-test.busy") == null) {
-                Thread.onSpinWait(); // the execute has entered the plugin
-            }
+            assertThat(entered.await(10, java.util.concurrent.TimeUnit.SECONDS)).as("execute entered").isTrue();
 
             assertThatThrownBy(() -> quick.unload("base", true))
                     .isInstanceOf(io.pluginhost.api.exception.PluginUnloadException.class)
                     .hasMessageContaining("'busy'").hasMessageContaining("nothing was unloaded");
 
             assertThat(quick.list()).extracting(PluginInfo::name).containsExactlyInAnyOrder("base", "idle", "busy");
-            System.setProperty("cascade-test.release", "go");
+            release.countDown();
             assertThat(inFlight.get(5, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("done");
             assertThat(quick.unload("base", true)).containsExactlyInAnyOrder("idle", "busy", "base");
         } finally {
-            System.setProperty("cascade-test.release", "go");
-            System.clearProperty("cascade-test.busy");
+            release.countDown();
             quick.close();
+            Handoff.take("cascade-test.release");
+            Handoff.take("cascade-test.entered");
         }
     }
 

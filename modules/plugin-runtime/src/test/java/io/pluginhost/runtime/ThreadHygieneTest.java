@@ -34,8 +34,7 @@ class ThreadHygieneTest {
     void stop() {
         release.countDown();
         manager.close();
-        Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("orphan-"))
-                .forEach(Thread::interrupt);
+        Handoff.take("hygiene-test.orphan");
     }
 
     /** A plugin whose execute emits 'ping' and hands off a weak reference to its loader. */
@@ -94,15 +93,16 @@ class ThreadHygieneTest {
 
     @Test
     void aThreadThePluginLeftRunningIsNamedAfterUnload() {
+        java.util.concurrent.CountDownLatch end = Handoff.latch("hygiene-test.orphan");
         manager.load(PluginJarBuilder.plugin("leaky").body("""
                 public void initialize(PluginContext context) {
                     Thread orphan = new Thread(() -> {
-                        try { Thread.sleep(600_000); } catch (InterruptedException e) { }
+                        %s
                     }, "orphan-of-leaky");
                     orphan.setDaemon(true);
                     orphan.start();
                 }
-                """).build(dir));
+                """.formatted(Handoff.awaitLatch("hygiene-test.orphan"))).build(dir));
 
         manager.unload("leaky");
 
@@ -110,6 +110,7 @@ class ThreadHygieneTest {
         assertThat(manager.leakSuspects().get("leaky@1.0.0"))
                 .anySatisfy(reason -> assertThat(reason).contains("thread 'orphan-of-leaky'")
                         .contains("runs the plugin's code"));
+        end.countDown();
     }
 
     private static void awaitQuietly(CountDownLatch latch) {
