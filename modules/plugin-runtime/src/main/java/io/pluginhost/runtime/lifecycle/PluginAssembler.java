@@ -95,8 +95,10 @@ public final class PluginAssembler {
             plugin.context.activate(jar.descriptor(), new PluginEventBus(hub, plugin, plugin.context), dependencies,
                     database, kafka, s3);
             initializeCalled = true;
-            plugin.callWithDeadline("initialize", limits.initializeTimeout(),
-                    () -> layer.instance().initialize(plugin.context));
+            if (overrides(layer.instance(), "initialize", io.pluginhost.api.PluginContext.class)) {
+                plugin.callWithDeadline("initialize", limits.initializeTimeout(),
+                        () -> layer.instance().initialize(plugin.context));
+            }
             return plugin;
         } catch (Throwable t) {
             if (t instanceof PluginTimeoutException timeout) {
@@ -142,8 +144,8 @@ public final class PluginAssembler {
     public Optional<Throwable> tearDown(LoadedPlugin plugin, boolean runCleanup) {
         Throwable problem = null;
         hub.removeAll(plugin); // before cleanup: no listener runs in a half-cleaned plugin
-        if (runCleanup) {
-            Plugin instance = plugin.layer().instance();
+        Plugin instance = plugin.layer().instance();
+        if (runCleanup && overrides(instance, "cleanup")) {
             try {
                 plugin.callWithDeadline("cleanup", limits.cleanupTimeout(), instance::cleanup);
             } catch (Throwable t) {
@@ -171,6 +173,18 @@ public final class PluginAssembler {
         plugin.release();
         leaks.watch(plugin.descriptor(), loader, plugin.stuckThreads);
         return Optional.ofNullable(problem);
+    }
+
+    /**
+     * @return whether the plugin implements a lifecycle method; the API's default does nothing, so
+     *         calling it needs no thread of its own (most plugins have no {@code cleanup})
+     */
+    private static boolean overrides(Plugin instance, String method, Class<?>... parameters) {
+        try {
+            return instance.getClass().getMethod(method, parameters).getDeclaringClass() != Plugin.class;
+        } catch (NoSuchMethodException e) {
+            return true; // cannot tell: call it
+        }
     }
 
     private static void rethrowIfFatal(Throwable t) {
