@@ -1,15 +1,7 @@
 package io.pluginhost.benchmarks;
 
-import io.pluginhost.api.PluginDescriptor;
-import io.pluginhost.api.resource.DatabaseRepository;
-import io.pluginhost.resource.database.DatabaseRepositoryProvider;
-import io.pluginhost.resource.database.DatabaseSettings;
 import io.pluginhost.resource.database.SqlDialect;
 import io.pluginhost.resource.database.SqlTableGuard;
-import io.pluginhost.runtime.resource.EffectiveResources;
-import io.pluginhost.runtime.resource.ResourceOverrides;
-import io.pluginhost.runtime.resource.ResourcePolicy;
-import io.pluginhost.runtime.resource.ResourceScope;
 import org.h2.jdbcx.JdbcConnectionPool;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -24,12 +16,8 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -45,71 +33,47 @@ import java.util.concurrent.TimeUnit;
 @Fork(value = 1, jvmArgs = {"-Xmx1g"})
 public class DatabaseRepositoryBenchmark {
 
-    private static final String QUERY = "SELECT n.id, n.body, t.tag FROM notes n JOIN note_tags t ON t.note_id = n.id"
-            + " WHERE n.id = ?";
-    private static final String PHYSICAL_QUERY = "SELECT n.id, n.body, t.tag FROM \"bench_notes\" n"
-            + " JOIN \"bench_note_tags\" t ON t.note_id = n.id WHERE n.id = ?";
-
-    private ExecutorService parser;
     private JdbcConnectionPool pool;
-    private DatabaseRepository repository;
+    private NotesFixture notes;
     private SqlTableGuard warmGuard;
-    private ResourcePolicy tables;
     private int next;
 
     @Setup(Level.Trial)
-    public void setUp() throws Exception {
-        parser = Executors.newCachedThreadPool(r -> {
-            Thread thread = new Thread(r, "sql-parser");
-            thread.setDaemon(true);
-            return thread;
-        });
+    public void setUp() {
         pool = JdbcConnectionPool.create("jdbc:h2:mem:bench;DB_CLOSE_DELAY=-1;DATABASE_TO_LOWER=TRUE", "sa", "");
-        PluginDescriptor descriptor = new PluginDescriptor("bench", "1", "", List.of(), List.of("notes", "note_tags"),
-                List.of(), List.of());
-        EffectiveResources resources = EffectiveResources.of(descriptor, ResourceOverrides.NONE);
-        tables = resources.tables();
-        repository = new DatabaseRepositoryProvider(pool, parser, DatabaseSettings.defaults())
-                .open(ResourceScope.of("bench", resources, (what, e) -> {
-                    throw new IllegalStateException(what, e);
-                }));
-        repository.executeCommand("CREATE TABLE notes (id INTEGER PRIMARY KEY, body VARCHAR(200))");
-        repository.executeCommand("CREATE TABLE note_tags (note_id INTEGER, tag VARCHAR(50))");
-        repository.executeCommand("CREATE INDEX note_tags_note ON note_tags (note_id)");
-        for (int i = 0; i < 1000; i++) {
-            repository.executeCommand("INSERT INTO notes VALUES (?, ?)", i, "note " + i);
-            repository.executeCommand("INSERT INTO note_tags VALUES (?, ?), (?, ?)", i, "a", i, "b");
-        }
-        warmGuard = new SqlTableGuard("bench", tables, SqlDialect.H2, parser, Duration.ofSeconds(5));
-        warmGuard.guard(QUERY);
+        notes = new NotesFixture("bench", pool);
+        warmGuard = new SqlTableGuard("bench", notes.resources.tables(), SqlDialect.H2, notes.parser,
+                Duration.ofSeconds(5));
+        warmGuard.guard(NotesFixture.QUERY);
     }
 
     @TearDown(Level.Trial)
     public void tearDown() {
+        notes.close();
         pool.dispose();
-        parser.shutdownNow();
     }
 
     @Benchmark
     public Object guardCached() {
-        return warmGuard.guard(QUERY);
+        return warmGuard.guard(NotesFixture.QUERY);
     }
 
     @Benchmark
     @OutputTimeUnit(TimeUnit.MICROSECONDS)
     public Object guardUncached() {
-        return new SqlTableGuard("bench", tables, SqlDialect.H2, parser, Duration.ofSeconds(5)).guard(QUERY);
+        return new SqlTableGuard("bench", notes.resources.tables(), SqlDialect.H2, notes.parser,
+                Duration.ofSeconds(5)).guard(NotesFixture.QUERY);
     }
 
     @Benchmark
     public Object repositoryExecuteQuery() {
         next = (next + 1) % 1000;
-        return repository.executeQuery(QUERY, next);
+        return notes.repository.executeQuery(NotesFixture.QUERY, next);
     }
 
     @Benchmark
     public Object rawJdbcQuery() throws SQLException {
         next = (next + 1) % 1000;
-        return RawJdbc.query(pool, PHYSICAL_QUERY, next);
+        return RawJdbc.query(pool, notes.physicalQuery, next);
     }
 }
