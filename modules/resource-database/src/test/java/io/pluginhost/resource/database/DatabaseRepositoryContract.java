@@ -52,11 +52,15 @@ abstract class DatabaseRepositoryContract {
     }
 
     DatabaseRepository repository(String plugin, String... tables) throws Exception {
+        return repository(SETTINGS, plugin, tables);
+    }
+
+    DatabaseRepository repository(DatabaseSettings settings, String plugin, String... tables) throws Exception {
         PluginDescriptor descriptor = new PluginDescriptor(plugin, "1", "", List.of(), List.of(tables), List.of(),
                 List.of());
         ResourceScope scope = ResourceScope.of(plugin, EffectiveResources.of(descriptor, ResourceOverrides.NONE),
                 (what, e) -> { throw new IllegalStateException(what, e); });
-        return new DatabaseRepositoryProvider(dataSource(), PARSER, SETTINGS).open(scope);
+        return new DatabaseRepositoryProvider(dataSource(), PARSER, settings).open(scope);
     }
 
     long rawCount(String physicalTable) throws Exception {
@@ -203,13 +207,8 @@ abstract class DatabaseRepositoryContract {
 
     @Test
     void statementsPastALimitFailTypedAndReturnNothing() throws Exception {
-        String plugin = uniquePlugin("limits");
-        PluginDescriptor descriptor = new PluginDescriptor(plugin, "1", "", List.of(), List.of("items"), List.of(),
-                List.of());
-        ResourceScope scope = ResourceScope.of(plugin, EffectiveResources.of(descriptor, ResourceOverrides.NONE),
-                (what, e) -> { throw new IllegalStateException(what, e); });
-        DatabaseRepository db = new DatabaseRepositoryProvider(dataSource(), PARSER,
-                SETTINGS.withLimits(java.time.Duration.ofSeconds(1), 100, 4_000)).open(scope);
+        DatabaseRepository db = repository(SETTINGS.withLimits(java.time.Duration.ofSeconds(1), 100, 4_000),
+                uniquePlugin("limits"), "items");
         db.executeCommand("CREATE TABLE items (id INTEGER, body VARCHAR(2000))");
         for (int i = 0; i < 101; i++) {
             db.executeCommand("INSERT INTO items VALUES (?, ?)", i, "x".repeat(10));

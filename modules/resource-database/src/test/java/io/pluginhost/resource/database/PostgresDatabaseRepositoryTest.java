@@ -47,11 +47,8 @@ class PostgresDatabaseRepositoryTest extends DatabaseRepositoryContract {
         raw("DELETE FROM secret");
         raw("INSERT INTO secret VALUES (1, 1, 'host data')");
         String crm = uniquePlugin("crm");
-        PluginDescriptor descriptor = new PluginDescriptor(crm, "1", "", List.of(), List.of("notes", "note_tags"),
-                List.of(), List.of());
-        JdbcDatabaseRepository crmDb = (JdbcDatabaseRepository) new DatabaseRepositoryProvider(dataSource(), PARSER,
-                SETTINGS.withLimits(java.time.Duration.ofSeconds(2), 1000, 1 << 20)).open(ResourceScope.of(crm,
-                EffectiveResources.of(descriptor, ResourceOverrides.NONE), (what, e) -> { }));
+        JdbcDatabaseRepository crmDb = (JdbcDatabaseRepository) repository(
+                SETTINGS.withLimits(java.time.Duration.ofSeconds(2), 1000, 1 << 20), crm, "notes", "note_tags");
         crmDb.executeCommand("CREATE TABLE notes (id INTEGER PRIMARY KEY, body VARCHAR(2000))");
         crmDb.executeCommand("CREATE TABLE note_tags (note_id INTEGER, tag VARCHAR(100), id INTEGER)");
 
