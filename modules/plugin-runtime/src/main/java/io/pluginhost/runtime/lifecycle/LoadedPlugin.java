@@ -150,9 +150,8 @@ public final class LoadedPlugin implements Subscriber, ResourceScope {
      * @return its result
      */
     public Object execute(Object input) {
-        CallDepth depth = CallDepth.enter(descriptor.name(), maxCallDepth);
-        if (!gate.tryEnter()) {
-            depth.exit();
+        CallDepth depth = enter();
+        if (depth == null) {
             throw new PluginNotFoundException(descriptor.name(), "plugin '" + descriptor.name()
                     + "' has been unloaded");
         }
@@ -165,9 +164,29 @@ public final class LoadedPlugin implements Subscriber, ResourceScope {
             throw new PluginExecutionException("plugin '" + descriptor.name() + "' failed in execute: "
                     + detached.getMessage(), detached);
         } finally {
-            gate.exit(); // first: the counter must stay exact whatever happens after
-            depth.exit();
+            exit(depth);
         }
+    }
+
+    /**
+     * Enters a call into the plugin: one level deeper on this thread, then through the gate.
+     *
+     * @return the thread's call depth, to {@link #exit} in a {@code finally}; {@code null} if the gate
+     *         is closed (the plugin is unloading)
+     * @throws CallDepthExceededException if the call would nest too deep
+     */
+    private CallDepth enter() {
+        CallDepth depth = CallDepth.enter(descriptor.name(), maxCallDepth);
+        if (!gate.tryEnter()) {
+            depth.exit();
+            return null;
+        }
+        return depth;
+    }
+
+    private void exit(CallDepth depth) {
+        gate.exit(); // first: the counter must stay exact whatever happens after
+        depth.exit();
     }
 
     @Override
@@ -185,13 +204,12 @@ public final class LoadedPlugin implements Subscriber, ResourceScope {
         // The hot path of every event: no allocation beyond what the listener does.
         CallDepth depth;
         try {
-            depth = CallDepth.enter(descriptor.name(), maxCallDepth);
+            depth = enter();
         } catch (CallDepthExceededException tooDeep) {
             errors.report(descriptor.name(), null, tooDeep);
             return;
         }
-        if (!gate.tryEnter()) {
-            depth.exit();
+        if (depth == null) {
             return;
         }
         Thread thread = Thread.currentThread();
@@ -203,8 +221,7 @@ public final class LoadedPlugin implements Subscriber, ResourceScope {
         } catch (Throwable e) {
             failure = e;
         } finally {
-            gate.exit(); // first: the counter must stay exact whatever happens after
-            depth.exit();
+            exit(depth);
             thread.setContextClassLoader(previous);
         }
         if (failure != null) {
@@ -219,9 +236,8 @@ public final class LoadedPlugin implements Subscriber, ResourceScope {
 
     @Override
     public <T> T callPlugin(String what, Callable<T> code) {
-        CallDepth depth = CallDepth.enter(descriptor.name(), maxCallDepth);
-        if (!gate.tryEnter()) {
-            depth.exit();
+        CallDepth depth = enter();
+        if (depth == null) {
             throw new PluginContextInvalidatedException(descriptor.name());
         }
         try {
@@ -230,8 +246,7 @@ public final class LoadedPlugin implements Subscriber, ResourceScope {
             reportFailure(what, e);
             return null;
         } finally {
-            gate.exit();
-            depth.exit();
+            exit(depth);
         }
     }
 
