@@ -286,8 +286,16 @@ public final class SqlTableGuard {
             throw refused("calls " + name + " without a literal sequence name; write " + name + "('<declared name>')",
                     name);
         }
-        String physical = SqlNames.quote(tables.physicalName(SqlNames.key(sequence.getValue())));
-        sequence.setValue(physical.replace("'", "''"));
+        sequence.setValue(sequenceLiteralText(sequence.getValue()));
+    }
+
+    /**
+     * @param written a sequence name as a plugin wrote it inside a string literal
+     * @return the text of the literal that names its physical sequence: the quoted physical name,
+     *         with quotes doubled for the string
+     */
+    private String sequenceLiteralText(String written) {
+        return SqlNames.quote(tables.physicalName(SqlNames.key(written))).replace("'", "''");
     }
 
     private void checkType(ColDataType type) {
@@ -415,7 +423,7 @@ public final class SqlTableGuard {
 
             @Override
             public String sequence(String written) {
-                return "'" + SqlNames.quote(tables.physicalName(SqlNames.key(written))).replace("'", "''") + "'";
+                return "'" + sequenceLiteralText(written) + "'";
             }
 
             @Override
