@@ -42,12 +42,6 @@ public record DatabaseSettings(Duration parseTimeout, Duration statementTimeout,
                 HexFormat.of().formatHex(secret), Duration.ofSeconds(60), 1L << 20);
     }
 
-    /** @return these settings with roles per plugin on or off */
-    public DatabaseSettings withRolesPerPlugin(boolean on) {
-        return new DatabaseSettings(parseTimeout, statementTimeout, maxRows, maxResultBytes, on, roleSecret,
-                idleInTransaction, tempFileLimitKb);
-    }
-
     /** @return these settings with other limits per statement */
     public DatabaseSettings withLimits(Duration timeout, int rows, long bytes) {
         return new DatabaseSettings(parseTimeout, timeout, rows, bytes, rolesPerPlugin, roleSecret, idleInTransaction,
