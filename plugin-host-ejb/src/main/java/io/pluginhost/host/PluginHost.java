@@ -53,18 +53,10 @@ import java.util.logging.Logger;
  * <p>Concurrency is the engine's own (it serializes lifecycle operations and lets calls run in
  * parallel), so the bean uses bean-managed concurrency rather than the container's lock.
  *
- * <p>Configuration (MicroProfile Config, so system property &gt; environment variable &gt; file):
- * {@code pluginhost.plugin-dir} (default {@code <jboss.server.data.dir>/plugins}),
- * {@code pluginhost.datasource} (default {@code java:jboss/datasources/ExampleDS}; per plugin
- * {@code pluginhost.plugin.<name>.datasource}, see {@link PluginDatabases}),
- * {@code pluginhost.database.enabled} (default true), {@code pluginhost.database.roles} (a role per
- * plugin on PostgreSQL, default true), {@code pluginhost.unload.drain-seconds} (default 30);
- * Kafka when {@code pluginhost.kafka.bootstrap-servers} is set ({@code pluginhost.kafka.create-topics},
- * default true; {@code pluginhost.kafka.partitions}, default 1; {@code pluginhost.kafka.replication-factor},
- * default 1); S3 when {@code pluginhost.s3.access-key} is set ({@code pluginhost.s3.endpoint},
- * {@code pluginhost.s3.region} default us-east-1, {@code pluginhost.s3.secret-key},
- * {@code pluginhost.s3.path-style} default true, {@code pluginhost.s3.create-buckets} default true);
- * per-plugin resource overrides, see {@link ConfiguredOverrides}.
+ * <p>Configuration is MicroProfile Config ({@code pluginhost.*}; system property &gt; environment
+ * variable &gt; file). The keys and their defaults are listed once, in the README's configuration
+ * table; they are read here ({@link #engineLimits}, Kafka, S3, leaks), in
+ * {@link PluginDatabases#settings} and in {@link ConfiguredOverrides}.
  */
 @Singleton
 @Startup
