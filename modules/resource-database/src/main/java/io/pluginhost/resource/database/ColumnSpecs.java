@@ -16,13 +16,7 @@ import java.util.Set;
  */
 final class ColumnSpecs {
 
-    /** What a refusal needs: the reason and the offending text. */
-    interface Refusal {
-        RuntimeException refuse(String why, String what);
-    }
-
-    /** How the guard maps and checks the names found in a column spec. */
-    interface Rules extends Refusal {
+    interface Rules extends SqlRefusal {
         /** @return the physical, quoted name of a referenced table (or refuses) */
         String table(String written);
 
@@ -138,7 +132,7 @@ final class ColumnSpecs {
         return token.identifier() && token.text().equalsIgnoreCase(word);
     }
 
-    private static List<Token> tokens(String text, Refusal refusal) {
+    private static List<Token> tokens(String text, SqlRefusal refusal) {
         List<Token> tokens = new ArrayList<>();
         int i = 0;
         while (i < text.length()) {
@@ -164,7 +158,7 @@ final class ColumnSpecs {
         return tokens;
     }
 
-    private static int identifierPart(String text, int i, Refusal refusal) {
+    private static int identifierPart(String text, int i, SqlRefusal refusal) {
         if (i < text.length() && text.charAt(i) == '"') {
             return SqlLexer.closingQuote(text, i, '"', refusal, UNTERMINATED);
         }

@@ -33,7 +33,7 @@ final class SqlLexer {
      * @param sql     the text
      * @param refusal builds the exception for a refusal
      */
-    static void check(String sql, ColumnSpecs.Refusal refusal) {
+    static void check(String sql, SqlRefusal refusal) {
         int i = 0;
         int n = sql.length();
         String previousWord = null; // the identifier or keyword just before, if the last token was one
@@ -101,7 +101,7 @@ final class SqlLexer {
     }
 
     /** A plain string: doubled quotes escape; a backslash before a quote is refused. @return index after it */
-    private static int string(String sql, int start, ColumnSpecs.Refusal refusal) {
+    private static int string(String sql, int start, SqlRefusal refusal) {
         int end = closingQuote(sql, start, '\'', refusal, "an unterminated string");
         int backslashQuote = sql.indexOf("\\'", start + 1);
         if (backslashQuote >= 0 && backslashQuote < end - 1) {
@@ -112,7 +112,7 @@ final class SqlLexer {
     }
 
     /** @return the index after the quote that closes the one at {@code start} (a doubled quote escapes) */
-    static int closingQuote(String sql, int start, char quote, ColumnSpecs.Refusal refusal, String what) {
+    static int closingQuote(String sql, int start, char quote, SqlRefusal refusal, String what) {
         int i = start + 1;
         while (i < sql.length()) {
             if (sql.charAt(i) == quote) {
@@ -127,7 +127,7 @@ final class SqlLexer {
         throw refusal.refuse("has " + what, sql.substring(start, Math.min(sql.length(), start + 20)));
     }
 
-    private static int blockComment(String sql, int start, ColumnSpecs.Refusal refusal) {
+    private static int blockComment(String sql, int start, SqlRefusal refusal) {
         int close = sql.indexOf("*/", start + 2);
         if (close < 0) {
             throw refusal.refuse("has an unterminated comment", sql.substring(start, Math.min(sql.length(), start + 20)));
