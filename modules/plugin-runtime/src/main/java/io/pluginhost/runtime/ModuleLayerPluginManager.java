@@ -390,17 +390,11 @@ public final class ModuleLayerPluginManager implements PluginManager {
         ResourceKind.validatePluginName(name);
         newOverrides.validateNames();
         return locked(() -> {
-            Optional<LoadedPlugin> plugin = registry.loaded(name);
-            if (plugin.isEmpty()) {
+            if (registry.loaded(name).isEmpty()) {
                 registry.storeOverrides(name, newOverrides);
                 return List.of();
             }
-            try {
-                EffectiveResources.of(plugin.get().descriptor(), newOverrides);
-            } catch (PluginException e) {
-                throw report(name, plugin.get().source(), e);
-            }
-            return reloadLocked(name, newOverrides);
+            return reloadLocked(name, newOverrides); // validates them before anything unloads
         });
     }
 
