@@ -99,7 +99,7 @@ public final class ModuleLayerPluginManager implements PluginManager {
         this.limits = limits;
         this.hub = new EventHub(limits.maxListenersPerPlugin());
         this.leaks = new LeakWatch(hostLoader);
-        this.lifecycleThreads = new LifecycleThreads();
+        this.lifecycleThreads = new LifecycleThreads(hostLoader);
         this.assembler = new PluginAssembler(ApiLayer.create(), hub, services, limits, registry, leaks, this::report,
                 lifecycleThreads);
     }
@@ -290,7 +290,11 @@ public final class ModuleLayerPluginManager implements PluginManager {
 
     @Override
     public void close() {
-        unloadAll();
+        try {
+            unloadAll();
+        } finally {
+            lifecycleThreads.close();
+        }
     }
 
     /**

@@ -156,4 +156,47 @@ class ClassLoaderLeakTest {
         Gc.settle();
         assertThat(manager.unloadedButNotCollected()).isEmpty();
     }
+
+    /**
+     * The engine reuses one thread for {@code initialize} and {@code cleanup}; whatever a plugin
+     * leaves on it (its own thread local holding itself, an inheritable one, an uncaught-exception
+     * handler, a context loader, an interrupt) must not keep the plugin alive after unload.
+     */
+    @Test
+    void whatAPluginLeavesOnTheReusedLifecycleThreadDoesNotKeepItAlive() {
+        String litter = """
+                static final ThreadLocal<Object> MINE = new ThreadLocal<>();
+                static final InheritableThreadLocal<Object> INHERITED = new InheritableThreadLocal<>();
+                public void initialize(PluginContext context) {
+                    MINE.set(this);
+                    INHERITED.set(new Object() { });
+                    Thread.currentThread().setUncaughtExceptionHandler((t, e) -> { });
+                    Thread.currentThread().setContextClassLoader(getClass().getClassLoader());
+                    Thread.currentThread().interrupt();
+                    %s
+                    %s
+                }
+                public void cleanup() {
+                    MINE.set(new Object() { });
+                }
+                """;
+        for (String name : List.of("litter-a", "litter-b")) {
+            manager.load(PluginJarBuilder.plugin(name).body(litter.formatted(
+                    Handoff.put(name + ".loader", "new java.lang.ref.WeakReference<ClassLoader>(getClass().getClassLoader())"),
+                    Handoff.put(name + ".thread", "new java.lang.ref.WeakReference<Thread>(Thread.currentThread())")))
+                    .build(dir));
+        }
+        WeakReference<Thread> first = Handoff.take("litter-a.thread");
+        WeakReference<Thread> second = Handoff.take("litter-b.thread");
+        assertThat(first.get()).as("both initialize calls ran on one reused thread").isSameAs(second.get());
+        WeakReference<ClassLoader> a = loaderOf("litter-a");
+        WeakReference<ClassLoader> b = loaderOf("litter-b");
+
+        manager.unload("litter-a");
+        manager.unload("litter-b");
+
+        assertThat(Gc.collects(a)).as("loader of litter-a collected").isTrue();
+        assertThat(Gc.collects(b)).as("loader of litter-b collected").isTrue();
+        assertThat(manager.unloadedButNotCollected()).isEmpty();
+    }
 }

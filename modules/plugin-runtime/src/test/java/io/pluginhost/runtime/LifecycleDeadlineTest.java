@@ -61,8 +61,11 @@ class LifecycleDeadlineTest {
                     assertThat(timeout.threadName()).isEqualTo("plugin-initialize-stuck-init");
                 });
 
-        // The lifecycle lock is free: other plugins load and unload at once.
-        manager.load(PluginJarBuilder.plugin("fine").build(dir));
+        // The lifecycle lock is free: other plugins load and unload at once, their initialize on
+        // another thread than the one still stuck.
+        manager.load(PluginJarBuilder.plugin("fine").body("public void initialize(PluginContext c) {"
+                + Handoff.put("fine.thread", "Thread.currentThread().getName()") + "}").build(dir));
+        assertThat((String) Handoff.take("fine.thread")).isEqualTo("plugin-initialize-fine");
         manager.unload("fine");
         assertThat(manager.find("stuck-init")).isEmpty();
         assertThat(manager.leakSuspects().get("stuck-init@1.0.0"))

@@ -8,6 +8,7 @@ import io.pluginhost.api.exception.PluginContextInvalidatedException;
 import io.pluginhost.api.exception.PluginException;
 import io.pluginhost.api.exception.PluginExecutionException;
 import io.pluginhost.api.exception.PluginNotFoundException;
+import io.pluginhost.api.exception.PluginTimeoutException;
 import io.pluginhost.runtime.event.Subscriber;
 import io.pluginhost.runtime.internal.CallDepth;
 import io.pluginhost.runtime.internal.CallGate;
@@ -19,8 +20,6 @@ import io.pluginhost.runtime.layer.PluginLayer;
 import io.pluginhost.runtime.resource.EffectiveResources;
 import io.pluginhost.runtime.resource.ResourceScope;
 
-import io.pluginhost.api.exception.PluginTimeoutException;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,10 +27,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * The engine's record of one loaded plugin: everything it holds for it, and the one way calls go
@@ -101,16 +96,11 @@ public final class LoadedPlugin implements Subscriber, ResourceScope {
      */
     void callWithDeadline(String phase, Duration deadline, LifecycleCall code) throws Throwable {
         String threadName = "plugin-" + phase + "-" + descriptor.name();
-        Future<Void> call = threads.start(threadName, layer().classLoader(), () -> {
+        boolean returned = threads.call(threadName, layer().classLoader(), () -> {
             code.run();
             return null;
-        });
-        try {
-            call.get(deadline.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (ExecutionException e) {
-            throw e.getCause();
-        } catch (TimeoutException e) {
-            call.cancel(true); // interrupts it; plugin code may ignore that
+        }, deadline);
+        if (!returned) {
             stuckThreads.add("thread '" + threadName + "' is still running the plugin's " + phase + " past its"
                     + " deadline");
             throw new PluginTimeoutException(descriptor.name(), phase, threadName, deadline);
