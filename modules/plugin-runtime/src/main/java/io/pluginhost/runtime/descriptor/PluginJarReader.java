@@ -6,36 +6,33 @@ import io.pluginhost.api.PluginMetadata;
 import io.pluginhost.api.exception.InvalidPluginException;
 import io.pluginhost.runtime.layer.ApiLayer;
 import io.pluginhost.runtime.resource.ResourceKind;
-import org.jboss.jandex.AnnotationInstance;
-import org.jboss.jandex.AnnotationValue;
-import org.jboss.jandex.ClassInfo;
-import org.jboss.jandex.DotName;
-import org.jboss.jandex.Index;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.lang.module.FindException;
+import java.lang.module.InvalidModuleDescriptorException;
 import java.lang.module.ModuleDescriptor;
-import java.lang.module.ModuleFinder;
-import java.lang.module.ModuleReader;
-import java.lang.module.ModuleReference;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Optional;
+import java.util.Map;
 import java.util.Set;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+import java.util.zip.ZipFile;
 
 /**
  * Reads a plugin jar's module descriptor and its provider's {@link PluginMetadata} from the class
- * file (with Jandex), without defining or loading any class, so that a jar is accepted or refused
- * before any of its code runs. Stateless and thread-safe.
+ * file, without defining or loading any class, so that a jar is accepted or refused before any of
+ * its code runs. It reads exactly what validation needs: the entry names (for the module's
+ * packages, as the module path computes them), {@code module-info.class} and the provider's class
+ * file, whose annotation is decoded by {@link ClassAnnotationReader}. Stateless and thread-safe.
  */
 public final class PluginJarReader {
 
-    private static final DotName METADATA = DotName.createSimple(PluginMetadata.class.getName());
+    private static final String METADATA = PluginMetadata.class.getName();
     private static final String PLUGIN_SERVICE = Plugin.class.getName();
+    private static final String MODULE_INFO = "module-info.class";
 
     /**
      * @param jar path to the jar
@@ -48,22 +45,37 @@ public final class PluginJarReader {
         if (!Files.isRegularFile(jar)) {
             throw new InvalidPluginException("plugin jar " + jar + " does not exist or is not a file");
         }
-        ModuleFinder finder = ModuleFinder.of(jar);
-        ModuleReference reference;
-        try {
-            Set<ModuleReference> found = finder.findAll();
-            if (found.size() != 1) {
-                throw new InvalidPluginException(jar + " is not a jar holding one module");
+        try (JarFile file = new JarFile(jar.toFile(), false, ZipFile.OPEN_READ, Runtime.version())) {
+            JarEntry info = file.getJarEntry(MODULE_INFO);
+            if (info == null) {
+                throw new InvalidPluginException(jar + " has no module-info.class; a plugin must be a named module that"
+                        + " requires " + ApiLayer.API_MODULE + " and provides " + PLUGIN_SERVICE);
             }
-            reference = found.iterator().next();
-        } catch (FindException e) {
+            ModuleDescriptor module;
+            try (InputStream in = file.getInputStream(info)) {
+                module = ModuleDescriptor.read(in, () -> packages(file, jar));
+            }
+            String providerClass = checkModule(jar, module);
+            JarEntry provider = file.getJarEntry(providerClass.replace('.', '/') + ".class");
+            if (provider == null) {
+                throw new InvalidPluginException(jar + " declares provider " + providerClass + " but has no "
+                        + providerClass.replace('.', '/') + ".class");
+            }
+            byte[] classFile;
+            try (InputStream in = file.getInputStream(provider)) {
+                classFile = in.readAllBytes();
+            }
+            Map<String, Object> metadata = ClassAnnotationReader.read(classFile, METADATA)
+                    .orElseThrow(() -> new InvalidPluginException("plugin class " + providerClass + " in " + jar
+                            + " is not annotated with @" + METADATA));
+            return new PluginJar(jar, module, providerClass, descriptorOf(jar, providerClass, metadata));
+        } catch (IOException | InvalidModuleDescriptorException | SecurityException | IllegalStateException e) {
             throw new InvalidPluginException(jar + " is not a readable module jar: " + rootMessage(e), e);
         }
-        ModuleDescriptor module = reference.descriptor();
-        if (module.isAutomatic()) {
-            throw new InvalidPluginException(jar + " has no module-info.class; a plugin must be a named module that"
-                    + " requires " + ApiLayer.API_MODULE + " and provides " + PLUGIN_SERVICE);
-        }
+    }
+
+    /** @return the one class the module provides as {@code Plugin} */
+    private static String checkModule(Path jar, ModuleDescriptor module) {
         if (module.requires().stream().noneMatch(r -> r.name().equals(ApiLayer.API_MODULE))) {
             throw new InvalidPluginException("module " + module.name() + " in " + jar + " does not require "
                     + ApiLayer.API_MODULE);
@@ -76,40 +88,54 @@ public final class PluginJarReader {
             throw new InvalidPluginException("module " + module.name() + " in " + jar + " must provide " + PLUGIN_SERVICE
                     + " with exactly one class; found " + providers);
         }
-        String providerClass = providers.get(0);
-        ClassInfo provider = readClass(jar, reference, providerClass);
-        PluginDescriptor descriptor = descriptorOf(jar, provider);
-        return new PluginJar(jar, finder, module, providerClass, descriptor);
+        return providers.get(0);
     }
 
-    private static ClassInfo readClass(Path jar, ModuleReference reference, String className) {
-        String entry = className.replace('.', '/') + ".class";
-        try (ModuleReader reader = reference.open()) {
-            Optional<InputStream> in = reader.open(entry);
-            if (in.isEmpty()) {
-                throw new InvalidPluginException(jar + " declares provider " + className + " but has no " + entry);
+    /**
+     * The module's packages, as the module path derives them when module-info does not list them:
+     * the directory of every class file and of every resource in a directory that is a legal package
+     * name, outside {@code META-INF}.
+     */
+    private static Set<String> packages(JarFile file, Path jar) {
+        Set<String> packages = new HashSet<>();
+        file.versionedStream().filter(e -> !e.isDirectory()).map(JarEntry::getName).forEach(name -> {
+            if (name.startsWith("META-INF/") || name.equals(MODULE_INFO)) {
+                return;
             }
-            try (InputStream classFile = in.get()) {
-                return Index.singleClass(classFile);
+            int slash = name.lastIndexOf('/');
+            boolean classFile = name.endsWith(".class");
+            if (slash < 0) {
+                if (classFile) {
+                    throw new InvalidModuleDescriptorException(name + " is in the unnamed package, which a module"
+                            + " cannot have");
+                }
+                return;
             }
-        } catch (IOException | RuntimeException e) {
-            if (e instanceof InvalidPluginException invalid) {
-                throw invalid;
+            String pkg = name.substring(0, slash).replace('/', '.');
+            if (isPackageName(pkg)) {
+                packages.add(pkg);
+            } else if (classFile) {
+                throw new InvalidModuleDescriptorException(name + " is in '" + pkg + "', not a legal package name");
             }
-            throw new InvalidPluginException("cannot read " + entry + " from " + jar + ": " + rootMessage(e), e);
-        }
+        });
+        return packages;
     }
 
-    private static PluginDescriptor descriptorOf(Path jar, ClassInfo provider) {
-        AnnotationInstance metadata = provider.declaredAnnotation(METADATA);
-        if (metadata == null) {
-            throw new InvalidPluginException("plugin class " + provider.name() + " in " + jar + " is not annotated with @"
-                    + PluginMetadata.class.getName());
+    private static boolean isPackageName(String name) {
+        for (String part : name.split("\\.", -1)) {
+            if (part.isEmpty() || !Character.isJavaIdentifierStart(part.codePointAt(0))
+                    || !part.codePoints().allMatch(Character::isJavaIdentifierPart)) {
+                return false;
+            }
         }
+        return true;
+    }
+
+    private static PluginDescriptor descriptorOf(Path jar, String providerClass, Map<String, Object> metadata) {
         String name = string(metadata, "name");
         String version = string(metadata, "version");
         if (name == null || version == null || version.isBlank()) {
-            throw new InvalidPluginException("@PluginMetadata of " + provider.name() + " in " + jar
+            throw new InvalidPluginException("@PluginMetadata of " + providerClass + " in " + jar
                     + " must give a name and a non-blank version");
         }
         ResourceKind.validatePluginName(name);
@@ -123,17 +149,16 @@ public final class PluginJarReader {
         return descriptor;
     }
 
-    private static String string(AnnotationInstance annotation, String member) {
-        AnnotationValue value = annotation.value(member);
-        return value == null ? null : value.asString();
+    private static String string(Map<String, Object> metadata, String member) {
+        return metadata.get(member) instanceof String value ? value : null;
     }
 
-    private static List<String> strings(Path jar, AnnotationInstance annotation, String member) {
-        AnnotationValue value = annotation.value(member);
-        if (value == null) {
+    @SuppressWarnings("unchecked")
+    private static List<String> strings(Path jar, Map<String, Object> metadata, String member) {
+        if (!(metadata.get(member) instanceof List<?> values)) {
             return List.of();
         }
-        List<String> names = new ArrayList<>(List.of(value.asStringArray()));
+        List<String> names = (List<String>) values;
         Set<String> seen = new HashSet<>();
         for (String n : names) {
             if (!seen.add(n)) {

@@ -31,8 +31,8 @@ import java.util.Optional;
  * lifecycle that touch plugin code. Assembling defines the layer (parents: the API layer and the
  * dependencies' layers), opens the repositories, builds the context and runs {@code initialize}
  * within its deadline; any failure tears everything down again. Tearing down removes listeners, runs
- * {@code cleanup} within its deadline, closes repositories, invalidates the context, drops the layer
- * and hands the loader to the {@link LeakWatch}. A failed load and an unload leave the same nothing.
+ * {@code cleanup} within its deadline, closes repositories, invalidates the context, closes the jar,
+ * drops the layer and hands the loader to the {@link LeakWatch}. A failed load and an unload leave the same nothing.
  *
  * <p>Not thread-safe: the engine calls it under its lifecycle lock.
  */
@@ -170,6 +170,7 @@ public final class PluginAssembler {
         plugin.context.invalidate();
         hub.removeAll(plugin); // anything cleanup subscribed before the context was invalidated
         ClassLoader loader = plugin.layer().classLoader();
+        plugin.layer().closeJar(); // no plugin code runs any more: its classes are all it will ever load
         plugin.release();
         leaks.watch(plugin.descriptor(), loader, plugin.stuckThreads);
         return Optional.ofNullable(problem);

@@ -1,0 +1,160 @@
+package io.pluginhost.runtime.descriptor;
+
+import java.io.ByteArrayInputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Reads one class-level annotation from a class file without loading the class (JVMS §4.7.16):
+ * walks the constant pool, skips fields and methods, and decodes the annotation's string and
+ * string-array members; other members are skipped. What a plugin's {@code @PluginMetadata} holds is
+ * read before any of its code can run, and with nothing but the JDK: a general index of the class
+ * (Jandex) cost more than the rest of reading a jar.
+ */
+final class ClassAnnotationReader {
+
+    private static final int MAGIC = 0xCAFEBABE;
+
+    private ClassAnnotationReader() {
+    }
+
+    /**
+     * @param classFile      the class file's bytes
+     * @param annotationType the annotation's binary name, e.g. {@code io.pluginhost.api.PluginMetadata}
+     * @return the annotation's members that are strings ({@code String}) or string arrays
+     *         ({@code List<String>}), if the class carries it (visible or invisible at run time)
+     * @throws IOException if the bytes are not a well-formed class file
+     */
+    static Optional<Map<String, Object>> read(byte[] classFile, String annotationType) throws IOException {
+        DataInputStream in = new DataInputStream(new ByteArrayInputStream(classFile));
+        if (in.readInt() != MAGIC) {
+            throw new IOException("not a class file (bad magic number)");
+        }
+        in.readUnsignedShort(); // minor
+        in.readUnsignedShort(); // major
+        String[] utf8 = readConstantPool(in);
+        in.readUnsignedShort(); // access flags
+        in.readUnsignedShort(); // this class
+        in.readUnsignedShort(); // super class
+        skip(in, 2 * in.readUnsignedShort()); // interfaces
+        skipMembers(in); // fields
+        skipMembers(in); // methods
+        String descriptor = "L" + annotationType.replace('.', '/') + ";";
+        int attributes = in.readUnsignedShort();
+        for (int i = 0; i < attributes; i++) {
+            String name = utf8(utf8, in.readUnsignedShort());
+            int length = in.readInt();
+            if (name.equals("RuntimeVisibleAnnotations") || name.equals("RuntimeInvisibleAnnotations")) {
+                int count = in.readUnsignedShort();
+                for (int a = 0; a < count; a++) {
+                    String type = utf8(utf8, in.readUnsignedShort());
+                    Map<String, Object> members = readMembers(in, utf8);
+                    if (type.equals(descriptor)) {
+                        return Optional.of(members);
+                    }
+                }
+            } else {
+                skip(in, length);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** @return the UTF-8 constants by index; other entries are skipped */
+    private static String[] readConstantPool(DataInputStream in) throws IOException {
+        int count = in.readUnsignedShort();
+        String[] utf8 = new String[count];
+        for (int i = 1; i < count; i++) {
+            int tag = in.readUnsignedByte();
+            switch (tag) {
+                case 1 -> utf8[i] = in.readUTF();
+                case 7, 8, 16, 19, 20 -> skip(in, 2); // Class, String, MethodType, Module, Package
+                case 15 -> skip(in, 3); // MethodHandle
+                case 3, 4, 9, 10, 11, 12, 17, 18 -> skip(in, 4); // Integer, Float, refs, NameAndType, Dynamic
+                case 5, 6 -> { // Long, Double take two slots
+                    skip(in, 8);
+                    i++;
+                }
+                default -> throw new IOException("unknown constant pool tag " + tag + " at index " + i);
+            }
+        }
+        return utf8;
+    }
+
+    private static void skipMembers(DataInputStream in) throws IOException {
+        int count = in.readUnsignedShort();
+        for (int i = 0; i < count; i++) {
+            skip(in, 6); // access flags, name, descriptor
+            int attributes = in.readUnsignedShort();
+            for (int a = 0; a < attributes; a++) {
+                skip(in, 2);
+                skip(in, in.readInt());
+            }
+        }
+    }
+
+    private static Map<String, Object> readMembers(DataInputStream in, String[] utf8) throws IOException {
+        Map<String, Object> members = new LinkedHashMap<>();
+        int pairs = in.readUnsignedShort();
+        for (int p = 0; p < pairs; p++) {
+            String member = utf8(utf8, in.readUnsignedShort());
+            Object value = readValue(in, utf8);
+            if (value != null) {
+                members.put(member, value);
+            }
+        }
+        return members;
+    }
+
+    /** @return a string, a list of strings, or {@code null} for a value of another kind (skipped) */
+    private static Object readValue(DataInputStream in, String[] utf8) throws IOException {
+        int tag = in.readUnsignedByte();
+        switch (tag) {
+            case 's':
+                return utf8(utf8, in.readUnsignedShort());
+            case 'B', 'C', 'D', 'F', 'I', 'J', 'S', 'Z', 'c':
+                skip(in, 2);
+                return null;
+            case 'e':
+                skip(in, 4);
+                return null;
+            case '@':
+                skip(in, 2);
+                readMembers(in, utf8);
+                return null;
+            case '[':
+                int count = in.readUnsignedShort();
+                List<String> strings = new ArrayList<>(count);
+                boolean allStrings = true;
+                for (int i = 0; i < count; i++) {
+                    Object element = readValue(in, utf8);
+                    if (element instanceof String s) {
+                        strings.add(s);
+                    } else {
+                        allStrings = false;
+                    }
+                }
+                return allStrings ? List.copyOf(strings) : null;
+            default:
+                throw new IOException("unknown annotation value tag '" + (char) tag + "'");
+        }
+    }
+
+    private static String utf8(String[] pool, int index) throws IOException {
+        if (index <= 0 || index >= pool.length || pool[index] == null) {
+            throw new IOException("constant pool index " + index + " is not a UTF-8 constant");
+        }
+        return pool[index];
+    }
+
+    private static void skip(DataInputStream in, int bytes) throws IOException {
+        if (bytes < 0 || in.skipBytes(bytes) != bytes) {
+            throw new IOException("truncated class file");
+        }
+    }
+}
