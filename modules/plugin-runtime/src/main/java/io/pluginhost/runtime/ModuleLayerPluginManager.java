@@ -180,7 +180,7 @@ public final class ModuleLayerPluginManager implements PluginManager {
                 throw new DuplicatePluginException(name, existing.get().source().toString());
             }
             EffectiveResources resources = validator.validate(jar,
-                    newOverrides != null ? newOverrides : registry.overrides(name), null);
+                    newOverrides != null ? newOverrides : registry.overrides(name));
             registry.reserve(name, resources);
             if (newOverrides != null) {
                 registry.storeOverrides(name, newOverrides);
@@ -219,7 +219,7 @@ public final class ModuleLayerPluginManager implements PluginManager {
                 }
                 throw new PluginNotFoundException(name);
             }
-            List<String> dependents = DependencyGraph.dependentsOf(name, registry.descriptors());
+            List<String> dependents = registry.dependentsOf(name);
             if (!dependents.isEmpty() && !cascade) {
                 throw new DependentsLoadedException(name, dependents);
             }
@@ -269,11 +269,11 @@ public final class ModuleLayerPluginManager implements PluginManager {
     @Override
     public List<String> unloadAll() {
         return locked(() -> {
-            List<String> order = new ArrayList<>(DependencyGraph.loadOrder(registry.descriptors()));
+            List<String> order = new ArrayList<>(registry.namesInLoadOrder());
             Collections.reverse(order);
             List<String> unloaded = new ArrayList<>();
             for (String name : order) {
-                if (!DependencyGraph.dependentsOf(name, registry.descriptors()).isEmpty()) {
+                if (!registry.directDependents(name).isEmpty()) {
                     continue; // a dependent could not be unloaded; its dependencies must stay
                 }
                 try {
@@ -341,11 +341,11 @@ public final class ModuleLayerPluginManager implements PluginManager {
                     + fresh.name() + "' instead of '" + name + "'; load it as a new plugin"));
         }
         try {
-            validator.validate(fresh, newOverrides != null ? newOverrides : registry.overrides(name), name);
+            validator.validate(fresh, newOverrides != null ? newOverrides : registry.overrides(name));
         } catch (PluginException e) {
             throw report(name, plugin.source(), e);
         }
-        List<String> dependents = DependencyGraph.dependentsOf(name, registry.descriptors());
+        List<String> dependents = registry.dependentsOf(name);
         Map<String, Path> sources = new LinkedHashMap<>();
         sources.put(name, plugin.source());
         dependents.forEach(d -> sources.put(d, registry.require(d).source()));

@@ -1,6 +1,5 @@
 package io.pluginhost.runtime.lifecycle;
 
-import io.pluginhost.api.PluginDescriptor;
 import io.pluginhost.api.exception.InvalidPluginException;
 import io.pluginhost.runtime.descriptor.PluginJar;
 import io.pluginhost.runtime.graph.DependencyGraph;
@@ -9,7 +8,6 @@ import io.pluginhost.runtime.resource.EffectiveResources;
 import io.pluginhost.runtime.resource.ResourceOverrides;
 
 import java.lang.module.ModuleDescriptor;
-import java.util.Map;
 
 /**
  * The one validation of a read jar before any of its code runs, for load and reload alike: names and
@@ -27,17 +25,14 @@ public final class LoadValidator {
     /**
      * @param jar       the read jar
      * @param overrides the overrides it will load with
-     * @param replacing the plugin a reload replaces (left out of the graph), or {@code null}
      * @return the resources in effect
      * @throws io.pluginhost.api.exception.PluginException of the type naming what is wrong
      */
-    public EffectiveResources validate(PluginJar jar, ResourceOverrides overrides, String replacing) {
+    public EffectiveResources validate(PluginJar jar, ResourceOverrides overrides) {
         EffectiveResources resources = EffectiveResources.of(jar.descriptor(), overrides);
-        Map<String, PluginDescriptor> others = registry.descriptors();
-        if (replacing != null) {
-            others.remove(replacing); // dependents still point at it, so a new dependency on one shows as a cycle
-        }
-        DependencyGraph.checkLoadable(jar.descriptor(), others);
+        // A reload's new jar stands in for the plugin it replaces: its dependents still point at it, so
+        // a new dependency on one of them shows as a cycle.
+        DependencyGraph.checkLoadable(jar.descriptor(), registry::descriptor);
         checkRequiredModules(jar);
         return resources;
     }
@@ -48,13 +43,12 @@ public final class LoadValidator {
      * would otherwise let it resolve).
      */
     private void checkRequiredModules(PluginJar jar) {
-        Map<String, String> pluginByModule = registry.pluginByModule();
         for (ModuleDescriptor.Requires requires : jar.module().requires()) {
             String module = requires.name();
             if (module.equals(ApiLayer.API_MODULE) || ModuleLayer.boot().findModule(module).isPresent()) {
                 continue;
             }
-            String owner = pluginByModule.get(module);
+            String owner = registry.pluginOfModule(module).orElse(null);
             if (owner != null && !jar.descriptor().dependencies().contains(owner)) {
                 throw new InvalidPluginException("module " + jar.module().name() + " of plugin '" + jar.name()
                         + "' requires " + module + ", the module of plugin '" + owner + "', which '" + jar.name()

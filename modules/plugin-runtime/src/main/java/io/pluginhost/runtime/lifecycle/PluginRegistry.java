@@ -3,6 +3,7 @@ package io.pluginhost.runtime.lifecycle;
 import io.pluginhost.api.PluginDescriptor;
 import io.pluginhost.runtime.PluginInfo;
 import io.pluginhost.runtime.PluginState;
+import io.pluginhost.runtime.graph.DependencyGraph;
 import io.pluginhost.runtime.resource.EffectiveResources;
 import io.pluginhost.runtime.resource.PhysicalNameClaims;
 import io.pluginhost.runtime.resource.ResourceOverrides;
@@ -10,12 +11,16 @@ import io.pluginhost.runtime.resource.ResourceOverrides;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.ConcurrentSkipListSet;
 
 /**
  * What the engine knows about plugins: the loaded ones, the ones that failed to come back, the
@@ -29,6 +34,13 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class PluginRegistry {
 
     private final Map<String, LoadedPlugin> loaded = new ConcurrentHashMap<>();
+    /** The loaded plugins by when they were added: load order, which puts dependencies first. */
+    private final NavigableMap<Long, LoadedPlugin> inLoadOrder = new ConcurrentSkipListMap<>();
+    private final Map<String, Long> sequence = new ConcurrentHashMap<>();
+    private long nextSequence;
+    /** For each plugin name, the loaded plugins that declare it as a direct dependency. */
+    private final Map<String, Set<String>> dependents = new ConcurrentHashMap<>();
+    private final Map<String, String> pluginByModule = new ConcurrentHashMap<>();
     private final Map<String, PluginInfo> failed = new ConcurrentHashMap<>();
     private final Map<String, ResourceOverrides> overrides = new ConcurrentHashMap<>();
     private final PhysicalNameClaims claims = new PhysicalNameClaims();
@@ -63,14 +75,31 @@ public final class PluginRegistry {
 
     /** Adds a plugin that initialized; it is no longer listed as failed. */
     public void add(LoadedPlugin plugin) {
-        loaded.put(plugin.name(), plugin);
-        failed.remove(plugin.name());
+        String name = plugin.name();
+        long position = nextSequence++;
+        sequence.put(name, position);
+        inLoadOrder.put(position, plugin);
+        pluginByModule.put(plugin.layer().module().getName(), name);
+        plugin.descriptor().dependencies().forEach(dependency ->
+                dependents.computeIfAbsent(dependency, k -> new ConcurrentSkipListSet<>()).add(name));
+        loaded.put(name, plugin);
+        failed.remove(name);
     }
 
     /** Removes a plugin about to be torn down, and its names. */
     public void remove(LoadedPlugin plugin) {
-        loaded.remove(plugin.name(), plugin);
-        claims.release(plugin.name(), plugin.resources());
+        String name = plugin.name();
+        if (!loaded.remove(name, plugin)) {
+            return;
+        }
+        inLoadOrder.remove(sequence.remove(name));
+        pluginByModule.remove(plugin.layer().module().getName(), name);
+        plugin.descriptor().dependencies().forEach(dependency -> dependents.computeIfPresent(dependency,
+                (k, names) -> {
+                    names.remove(name);
+                    return names.isEmpty() ? null : names;
+                }));
+        claims.release(name, plugin.resources());
     }
 
     /** Lists a plugin that was loaded and did not come back (a failed reload), so it can be retried. */
@@ -116,10 +145,8 @@ public final class PluginRegistry {
 
     /** @return a snapshot of a loaded plugin, with its loaded dependents */
     public PluginInfo info(LoadedPlugin plugin) {
-        List<String> dependents = loaded.values().stream()
-                .filter(p -> p.descriptor().dependencies().contains(plugin.name()))
-                .map(LoadedPlugin::name).sorted().toList();
-        return new PluginInfo(plugin.descriptor(), PluginState.LOADED, plugin.source(), dependents,
+        return new PluginInfo(plugin.descriptor(), PluginState.LOADED, plugin.source(),
+                List.copyOf(directDependents(plugin.name())),
                 plugin.resources().tables().physicalNames(), plugin.resources().topics().physicalNames(),
                 plugin.resources().buckets().physicalNames(), plugin.loadedAt(), Optional.empty());
     }
@@ -138,23 +165,34 @@ public final class PluginRegistry {
         return all;
     }
 
-    /** @return the loaded plugins' descriptors by name, in load order */
-    public Map<String, PluginDescriptor> descriptors() {
-        Map<String, PluginDescriptor> descriptors = new LinkedHashMap<>();
-        inLoadOrder().forEach(p -> descriptors.put(p.name(), p.descriptor()));
-        return descriptors;
+    /** @return the descriptor of the loaded plugin of that name, or {@code null} */
+    public PluginDescriptor descriptor(String name) {
+        LoadedPlugin plugin = loaded.get(name);
+        return plugin == null ? null : plugin.descriptor();
     }
 
-    /** @return the loaded plugins by the name of their module */
-    Map<String, String> pluginByModule() {
-        Map<String, String> byModule = new LinkedHashMap<>();
-        loaded.values().forEach(p -> byModule.put(p.layer().module().getName(), p.name()));
-        return byModule;
+    /** @return the loaded plugins that declare {@code name} as a dependency, by name */
+    public Set<String> directDependents(String name) {
+        return dependents.getOrDefault(name, Set.of());
     }
 
-    private List<LoadedPlugin> inLoadOrder() {
-        return loaded.values().stream()
-                .sorted(Comparator.comparing(LoadedPlugin::loadedAt).thenComparing(LoadedPlugin::name))
-                .toList();
+    /** @return every loaded plugin that depends on {@code name}, directly or not, dependencies first */
+    public List<String> dependentsOf(String name) {
+        return DependencyGraph.dependentsOf(name, this::directDependents,
+                Comparator.comparing(n -> sequence.getOrDefault(n, Long.MAX_VALUE)));
+    }
+
+    /** @return the names of the loaded plugins, dependencies before dependents */
+    public List<String> namesInLoadOrder() {
+        return inLoadOrder.values().stream().map(LoadedPlugin::name).toList();
+    }
+
+    /** @return the loaded plugin whose module has that name, if any */
+    Optional<String> pluginOfModule(String module) {
+        return Optional.ofNullable(pluginByModule.get(module));
+    }
+
+    private Collection<LoadedPlugin> inLoadOrder() {
+        return inLoadOrder.values();
     }
 }
