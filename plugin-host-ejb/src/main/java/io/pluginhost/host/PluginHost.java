@@ -185,7 +185,9 @@ public class PluginHost {
                 Duration.ofSeconds(config.getOptionalValue("pluginhost.plugin-calls.cleanup-seconds", Integer.class)
                         .orElse((int) defaults.cleanupTimeout().toSeconds())),
                 config.getOptionalValue("pluginhost.plugin-calls.max-listeners", Integer.class)
-                        .orElse(defaults.maxListenersPerPlugin()));
+                        .orElse(defaults.maxListenersPerPlugin()),
+                config.getOptionalValue("pluginhost.plugin-calls.lifecycle-deadlines", Boolean.class)
+                        .orElse(defaults.lifecycleDeadlines()));
     }
 
     @PreDestroy

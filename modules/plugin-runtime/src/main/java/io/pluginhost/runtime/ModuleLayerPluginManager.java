@@ -99,7 +99,8 @@ public final class ModuleLayerPluginManager implements PluginManager {
         this.limits = limits;
         this.hub = new EventHub(limits.maxListenersPerPlugin());
         this.leaks = new LeakWatch(hostLoader);
-        this.lifecycleThreads = new LifecycleThreads(hostLoader);
+        this.lifecycleThreads = limits.lifecycleDeadlines() ? new LifecycleThreads(hostLoader)
+                : LifecycleThreads.onCallersThread();
         this.assembler = new PluginAssembler(ApiLayer.create(), hub, services, limits, registry, leaks, this::report,
                 lifecycleThreads);
     }

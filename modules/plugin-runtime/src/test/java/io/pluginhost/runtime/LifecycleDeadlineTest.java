@@ -61,11 +61,11 @@ class LifecycleDeadlineTest {
                     assertThat(timeout.threadName()).isEqualTo("plugin-initialize-stuck-init");
                 });
 
-        // The lifecycle lock is free: other plugins load and unload at once, their initialize on
-        // another thread than the one still stuck.
+        // The lifecycle lock is free: other plugins load and unload at once, their initialize on a
+        // new lifecycle worker (the stuck one was renamed for what it is stuck in).
         manager.load(PluginJarBuilder.plugin("fine").body("public void initialize(PluginContext c) {"
                 + Handoff.put("fine.thread", "Thread.currentThread().getName()") + "}").build(dir));
-        assertThat((String) Handoff.take("fine.thread")).isEqualTo("plugin-initialize-fine");
+        assertThat((String) Handoff.take("fine.thread")).isEqualTo("pluginhost-lifecycle");
         manager.unload("fine");
         assertThat(manager.find("stuck-init")).isEmpty();
         assertThat(manager.leakSuspects().get("stuck-init@1.0.0"))
@@ -84,5 +84,21 @@ class LifecycleDeadlineTest {
         manager.load(PluginJarBuilder.plugin("stuck-cleanup").build(dir)); // the name is free again
         assertThat(manager.leakSuspects().get("stuck-cleanup@1.0.0"))
                 .anySatisfy(reason -> assertThat(reason).contains("plugin-cleanup-stuck-cleanup"));
+    }
+
+    @Test
+    void withDeadlinesSwitchedOffInitializeAndCleanupRunOnTheCallersThreadWithThePluginsLoader() {
+        String body = "public void initialize(PluginContext c) {" + Handoff.put("inline.init",
+                "Thread.currentThread().getName() + \" \" + (Thread.currentThread().getContextClassLoader()"
+                        + " == getClass().getClassLoader())") + "}"
+                + "public void cleanup() {" + Handoff.put("inline.cleanup", "Thread.currentThread().getName()") + "}";
+        Thread.currentThread().setName("inline-caller");
+        try (ModuleLayerPluginManager inline = new ModuleLayerPluginManager(HostServices.NONE,
+                EngineLimits.defaults().withoutLifecycleDeadlines())) {
+            inline.load(PluginJarBuilder.plugin("inline").body(body).build(dir));
+            inline.unload("inline");
+        }
+        assertThat((String) Handoff.take("inline.init")).isEqualTo("inline-caller true");
+        assertThat((String) Handoff.take("inline.cleanup")).isEqualTo("inline-caller");
     }
 }

@@ -11,26 +11,39 @@ import java.util.Optional;
 
 /**
  * Reads one class-level annotation from a class file without loading the class (JVMS §4.7.16):
- * walks the constant pool, skips fields and methods, and decodes the annotation's string and
- * string-array members; other members are skipped. What a plugin's {@code @PluginMetadata} holds is
+ * walks the constant pool, skips fields, notes whether the class declares a public static
+ * no-argument {@code provider()} method (what {@link java.util.ServiceLoader} would call instead
+ * of the constructor), and decodes the annotation's string and string-array members; other members
+ * are skipped. What a plugin's {@code @PluginMetadata} holds is
  * read before any of its code can run, and with nothing but the JDK: a general index of the class
  * (Jandex) cost more than the rest of reading a jar.
  */
 final class ClassAnnotationReader {
 
     private static final int MAGIC = 0xCAFEBABE;
+    private static final int PUBLIC_STATIC = 0x0001 | 0x0008;
 
     private ClassAnnotationReader() {
     }
 
     /**
+     * What the engine needs to know of a provider class before loading it.
+     *
+     * @param annotation     the annotation's members that are strings ({@code String}) or string
+     *                       arrays ({@code List<String>}), if the class carries it
+     * @param providerMethod whether the class declares {@code public static provider()}
+     */
+    record ProviderClass(Optional<Map<String, Object>> annotation, boolean providerMethod) {
+    }
+
+    /**
      * @param classFile      the class file's bytes
      * @param annotationType the annotation's binary name, e.g. {@code io.pluginhost.api.PluginMetadata}
-     * @return the annotation's members that are strings ({@code String}) or string arrays
-     *         ({@code List<String>}), if the class carries it (visible or invisible at run time)
+     *                       (visible or invisible at run time)
+     * @return what the class file says
      * @throws IOException if the bytes are not a well-formed class file
      */
-    static Optional<Map<String, Object>> read(byte[] classFile, String annotationType) throws IOException {
+    static ProviderClass read(byte[] classFile, String annotationType) throws IOException {
         DataInputStream in = new DataInputStream(new ByteArrayInputStream(classFile));
         if (in.readInt() != MAGIC) {
             throw new IOException("not a class file (bad magic number)");
@@ -42,8 +55,8 @@ final class ClassAnnotationReader {
         in.readUnsignedShort(); // this class
         in.readUnsignedShort(); // super class
         skip(in, 2 * in.readUnsignedShort()); // interfaces
-        skipMembers(in); // fields
-        skipMembers(in); // methods
+        skipMembers(in, utf8); // fields
+        boolean providerMethod = skipMembers(in, utf8); // methods
         String descriptor = "L" + annotationType.replace('.', '/') + ";";
         int attributes = in.readUnsignedShort();
         for (int i = 0; i < attributes; i++) {
@@ -55,14 +68,14 @@ final class ClassAnnotationReader {
                     String type = utf8(utf8, in.readUnsignedShort());
                     Map<String, Object> members = readMembers(in, utf8);
                     if (type.equals(descriptor)) {
-                        return Optional.of(members);
+                        return new ProviderClass(Optional.of(members), providerMethod);
                     }
                 }
             } else {
                 skip(in, length);
             }
         }
-        return Optional.empty();
+        return new ProviderClass(Optional.empty(), providerMethod);
     }
 
     /** @return the UTF-8 constants by index; other entries are skipped */
@@ -86,16 +99,23 @@ final class ClassAnnotationReader {
         return utf8;
     }
 
-    private static void skipMembers(DataInputStream in) throws IOException {
+    /** @return whether one of the members is a {@code public static provider()} method */
+    private static boolean skipMembers(DataInputStream in, String[] utf8) throws IOException {
+        boolean providerMethod = false;
         int count = in.readUnsignedShort();
         for (int i = 0; i < count; i++) {
-            skip(in, 6); // access flags, name, descriptor
+            int access = in.readUnsignedShort();
+            String name = utf8(utf8, in.readUnsignedShort());
+            String type = utf8(utf8, in.readUnsignedShort());
+            providerMethod |= (access & PUBLIC_STATIC) == PUBLIC_STATIC && name.equals("provider")
+                    && type.startsWith("()L");
             int attributes = in.readUnsignedShort();
             for (int a = 0; a < attributes; a++) {
                 skip(in, 2);
                 skip(in, in.readInt());
             }
         }
+        return providerMethod;
     }
 
     private static Map<String, Object> readMembers(DataInputStream in, String[] utf8) throws IOException {

@@ -10,11 +10,27 @@ import java.nio.file.Path;
  *
  * @param path          where it was read from
  * @param module        the module descriptor, parsed once however often the jar loads
- * @param providerClass the class the module provides as {@code io.pluginhost.api.Plugin}
+ * @param provider      the class the module provides as {@code io.pluginhost.api.Plugin}
  * @param descriptor    the plugin metadata read from the provider's {@code @PluginMetadata}
  */
-public record PluginJar(Path path, ModuleDescriptor module, String providerClass,
-                        PluginDescriptor descriptor) {
+public record PluginJar(Path path, ModuleDescriptor module, Provider provider, PluginDescriptor descriptor) {
+
+    /**
+     * The provider class, as read to validate the jar.
+     *
+     * @param className      its binary name
+     * @param providerMethod whether it declares {@code public static provider()}, which is then
+     *                       called instead of its constructor, as {@link java.util.ServiceLoader} does
+     * @param classFile      its class file, which the plugin's loader defines without opening the jar
+     *                       again (a one-class plugin never needs it open)
+     */
+    public record Provider(String className, boolean providerMethod, byte[] classFile) {
+    }
+
+    /** @return the binary name of the provider class */
+    public String providerClass() {
+        return provider.className();
+    }
 
     /** @return the plugin's name */
     public String name() {
@@ -23,6 +39,7 @@ public record PluginJar(Path path, ModuleDescriptor module, String providerClass
 
     /** @return a finder of this jar's module for one load; closing it closes what the load opened */
     public PluginModuleFinder newFinder() {
-        return new PluginModuleFinder(path, module);
+        return new PluginModuleFinder(path, module, provider.className().replace('.', '/') + ".class",
+                provider.classFile());
     }
 }

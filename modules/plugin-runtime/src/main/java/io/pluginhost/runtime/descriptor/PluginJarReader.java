@@ -65,10 +65,11 @@ public final class PluginJarReader {
             try (InputStream in = file.getInputStream(provider)) {
                 classFile = in.readAllBytes();
             }
-            Map<String, Object> metadata = ClassAnnotationReader.read(classFile, METADATA)
-                    .orElseThrow(() -> new InvalidPluginException("plugin class " + providerClass + " in " + jar
-                            + " is not annotated with @" + METADATA));
-            return new PluginJar(jar, module, providerClass, descriptorOf(jar, providerClass, metadata));
+            ClassAnnotationReader.ProviderClass facts = ClassAnnotationReader.read(classFile, METADATA);
+            Map<String, Object> metadata = facts.annotation().orElseThrow(() -> new InvalidPluginException(
+                    "plugin class " + providerClass + " in " + jar + " is not annotated with @" + METADATA));
+            return new PluginJar(jar, module, new PluginJar.Provider(providerClass, facts.providerMethod(), classFile),
+                    descriptorOf(jar, providerClass, metadata));
         } catch (IOException | InvalidModuleDescriptorException | SecurityException | IllegalStateException e) {
             throw new InvalidPluginException(jar + " is not a readable module jar: " + rootMessage(e), e);
         }

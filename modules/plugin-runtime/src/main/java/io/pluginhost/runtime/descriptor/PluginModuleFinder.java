@@ -8,6 +8,7 @@ import java.lang.module.ModuleReader;
 import java.lang.module.ModuleReference;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,18 +26,24 @@ import java.util.zip.ZipFile;
  * (on Windows the jar cannot be replaced until then). Classes the plugin loads after its jar was
  * closed fail to load, as they would after unload anyway.
  *
- * <p>A jar is opened as a multi-release jar for the running JDK, as the module path does.
- * Thread-safe.
+ * <p>The provider's class file, already read to validate the jar, is handed to the loader from
+ * memory (once; then forgotten), and the jar is opened only when the plugin needs another entry:
+ * a plugin of one class never opens it at all. A jar is opened as a multi-release jar for the
+ * running JDK, as the module path does. Thread-safe.
  */
 public final class PluginModuleFinder implements ModuleFinder, AutoCloseable {
 
     private final Path jar;
     private final ModuleReference reference;
+    private final String providerEntry;
+    private byte[] providerClass;
     private final List<ModuleReader> opened = new ArrayList<>();
     private boolean closed;
 
-    PluginModuleFinder(Path jar, ModuleDescriptor descriptor) {
+    PluginModuleFinder(Path jar, ModuleDescriptor descriptor, String providerEntry, byte[] providerClass) {
         this.jar = jar;
+        this.providerEntry = providerEntry;
+        this.providerClass = providerClass;
         this.reference = new ModuleReference(descriptor, jar.toUri()) {
             @Override
             public ModuleReader open() throws IOException {
@@ -59,15 +66,26 @@ public final class PluginModuleFinder implements ModuleFinder, AutoCloseable {
         if (closed) {
             throw new IOException("plugin jar " + jar + " was closed: its plugin is unloaded");
         }
-        ModuleReader reader = new JarReader(jar, reference.location().orElseThrow());
+        JarReader reader = new JarReader(this, jar, reference.location().orElseThrow());
         opened.add(reader);
         return reader;
+    }
+
+    /** @return the provider's class file the first time its entry is read, then {@code null} */
+    private synchronized byte[] takeProviderClass(String name) {
+        if (closed || providerClass == null || !name.equals(providerEntry)) {
+            return null;
+        }
+        byte[] bytes = providerClass;
+        providerClass = null;
+        return bytes;
     }
 
     /** Closes every jar file opened through this finder; later opens fail. Idempotent. */
     @Override
     public synchronized void close() {
         closed = true;
+        providerClass = null;
         for (ModuleReader reader : opened) {
             try {
                 reader.close();
@@ -78,22 +96,36 @@ public final class PluginModuleFinder implements ModuleFinder, AutoCloseable {
         opened.clear();
     }
 
-    /** Reads a module's entries from its jar, as the JDK's jar module reader does. */
+    /** Reads a module's entries from its jar, as the JDK's jar module reader does, opening it on first need. */
     private static final class JarReader implements ModuleReader {
-        private final JarFile file;
+        private final PluginModuleFinder finder;
+        private final Path jar;
         private final URI location;
+        private JarFile file;
+        private boolean closed;
 
-        JarReader(Path jar, URI location) throws IOException {
-            this.file = new JarFile(jar.toFile(), false, ZipFile.OPEN_READ, Runtime.version());
+        JarReader(PluginModuleFinder finder, Path jar, URI location) {
+            this.finder = finder;
+            this.jar = jar;
             this.location = location;
+        }
+
+        private synchronized JarFile file() throws IOException {
+            if (closed) {
+                throw new IOException("plugin jar " + location + " was closed: its plugin is unloaded");
+            }
+            if (file == null) {
+                file = new JarFile(jar.toFile(), false, ZipFile.OPEN_READ, Runtime.version());
+            }
+            return file;
         }
 
         /** @return the entry, or {@code null}; an {@code IOException} once the plugin's jar was closed */
         private JarEntry entry(String name) throws IOException {
             try {
-                return file.getJarEntry(name);
-            } catch (IllegalStateException closed) {
-                throw new IOException("plugin jar " + location + " was closed: its plugin is unloaded", closed);
+                return file().getJarEntry(name);
+            } catch (IllegalStateException closedMeanwhile) {
+                throw new IOException("plugin jar " + location + " was closed: its plugin is unloaded", closedMeanwhile);
             }
         }
 
@@ -103,7 +135,7 @@ public final class PluginModuleFinder implements ModuleFinder, AutoCloseable {
             if (entry == null) {
                 return Optional.empty();
             }
-            String path = file.isMultiRelease() ? entry.getRealName() : name;
+            String path = file().isMultiRelease() ? entry.getRealName() : name;
             if (entry.isDirectory() && !path.endsWith("/")) {
                 path += "/";
             }
@@ -115,26 +147,38 @@ public final class PluginModuleFinder implements ModuleFinder, AutoCloseable {
         }
 
         @Override
+        public Optional<ByteBuffer> read(String name) throws IOException {
+            byte[] provider = finder.takeProviderClass(name);
+            if (provider != null) {
+                return Optional.of(ByteBuffer.wrap(provider));
+            }
+            return ModuleReader.super.read(name);
+        }
+
+        @Override
         public Optional<InputStream> open(String name) throws IOException {
             JarEntry entry = entry(name);
             if (entry == null || entry.isDirectory()) {
                 return Optional.empty();
             }
             try {
-                return Optional.of(file.getInputStream(entry));
-            } catch (IllegalStateException closed) {
-                throw new IOException("plugin jar " + location + " was closed: its plugin is unloaded", closed);
+                return Optional.of(file().getInputStream(entry));
+            } catch (IllegalStateException closedMeanwhile) {
+                throw new IOException("plugin jar " + location + " was closed: its plugin is unloaded", closedMeanwhile);
             }
         }
 
         @Override
-        public Stream<String> list() {
-            return file.versionedStream().map(JarEntry::getName).toList().stream();
+        public Stream<String> list() throws IOException {
+            return file().versionedStream().map(JarEntry::getName).toList().stream();
         }
 
         @Override
-        public void close() throws IOException {
-            file.close();
+        public synchronized void close() throws IOException {
+            closed = true;
+            if (file != null) {
+                file.close();
+            }
         }
     }
 }

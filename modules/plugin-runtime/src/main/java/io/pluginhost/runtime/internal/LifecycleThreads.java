@@ -32,6 +32,8 @@ public final class LifecycleThreads {
     private static final boolean REUSABLE = THREAD_LOCALS != null && INHERITABLE_THREAD_LOCALS != null;
 
     private final ClassLoader hostLoader;
+    /** Whether calls run on the caller's thread, with no deadline ({@link #onCallersThread}). */
+    private final boolean onCallersThread;
     /** The parked worker, if any; a worker is taken out while it runs a call. Guarded by {@code this}. */
     private Worker idle;
     /** Whether the engine closed: no worker is kept. Guarded by {@code this}. */
@@ -39,13 +41,27 @@ public final class LifecycleThreads {
 
     /** @param hostLoader the context loader an idle worker has */
     public LifecycleThreads(ClassLoader hostLoader) {
+        this(hostLoader, false);
+    }
+
+    private LifecycleThreads(ClassLoader hostLoader, boolean onCallersThread) {
         this.hostLoader = hostLoader;
+        this.onCallersThread = onCallersThread;
+    }
+
+    /**
+     * @return lifecycle "threads" that run every call on the caller's thread, with the plugin's loader
+     *         as context loader and no deadline (deadlines switched off by the operator)
+     */
+    public static LifecycleThreads onCallersThread() {
+        return new LifecycleThreads(null, true);
     }
 
     /**
      * Runs plugin code on a lifecycle thread and waits for it, at most until the deadline.
      *
-     * @param name          the thread's name while it runs the code, e.g. {@code plugin-initialize-orders}
+     * @param name          the name the thread gets if it overruns the deadline, e.g.
+     *                      {@code plugin-initialize-orders} (renaming it for every call costs two system calls)
      * @param contextLoader the plugin's loader, the thread's context loader while it runs the code
      * @param code          the plugin code
      * @param deadline      how long to wait
@@ -55,7 +71,11 @@ public final class LifecycleThreads {
      */
     public boolean call(String name, ClassLoader contextLoader, Callable<?> code, Duration deadline)
             throws Throwable {
-        Job job = new Job(name, contextLoader, code, Thread.currentThread());
+        if (onCallersThread) {
+            PluginCode.callWithContextLoader(contextLoader, code);
+            return true;
+        }
+        Job job = new Job(contextLoader, code, Thread.currentThread());
         Worker worker = take();
         worker.hand(job);
         long end = System.nanoTime() + deadline.toNanos();
@@ -65,6 +85,7 @@ public final class LifecycleThreads {
                 long left = end - System.nanoTime();
                 if (left <= 0) {
                     if (job.abandon()) {
+                        worker.thread.setName(name); // named for what it is stuck in, as the error says
                         worker.thread.interrupt(); // plugin code may ignore it; the worker is not reused
                         return false;
                     }
@@ -130,7 +151,6 @@ public final class LifecycleThreads {
         static final int DONE = 1;
         static final int ABANDONED = 2;
 
-        final String name;
         final ClassLoader contextLoader;
         final Thread caller;
         Callable<?> code;
@@ -139,8 +159,7 @@ public final class LifecycleThreads {
         boolean reusable;
         volatile int state = RUNNING;
 
-        Job(String name, ClassLoader contextLoader, Callable<?> code, Thread caller) {
-            this.name = name;
+        Job(ClassLoader contextLoader, Callable<?> code, Thread caller) {
             this.contextLoader = contextLoader;
             this.code = code;
             this.caller = caller;
@@ -215,7 +234,6 @@ public final class LifecycleThreads {
 
         /** @return whether this thread came back clean and stays in service */
         private boolean runOne(Job job) {
-            thread.setName(job.name);
             thread.setContextClassLoader(job.contextLoader);
             Throwable thrown = null;
             try {
@@ -234,7 +252,9 @@ public final class LifecycleThreads {
         /** @return whether everything plugin code may have left on this thread was cleared */
         private boolean reset() {
             Thread.interrupted();
-            thread.setName(IDLE_NAME);
+            if (!IDLE_NAME.equals(thread.getName())) {
+                thread.setName(IDLE_NAME); // plugin code renamed it
+            }
             thread.setContextClassLoader(hostLoader);
             thread.setUncaughtExceptionHandler(null);
             try {

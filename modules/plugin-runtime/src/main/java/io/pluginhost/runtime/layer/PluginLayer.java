@@ -11,7 +11,6 @@ import java.lang.module.FindException;
 import java.lang.module.ModuleFinder;
 import java.lang.module.ResolutionException;
 import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
 import java.util.List;
@@ -101,9 +100,8 @@ public record PluginLayer(ModuleLayer layer, Module module, Plugin instance, Plu
             }
             controller.addExports(module, type.getPackageName(), PluginLayer.class.getModule());
             Object instance;
-            Method provider = providerMethod(type);
-            if (provider != null) {
-                instance = provider.invoke(null);
+            if (jar.provider().providerMethod()) {
+                instance = type.getMethod("provider").invoke(null);
             } else {
                 instance = type.getConstructor().newInstance();
             }
@@ -121,16 +119,6 @@ public record PluginLayer(ModuleLayer layer, Module module, Plugin instance, Plu
         } catch (ReflectiveOperationException | LinkageError e) {
             throw new PluginLoadException("plugin '" + jar.name() + "' could not be instantiated: " + e,
                     DetachedException.of(e));
-        }
-    }
-
-    /** @return the provider's public static no-argument {@code provider()} method, if it declares one */
-    private static Method providerMethod(Class<?> type) {
-        try {
-            Method method = type.getDeclaredMethod("provider");
-            return Modifier.isStatic(method.getModifiers()) && Modifier.isPublic(method.getModifiers()) ? method : null;
-        } catch (NoSuchMethodException e) {
-            return null;
         }
     }
 }

@@ -1,0 +1,123 @@
+package io.pluginhost.benchmarks;
+
+import io.pluginhost.runtime.ModuleLayerPluginManager;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+import org.pf4j.JarPluginManager;
+import org.pf4j.PluginManager;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+
+/**
+ * One plugin's whole life, load + one call + unload, against PF4J 3.13.0 with an equally small
+ * plugin ({@link ScalePlugins}):
+ * <ul>
+ *   <li>{@code *SameJar}: the same jar every time (ours reuses what it read of an unchanged jar;
+ *       PF4J reads it again);</li>
+ *   <li>{@code *NewJar}: a jar the host has not seen: 512 distinct jars in turn, twice the engine's
+ *       jar cache, so every load reads and validates its jar.</li>
+ * </ul>
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 5, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(value = 2, jvmArgs = {"-Xmx1g", "-Djava.util.logging.config.file=/dev/null",
+        "--add-opens", "java.base/java.lang=ALL-UNNAMED"})
+public class CycleBenchmark {
+
+    private static final int DISTINCT = 512;
+
+    private Path ours;
+    private Path theirs;
+    private List<Path> ourJars;
+    private List<Path> theirJars;
+    private int next;
+    private ModuleLayerPluginManager manager;
+    private PluginManager pf4j;
+
+    @Setup(Level.Trial)
+    public void setUp() throws IOException {
+        java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
+        ours = ScalePlugins.pluginhost(DISTINCT);
+        theirs = ScalePlugins.pf4j(DISTINCT);
+        ourJars = sorted(ours);
+        theirJars = sorted(theirs);
+        manager = new ModuleLayerPluginManager();
+        pf4j = new JarPluginManager(Files.createTempDirectory("pf4j-empty"));
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        manager.close();
+        pf4j.unloadPlugins();
+        ScalePlugins.deleteDirectory(ours);
+        ScalePlugins.deleteDirectory(theirs);
+    }
+
+    private static List<Path> sorted(Path dir) throws IOException {
+        try (Stream<Path> jars = Files.list(dir)) {
+            return jars.sorted().toList();
+        }
+    }
+
+    @Benchmark
+    public Object pluginhostSameJar() {
+        return pluginhostCycle(0);
+    }
+
+    @Benchmark
+    public Object pf4jSameJar() {
+        return pf4jCycle(theirJars.get(0));
+    }
+
+    @Benchmark
+    public Object pluginhostNewJar() {
+        next = (next + 1) % DISTINCT;
+        return pluginhostCycle(next);
+    }
+
+    @Benchmark
+    public Object pf4jNewJar() {
+        next = (next + 1) % DISTINCT;
+        return pf4jCycle(theirJars.get(next));
+    }
+
+    private Object pluginhostCycle(int index) {
+        String name = ScalePlugins.pluginhostName(index);
+        manager.load(ourJars.get(index));
+        Object result = manager.execute(name, null);
+        manager.unload(name);
+        return result;
+    }
+
+    @SuppressWarnings("unchecked")
+    private Object pf4jCycle(Path jar) {
+        String id = pf4j.loadPlugin(jar);
+        pf4j.startPlugin(id);
+        Object result = ((Supplier<Object>) pf4j.getPlugin(id).getPlugin()).get();
+        pf4j.stopPlugin(id);
+        if (!pf4j.unloadPlugin(id)) {
+            throw new UncheckedIOException(new IOException("PF4J did not unload " + id));
+        }
+        return result;
+    }
+}

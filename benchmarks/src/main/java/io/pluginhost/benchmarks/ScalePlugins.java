@@ -1,0 +1,93 @@
+package io.pluginhost.benchmarks;
+
+import io.pluginhost.runtime.ModuleLayerPluginManager;
+import io.pluginhost.runtime.testing.JarTemplate;
+import org.pf4j.JarPluginManager;
+import org.pf4j.PluginManager;
+import org.pf4j.PluginWrapper;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Equally small plugins for both hosts, made from the two template jars in {@code benchmarks/plugins}:
+ * ours counts {@code bench:ping} events through a listener it subscribes in {@code initialize}; the
+ * PF4J one counts the events the host hands it ({@link Consumer}). Copies differ in name only.
+ */
+final class ScalePlugins {
+
+    static final String EVENT = "bench:ping";
+
+    private ScalePlugins() {
+    }
+
+    /** @return a new directory holding {@code count} distinct plugins of our host */
+    static Path pluginhost(int count) {
+        return copies("scale-plugin.jar", "scale", count);
+    }
+
+    /** @return a new directory holding {@code count} distinct PF4J plugins */
+    static Path pf4j(int count) {
+        return copies("pf4j-plugin.jar", "pf4j", count);
+    }
+
+    /** @return the name of copy {@code index} of our template */
+    static String pluginhostName(int index) {
+        return JarTemplate.nameOf("scale-" + JarTemplate.TOKEN, index);
+    }
+
+    private static Path copies(String template, String prefix, int count) {
+        try {
+            Path dir = Files.createTempDirectory("pluginhost-bench-" + prefix);
+            JarTemplate.of(BenchPlugins.extract(template)).copies(dir, prefix, count);
+            return dir;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Loads a directory into a new engine and delivers one event to every plugin; returns the engine. */
+    static ModuleLayerPluginManager firstUse(Path dir, int expected) {
+        ModuleLayerPluginManager manager = new ModuleLayerPluginManager();
+        int loaded = manager.loadDirectory(dir).loaded().size();
+        int delivered = manager.publish(EVENT, null);
+        check(loaded, delivered, expected);
+        return manager;
+    }
+
+    /** The same for PF4J: load, start, and hand the event to every started plugin. */
+    @SuppressWarnings("unchecked")
+    static PluginManager pf4jFirstUse(Path dir, int expected) {
+        PluginManager manager = new JarPluginManager(dir);
+        manager.loadPlugins();
+        manager.startPlugins();
+        List<PluginWrapper> started = manager.getStartedPlugins();
+        for (PluginWrapper plugin : started) {
+            ((Consumer<Object>) plugin.getPlugin()).accept(EVENT);
+        }
+        check(manager.getPlugins().size(), started.size(), expected);
+        return manager;
+    }
+
+    private static void check(int loaded, int delivered, int expected) {
+        if (loaded != expected || delivered != expected) {
+            throw new IllegalStateException("expected " + expected + " plugins to load and get the event; "
+                    + loaded + " loaded, " + delivered + " got it");
+        }
+    }
+
+    static void deleteDirectory(Path dir) {
+        try (var files = Files.list(dir)) {
+            for (Path file : files.toList()) {
+                Files.deleteIfExists(file);
+            }
+            Files.deleteIfExists(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
