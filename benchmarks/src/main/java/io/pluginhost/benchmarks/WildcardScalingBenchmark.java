@@ -4,6 +4,7 @@ import io.pluginhost.api.EventListener;
 import io.pluginhost.api.PluginEvent;
 import io.pluginhost.runtime.event.EventHub;
 import io.pluginhost.runtime.event.Subscriber;
+import io.pluginhost.runtime.internal.CallDepth;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -58,7 +59,7 @@ public class WildcardScalingBenchmark {
             }
 
             @Override
-            public void deliver(EventListener listener, PluginEvent event) {
+            public void deliver(EventListener listener, PluginEvent event, CallDepth depth) {
                 delivered++;
             }
         };

@@ -6,6 +6,7 @@ import io.pluginhost.api.PluginEvent;
 import io.pluginhost.api.exception.InvalidArgumentException;
 import io.pluginhost.api.exception.InvalidNameException;
 import io.pluginhost.api.exception.ListenerLimitException;
+import io.pluginhost.runtime.internal.CallDepth;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -177,23 +178,24 @@ public final class EventHub {
             return 0;
         }
         PluginEvent event = new PluginEvent(name, data, source);
+        CallDepth depth = CallDepth.current(); // once per event, not once per listener
         int delivered = 0;
         for (Subscription s : matches) {
             if (source != null && source.equals(s.owner.name())) {
                 continue; // a plugin does not receive its own events
             }
             if (s.once) {
-                if (!s.active.compareAndSet(true, false)) {
+                if (!s.claim()) {
                     continue;
                 }
                 synchronized (this) {
                     detach(s);
                     changed();
                 }
-            } else if (!s.active.get()) {
+            } else if (!s.isActive()) {
                 continue;
             }
-            s.owner.deliver(s.listener, event);
+            s.owner.deliver(s.listener, event, depth);
             delivered++;
         }
         return delivered;
@@ -261,7 +263,7 @@ public final class EventHub {
     }
 
     private void remove(Subscription s) {
-        s.active.set(false);
+        s.deactivate();
         detach(s);
     }
 
@@ -315,7 +317,7 @@ public final class EventHub {
         int stale = 0;
         for (Route route : routes.values()) {
             for (Subscription s : route.subscriptions) {
-                stale += s.active.get() ? 0 : 1;
+                stale += s.isActive() ? 0 : 1;
             }
         }
         return stale;
@@ -360,13 +362,13 @@ public final class EventHub {
         boolean removed() {
             live--;
             if (live > 0 && queue.size() > 2 * live + 8) {
-                queue.removeIf(s -> !s.active.get());
+                queue.removeIf(s -> !s.isActive());
             }
             return live == 0;
         }
 
         Subscription latest() {
-            while (!queue.isEmpty() && !queue.peekLast().active.get()) {
+            while (!queue.isEmpty() && !queue.peekLast().isActive()) {
                 queue.pollLast();
             }
             return queue.peekLast();

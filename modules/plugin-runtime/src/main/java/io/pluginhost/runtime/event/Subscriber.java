@@ -2,6 +2,7 @@ package io.pluginhost.runtime.event;
 
 import io.pluginhost.api.EventListener;
 import io.pluginhost.api.PluginEvent;
+import io.pluginhost.runtime.internal.CallDepth;
 
 import java.util.function.BiConsumer;
 
@@ -23,8 +24,9 @@ public interface Subscriber {
      *
      * @param listener the listener
      * @param event    the event
+     * @param depth    the emitting thread's call depth ({@link CallDepth#current()}, read once per event)
      */
-    void deliver(EventListener listener, PluginEvent event);
+    void deliver(EventListener listener, PluginEvent event, CallDepth depth);
 
     /**
      * A subscriber for host code: always accepts subscriptions and runs listeners on the emitting
@@ -50,7 +52,7 @@ public interface Subscriber {
             }
 
             @Override
-            public void deliver(EventListener listener, PluginEvent event) {
+            public void deliver(EventListener listener, PluginEvent event, CallDepth depth) {
                 Thread thread = Thread.currentThread();
                 ClassLoader previous = thread.getContextClassLoader();
                 thread.setContextClassLoader(contextLoader);

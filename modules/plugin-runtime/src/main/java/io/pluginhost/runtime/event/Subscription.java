@@ -2,7 +2,8 @@ package io.pluginhost.runtime.event;
 
 import io.pluginhost.api.EventListener;
 
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 
 /** One listener subscribed to one pattern by one owner. Identity matters; equality is identity. */
 final class Subscription {
@@ -13,8 +14,19 @@ final class Subscription {
     final boolean once;
     final long sequence;
     final EventHub.Node node;
-    /** Cleared when removed; for a once-subscription, by the one delivery that wins it. */
-    final AtomicBoolean active = new AtomicBoolean(true);
+    private static final VarHandle ACTIVE;
+
+    static {
+        try {
+            ACTIVE = MethodHandles.lookup().findVarHandle(Subscription.class, "active", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** Cleared when removed; for a once-subscription, by the one delivery that wins it. A plain field
+     *  (not an AtomicBoolean) so that delivery reads it without another object to fetch. */
+    private volatile boolean active = true;
 
     Subscription(Subscriber owner, String pattern, EventListener listener, boolean once, long sequence,
                  EventHub.Node node) {
@@ -24,5 +36,18 @@ final class Subscription {
         this.once = once;
         this.sequence = sequence;
         this.node = node;
+    }
+
+    boolean isActive() {
+        return active;
+    }
+
+    void deactivate() {
+        active = false;
+    }
+
+    /** @return whether this call won the one delivery of a once-subscription */
+    boolean claim() {
+        return ACTIVE.compareAndSet(this, true, false);
     }
 }

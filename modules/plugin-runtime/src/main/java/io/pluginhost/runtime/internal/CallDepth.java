@@ -9,7 +9,7 @@ import java.util.List;
 /**
  * The plugins being called on the current thread, innermost last: the engine enters it around every
  * call into plugin code and refuses a call past the limit, naming the chain. A small array per thread,
- * so the hot path of event delivery pays a thread-local read and two array writes.
+ * so the hot path of event delivery pays two array writes (the thread-local is read once per event).
  */
 public final class CallDepth {
 
@@ -21,26 +21,30 @@ public final class CallDepth {
     private CallDepth() {
     }
 
+    /** @return the current thread's record, for a caller that enters several calls in a row */
+    public static CallDepth current() {
+        return CURRENT.get();
+    }
+
     /**
-     * Records a call into a plugin.
+     * Records a call into a plugin on this record's thread (the caller's own).
      *
      * @param plugin the plugin about to be called
      * @param limit  the deepest nesting allowed
-     * @return the thread's record, to {@link #exit()} in a {@code finally}
+     * @return this record, to {@link #exit()} in a {@code finally}
      * @throws CallDepthExceededException if the call would nest deeper than {@code limit}
      */
-    public static CallDepth enter(String plugin, int limit) {
-        CallDepth current = CURRENT.get();
-        if (current.depth >= limit) {
-            List<String> chain = new ArrayList<>(Arrays.asList(current.names).subList(0, current.depth));
+    public CallDepth push(String plugin, int limit) {
+        if (depth >= limit) {
+            List<String> chain = new ArrayList<>(Arrays.asList(names).subList(0, depth));
             chain.add(plugin);
             throw new CallDepthExceededException(chain, limit);
         }
-        if (current.depth == current.names.length) {
-            current.names = Arrays.copyOf(current.names, current.names.length * 2);
+        if (depth == names.length) {
+            names = Arrays.copyOf(names, names.length * 2);
         }
-        current.names[current.depth++] = plugin;
-        return current;
+        names[depth++] = plugin;
+        return this;
     }
 
     /** Ends the innermost call. */

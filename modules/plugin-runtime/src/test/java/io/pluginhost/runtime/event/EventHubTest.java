@@ -2,6 +2,7 @@ package io.pluginhost.runtime.event;
 
 import io.pluginhost.api.EventListener;
 import io.pluginhost.api.PluginEvent;
+import io.pluginhost.runtime.internal.CallDepth;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -41,7 +42,7 @@ class EventHubTest {
         }
 
         @Override
-        public void deliver(EventListener listener, PluginEvent event) {
+        public void deliver(EventListener listener, PluginEvent event, CallDepth depth) {
             try {
                 listener.onEvent(event);
             } catch (Exception e) {
