@@ -2,9 +2,9 @@ package io.pluginhost.benchmarks;
 
 import io.pluginhost.api.EventListener;
 import io.pluginhost.api.PluginEvent;
+import io.pluginhost.runtime.event.CallDepth;
 import io.pluginhost.runtime.event.EventHub;
 import io.pluginhost.runtime.event.Subscriber;
-import io.pluginhost.runtime.internal.CallDepth;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;

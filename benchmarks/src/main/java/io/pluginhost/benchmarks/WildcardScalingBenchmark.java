@@ -2,9 +2,9 @@ package io.pluginhost.benchmarks;
 
 import io.pluginhost.api.EventListener;
 import io.pluginhost.api.PluginEvent;
+import io.pluginhost.runtime.event.CallDepth;
 import io.pluginhost.runtime.event.EventHub;
 import io.pluginhost.runtime.event.Subscriber;
-import io.pluginhost.runtime.internal.CallDepth;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -33,9 +33,9 @@ import java.util.concurrent.TimeUnit;
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 2)
+@Warmup(iterations = 5, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgs = {"-Xmx1g"})
+@Fork(value = 2, jvmArgs = {"-Xmx1g"})
 public class WildcardScalingBenchmark {
 
     @Param({"10", "10000"})

@@ -349,4 +349,36 @@ class PluginLifecycleTest {
             assertThat(bare.execute("probe", null)).isEqualTo(List.of(false, false, false));
         }
     }
+
+    /**
+     * The engine skips calling {@code initialize} and {@code cleanup} only where the provider's class
+     * file proves them the API's no-ops; inherited ones (a base class, a default method of the
+     * plugin's own interface) are called.
+     */
+    @Test
+    void inheritedInitializeAndCleanupAreCalled() {
+        String base = PluginJarBuilder.moduleOf("inherits");
+        manager.load(PluginJarBuilder.plugin("inherits")
+                .source(base.replace('.', '/') + "/Base.java", "package " + base + ";\n"
+                        + "public abstract class Base implements io.pluginhost.api.Plugin {\n"
+                        + "  public void initialize(io.pluginhost.api.PluginContext c) {"
+                        + Handoff.put("inherits.initialize", "\"base class\"") + "}\n}\n")
+                .source(base.replace('.', '/') + "/TestPlugin.java", "package " + base + ";\n"
+                        + "@io.pluginhost.api.PluginMetadata(name = \"inherits\", version = \"1.0.0\")\n"
+                        + "public class TestPlugin extends Base { }\n")
+                .build(dir));
+        String tidy = PluginJarBuilder.moduleOf("defaults");
+        manager.load(PluginJarBuilder.plugin("defaults")
+                .source(tidy.replace('.', '/') + "/Tidy.java", "package " + tidy + ";\n"
+                        + "public interface Tidy extends io.pluginhost.api.Plugin { default void cleanup() {"
+                        + Handoff.put("defaults.cleanup", "\"default method\"") + "} }\n")
+                .source(tidy.replace('.', '/') + "/TestPlugin.java", "package " + tidy + ";\n"
+                        + "@io.pluginhost.api.PluginMetadata(name = \"defaults\", version = \"1.0.0\")\n"
+                        + "public class TestPlugin implements Tidy { }\n")
+                .build(dir));
+        manager.unload("defaults");
+
+        assertThat((String) Handoff.take("inherits.initialize")).isEqualTo("base class");
+        assertThat((String) Handoff.take("defaults.cleanup")).isEqualTo("default method");
+    }
 }

@@ -4,10 +4,12 @@ import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Reads one class-level annotation from a class file without loading the class (JVMS §4.7.16):
@@ -32,8 +34,13 @@ final class ClassAnnotationReader {
      * @param annotation     the annotation's members that are strings ({@code String}) or string
      *                       arrays ({@code List<String>}), if the class carries it
      * @param providerMethod whether the class declares {@code public static provider()}
+     * @param methods        the names and descriptors of the methods it declares, e.g.
+     *                       {@code cleanup()V}, when nothing else can give it methods: it extends
+     *                       {@code Object} and implements only interfaces of {@code apiPackage};
+     *                       otherwise empty (unknown)
      */
-    record ProviderClass(Optional<Map<String, Object>> annotation, boolean providerMethod) {
+    record ProviderClass(Optional<Map<String, Object>> annotation, boolean providerMethod,
+                         Optional<Set<String>> methods) {
     }
 
     /**
@@ -43,50 +50,59 @@ final class ClassAnnotationReader {
      * @return what the class file says
      * @throws IOException if the bytes are not a well-formed class file
      */
-    static ProviderClass read(byte[] classFile, String annotationType) throws IOException {
+    static ProviderClass read(byte[] classFile, String annotationType, String apiPackage) throws IOException {
         DataInputStream in = new DataInputStream(new ByteArrayInputStream(classFile));
         if (in.readInt() != MAGIC) {
             throw new IOException("not a class file (bad magic number)");
         }
         in.readUnsignedShort(); // minor
         in.readUnsignedShort(); // major
-        String[] utf8 = readConstantPool(in);
+        int count = in.readUnsignedShort();
+        String[] utf8 = new String[count];
+        int[] classNameIndex = new int[count];
+        readConstantPool(in, utf8, classNameIndex);
         in.readUnsignedShort(); // access flags
         in.readUnsignedShort(); // this class
-        in.readUnsignedShort(); // super class
-        skip(in, 2 * in.readUnsignedShort()); // interfaces
-        skipMembers(in, utf8); // fields
-        boolean providerMethod = skipMembers(in, utf8); // methods
+        String apiPrefix = apiPackage.replace('.', '/') + "/";
+        boolean closed = "java/lang/Object".equals(className(utf8, classNameIndex, in.readUnsignedShort()));
+        int interfaces = in.readUnsignedShort();
+        for (int i = 0; i < interfaces; i++) {
+            closed &= className(utf8, classNameIndex, in.readUnsignedShort()).startsWith(apiPrefix);
+        }
+        skipMembers(in, utf8, null); // fields
+        Set<String> methods = new HashSet<>();
+        boolean providerMethod = skipMembers(in, utf8, methods); // methods
+        Optional<Set<String>> declared = closed ? Optional.of(Set.copyOf(methods)) : Optional.empty();
         String descriptor = "L" + annotationType.replace('.', '/') + ";";
         int attributes = in.readUnsignedShort();
         for (int i = 0; i < attributes; i++) {
             String name = utf8(utf8, in.readUnsignedShort());
             int length = in.readInt();
             if (name.equals("RuntimeVisibleAnnotations") || name.equals("RuntimeInvisibleAnnotations")) {
-                int count = in.readUnsignedShort();
-                for (int a = 0; a < count; a++) {
+                int annotations = in.readUnsignedShort();
+                for (int a = 0; a < annotations; a++) {
                     String type = utf8(utf8, in.readUnsignedShort());
                     Map<String, Object> members = readMembers(in, utf8);
                     if (type.equals(descriptor)) {
-                        return new ProviderClass(Optional.of(members), providerMethod);
+                        return new ProviderClass(Optional.of(members), providerMethod, declared);
                     }
                 }
             } else {
                 skip(in, length);
             }
         }
-        return new ProviderClass(Optional.empty(), providerMethod);
+        return new ProviderClass(Optional.empty(), providerMethod, declared);
     }
 
-    /** @return the UTF-8 constants by index; other entries are skipped */
-    private static String[] readConstantPool(DataInputStream in) throws IOException {
-        int count = in.readUnsignedShort();
-        String[] utf8 = new String[count];
+    /** Fills the UTF-8 constants and the name index of each class constant; other entries are skipped. */
+    private static void readConstantPool(DataInputStream in, String[] utf8, int[] classNameIndex) throws IOException {
+        int count = utf8.length;
         for (int i = 1; i < count; i++) {
             int tag = in.readUnsignedByte();
             switch (tag) {
                 case 1 -> utf8[i] = in.readUTF();
-                case 7, 8, 16, 19, 20 -> skip(in, 2); // Class, String, MethodType, Module, Package
+                case 7 -> classNameIndex[i] = in.readUnsignedShort(); // Class
+                case 8, 16, 19, 20 -> skip(in, 2); // String, MethodType, Module, Package
                 case 15 -> skip(in, 3); // MethodHandle
                 case 3, 4, 9, 10, 11, 12, 17, 18 -> skip(in, 4); // Integer, Float, refs, NameAndType, Dynamic
                 case 5, 6 -> { // Long, Double take two slots
@@ -96,11 +112,20 @@ final class ClassAnnotationReader {
                 default -> throw new IOException("unknown constant pool tag " + tag + " at index " + i);
             }
         }
-        return utf8;
     }
 
-    /** @return whether one of the members is a {@code public static provider()} method */
-    private static boolean skipMembers(DataInputStream in, String[] utf8) throws IOException {
+    private static String className(String[] utf8, int[] classNameIndex, int index) throws IOException {
+        if (index <= 0 || index >= classNameIndex.length || classNameIndex[index] == 0) {
+            throw new IOException("constant pool index " + index + " is not a class constant");
+        }
+        return utf8(utf8, classNameIndex[index]);
+    }
+
+    /**
+     * @param names where to put each member's name and descriptor, or {@code null}
+     * @return whether one of the members is a {@code public static provider()} method
+     */
+    private static boolean skipMembers(DataInputStream in, String[] utf8, Set<String> names) throws IOException {
         boolean providerMethod = false;
         int count = in.readUnsignedShort();
         for (int i = 0; i < count; i++) {
@@ -109,6 +134,9 @@ final class ClassAnnotationReader {
             String type = utf8(utf8, in.readUnsignedShort());
             providerMethod |= (access & PUBLIC_STATIC) == PUBLIC_STATIC && name.equals("provider")
                     && type.startsWith("()L");
+            if (names != null) {
+                names.add(name + type);
+            }
             int attributes = in.readUnsignedShort();
             for (int a = 0; a < attributes; a++) {
                 skip(in, 2);

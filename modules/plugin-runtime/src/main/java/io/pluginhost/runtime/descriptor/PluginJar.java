@@ -21,10 +21,14 @@ public record PluginJar(Path path, ModuleDescriptor module, Provider provider, P
      * @param className      its binary name
      * @param providerMethod whether it declares {@code public static provider()}, which is then
      *                       called instead of its constructor, as {@link java.util.ServiceLoader} does
+     * @param initialize     whether it may implement {@code initialize} (false only when its class
+     *                       file shows it cannot: then the engine does not call the API's no-op)
+     * @param cleanup        the same for {@code cleanup}
      * @param classFile      its class file, which the plugin's loader defines without opening the jar
      *                       again (a one-class plugin never needs it open)
      */
-    public record Provider(String className, boolean providerMethod, byte[] classFile) {
+    public record Provider(String className, boolean providerMethod, boolean initialize, boolean cleanup,
+                           byte[] classFile) {
     }
 
     /** @return the binary name of the provider class */

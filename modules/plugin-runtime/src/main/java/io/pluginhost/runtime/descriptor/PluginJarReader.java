@@ -1,6 +1,7 @@
 package io.pluginhost.runtime.descriptor;
 
 import io.pluginhost.api.Plugin;
+import io.pluginhost.api.PluginContext;
 import io.pluginhost.api.PluginDescriptor;
 import io.pluginhost.api.PluginMetadata;
 import io.pluginhost.api.exception.InvalidPluginException;
@@ -33,6 +34,8 @@ public final class PluginJarReader {
     private static final String METADATA = PluginMetadata.class.getName();
     private static final String PLUGIN_SERVICE = Plugin.class.getName();
     private static final String MODULE_INFO = "module-info.class";
+    private static final String INITIALIZE = "initialize(L" + PluginContext.class.getName().replace('.', '/') + ";)V";
+    private static final String CLEANUP = "cleanup()V";
 
     /**
      * @param jar path to the jar
@@ -65,11 +68,14 @@ public final class PluginJarReader {
             try (InputStream in = file.getInputStream(provider)) {
                 classFile = in.readAllBytes();
             }
-            ClassAnnotationReader.ProviderClass facts = ClassAnnotationReader.read(classFile, METADATA);
+            ClassAnnotationReader.ProviderClass facts = ClassAnnotationReader.read(classFile, METADATA,
+                    Plugin.class.getPackageName());
             Map<String, Object> metadata = facts.annotation().orElseThrow(() -> new InvalidPluginException(
                     "plugin class " + providerClass + " in " + jar + " is not annotated with @" + METADATA));
-            return new PluginJar(jar, module, new PluginJar.Provider(providerClass, facts.providerMethod(), classFile),
-                    descriptorOf(jar, providerClass, metadata));
+            boolean initialize = facts.methods().map(m -> m.contains(INITIALIZE)).orElse(true);
+            boolean cleanup = facts.methods().map(m -> m.contains(CLEANUP)).orElse(true);
+            return new PluginJar(jar, module, new PluginJar.Provider(providerClass, facts.providerMethod(), initialize,
+                    cleanup, classFile), descriptorOf(jar, providerClass, metadata));
         } catch (IOException | InvalidModuleDescriptorException | SecurityException | IllegalStateException e) {
             throw new InvalidPluginException(jar + " is not a readable module jar: " + rootMessage(e), e);
         }

@@ -6,7 +6,6 @@ import io.pluginhost.api.PluginEvent;
 import io.pluginhost.api.exception.InvalidArgumentException;
 import io.pluginhost.api.exception.InvalidNameException;
 import io.pluginhost.api.exception.ListenerLimitException;
-import io.pluginhost.runtime.internal.CallDepth;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;

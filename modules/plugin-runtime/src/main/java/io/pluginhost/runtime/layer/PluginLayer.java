@@ -38,7 +38,7 @@ public record PluginLayer(ModuleLayer layer, Module module, Plugin instance, Plu
 
     /**
      * Resolves the jar against the API layer and its declared dependencies' layers, defines a layer
-     * with one loader, lets the plugin module read the host's API module, and instantiates the
+     * with the plugin's own {@link PluginModuleLoader}, lets the plugin module read the host's API module, and instantiates the
      * provider the module declares. Runs the provider's static initializer and constructor.
      *
      * <p>The provider is instantiated as {@link java.util.ServiceLoader} would (a public static
@@ -66,7 +66,10 @@ public record PluginLayer(ModuleLayer layer, Module module, Plugin instance, Plu
             parents.forEach(p -> parentConfigurations.add(p.configuration()));
             Configuration configuration = Configuration.resolve(finder, parentConfigurations, ModuleFinder.of(),
                     List.of(moduleName));
-            controller = ModuleLayer.defineModulesWithOneLoader(configuration, parents, api.shimLoader());
+            PluginModuleLoader loader = new PluginModuleLoader(jar.name(), api.shimLoader(),
+                    configuration.findModule(moduleName).orElseThrow());
+            controller = ModuleLayer.defineModules(configuration, parents, name -> loader);
+            loader.linkDependencies(configuration, parents);
         } catch (FindException | ResolutionException | LayerInstantiationException e) {
             finder.close();
             throw new PluginLoadException("plugin '" + jar.name() + "' (module " + moduleName + " in " + jar.path()

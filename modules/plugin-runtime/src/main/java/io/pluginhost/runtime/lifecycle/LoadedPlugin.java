@@ -9,8 +9,8 @@ import io.pluginhost.api.exception.PluginException;
 import io.pluginhost.api.exception.PluginExecutionException;
 import io.pluginhost.api.exception.PluginNotFoundException;
 import io.pluginhost.api.exception.PluginTimeoutException;
+import io.pluginhost.runtime.event.CallDepth;
 import io.pluginhost.runtime.event.Subscriber;
-import io.pluginhost.runtime.internal.CallDepth;
 import io.pluginhost.runtime.internal.CallGate;
 import io.pluginhost.runtime.internal.DetachedException;
 import io.pluginhost.runtime.internal.LifecycleThreads;
@@ -58,10 +58,13 @@ public final class LoadedPlugin implements Subscriber, ResourceScope {
     /** The layer's loader and the plugin's name, kept at hand for the hot path of event delivery. */
     private volatile ClassLoader loader;
     private final String name;
+    /** Whether the plugin may implement {@code cleanup}; if not, unload does not call the API's no-op. */
+    private final boolean implementsCleanup;
 
     LoadedPlugin(PluginDescriptor descriptor, Path source, EffectiveResources resources, PluginLayer layer,
-                 ErrorSink errors, int maxCallDepth, LifecycleThreads threads) {
+                 ErrorSink errors, int maxCallDepth, LifecycleThreads threads, boolean implementsCleanup) {
         this.descriptor = descriptor;
+        this.implementsCleanup = implementsCleanup;
         this.source = source;
         this.resources = resources;
         this.layer = layer;
@@ -79,6 +82,10 @@ public final class LoadedPlugin implements Subscriber, ResourceScope {
             throw new IllegalStateException("plugin '" + descriptor.name() + "' has been released");
         }
         return current;
+    }
+
+    boolean implementsCleanup() {
+        return implementsCleanup;
     }
 
     /** Drops the layer, loader and instance. */

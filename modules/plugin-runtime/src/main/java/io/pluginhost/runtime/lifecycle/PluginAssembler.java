@@ -86,7 +86,7 @@ public final class PluginAssembler {
         }
         PluginLayer layer = PluginLayer.define(jar, api, dependencyLayers);
         LoadedPlugin plugin = new LoadedPlugin(jar.descriptor(), jar.path(), resources, layer, errors,
-                limits.maxCallDepth(), threads);
+                limits.maxCallDepth(), threads, jar.provider().cleanup());
         boolean initializeCalled = false;
         try {
             DatabaseRepository database = open(services.database(), DatabaseRepository.class, plugin);
@@ -95,7 +95,7 @@ public final class PluginAssembler {
             plugin.context.activate(jar.descriptor(), new PluginEventBus(hub, plugin, plugin.context), dependencies,
                     database, kafka, s3);
             initializeCalled = true;
-            if (overrides(layer.instance(), "initialize", io.pluginhost.api.PluginContext.class)) {
+            if (jar.provider().initialize()) {
                 plugin.callWithDeadline("initialize", limits.initializeTimeout(),
                         () -> layer.instance().initialize(plugin.context));
             }
@@ -145,7 +145,7 @@ public final class PluginAssembler {
         Throwable problem = null;
         hub.removeAll(plugin); // before cleanup: no listener runs in a half-cleaned plugin
         Plugin instance = plugin.layer().instance();
-        if (runCleanup && overrides(instance, "cleanup")) {
+        if (runCleanup && plugin.implementsCleanup()) {
             try {
                 plugin.callWithDeadline("cleanup", limits.cleanupTimeout(), instance::cleanup);
             } catch (Throwable t) {
@@ -174,18 +174,6 @@ public final class PluginAssembler {
         plugin.release();
         leaks.watch(plugin.descriptor(), loader, plugin.stuckThreads);
         return Optional.ofNullable(problem);
-    }
-
-    /**
-     * @return whether the plugin implements a lifecycle method; the API's default does nothing, so
-     *         calling it needs no thread of its own (most plugins have no {@code cleanup})
-     */
-    private static boolean overrides(Plugin instance, String method, Class<?>... parameters) {
-        try {
-            return instance.getClass().getMethod(method, parameters).getDeclaringClass() != Plugin.class;
-        } catch (NoSuchMethodException e) {
-            return true; // cannot tell: call it
-        }
     }
 
     private static void rethrowIfFatal(Throwable t) {

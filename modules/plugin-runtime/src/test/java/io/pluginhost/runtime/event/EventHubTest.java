@@ -2,7 +2,6 @@ package io.pluginhost.runtime.event;
 
 import io.pluginhost.api.EventListener;
 import io.pluginhost.api.PluginEvent;
-import io.pluginhost.runtime.internal.CallDepth;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package io.pluginhost.runtime.internal;
+package io.pluginhost.runtime.event;
 
 import io.pluginhost.api.exception.CallDepthExceededException;
 
