@@ -66,15 +66,20 @@ class ScaleTest {
     void anUnloadedPluginsJarIsClosedAtOnceNotAtGc() throws IOException {
         Path fd = Path.of("/proc/self/fd");
         assumeTrue(Files.isDirectory(fd), "needs /proc to list the process's open files");
-        // execute loads a class the plugin had not needed before, so the jar is read after load too.
-        Path jar = PluginJarBuilder.plugin("handle").body("""
-                public Object execute(Object in) { return new Later().toString(); }
+        // execute loads a class the plugin had not needed before and reads a resource, so the jar is
+        // read after load too, once through a jar: URL (which the JDK's own handler would cache open).
+        Path jar = PluginJarBuilder.plugin("handle").resource("greeting.txt", "later").body("""
+                public Object execute(Object in) throws Exception {
+                    try (java.io.InputStream text = getClass().getResourceAsStream("/greeting.txt")) {
+                        return new Later().toString() + " " + new String(text.readAllBytes());
+                    }
+                }
                 static final class Later { public String toString() { return "later"; } }
                 """).build(dir);
         Path real = jar.toRealPath();
         try (ModuleLayerPluginManager manager = new ModuleLayerPluginManager()) {
             manager.load(jar);
-            assertThat(manager.execute("handle", null)).isEqualTo("later");
+            assertThat(manager.execute("handle", null)).isEqualTo("later later");
 
             manager.unload("handle");
 

@@ -20,7 +20,7 @@ import java.util.concurrent.locks.LockSupport;
  * {@code ThreadLocal} pins its loader) are reset. Resetting thread locals needs {@code java.lang}
  * open to the host ({@code --add-opens java.base/java.lang=ALL-UNNAMED}, as WildFly's launcher and
  * the engine's tests set); where it is closed, the worker retires after every call, which is a thread
- * per call again.
+ * per call again. A call that threw retires the worker too (see {@code runOne}).
  *
  * <p>Thread-safe.
  */

@@ -1,6 +1,8 @@
 package io.pluginhost.runtime.layer;
 
+import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.lang.module.Configuration;
 import java.lang.module.ModuleReader;
@@ -9,6 +11,8 @@ import java.lang.module.ResolvedModule;
 import java.net.MalformedURLException;
 import java.net.URI;
 import java.net.URL;
+import java.net.URLConnection;
+import java.net.URLStreamHandler;
 import java.nio.ByteBuffer;
 import java.security.CodeSource;
 import java.security.ProtectionDomain;
@@ -148,13 +152,42 @@ final class PluginModuleLoader extends ClassLoader {
         return defineClass(name, bytes.get(), domain);
     }
 
+    /**
+     * A resource of the module, as a {@code jar:} URL that reads through the module's reader: the JDK's
+     * own handler for {@code jar:} URLs keeps every jar it opened in a cache for the life of the JVM,
+     * so a plugin reading its resources would keep its jar open after unload.
+     */
     @Override
     protected URL findResource(String module, String name) throws IOException {
         if (module != null && !moduleName.equals(module)) {
             return null;
         }
         Optional<URI> found = reader().find(name);
-        return found.isPresent() ? found.get().toURL() : null;
+        return found.isPresent() ? new URL(null, found.get().toString(), new EntryHandler(name)) : null;
+    }
+
+    /** Opens one entry of the plugin's jar through the plugin's module reader (closed at unload). */
+    private final class EntryHandler extends URLStreamHandler {
+        private final String entry;
+
+        EntryHandler(String entry) {
+            this.entry = entry;
+        }
+
+        @Override
+        protected URLConnection openConnection(URL url) {
+            return new URLConnection(url) {
+                @Override
+                public void connect() {
+                    connected = true;
+                }
+
+                @Override
+                public InputStream getInputStream() throws IOException {
+                    return reader().open(entry).orElseThrow(() -> new FileNotFoundException(url.toString()));
+                }
+            };
+        }
     }
 
     /**

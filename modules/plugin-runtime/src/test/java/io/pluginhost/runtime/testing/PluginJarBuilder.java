@@ -45,6 +45,7 @@ public final class PluginJarBuilder {
     private final List<String> buckets = new ArrayList<>();
     private final List<String> exports = new ArrayList<>();
     private final Map<String, String> extraSources = new LinkedHashMap<>();
+    private final Map<String, String> resources = new LinkedHashMap<>();
     private String body = "";
     private String moduleInfo;
     private boolean metadata = true;
@@ -130,6 +131,12 @@ public final class PluginJarBuilder {
         return this;
     }
 
+    /** Adds a resource file to the jar, e.g. {@code resource("greeting.txt", "hello")}. */
+    public PluginJarBuilder resource(String path, String content) {
+        resources.put(path, content);
+        return this;
+    }
+
     public PluginJarBuilder exports(String packageName) {
         exports.add(packageName);
         return this;
@@ -172,6 +179,11 @@ public final class PluginJarBuilder {
                 files.add(file);
             }
             compile(files, classes);
+            for (Map.Entry<String, String> resource : resources.entrySet()) {
+                Path file = classes.resolve(resource.getKey());
+                Files.createDirectories(file.getParent());
+                Files.writeString(file, resource.getValue());
+            }
             Path jar = directory.resolve(name + "-" + version + ".jar");
             writeJar(classes, jar);
             deleteRecursively(work);
