@@ -1,5 +1,7 @@
 package io.pluginhost.benchmarks;
 
+import io.pluginhost.runtime.EngineLimits;
+import io.pluginhost.runtime.HostServices;
 import io.pluginhost.runtime.ModuleLayerPluginManager;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -34,6 +36,9 @@ import java.util.stream.Stream;
  *   <li>{@code *NewJar}: a jar the host has not seen: 512 distinct jars in turn, twice the engine's
  *       jar cache, so every load reads and validates its jar.</li>
  * </ul>
+ * {@code pluginhostNoDeadlines*} run {@code initialize} on the caller's thread with no deadline
+ * ({@code EngineLimits.withoutLifecycleDeadlines()}), as PF4J runs {@code start}: the difference to
+ * {@code pluginhost*} is the price of the deadline's hand-off to the lifecycle worker.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -52,6 +57,7 @@ public class CycleBenchmark {
     private List<Path> theirJars;
     private int next;
     private ModuleLayerPluginManager manager;
+    private ModuleLayerPluginManager withoutDeadlines;
     private PluginManager pf4j;
 
     @Setup(Level.Trial)
@@ -62,12 +68,15 @@ public class CycleBenchmark {
         ourJars = sorted(ours);
         theirJars = sorted(theirs);
         manager = new ModuleLayerPluginManager();
+        withoutDeadlines = new ModuleLayerPluginManager(HostServices.NONE,
+                EngineLimits.defaults().withoutLifecycleDeadlines());
         pf4j = new JarPluginManager(Files.createTempDirectory("pf4j-empty"));
     }
 
     @TearDown(Level.Trial)
     public void tearDown() {
         manager.close();
+        withoutDeadlines.close();
         pf4j.unloadPlugins();
         ScalePlugins.deleteDirectory(ours);
         ScalePlugins.deleteDirectory(theirs);
@@ -81,7 +90,13 @@ public class CycleBenchmark {
 
     @Benchmark
     public Object pluginhostSameJar() {
-        return pluginhostCycle(0);
+        return pluginhostCycle(manager, 0);
+    }
+
+    /** As {@link #pluginhostSameJar}, with initialize on the caller's thread and no deadline, as PF4J runs it. */
+    @Benchmark
+    public Object pluginhostNoDeadlinesSameJar() {
+        return pluginhostCycle(withoutDeadlines, 0);
     }
 
     @Benchmark
@@ -92,7 +107,13 @@ public class CycleBenchmark {
     @Benchmark
     public Object pluginhostNewJar() {
         next = (next + 1) % DISTINCT;
-        return pluginhostCycle(next);
+        return pluginhostCycle(manager, next);
+    }
+
+    @Benchmark
+    public Object pluginhostNoDeadlinesNewJar() {
+        next = (next + 1) % DISTINCT;
+        return pluginhostCycle(withoutDeadlines, next);
     }
 
     @Benchmark
@@ -101,11 +122,11 @@ public class CycleBenchmark {
         return pf4jCycle(theirJars.get(next));
     }
 
-    private Object pluginhostCycle(int index) {
+    private Object pluginhostCycle(ModuleLayerPluginManager engine, int index) {
         String name = ScalePlugins.pluginhostName(index);
-        manager.load(ourJars.get(index));
-        Object result = manager.execute(name, null);
-        manager.unload(name);
+        engine.load(ourJars.get(index));
+        Object result = engine.execute(name, null);
+        engine.unload(name);
         return result;
     }
 

@@ -1,5 +1,7 @@
 package io.pluginhost.benchmarks;
 
+import io.pluginhost.runtime.EngineLimits;
+import io.pluginhost.runtime.HostServices;
 import io.pluginhost.runtime.ModuleLayerPluginManager;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -94,6 +96,14 @@ public class ScaleBenchmark {
     @Benchmark
     public Object pluginhostFirstUse() {
         manager = ScalePlugins.firstUse(ours, plugins);
+        return manager;
+    }
+
+    /** As {@link #pluginhostFirstUse}, with initialize on the caller's thread and no deadline, as PF4J runs it. */
+    @Benchmark
+    public Object pluginhostNoDeadlinesFirstUse() {
+        manager = ScalePlugins.firstUse(new ModuleLayerPluginManager(HostServices.NONE,
+                EngineLimits.defaults().withoutLifecycleDeadlines()), ours, plugins);
         return manager;
     }
 

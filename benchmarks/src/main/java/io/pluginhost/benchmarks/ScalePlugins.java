@@ -52,7 +52,11 @@ final class ScalePlugins {
 
     /** Loads a directory into a new engine and delivers one event to every plugin; returns the engine. */
     static ModuleLayerPluginManager firstUse(Path dir, int expected) {
-        ModuleLayerPluginManager manager = new ModuleLayerPluginManager();
+        return firstUse(new ModuleLayerPluginManager(), dir, expected);
+    }
+
+    /** The same with an engine of the caller's. */
+    static ModuleLayerPluginManager firstUse(ModuleLayerPluginManager manager, Path dir, int expected) {
         int loaded = manager.loadDirectory(dir).loaded().size();
         int delivered = manager.publish(EVENT, null);
         check(loaded, delivered, expected);
