@@ -116,4 +116,27 @@ class PluginIsolationTest {
         assertThat(manager.get("a").tables()).containsExactly(Map.entry("b_users", "a_b_users"));
         assertThat(manager.list()).hasSize(1);
     }
+
+    /**
+     * Resources follow the module system's rules, as with the JDK's module loaders: the plugin reads
+     * its own through its classes; through the class loader by name, a resource in one of its
+     * packages is encapsulated, one outside every package is not.
+     */
+    @Test
+    void aPluginsResourcesFollowTheModuleRules() {
+        String dir = PluginJarBuilder.moduleOf("resources").replace('.', '/');
+        manager.load(PluginJarBuilder.plugin("resources")
+                .resource(dir + "/inside.txt", "inside").resource("outside.txt", "outside").body("""
+                        public Object execute(Object in) throws Exception {
+                            try (java.io.InputStream own = getClass().getResourceAsStream("inside.txt")) {
+                                ClassLoader loader = getClass().getClassLoader();
+                                return new String(own.readAllBytes())
+                                        + " " + (loader.getResource("%s/inside.txt") == null ? "hidden" : "visible")
+                                        + " " + new String(loader.getResourceAsStream("outside.txt").readAllBytes());
+                            }
+                        }
+                        """.formatted(dir)).build(this.dir));
+
+        assertThat(manager.execute("resources", null)).isEqualTo("inside hidden outside");
+    }
 }

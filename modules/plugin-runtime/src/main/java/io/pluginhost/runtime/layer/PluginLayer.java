@@ -38,8 +38,9 @@ public record PluginLayer(ModuleLayer layer, Module module, Plugin instance, Plu
 
     /**
      * Resolves the jar against the API layer and its declared dependencies' layers, defines a layer
-     * with the plugin's own {@link PluginModuleLoader}, lets the plugin module read the host's API module, and instantiates the
-     * provider the module declares. Runs the provider's static initializer and constructor.
+     * with the plugin's own {@link PluginModuleLoader}, lets the plugin module read the host's API
+     * module, and instantiates the provider the module declares. Runs the provider's static
+     * initializer and constructor.
      *
      * <p>The provider is instantiated as {@link java.util.ServiceLoader} would (a public static
      * {@code provider()} method, else a public no-argument constructor), but directly: the jar reader

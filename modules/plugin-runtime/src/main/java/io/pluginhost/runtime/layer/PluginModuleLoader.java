@@ -196,7 +196,8 @@ final class PluginModuleLoader extends ClassLoader {
      */
     @Override
     protected URL findResource(String name) {
-        String pkg = packageOf(name.replace('/', '.'));
+        int slash = name.lastIndexOf('/');
+        String pkg = slash < 0 ? "" : name.substring(0, slash).replace('/', '.');
         if (name.endsWith(".class") || localPackages.contains(pkg) && !opensToAll(pkg)) {
             return null;
         }
