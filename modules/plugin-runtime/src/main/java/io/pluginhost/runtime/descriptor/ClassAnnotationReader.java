@@ -24,6 +24,7 @@ final class ClassAnnotationReader {
 
     private static final int MAGIC = 0xCAFEBABE;
     private static final int PUBLIC_STATIC = 0x0001 | 0x0008;
+    private static final int MAX_NESTING = 32;
 
     private ClassAnnotationReader() {
     }
@@ -82,7 +83,7 @@ final class ClassAnnotationReader {
                 int annotations = in.readUnsignedShort();
                 for (int a = 0; a < annotations; a++) {
                     String type = utf8(utf8, in.readUnsignedShort());
-                    Map<String, Object> members = readMembers(in, utf8);
+                    Map<String, Object> members = readMembers(in, utf8, 0);
                     if (type.equals(descriptor)) {
                         return new ProviderClass(Optional.of(members), providerMethod, declared);
                     }
@@ -146,12 +147,12 @@ final class ClassAnnotationReader {
         return providerMethod;
     }
 
-    private static Map<String, Object> readMembers(DataInputStream in, String[] utf8) throws IOException {
+    private static Map<String, Object> readMembers(DataInputStream in, String[] utf8, int depth) throws IOException {
         Map<String, Object> members = new LinkedHashMap<>();
         int pairs = in.readUnsignedShort();
         for (int p = 0; p < pairs; p++) {
             String member = utf8(utf8, in.readUnsignedShort());
-            Object value = readValue(in, utf8);
+            Object value = readValue(in, utf8, depth);
             if (value != null) {
                 members.put(member, value);
             }
@@ -160,7 +161,11 @@ final class ClassAnnotationReader {
     }
 
     /** @return a string, a list of strings, or {@code null} for a value of another kind (skipped) */
-    private static Object readValue(DataInputStream in, String[] utf8) throws IOException {
+    private static Object readValue(DataInputStream in, String[] utf8, int depth) throws IOException {
+        if (depth > MAX_NESTING) {
+            // A crafted class file could nest values until this reader's stack overflows.
+            throw new IOException("annotation values nested deeper than " + MAX_NESTING);
+        }
         int tag = in.readUnsignedByte();
         switch (tag) {
             case 's':
@@ -173,14 +178,14 @@ final class ClassAnnotationReader {
                 return null;
             case '@':
                 skip(in, 2);
-                readMembers(in, utf8);
+                readMembers(in, utf8, depth + 1);
                 return null;
             case '[':
                 int count = in.readUnsignedShort();
                 List<String> strings = new ArrayList<>(count);
                 boolean allStrings = true;
                 for (int i = 0; i < count; i++) {
-                    Object element = readValue(in, utf8);
+                    Object element = readValue(in, utf8, depth + 1);
                     if (element instanceof String s) {
                         strings.add(s);
                     } else {

@@ -109,4 +109,50 @@ class PluginJarReaderTest {
         assertThatThrownBy(() -> reader.read(jar))
                 .isInstanceOf(InvalidPluginException.class).hasMessageContaining("lists 'users' twice");
     }
+
+    /**
+     * The provider's class file is parsed by the engine's own reader before any code runs, so a
+     * damaged or crafted one must be refused with a typed error, never crash the reader: every
+     * truncation, and 2,000 seeded random byte changes, give a read jar or an InvalidPluginException
+     * (or InvalidNameException, when a change lands in a name).
+     */
+    @Test
+    void aDamagedProviderClassFileIsRefusedWithATypedError() throws Exception {
+        Path built = PluginJarBuilder.plugin("damaged").dependsOn("other").tables("items").build(dir);
+        String entry = PluginJarBuilder.moduleOf("damaged").replace('.', '/') + "/TestPlugin.class";
+        byte[] original;
+        try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(built.toFile())) {
+            original = zip.getInputStream(zip.getEntry(entry)).readAllBytes();
+        }
+        java.util.Random random = new java.util.Random(42);
+        List<byte[]> variants = new java.util.ArrayList<>();
+        for (int length = 0; length < original.length; length++) {
+            variants.add(java.util.Arrays.copyOf(original, length));
+        }
+        for (int i = 0; i < 2_000; i++) {
+            byte[] changed = original.clone();
+            changed[random.nextInt(changed.length)] = (byte) random.nextInt(256);
+            variants.add(changed);
+        }
+        Path damaged = dir.resolve("damaged.jar");
+        for (byte[] variant : variants) {
+            replaceEntry(built, damaged, entry, variant);
+            try {
+                reader.read(damaged);
+            } catch (InvalidPluginException | InvalidNameException expected) {
+                // a typed refusal
+            }
+        }
+    }
+
+    private static void replaceEntry(Path from, Path to, String name, byte[] content) throws Exception {
+        try (java.util.zip.ZipFile in = new java.util.zip.ZipFile(from.toFile());
+             java.util.zip.ZipOutputStream out = new java.util.zip.ZipOutputStream(java.nio.file.Files.newOutputStream(to))) {
+            for (java.util.zip.ZipEntry e : java.util.Collections.list(in.entries())) {
+                out.putNextEntry(new java.util.zip.ZipEntry(e.getName()));
+                out.write(e.getName().equals(name) ? content : in.getInputStream(e).readAllBytes());
+                out.closeEntry();
+            }
+        }
+    }
 }
