@@ -62,7 +62,13 @@ public final class PluginModuleFinder implements ModuleFinder, AutoCloseable {
         return Set.of(reference);
     }
 
-    private synchronized ModuleReader open() throws IOException {
+    /**
+     * @return a reader of the plugin's jar that {@link #close()} closes; the plugin's class loader
+     *         reads through it (not through the module reference, which a configuration resolved
+     *         for an earlier load of the same jar may hold)
+     * @throws IOException once closed
+     */
+    public synchronized ModuleReader open() throws IOException {
         if (closed) {
             throw new IOException("plugin jar " + jar + " was closed: its plugin is unloaded");
         }

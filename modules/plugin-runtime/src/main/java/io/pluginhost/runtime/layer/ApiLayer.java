@@ -1,6 +1,7 @@
 package io.pluginhost.runtime.layer;
 
 import io.pluginhost.api.Plugin;
+import io.pluginhost.runtime.descriptor.PluginJar;
 
 import java.lang.module.Configuration;
 import java.lang.module.ModuleDescriptor;
@@ -8,9 +9,12 @@ import java.lang.module.ModuleFinder;
 import java.lang.module.ModuleReader;
 import java.lang.module.ModuleReference;
 import java.net.URI;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
@@ -32,8 +36,22 @@ public final class ApiLayer {
     public static final Set<String> API_PACKAGES = Set.of(
             "io.pluginhost.api", "io.pluginhost.api.resource", "io.pluginhost.api.exception");
 
+    private static final int MAX_RESOLVED = 256;
+
     private final ModuleLayer layer;
     private final ClassLoader shim;
+    /**
+     * Configurations of plugins that depend on no other plugin, by jar: resolving costs 30 to 90 µs
+     * (the JDK's resolver walks the whole boot layer each time), and a configuration, which holds no
+     * class loader, can define any number of layers. A changed jar is a new {@link PluginJar}, so a
+     * new key. Bounded, least recently used first out; guarded by itself.
+     */
+    private final Map<PluginJar, Configuration> resolvedAlone = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<PluginJar, Configuration> eldest) {
+            return size() > MAX_RESOLVED;
+        }
+    };
 
     private ApiLayer(ModuleLayer layer, ClassLoader shim) {
         this.layer = layer;
@@ -71,6 +89,25 @@ public final class ApiLayer {
         ClassLoader shim = new ApiShimLoader(Plugin.class.getClassLoader(), API_PACKAGES);
         ModuleLayer layer = ModuleLayer.defineModules(configuration, List.of(ModuleLayer.boot()), n -> shim).layer();
         return new ApiLayer(layer, shim);
+    }
+
+    /**
+     * @param jar     a plugin jar that depends on no other plugin
+     * @param resolve resolves its configuration on this layer alone, if not done before
+     * @return its configuration
+     */
+    public Configuration resolvedAlone(PluginJar jar, Supplier<Configuration> resolve) {
+        synchronized (resolvedAlone) {
+            Configuration known = resolvedAlone.get(jar);
+            if (known != null) {
+                return known;
+            }
+        }
+        Configuration resolved = resolve.get();
+        synchronized (resolvedAlone) {
+            resolvedAlone.put(jar, resolved);
+        }
+        return resolved;
     }
 
     /** @return the layer holding the API module */

@@ -63,12 +63,11 @@ public record PluginLayer(ModuleLayer layer, Module module, Plugin instance, Plu
         PluginModuleFinder finder = jar.newFinder();
         ModuleLayer.Controller controller;
         try {
-            List<Configuration> parentConfigurations = new ArrayList<>(parents.size());
-            parents.forEach(p -> parentConfigurations.add(p.configuration()));
-            Configuration configuration = Configuration.resolve(finder, parentConfigurations, ModuleFinder.of(),
-                    List.of(moduleName));
+            Configuration configuration = dependencyLayers.isEmpty()
+                    ? api.resolvedAlone(jar, () -> resolve(finder, parents, moduleName))
+                    : resolve(finder, parents, moduleName);
             PluginModuleLoader loader = new PluginModuleLoader(jar.name(), api.shimLoader(),
-                    configuration.findModule(moduleName).orElseThrow());
+                    configuration.findModule(moduleName).orElseThrow(), finder);
             controller = ModuleLayer.defineModules(configuration, parents, name -> loader);
             loader.linkDependencies(configuration, parents);
         } catch (FindException | ResolutionException | LayerInstantiationException e) {
@@ -88,6 +87,12 @@ public record PluginLayer(ModuleLayer layer, Module module, Plugin instance, Plu
             finder.close();
             throw e;
         }
+    }
+
+    private static Configuration resolve(ModuleFinder finder, List<ModuleLayer> parents, String moduleName) {
+        List<Configuration> parentConfigurations = new ArrayList<>(parents.size());
+        parents.forEach(p -> parentConfigurations.add(p.configuration()));
+        return Configuration.resolve(finder, parentConfigurations, ModuleFinder.of(), List.of(moduleName));
     }
 
     private static Plugin instantiate(PluginJar jar, ModuleLayer.Controller controller, Module module) {

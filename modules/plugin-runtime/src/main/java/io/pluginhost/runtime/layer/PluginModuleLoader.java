@@ -1,5 +1,7 @@
 package io.pluginhost.runtime.layer;
 
+import io.pluginhost.runtime.descriptor.PluginModuleFinder;
+
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -40,6 +42,7 @@ final class PluginModuleLoader extends ClassLoader {
     private final String moduleName;
     private final Set<String> localPackages;
     private final ModuleReference reference;
+    private final PluginModuleFinder jar;
     private final ProtectionDomain domain;
     private Map<String, ClassLoader> remotePackages = Map.of();
     private ModuleReader reader;
@@ -48,9 +51,11 @@ final class PluginModuleLoader extends ClassLoader {
      * @param pluginName the plugin's name, the loader's name (in stack traces and heap dumps)
      * @param parent     the API shim
      * @param module     the plugin's module, resolved
+     * @param jar        this load's finder, which owns the jar files the loader reads (closed at unload)
      */
-    PluginModuleLoader(String pluginName, ClassLoader parent, ResolvedModule module) {
+    PluginModuleLoader(String pluginName, ClassLoader parent, ResolvedModule module, PluginModuleFinder jar) {
         super(pluginName, parent);
+        this.jar = jar;
         this.moduleName = module.name();
         this.reference = module.reference();
         this.localPackages = reference.descriptor().packages();
@@ -222,7 +227,7 @@ final class PluginModuleLoader extends ClassLoader {
 
     private synchronized ModuleReader reader() throws IOException {
         if (reader == null) {
-            reader = reference.open();
+            reader = jar.open();
         }
         return reader;
     }
