@@ -14,7 +14,7 @@ import java.time.Duration;
  * @param lifecycleDeadlines    whether {@code initialize} and {@code cleanup} run on the engine's
  *                              lifecycle worker under their deadlines (the default), or on the
  *                              caller's thread with none, as PF4J and OSGi frameworks run them: a
- *                              hand-off less per call (about 0.1 ms on a 2-core machine), for plugins
+ *                              hand-off less per call (0.1 to 0.2 ms on a 2-core machine), for plugins
  *                              the operator trusts never to hang
  */
 public record EngineLimits(Duration drainTimeout, int maxCallDepth, Duration initializeTimeout,
