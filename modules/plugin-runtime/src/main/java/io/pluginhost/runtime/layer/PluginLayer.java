@@ -67,9 +67,8 @@ public record PluginLayer(ModuleLayer layer, Module module, Plugin instance, Plu
                     ? api.resolvedAlone(jar, () -> resolve(finder, parents, moduleName))
                     : resolve(finder, parents, moduleName);
             PluginModuleLoader loader = new PluginModuleLoader(jar.name(), api.shimLoader(),
-                    configuration.findModule(moduleName).orElseThrow(), finder);
+                    configuration.findModule(moduleName).orElseThrow(), parents, finder);
             controller = ModuleLayer.defineModules(configuration, parents, name -> loader);
-            loader.linkDependencies(configuration, parents);
         } catch (FindException | ResolutionException | LayerInstantiationException e) {
             finder.close();
             throw new PluginLoadException("plugin '" + jar.name() + "' (module " + moduleName + " in " + jar.path()

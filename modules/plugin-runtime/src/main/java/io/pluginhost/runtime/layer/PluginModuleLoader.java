@@ -6,7 +6,6 @@ import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.lang.module.Configuration;
 import java.lang.module.ModuleReader;
 import java.lang.module.ModuleReference;
 import java.lang.module.ResolvedModule;
@@ -44,18 +43,22 @@ final class PluginModuleLoader extends ClassLoader {
     private final ModuleReference reference;
     private final PluginModuleFinder jar;
     private final ProtectionDomain domain;
-    private Map<String, ClassLoader> remotePackages = Map.of();
+    /** The packages the plugin's dependencies export to it, with their loaders. */
+    private final Map<String, ClassLoader> remotePackages;
     private ModuleReader reader;
 
     /**
      * @param pluginName the plugin's name, the loader's name (in stack traces and heap dumps)
      * @param parent     the API shim
      * @param module     the plugin's module, resolved
+     * @param parents    the plugin layer's parents (the API layer, the dependencies' layers)
      * @param jar        this load's finder, which owns the jar files the loader reads (closed at unload)
      */
-    PluginModuleLoader(String pluginName, ClassLoader parent, ResolvedModule module, PluginModuleFinder jar) {
+    PluginModuleLoader(String pluginName, ClassLoader parent, ResolvedModule module, List<ModuleLayer> parents,
+                       PluginModuleFinder jar) {
         super(pluginName, parent);
         this.jar = jar;
+        this.remotePackages = dependencyExports(module, parents, parent);
         this.moduleName = module.name();
         this.reference = module.reference();
         this.localPackages = reference.descriptor().packages();
@@ -64,28 +67,22 @@ final class PluginModuleLoader extends ClassLoader {
                 null);
     }
 
-    /**
-     * Maps the packages the plugin's dependencies export to it to their loaders. Called once, after
-     * the layer is defined and before any class of the plugin loads.
-     *
-     * @param configuration the plugin layer's configuration
-     * @param parents       the plugin layer's parents
-     */
-    void linkDependencies(Configuration configuration, List<ModuleLayer> parents) {
-        ResolvedModule self = configuration.findModule(moduleName).orElseThrow();
+    /** @return the packages the plugin's dependencies' modules export to it, mapped to their loaders */
+    private static Map<String, ClassLoader> dependencyExports(ResolvedModule self, List<ModuleLayer> parents,
+                                                              ClassLoader shim) {
         Map<String, ClassLoader> remote = new HashMap<>();
         for (ResolvedModule other : self.reads()) {
             ClassLoader loader = loaderOf(other.name(), parents);
-            if (loader == null || loader == getParent()) {
+            if (loader == null || loader == shim) {
                 continue; // the platform or the API: the parent has them
             }
             for (var export : other.reference().descriptor().exports()) {
-                if (!export.isQualified() || export.targets().contains(moduleName)) {
+                if (!export.isQualified() || export.targets().contains(self.name())) {
                     remote.put(export.source(), loader);
                 }
             }
         }
-        remotePackages = Map.copyOf(remote);
+        return Map.copyOf(remote);
     }
 
     private static ClassLoader loaderOf(String module, List<ModuleLayer> parents) {
