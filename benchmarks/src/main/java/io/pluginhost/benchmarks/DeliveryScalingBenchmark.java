@@ -8,7 +8,6 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -17,7 +16,6 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.pf4j.PluginManager;
 import org.pf4j.PluginWrapper;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -37,23 +35,15 @@ import java.util.function.Consumer;
         "--add-opens", "java.base/java.lang=ALL-UNNAMED"})
 public class DeliveryScalingBenchmark {
 
-    @Param({"10", "100", "1000"})
-    public int plugins;
-
-    private Path ours;
-    private Path theirs;
     private ModuleLayerPluginManager manager;
     private PluginManager pf4j;
     private Consumer<Object>[] pf4jListeners;
 
     @Setup(Level.Trial)
     @SuppressWarnings("unchecked")
-    public void setUp() {
-        java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
-        ours = ScalePlugins.pluginhost(plugins);
-        theirs = ScalePlugins.pf4j(plugins);
-        manager = ScalePlugins.firstUse(ours, plugins);
-        pf4j = ScalePlugins.pf4jFirstUse(theirs, plugins);
+    public void setUp(PluginDirectories dirs) {
+        manager = ScalePlugins.firstUse(dirs.ours, dirs.plugins);
+        pf4j = ScalePlugins.pf4jFirstUse(dirs.theirs, dirs.plugins);
         List<PluginWrapper> started = pf4j.getStartedPlugins();
         pf4jListeners = started.stream().map(p -> (Consumer<Object>) p.getPlugin()).toArray(Consumer[]::new);
     }
@@ -62,8 +52,6 @@ public class DeliveryScalingBenchmark {
     public void tearDown() {
         manager.close();
         pf4j.unloadPlugins();
-        ScalePlugins.deleteDirectory(ours);
-        ScalePlugins.deleteDirectory(theirs);
     }
 
     @Benchmark

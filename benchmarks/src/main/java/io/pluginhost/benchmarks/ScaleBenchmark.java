@@ -10,7 +10,6 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -18,7 +17,6 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.pf4j.PluginManager;
 
-import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -41,26 +39,8 @@ import java.util.concurrent.TimeUnit;
         "--add-opens", "java.base/java.lang=ALL-UNNAMED"})
 public class ScaleBenchmark {
 
-    @Param({"10", "100", "1000"})
-    public int plugins;
-
-    private Path ours;
-    private Path theirs;
     private ModuleLayerPluginManager manager;
     private PluginManager pf4j;
-
-    @Setup(Level.Trial)
-    public void makePlugins() {
-        java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
-        ours = ScalePlugins.pluginhost(plugins);
-        theirs = ScalePlugins.pf4j(plugins);
-    }
-
-    @TearDown(Level.Trial)
-    public void deletePlugins() {
-        ScalePlugins.deleteDirectory(ours);
-        ScalePlugins.deleteDirectory(theirs);
-    }
 
     /** State for the unload benchmarks: every plugin loaded before each shot. */
     @State(Scope.Benchmark)
@@ -69,9 +49,9 @@ public class ScaleBenchmark {
         PluginManager pf4j;
 
         @Setup(Level.Invocation)
-        public void load(ScaleBenchmark scale) {
-            manager = ScalePlugins.firstUse(scale.ours, scale.plugins);
-            pf4j = ScalePlugins.pf4jFirstUse(scale.theirs, scale.plugins);
+        public void load(PluginDirectories dirs) {
+            manager = ScalePlugins.firstUse(dirs.ours, dirs.plugins);
+            pf4j = ScalePlugins.pf4jFirstUse(dirs.theirs, dirs.plugins);
         }
 
         @TearDown(Level.Invocation)
@@ -94,32 +74,32 @@ public class ScaleBenchmark {
     }
 
     @Benchmark
-    public Object pluginhostFirstUse() {
-        manager = ScalePlugins.firstUse(ours, plugins);
+    public Object pluginhostFirstUse(PluginDirectories dirs) {
+        manager = ScalePlugins.firstUse(dirs.ours, dirs.plugins);
         return manager;
     }
 
     /** As {@link #pluginhostFirstUse}, with initialize on the caller's thread and no deadline, as PF4J runs it. */
     @Benchmark
-    public Object pluginhostNoDeadlinesFirstUse() {
+    public Object pluginhostNoDeadlinesFirstUse(PluginDirectories dirs) {
         manager = ScalePlugins.firstUse(new ModuleLayerPluginManager(HostServices.NONE,
-                EngineLimits.defaults().withoutLifecycleDeadlines()), ours, plugins);
+                EngineLimits.defaults().withoutLifecycleDeadlines()), dirs.ours, dirs.plugins);
         return manager;
     }
 
     @Benchmark
-    public Object pf4jFirstUse() {
-        pf4j = ScalePlugins.pf4jFirstUse(theirs, plugins);
+    public Object pf4jFirstUse(PluginDirectories dirs) {
+        pf4j = ScalePlugins.pf4jFirstUse(dirs.theirs, dirs.plugins);
         return pf4j;
     }
 
     @Benchmark
-    public Object pluginhostUnloadAll(Loaded loaded) {
+    public Object pluginhostUnloadAll(PluginDirectories dirs, Loaded loaded) {
         return loaded.manager.unloadAll();
     }
 
     @Benchmark
-    public Object pf4jUnloadAll(Loaded loaded) {
+    public Object pf4jUnloadAll(PluginDirectories dirs, Loaded loaded) {
         loaded.pf4j.unloadPlugins();
         return loaded.pf4j;
     }
