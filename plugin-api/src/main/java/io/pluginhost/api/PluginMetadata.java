@@ -15,8 +15,8 @@ import java.lang.annotation.Target;
  *
  * <p>Naming rules, checked at load:
  * <ul>
- *   <li>{@code name} and each dependency: lowercase {@code [a-z0-9_-]}, 1-63 characters, starting
- *       with a letter or digit, no trailing or doubled separator;</li>
+ *   <li>{@code name} and each dependency: 1-63 lowercase letters and digits with single {@code -}
+ *       between them, no {@code _} (it separates a plugin from its resources in physical names);</li>
  *   <li>tables: lowercase {@code [a-z][a-z0-9_]*}; the physical name {@code <plugin>_<table>}
  *       must fit PostgreSQL's 63-byte identifier limit;</li>
  *   <li>topics: {@code [a-zA-Z0-9._-]}; the physical name {@code <plugin>_<topic>} at most 249
