@@ -1,5 +1,6 @@
 package io.pluginhost.api;
 
+import io.pluginhost.api.exception.DependencyNotFoundException;
 import io.pluginhost.api.exception.PluginContextInvalidatedException;
 import io.pluginhost.api.exception.UndeclaredDependencyException;
 import io.pluginhost.api.resource.DatabaseRepository;
@@ -31,8 +32,32 @@ public interface PluginContext {
      * @param name the dependency's plugin name
      * @return the loaded dependency
      * @throws UndeclaredDependencyException if this plugin does not declare {@code name}
+     * @throws DependencyNotFoundException   if it is an optional dependency that is not bound
      */
     Plugin getDependency(String name);
+
+    /**
+     * Whether a declared dependency is bound: always for a required one; for an optional one, whether
+     * it was loaded, in a version in its range, when this plugin loaded. (Loading or unloading it later
+     * reloads this plugin, so the answer holds for the life of this context.)
+     *
+     * @param name the dependency's plugin name
+     * @return whether {@link #getDependency(String)} returns it
+     * @throws UndeclaredDependencyException if this plugin does not declare {@code name}
+     */
+    boolean hasDependency(String name);
+
+    /**
+     * An optional dependency as one of the types it exports, if it is bound.
+     *
+     * @param name the dependency's plugin name
+     * @param type a type the dependency's plugin class implements
+     * @param <T>  that type
+     * @return the dependency, or empty if it is not bound
+     * @throws UndeclaredDependencyException if this plugin does not declare {@code name}
+     * @throws ClassCastException            if the dependency is not a {@code type}
+     */
+    <T> Optional<T> findDependency(String name, Class<T> type);
 
     /**
      * Returns a declared dependency as one of the types it exports, e.g. an interface in a package
@@ -48,8 +73,11 @@ public interface PluginContext {
      */
     <T> T getDependency(String name, Class<T> type);
 
-    /** @return every declared dependency by name, in declared order; unmodifiable */
+    /** @return every bound dependency by name, in declared order; unmodifiable */
     Map<String, Plugin> getDependencies();
+
+    /** @return this plugin's own settings (see {@link PluginConfig}) */
+    PluginConfig config();
 
     /** @return the database repository, restricted to this plugin's tables; empty if the host has none */
     Optional<DatabaseRepository> database();

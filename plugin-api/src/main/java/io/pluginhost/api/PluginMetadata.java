@@ -39,7 +39,16 @@ public @interface PluginMetadata {
     /** @return a one-line description for operators */
     String description() default "";
 
-    /** @return names of plugins that must be loaded first and that this plugin may use */
+    /**
+     * The plugins this one may use, each {@code name}, optionally followed by {@code ?} (optional: the
+     * plugin also loads without it, and binds to it when it is loaded later) and by {@code @} and a
+     * version range ({@code "contacts@^1.2"}, {@code "audit?@>=2.0 <3.0"}, {@code "mail@[1.0,2.0)"}).
+     * A required dependency must be loaded first, in a version in its range; an optional one binds
+     * only when it is loaded in a version in its range. The plugin's module may {@code requires} a
+     * required dependency's module, and an optional one's only as {@code requires static}.
+     *
+     * @return the declared dependencies
+     */
     String[] dependencies() default {};
 
     /** @return logical names of the database tables this plugin may use */

@@ -2,8 +2,10 @@ package io.pluginhost.runtime;
 
 import io.pluginhost.api.EventListener;
 import io.pluginhost.api.PluginDescriptor;
+import io.pluginhost.api.exception.DependencyVersionException;
 import io.pluginhost.api.exception.DependentsLoadedException;
 import io.pluginhost.api.exception.DuplicatePluginException;
+import io.pluginhost.api.exception.InvalidNameException;
 import io.pluginhost.api.exception.InvalidPluginException;
 import io.pluginhost.api.exception.PluginException;
 import io.pluginhost.api.exception.PluginExecutionException;
@@ -19,11 +21,11 @@ import io.pluginhost.runtime.graph.DependencyGraph;
 import io.pluginhost.runtime.internal.LifecycleThreads;
 import io.pluginhost.runtime.layer.ApiLayer;
 import io.pluginhost.runtime.lifecycle.LeakWatch;
+import io.pluginhost.runtime.lifecycle.LoadPlan;
 import io.pluginhost.runtime.lifecycle.LoadValidator;
 import io.pluginhost.runtime.lifecycle.LoadedPlugin;
 import io.pluginhost.runtime.lifecycle.PluginAssembler;
 import io.pluginhost.runtime.lifecycle.PluginRegistry;
-import io.pluginhost.runtime.resource.EffectiveResources;
 import io.pluginhost.runtime.resource.ResourceKind;
 import io.pluginhost.runtime.resource.ResourceOverrides;
 
@@ -32,13 +34,17 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.Deque;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
@@ -72,6 +78,8 @@ public final class ModuleLayerPluginManager implements PluginManager {
     private final LeakWatch leaks;
     private final LifecycleThreads lifecycleThreads;
     private final ReentrantLock lifecycleLock = new ReentrantLock();
+    /** Plugins the current lifecycle operation loaded, whose optional dependents may bind them (under the lock). */
+    private final List<String> loadedInThisOperation = new ArrayList<>();
     private final List<PluginLifecycleListener> listeners = new CopyOnWriteArrayList<>();
     /** The context loader of whoever created the engine (in WildFly, the deployment's): host code runs under it. */
     private final ClassLoader hostLoader = hostLoader();
@@ -180,20 +188,20 @@ public final class ModuleLayerPluginManager implements PluginManager {
             if (existing.isPresent()) {
                 throw new DuplicatePluginException(name, existing.get().source().toString());
             }
-            EffectiveResources resources = validator.validate(jar,
-                    newOverrides != null ? newOverrides : registry.overrides(name));
-            registry.reserve(name, resources);
+            LoadPlan plan = validator.validate(jar, newOverrides != null ? newOverrides : registry.overrides(name));
+            registry.reserve(name, plan.resources());
             if (newOverrides != null) {
                 registry.storeOverrides(name, newOverrides);
             }
             LoadedPlugin plugin;
             try {
-                plugin = assembler.assemble(jar, resources);
+                plugin = assembler.assemble(jar, plan);
             } catch (RuntimeException | Error e) {
-                registry.unreserve(name, resources);
+                registry.unreserve(name, plan.resources());
                 throw e;
             }
             registry.add(plugin);
+            loadedInThisOperation.add(name);
             PluginInfo info = registry.info(plugin);
             listeners.forEach(l -> notify(() -> l.pluginLoaded(info)));
             LOG.log(System.Logger.Level.INFO, "loaded plugin {0} from {1}", jar.descriptor(), jar.path());
@@ -221,20 +229,81 @@ public final class ModuleLayerPluginManager implements PluginManager {
                 throw new PluginNotFoundException(name);
             }
             List<String> dependents = registry.dependentsOf(name);
-            if (!dependents.isEmpty() && !cascade) {
-                throw new DependentsLoadedException(name, dependents);
+            Set<String> doomed = mustGoWith(name);
+            List<String> cascaded = dependents.stream().filter(doomed::contains).toList();
+            if (!cascaded.isEmpty() && !cascade) {
+                throw new DependentsLoadedException(name, cascaded);
             }
+            // Plugins bound to one that goes only through an optional dependency stay: they are stopped
+            // and loaded again without it, as a reload would.
+            Map<String, Path> rebound = new LinkedHashMap<>();
+            dependents.stream().filter(d -> !doomed.contains(d)).forEach(d -> rebound.put(d, registry.require(d).source()));
             List<String> order = new ArrayList<>(dependents);
             Collections.reverse(order);
             order.add(name);
             drainAllOrNone(name, order);
-            List<PluginUnloadException> cleanupFailures = new ArrayList<>();
+            List<PluginException> failures = new ArrayList<>();
             for (String each : order) {
-                stop(registry.require(each)).ifPresent(cleanupFailures::add);
+                stop(registry.require(each)).ifPresent(failures::add);
             }
-            throwFirst(cleanupFailures);
-            return order;
+            loadAgain(rebound, failures);
+            throwFirst(failures);
+            List<String> unloaded = new ArrayList<>(order);
+            unloaded.removeAll(rebound.keySet());
+            return unloaded;
         });
+    }
+
+    /**
+     * @return {@code name} and every loaded plugin that cannot stay without it: those with a required
+     *         dependency on one that goes, transitively
+     */
+    private Set<String> mustGoWith(String name) {
+        Set<String> doomed = new HashSet<>(List.of(name));
+        Deque<String> todo = new ArrayDeque<>(doomed);
+        while (!todo.isEmpty()) {
+            String going = todo.pop();
+            for (String dependent : registry.directDependents(going)) {
+                boolean required = registry.require(dependent).descriptor().requirement(going)
+                        .map(r -> !r.optional()).orElse(true);
+                if (required && doomed.add(dependent)) {
+                    todo.push(dependent);
+                }
+            }
+        }
+        return doomed;
+    }
+
+    /**
+     * Loads again, in order, plugins this operation stopped; one that fails is listed as FAILED (so it
+     * can be retried) and its error added to {@code failures}.
+     */
+    private List<PluginInfo> loadAgain(Map<String, Path> sources, List<PluginException> failures) {
+        return loadAgain(sources, null, null, failures);
+    }
+
+    private List<PluginInfo> loadAgain(Map<String, Path> sources, PluginJar replacement,
+                                       ResourceOverrides replacementOverrides, List<PluginException> failures) {
+        List<PluginInfo> loaded = new ArrayList<>();
+        for (Map.Entry<String, Path> entry : sources.entrySet()) {
+            String each = entry.getKey();
+            if (registry.loaded(each).isPresent()) {
+                continue; // never got unloaded
+            }
+            PluginJar jar = null;
+            try {
+                boolean replaced = replacement != null && each.equals(replacement.name());
+                jar = replaced ? replacement : read(entry.getValue());
+                loaded.add(loadJar(jar, replaced ? replacementOverrides : null));
+            } catch (PluginException e) {
+                failures.add(e);
+                if (jar != null) {
+                    // It was loaded before this operation: keep it visible as FAILED so it can be retried.
+                    registry.markFailed(jar.descriptor(), entry.getValue(), e.getMessage());
+                }
+            }
+        }
+        return loaded;
     }
 
     /**
@@ -343,6 +412,7 @@ public final class ModuleLayerPluginManager implements PluginManager {
         }
         try {
             validator.validate(fresh, newOverrides != null ? newOverrides : registry.overrides(name));
+            checkDependentsAccept(fresh);
         } catch (PluginException e) {
             throw report(name, plugin.source(), e);
         }
@@ -363,24 +433,7 @@ public final class ModuleLayerPluginManager implements PluginManager {
                 break; // its dependencies must stay; load back what was unloaded
             }
         }
-        List<PluginInfo> reloaded = new ArrayList<>();
-        for (Map.Entry<String, Path> entry : sources.entrySet()) {
-            String each = entry.getKey();
-            if (registry.loaded(each).isPresent()) {
-                continue; // never got unloaded
-            }
-            PluginJar jar = null;
-            try {
-                jar = each.equals(name) ? fresh : read(entry.getValue());
-                reloaded.add(loadJar(jar, each.equals(name) ? newOverrides : null));
-            } catch (PluginException e) {
-                failures.add(e);
-                if (jar != null) {
-                    // It was loaded before this reload: keep it visible as FAILED so it can be retried.
-                    registry.markFailed(jar.descriptor(), entry.getValue(), e.getMessage());
-                }
-            }
-        }
+        List<PluginInfo> reloaded = loadAgain(sources, fresh, newOverrides, failures);
         if (!failures.isEmpty()) {
             PluginLoadException summary = new PluginLoadException("reload of plugin '" + name + "' was incomplete: "
                     + failures.stream().map(Throwable::getMessage).toList(), null);
@@ -388,6 +441,52 @@ public final class ModuleLayerPluginManager implements PluginManager {
             throw summary;
         }
         return reloaded;
+    }
+
+    /**
+     * A new version of a plugin must suit every plugin that requires it, or the reload changes nothing
+     * (a dependent with an optional dependency in another range is loaded again without it).
+     */
+    private void checkDependentsAccept(PluginJar fresh) {
+        for (String dependent : registry.directDependents(fresh.name())) {
+            PluginDescriptor descriptor = registry.require(dependent).descriptor();
+            descriptor.requirement(fresh.name()).filter(r -> !r.optional()).ifPresent(r ->
+                    LoadValidator.mismatch(r, fresh.descriptor().version()).ifPresent(why -> {
+                        throw new DependencyVersionException(dependent, fresh.name(), r.versionRange(),
+                                fresh.descriptor().version(), why);
+                    }));
+        }
+    }
+
+    @Override
+    public List<PluginInfo> setConfig(String name, Map<String, String> settings) {
+        ResourceKind.validatePluginName(name);
+        settings.forEach(ModuleLayerPluginManager::checkSetting);
+        return locked(() -> {
+            registry.storeConfig(name, settings);
+            return registry.loaded(name).isPresent() ? reloadLocked(name, null) : List.of();
+        });
+    }
+
+    private static void checkSetting(String key, String value) {
+        if (key == null || key.isBlank() || key.length() > 200 || !key.codePoints().allMatch(c -> c > ' ' && c != 127)) {
+            throw new InvalidNameException("setting name '" + key + "' is invalid: use 1-200 visible characters,"
+                    + " no spaces (e.g. 'greeting' or 'retry.max-attempts')");
+        }
+        if (value == null) {
+            throw new InvalidNameException("setting '" + key + "' has no value; remove the key instead");
+        }
+    }
+
+    @Override
+    public Optional<Map<String, String>> getConfig(String name) {
+        return registry.storedConfig(name);
+    }
+
+    @Override
+    public List<PluginInfo> clearConfig(String name) {
+        return locked(() -> registry.clearConfig(name) && registry.loaded(name).isPresent()
+                ? reloadLocked(name, null) : List.of());
     }
 
     @Override
@@ -510,9 +609,45 @@ public final class ModuleLayerPluginManager implements PluginManager {
             throw new PluginException("interrupted while waiting for another plugin operation to finish");
         }
         try {
-            return operation.get();
+            try {
+                return operation.get();
+            } finally {
+                bindWaitingDependents();
+            }
         } finally {
             lifecycleLock.unlock();
+        }
+    }
+
+    /**
+     * After an operation loaded plugins, reloads each loaded plugin that declares one of them as an
+     * optional dependency it did not bind, if it would bind it now: loading an optional dependency
+     * later rebinds its dependents. A rebind that fails is reported and leaves that plugin FAILED;
+     * the operation that triggered it stands. Caller holds the lock.
+     */
+    private void bindWaitingDependents() {
+        while (!loadedInThisOperation.isEmpty()) {
+            String loadedName = loadedInThisOperation.remove(0);
+            PluginDescriptor loaded = registry.descriptor(loadedName);
+            if (loaded == null) {
+                continue;
+            }
+            for (String waiting : List.copyOf(registry.unboundOptionalDependents(loadedName))) {
+                Optional<LoadedPlugin> plugin = registry.loaded(waiting);
+                boolean wouldBind = plugin.isPresent() && plugin.get().descriptor().requirement(loadedName)
+                        .map(r -> LoadValidator.mismatch(r, loaded.version()).isEmpty()).orElse(false);
+                if (!wouldBind || !registry.unboundOptionalDependents(loadedName).contains(waiting)) {
+                    continue;
+                }
+                LOG.log(System.Logger.Level.INFO, "reloading plugin {0} to bind its optional dependency {1}",
+                        waiting, loaded);
+                try {
+                    reloadLocked(waiting, null);
+                } catch (PluginException e) {
+                    LOG.log(System.Logger.Level.WARNING, "plugin ''{0}'' could not bind its optional dependency"
+                            + " ''{1}'': {2}", waiting, loadedName, e.getMessage());
+                }
+            }
         }
     }
 

@@ -64,7 +64,8 @@ public interface PluginManager extends AutoCloseable {
     DirectoryLoadResult loadDirectory(Path directory);
 
     /**
-     * Unloads a plugin that no loaded plugin depends on.
+     * Unloads a plugin that no loaded plugin requires (see {@link #unload(String, boolean)} for
+     * plugins bound to it as an optional dependency).
      *
      * @param name the plugin
      * @throws PluginNotFoundException   if it is not known
@@ -75,8 +76,9 @@ public interface PluginManager extends AutoCloseable {
     void unload(String name);
 
     /**
-     * Unloads a plugin, and with {@code cascade} first every plugin that depends on it, dependents
-     * before their dependencies.
+     * Unloads a plugin, and with {@code cascade} first every plugin that requires it, dependents
+     * before their dependencies. A plugin bound to it only as an optional dependency (directly or
+     * through one that goes) is not unloaded but loaded again without it, even without {@code cascade}.
      *
      * @param name    the plugin
      * @param cascade whether to unload dependents too
@@ -166,6 +168,32 @@ public interface PluginManager extends AutoCloseable {
      * @return the plugins reloaded, if any
      */
     List<PluginInfo> clearOverrides(String name);
+
+    /**
+     * Replaces a plugin's own settings (what {@code context.config()} returns). If it is loaded, it is
+     * reloaded with them, with its dependents, as for overrides; if not, they are stored for its next
+     * load. A plugin that fails to initialize with new settings is listed as FAILED; the settings stay.
+     *
+     * @param name     the plugin name (need not be loaded)
+     * @param settings the settings by key
+     * @return the plugins reloaded, if any
+     * @throws InvalidNameException if a key is blank or has spaces, or a value is missing
+     */
+    List<PluginInfo> setConfig(String name, Map<String, String> settings);
+
+    /**
+     * @param name the plugin name
+     * @return its stored settings, if any were set
+     */
+    Optional<Map<String, String>> getConfig(String name);
+
+    /**
+     * Removes a plugin's settings; if it is loaded, reloads it without them.
+     *
+     * @param name the plugin name
+     * @return the plugins reloaded, if any
+     */
+    List<PluginInfo> clearConfig(String name);
 
     /** @param listener observes loads, unloads and errors from now on */
     void addLifecycleListener(PluginLifecycleListener listener);

@@ -2,11 +2,13 @@ package io.pluginhost.runtime.descriptor;
 
 import io.pluginhost.api.Plugin;
 import io.pluginhost.api.PluginContext;
+import io.pluginhost.api.PluginDependency;
 import io.pluginhost.api.PluginDescriptor;
 import io.pluginhost.api.PluginMetadata;
 import io.pluginhost.api.exception.InvalidPluginException;
 import io.pluginhost.runtime.layer.ApiLayer;
 import io.pluginhost.runtime.resource.ResourceKind;
+import io.pluginhost.runtime.version.VersionRange;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -147,13 +149,39 @@ public final class PluginJarReader {
         }
         ResourceKind.validatePluginName(name);
         String description = string(metadata, "description");
-        PluginDescriptor descriptor = new PluginDescriptor(name, version, description,
-                strings(jar, metadata, "dependencies"),
+        List<PluginDependency> requirements = strings(jar, metadata, "dependencies").stream()
+                .map(entry -> dependency(jar, entry)).toList();
+        List<String> dependencies = requirements.stream().map(PluginDependency::name).toList();
+        if (new HashSet<>(dependencies).size() < dependencies.size()) {
+            throw new InvalidPluginException("@PluginMetadata in " + jar + " declares one dependency twice: "
+                    + requirements);
+        }
+        return new PluginDescriptor(name, version, description, dependencies,
                 strings(jar, metadata, "allowedTables"),
                 strings(jar, metadata, "allowedTopics"),
-                strings(jar, metadata, "allowedBuckets"));
-        descriptor.dependencies().forEach(ResourceKind::validatePluginName);
-        return descriptor;
+                strings(jar, metadata, "allowedBuckets"),
+                requirements);
+    }
+
+    /** One entry of {@code dependencies}: {@code name[?][@range]}. */
+    private static PluginDependency dependency(Path jar, String entry) {
+        int at = entry.indexOf('@');
+        String name = (at < 0 ? entry : entry.substring(0, at)).strip();
+        String range = at < 0 ? "" : entry.substring(at + 1).strip();
+        boolean optional = name.endsWith("?");
+        if (optional) {
+            name = name.substring(0, name.length() - 1);
+        }
+        ResourceKind.validatePluginName(name);
+        if (at >= 0) {
+            try {
+                VersionRange.parse(range);
+            } catch (IllegalArgumentException e) {
+                throw new InvalidPluginException("@PluginMetadata in " + jar + " declares dependency '" + entry
+                        + "': " + e.getMessage());
+            }
+        }
+        return new PluginDependency(name, range, optional);
     }
 
     private static String string(Map<String, Object> metadata, String member) {

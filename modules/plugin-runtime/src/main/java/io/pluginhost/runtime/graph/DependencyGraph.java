@@ -1,5 +1,6 @@
 package io.pluginhost.runtime.graph;
 
+import io.pluginhost.api.PluginDependency;
 import io.pluginhost.api.PluginDescriptor;
 import io.pluginhost.api.exception.CircularDependencyException;
 import io.pluginhost.api.exception.DependencyNotFoundException;
@@ -31,24 +32,24 @@ public final class DependencyGraph {
     }
 
     /**
-     * Checks that {@code candidate} may be loaded now: it does not depend on itself, every dependency
-     * is loaded, and (when it replaces a loaded plugin of the same name, as in a reload with a new
+     * Checks that {@code candidate} may be loaded now: it does not depend on itself, every required
+     * dependency is loaded, and (when it replaces a loaded plugin of the same name, as in a reload with a new
      * jar) it does not close a cycle through the loaded plugins. Looks only at what the candidate
      * reaches through its dependencies.
      *
      * @param candidate the plugin to load
      * @param loaded    the loaded plugin of a name, or {@code null}
      * @throws SelfDependencyException      if it depends on itself
-     * @throws DependencyNotFoundException  if a dependency is not loaded
+     * @throws DependencyNotFoundException  if a required dependency is not loaded
      * @throws CircularDependencyException  if it would close a cycle
      */
     public static void checkLoadable(PluginDescriptor candidate, Function<String, PluginDescriptor> loaded) {
         if (candidate.dependencies().contains(candidate.name())) {
             throw new SelfDependencyException(candidate.name());
         }
-        for (String dependency : candidate.dependencies()) {
-            if (loaded.apply(dependency) == null) {
-                throw new DependencyNotFoundException(candidate.name(), dependency);
+        for (PluginDependency dependency : candidate.requirements()) {
+            if (!dependency.optional() && loaded.apply(dependency.name()) == null) {
+                throw new DependencyNotFoundException(candidate.name(), dependency.name());
             }
         }
         Function<String, PluginDescriptor> graph = name -> name.equals(candidate.name()) ? candidate : loaded.apply(name);

@@ -2,8 +2,10 @@ package io.pluginhost.runtime.internal;
 
 import io.pluginhost.api.EventBus;
 import io.pluginhost.api.Plugin;
+import io.pluginhost.api.PluginConfig;
 import io.pluginhost.api.PluginContext;
 import io.pluginhost.api.PluginDescriptor;
+import io.pluginhost.api.exception.DependencyNotFoundException;
 import io.pluginhost.api.exception.PluginContextInvalidatedException;
 import io.pluginhost.api.exception.UndeclaredDependencyException;
 import io.pluginhost.api.resource.DatabaseRepository;
@@ -42,15 +44,16 @@ public final class ScopedPluginContext implements PluginContext {
      *
      * @param descriptor   the plugin's descriptor
      * @param eventBus     the plugin's view of the bus
-     * @param dependencies declared dependencies by name, in declared order
+     * @param dependencies bound dependencies by name, in declared order
+     * @param config       the plugin's settings
      * @param database     the guarded database repository, or {@code null}
      * @param kafka        the guarded Kafka repository, or {@code null}
      * @param s3           the guarded S3 repository, or {@code null}
      */
     public void activate(PluginDescriptor descriptor, EventBus eventBus, Map<String, Plugin> dependencies,
-                         DatabaseRepository database, KafkaRepository kafka, S3Repository s3) {
+                         PluginConfig config, DatabaseRepository database, KafkaRepository kafka, S3Repository s3) {
         this.state = new State(descriptor, eventBus,
-                Collections.unmodifiableMap(new LinkedHashMap<>(dependencies)),
+                Collections.unmodifiableMap(new LinkedHashMap<>(dependencies)), config,
                 Optional.ofNullable(database), Optional.ofNullable(kafka), Optional.ofNullable(s3));
     }
 
@@ -92,9 +95,31 @@ public final class ScopedPluginContext implements PluginContext {
         State s = state();
         Plugin dependency = s.dependencies.get(name);
         if (dependency == null) {
-            throw new UndeclaredDependencyException(pluginName, name, s.descriptor.dependencies());
+            checkDeclared(s, name);
+            throw new DependencyNotFoundException(pluginName, name);
         }
         return dependency;
+    }
+
+    @Override
+    public boolean hasDependency(String name) {
+        State s = state();
+        if (s.dependencies.containsKey(name)) {
+            return true;
+        }
+        checkDeclared(s, name);
+        return false;
+    }
+
+    @Override
+    public <T> Optional<T> findDependency(String name, Class<T> type) {
+        return hasDependency(name) ? Optional.of(getDependency(name, type)) : Optional.empty();
+    }
+
+    private void checkDeclared(State s, String name) {
+        if (!s.descriptor.dependencies().contains(name)) {
+            throw new UndeclaredDependencyException(pluginName, name, s.descriptor.dependencies());
+        }
     }
 
     @Override
@@ -110,6 +135,11 @@ public final class ScopedPluginContext implements PluginContext {
     @Override
     public Map<String, Plugin> getDependencies() {
         return state().dependencies;
+    }
+
+    @Override
+    public PluginConfig config() {
+        return state().config;
     }
 
     @Override
@@ -133,6 +163,7 @@ public final class ScopedPluginContext implements PluginContext {
     }
 
     private record State(PluginDescriptor descriptor, EventBus eventBus, Map<String, Plugin> dependencies,
+                         PluginConfig config,
                          Optional<DatabaseRepository> database, Optional<KafkaRepository> kafka,
                          Optional<S3Repository> s3) {
     }

@@ -44,6 +44,8 @@ public final class LoadedPlugin implements Subscriber, ResourceScope {
     final PluginDescriptor descriptor;
     final Path source;
     final EffectiveResources resources;
+    /** The dependencies it bound at load, in declared order (see {@link LoadPlan#bound()}). */
+    final List<String> bound;
     final Instant loadedAt = Instant.now();
     final CallGate gate = new CallGate();
     final ScopedPluginContext context;
@@ -61,12 +63,13 @@ public final class LoadedPlugin implements Subscriber, ResourceScope {
     /** Whether the plugin may implement {@code cleanup}; if not, unload does not call the API's no-op. */
     private final boolean implementsCleanup;
 
-    LoadedPlugin(PluginDescriptor descriptor, Path source, EffectiveResources resources, PluginLayer layer,
+    LoadedPlugin(PluginDescriptor descriptor, Path source, LoadPlan plan, PluginLayer layer,
                  ErrorSink errors, int maxCallDepth, LifecycleThreads threads, boolean implementsCleanup) {
         this.descriptor = descriptor;
+        this.bound = plan.bound();
         this.implementsCleanup = implementsCleanup;
         this.source = source;
-        this.resources = resources;
+        this.resources = plan.resources();
         this.layer = layer;
         this.loader = layer.classLoader();
         this.name = descriptor.name();

@@ -14,9 +14,9 @@ import io.pluginhost.runtime.internal.DetachedException;
 import io.pluginhost.runtime.internal.GuardedRepository;
 import io.pluginhost.runtime.internal.LifecycleThreads;
 import io.pluginhost.runtime.internal.PluginEventBus;
+import io.pluginhost.runtime.internal.SettingsConfig;
 import io.pluginhost.runtime.layer.ApiLayer;
 import io.pluginhost.runtime.layer.PluginLayer;
-import io.pluginhost.runtime.resource.EffectiveResources;
 import io.pluginhost.runtime.resource.RepositoryProvider;
 
 import java.util.ArrayList;
@@ -71,21 +71,21 @@ public final class PluginAssembler {
     }
 
     /**
-     * @param jar       a validated jar whose dependencies are loaded
-     * @param resources its resources in effect
+     * @param jar  a validated jar whose dependencies are loaded
+     * @param plan what validation decided: resources, bound dependencies, settings
      * @return the initialized plugin, not yet registered
      * @throws PluginLoadException if anything failed; everything was rolled back
      */
-    public LoadedPlugin assemble(PluginJar jar, EffectiveResources resources) {
+    public LoadedPlugin assemble(PluginJar jar, LoadPlan plan) {
         List<ModuleLayer> dependencyLayers = new ArrayList<>();
         Map<String, Plugin> dependencies = new LinkedHashMap<>();
-        for (String dependency : jar.descriptor().dependencies()) {
+        for (String dependency : plan.bound()) {
             PluginLayer layer = registry.require(dependency).layer();
             dependencyLayers.add(layer.layer());
             dependencies.put(dependency, layer.instance());
         }
         PluginLayer layer = PluginLayer.define(jar, api, dependencyLayers);
-        LoadedPlugin plugin = new LoadedPlugin(jar.descriptor(), jar.path(), resources, layer, errors,
+        LoadedPlugin plugin = new LoadedPlugin(jar.descriptor(), jar.path(), plan, layer, errors,
                 limits.maxCallDepth(), threads, jar.provider().cleanup());
         boolean initializeCalled = false;
         try {
@@ -93,7 +93,7 @@ public final class PluginAssembler {
             KafkaRepository kafka = open(services.kafka(), KafkaRepository.class, plugin);
             S3Repository s3 = open(services.s3(), S3Repository.class, plugin);
             plugin.context.activate(jar.descriptor(), new PluginEventBus(hub, plugin, plugin.context), dependencies,
-                    database, kafka, s3);
+                    new SettingsConfig(plan.config()), database, kafka, s3);
             initializeCalled = true;
             if (jar.provider().initialize()) {
                 plugin.callWithDeadline("initialize", limits.initializeTimeout(),

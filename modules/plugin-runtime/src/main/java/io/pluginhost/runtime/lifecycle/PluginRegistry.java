@@ -38,11 +38,14 @@ public final class PluginRegistry {
     private final NavigableMap<Long, LoadedPlugin> inLoadOrder = new ConcurrentSkipListMap<>();
     private final Map<String, Long> sequence = new ConcurrentHashMap<>();
     private long nextSequence;
-    /** For each plugin name, the loaded plugins that declare it as a direct dependency. */
+    /** For each plugin name, the loaded plugins bound to it as a direct dependency. */
     private final Map<String, Set<String>> dependents = new ConcurrentHashMap<>();
+    /** For each plugin name, the loaded plugins that declare it as an optional dependency and did not bind it. */
+    private final Map<String, Set<String>> unboundOptional = new ConcurrentHashMap<>();
     private final Map<String, String> pluginByModule = new ConcurrentHashMap<>();
     private final Map<String, PluginInfo> failed = new ConcurrentHashMap<>();
     private final Map<String, ResourceOverrides> overrides = new ConcurrentHashMap<>();
+    private final Map<String, Map<String, String>> config = new ConcurrentHashMap<>();
     private final PhysicalNameClaims claims = new PhysicalNameClaims();
 
     /** @return the loaded plugin of that name, if any */
@@ -80,8 +83,8 @@ public final class PluginRegistry {
         sequence.put(name, position);
         inLoadOrder.put(position, plugin);
         pluginByModule.put(plugin.layer().module().getName(), name);
-        plugin.descriptor().dependencies().forEach(dependency ->
-                dependents.computeIfAbsent(dependency, k -> new ConcurrentSkipListSet<>()).add(name));
+        plugin.bound.forEach(dependency -> index(dependents, dependency, name));
+        unboundOptionalOf(plugin).forEach(dependency -> index(unboundOptional, dependency, name));
         loaded.put(name, plugin);
         failed.remove(name);
     }
@@ -94,12 +97,25 @@ public final class PluginRegistry {
         }
         inLoadOrder.remove(sequence.remove(name));
         pluginByModule.remove(plugin.layer().module().getName(), name);
-        plugin.descriptor().dependencies().forEach(dependency -> dependents.computeIfPresent(dependency,
-                (k, names) -> {
-                    names.remove(name);
-                    return names.isEmpty() ? null : names;
-                }));
+        plugin.bound.forEach(dependency -> unindex(dependents, dependency, name));
+        unboundOptionalOf(plugin).forEach(dependency -> unindex(unboundOptional, dependency, name));
         claims.release(name, plugin.resources());
+    }
+
+    private static List<String> unboundOptionalOf(LoadedPlugin plugin) {
+        return plugin.descriptor().requirements().stream()
+                .filter(r -> r.optional() && !plugin.bound.contains(r.name())).map(r -> r.name()).toList();
+    }
+
+    private static void index(Map<String, Set<String>> index, String key, String name) {
+        index.computeIfAbsent(key, k -> new ConcurrentSkipListSet<>()).add(name);
+    }
+
+    private static void unindex(Map<String, Set<String>> index, String key, String name) {
+        index.computeIfPresent(key, (k, names) -> {
+            names.remove(name);
+            return names.isEmpty() ? null : names;
+        });
     }
 
     /** Lists a plugin that was loaded and did not come back (a failed reload), so it can be retried. */
@@ -171,9 +187,39 @@ public final class PluginRegistry {
         return plugin == null ? null : plugin.descriptor();
     }
 
-    /** @return the loaded plugins that declare {@code name} as a dependency, by name */
+    /** @return the loaded plugins bound to {@code name} as a direct dependency, by name */
     public Set<String> directDependents(String name) {
         return dependents.getOrDefault(name, Set.of());
+    }
+
+    /** @return the loaded plugins that declare {@code name} as an optional dependency and did not bind it */
+    public Set<String> unboundOptionalDependents(String name) {
+        return unboundOptional.getOrDefault(name, Set.of());
+    }
+
+    /** @return the dependencies a loaded plugin bound, in declared order */
+    public List<String> bound(String name) {
+        return require(name).bound;
+    }
+
+    /** @return a plugin's stored settings, or none */
+    public Map<String, String> config(String name) {
+        return config.getOrDefault(name, Map.of());
+    }
+
+    /** @return a plugin's stored settings, if any were set */
+    public Optional<Map<String, String>> storedConfig(String name) {
+        return Optional.ofNullable(config.get(name));
+    }
+
+    /** Stores a plugin's settings. */
+    public void storeConfig(String name, Map<String, String> settings) {
+        config.put(name, Map.copyOf(settings));
+    }
+
+    /** @return whether settings were stored and are now removed */
+    public boolean clearConfig(String name) {
+        return config.remove(name) != null;
     }
 
     /** @return every loaded plugin that depends on {@code name}, directly or not, dependencies first */

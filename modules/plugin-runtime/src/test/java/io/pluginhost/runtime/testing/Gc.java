@@ -32,6 +32,18 @@ public final class Gc {
         return reference.get() == null;
     }
 
+    /**
+     * @param notCollected what the engine reports as unloaded but not collected
+     * @return whether that became empty within about five seconds of collections
+     */
+    public static boolean collectsAll(java.util.function.Supplier<List<String>> notCollected) {
+        for (int i = 0; i < 100 && !notCollected.get().isEmpty(); i++) {
+            collects(new WeakReference<>(new Object()));
+            settle();
+        }
+        return notCollected.get().isEmpty();
+    }
+
     /** Runs a few full collections so class metadata of unreachable loaders is freed. */
     public static void settle() {
         for (int i = 0; i < 3; i++) {

@@ -83,11 +83,16 @@ public final class PluginJarBuilder {
         return this;
     }
 
-    /** Declares a dependency built by this fixture and requires its module, so its exported types are usable. */
-    public PluginJarBuilder dependsOnJar(String dependencyName, Path jar) {
-        dependencies.add(dependencyName);
+    /**
+     * Declares a dependency built by this fixture and requires its module, so its exported types are
+     * usable. The entry may carry a version range and {@code ?} ({@code "base?@^1.0"}); the module of an
+     * optional one is required as {@code requires static}.
+     */
+    public PluginJarBuilder dependsOnJar(String dependency, Path jar) {
+        dependencies.add(dependency);
         dependencyJars.add(jar);
-        requiredModules.add(moduleOf(dependencyName));
+        String dependencyName = dependency.replaceAll("[?@].*", "");
+        requiredModules.add((dependency.contains("?") ? "static " : "") + moduleOf(dependencyName));
         return this;
     }
 
