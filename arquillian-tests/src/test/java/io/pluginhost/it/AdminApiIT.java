@@ -100,4 +100,23 @@ class AdminApiIT {
         assertThat(cleared.body()).contains("\"note_tags\":\"example-plugin-repository_note_tags\"");
         assertThat(json("GET", "api/plugins/example-plugin-repository/overrides", null).statusCode()).isEqualTo(404);
     }
+
+    @Test
+    void settingsComeFromMicroProfileConfigAndAPutReloadsThePluginWithNewOnes() throws Exception {
+        // arquillian.xml sets pluginhost.plugin.example-plugin-1.config.greeting=Hello
+        assertThat(json("GET", "api/plugins/example-plugin-1/config", null).body()).isEqualTo("{\"greeting\":\"Hello\"}");
+
+        HttpResponse<String> set = json("PUT", "api/plugins/example-plugin-1/config", "{\"greeting\": \"Bonjour\"}");
+        assertThat(set.statusCode()).as(set.body()).isEqualTo(200);
+        assertThat(set.body()).contains("\"name\":\"example-plugin-1\"", "\"name\":\"example-plugin-2\"");
+        assertThat(json("POST", "api/plugins/example-plugin-1/execute", "\"WildFly\"").body()).contains("Bonjour, WildFly!");
+
+        assertThat(json("PUT", "api/plugins/example-plugin-1/config", "{\"greeting\": {\"nested\": 1}}").statusCode())
+                .isEqualTo(400);
+        assertThat(json("PUT", "api/plugins/example-plugin-1/config", "{\"two words\": \"x\"}").statusCode())
+                .isEqualTo(422);
+
+        json("PUT", "api/plugins/example-plugin-1/config", "{\"greeting\": \"Hello\"}");
+        assertThat(json("POST", "api/plugins/example-plugin-1/execute", "\"WildFly\"").body()).contains("Hello, WildFly!");
+    }
 }

@@ -21,6 +21,7 @@ import java.util.TreeMap;
  * pluginhost.plugin.&lt;plugin&gt;.table-name-map.&lt;logical&gt;=&lt;mapped&gt;
  * pluginhost.plugin.&lt;plugin&gt;.topic-name-map.&lt;logical&gt;=&lt;mapped&gt;
  * pluginhost.plugin.&lt;plugin&gt;.bucket-name-map.&lt;logical&gt;=&lt;mapped&gt;
+ * pluginhost.plugin.&lt;plugin&gt;.config.&lt;key&gt;=&lt;value&gt;     (the plugin's own settings)
  * </pre>
  *
  * As everywhere in MicroProfile Config, a system property beats an environment variable beats
@@ -55,8 +56,8 @@ final class ConfiguredOverrides {
             if (value.isEmpty()) {
                 continue;
             }
-            if (setting.equals("datasource")) {
-                continue; // not a resource override: see PluginDatabases
+            if (setting.equals("datasource") || setting.startsWith("config.")) {
+                continue; // not a resource override: see PluginDatabases and settings(Config)
             }
             ResourceOverrides.Builder builder = builders.computeIfAbsent(plugin, p -> ResourceOverrides.builder());
             switch (setting) {
@@ -84,6 +85,31 @@ final class ConfiguredOverrides {
             overrides.put(plugin, builder.build());
         });
         return overrides;
+    }
+
+    /**
+     * A plugin's own settings, {@code pluginhost.plugin.<plugin>.config.<key>=<value>}: what
+     * {@code context.config()} gives it ({@code <key>} may contain dots).
+     *
+     * @param config the configuration
+     * @return settings by plugin name, for every plugin the configuration gives settings
+     */
+    static Map<String, Map<String, String>> settings(Config config) {
+        Map<String, Map<String, String>> settings = new TreeMap<>();
+        for (String key : config.getPropertyNames()) {
+            if (!key.startsWith(PREFIX)) {
+                continue;
+            }
+            String rest = key.substring(PREFIX.length());
+            int marker = rest.indexOf(".config.");
+            if (marker <= 0 || rest.substring(0, marker).contains(".")) {
+                continue;
+            }
+            String setting = rest.substring(marker + ".config.".length());
+            config.getOptionalValue(key, String.class).ifPresent(value -> settings
+                    .computeIfAbsent(rest.substring(0, marker), p -> new TreeMap<>()).put(setting, value));
+        }
+        return settings;
     }
 
     private static List<String> list(String value) {

@@ -162,6 +162,7 @@ public class PluginHost {
         });
         // Stored before anything loads, so the first load already uses them.
         ConfiguredOverrides.read(config).forEach(engine::setOverrides);
+        ConfiguredOverrides.settings(config).forEach(engine::setConfig);
         if (Files.isDirectory(pluginDirectory)) {
             DirectoryLoadResult result = engine.loadDirectory(pluginDirectory);
             LOG.info(() -> "loaded " + result.loaded().size() + " plugin(s) from " + pluginDirectory + "; "

@@ -142,6 +142,41 @@ public class PluginsResource {
         return plugins().clearOverrides(name).stream().map(PluginView::of).toList();
     }
 
+    @GET
+    @Path("/{name}/config")
+    public Response getConfig(@PathParam("name") String name) {
+        return plugins().getConfig(name).map(settings -> Response.ok(new java.util.TreeMap<>(settings)))
+                .orElseGet(() -> Response.status(404).type(ProblemResponses.PROBLEM_JSON).entity(Map.of("type",
+                        "about:blank", "title", "Not Found", "status", 404, "detail", "plugin '" + name
+                                + "' has no settings")))
+                .build();
+    }
+
+    /** Replaces the plugin's own settings ({@code context.config()}); a loaded plugin is reloaded with them. */
+    @jakarta.ws.rs.PUT
+    @Path("/{name}/config")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public List<PluginView> putConfig(@PathParam("name") String name, Map<String, Object> settings) {
+        if (settings == null) {
+            throw new jakarta.ws.rs.BadRequestException("give the settings as a JSON object of strings");
+        }
+        Map<String, String> text = new java.util.LinkedHashMap<>();
+        settings.forEach((key, value) -> {
+            if (value == null || value instanceof Map || value instanceof List) {
+                throw new jakarta.ws.rs.BadRequestException("setting '" + key + "' must be a string, number or"
+                        + " boolean");
+            }
+            text.put(key, String.valueOf(value));
+        });
+        return plugins().setConfig(name, text).stream().map(PluginView::of).toList();
+    }
+
+    @DELETE
+    @Path("/{name}/config")
+    public List<PluginView> deleteConfig(@PathParam("name") String name) {
+        return plugins().clearConfig(name).stream().map(PluginView::of).toList();
+    }
+
     /**
      * What an operator checks for leaks: unloaded plugins whose class loaders are still in memory.
      * POSTing to the same path (admins only) collects garbage first, so what remains is a leak

@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicLong;
         name = "example-plugin-2",
         version = "1.0.0",
         description = "Statistics over numbers; uses example-plugin-1's GreetingService",
-        dependencies = {"example-plugin-1"})
+        dependencies = {"example-plugin-1@^1.0"})
 public final class StatisticsPlugin implements Plugin {
 
     private final AtomicLong dataEvents = new AtomicLong();
