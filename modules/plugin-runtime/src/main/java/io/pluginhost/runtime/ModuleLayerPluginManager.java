@@ -15,6 +15,7 @@ import io.pluginhost.api.exception.PluginUnloadException;
 import io.pluginhost.runtime.descriptor.PluginJar;
 import io.pluginhost.runtime.descriptor.PluginJarCache;
 import io.pluginhost.runtime.descriptor.PluginJarReader;
+import io.pluginhost.runtime.descriptor.PluginLibraries;
 import io.pluginhost.runtime.event.EventHub;
 import io.pluginhost.runtime.event.Subscriber;
 import io.pluginhost.runtime.graph.DependencyGraph;
@@ -69,7 +70,9 @@ public final class ModuleLayerPluginManager implements PluginManager {
 
     private static final System.Logger LOG = System.getLogger(ModuleLayerPluginManager.class.getName());
 
-    private final PluginJarCache reader = new PluginJarCache(new PluginJarReader());
+    /** Private libraries of plugin jars, unpacked; deleted at {@link #close()}. */
+    private final PluginLibraries libraries = PluginLibraries.inTemporaryDirectory(false);
+    private final PluginJarCache reader = new PluginJarCache(new PluginJarReader(libraries));
     private final EngineLimits limits;
     private final EventHub hub;
     private final PluginRegistry registry = new PluginRegistry();
@@ -364,6 +367,7 @@ public final class ModuleLayerPluginManager implements PluginManager {
             unloadAll();
         } finally {
             lifecycleThreads.close();
+            libraries.close();
         }
     }
 

@@ -4,6 +4,7 @@ import io.pluginhost.api.PluginDescriptor;
 
 import java.lang.module.ModuleDescriptor;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * A plugin jar that has been read and validated, but none of whose code has run.
@@ -12,8 +13,15 @@ import java.nio.file.Path;
  * @param module        the module descriptor, parsed once however often the jar loads
  * @param provider      the class the module provides as {@code io.pluginhost.api.Plugin}
  * @param descriptor    the plugin metadata read from the provider's {@code @PluginMetadata}
+ * @param libraries     its private libraries ({@code lib/*.jar}), unpacked, each a module of its own
  */
-public record PluginJar(Path path, ModuleDescriptor module, Provider provider, PluginDescriptor descriptor) {
+public record PluginJar(Path path, ModuleDescriptor module, Provider provider, PluginDescriptor descriptor,
+                        List<PluginLibraries.Library> libraries) {
+
+    /** Copies the libraries. */
+    public PluginJar {
+        libraries = List.copyOf(libraries);
+    }
 
     /**
      * The provider class, as read to validate the jar.
@@ -44,6 +52,6 @@ public record PluginJar(Path path, ModuleDescriptor module, Provider provider, P
     /** @return a finder of this jar's module for one load; closing it closes what the load opened */
     public PluginModuleFinder newFinder() {
         return new PluginModuleFinder(path, module, provider.className().replace('.', '/') + ".class",
-                provider.classFile());
+                provider.classFile(), libraries);
     }
 }

@@ -33,11 +33,26 @@ import java.util.zip.ZipFile;
  */
 public final class PluginJarReader {
 
+    /** Where a plugin jar keeps its private libraries: {@code lib/*.jar}, one level deep. */
+    public static final String LIBRARY_FOLDER = "lib/";
+
     private static final String METADATA = PluginMetadata.class.getName();
     private static final String PLUGIN_SERVICE = Plugin.class.getName();
     private static final String MODULE_INFO = "module-info.class";
     private static final String INITIALIZE = "initialize(L" + PluginContext.class.getName().replace('.', '/') + ";)V";
     private static final String CLEANUP = "cleanup()V";
+
+    private final PluginLibraries libraries;
+
+    /** A reader whose libraries are unpacked to a temporary directory deleted when the JVM exits. */
+    public PluginJarReader() {
+        this(PluginLibraries.inTemporaryDirectory(true));
+    }
+
+    /** @param libraries where private libraries are unpacked */
+    public PluginJarReader(PluginLibraries libraries) {
+        this.libraries = libraries;
+    }
 
     /**
      * @param jar path to the jar
@@ -76,11 +91,58 @@ public final class PluginJarReader {
                     "plugin class " + providerClass + " in " + jar + " is not annotated with @" + METADATA));
             boolean initialize = facts.methods().map(m -> m.contains(INITIALIZE)).orElse(true);
             boolean cleanup = facts.methods().map(m -> m.contains(CLEANUP)).orElse(true);
+            PluginDescriptor descriptor = descriptorOf(jar, providerClass, metadata);
             return new PluginJar(jar, module, new PluginJar.Provider(providerClass, facts.providerMethod(), initialize,
-                    cleanup, classFile), descriptorOf(jar, providerClass, metadata));
+                    cleanup, classFile), descriptor, libraries(file, jar, module));
         } catch (IOException | InvalidModuleDescriptorException | SecurityException | IllegalStateException e) {
             throw new InvalidPluginException(jar + " is not a readable module jar: " + rootMessage(e), e);
         }
+    }
+
+    /**
+     * Unpacks and checks the jar's private libraries: each a module (automatic unless it has a
+     * module-info) with a name and packages of its own, so the plugin's layer can hold them all.
+     */
+    private List<PluginLibraries.Library> libraries(JarFile file, Path jar, ModuleDescriptor plugin)
+            throws IOException {
+        List<JarEntry> entries = file.stream().filter(PluginJarReader::isLibrary).toList();
+        if (entries.isEmpty()) {
+            return List.of();
+        }
+        List<PluginLibraries.Library> found = new java.util.ArrayList<>();
+        Map<String, String> packageOwners = new java.util.HashMap<>();
+        plugin.packages().forEach(p -> packageOwners.put(p, "the plugin module " + plugin.name()));
+        Set<String> names = new HashSet<>(List.of(plugin.name()));
+        for (JarEntry entry : entries) {
+            PluginLibraries.Library library;
+            try (InputStream in = file.getInputStream(entry)) {
+                library = libraries.store(jar, entry.getName(), in);
+            }
+            String name = library.module().name();
+            if (name.equals(ApiLayer.API_MODULE) || ModuleLayer.boot().findModule(name).isPresent()) {
+                throw new InvalidPluginException("library " + entry.getName() + " in " + jar + " is module " + name
+                        + ", which the host already has; leave it out of lib/");
+            }
+            if (!names.add(name)) {
+                throw new InvalidPluginException("library " + entry.getName() + " in " + jar + " is module " + name
+                        + ", like another module of the plugin; keep one version of each library in lib/");
+            }
+            for (String pkg : library.module().packages()) {
+                String owner = packageOwners.putIfAbsent(pkg, "library " + entry.getName());
+                if (owner != null) {
+                    throw new InvalidPluginException("library " + entry.getName() + " in " + jar + " has package "
+                            + pkg + ", which " + owner + " has too; a package must be in one module only");
+                }
+            }
+            found.add(library);
+        }
+        return List.copyOf(found);
+    }
+
+    private static boolean isLibrary(JarEntry entry) {
+        String name = entry.getName();
+        return !entry.isDirectory() && name.startsWith(LIBRARY_FOLDER) && name.endsWith(".jar")
+                && name.indexOf('/', LIBRARY_FOLDER.length()) < 0;
     }
 
     /** @return the one class the module provides as {@code Plugin} */
@@ -108,7 +170,8 @@ public final class PluginJarReader {
     private static Set<String> packages(JarFile file, Path jar) {
         Set<String> packages = new HashSet<>();
         file.versionedStream().filter(e -> !e.isDirectory()).map(JarEntry::getName).forEach(name -> {
-            if (name.startsWith("META-INF/") || name.equals(MODULE_INFO)) {
+            if (name.startsWith("META-INF/") || name.equals(MODULE_INFO)
+                    || name.startsWith(LIBRARY_FOLDER) && name.endsWith(".jar")) {
                 return;
             }
             int slash = name.lastIndexOf('/');

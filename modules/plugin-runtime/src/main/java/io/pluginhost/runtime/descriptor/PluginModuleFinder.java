@@ -11,7 +11,9 @@ import java.net.URISyntaxException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.jar.JarEntry;
@@ -20,8 +22,8 @@ import java.util.stream.Stream;
 import java.util.zip.ZipFile;
 
 /**
- * Finds one plugin's module for one load, and owns the jar files the layer's class loader opens
- * through it, so that {@link #close()} at unload releases the jar at once. The JDK's own module path
+ * Finds one plugin's module and its private libraries' modules for one load, and owns the jar files
+ * the layer's class loader opens through it, so that {@link #close()} at unload releases the jar at once. The JDK's own module path
  * finder gives its reader to the loader for good: the file stays open until the loader is collected
  * (on Windows the jar cannot be replaced until then). Classes the plugin loads after its jar was
  * closed fail to load, as they would after unload anyway.
@@ -35,31 +37,49 @@ public final class PluginModuleFinder implements ModuleFinder, AutoCloseable {
 
     private final Path jar;
     private final ModuleReference reference;
+    /** Every module of the load by name: the plugin's first, then its libraries'. */
+    private final Map<String, ModuleReference> modules = new LinkedHashMap<>();
+    private final Map<String, Path> files = new LinkedHashMap<>();
     private final String providerEntry;
     private byte[] providerClass;
     private final List<ModuleReader> opened = new ArrayList<>();
     private boolean closed;
 
-    PluginModuleFinder(Path jar, ModuleDescriptor descriptor, String providerEntry, byte[] providerClass) {
+    PluginModuleFinder(Path jar, ModuleDescriptor descriptor, String providerEntry, byte[] providerClass,
+                       List<PluginLibraries.Library> libraries) {
         this.jar = jar;
         this.providerEntry = providerEntry;
         this.providerClass = providerClass;
-        this.reference = new ModuleReference(descriptor, jar.toUri()) {
+        this.reference = reference(descriptor, jar);
+        libraries.forEach(library -> reference(library.module(), library.file()));
+    }
+
+    private ModuleReference reference(ModuleDescriptor descriptor, Path file) {
+        String name = descriptor.name();
+        ModuleReference created = new ModuleReference(descriptor, file.toUri()) {
             @Override
             public ModuleReader open() throws IOException {
-                return PluginModuleFinder.this.open();
+                return PluginModuleFinder.this.open(name);
             }
         };
+        modules.put(name, created);
+        files.put(name, file);
+        return created;
     }
 
     @Override
     public Optional<ModuleReference> find(String name) {
-        return name.equals(reference.descriptor().name()) ? Optional.of(reference) : Optional.empty();
+        return Optional.ofNullable(modules.get(name));
     }
 
     @Override
     public Set<ModuleReference> findAll() {
-        return Set.of(reference);
+        return Set.copyOf(modules.values());
+    }
+
+    /** @return the names of the modules of this load: the plugin's first, then its libraries' */
+    public List<String> moduleNames() {
+        return List.copyOf(modules.keySet());
     }
 
     /**
@@ -68,11 +88,24 @@ public final class PluginModuleFinder implements ModuleFinder, AutoCloseable {
      *         for an earlier load of the same jar may hold)
      * @throws IOException once closed
      */
-    public synchronized ModuleReader open() throws IOException {
+    public ModuleReader open() throws IOException {
+        return open(reference.descriptor().name());
+    }
+
+    /**
+     * @param module the plugin's module or one of its libraries'
+     * @return a reader of that module's jar that {@link #close()} closes
+     * @throws IOException once closed, or for a module that is not of this load
+     */
+    public synchronized ModuleReader open(String module) throws IOException {
         if (closed) {
             throw new IOException("plugin jar " + jar + " was closed: its plugin is unloaded");
         }
-        JarReader reader = new JarReader(this, jar, reference.location().orElseThrow());
+        Path file = files.get(module);
+        if (file == null) {
+            throw new IOException("module " + module + " is not in plugin jar " + jar);
+        }
+        JarReader reader = new JarReader(this, file, file.toUri(), file.equals(jar));
         opened.add(reader);
         return reader;
     }
@@ -107,13 +140,15 @@ public final class PluginModuleFinder implements ModuleFinder, AutoCloseable {
         private final PluginModuleFinder finder;
         private final Path jar;
         private final URI location;
+        private final boolean pluginModule;
         private JarFile file;
         private boolean closed;
 
-        JarReader(PluginModuleFinder finder, Path jar, URI location) {
+        JarReader(PluginModuleFinder finder, Path jar, URI location, boolean pluginModule) {
             this.finder = finder;
             this.jar = jar;
             this.location = location;
+            this.pluginModule = pluginModule;
         }
 
         private synchronized JarFile file() throws IOException {
@@ -154,7 +189,7 @@ public final class PluginModuleFinder implements ModuleFinder, AutoCloseable {
 
         @Override
         public Optional<ByteBuffer> read(String name) throws IOException {
-            byte[] provider = finder.takeProviderClass(name);
+            byte[] provider = pluginModule ? finder.takeProviderClass(name) : null;
             if (provider != null) {
                 return Optional.of(ByteBuffer.wrap(provider));
             }

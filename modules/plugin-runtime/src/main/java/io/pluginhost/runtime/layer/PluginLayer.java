@@ -19,7 +19,7 @@ import java.util.List;
  * One plugin's module layer, its class loader, its plugin instance, and the jar files its loader
  * opened (closed at unload by {@link #closeJar()}).
  *
- * @param layer    the layer holding exactly the plugin's module
+ * @param layer    the layer holding the plugin's module and its libraries' modules
  * @param module   the plugin's module
  * @param instance the plugin
  * @param jar      what found the plugin's module, and owns the jar files opened through it
@@ -64,10 +64,12 @@ public record PluginLayer(ModuleLayer layer, Module module, Plugin instance, Plu
         ModuleLayer.Controller controller;
         try {
             Configuration configuration = dependencyLayers.isEmpty()
-                    ? api.resolvedAlone(jar, () -> resolve(finder, parents, moduleName))
-                    : resolve(finder, parents, moduleName);
+                    ? api.resolvedAlone(jar, () -> resolve(finder, parents))
+                    : resolve(finder, parents);
+            List<java.lang.module.ResolvedModule> libraries = finder.moduleNames().stream().skip(1)
+                    .map(name -> configuration.findModule(name).orElseThrow()).toList();
             PluginModuleLoader loader = new PluginModuleLoader(jar.name(), api.shimLoader(),
-                    configuration.findModule(moduleName).orElseThrow(), parents, finder);
+                    configuration.findModule(moduleName).orElseThrow(), libraries, parents, finder);
             controller = ModuleLayer.defineModules(configuration, parents, name -> loader);
         } catch (FindException | ResolutionException | LayerInstantiationException e) {
             finder.close();
@@ -88,10 +90,11 @@ public record PluginLayer(ModuleLayer layer, Module module, Plugin instance, Plu
         }
     }
 
-    private static Configuration resolve(ModuleFinder finder, List<ModuleLayer> parents, String moduleName) {
+    /** Resolves the plugin's module and every library (a library the plugin does not require is still its own). */
+    private static Configuration resolve(PluginModuleFinder finder, List<ModuleLayer> parents) {
         List<Configuration> parentConfigurations = new ArrayList<>(parents.size());
         parents.forEach(p -> parentConfigurations.add(p.configuration()));
-        return Configuration.resolve(finder, parentConfigurations, ModuleFinder.of(), List.of(moduleName));
+        return Configuration.resolve(finder, parentConfigurations, ModuleFinder.of(), finder.moduleNames());
     }
 
     private static Plugin instantiate(PluginJar jar, ModuleLayer.Controller controller, Module module) {

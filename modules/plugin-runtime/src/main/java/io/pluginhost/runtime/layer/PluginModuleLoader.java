@@ -26,11 +26,12 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The class loader of one plugin's module. It does what the JDK's loader for
- * {@code defineModulesWithOneLoader} does for a single module, at a fraction of the memory: classes
- * of the module's packages come from its jar, classes of packages its dependencies' modules export to
- * it come from their loaders, and everything else (the API, the platform) from the parent, the API
- * shim. The JDK's loader also maps every package of every module the plugin reads, {@code java.base}
+ * The class loader of one plugin's module and its private libraries' modules. It does what the JDK's
+ * loader for {@code defineModulesWithOneLoader} does, at a fraction of the memory: classes of the
+ * modules' packages come from their jars, classes of packages the plugin's dependencies' modules
+ * export to the plugin module come from their loaders, and everything else (the API, the platform)
+ * from the parent, the API shim. Libraries see what the plugin sees, and no other plugin sees them:
+ * they are reached only through this loader. The JDK's loader also maps every package of every module the plugin reads, {@code java.base}
  * included, about 70 map entries per plugin; this one maps only the dependencies' exports. It is not
  * parallel capable (no lock object per class name): its delegation never comes back to it, so
  * loading under its own monitor cannot deadlock. Which classes a plugin may use is still decided by
@@ -38,33 +39,66 @@ import java.util.Set;
  */
 final class PluginModuleLoader extends ClassLoader {
 
-    private final String moduleName;
-    private final Set<String> localPackages;
-    private final ModuleReference reference;
+    /** The plugin's module and its libraries', by package. */
+    private final Map<String, LocalModule> localPackages;
+    private final Map<String, LocalModule> localModules = new java.util.LinkedHashMap<>();
+    private final LocalModule plugin;
     private final PluginModuleFinder jar;
-    private final ProtectionDomain domain;
     /** The packages the plugin's dependencies export to it, with their loaders. */
     private final Map<String, ClassLoader> remotePackages;
-    private ModuleReader reader;
+
+    /** One module this loader defines, with its jar's reader, opened on first need. */
+    private final class LocalModule {
+        final String name;
+        final ModuleReference reference;
+        final ProtectionDomain domain;
+        private ModuleReader reader;
+
+        LocalModule(ModuleReference reference) {
+            this.name = reference.descriptor().name();
+            this.reference = reference;
+            URL location = reference.location().map(PluginModuleLoader::url).orElse(null);
+            this.domain = new ProtectionDomain(new CodeSource(location, (java.security.CodeSigner[]) null), null,
+                    PluginModuleLoader.this, null);
+        }
+
+        synchronized ModuleReader reader() throws IOException {
+            if (reader == null) {
+                reader = jar.open(name);
+            }
+            return reader;
+        }
+
+        boolean opensToAll(String pkg) {
+            var descriptor = reference.descriptor();
+            return descriptor.isOpen() || descriptor.isAutomatic() || descriptor.opens().stream()
+                    .anyMatch(o -> o.source().equals(pkg) && !o.isQualified());
+        }
+    }
 
     /**
      * @param pluginName the plugin's name, the loader's name (in stack traces and heap dumps)
      * @param parent     the API shim
      * @param module     the plugin's module, resolved
+     * @param libraries  its libraries' modules, resolved
      * @param parents    the plugin layer's parents (the API layer, the dependencies' layers)
      * @param jar        this load's finder, which owns the jar files the loader reads (closed at unload)
      */
-    PluginModuleLoader(String pluginName, ClassLoader parent, ResolvedModule module, List<ModuleLayer> parents,
-                       PluginModuleFinder jar) {
+    PluginModuleLoader(String pluginName, ClassLoader parent, ResolvedModule module, List<ResolvedModule> libraries,
+                       List<ModuleLayer> parents, PluginModuleFinder jar) {
         super(pluginName, parent);
         this.jar = jar;
         this.remotePackages = dependencyExports(module, parents, parent);
-        this.moduleName = module.name();
-        this.reference = module.reference();
-        this.localPackages = reference.descriptor().packages();
-        URL location = reference.location().map(PluginModuleLoader::url).orElse(null);
-        this.domain = new ProtectionDomain(new CodeSource(location, (java.security.CodeSigner[]) null), null, this,
-                null);
+        this.plugin = new LocalModule(module.reference());
+        Map<String, LocalModule> packages = new HashMap<>();
+        localModules.put(plugin.name, plugin);
+        plugin.reference.descriptor().packages().forEach(p -> packages.put(p, plugin));
+        for (ResolvedModule library : libraries) {
+            LocalModule local = new LocalModule(library.reference());
+            localModules.put(local.name, local);
+            local.reference.descriptor().packages().forEach(p -> packages.put(p, local));
+        }
+        this.localPackages = Map.copyOf(packages);
     }
 
     /** @return the packages the plugin's dependencies' modules export to it, mapped to their loaders */
@@ -76,7 +110,12 @@ final class PluginModuleLoader extends ClassLoader {
             if (loader == null || loader == shim) {
                 continue; // the platform or the API: the parent has them
             }
-            for (var export : other.reference().descriptor().exports()) {
+            var descriptor = other.reference().descriptor();
+            if (descriptor.isAutomatic()) { // a library a dependency shares with 'requires transitive': exports all
+                descriptor.packages().forEach(p -> remote.put(p, loader));
+                continue;
+            }
+            for (var export : descriptor.exports()) {
                 if (!export.isQualified() || export.targets().contains(self.name())) {
                     remote.put(export.source(), loader);
                 }
@@ -101,14 +140,14 @@ final class PluginModuleLoader extends ClassLoader {
         synchronized (getClassLoadingLock(name)) {
             Class<?> type = findLoadedClass(name);
             if (type == null) {
-                String pkg = packageOf(name);
-                if (localPackages.contains(pkg)) {
-                    type = defineLocal(name);
+                LocalModule local = localPackages.get(packageOf(name));
+                if (local != null) {
+                    type = defineLocal(local, name);
                     if (type == null) {
                         throw new ClassNotFoundException(name);
                     }
                 } else {
-                    ClassLoader remote = remotePackages.get(pkg);
+                    ClassLoader remote = remotePackages.get(packageOf(name));
                     type = remote != null ? remote.loadClass(name) : getParent().loadClass(name);
                 }
             }
@@ -121,37 +160,39 @@ final class PluginModuleLoader extends ClassLoader {
 
     @Override
     protected Class<?> findClass(String name) throws ClassNotFoundException {
-        Class<?> type = localPackages.contains(packageOf(name)) ? defineLocal(name) : null;
+        LocalModule local = localPackages.get(packageOf(name));
+        Class<?> type = local != null ? defineLocal(local, name) : null;
         if (type == null) {
             throw new ClassNotFoundException(name);
         }
         return type;
     }
 
-    /** {@code Class.forName(module, name)}: only this loader's module. */
+    /** {@code Class.forName(module, name)}: only this loader's modules. */
     @Override
     protected Class<?> findClass(String module, String name) {
-        if (!moduleName.equals(module) || !localPackages.contains(packageOf(name))) {
+        LocalModule local = localPackages.get(packageOf(name));
+        if (local == null || !local.name.equals(module)) {
             return null;
         }
         synchronized (getClassLoadingLock(name)) {
             Class<?> loaded = findLoadedClass(name);
-            return loaded != null ? loaded : defineLocal(name);
+            return loaded != null ? loaded : defineLocal(local, name);
         }
     }
 
-    /** @return the class defined from the jar, or {@code null} if the jar has no such class file */
-    private Class<?> defineLocal(String name) {
+    /** @return the class defined from the module's jar, or {@code null} if it has no such class file */
+    private Class<?> defineLocal(LocalModule local, String name) {
         Optional<ByteBuffer> bytes;
         try {
-            bytes = reader().read(name.replace('.', '/') + ".class");
+            bytes = local.reader().read(name.replace('.', '/') + ".class");
         } catch (IOException e) {
             return null; // the jar was closed at unload, or cannot be read: the class is not there
         }
         if (bytes.isEmpty()) {
             return null;
         }
-        return defineClass(name, bytes.get(), domain);
+        return defineClass(name, bytes.get(), local.domain);
     }
 
     /**
@@ -161,18 +202,21 @@ final class PluginModuleLoader extends ClassLoader {
      */
     @Override
     protected URL findResource(String module, String name) throws IOException {
-        if (module != null && !moduleName.equals(module)) {
+        LocalModule local = module == null ? plugin : localModules.get(module);
+        if (local == null) {
             return null;
         }
-        Optional<URI> found = reader().find(name);
-        return found.isPresent() ? new URL(null, found.get().toString(), new EntryHandler(name)) : null;
+        Optional<URI> found = local.reader().find(name);
+        return found.isPresent() ? new URL(null, found.get().toString(), new EntryHandler(local, name)) : null;
     }
 
-    /** Opens one entry of the plugin's jar through the plugin's module reader (closed at unload). */
+    /** Opens one entry of a module's jar through its reader (closed at unload). */
     private final class EntryHandler extends URLStreamHandler {
+        private final LocalModule module;
         private final String entry;
 
-        EntryHandler(String entry) {
+        EntryHandler(LocalModule module, String entry) {
+            this.module = module;
             this.entry = entry;
         }
 
@@ -186,7 +230,7 @@ final class PluginModuleLoader extends ClassLoader {
 
                 @Override
                 public InputStream getInputStream() throws IOException {
-                    return reader().open(entry).orElseThrow(() -> new FileNotFoundException(url.toString()));
+                    return module.reader().open(entry).orElseThrow(() -> new FileNotFoundException(url.toString()));
                 }
             };
         }
@@ -194,39 +238,47 @@ final class PluginModuleLoader extends ClassLoader {
 
     /**
      * {@code ClassLoader.getResource}: as for the JDK's module loaders, a resource in one of the
-     * module's packages is found only if the module opens that package to everyone.
+     * modules' packages is found only if its module opens that package to everyone (an automatic
+     * module, as a library usually is, opens all); a resource outside packages is looked up in the
+     * plugin's module, then in each library's.
      */
     @Override
     protected URL findResource(String name) {
-        int slash = name.lastIndexOf('/');
-        String pkg = slash < 0 ? "" : name.substring(0, slash).replace('/', '.');
-        if (name.endsWith(".class") || localPackages.contains(pkg) && !opensToAll(pkg)) {
-            return null;
-        }
-        try {
-            return findResource(moduleName, name);
-        } catch (IOException e) {
-            return null;
-        }
+        List<URL> found = resources(name, true);
+        return found.isEmpty() ? null : found.get(0);
     }
 
     @Override
     protected Enumeration<URL> findResources(String name) {
-        URL url = findResource(name);
-        return url == null ? Collections.emptyEnumeration() : Collections.enumeration(List.of(url));
+        return Collections.enumeration(resources(name, false));
     }
 
-    private boolean opensToAll(String pkg) {
-        var descriptor = reference.descriptor();
-        return descriptor.isOpen() || descriptor.opens().stream()
-                .anyMatch(o -> o.source().equals(pkg) && !o.isQualified());
-    }
-
-    private synchronized ModuleReader reader() throws IOException {
-        if (reader == null) {
-            reader = jar.open();
+    private List<URL> resources(String name, boolean firstOnly) {
+        if (name.endsWith(".class")) {
+            return List.of();
         }
-        return reader;
+        int slash = name.lastIndexOf('/');
+        String pkg = slash < 0 ? "" : name.substring(0, slash).replace('/', '.');
+        LocalModule owner = localPackages.get(pkg);
+        List<LocalModule> candidates = owner != null ? List.of(owner) : List.copyOf(localModules.values());
+        List<URL> found = new java.util.ArrayList<>();
+        for (LocalModule module : candidates) {
+            if (owner != null && !owner.opensToAll(pkg)) {
+                break;
+            }
+            try {
+                URL url = findResource(module.name, name);
+                if (url != null) {
+                    found.add(url);
+                    if (firstOnly) {
+                        break;
+                    }
+                }
+            } catch (IOException e) {
+                // the jar was closed at unload, or cannot be read: the resource is not there
+            }
+        }
+        return found;
     }
 
     private static String packageOf(String className) {

@@ -102,8 +102,9 @@ public final class LoadValidator {
         PluginDescriptor descriptor = jar.descriptor();
         for (ModuleDescriptor.Requires requires : jar.module().requires()) {
             String module = requires.name();
-            if (module.equals(ApiLayer.API_MODULE) || ModuleLayer.boot().findModule(module).isPresent()) {
-                continue;
+            if (module.equals(ApiLayer.API_MODULE) || ModuleLayer.boot().findModule(module).isPresent()
+                    || jar.libraries().stream().anyMatch(l -> l.module().name().equals(module))) {
+                continue; // the API, the platform or one of its own libraries
             }
             boolean isStatic = requires.modifiers().contains(ModuleDescriptor.Requires.Modifier.STATIC);
             String owner = registry.pluginOfModule(module).orElse(null);

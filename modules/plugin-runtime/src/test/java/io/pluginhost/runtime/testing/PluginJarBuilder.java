@@ -46,6 +46,7 @@ public final class PluginJarBuilder {
     private final List<String> exports = new ArrayList<>();
     private final Map<String, String> extraSources = new LinkedHashMap<>();
     private final Map<String, String> resources = new LinkedHashMap<>();
+    private final List<Path> libraries = new ArrayList<>();
     private String body = "";
     private String moduleInfo;
     private boolean metadata = true;
@@ -142,6 +143,57 @@ public final class PluginJarBuilder {
         return this;
     }
 
+    /**
+     * Ships a library jar as a private library ({@code lib/<file>} in the plugin jar), compiles against
+     * it and requires its module (automatic unless it has a module-info).
+     */
+    public PluginJarBuilder library(Path jar) {
+        libraries.add(jar);
+        dependencyJars.add(jar);
+        requiredModules.add(java.lang.module.ModuleFinder.of(jar).findAll().iterator().next().descriptor().name());
+        return this;
+    }
+
+    /**
+     * Compiles classes with no module-info into a library jar (an automatic module named after the file).
+     *
+     * @param directory where to put the jar
+     * @param fileName  e.g. {@code textlib-1.0.jar} (automatic module {@code textlib})
+     * @param sources   source path to content, e.g. {@code "textlib/Text.java"}; other names are resources
+     * @return the jar
+     */
+    public static Path libraryJar(Path directory, String fileName, Map<String, String> sources) {
+        try {
+            Path work = Files.createTempDirectory(directory, "build-library");
+            Path classes = Files.createDirectories(work.resolve("classes"));
+            List<Path> files = new ArrayList<>();
+            for (Map.Entry<String, String> source : sources.entrySet()) {
+                boolean java = source.getKey().endsWith(".java");
+                Path file = (java ? work.resolve("src") : classes).resolve(source.getKey());
+                Files.createDirectories(file.getParent());
+                Files.writeString(file, source.getValue());
+                if (java) {
+                    files.add(file);
+                }
+            }
+            JavaCompiler compiler = ToolProvider.getSystemJavaCompiler();
+            DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
+            try (StandardJavaFileManager fm = compiler.getStandardFileManager(diagnostics, null, StandardCharsets.UTF_8)) {
+                if (!compiler.getTask(null, fm, diagnostics, List.of("--release", "17", "-d", classes.toString()), null,
+                        fm.getJavaFileObjectsFromPaths(files)).call()) {
+                    throw new IllegalStateException("library " + fileName + " does not compile: "
+                            + diagnostics.getDiagnostics());
+                }
+            }
+            Path jar = directory.resolve(fileName);
+            writeJar(classes, jar);
+            deleteRecursively(work);
+            return jar;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     public PluginJarBuilder exports(String packageName) {
         exports.add(packageName);
         return this;
@@ -188,6 +240,10 @@ public final class PluginJarBuilder {
                 Path file = classes.resolve(resource.getKey());
                 Files.createDirectories(file.getParent());
                 Files.writeString(file, resource.getValue());
+            }
+            for (Path library : libraries) {
+                Path lib = Files.createDirectories(classes.resolve("lib"));
+                Files.copy(library, lib.resolve(library.getFileName().toString()));
             }
             Path jar = directory.resolve(name + "-" + version + ".jar");
             writeJar(classes, jar);

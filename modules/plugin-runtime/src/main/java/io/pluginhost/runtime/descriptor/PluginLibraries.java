@@ -1,0 +1,142 @@
+package io.pluginhost.runtime.descriptor;
+
+import io.pluginhost.api.exception.InvalidPluginException;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.lang.module.FindException;
+import java.lang.module.ModuleDescriptor;
+import java.lang.module.ModuleFinder;
+import java.lang.module.ModuleReference;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * Where the private libraries of plugin jars ({@code lib/*.jar} inside the plugin jar) are unpacked so
+ * the module system can read them: the JDK reads a module only from a file, not from a jar inside a
+ * jar. A library is stored once per content (SHA-256), under its own file name (an automatic module's
+ * name derives from it), and shared by every load of every plugin that ships the same bytes. The files
+ * are the engine's, not the operator's: the plugin jar itself is never held open, and the loader's
+ * handles on these copies are closed at unload. {@link #close()} deletes the directory. Thread-safe:
+ * a copy is written to a temporary name and moved into place.
+ */
+public final class PluginLibraries implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(PluginLibraries.class.getName());
+
+    private final Path directory;
+    private final boolean deleteOnExit;
+
+    private PluginLibraries(Path directory, boolean deleteOnExit) {
+        this.directory = directory;
+        this.deleteOnExit = deleteOnExit;
+    }
+
+    /**
+     * @param deleteOnExit also delete the copies when the JVM exits (for a store nobody closes)
+     * @return a store in a new temporary directory
+     */
+    public static PluginLibraries inTemporaryDirectory(boolean deleteOnExit) {
+        try {
+            Path directory = Files.createTempDirectory("pluginhost-libs-");
+            if (deleteOnExit) {
+                directory.toFile().deleteOnExit();
+            }
+            return new PluginLibraries(directory, deleteOnExit);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a directory for plugin libraries", e);
+        }
+    }
+
+    /**
+     * A library read from a plugin jar.
+     *
+     * @param entry  its entry in the plugin jar, e.g. {@code lib/gson-2.11.0.jar}
+     * @param file   the unpacked copy
+     * @param module its module: explicit if it has a {@code module-info.class}, else automatic
+     */
+    public record Library(String entry, Path file, ModuleDescriptor module) {
+    }
+
+    /**
+     * Unpacks one library (or finds the copy of the same bytes) and reads its module.
+     *
+     * @param pluginJar the plugin jar, for messages
+     * @param entry     the library's entry name
+     * @param content   the entry's bytes
+     * @return the library
+     * @throws InvalidPluginException if it is not a jar the module system can read as a module
+     */
+    Library store(Path pluginJar, String entry, InputStream content) throws IOException {
+        String fileName = entry.substring(entry.lastIndexOf('/') + 1);
+        Path staging = Files.createTempFile(directory, "unpacking-", ".tmp");
+        MessageDigest sha256 = sha256();
+        try (OutputStream out = new DigestOutputStream(Files.newOutputStream(staging), sha256)) {
+            content.transferTo(out);
+        }
+        Path folder = directory.resolve(HexFormat.of().formatHex(sha256.digest(), 0, 16));
+        Path file = folder.resolve(fileName);
+        if (Files.exists(file)) {
+            Files.delete(staging);
+        } else {
+            Files.createDirectories(folder);
+            try {
+                Files.move(staging, file, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(staging, file, StandardCopyOption.REPLACE_EXISTING);
+            }
+            if (deleteOnExit) {
+                folder.toFile().deleteOnExit();
+                file.toFile().deleteOnExit();
+            }
+        }
+        Set<ModuleReference> found;
+        try {
+            found = ModuleFinder.of(file).findAll();
+        } catch (FindException e) {
+            throw new InvalidPluginException("library " + entry + " in " + pluginJar + " cannot be read as a module: "
+                    + e.getMessage() + (e.getCause() == null ? "" : ": " + e.getCause().getMessage()), e);
+        }
+        if (found.size() != 1) {
+            throw new InvalidPluginException("library " + entry + " in " + pluginJar + " is not a jar");
+        }
+        return new Library(entry, file, found.iterator().next().descriptor());
+    }
+
+    /** Deletes every copy. Loads still holding one open keep reading it where the platform allows. */
+    @Override
+    public void close() {
+        if (!Files.exists(directory)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(directory)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> {
+                try {
+                    Files.deleteIfExists(path);
+                } catch (IOException e) {
+                    LOG.log(System.Logger.Level.DEBUG, "cannot delete " + path + ": " + e);
+                }
+            });
+        } catch (IOException | UncheckedIOException e) {
+            LOG.log(System.Logger.Level.WARNING, "cannot delete plugin libraries in " + directory + ": " + e);
+        }
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
+    }
+}

@@ -1,0 +1,189 @@
+package io.pluginhost.runtime;
+
+import io.pluginhost.api.exception.InvalidPluginException;
+import io.pluginhost.runtime.testing.Gc;
+import io.pluginhost.runtime.testing.PluginJarBuilder;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Private libraries: jars under {@code lib/} in the plugin jar, in the plugin's own layer and loader. */
+class PrivateLibrariesTest {
+
+    @TempDir
+    Path dir;
+
+    private final ModuleLayerPluginManager manager = new ModuleLayerPluginManager();
+
+    @AfterEach
+    void stop() {
+        manager.close();
+    }
+
+    /** Version {@code v} of library "textlib" (automatic module {@code textlib}); it reads its version from a resource. */
+    private Path textlib(String v) throws IOException {
+        Path into = Files.createDirectories(dir.resolve("textlib-" + v));
+        return PluginJarBuilder.libraryJar(into, "textlib-" + v + ".jar", Map.of(
+                "textlib/Text.java", """
+                        package textlib;
+                        public final class Text {
+                            public static String version() throws java.io.IOException {
+                                try (var in = Text.class.getResourceAsStream("version.txt")) {
+                                    return new String(in.readAllBytes());
+                                }
+                            }
+                        }""",
+                "textlib/version.txt", v));
+    }
+
+    /** A plugin shipping {@code library} and answering its version. */
+    private Path userOf(String name, Path library) {
+        return PluginJarBuilder.plugin(name).library(library)
+                .body("public Object execute(Object in) { try { return textlib.Text.version(); }"
+                        + " catch (java.io.IOException e) { throw new java.io.UncheckedIOException(e); } }")
+                .build(dir);
+    }
+
+    /** A plugin that says whether its own loader can find the library's class by name. */
+    private PluginJarBuilder prober(String name) {
+        return PluginJarBuilder.plugin(name).body("""
+                public Object execute(Object in) {
+                    try {
+                        Class.forName("textlib.Text", false, getClass().getClassLoader());
+                        return "visible";
+                    } catch (ClassNotFoundException e) {
+                        return "hidden";
+                    }
+                }""");
+    }
+
+    @Test
+    void twoPluginsUseTwoVersionsOfOneLibrarySideBySideAndBothLoadersAreCollected() throws IOException {
+        manager.load(userOf("alpha", textlib("1.0")));
+        manager.load(userOf("beta", textlib("2.0")));
+
+        assertThat(manager.execute("alpha", null)).isEqualTo("1.0");
+        assertThat(manager.execute("beta", null)).isEqualTo("2.0");
+
+        manager.unloadAll();
+        assertThat(Gc.collectsAll(manager::unloadedButNotCollected)).as("plugin and library loaders collected").isTrue();
+    }
+
+    @Test
+    void aLibrarysFileIsClosedAtUnload() throws IOException {
+        Path fd = Path.of("/proc/self/fd");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(fd), "needs /proc to list open files");
+        manager.load(userOf("alpha", textlib("1.0")));
+        assertThat(manager.execute("alpha", null)).isEqualTo("1.0");
+        Path tests = dir.toRealPath();
+        java.util.function.Predicate<Path> engineCopy = p -> p.getFileName() != null
+                && p.getFileName().toString().equals("textlib-1.0.jar") && !p.startsWith(tests);
+        assertThat(openFiles(fd)).as("the engine's copy of the library is open while the plugin runs")
+                .anyMatch(engineCopy);
+
+        manager.unload("alpha");
+
+        assertThat(openFiles(fd)).as("open files after unload").noneMatch(engineCopy);
+    }
+
+    private static java.util.List<Path> openFiles(Path fd) throws IOException {
+        try (var links = Files.list(fd)) {
+            return links.map(link -> {
+                try {
+                    return Files.readSymbolicLink(link);
+                } catch (IOException gone) {
+                    return link;
+                }
+            }).toList();
+        }
+    }
+
+    @Test
+    void neitherTheHostNorAnotherPluginNorADependentSeesALibrary() throws IOException {
+        Path library = textlib("1.0");
+        manager.load(userOf("alpha", library));
+        manager.load(prober("stranger").build(dir));
+        manager.load(prober("dependent").dependsOn("alpha").build(dir));
+
+        assertThatThrownBy(() -> Class.forName("textlib.Text")).isInstanceOf(ClassNotFoundException.class);
+        assertThat(manager.execute("stranger", null)).isEqualTo("hidden");
+        assertThat(manager.execute("dependent", null)).isEqualTo("hidden");
+
+        Path sneaky = PluginJarBuilder.plugin("sneaky").dependsOn("alpha").requiresModule("textlib", library).build(dir);
+        assertThatThrownBy(() -> manager.load(sneaky))
+                .isInstanceOf(InvalidPluginException.class)
+                .hasMessageContaining("requires textlib");
+    }
+
+    @Test
+    void aDependencyThatExportsItsLibraryOnPurposeSharesItWithItsDependents() throws IOException {
+        Path library = textlib("3.1");
+        Path sharing = PluginJarBuilder.plugin("sharing").library(library).moduleInfo("""
+                module test.sharing {
+                    requires io.pluginhost.api;
+                    requires transitive textlib;
+                    provides io.pluginhost.api.Plugin with test.sharing.TestPlugin;
+                }""").build(dir);
+        manager.load(sharing);
+        Path user = PluginJarBuilder.plugin("user").dependsOnJar("sharing", sharing).compileAgainst(library)
+                .body("public Object execute(Object in) { try { return textlib.Text.version(); }"
+                        + " catch (java.io.IOException e) { throw new java.io.UncheckedIOException(e); } }")
+                .build(dir);
+
+        manager.load(user);
+
+        assertThat(manager.execute("user", null)).isEqualTo("3.1");
+    }
+
+    @Test
+    void aLibraryThatIsNotAJarIsRefusedNamingIt() throws IOException {
+        Path broken = dir.resolve("broken-1.0.jar");
+        Files.writeString(broken, "not a zip");
+        Path jar = PluginJarBuilder.plugin("carrier").build(dir);
+        addEntry(jar, "lib/broken-1.0.jar", Files.readAllBytes(broken));
+
+        assertThatThrownBy(() -> manager.load(jar))
+                .isInstanceOf(InvalidPluginException.class)
+                .hasMessageContaining("library lib/broken-1.0.jar");
+        assertThat(manager.list()).isEmpty();
+    }
+
+    @Test
+    void aLibraryWithAPackageOfThePluginIsRefused() throws IOException {
+        Path clash = PluginJarBuilder.libraryJar(dir, "clash-1.0.jar", Map.of("test/carrier/Clash.java",
+                "package test.carrier; public class Clash {}"));
+        Path jar = PluginJarBuilder.plugin("carrier").build(dir);
+        addEntry(jar, "lib/clash-1.0.jar", Files.readAllBytes(clash));
+
+        assertThatThrownBy(() -> manager.load(jar))
+                .isInstanceOf(InvalidPluginException.class)
+                .hasMessageContaining("has package test.carrier, which the plugin module test.carrier has too");
+    }
+
+    /** Rewrites a jar with one more entry. */
+    private static void addEntry(Path jar, String name, byte[] content) throws IOException {
+        Path copy = jar.resolveSibling(jar.getFileName() + ".tmp");
+        try (var in = new java.util.jar.JarFile(jar.toFile());
+             JarOutputStream out = new JarOutputStream(Files.newOutputStream(copy))) {
+            for (JarEntry entry : java.util.Collections.list(in.entries())) {
+                out.putNextEntry(new JarEntry(entry.getName()));
+                in.getInputStream(entry).transferTo(out);
+                out.closeEntry();
+            }
+            out.putNextEntry(new JarEntry(name));
+            out.write(content);
+            out.closeEntry();
+        }
+        Files.move(copy, jar, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+}
