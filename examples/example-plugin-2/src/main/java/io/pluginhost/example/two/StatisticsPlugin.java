@@ -5,6 +5,7 @@ import io.pluginhost.api.PluginContext;
 import io.pluginhost.api.PluginEvent;
 import io.pluginhost.api.PluginMetadata;
 import io.pluginhost.example.one.api.GreetingService;
+import org.apache.commons.math3.stat.descriptive.DescriptiveStatistics;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -59,13 +60,16 @@ public final class StatisticsPlugin implements Plugin {
                 numbers.add(number.doubleValue());
             }
         }
-        double sum = numbers.stream().mapToDouble(Double::doubleValue).sum();
+        DescriptiveStatistics statistics = new DescriptiveStatistics();
+        numbers.forEach(statistics::addValue);
+        boolean none = numbers.isEmpty();
+        double sum = statistics.getSum();
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("count", numbers.size());
         result.put("sum", sum);
-        result.put("mean", numbers.isEmpty() ? 0.0 : sum / numbers.size());
-        result.put("min", numbers.stream().mapToDouble(Double::doubleValue).min().orElse(0.0));
-        result.put("max", numbers.stream().mapToDouble(Double::doubleValue).max().orElse(0.0));
+        result.put("mean", none ? 0.0 : statistics.getMean());
+        result.put("min", none ? 0.0 : statistics.getMin());
+        result.put("max", none ? 0.0 : statistics.getMax());
         Object name = request.get("name");
         result.put("greeting", greeter.greet(name == null ? "stranger" : String.valueOf(name)));
         result.put("dataEventsSeen", dataEvents.get());
