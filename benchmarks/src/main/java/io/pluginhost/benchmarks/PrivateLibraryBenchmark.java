@@ -110,6 +110,7 @@ public class PrivateLibraryBenchmark {
     @TearDown(Level.Trial)
     public void tearDown() {
         manager.close();
+        ScalePlugins.deleteDirectory(directory.resolve("libraries"));
         ScalePlugins.deleteDirectory(directory);
     }
 

@@ -119,10 +119,7 @@ public class PluginsResource {
     @Path("/{name}/overrides")
     public Response getOverrides(@PathParam("name") String name) {
         return plugins().getOverrides(name).map(OverridesView::of).map(Response::ok)
-                .orElseGet(() -> Response.status(404).type(ProblemResponses.PROBLEM_JSON).entity(Map.of("type",
-                        "about:blank", "title", "Not Found", "status", 404, "detail", "plugin '" + name
-                                + "' has no overrides")))
-                .build();
+                .orElseGet(() -> notFound("plugin '" + name + "' has no overrides")).build();
     }
 
     /** Replaces the plugin's overrides; a loaded plugin is reloaded with them. */
@@ -146,10 +143,12 @@ public class PluginsResource {
     @Path("/{name}/config")
     public Response getConfig(@PathParam("name") String name) {
         return plugins().getConfig(name).map(settings -> Response.ok(new java.util.TreeMap<>(settings)))
-                .orElseGet(() -> Response.status(404).type(ProblemResponses.PROBLEM_JSON).entity(Map.of("type",
-                        "about:blank", "title", "Not Found", "status", 404, "detail", "plugin '" + name
-                                + "' has no settings")))
-                .build();
+                .orElseGet(() -> notFound("plugin '" + name + "' has no settings")).build();
+    }
+
+    private static Response.ResponseBuilder notFound(String detail) {
+        return Response.status(404).type(ProblemResponses.PROBLEM_JSON).entity(Map.of("type", "about:blank",
+                "title", "Not Found", "status", 404, "detail", detail));
     }
 
     /** Replaces the plugin's own settings ({@code context.config()}); a loaded plugin is reloaded with them. */

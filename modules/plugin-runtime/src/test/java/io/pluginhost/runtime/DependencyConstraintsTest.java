@@ -39,21 +39,7 @@ class DependencyConstraintsTest {
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-        return PluginJarBuilder.plugin("base").version(version)
-                .source("test/base/api/Version.java", "package test.base.api; public interface Version { String version(); }")
-                .moduleInfo("""
-                        module test.base {
-                            requires io.pluginhost.api;
-                            exports test.base.api;
-                            provides io.pluginhost.api.Plugin with test.base.TestPlugin;
-                        }""")
-                .source("test/base/TestPlugin.java", """
-                        package test.base;
-                        import io.pluginhost.api.*;
-                        @PluginMetadata(name = "base", version = "%s")
-                        public class TestPlugin implements Plugin, test.base.api.Version {
-                            public String version() { return "%s"; }
-                        }""".formatted(version, version))
+        return PluginJarBuilder.versionedBase(version)
                 .build(into);
     }
 

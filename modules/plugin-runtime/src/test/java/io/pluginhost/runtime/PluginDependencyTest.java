@@ -42,25 +42,8 @@ class PluginDependencyTest {
         manager.close();
     }
 
-    /** A plugin "base" exporting {@code test.base.api.Version}, whose implementation reports the jar version. */
-    private PluginJarBuilder base(String version) {
-        return PluginJarBuilder.plugin("base").version(version)
-                .source("test/base/api/Version.java", "package test.base.api; public interface Version { String version(); }")
-                .exports("test.base.api")
-                .body("public String version() { return \"" + version + "\"; }")
-                .moduleInfo("""
-                        module test.base {
-                            requires io.pluginhost.api;
-                            exports test.base.api;
-                            provides io.pluginhost.api.Plugin with test.base.TestPlugin;
-                        }""")
-                .source("test/base/TestPlugin.java", """
-                        package test.base;
-                        import io.pluginhost.api.*;
-                        @PluginMetadata(name = "base", version = "%s")
-                        public class TestPlugin implements Plugin, test.base.api.Version {
-                            public String version() { return "%s"; }
-                        }""".formatted(version, version));
+    private static PluginJarBuilder base(String version) {
+        return PluginJarBuilder.versionedBase(version);
     }
 
     /** A plugin that depends on "base" and returns base's version through the exported type. */

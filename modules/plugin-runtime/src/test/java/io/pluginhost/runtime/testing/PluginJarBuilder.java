@@ -326,6 +326,45 @@ public final class PluginJarBuilder {
         }
     }
 
+    /**
+     * A plugin "base" (module {@code test.base}) exporting {@code test.base.api.Version}, which its
+     * plugin class implements by answering {@code version}: what dependency tests bind to and reload.
+     */
+    public static PluginJarBuilder versionedBase(String version) {
+        return plugin("base").version(version)
+                .source("test/base/api/Version.java", "package test.base.api; public interface Version { String version(); }")
+                .moduleInfo("""
+                        module test.base {
+                            requires io.pluginhost.api;
+                            exports test.base.api;
+                            provides io.pluginhost.api.Plugin with test.base.TestPlugin;
+                        }""")
+                .source("test/base/TestPlugin.java", """
+                        package test.base;
+                        import io.pluginhost.api.*;
+                        @PluginMetadata(name = "base", version = "%s")
+                        public class TestPlugin implements Plugin, test.base.api.Version {
+                            public String version() { return "%s"; }
+                        }""".formatted(version, version));
+    }
+
+    /** @return the files this process has open (Linux: {@code /proc/self/fd}); empty where there is no such folder */
+    public static List<Path> openFiles() throws IOException {
+        Path fd = Path.of("/proc/self/fd");
+        if (!Files.isDirectory(fd)) {
+            return List.of();
+        }
+        try (Stream<Path> links = Files.list(fd)) {
+            return links.map(link -> {
+                try {
+                    return Files.readSymbolicLink(link);
+                } catch (IOException gone) {
+                    return link; // closed while listing
+                }
+            }).toList();
+        }
+    }
+
     /** Writes bytes that are not a zip file at all, named like a jar. */
     public static Path corruptJar(Path directory, String fileName) {
         try {
