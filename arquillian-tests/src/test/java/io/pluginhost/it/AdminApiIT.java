@@ -53,7 +53,7 @@ class AdminApiIT {
         assertThat(json("POST", "api/plugins/uploaded/execute", "\"hi\"").body()).contains("uploaded says hi");
 
         assertThat(json("DELETE", "api/plugins/uploaded", null).statusCode()).isEqualTo(200);
-        HttpResponse<String> leaks = json("POST", "api/plugins/diagnostics/unloaded-not-collected", null);
+        HttpResponse<String> leaks = json("POST", "api/diagnostics/unloaded-not-collected", null);
         assertThat(leaks.body()).contains("\"count\":0");
     }
 
@@ -118,5 +118,91 @@ class AdminApiIT {
 
         json("PUT", "api/plugins/example-plugin-1/config", "{\"greeting\": \"Hello\"}");
         assertThat(json("POST", "api/plugins/example-plugin-1/execute", "\"WildFly\"").body()).contains("Hello, WildFly!");
+    }
+
+    private byte[] versioned(String version, String initialize) throws Exception {
+        Path into = Files.createDirectories(dir.resolve("v" + version));
+        return Files.readAllBytes(PluginJarBuilder.plugin("versioned").version(version)
+                .body(initialize + " public Object execute(Object in) { return \"" + version + "\"; }").build(into));
+    }
+
+    @Test
+    void uploadingANewVersionUpgradesItAFailedOneRollsBackAndJarsAreListedAndDeletedOverRest() throws Exception {
+        assertThat(upload("versioned.jar", versioned("1.0.0", "")).statusCode()).isEqualTo(201);
+
+        HttpResponse<String> upgraded = upload("versioned.jar", versioned("2.0.0", ""));
+        assertThat(upgraded.statusCode()).as(upgraded.body()).isEqualTo(200);
+        assertThat(upgraded.body()).contains("\"from\":\"1.0.0\"", "\"to\":\"2.0.0\"");
+        assertThat(json("POST", "api/plugins/versioned/execute", "null").body()).contains("2.0.0");
+
+        HttpResponse<String> failed = upload("versioned.jar", versioned("3.0.0",
+                "public void initialize(PluginContext c) { throw new IllegalStateException(\"broken\"); }"));
+        assertThat(failed.statusCode()).isEqualTo(422);
+        assertThat(failed.body()).contains("rolled back to 2.0.0");
+        assertThat(json("POST", "api/plugins/versioned/execute", "null").body()).contains("2.0.0");
+
+        HttpResponse<String> jars = json("GET", "api/jars", null);
+        assertThat(jars.body()).contains("\"file\":\"versioned.jar\"", "\"plugin\":\"versioned@2.0.0\"",
+                "\"state\":\"LOADED\"").doesNotContain("uploading", "previous");
+
+        assertThat(json("DELETE", "api/jars/versioned.jar", null).statusCode()).isEqualTo(409);
+        assertThat(json("DELETE", "api/plugins/versioned", null).statusCode()).isEqualTo(200);
+        assertThat(json("GET", "api/jars", null).body()).contains("\"state\":\"UNLOADED\"");
+        assertThat(json("DELETE", "api/jars/versioned.jar", null).statusCode()).isEqualTo(204);
+        assertThat(json("GET", "api/jars", null).body()).doesNotContain("versioned");
+        assertThat(json("DELETE", "api/jars/versioned.jar", null).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void malformedJsonIsA400ProblemOnEveryEndpointAndUnknownOverrideFieldsA422() throws Exception {
+        String[][] bodies = {
+            {"POST", "api/plugins/example-plugin-1/execute"},
+            {"PUT", "api/plugins/example-plugin-1/overrides"},
+            {"PUT", "api/plugins/example-plugin-1/config"},
+            {"POST", "api/plugins"},
+        };
+        for (String[] endpoint : bodies) {
+            HttpResponse<String> refused = json(endpoint[0], endpoint[1], "{\"broken\": ");
+            assertThat(refused.statusCode()).as("%s %s: %s", endpoint[0], endpoint[1], refused.body()).isEqualTo(400);
+            assertThat(refused.headers().firstValue("Content-Type")).hasValueSatisfying(
+                    type -> assertThat(type).startsWith("application/problem+json"));
+        }
+        HttpResponse<String> bogus = json("PUT", "api/plugins/example-plugin-repository/overrides", "{\"bogus\": 1}");
+        assertThat(bogus.statusCode()).isEqualTo(422);
+        assertThat(bogus.body()).contains("bogus");
+    }
+
+    @Test
+    void aTooLargeBodyIs413WithProblemDetails() throws Exception {
+        String huge = "\"" + "x".repeat(2 * 1024 * 1024) + "\"";
+        HttpResponse<String> refused = json("POST", "api/plugins/example-plugin-1/execute", huge);
+        assertThat(refused.statusCode()).isEqualTo(413);
+        assertThat(refused.body()).contains("larger than");
+    }
+
+    @Test
+    void noAnswerNamesAServerPath() throws Exception {
+        String directory = System.getProperty("pluginhost.plugin-dir");
+        HttpResponse<String> duplicate = json("POST", "api/plugins", "{\"jar\": \"example-plugin-1.jar\"}");
+        assertThat(duplicate.statusCode()).isEqualTo(409);
+        assertThat(duplicate.body()).contains("example-plugin-1.jar").doesNotContain(directory);
+        HttpResponse<String> missing = json("POST", "api/plugins", "{\"jar\": \"missing.jar\"}");
+        assertThat(missing.statusCode()).isEqualTo(400);
+        assertThat(missing.body()).doesNotContain(directory);
+        assertThat(json("GET", "api/jars", null).body()).contains("broken.jar").doesNotContain(directory);
+    }
+
+    @Test
+    void aPluginMayBeNamedLikeAnyOtherEndpoint() throws Exception {
+        for (String name : new String[] {"events", "jars", "diagnostics"}) {
+            byte[] jar = Files.readAllBytes(PluginJarBuilder.plugin(name)
+                    .body("public Object execute(Object in) { return \"" + name + " here\"; }")
+                    .build(Files.createDirectories(dir.resolve(name))));
+            assertThat(upload(name + ".jar", jar).statusCode()).isEqualTo(201);
+            assertThat(json("GET", "api/plugins/" + name, null).body()).contains("\"name\":\"" + name + "\"");
+            assertThat(json("POST", "api/plugins/" + name + "/execute", "null").body()).contains(name + " here");
+            assertThat(json("DELETE", "api/plugins/" + name, null).statusCode()).isEqualTo(200);
+            assertThat(json("DELETE", "api/jars/" + name + ".jar", null).statusCode()).isEqualTo(204);
+        }
     }
 }

@@ -51,7 +51,7 @@ class EventStreamIT {
     void busAndLifecycleEventsAppearOnTheStreamAsTheyHappen() throws Exception {
         List<String> lines = Collections.synchronizedList(new ArrayList<>());
         CountDownLatch ready = new CountDownLatch(1);
-        HttpResponse<InputStream> stream = new AdminClient(base).stream("api/plugins/events");
+        HttpResponse<InputStream> stream = new AdminClient(base).stream("api/events");
         Thread reader = new Thread(() -> {
             try (BufferedReader in = new BufferedReader(new InputStreamReader(stream.body(), StandardCharsets.UTF_8))) {
                 for (String line; (line = in.readLine()) != null; ) {

@@ -54,7 +54,7 @@ class EventStreamLeakIT {
         ExecutorService pool = Executors.newFixedThreadPool(CLIENTS + EMITS);
         try {
             for (int i = 0; i < CLIENTS; i++) {
-                HttpResponse<InputStream> stream = admin.stream("api/plugins/events");
+                HttpResponse<InputStream> stream = admin.stream("api/events");
                 streams.add(stream);
                 pool.submit(() -> read(stream, ready, delivered));
             }
@@ -76,10 +76,10 @@ class EventStreamLeakIT {
 
             assertThat(admin.json("DELETE", "api/plugins/example-plugin-2", null).statusCode()).isEqualTo(200);
 
-            String diagnostic = admin.json("POST", "api/plugins/diagnostics/unloaded-not-collected", null).body();
+            String diagnostic = admin.json("POST", "api/diagnostics/unloaded-not-collected", null).body();
             assertThat(diagnostic).contains("\"count\":0");
             // The heap-dump verdict agrees, from the real server's heap.
-            HttpResponse<String> verdicts = admin.json("POST", "api/plugins/diagnostics/leak-verdicts", null);
+            HttpResponse<String> verdicts = admin.json("POST", "api/diagnostics/leak-verdicts", null);
             assertThat(verdicts.statusCode()).as(verdicts.body()).isEqualTo(200);
             assertThat(verdicts.body()).contains("\"count\":0");
         } finally {

@@ -97,9 +97,9 @@ class JmsBridgeIT {
                 public void initialize(PluginContext context) { this.context = context; }
                 public Object execute(Object in) { context.eventBus().emit("cluster:local", Map.of("n", 1)); return "sent"; }
                 """).build(dir));
-        assertThat(admin("POST", "api/plugins/upload?file=cluster-listener.jar", "application/java-archive",
+        assertThat(admin("PUT", "api/jars/cluster-listener.jar", "application/java-archive",
                 HttpRequest.BodyPublishers.ofByteArray(listener)).statusCode()).isEqualTo(201);
-        assertThat(admin("POST", "api/plugins/upload?file=cluster-emitter.jar", "application/java-archive",
+        assertThat(admin("PUT", "api/jars/cluster-emitter.jar", "application/java-archive",
                 HttpRequest.BodyPublishers.ofByteArray(emitter)).statusCode()).isEqualTo(201);
 
         // An event from another node reaches the local listener once.

@@ -92,7 +92,7 @@ class PostgresInTheServerIT {
                     return db.executeQuery("SELECT id, body FROM notes WHERE id = $1", 1);
                 }
                 """).build(dir));
-        HttpResponse<String> uploaded = admin("POST", "api/plugins/upload?file=pg-notes.jar",
+        HttpResponse<String> uploaded = admin("PUT", "api/jars/pg-notes.jar",
                 "application/java-archive", HttpRequest.BodyPublishers.ofByteArray(jar));
         assertThat(uploaded.statusCode()).as(uploaded.body()).isEqualTo(201);
 

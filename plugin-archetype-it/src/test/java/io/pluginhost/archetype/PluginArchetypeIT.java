@@ -32,7 +32,7 @@ class PluginArchetypeIT {
                 "-Dpackage=com.example.hello", "-DinteractiveMode=false");
         Path project = work.resolve("hello-plugin");
         assertThat(Files.readAllLines(project.resolve("pom.xml"))).as("a short POM").hasSizeLessThanOrEqualTo(20);
-        assertThat(Files.readString(project.resolve("README.md"))).contains("curl", "upload?file=hello-plugin.jar");
+        assertThat(Files.readString(project.resolve("README.md"))).contains("curl", "-T target/hello-plugin-1.0.0.jar", "api/jars/hello-plugin.jar");
 
         String build = maven(project, "verify");
 

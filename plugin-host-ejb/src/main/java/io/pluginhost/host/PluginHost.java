@@ -10,6 +10,8 @@ import io.pluginhost.leaks.LoaderLeakAnalyzer;
 import io.pluginhost.runtime.EngineLimits;
 import io.pluginhost.runtime.ModuleLayerPluginManager;
 import io.pluginhost.runtime.PluginInfo;
+import io.pluginhost.runtime.UpgradeResult;
+import io.pluginhost.runtime.PluginState;
 import io.pluginhost.runtime.PluginManager;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -31,11 +33,13 @@ import org.eclipse.microprofile.config.Config;
 
 import java.io.IOException;
 import java.net.URI;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -268,35 +272,153 @@ public class PluginHost {
     public PluginInfo loadFromDirectory(String jar) {
         Path path = pluginDirectory.resolve(jar).normalize();
         if (!pluginDirectory.equals(path.getParent()) || !Files.isRegularFile(path)) {
-            throw new IllegalArgumentException("'" + jar + "' is not a jar in the plugin directory " + pluginDirectory);
+            throw new IllegalArgumentException("'" + jar + "' is not a jar in the plugin directory");
         }
         return engine.load(path);
     }
 
     /**
-     * Saves an uploaded jar in the plugin directory and loads it; a jar that does not load is
-     * removed again, so nothing of a refused upload stays behind.
+     * What {@link #putJar} did.
+     *
+     * @param upgrade  the versions, if it upgraded a loaded plugin; else empty
+     * @param loaded   the plugin loaded from a new jar, if it was not an upgrade
+     */
+    public record JarPut(Optional<UpgradeResult> upgrade, Optional<PluginInfo> loaded) {
+    }
+
+    /**
+     * A jar file in the plugin directory and what the host makes of it.
+     *
+     * @param file     its file name
+     * @param size     bytes
+     * @param modified last modified, ISO-8601
+     * @param plugin   the plugin it holds ({@code name@version}), if it is a valid plugin jar
+     * @param state    LOADED (a loaded plugin comes from it), FAILED (its plugin failed to come back),
+     *                 UNLOADED (valid, not loaded) or INVALID
+     * @param problem  why it failed or is invalid, if so (no server path in it)
+     */
+    public record JarFile(String file, long size, String modified, String plugin, String state, String problem) {
+    }
+
+    /**
+     * Puts a jar into the plugin directory: an upgrade if the plugin it holds is loaded (from this file
+     * or another: the other file is deleted once the new version runs), else a load. Validated before
+     * anything changes; a jar that does not load is not kept, and a file it replaced comes back.
      *
      * @param file the file name, letters, digits, '.', '_' and '-', ending in {@code .jar}
      * @param jar  the jar's bytes
-     * @return the loaded plugin
-     * @throws IllegalArgumentException   if the file name is not acceptable
-     * @throws FileAlreadyExistsException if the plugin directory already has that file
-     * @throws IOException                if the file cannot be written
+     * @return what it did
+     * @throws IllegalArgumentException if the file name is not acceptable
+     * @throws IOException              if the file cannot be written
      */
-    public PluginInfo install(String file, byte[] jar) throws IOException {
+    public JarPut putJar(String file, byte[] jar) throws IOException {
+        Path target = jarPath(file);
+        Files.createDirectories(pluginDirectory);
+        // Not *.jar, so a directory load or a restart never sees a half-written or unvalidated upload.
+        Path staged = pluginDirectory.resolve("." + file + ".uploading-" + UUID.randomUUID());
+        Files.write(staged, jar, StandardOpenOption.CREATE_NEW);
+        try {
+            String name = engine.inspect(staged).name();
+            Optional<PluginInfo> loaded = engine.find(name).filter(p -> p.state() == PluginState.LOADED);
+            if (loaded.isPresent()) {
+                return new JarPut(Optional.of(engine.upgrade(name, staged, target)), Optional.empty());
+            }
+            Path backup = pluginDirectory.resolve("." + file + ".replaced-" + UUID.randomUUID());
+            boolean replacing = Files.exists(target);
+            if (replacing) {
+                Files.move(target, backup);
+            }
+            Files.move(staged, target);
+            try {
+                PluginInfo info = engine.find(name).filter(p -> p.state() == PluginState.FAILED).isPresent()
+                        ? engine.reload(name).get(0) : engine.load(target);
+                Files.deleteIfExists(backup);
+                return new JarPut(Optional.empty(), Optional.of(info));
+            } catch (RuntimeException e) {
+                Files.deleteIfExists(target);
+                if (replacing) {
+                    Files.move(backup, target);
+                }
+                throw e;
+            }
+        } finally {
+            Files.deleteIfExists(staged);
+        }
+    }
+
+    /** @return every jar in the plugin directory with its state, by file name */
+    public List<JarFile> listJars() throws IOException {
+        Map<Path, PluginInfo> bySource = new HashMap<>();
+        engine.list().forEach(info -> bySource.put(info.source().toAbsolutePath().normalize(), info));
+        List<JarFile> jars = new ArrayList<>();
+        if (!Files.isDirectory(pluginDirectory)) {
+            return jars;
+        }
+        try (var files = Files.list(pluginDirectory)) {
+            for (Path path : files.filter(p -> p.getFileName().toString().endsWith(".jar")).sorted().toList()) {
+                var attributes = Files.readAttributes(path, java.nio.file.attribute.BasicFileAttributes.class);
+                String fileName = path.getFileName().toString();
+                PluginInfo info = bySource.get(path.toAbsolutePath().normalize());
+                String plugin = null;
+                String state;
+                String problem = null;
+                if (info != null) {
+                    plugin = info.descriptor().toString();
+                    state = info.state().name();
+                    problem = info.error().map(this::withoutServerPaths).orElse(null);
+                } else {
+                    try {
+                        plugin = engine.inspect(path).toString();
+                        state = "UNLOADED";
+                    } catch (RuntimeException e) {
+                        state = "INVALID";
+                        problem = withoutServerPaths(e.getMessage());
+                    }
+                }
+                jars.add(new JarFile(fileName, attributes.size(), attributes.lastModifiedTime().toString(), plugin,
+                        state, problem));
+            }
+        }
+        return jars;
+    }
+
+    /**
+     * Deletes a jar from the plugin directory; refused while a loaded plugin comes from it. A failed
+     * plugin listed from it is forgotten.
+     *
+     * @param file the file name
+     * @return whether it existed
+     * @throws IllegalStateException naming the plugin, if one is loaded from it
+     */
+    public boolean deleteJar(String file) throws IOException {
+        Path target = jarPath(file);
+        for (PluginInfo info : engine.list()) {
+            if (info.source().toAbsolutePath().normalize().equals(target)) {
+                if (info.state() == PluginState.LOADED) {
+                    throw new IllegalStateException("plugin '" + info.name() + "' is loaded from " + file
+                            + "; unload it first");
+                }
+                engine.unload(info.name()); // forgets a FAILED entry
+            }
+        }
+        return Files.deleteIfExists(target);
+    }
+
+    /** A jar file directly in the plugin directory, by a name that cannot leave it. */
+    private Path jarPath(String file) {
         if (file == null || !file.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,100}\\.jar")) {
             throw new IllegalArgumentException("name the jar <name>.jar with letters, digits, '.', '_', '-'");
         }
-        Path target = pluginDirectory.resolve(file);
-        Files.createDirectories(pluginDirectory);
-        Files.write(target, jar, StandardOpenOption.CREATE_NEW);
-        try {
-            return engine.load(target);
-        } catch (RuntimeException e) {
-            Files.deleteIfExists(target);
-            throw e;
+        return pluginDirectory.resolve(file).toAbsolutePath().normalize();
+    }
+
+    /** Replaces the plugin directory's path (and any absolute path) in a message by the file name alone. */
+    public String withoutServerPaths(String message) {
+        if (message == null) {
+            return null;
         }
+        return message.replace(pluginDirectory.toString() + java.io.File.separator, "")
+                .replaceAll("(?<!\\w)(/[^\\s'\"/:]+)+/([^\\s'\"/]+)", "$2");
     }
 
     /**

@@ -41,7 +41,8 @@ public final class AdminClient {
 
     /** Uploads a jar as the admin. */
     public HttpResponse<String> upload(String file, byte[] jar) throws Exception {
-        return send(ADMIN, "POST", "api/plugins/upload?file=" + file, "application/java-archive",
+        return send(ADMIN, "PUT", "api/jars/" + java.net.URLEncoder.encode(file, StandardCharsets.UTF_8),
+                "application/java-archive",
                 HttpRequest.BodyPublishers.ofByteArray(jar));
     }
 

@@ -1,7 +1,9 @@
 package io.pluginhost.admin;
 
 import io.pluginhost.host.PluginHost;
+import io.pluginhost.api.exception.PluginUnloadException;
 import io.pluginhost.runtime.PluginManager;
+import io.pluginhost.runtime.PluginState;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -31,9 +33,6 @@ public class PluginsResource {
     @Inject
     PluginHost host;
 
-    @Inject
-    EventStream events;
-
     private PluginManager plugins() {
         return host.plugins();
     }
@@ -41,15 +40,6 @@ public class PluginsResource {
     @GET
     public List<PluginView> list() {
         return plugins().list().stream().map(PluginView::of).toList();
-    }
-
-    /** A server-sent-events stream of lifecycle ({@code event: lifecycle}) and bus ({@code event: bus}) events. */
-    @GET
-    @Path("/events")
-    @Produces(MediaType.SERVER_SENT_EVENTS)
-    public void stream(@jakarta.ws.rs.core.Context jakarta.ws.rs.sse.SseEventSink sink,
-                       @jakarta.ws.rs.core.Context jakarta.ws.rs.sse.Sse sse) {
-        events.register(sink, sse);
     }
 
     @GET
@@ -73,8 +63,24 @@ public class PluginsResource {
 
     @DELETE
     @Path("/{name}")
-    public Map<String, List<String>> unload(@PathParam("name") String name, @QueryParam("cascade") boolean cascade) {
-        return Map.of("unloaded", plugins().unload(name, cascade));
+    public Response unload(@PathParam("name") String name, @QueryParam("cascade") boolean cascade) {
+        List<String> before = loadedNames();
+        try {
+            return Response.ok(Map.of("unloaded", plugins().unload(name, cascade))).build();
+        } catch (PluginUnloadException e) {
+            String detail = host.withoutServerPaths(e.getMessage());
+            if (plugins().find(name).filter(p -> p.state() == PluginState.LOADED).isPresent()) {
+                // Calls in flight did not finish within the drain timeout: nothing was unloaded.
+                return ProblemResponses.problem(409, "Plugin Busy", detail);
+            }
+            List<String> unloaded = new java.util.ArrayList<>(before);
+            unloaded.removeAll(loadedNames());
+            return Response.ok(Map.of("unloaded", unloaded, "warning", detail)).build(); // cleanup failed
+        }
+    }
+
+    private List<String> loadedNames() {
+        return plugins().list().stream().filter(p -> p.state() == PluginState.LOADED).map(p -> p.name()).toList();
     }
 
     @POST
@@ -92,29 +98,6 @@ public class PluginsResource {
         return java.util.Collections.singletonMap("result", result);
     }
 
-    /**
-     * Uploads and loads a plugin jar: the body is the jar, {@code ?file=orders.jar} names it in the
-     * plugin directory. A jar that does not load is removed again. Larger than
-     * {@code pluginhost.upload.max-bytes} (default 8 MiB, below Undertow's 10 MiB max-post-size): 413.
-     */
-    @POST
-    @Path("/upload")
-    @Consumes({"application/java-archive", MediaType.APPLICATION_OCTET_STREAM})
-    public Response upload(@QueryParam("file") String file, java.io.InputStream body) throws java.io.IOException {
-        long limit = host.uploadLimitBytes();
-        byte[] jar = body.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
-        if (jar.length > limit) {
-            return ProblemResponses.problem(413, "Payload Too Large", "the jar is larger than " + limit
-                    + " bytes (pluginhost.upload.max-bytes)");
-        }
-        try {
-            return Response.status(201).entity(PluginView.of(host.install(file, jar))).build();
-        } catch (java.nio.file.FileAlreadyExistsException e) {
-            return ProblemResponses.problem(409, "Conflict", "the plugin directory already has " + file
-                    + "; unload it and delete the file, or upload under another name");
-        }
-    }
-
     @GET
     @Path("/{name}/overrides")
     public Response getOverrides(@PathParam("name") String name) {
@@ -126,11 +109,17 @@ public class PluginsResource {
     @jakarta.ws.rs.PUT
     @Path("/{name}/overrides")
     @Consumes(MediaType.APPLICATION_JSON)
-    public List<PluginView> putOverrides(@PathParam("name") String name, OverridesView overrides) {
+    public Response putOverrides(@PathParam("name") String name, Map<String, Object> overrides) {
         if (overrides == null) {
-            throw new jakarta.ws.rs.BadRequestException("give the overrides as JSON");
+            return ProblemResponses.problem(400, "Bad Request", "give the overrides as a JSON object");
         }
-        return plugins().setOverrides(name, overrides.toOverrides()).stream().map(PluginView::of).toList();
+        List<String> unknown = overrides.keySet().stream().filter(k -> !OverridesView.FIELDS.contains(k)).toList();
+        if (!unknown.isEmpty()) {
+            return ProblemResponses.problem(422, "Unknown Fields", "unknown override field(s) " + unknown
+                    + "; known: " + OverridesView.FIELDS + "; nothing was changed");
+        }
+        return Response.ok(plugins().setOverrides(name, OverridesView.from(overrides).toOverrides()).stream()
+                .map(PluginView::of).toList()).build();
     }
 
     @DELETE
@@ -174,38 +163,5 @@ public class PluginsResource {
     @Path("/{name}/config")
     public List<PluginView> deleteConfig(@PathParam("name") String name) {
         return plugins().clearConfig(name).stream().map(PluginView::of).toList();
-    }
-
-    /**
-     * What an operator checks for leaks: unloaded plugins whose class loaders are still in memory.
-     * POSTing to the same path (admins only) collects garbage first, so what remains is a leak
-     * rather than garbage not yet collected.
-     */
-    @GET
-    @Path("/diagnostics/unloaded-not-collected")
-    public Map<String, Object> unloadedNotCollected() {
-        List<String> alive = plugins().unloadedButNotCollected();
-        return Map.of("count", alive.size(), "plugins", alive, "suspects", plugins().leakSuspects());
-    }
-
-    /**
-     * Why unloaded plugins stay in memory: a heap dump analysed for the path from a GC root to each
-     * leaked loader. Admins only (POST); takes seconds and pauses the server briefly.
-     */
-    @POST
-    @Path("/diagnostics/leak-verdicts")
-    public Map<String, Object> leakVerdicts() {
-        Map<String, String> verdicts = host.leakVerdicts();
-        return Map.of("count", verdicts.size(), "verdicts", verdicts);
-    }
-
-    @POST
-    @Path("/diagnostics/unloaded-not-collected")
-    public Map<String, Object> collectThenCount() throws InterruptedException {
-        for (int i = 0; i < 10 && !plugins().unloadedButNotCollected().isEmpty(); i++) {
-            System.gc();
-            Thread.sleep(100);
-        }
-        return unloadedNotCollected();
     }
 }

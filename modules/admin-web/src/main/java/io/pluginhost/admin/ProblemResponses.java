@@ -1,5 +1,7 @@
 package io.pluginhost.admin;
 
+import io.pluginhost.host.PluginHost;
+import jakarta.inject.Inject;
 import io.pluginhost.api.exception.DependencyException;
 import io.pluginhost.api.exception.DependentsLoadedException;
 import io.pluginhost.api.exception.DuplicatePluginException;
@@ -19,7 +21,8 @@ import java.util.Map;
 /**
  * Every plugin error as an RFC 9457 {@code application/problem+json} response with the status a
  * client can act on: 404 unknown plugin, 409 dependents loaded or name taken, 422 a plugin or its
- * dependencies are invalid, 500 otherwise. Only the message text is sent, never the exception.
+ * dependencies are invalid, 500 otherwise. Only the message text is sent, never the exception, and
+ * never a server path (a jar is named by its file name).
  */
 @Provider
 public class ProblemResponses implements ExceptionMapper<PluginException> {
@@ -27,9 +30,13 @@ public class ProblemResponses implements ExceptionMapper<PluginException> {
     /** The media type of problem details. */
     public static final String PROBLEM_JSON = "application/problem+json";
 
+    @Inject
+    PluginHost host;
+
     @Override
     public Response toResponse(PluginException error) {
-        return problem(status(error), title(error), error.getMessage());
+        String detail = host == null ? error.getMessage() : host.withoutServerPaths(error.getMessage());
+        return problem(status(error), title(error), detail);
     }
 
     static Response problem(int status, String title, String detail) {

@@ -34,6 +34,7 @@ import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -447,6 +448,112 @@ public final class ModuleLayerPluginManager implements PluginManager {
         return reloaded;
     }
 
+    @Override
+    public PluginDescriptor inspect(Path jar) {
+        return locked(() -> reader.read(jar).descriptor()); // the cache is not thread-safe: under the lock
+    }
+
+    @Override
+    public UpgradeResult upgrade(String name, Path staged, Path target) {
+        return locked(() -> {
+            LoadedPlugin plugin = registry.loaded(name).orElseThrow(() -> new PluginNotFoundException(name));
+            Path oldJar = plugin.source();
+            String fromVersion = plugin.descriptor().version();
+            boolean inPlace = target.toAbsolutePath().normalize().equals(oldJar.toAbsolutePath().normalize());
+            PluginJar fresh = read(staged);
+            try {
+                if (!fresh.name().equals(name)) {
+                    throw new InvalidPluginException("the new jar is plugin '" + fresh.name() + "', not '" + name
+                            + "'; load it as a new plugin");
+                }
+                if (!inPlace && Files.exists(target)) {
+                    throw new InvalidPluginException("cannot upgrade plugin '" + name + "' to " + target.getFileName()
+                            + ": another file of that name is in the way");
+                }
+                validator.validate(fresh, registry.overrides(name));
+                checkDependentsAccept(fresh);
+            } catch (PluginException e) {
+                throw report(name, staged, e);
+            }
+            List<String> dependents = registry.dependentsOf(name);
+            Map<String, Path> oldSources = new LinkedHashMap<>();
+            oldSources.put(name, oldJar);
+            dependents.forEach(d -> oldSources.put(d, registry.require(d).source()));
+            List<String> stopOrder = new ArrayList<>(dependents);
+            Collections.reverse(stopOrder);
+            stopOrder.add(name);
+            drainAllOrNone(name, stopOrder);
+            for (String each : stopOrder) {
+                stop(registry.require(each)); // a cleanup failure is reported; the upgrade goes on
+            }
+            Path backup = oldJar.resolveSibling(oldJar.getFileName() + ".previous");
+            try {
+                if (inPlace) {
+                    Files.move(oldJar, backup, StandardCopyOption.REPLACE_EXISTING);
+                }
+                Files.move(staged, target);
+            } catch (IOException e) {
+                restore(inPlace, oldJar, backup);
+                List<PluginException> ignored = new ArrayList<>();
+                loadAgain(oldSources, ignored);
+                throw report(name, target, new PluginLoadException("upgrade of plugin '" + name + "' could not move"
+                        + " the new jar into place (" + e + "); version " + fromVersion + " runs again", e));
+            }
+            Map<String, Path> newSources = new LinkedHashMap<>(oldSources);
+            newSources.put(name, target);
+            List<PluginException> failures = new ArrayList<>();
+            List<PluginInfo> loaded = loadAgain(newSources, failures);
+            if (registry.loaded(name).isEmpty()) {
+                // The new version did not come up: stop what did, put the old jar back, start it all again.
+                for (PluginInfo info : reversed(loaded)) {
+                    registry.loaded(info.name()).ifPresent(this::stop);
+                }
+                registry.forgetFailed(name);
+                dependents.forEach(registry::forgetFailed);
+                deleteQuietly(target);
+                restore(inPlace, oldJar, backup);
+                List<PluginException> rollbackFailures = new ArrayList<>();
+                loadAgain(oldSources, rollbackFailures);
+                PluginLoadException summary = new PluginLoadException("upgrade of plugin '" + name + "' to version "
+                        + fresh.descriptor().version() + " failed and was rolled back to " + fromVersion + ": "
+                        + failures.get(0).getMessage(), failures.get(0));
+                rollbackFailures.forEach(summary::addSuppressed);
+                throw report(name, target, summary);
+            }
+            deleteQuietly(inPlace ? backup : oldJar);
+            UpgradeResult result = new UpgradeResult(name, fromVersion, fresh.descriptor().version(), loaded);
+            if (!failures.isEmpty()) {
+                LOG.log(System.Logger.Level.WARNING, "plugin ''{0}'' was upgraded, but dependents did not come back:"
+                        + " {1}", name, failures.stream().map(Throwable::getMessage).toList());
+            }
+            return result;
+        });
+    }
+
+    private static void restore(boolean inPlace, Path oldJar, Path backup) {
+        if (inPlace && Files.exists(backup)) {
+            try {
+                Files.move(backup, oldJar, StandardCopyOption.REPLACE_EXISTING);
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.ERROR, "cannot put " + oldJar + " back from " + backup + ": " + e);
+            }
+        }
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "cannot delete " + file + ": " + e);
+        }
+    }
+
+    private static <T> List<T> reversed(List<T> list) {
+        List<T> copy = new ArrayList<>(list);
+        Collections.reverse(copy);
+        return copy;
+    }
+
     /**
      * A new version of a plugin must suit every plugin that requires it, or the reload changes nothing
      * (a dependent with an optional dependency in another range is loaded again without it).
@@ -577,9 +684,13 @@ public final class ModuleLayerPluginManager implements PluginManager {
         return hub;
     }
 
-    /** Logs an error with its (detached) cause and tells the lifecycle listeners; returns it to throw. */
+    /**
+     * Logs an error in one line (its stack trace and causes only at DEBUG: a refused load is an answer,
+     * not a crash) and tells the lifecycle listeners; returns it to throw.
+     */
     private <E extends PluginException> E report(String pluginName, Path source, E error) {
-        LOG.log(System.Logger.Level.WARNING, error.getMessage(), error);
+        LOG.log(System.Logger.Level.WARNING, error.getMessage());
+        LOG.log(System.Logger.Level.DEBUG, "details", error);
         listeners.forEach(l -> notify(() -> l.pluginFailed(pluginName, source, error)));
         return error;
     }

@@ -1,6 +1,7 @@
 package io.pluginhost.runtime;
 
 import io.pluginhost.api.EventListener;
+import io.pluginhost.api.PluginDescriptor;
 import io.pluginhost.api.exception.CircularDependencyException;
 import io.pluginhost.api.exception.DependencyNotFoundException;
 import io.pluginhost.api.exception.DependentsLoadedException;
@@ -168,6 +169,33 @@ public interface PluginManager extends AutoCloseable {
      * @return the plugins reloaded, if any
      */
     List<PluginInfo> clearOverrides(String name);
+
+    /**
+     * Reads and validates a jar as {@code load} would before running any code, without loading it.
+     *
+     * @param jar a plugin jar
+     * @return its descriptor
+     * @throws io.pluginhost.api.exception.InvalidPluginException or another typed error if it is not a valid plugin jar
+     */
+    PluginDescriptor inspect(Path jar);
+
+    /**
+     * Replaces a loaded plugin's jar with a new version, all or nothing. The new jar is read and
+     * validated (same plugin name, dependencies, the versions its dependents require) before anything
+     * changes; then the plugin and its dependents are stopped, the new jar moved to {@code target},
+     * and they are loaded again on it. The old jar stays (as {@code <jar>.previous} if {@code target} is
+     * its own path) until the new version has initialized; if it fails, the old jar is put back and
+     * loaded again with its dependents, and the failure is thrown. On success the old jar is deleted.
+     *
+     * @param name   a loaded plugin
+     * @param staged the new jar, at a path a plugin directory's {@code *.jar} does not match
+     * @param target where the new jar is to live: the old jar's path, or a path where no file is
+     * @return the versions and what runs now
+     * @throws PluginNotFoundException if {@code name} is not loaded
+     * @throws io.pluginhost.api.exception.PluginException of the type naming what is wrong, before or
+     *                                 after a rollback (the message says which)
+     */
+    UpgradeResult upgrade(String name, Path staged, Path target);
 
     /**
      * Replaces a plugin's own settings (what {@code context.config()} returns). If it is loaded, it is

@@ -70,6 +70,9 @@ public final class NotesPlugin implements Plugin {
     }
 
     private static List<Map<String, Object>> store(DatabaseRepository db, int id, String body, List<?> tags) {
+        // A note sent again replaces the stored one, so the README's example can be run twice.
+        db.executeCommand("DELETE FROM note_tags WHERE note_id = ?", id);
+        db.executeCommand("DELETE FROM notes WHERE id = ?", id);
         db.executeCommand("INSERT INTO notes (id, body) VALUES (?, ?)", id, body);
         for (Object tag : tags) {
             db.executeCommand("INSERT INTO note_tags (note_id, tag) VALUES (?, ?)", id, String.valueOf(tag));

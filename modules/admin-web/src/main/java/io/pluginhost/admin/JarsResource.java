@@ -1,0 +1,83 @@
+package io.pluginhost.admin;
+
+import io.pluginhost.host.PluginHost;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code /api/jars}: the plugin directory over REST, so an operator never touches the file system.
+ * {@code PUT /api/jars/{file}} with the jar as body loads a new plugin, or upgrades a loaded one (all or
+ * nothing, dependents reloaded, the old jar kept until the new version runs); {@code GET} lists every
+ * jar with its state; {@code DELETE /api/jars/{file}} removes one no loaded plugin comes from.
+ */
+@Path("/jars")
+@RequestScoped
+@Produces(MediaType.APPLICATION_JSON)
+public class JarsResource {
+
+    @Inject
+    PluginHost host;
+
+    @GET
+    public List<PluginHost.JarFile> list() throws IOException {
+        return host.listJars();
+    }
+
+    /**
+     * Larger than {@code pluginhost.upload.max-bytes} (default 8 MiB, below Undertow's 10 MiB
+     * max-post-size): 413. Answers 201 with the plugin when it loaded a new one, 200 with
+     * {@code {"plugin", "from", "to", "reloaded"}} when it upgraded one.
+     */
+    @PUT
+    @Path("/{file}")
+    @Consumes({"application/java-archive", MediaType.APPLICATION_OCTET_STREAM})
+    public Response put(@PathParam("file") String file, InputStream body) throws IOException {
+        long limit = host.uploadLimitBytes();
+        byte[] jar;
+        try {
+            jar = body.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
+        } catch (IOException tooLargeForTheServer) {
+            return RequestLimits.tooLarge(limit);
+        }
+        if (jar.length > limit) {
+            return RequestLimits.tooLarge(limit);
+        }
+        PluginHost.JarPut put = host.putJar(file, jar);
+        if (put.upgrade().isPresent()) {
+            var upgrade = put.upgrade().get();
+            Map<String, Object> answer = new LinkedHashMap<>();
+            answer.put("plugin", upgrade.name());
+            answer.put("from", upgrade.fromVersion());
+            answer.put("to", upgrade.toVersion());
+            answer.put("reloaded", upgrade.reloaded().stream().map(PluginView::of).toList());
+            return Response.ok(answer).build();
+        }
+        return Response.status(201).entity(PluginView.of(put.loaded().orElseThrow())).build();
+    }
+
+    @DELETE
+    @Path("/{file}")
+    public Response delete(@PathParam("file") String file) throws IOException {
+        try {
+            return host.deleteJar(file) ? Response.noContent().build()
+                    : ProblemResponses.problem(404, "Not Found", "the plugin directory has no " + file);
+        } catch (IllegalStateException loaded) {
+            return ProblemResponses.problem(409, "Conflict", loaded.getMessage());
+        }
+    }
+}

@@ -1,0 +1,38 @@
+package io.pluginhost.admin;
+
+import jakarta.json.bind.JsonbException;
+import jakarta.ws.rs.ProcessingException;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.ext.ExceptionMapper;
+import jakarta.ws.rs.ext.Provider;
+
+/**
+ * A body the JSON binding cannot read (malformed JSON, or JSON of the wrong shape): 400 problem
+ * details, instead of the container's 500 with a plain-text message.
+ */
+@Provider
+public class MalformedRequests implements ExceptionMapper<ProcessingException> {
+
+    @Override
+    public Response toResponse(ProcessingException error) {
+        return badJson(error);
+    }
+
+    static Response badJson(Throwable error) {
+        Throwable root = error;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return ProblemResponses.problem(400, "Bad Request", "the body is not JSON this endpoint takes: "
+                + root.getMessage());
+    }
+
+    /** The same for a JSON-B error that reaches the application unwrapped. */
+    @Provider
+    public static class JsonBinding implements ExceptionMapper<JsonbException> {
+        @Override
+        public Response toResponse(JsonbException error) {
+            return badJson(error);
+        }
+    }
+}
