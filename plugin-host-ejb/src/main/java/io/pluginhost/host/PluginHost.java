@@ -13,6 +13,7 @@ import io.pluginhost.runtime.PluginInfo;
 import io.pluginhost.runtime.UpgradeResult;
 import io.pluginhost.runtime.PluginState;
 import io.pluginhost.runtime.PluginManager;
+import io.pluginhost.runtime.resource.ResourceOverrides;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
@@ -107,6 +108,7 @@ public class PluginHost {
     private KafkaRepositoryProvider kafka;
     private S3RepositoryProvider s3;
     private Path pluginDirectory;
+    private OperatorState state;
 
     @PostConstruct
     void start() {
@@ -164,11 +166,19 @@ public class PluginHost {
                 }
             });
         });
-        // Stored before anything loads, so the first load already uses them.
+        // Stored before anything loads, so the first load already uses them; what the operator set over
+        // REST (kept in the state file) wins over MicroProfile Config.
         ConfiguredOverrides.read(config).forEach(engine::setOverrides);
         ConfiguredOverrides.settings(config).forEach(engine::setConfig);
+        state = OperatorState.load(config.getOptionalValue("pluginhost.state-file", String.class).map(Path::of)
+                .orElseGet(() -> pluginDirectory.resolve(".pluginhost-state.json")), json);
+        state.overrides().forEach(engine::setOverrides);
+        state.config().forEach(engine::setConfig);
         if (Files.isDirectory(pluginDirectory)) {
-            DirectoryLoadResult result = engine.loadDirectory(pluginDirectory);
+            DirectoryLoadResult result = engine.loadDirectory(pluginDirectory, state.unloaded());
+            if (!state.unloaded().isEmpty()) {
+                LOG.info(() -> "not loading " + state.unloaded() + ": unloaded by an operator before the restart");
+            }
             LOG.info(() -> "loaded " + result.loaded().size() + " plugin(s) from " + pluginDirectory + "; "
                     + result.failed().size() + " failed");
             result.failed().forEach((jar, error) -> LOG.warning(jar + ": " + error.getMessage()));
@@ -274,7 +284,56 @@ public class PluginHost {
         if (!pluginDirectory.equals(path.getParent()) || !Files.isRegularFile(path)) {
             throw new IllegalArgumentException("'" + jar + "' is not a jar in the plugin directory");
         }
-        return engine.load(path);
+        PluginInfo info = engine.load(path);
+        state.loaded(info.name());
+        return info;
+    }
+
+    /**
+     * Unloads as {@link PluginManager#unload(String, boolean)} does, and remembers it: after a restart
+     * the plugins it unloaded stay unloaded until loaded again over REST.
+     *
+     * @return the plugins unloaded
+     */
+    public List<String> unload(String name, boolean cascade) {
+        try {
+            List<String> unloaded = engine.unload(name, cascade);
+            state.unloaded(unloaded);
+            return unloaded;
+        } catch (io.pluginhost.api.exception.PluginUnloadException e) {
+            if (engine.find(name).filter(p -> p.state() == PluginState.LOADED).isEmpty()) {
+                state.unloaded(List.of(name)); // unloaded, though its cleanup failed
+            }
+            throw e;
+        }
+    }
+
+    /** {@link PluginManager#setOverrides}, kept across restarts. */
+    public List<PluginInfo> setOverrides(String name, ResourceOverrides overrides) {
+        List<PluginInfo> reloaded = engine.setOverrides(name, overrides);
+        state.overrides(name, Optional.of(overrides));
+        return reloaded;
+    }
+
+    /** {@link PluginManager#clearOverrides}; after a restart MicroProfile Config's apply again. */
+    public List<PluginInfo> clearOverrides(String name) {
+        List<PluginInfo> reloaded = engine.clearOverrides(name);
+        state.overrides(name, Optional.empty());
+        return reloaded;
+    }
+
+    /** {@link PluginManager#setConfig}, kept across restarts. */
+    public List<PluginInfo> setConfig(String name, Map<String, String> settings) {
+        List<PluginInfo> reloaded = engine.setConfig(name, settings);
+        state.config(name, Optional.of(settings));
+        return reloaded;
+    }
+
+    /** {@link PluginManager#clearConfig}; after a restart MicroProfile Config's apply again. */
+    public List<PluginInfo> clearConfig(String name) {
+        List<PluginInfo> reloaded = engine.clearConfig(name);
+        state.config(name, Optional.empty());
+        return reloaded;
     }
 
     /**
@@ -323,6 +382,7 @@ public class PluginHost {
             if (loaded.isPresent()) {
                 return new JarPut(Optional.of(engine.upgrade(name, staged, target)), Optional.empty());
             }
+            state.loaded(name);
             Path backup = pluginDirectory.resolve("." + file + ".replaced-" + UUID.randomUUID());
             boolean replacing = Files.exists(target);
             if (replacing) {

@@ -66,7 +66,7 @@ public class PluginsResource {
     public Response unload(@PathParam("name") String name, @QueryParam("cascade") boolean cascade) {
         List<String> before = loadedNames();
         try {
-            return Response.ok(Map.of("unloaded", plugins().unload(name, cascade))).build();
+            return Response.ok(Map.of("unloaded", host.unload(name, cascade))).build();
         } catch (PluginUnloadException e) {
             String detail = host.withoutServerPaths(e.getMessage());
             if (plugins().find(name).filter(p -> p.state() == PluginState.LOADED).isPresent()) {
@@ -118,14 +118,14 @@ public class PluginsResource {
             return ProblemResponses.problem(422, "Unknown Fields", "unknown override field(s) " + unknown
                     + "; known: " + OverridesView.FIELDS + "; nothing was changed");
         }
-        return Response.ok(plugins().setOverrides(name, OverridesView.from(overrides).toOverrides()).stream()
+        return Response.ok(host.setOverrides(name, OverridesView.from(overrides).toOverrides()).stream()
                 .map(PluginView::of).toList()).build();
     }
 
     @DELETE
     @Path("/{name}/overrides")
     public List<PluginView> deleteOverrides(@PathParam("name") String name) {
-        return plugins().clearOverrides(name).stream().map(PluginView::of).toList();
+        return host.clearOverrides(name).stream().map(PluginView::of).toList();
     }
 
     @GET
@@ -156,12 +156,12 @@ public class PluginsResource {
             }
             text.put(key, String.valueOf(value));
         });
-        return plugins().setConfig(name, text).stream().map(PluginView::of).toList();
+        return host.setConfig(name, text).stream().map(PluginView::of).toList();
     }
 
     @DELETE
     @Path("/{name}/config")
     public List<PluginView> deleteConfig(@PathParam("name") String name) {
-        return plugins().clearConfig(name).stream().map(PluginView::of).toList();
+        return host.clearConfig(name).stream().map(PluginView::of).toList();
     }
 }

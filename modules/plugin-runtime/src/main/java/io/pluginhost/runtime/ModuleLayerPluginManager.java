@@ -131,6 +131,11 @@ public final class ModuleLayerPluginManager implements PluginManager {
 
     @Override
     public DirectoryLoadResult loadDirectory(Path directory) {
+        return loadDirectory(directory, Set.of());
+    }
+
+    @Override
+    public DirectoryLoadResult loadDirectory(Path directory, Set<String> skip) {
         return locked(() -> {
             List<Path> jars = new ArrayList<>();
             try (DirectoryStream<Path> stream = Files.newDirectoryStream(directory, "*.jar")) {
@@ -145,6 +150,9 @@ public final class ModuleLayerPluginManager implements PluginManager {
             for (Path path : jars) {
                 try {
                     PluginJar jar = read(path);
+                    if (skip.contains(jar.name())) {
+                        continue;
+                    }
                     PluginJar other = batch.get(jar.name());
                     if (other != null) {
                         throw report(jar.name(), path, new DuplicatePluginException(jar.name(),

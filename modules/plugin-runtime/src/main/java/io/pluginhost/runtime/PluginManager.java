@@ -65,6 +65,17 @@ public interface PluginManager extends AutoCloseable {
     DirectoryLoadResult loadDirectory(Path directory);
 
     /**
+     * {@link #loadDirectory(Path)}, leaving out the plugins of the given names (as a host does for
+     * plugins an operator unloaded before a restart). A plugin that requires one left out fails as if
+     * it were missing.
+     *
+     * @param directory the plugin directory
+     * @param skip      names of plugins not to load
+     * @return what loaded and what failed
+     */
+    DirectoryLoadResult loadDirectory(Path directory, java.util.Set<String> skip);
+
+    /**
      * Unloads a plugin that no loaded plugin requires (see {@link #unload(String, boolean)} for
      * plugins bound to it as an optional dependency).
      *

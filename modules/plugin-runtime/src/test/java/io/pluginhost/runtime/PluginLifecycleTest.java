@@ -323,6 +323,20 @@ class PluginLifecycleTest {
     }
 
     @Test
+    void aDirectoryLoadLeavesOutTheNamedPluginsAndWhatRequiresThem() throws Exception {
+        Path plugins = Files.createDirectory(dir.resolve("plugins"));
+        Files.copy(ExamplePlugins.one(), plugins.resolve("one.jar"));
+        Files.copy(ExamplePlugins.two(), plugins.resolve("two.jar"));
+        Files.copy(ExamplePlugins.repository(), plugins.resolve("repository.jar"));
+
+        DirectoryLoadResult result = manager.loadDirectory(plugins, java.util.Set.of("example-plugin-1"));
+
+        assertThat(result.loaded()).extracting(PluginInfo::name).containsExactly("example-plugin-repository");
+        assertThat(result.failed()).containsOnlyKeys(plugins.resolve("two.jar"));
+        assertThat(manager.find("example-plugin-1")).isEmpty();
+    }
+
+    @Test
     void theRepositoryExampleSeesTheRepositoryTheHostOffers() {
         PluginInfo info = manager.load(ExamplePlugins.repository());
 
