@@ -14,6 +14,7 @@ import io.pluginhost.runtime.UpgradeResult;
 import io.pluginhost.runtime.PluginState;
 import io.pluginhost.runtime.PluginManager;
 import io.pluginhost.runtime.resource.ResourceOverrides;
+import io.pluginhost.runtime.watch.PluginDirectoryWatcher;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
@@ -109,6 +110,7 @@ public class PluginHost {
     private S3RepositoryProvider s3;
     private Path pluginDirectory;
     private OperatorState state;
+    private PluginDirectoryWatcher watcher;
 
     @PostConstruct
     void start() {
@@ -185,6 +187,16 @@ public class PluginHost {
         } else {
             LOG.info(() -> "plugin directory " + pluginDirectory + " does not exist; no plugin loaded at start-up");
         }
+        if (config.getOptionalValue("pluginhost.hot-deploy.enabled", Boolean.class).orElse(false)) {
+            try {
+                watcher = new PluginDirectoryWatcher(engine, pluginDirectory, Duration.ofMillis(
+                        config.getOptionalValue("pluginhost.hot-deploy.quiet-ms", Long.class).orElse(500L)),
+                        config.getOptionalValue("pluginhost.hot-deploy.cascade", Boolean.class).orElse(true), threads);
+                LOG.info(() -> "hot deploy: watching " + pluginDirectory);
+            } catch (IOException e) {
+                LOG.log(Level.WARNING, "hot deploy is on, but the plugin directory cannot be watched", e);
+            }
+        }
     }
 
     /** The engine's bounds from {@code pluginhost.unload.*}, {@code pluginhost.plugin-calls.*}; defaults where unset. */
@@ -207,6 +219,9 @@ public class PluginHost {
 
     @PreDestroy
     void stop() {
+        if (watcher != null) {
+            watcher.close();
+        }
         if (busSubscription != null) {
             try {
                 busSubscription.close();
