@@ -20,6 +20,7 @@ import io.pluginhost.runtime.event.EventHub;
 import io.pluginhost.runtime.event.Subscriber;
 import io.pluginhost.runtime.graph.DependencyGraph;
 import io.pluginhost.runtime.internal.LifecycleThreads;
+import io.pluginhost.runtime.internal.MetricsRelay;
 import io.pluginhost.runtime.layer.ApiLayer;
 import io.pluginhost.runtime.lifecycle.LeakWatch;
 import io.pluginhost.runtime.lifecycle.LoadPlan;
@@ -84,6 +85,7 @@ public final class ModuleLayerPluginManager implements PluginManager {
     private final ReentrantLock lifecycleLock = new ReentrantLock();
     /** Plugins the current lifecycle operation loaded, whose optional dependents may bind them (under the lock). */
     private final List<String> loadedInThisOperation = new ArrayList<>();
+    private final MetricsRelay metrics = new MetricsRelay();
     private final List<PluginLifecycleListener> listeners = new CopyOnWriteArrayList<>();
     /** The context loader of whoever created the engine (in WildFly, the deployment's): host code runs under it. */
     private final ClassLoader hostLoader = hostLoader();
@@ -114,7 +116,7 @@ public final class ModuleLayerPluginManager implements PluginManager {
         this.lifecycleThreads = limits.lifecycleDeadlines() ? new LifecycleThreads(hostLoader)
                 : LifecycleThreads.onCallersThread();
         this.assembler = new PluginAssembler(ApiLayer.create(), hub, services, limits, registry, leaks, this::report,
-                lifecycleThreads);
+                lifecycleThreads, metrics);
     }
 
     // ---------------------------------------------------------------- load
@@ -200,6 +202,7 @@ public final class ModuleLayerPluginManager implements PluginManager {
             if (existing.isPresent()) {
                 throw new DuplicatePluginException(name, existing.get().source().toString());
             }
+            long started = System.nanoTime();
             LoadPlan plan = validator.validate(jar, newOverrides != null ? newOverrides : registry.overrides(name));
             registry.reserve(name, plan.resources());
             if (newOverrides != null) {
@@ -214,6 +217,7 @@ public final class ModuleLayerPluginManager implements PluginManager {
             }
             registry.add(plugin);
             loadedInThisOperation.add(name);
+            metrics.loaded(name, System.nanoTime() - started);
             PluginInfo info = registry.info(plugin);
             listeners.forEach(l -> notify(() -> l.pluginLoaded(info)));
             LOG.log(System.Logger.Level.INFO, "loaded plugin {0} from {1}", jar.descriptor(), jar.path());
@@ -388,9 +392,11 @@ public final class ModuleLayerPluginManager implements PluginManager {
      */
     private Optional<PluginUnloadException> stop(LoadedPlugin plugin) {
         String name = plugin.name();
+        long started = System.nanoTime();
         drainAllOrNone(name, List.of(name));
         registry.remove(plugin);
         Optional<Throwable> problem = assembler.tearDown(plugin, true);
+        metrics.unloaded(name, System.nanoTime() - started);
         PluginDescriptor descriptor = plugin.descriptor();
         listeners.forEach(l -> notify(() -> l.pluginUnloaded(descriptor)));
         LOG.log(System.Logger.Level.INFO, "unloaded plugin {0}", descriptor);
@@ -675,6 +681,11 @@ public final class ModuleLayerPluginManager implements PluginManager {
     @Override
     public int publish(String event, Object data) {
         return hub.emit(null, event, data);
+    }
+
+    @Override
+    public void setMetrics(PluginMetrics pluginMetrics) {
+        metrics.attach(pluginMetrics);
     }
 
     @Override

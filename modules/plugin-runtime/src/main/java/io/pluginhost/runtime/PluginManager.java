@@ -182,6 +182,14 @@ public interface PluginManager extends AutoCloseable {
     List<PluginInfo> clearOverrides(String name);
 
     /**
+     * Reports each plugin's work (execute calls, events, repository calls, load and unload times) to
+     * {@code metrics} from now on; {@link PluginMetrics#NONE} stops it.
+     *
+     * @param metrics where reports go
+     */
+    void setMetrics(PluginMetrics metrics);
+
+    /**
      * Reads and validates a jar as {@code load} would before running any code, without loading it.
      *
      * @param jar a plugin jar

@@ -14,22 +14,33 @@ public final class GuardedRepository implements InvocationHandler {
 
     private final ScopedPluginContext context;
     private final Object target;
+    private final MetricsRelay metrics;
+    private final String pluginName;
+    private final String kind;
 
-    private GuardedRepository(ScopedPluginContext context, Object target) {
+    private GuardedRepository(ScopedPluginContext context, Object target, MetricsRelay metrics, String pluginName,
+                              String kind) {
         this.context = context;
         this.target = target;
+        this.metrics = metrics;
+        this.pluginName = pluginName;
+        this.kind = kind;
     }
 
     /**
      * @param type    the repository interface
      * @param target  the implementation
      * @param context the plugin's context, for validity
+     * @param metrics where calls are counted
+     * @param plugin  the plugin's name
+     * @param kind    {@code database}, {@code kafka} or {@code s3}
      * @param <R>     the repository interface
      * @return a proxy of {@code type}
      */
-    public static <R> R guard(Class<R> type, R target, ScopedPluginContext context) {
+    public static <R> R guard(Class<R> type, R target, ScopedPluginContext context, MetricsRelay metrics,
+                              String plugin, String kind) {
         Object proxy = Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type},
-                new GuardedRepository(context, target));
+                new GuardedRepository(context, target, metrics, plugin, kind));
         return type.cast(proxy);
     }
 
@@ -44,8 +55,11 @@ public final class GuardedRepository implements InvocationHandler {
         }
         context.ensureValid();
         try {
-            return method.invoke(target, args);
+            Object result = method.invoke(target, args);
+            metrics.repositoryCall(pluginName, kind, false);
+            return result;
         } catch (InvocationTargetException e) {
+            metrics.repositoryCall(pluginName, kind, true);
             throw e.getCause();
         }
     }

@@ -16,12 +16,15 @@ public final class PluginEventBus implements EventBus {
     private final Subscriber owner;
     private final ScopedPluginContext context;
 
+    private final MetricsRelay metrics;
     /**
      * @param hub     the hub
      * @param owner   the plugin, as subscriber
      * @param context the plugin's context, for validity
+     * @param metrics where its emits are counted
      */
-    public PluginEventBus(EventHub hub, Subscriber owner, ScopedPluginContext context) {
+    public PluginEventBus(EventHub hub, Subscriber owner, ScopedPluginContext context, MetricsRelay metrics) {
+        this.metrics = metrics;
         this.hub = hub;
         this.owner = owner;
         this.context = context;
@@ -30,6 +33,7 @@ public final class PluginEventBus implements EventBus {
     @Override
     public void emit(String event, Object data) {
         context.ensureValid();
+        metrics.emitted(owner.name(), event);
         hub.emit(owner.name(), event, data);
     }
 

@@ -14,6 +14,7 @@ import io.pluginhost.runtime.event.Subscriber;
 import io.pluginhost.runtime.internal.CallGate;
 import io.pluginhost.runtime.internal.DetachedException;
 import io.pluginhost.runtime.internal.LifecycleThreads;
+import io.pluginhost.runtime.internal.MetricsRelay;
 import io.pluginhost.runtime.internal.PluginCode;
 import io.pluginhost.runtime.internal.ScopedPluginContext;
 import io.pluginhost.runtime.layer.PluginLayer;
@@ -56,6 +57,7 @@ public final class LoadedPlugin implements Subscriber, ResourceScope {
     private final ErrorSink errors;
     private final int maxCallDepth;
     private final LifecycleThreads threads;
+    private final MetricsRelay metrics;
     private volatile PluginLayer layer;
     /** The layer's loader and the plugin's name, kept at hand for the hot path of event delivery. */
     private volatile ClassLoader loader;
@@ -64,7 +66,9 @@ public final class LoadedPlugin implements Subscriber, ResourceScope {
     private final boolean implementsCleanup;
 
     LoadedPlugin(PluginDescriptor descriptor, Path source, LoadPlan plan, PluginLayer layer,
-                 ErrorSink errors, int maxCallDepth, LifecycleThreads threads, boolean implementsCleanup) {
+                 ErrorSink errors, int maxCallDepth, LifecycleThreads threads, boolean implementsCleanup,
+                 MetricsRelay metrics) {
+        this.metrics = metrics;
         this.descriptor = descriptor;
         this.bound = plan.bound();
         this.implementsCleanup = implementsCleanup;
@@ -161,10 +165,15 @@ public final class LoadedPlugin implements Subscriber, ResourceScope {
             throw new PluginNotFoundException(descriptor.name(), "plugin '" + descriptor.name()
                     + "' has been unloaded");
         }
+        long started = System.nanoTime();
         try {
             PluginLayer current = layer();
-            return PluginCode.callWithContextLoader(current.classLoader(), () -> current.instance().execute(input));
+            Object result = PluginCode.callWithContextLoader(current.classLoader(),
+                    () -> current.instance().execute(input));
+            metrics.executed(name, System.nanoTime() - started, false);
+            return result;
         } catch (Throwable e) {
+            metrics.executed(name, System.nanoTime() - started, true);
             // Errors too (a StackOverflowError of the plugin's own recursion): detached, never raw.
             DetachedException detached = DetachedException.of(e);
             throw new PluginExecutionException("plugin '" + descriptor.name() + "' failed in execute: "
@@ -228,6 +237,7 @@ public final class LoadedPlugin implements Subscriber, ResourceScope {
         Throwable failure = null;
         try {
             thread.setContextClassLoader(loader);
+            metrics.received(name);
             listener.onEvent(event);
         } catch (Throwable e) {
             failure = e;

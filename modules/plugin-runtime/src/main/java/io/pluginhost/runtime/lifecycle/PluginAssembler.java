@@ -13,6 +13,7 @@ import io.pluginhost.runtime.event.EventHub;
 import io.pluginhost.runtime.internal.DetachedException;
 import io.pluginhost.runtime.internal.GuardedRepository;
 import io.pluginhost.runtime.internal.LifecycleThreads;
+import io.pluginhost.runtime.internal.MetricsRelay;
 import io.pluginhost.runtime.internal.PluginEventBus;
 import io.pluginhost.runtime.internal.SettingsConfig;
 import io.pluginhost.runtime.layer.ApiLayer;
@@ -46,6 +47,7 @@ public final class PluginAssembler {
     private final LeakWatch leaks;
     private final LoadedPlugin.ErrorSink errors;
     private final LifecycleThreads threads;
+    private final MetricsRelay metrics;
 
     /**
      * @param api      the API layer every plugin layer descends from
@@ -56,10 +58,12 @@ public final class PluginAssembler {
      * @param leaks    what watches unloaded loaders
      * @param errors   where errors of plugin code no caller waits for go
      * @param threads  where {@code initialize} and {@code cleanup} run
+     * @param metrics  where plugins' work is reported
      */
     public PluginAssembler(ApiLayer api, EventHub hub, HostServices services, EngineLimits limits,
                            PluginRegistry registry, LeakWatch leaks, LoadedPlugin.ErrorSink errors,
-                           LifecycleThreads threads) {
+                           LifecycleThreads threads, MetricsRelay metrics) {
+        this.metrics = metrics;
         this.api = api;
         this.hub = hub;
         this.services = services;
@@ -86,13 +90,13 @@ public final class PluginAssembler {
         }
         PluginLayer layer = PluginLayer.define(jar, api, dependencyLayers);
         LoadedPlugin plugin = new LoadedPlugin(jar.descriptor(), jar.path(), plan, layer, errors,
-                limits.maxCallDepth(), threads, jar.provider().cleanup());
+                limits.maxCallDepth(), threads, jar.provider().cleanup(), metrics);
         boolean initializeCalled = false;
         try {
-            DatabaseRepository database = open(services.database(), DatabaseRepository.class, plugin);
-            KafkaRepository kafka = open(services.kafka(), KafkaRepository.class, plugin);
-            S3Repository s3 = open(services.s3(), S3Repository.class, plugin);
-            plugin.context.activate(jar.descriptor(), new PluginEventBus(hub, plugin, plugin.context), dependencies,
+            DatabaseRepository database = open(services.database(), DatabaseRepository.class, plugin, "database");
+            KafkaRepository kafka = open(services.kafka(), KafkaRepository.class, plugin, "kafka");
+            S3Repository s3 = open(services.s3(), S3Repository.class, plugin, "s3");
+            plugin.context.activate(jar.descriptor(), new PluginEventBus(hub, plugin, plugin.context, metrics), dependencies,
                     new SettingsConfig(plan.config()), database, kafka, s3);
             initializeCalled = true;
             if (jar.provider().initialize()) {
@@ -117,7 +121,7 @@ public final class PluginAssembler {
         }
     }
 
-    private <R> R open(Optional<RepositoryProvider<R>> provider, Class<R> type, LoadedPlugin plugin) {
+    private <R> R open(Optional<RepositoryProvider<R>> provider, Class<R> type, LoadedPlugin plugin, String kind) {
         if (provider.isEmpty()) {
             return null;
         }
@@ -131,7 +135,7 @@ public final class PluginAssembler {
         if (repository instanceof AutoCloseable closeable) {
             plugin.closeables.add(closeable);
         }
-        return GuardedRepository.guard(type, repository, plugin.context);
+        return GuardedRepository.guard(type, repository, plugin.context, metrics, plugin.name(), kind);
     }
 
     /**

@@ -1,0 +1,50 @@
+package io.pluginhost.runtime;
+
+/**
+ * What the engine reports about each plugin's work, for a host to turn into metrics (in WildFly,
+ * Micrometer meters scraped by Prometheus). Called on the thread doing the work, often a plugin's, so
+ * an implementation must be fast, must not block and must not throw; it receives only names and
+ * numbers, never a plugin object. Every method does nothing by default.
+ */
+public interface PluginMetrics {
+
+    /** Reports nothing. */
+    PluginMetrics NONE = new PluginMetrics() {
+    };
+
+    /**
+     * A call of the plugin's {@code execute} returned or threw.
+     *
+     * @param plugin the plugin
+     * @param nanos  how long it took
+     * @param failed whether it threw
+     */
+    default void executed(String plugin, long nanos, boolean failed) {
+    }
+
+    /** The plugin emitted an event on the bus. */
+    default void emitted(String plugin, String event) {
+    }
+
+    /** One of the plugin's listeners received an event. */
+    default void received(String plugin) {
+    }
+
+    /**
+     * The plugin called one of its repositories.
+     *
+     * @param plugin the plugin
+     * @param kind   {@code database}, {@code kafka} or {@code s3}
+     * @param failed whether the call threw
+     */
+    default void repositoryCall(String plugin, String kind, boolean failed) {
+    }
+
+    /** The plugin was loaded (read, validated, assembled, initialized) in {@code nanos}. */
+    default void loaded(String plugin, long nanos) {
+    }
+
+    /** The plugin was unloaded (drained, cleaned up, torn down) in {@code nanos}. */
+    default void unloaded(String plugin, long nanos) {
+    }
+}

@@ -1,0 +1,100 @@
+package io.pluginhost.runtime;
+
+import io.pluginhost.api.exception.PluginExecutionException;
+import io.pluginhost.runtime.testing.FakeDatabase;
+import io.pluginhost.runtime.testing.PluginJarBuilder;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** What the engine reports to a host's metrics: per plugin, names and numbers only. */
+class PluginMetricsTest {
+
+    @TempDir
+    Path dir;
+
+    private final List<String> reports = new CopyOnWriteArrayList<>();
+    private final ModuleLayerPluginManager manager = new ModuleLayerPluginManager(
+            HostServices.NONE.withDatabase(new FakeDatabase()), EngineLimits.defaults());
+
+    @AfterEach
+    void stop() {
+        manager.close();
+    }
+
+    @Test
+    void executesEventsRepositoryCallsLoadsAndUnloadsAreReportedPerPlugin() {
+        manager.setMetrics(new PluginMetrics() {
+            @Override
+            public void executed(String plugin, long nanos, boolean failed) {
+                reports.add("executed " + plugin + (failed ? " failed" : " ok") + (nanos >= 0 ? "" : " negative"));
+            }
+
+            @Override
+            public void emitted(String plugin, String event) {
+                reports.add("emitted " + plugin + " " + event);
+            }
+
+            @Override
+            public void received(String plugin) {
+                reports.add("received " + plugin);
+            }
+
+            @Override
+            public void repositoryCall(String plugin, String kind, boolean failed) {
+                reports.add("repository " + plugin + " " + kind + (failed ? " failed" : " ok"));
+            }
+
+            @Override
+            public void loaded(String plugin, long nanos) {
+                reports.add("loaded " + plugin);
+            }
+
+            @Override
+            public void unloaded(String plugin, long nanos) {
+                reports.add("unloaded " + plugin);
+            }
+        });
+        manager.load(PluginJarBuilder.plugin("counted").tables("notes").body("""
+                private PluginContext context;
+                public void initialize(PluginContext context) {
+                    this.context = context;
+                    context.eventBus().on("tick", e -> { });
+                }
+                public Object execute(Object in) {
+                    if ("fail".equals(in)) { throw new IllegalStateException("asked to"); }
+                    context.database().orElseThrow().executeCommand("DELETE FROM notes");
+                    context.eventBus().emit("tick", null);
+                    return "done";
+                }
+                """).build(dir));
+
+        manager.execute("counted", "go");
+        manager.publish("tick", null);
+        assertThatThrownBy(() -> manager.execute("counted", "fail")).isInstanceOf(PluginExecutionException.class);
+        manager.unload("counted");
+
+        assertThat(reports).containsExactly("loaded counted", "repository counted database ok", "emitted counted tick",
+                "executed counted ok", "received counted", "executed counted failed", "unloaded counted");
+    }
+
+    @Test
+    void metricsThatThrowNeverFailPluginCode() {
+        manager.setMetrics(new PluginMetrics() {
+            @Override
+            public void executed(String plugin, long nanos, boolean failed) {
+                throw new IllegalStateException("broken metrics");
+            }
+        });
+        manager.load(PluginJarBuilder.plugin("robust").body("public Object execute(Object in) { return 1; }").build(dir));
+
+        assertThat(manager.execute("robust", null)).isEqualTo(1);
+    }
+}
