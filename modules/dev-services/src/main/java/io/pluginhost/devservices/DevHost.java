@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -59,19 +61,28 @@ public final class DevHost {
                 .redirectOutput(log.toFile());
         builder.environment().put("JBOSS_HOME", wildfly.toString());
         builder.environment().put("LAUNCH_JBOSS_IN_BACKGROUND", "1");
+        long started = System.nanoTime();
         Process server = builder.start();
+        // Every process of the server, remembered while they are alive: Ctrl-C reaches the whole
+        // foreground process group, the start script may exit first, and its java would then no
+        // longer be a descendant of anything we hold.
+        Set<ProcessHandle> processes = ConcurrentHashMap.newKeySet();
+        processes.add(server.toHandle());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println("Stopping WildFly, S3 and Kafka ...");
-            stop(server);
+            server.descendants().forEach(processes::add);
+            stop(processes);
             removeDeployment(deployments);
             services.close();
             stopped.countDown();
         }, "dev-host-shutdown"));
 
         awaitDeployment(server, deployments, log);
+        server.descendants().forEach(processes::add);
         System.out.println();
-        System.out.println("Plugin host is running: " + URL);
+        System.out.println("Plugin host is running: " + URL + " (started in "
+                + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started) / 100 / 10.0 + " s)");
         System.out.println("  admin  (load, unload, reload, execute): plugin-admin / plugin-admin-dev");
         System.out.println("  viewer (read only):                     plugin-viewer / plugin-viewer-dev");
         System.out.println("  try:    curl -u plugin-admin:plugin-admin-dev " + URL);
@@ -121,16 +132,30 @@ public final class DevHost {
         }
     }
 
-    private static void stop(Process server) {
-        server.descendants().forEach(ProcessHandle::destroy);
-        server.destroy();
-        try {
-            if (!server.waitFor(60, TimeUnit.SECONDS)) {
-                server.descendants().forEach(ProcessHandle::destroyForcibly);
-                server.destroyForcibly();
+    /**
+     * Asks every process of the server to stop (SIGTERM: WildFly shuts down gracefully), and kills what
+     * is still running after 10 s, so Ctrl-C ends everything within the 15 s an operator waits.
+     */
+    private static void stop(Set<ProcessHandle> processes) {
+        processes.forEach(ProcessHandle::destroy);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        for (ProcessHandle process : processes) {
+            long left = deadline - System.nanoTime();
+            try {
+                if (left > 0) {
+                    process.onExit().get(left, TimeUnit.NANOSECONDS);
+                }
+            } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+                // killed below
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        }
+        for (ProcessHandle process : processes) {
+            if (process.isAlive()) {
+                System.out.println("WildFly did not stop within 10 s; killing process " + process.pid());
+                process.destroyForcibly();
+            }
         }
     }
 }
