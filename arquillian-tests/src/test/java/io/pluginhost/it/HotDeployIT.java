@@ -11,11 +11,20 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
 import java.net.URL;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -23,7 +32,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Hot deployment on the real server (the suite runs with {@code pluginhost.hot-deploy.enabled=true}):
  * a jar copied into the plugin directory is loaded, a replaced one reloaded, a removed one unloaded.
- * The server acts on its own file-system watch, so the test polls the admin API for the result.
+ * The server acts on its own file-system watch; the test waits for the lifecycle events it announces
+ * on the server-sent-event stream, then checks the result over the admin API.
  */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
@@ -42,45 +52,70 @@ class HotDeployIT {
 
     @Test
     void aJarCopiedInLoadsAReplacedOneReloadsAndARemovedOneUnloads() throws Exception {
-        Path plugins = Path.of(System.getProperty("pluginhost.plugin-dir"));
+        Path target = Path.of(System.getProperty("pluginhost.plugin-dir")).resolve("hot-plugin.jar");
         AdminClient admin = new AdminClient(base);
-        Path target = plugins.resolve("hot-plugin.jar");
+        BlockingQueue<String> lifecycle = new LinkedBlockingQueue<>();
+        HttpResponse<InputStream> stream = listen(admin, lifecycle);
+        try {
+            Files.copy(version("1.0.0"), target);
+            awaitEvent(lifecycle, "LOADED", "1.0.0");
+            assertThat(admin.json("POST", "api/plugins/hot-plugin/execute", "null").body()).contains("1.0.0");
 
-        Files.copy(version("1.0.0"), target);
-        awaitVersion(admin, "1.0.0");
-        assertThat(admin.json("POST", "api/plugins/hot-plugin/execute", "null").body()).contains("1.0.0");
+            Files.copy(version("2.0.0"), target, StandardCopyOption.REPLACE_EXISTING);
+            awaitEvent(lifecycle, "LOADED", "2.0.0");
+            assertThat(admin.json("POST", "api/plugins/hot-plugin/execute", "null").body()).contains("2.0.0");
 
-        Files.copy(version("2.0.0"), target, StandardCopyOption.REPLACE_EXISTING);
-        awaitVersion(admin, "2.0.0");
-        assertThat(admin.json("POST", "api/plugins/hot-plugin/execute", "null").body()).contains("2.0.0");
-
-        Files.delete(target);
-        awaitVersion(admin, null);
+            Files.delete(target);
+            awaitEvent(lifecycle, "UNLOADED", "2.0.0");
+            assertThat(admin.json("GET", "api/plugins/hot-plugin", null).statusCode()).isEqualTo(404);
+        } finally {
+            stream.body().close();
+        }
     }
 
-    /** Polls the admin API until hot-plugin runs {@code version} (or is gone, for null), for up to 30 s. */
-    private static void awaitVersion(AdminClient admin, String version) throws Exception {
+    /** Opens the event stream and queues every lifecycle event of hot-plugin; returns once it is open. */
+    private static HttpResponse<InputStream> listen(AdminClient admin, BlockingQueue<String> lifecycle)
+            throws Exception {
+        CountDownLatch ready = new CountDownLatch(1);
+        HttpResponse<InputStream> stream = admin.stream("api/events");
+        Thread reader = new Thread(() -> {
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(stream.body(), StandardCharsets.UTF_8))) {
+                for (String line; (line = in.readLine()) != null; ) {
+                    if (line.contains("\"stream\"")) {
+                        ready.countDown();
+                    } else if (line.contains("\"kind\"") && line.contains("hot-plugin")) {
+                        lifecycle.add(line);
+                    }
+                }
+            } catch (IOException closed) {
+                // the test closes the stream
+            }
+        }, "sse-reader");
+        reader.setDaemon(true);
+        reader.start();
+        assertThat(ready.await(30, TimeUnit.SECONDS)).as("stream opened").isTrue();
+        return stream;
+    }
+
+    /** Takes events until one says {@code kind} of hot-plugin {@code version}; fails after 30 s. */
+    private static void awaitEvent(BlockingQueue<String> lifecycle, String kind, String version)
+            throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        HttpResponse<String> answer;
-        do {
-            answer = admin.json("GET", "api/plugins/hot-plugin", null);
-            boolean reached = version == null ? answer.statusCode() == 404
-                    : answer.statusCode() == 200 && answer.body().contains("\"version\":\"" + version + "\"")
-                    && answer.body().contains("\"state\":\"LOADED\"");
-            if (reached) {
+        while (true) {
+            String event = lifecycle.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            assertThat(event).as("a %s event of hot-plugin %s within 30 s", kind, version).isNotNull();
+            if (event.contains("\"kind\":\"" + kind + "\"") && event.contains("\"version\":\"" + version + "\"")) {
                 return;
             }
-            Thread.sleep(100); // a file-system watch on the server: nothing to wait on but its result
-        } while (System.nanoTime() < deadline);
-        assertThat(answer.body()).as("hot-plugin %s within 30 s", version == null ? "gone" : version).isNull();
+        }
     }
 
     private Path version(String version) {
         Path into = dir.resolve(version);
         try {
             Files.createDirectories(into);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
         return PluginJarBuilder.plugin("hot-plugin").version(version)
                 .body("public Object execute(Object in) { return \"" + version + "\"; }").build(into);
