@@ -258,11 +258,13 @@ public final class ModuleLayerPluginManager implements PluginManager {
             Collections.reverse(order);
             order.add(name);
             drainAllOrNone(name, order);
-            List<PluginException> failures = new ArrayList<>();
+            List<PluginUnloadException> failures = new ArrayList<>();
             for (String each : order) {
                 stop(registry.require(each)).ifPresent(failures::add);
             }
-            loadAgain(rebound, failures);
+            // A plugin that does not come back without its optional dependency is reported and listed as
+            // FAILED; the unload itself succeeded, so only cleanup failures are thrown.
+            loadAgain(rebound, new ArrayList<>());
             throwFirst(failures);
             List<String> unloaded = new ArrayList<>(order);
             unloaded.removeAll(rebound.keySet());
