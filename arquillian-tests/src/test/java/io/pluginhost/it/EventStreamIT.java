@@ -16,7 +16,6 @@ import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -51,6 +50,8 @@ class EventStreamIT {
     void busAndLifecycleEventsAppearOnTheStreamAsTheyHappen() throws Exception {
         List<String> lines = Collections.synchronizedList(new ArrayList<>());
         CountDownLatch ready = new CountDownLatch(1);
+        CountDownLatch computed = new CountDownLatch(1);
+        CountDownLatch loaded = new CountDownLatch(1);
         HttpResponse<InputStream> stream = new AdminClient(base).stream("api/events");
         Thread reader = new Thread(() -> {
             try (BufferedReader in = new BufferedReader(new InputStreamReader(stream.body(), StandardCharsets.UTF_8))) {
@@ -58,6 +59,12 @@ class EventStreamIT {
                     lines.add(line);
                     if (line.contains("\"stream\"")) {
                         ready.countDown();
+                    }
+                    if (line.contains("stats:computed")) {
+                        computed.countDown();
+                    }
+                    if (line.contains("\"kind\":\"LOADED\"")) {
+                        loaded.countDown();
                     }
                 }
             } catch (Exception closed) {
@@ -72,11 +79,8 @@ class EventStreamIT {
         post("api/plugins/example-plugin-1/reload", "");
         post("api/plugins/example-plugin-2/execute", "{\"numbers\": [4, 5]}");
 
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (System.nanoTime() < deadline && !(joined(lines).contains("stats:computed")
-                && joined(lines).contains("\"kind\":\"LOADED\""))) {
-            Thread.sleep(100);
-        }
+        assertThat(computed.await(30, TimeUnit.SECONDS)).as("the bus event arrived").isTrue();
+        assertThat(loaded.await(30, TimeUnit.SECONDS)).as("the lifecycle event arrived").isTrue();
         String all = joined(lines);
         assertThat(all).contains("event: bus", "\"name\":\"stats:computed\"", "\"source\":\"example-plugin-2\"",
                 "\"name\":\"plugin:ready\"", "event: lifecycle", "\"kind\":\"UNLOADED\"", "\"kind\":\"LOADED\"");
