@@ -111,6 +111,7 @@ public class PluginHost {
     private Path pluginDirectory;
     private OperatorState state;
     private PluginDirectoryWatcher watcher;
+    private final PluginCounters counters = new PluginCounters();
 
     @PostConstruct
     void start() {
@@ -152,6 +153,7 @@ public class PluginHost {
             services = services.withS3(s3);
         }
         engine = new ModuleLayerPluginManager(services, engineLimits(config));
+        engine.setMetrics(counters);
         relay = new HostEventRelay(threads, json);
         engine.addLifecycleListener(new CdiLifecycleBridge(lifecycle, relay));
         nodeId = config.getOptionalValue("pluginhost.node-id", String.class)
@@ -258,6 +260,15 @@ public class PluginHost {
     /** @return the engine */
     public PluginManager plugins() {
         return engine;
+    }
+
+    /**
+     * @return per plugin that has done anything since the host started: executions (count, errors, mean
+     *         and max latency), events emitted and received, repository calls and errors by kind, loads
+     *         and unloads with the last one's duration
+     */
+    public Map<String, Map<String, Object>> metrics() {
+        return counters.snapshot();
     }
 
     /** @return this node's id on the cluster's event topic ({@code pluginhost.node-id}, or a unique default) */

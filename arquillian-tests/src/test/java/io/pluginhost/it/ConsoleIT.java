@@ -1,0 +1,184 @@
+package io.pluginhost.it;
+
+import io.pluginhost.it.support.AdminClient;
+import io.pluginhost.runtime.testing.PluginJarBuilder;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.EnterpriseArchive;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.Alert;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import java.io.File;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The console at {@code /pluginhost/console/} in Debian's headless Chromium, driven by Selenium, against
+ * the real server: what a viewer may see and not do, an upload appearing without a page load, and the
+ * question before an unload cascades. Waits are on page conditions, never on a clock.
+ */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+class ConsoleIT {
+
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    @ArquillianResource
+    URL base;
+
+    @TempDir
+    Path dir;
+
+    private WebDriver browser;
+
+    @Deployment(testable = false)
+    static EnterpriseArchive ear() {
+        return AdminClient.hostEar();
+    }
+
+    /** Keeps what the browser showed last in {@code target/console/<test>.png}, for whoever reads a failure. */
+    @AfterEach
+    void closeBrowser(TestInfo test) throws Exception {
+        if (browser != null) {
+            try {
+                Path shots = Files.createDirectories(Path.of("target", "console"));
+                Files.write(shots.resolve(test.getTestMethod().orElseThrow().getName() + ".png"),
+                        ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+            } finally {
+                browser.quit();
+            }
+        }
+    }
+
+    /** Opens the console as {@code user:password}; returns once it has shown the host's state. */
+    private WebDriver open(String credentials) throws Exception {
+        ChromeOptions options = new ChromeOptions();
+        options.addArguments("--window-size=1400,1400");
+        options.setBinary("/usr/bin/chromium");
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--disable-dev-shm-usage", "--user-data-dir=" + Files.createTempDirectory(dir, "chromium"));
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(new File("/usr/bin/chromedriver")).usingAnyFreePort().build();
+        browser = new ChromeDriver(service, options);
+        URL console = new URL(base, "console/");
+        browser.get(console.getProtocol() + "://" + credentials + "@" + console.getAuthority() + console.getPath());
+        try {
+            new WebDriverWait(browser, WAIT).until(ExpectedConditions.attributeToBe(By.tagName("body"), "data-ready", "true"));
+        } catch (org.openqa.selenium.TimeoutException e) {
+            throw new AssertionError("the console did not start; it says: "
+                    + browser.findElement(By.id("message")).getText(), e);
+        }
+        return browser;
+    }
+
+    private WebDriverWait waiting() {
+        return new WebDriverWait(browser, WAIT);
+    }
+
+    private static By row(String plugin) {
+        return By.cssSelector("#plugins tr[data-plugin='" + plugin + "']");
+    }
+
+    @Test
+    void aViewerSeesThePluginsAndTheGraphWithEveryChangeDisabled() throws Exception {
+        open(AdminClient.VIEWER);
+
+        assertThat(browser.findElement(row("example-plugin-1")).getText()).contains("LOADED");
+        assertThat(browser.findElement(row("example-plugin-2")).getText()).contains("example-plugin-1");
+        assertThat(browser.findElements(By.cssSelector("#graph svg g.node[data-plugin='example-plugin-2']"))).hasSize(1);
+        assertThat(browser.findElements(By.cssSelector(
+                "#graph svg line[data-from='example-plugin-2'][data-to='example-plugin-1']"))).hasSize(1);
+
+        List<WebElement> mutating = browser.findElements(By.cssSelector(".mutating"));
+        assertThat(mutating).hasSizeGreaterThan(5);
+        assertThat(mutating).allSatisfy(control -> assertThat(control.isEnabled())
+                .as("%s '%s' enabled for a viewer", control.getTagName(), control.getText()).isFalse());
+        assertThat(browser.findElement(By.id("session")).getText()).contains("plugin-viewer", "read only");
+        // What a viewer may do: read the overrides.
+        assertThat(browser.findElement(row("example-plugin-1")).findElement(By.xpath(".//button[.='Overrides']"))
+                .isEnabled()).isTrue();
+    }
+
+    @Test
+    void anAdminUploadsAJarAndSeesItAppearWithoutReloadingThePage() throws Exception {
+        Path jar = PluginJarBuilder.plugin("console-upload").version("1.2.3")
+                .body("public Object execute(Object in) { return \"uploaded\"; }").build(dir);
+        AdminClient admin = new AdminClient(base);
+        try {
+            open(AdminClient.ADMIN);
+            JavascriptExecutor page = (JavascriptExecutor) browser;
+            page.executeScript("window.sameDocument = 'yes'");
+            waiting().until(ExpectedConditions.attributeToBe(By.tagName("body"), "data-stream", "live"));
+
+            browser.findElement(By.id("upload-file")).sendKeys(jar.toString());
+            browser.findElement(By.id("upload-button")).click();
+
+            WebElement uploaded = waiting().until(ExpectedConditions.presenceOfElementLocated(row("console-upload")));
+            assertThat(uploaded.getText()).contains("1.2.3", "LOADED");
+            waiting().until(ExpectedConditions.presenceOfElementLocated(
+                    By.cssSelector("#graph svg g.node[data-plugin='console-upload']")));
+            waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("events"), "LOADED console-upload"));
+            assertThat(page.executeScript("return window.sameDocument")).as("the page was not reloaded").isEqualTo("yes");
+            assertThat(admin.json("POST", "api/plugins/console-upload/execute", "null").body()).contains("uploaded");
+        } finally {
+            admin.json("DELETE", "api/plugins/console-upload", null);
+            admin.json("DELETE", "api/jars/console-upload-1.2.3.jar", null);
+        }
+    }
+
+    @Test
+    void unloadingAPluginWithDependentsAsksBeforeCascading() throws Exception {
+        AdminClient admin = new AdminClient(base);
+        Path baseDir = Files.createDirectories(dir.resolve("base"));
+        Path dependentDir = Files.createDirectories(dir.resolve("dependent"));
+        Path baseJar = PluginJarBuilder.plugin("console-base").build(baseDir);
+        Path dependentJar = PluginJarBuilder.plugin("console-dependent").dependsOn("console-base").build(dependentDir);
+        assertThat(admin.upload("console-base.jar", Files.readAllBytes(baseJar)).statusCode()).isEqualTo(201);
+        assertThat(admin.upload("console-dependent.jar", Files.readAllBytes(dependentJar)).statusCode()).isEqualTo(201);
+        try {
+            open(AdminClient.ADMIN);
+            By unload = By.xpath("//table[@id='plugins']//tr[@data-plugin='console-base']//button[.='Unload']");
+
+            browser.findElement(unload).click();
+            Alert question = waiting().until(ExpectedConditions.alertIsPresent());
+            assertThat(question.getText()).contains("console-base", "console-dependent");
+            question.dismiss();
+            waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("message"), "not unloaded"));
+            assertThat(admin.json("GET", "api/plugins/console-dependent", null).body()).contains("LOADED");
+
+            browser.findElement(unload).click();
+            waiting().until(ExpectedConditions.alertIsPresent()).accept();
+            waiting().until(ExpectedConditions.numberOfElementsToBe(row("console-base"), 0));
+            waiting().until(ExpectedConditions.numberOfElementsToBe(row("console-dependent"), 0));
+            assertThat(admin.json("GET", "api/plugins/console-base", null).statusCode()).isEqualTo(404);
+            assertThat(admin.json("GET", "api/plugins/console-dependent", null).statusCode()).isEqualTo(404);
+        } finally {
+            admin.json("DELETE", "api/plugins/console-base?cascade=true", null);
+            admin.json("DELETE", "api/jars/console-dependent.jar", null);
+            admin.json("DELETE", "api/jars/console-base.jar", null);
+        }
+    }
+}

@@ -1,0 +1,277 @@
+// The operator console: plain ES modules over the admin API (../api), under the same security as the
+// API (the browser's BASIC credentials). Viewers see everything with the mutating controls disabled;
+// the server refuses those calls anyway. Every text from the server goes in with textContent.
+import {drawGraph} from './graph.js';
+
+const API = new URL('../api/', document.baseURI);
+// Opened as http://user:password@host/...: fetch refuses a URL with credentials in it, and the
+// browser already holds them for the realm.
+API.username = '';
+API.password = '';
+const MAX_EVENTS = 200;
+let admin = false;
+let plugins = [];
+let overridesOf = null;
+
+const $ = id => document.getElementById(id);
+
+function cell(text, className) {
+  const td = document.createElement('td');
+  td.textContent = text ?? '';
+  if (className) td.className = className;
+  return td;
+}
+
+function button(label, action, {mutating = true, title} = {}) {
+  const b = document.createElement('button');
+  b.type = 'button';
+  b.textContent = label;
+  if (title) b.title = title;
+  if (mutating) {
+    b.classList.add('mutating');
+    b.disabled = !admin;
+  }
+  b.addEventListener('click', action);
+  return b;
+}
+
+function say(text, ok = true) {
+  const message = $('message');
+  message.textContent = text;
+  message.className = ok ? 'ok' : 'error';
+}
+
+/** Calls the admin API; answers the parsed JSON, or throws an Error with the problem's detail. */
+async function call(method, path, {json, body, type} = {}) {
+  const init = {method, headers: {Accept: 'application/json'}, credentials: 'same-origin'};
+  if (json !== undefined) {
+    init.body = JSON.stringify(json);
+    init.headers['Content-Type'] = 'application/json';
+  } else if (body !== undefined) {
+    init.body = body;
+    init.headers['Content-Type'] = type;
+  }
+  const response = await fetch(new URL(path, API), init);
+  const text = await response.text();
+  const parsed = text ? JSON.parse(text) : null;
+  if (!response.ok) {
+    const detail = parsed?.detail ?? parsed?.title ?? response.statusText;
+    throw new Error(`${response.status}: ${detail}`);
+  }
+  return parsed;
+}
+
+async function act(what, action) {
+  try {
+    const result = await action();
+    say(what + ' done');
+    await refresh();
+    return result;
+  } catch (e) {
+    say(`${what} failed: ${e.message}`, false);
+    await refresh();
+  }
+}
+
+function resourcesText(plugin) {
+  return Object.entries(plugin.effective ?? {})
+      .filter(([, map]) => Object.keys(map).length > 0)
+      .map(([kind, map]) => `${kind}: ` + Object.entries(map).map(([l, p]) => l === p ? l : `${l}→${p}`).join(', '))
+      .join('; ');
+}
+
+function renderPlugins(metrics) {
+  const body = $('plugins').tBodies[0];
+  body.replaceChildren();
+  for (const plugin of plugins) {
+    const row = document.createElement('tr');
+    row.dataset.plugin = plugin.name;
+    const state = cell(plugin.state, 'state-' + plugin.state);
+    if (plugin.error) {
+      const error = document.createElement('div');
+      error.className = 'error';
+      error.textContent = plugin.error;
+      state.append(error);
+    }
+    const m = metrics[plugin.name];
+    const calls = m ? Object.entries(m.repositoryCalls).filter(([, n]) => n > 0)
+        .map(([kind, n]) => `${kind} ${n}` + (m.repositoryErrors[kind] ? ` (${m.repositoryErrors[kind]})` : ''))
+        .join(', ') : '';
+    const actions = document.createElement('td');
+    actions.append(
+        button('Reload', () => act(`reload ${plugin.name}`, () => call('POST', `plugins/${enc(plugin.name)}/reload`))),
+        button('Unload', () => unload(plugin)),
+        button('Overrides', () => openOverrides(plugin.name), {mutating: false}));
+    row.append(cell(plugin.name), cell(plugin.version), state, cell(plugin.dependencies.join(', ')),
+        cell(plugin.dependents.join(', ')), cell(resourcesText(plugin)),
+        cell(m ? `${m.executions} / ${m.executionErrors} / ${m.executionMeanMillis.toFixed(2)}` : '0'),
+        cell(m ? `${m.eventsEmitted} / ${m.eventsReceived}` : '0 / 0'), cell(calls), actions);
+    body.append(row);
+  }
+  $('graph').replaceChildren(drawGraph(plugins));
+}
+
+const enc = encodeURIComponent;
+
+async function unload(plugin) {
+  let cascade = false;
+  if (plugin.dependents.length > 0) {
+    cascade = window.confirm(`Unloading ${plugin.name} also unloads the plugins that depend on it: `
+        + `${plugin.dependents.join(', ')}. Unload them all?`);
+    if (!cascade) {
+      say(`${plugin.name} was not unloaded`);
+      return;
+    }
+  }
+  await act(`unload ${plugin.name}`, () => call('DELETE', `plugins/${enc(plugin.name)}${cascade ? '?cascade=true' : ''}`));
+}
+
+function renderJars(jars) {
+  const body = $('jars').tBodies[0];
+  body.replaceChildren();
+  for (const jar of jars) {
+    const row = document.createElement('tr');
+    row.dataset.jar = jar.file;
+    const actions = document.createElement('td');
+    if (jar.state === 'UNLOADED') {
+      actions.append(button('Load', () => act(`load ${jar.file}`, () => call('POST', 'plugins', {json: {jar: jar.file}}))));
+    }
+    if (jar.state !== 'LOADED') {
+      actions.append(button('Delete', () => {
+        if (window.confirm(`Delete ${jar.file} from the plugin directory?`)) {
+          act(`delete ${jar.file}`, () => call('DELETE', `jars/${enc(jar.file)}`));
+        }
+      }));
+    }
+    row.append(cell(jar.file), cell(`${Math.round(jar.size / 1024)} KiB`), cell(jar.plugin),
+        cell(jar.state, 'state-' + jar.state), cell(jar.problem, 'error'), actions);
+    body.append(row);
+  }
+}
+
+async function openOverrides(name) {
+  overridesOf = name;
+  $('overrides-plugin').textContent = name;
+  $('overrides-section').hidden = false;
+  try {
+    $('overrides-text').value = JSON.stringify(await call('GET', `plugins/${enc(name)}/overrides`), null, 2);
+  } catch (none) {
+    $('overrides-text').value = '{}';
+  }
+}
+
+function parseOverrides() {
+  try {
+    return JSON.parse($('overrides-text').value);
+  } catch (e) {
+    throw new Error('the overrides are not valid JSON: ' + e.message);
+  }
+}
+
+let refreshing = null;
+let again = false;
+
+/** Reloads every view from the API; calls that arrive while one runs fold into one more. */
+async function refresh() {
+  if (refreshing) {
+    again = true;
+    return refreshing;
+  }
+  refreshing = (async () => {
+    do {
+      again = false;
+      try {
+        const [list, metrics, jars, leaks] = await Promise.all([call('GET', 'plugins'), call('GET', 'metrics'),
+          call('GET', 'jars'), call('GET', 'diagnostics/unloaded-not-collected')]);
+        plugins = list;
+        renderPlugins(metrics ?? {});
+        renderJars(jars);
+        $('leaks').textContent = leaks.plugins?.length ? leaks.plugins.join(', ') : 'none';
+      } catch (e) {
+        say('could not read the host: ' + e.message, false);
+      }
+    } while (again);
+  })();
+  try {
+    await refreshing;
+  } finally {
+    refreshing = null;
+  }
+}
+
+function logEvent(kind, data) {
+  const item = document.createElement('li');
+  item.dataset.kind = kind;
+  const when = new Date().toLocaleTimeString();
+  item.textContent = kind === 'lifecycle'
+      ? `${when} ${data.kind} ${data.plugin ?? '(unknown)'} ${data.version ?? ''}${data.message ? ': ' + data.message : ''}`
+      : `${when} ${data.name} from ${data.source ?? 'host'} ${JSON.stringify(data.data)}`;
+  const list = $('events');
+  list.prepend(item);
+  while (list.children.length > MAX_EVENTS) list.lastElementChild.remove();
+}
+
+function listen() {
+  const stream = new EventSource(new URL('events', API), {withCredentials: true});
+  stream.addEventListener('ready', () => {
+    $('stream-state').textContent = 'event stream: live';
+    document.body.dataset.stream = 'live';
+  });
+  stream.addEventListener('lifecycle', e => {
+    logEvent('lifecycle', JSON.parse(e.data));
+    refresh();
+  });
+  stream.addEventListener('bus', e => logEvent('bus', JSON.parse(e.data)));
+  stream.onerror = () => {
+    $('stream-state').textContent = 'event stream: reconnecting';
+    document.body.dataset.stream = 'down';
+  };
+}
+
+function wire() {
+  $('upload-button').addEventListener('click', async () => {
+    const file = $('upload-file').files[0];
+    if (!file) {
+      say('choose a jar first', false);
+      return;
+    }
+    const result = await act(`upload ${file.name}`, () => call('PUT', `jars/${enc(file.name)}`,
+        {body: file, type: 'application/java-archive'}));
+    if (result?.from) {
+      say(`upgraded ${result.plugin} from ${result.from} to ${result.to}; reloaded ` +
+          result.reloaded.map(p => p.name).join(', '));
+    } else if (result?.name) {
+      say(`loaded ${result.name} ${result.version}`);
+    }
+  });
+  $('overrides-save').addEventListener('click', () =>
+      act(`overrides of ${overridesOf}`, () => call('PUT', `plugins/${enc(overridesOf)}/overrides`, {json: parseOverrides()})));
+  $('overrides-clear').addEventListener('click', () =>
+      act(`clearing the overrides of ${overridesOf}`, async () => {
+        await call('DELETE', `plugins/${enc(overridesOf)}/overrides`);
+        $('overrides-text').value = '{}';
+      }));
+  $('overrides-close').addEventListener('click', () => {
+    $('overrides-section').hidden = true;
+  });
+  $('leaks-collect').addEventListener('click', () => act('collecting garbage', async () => {
+    const result = await call('POST', 'diagnostics/unloaded-not-collected');
+    $('leak-verdicts').textContent = JSON.stringify(result, null, 2);
+  }));
+  $('leaks-verdicts').addEventListener('click', () => act('heap analysis', async () => {
+    $('leak-verdicts').textContent = JSON.stringify(await call('POST', 'diagnostics/leak-verdicts'), null, 2);
+  }));
+}
+
+async function start() {
+  const session = await call('GET', 'session');
+  admin = session.admin;
+  $('session').textContent = `${session.user} (${admin ? 'admin' : 'viewer: read only'})`;
+  for (const control of document.querySelectorAll('.mutating')) control.disabled = !admin;
+  wire();
+  await refresh();
+  document.body.dataset.ready = 'true';
+  listen();
+}
+
+start().catch(e => say('the console could not start: ' + e.message, false));
