@@ -4,23 +4,31 @@ import io.pluginhost.it.support.AdminClient;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.EnterpriseArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.net.URI;
+import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** WildFly's own observability endpoints, added by the build's offline CLI step: OpenAPI. */
+/**
+ * WildFly's own observability endpoints, added by the build's offline CLI step: OpenAPI, and the
+ * plugins' meters in Micrometer's Prometheus registry on the management interface (no credentials).
+ */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
 class ObservabilityIT {
 
     private final HttpClient http = HttpClient.newHttpClient();
+
+    @ArquillianResource
+    URL base;
 
     @Deployment(testable = false)
     static EnterpriseArchive ear() {
@@ -37,5 +45,34 @@ class ObservabilityIT {
 
         assertThat(document.statusCode()).isEqualTo(200);
         assertThat(document.body()).contains("/plugins/{name}", "/jars/{file}", "/events");
+    }
+
+    @Test
+    void eachPluginsWorkIsScrapedByPrometheusFromTheManagementInterface() throws Exception {
+        AdminClient admin = new AdminClient(base);
+        assertThat(admin.json("POST", "api/plugins/example-plugin-1/execute", "\"Prometheus\"").statusCode()).isEqualTo(200);
+        // A note without an id: the plugin throws.
+        assertThat(admin.json("POST", "api/plugins/example-plugin-repository/execute", "{\"body\": \"no id\"}")
+                .statusCode()).isNotEqualTo(200);
+
+        HttpResponse<String> scrape = get("http://127.0.0.1:9990/prometheus");
+
+        assertThat(scrape.statusCode()).isEqualTo(200);
+        assertThat(lines(scrape.body(), "pluginhost")).as(scrape.body()).isNotEmpty();
+        assertThat(lines(scrape.body(), "pluginhost_plugin_executions_seconds_count", "plugin=\"example-plugin-1\"",
+                "outcome=\"success\"")).isNotEmpty();
+        assertThat(lines(scrape.body(), "pluginhost_plugin_executions_seconds_count",
+                "plugin=\"example-plugin-repository\"", "outcome=\"error\"")).isNotEmpty();
+        assertThat(lines(scrape.body(), "pluginhost_plugin_load_seconds_count", "plugin=\"example-plugin-2\"")).isNotEmpty();
+        assertThat(lines(scrape.body(), "pluginhost_plugin_events_total", "direction=\"emitted\"")).isNotEmpty();
+        assertThat(lines(scrape.body(), "pluginhost_plugin_repository_calls_total", "kind=\"database\"",
+                "plugin=\"example-plugin-repository\"")).isNotEmpty();
+        assertThat(lines(scrape.body(), "pluginhost_loaders_not_collected")).isNotEmpty();
+    }
+
+    /** The sample lines (not comments) of the scrape that contain every fragment. */
+    private static java.util.List<String> lines(String scrape, String... fragments) {
+        return scrape.lines().filter(line -> !line.startsWith("#"))
+                .filter(line -> java.util.Arrays.stream(fragments).allMatch(line::contains)).toList();
     }
 }

@@ -11,8 +11,13 @@ import org.eclipse.microprofile.config.Config;
 import javax.naming.InitialContext;
 import javax.naming.NamingException;
 import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 
@@ -62,6 +67,32 @@ final class PluginDatabases implements RepositoryProvider<DatabaseRepository>, A
         DatabaseRepositoryProvider provider = byJndiName.computeIfAbsent(jndiName,
                 name -> new DatabaseRepositoryProvider(lookup(scope.pluginName(), name), parser, settings));
         return provider.open(scope);
+    }
+
+    /**
+     * Opens a connection to each data source plugins use (and the default one) and asks the driver
+     * whether it is valid, waiting at most {@code timeout}; for readiness checks.
+     *
+     * @param timeout how long each data source may take to answer
+     * @return per JNDI name, why it cannot be used, or {@code null} if it answered
+     */
+    Map<String, String> problems(Duration timeout) {
+        Set<String> names = new TreeSet<>(byJndiName.keySet());
+        names.add(config.getOptionalValue("pluginhost.datasource", String.class).orElse("java:jboss/datasources/ExampleDS"));
+        Map<String, String> problems = new LinkedHashMap<>();
+        int seconds = (int) Math.max(1, timeout.toSeconds());
+        for (String name : names) {
+            String problem = null;
+            try (Connection connection = lookup("(readiness)", name).getConnection()) {
+                if (!connection.isValid(seconds)) {
+                    problem = "the connection did not validate within " + seconds + " s";
+                }
+            } catch (SQLException | RuntimeException e) {
+                problem = e.getMessage();
+            }
+            problems.put(name, problem);
+        }
+        return problems;
     }
 
     /** Stops every provider's statement watchdog; called when the host stops, after every plugin unloaded. */

@@ -1,5 +1,8 @@
 package io.pluginhost.host;
 
+import io.pluginhost.observability.HealthSource;
+import io.pluginhost.observability.HostHealth;
+import io.pluginhost.observability.MicrometerExport;
 import io.pluginhost.resource.kafka.KafkaConnection;
 import io.pluginhost.resource.kafka.KafkaRepositoryProvider;
 import io.pluginhost.resource.s3.S3Connection;
@@ -96,6 +99,12 @@ public class PluginHost {
     @Resource
     ManagedExecutorService executor;
 
+    @Inject
+    HostHealth health;
+
+    @Inject
+    MicrometerExport meters;
+
     @Resource
     ManagedThreadFactory threads;
 
@@ -153,7 +162,8 @@ public class PluginHost {
             services = services.withS3(s3);
         }
         engine = new ModuleLayerPluginManager(services, engineLimits(config));
-        engine.setMetrics(counters);
+        ModuleLayerPluginManager started = engine;
+        engine.setMetrics(new BothMetrics(counters, meters.start(() -> started.unloadedButNotCollected().size())));
         relay = new HostEventRelay(threads, json);
         engine.addLifecycleListener(new CdiLifecycleBridge(lifecycle, relay));
         nodeId = config.getOptionalValue("pluginhost.node-id", String.class)
@@ -199,6 +209,27 @@ public class PluginHost {
                 LOG.log(Level.WARNING, "hot deploy is on, but the plugin directory cannot be watched", e);
             }
         }
+        health.attach(new HealthSource() {
+            @Override
+            public PluginManager plugins() {
+                return engine;
+            }
+
+            @Override
+            public String nodeId() {
+                return nodeId;
+            }
+
+            @Override
+            public Map<String, String> serviceProblems() {
+                return PluginHost.this.serviceProblems();
+            }
+
+            @Override
+            public String withoutServerPaths(String message) {
+                return PluginHost.this.withoutServerPaths(message);
+            }
+        });
     }
 
     /** The engine's bounds from {@code pluginhost.unload.*}, {@code pluginhost.plugin-calls.*}; defaults where unset. */
@@ -221,6 +252,8 @@ public class PluginHost {
 
     @PreDestroy
     void stop() {
+        health.detach();
+        meters.stop();
         if (watcher != null) {
             watcher.close();
         }
@@ -269,6 +302,27 @@ public class PluginHost {
      */
     public Map<String, Map<String, Object>> metrics() {
         return counters.snapshot();
+    }
+
+    /**
+     * What the readiness checks report about the services plugins reach: per service ({@code database:
+     * <jndi name>}, {@code kafka}, {@code s3}) why it cannot be reached, or {@code null} if it answered.
+     * Services the host is not configured to use are absent. Each probe waits at most its own timeout.
+     *
+     * @return the services and their problems
+     */
+    public Map<String, String> serviceProblems() {
+        Map<String, String> problems = new java.util.LinkedHashMap<>();
+        if (databases != null) {
+            databases.problems(Duration.ofSeconds(2)).forEach((name, problem) -> problems.put("database: " + name, problem));
+        }
+        if (kafka != null) {
+            problems.put("kafka", kafka.unreachable().orElse(null));
+        }
+        if (s3 != null) {
+            problems.put("s3", s3.unreachable().orElse(null));
+        }
+        return problems;
     }
 
     /** @return this node's id on the cluster's event topic ({@code pluginhost.node-id}, or a unique default) */

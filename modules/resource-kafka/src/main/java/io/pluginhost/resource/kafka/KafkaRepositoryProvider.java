@@ -12,6 +12,7 @@ import org.apache.kafka.common.errors.TopicExistsException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadFactory;
@@ -67,13 +68,41 @@ public final class KafkaRepositoryProvider implements RepositoryProvider<KafkaRe
         return new KafkaTopicRepository(scope, clientProperties(), pollThreads, connection.sendTimeout());
     }
 
-    private synchronized void createMissingTopics(ResourceScope scope) {
+    private synchronized Admin admin() {
         if (admin == null) {
             Map<String, Object> properties = clientProperties();
             properties.put("request.timeout.ms", String.valueOf(connection.adminTimeout().toMillis()));
             properties.put("default.api.timeout.ms", String.valueOf(connection.adminTimeout().toMillis()));
             admin = Admin.create(properties);
         }
+        return admin;
+    }
+
+    /**
+     * Asks the brokers to describe the cluster, waiting at most the admin timeout; for readiness checks.
+     *
+     * @return why Kafka cannot be reached, or empty if a broker answered
+     */
+    public Optional<String> unreachable() {
+        long millis = connection.adminTimeout().toMillis();
+        try {
+            int brokers = HostContext.call(KafkaRepositoryProvider.class, this::admin).describeCluster().nodes()
+                    .get(millis, TimeUnit.MILLISECONDS).size();
+            return brokers > 0 ? Optional.empty() : Optional.of("the cluster reports no broker");
+        } catch (ExecutionException e) {
+            return Optional.of(String.valueOf(e.getCause()));
+        } catch (java.util.concurrent.TimeoutException e) {
+            return Optional.of("no broker answered within " + connection.adminTimeout());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.of("interrupted");
+        } catch (RuntimeException e) {
+            return Optional.of(String.valueOf(e));
+        }
+    }
+
+    private void createMissingTopics(ResourceScope scope) {
+        Admin admin = admin();
         long millis = connection.adminTimeout().toMillis();
         try {
             Set<String> existing = admin.listTopics().names().get(millis, TimeUnit.MILLISECONDS);

@@ -16,6 +16,8 @@ import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
+import java.util.Optional;
+
 /**
  * Gives each plugin an {@link S3Repository} over one shared S3 client (clients are thread-safe;
  * the restriction to a plugin's buckets is the repository's, not the client's). Creates a plugin's
@@ -89,6 +91,20 @@ public final class S3RepositoryProvider implements RepositoryProvider<S3Reposito
             // S3 is down or refuses: the plugin loads anyway; its calls fail, typed, until the bucket exists.
             LOG.log(System.Logger.Level.WARNING, "plugin ''{0}'': cannot check or create bucket ''{1}'' now: {2}",
                     plugin, bucket, e.getMessage());
+        }
+    }
+
+    /**
+     * Lists the buckets, within the client's call timeout; for readiness checks.
+     *
+     * @return why S3 cannot be reached (or refuses the credentials), or empty if it answered
+     */
+    public Optional<String> unreachable() {
+        try {
+            HostContext.call(S3RepositoryProvider.class, client::listBuckets);
+            return Optional.empty();
+        } catch (SdkException e) {
+            return Optional.of(e.getMessage());
         }
     }
 

@@ -1,0 +1,91 @@
+package io.pluginhost.it;
+
+import io.pluginhost.it.support.AdminClient;
+import io.pluginhost.runtime.testing.PluginJarBuilder;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.EnterpriseArchive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * MicroProfile Health on the management interface, without credentials: the host's readiness checks
+ * report the engine, each plugin (a failed one takes the node down, with its reason) and whether the
+ * database, Kafka and S3 it uses answer.
+ */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+class HealthIT {
+
+    private static final String READY = "http://127.0.0.1:9990/health/ready";
+
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @ArquillianResource
+    URL base;
+
+    @TempDir
+    Path dir;
+
+    @Deployment(testable = false)
+    static EnterpriseArchive ear() {
+        return AdminClient.hostEar();
+    }
+
+    private HttpResponse<String> ready() throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(READY)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void readinessReportsTheEngineEachPluginAndTheServicesItUses() throws Exception {
+        HttpResponse<String> ready = ready();
+
+        assertThat(ready.statusCode()).as(ready.body()).isEqualTo(200);
+        assertThat(ready.body()).contains("\"name\":\"pluginhost\"", "\"name\":\"pluginhost-plugins\"",
+                "\"example-plugin-1\":\"LOADED 1.0.0\"", "\"name\":\"pluginhost-services\"",
+                "\"database: java:jboss/datasources/ExampleDS\":\"reachable\"", "\"kafka\":\"reachable\"",
+                "\"s3\":\"reachable\"");
+    }
+
+    @Test
+    void aFailedPluginTakesReadinessDownWithItsReason() throws Exception {
+        AdminClient admin = new AdminClient(base);
+        Path jar = PluginJarBuilder.plugin("health-faulty")
+                .body("public void initialize(io.pluginhost.api.PluginContext context) {"
+                        + " if (context.config().get(\"licence\").isEmpty()) {"
+                        + " throw new IllegalStateException(\"cannot start: no licence\"); } }")
+                .build(dir);
+        try {
+            assertThat(admin.json("PUT", "api/plugins/health-faulty/config", "{\"licence\": \"yes\"}").statusCode())
+                    .isEqualTo(200);
+            assertThat(admin.upload("health-faulty.jar", Files.readAllBytes(jar)).statusCode()).isEqualTo(201);
+            assertThat(ready().statusCode()).isEqualTo(200);
+
+            // Taking the licence away reloads the plugin, which then fails: it stays listed as FAILED.
+            admin.json("DELETE", "api/plugins/health-faulty/config", null);
+            assertThat(admin.json("GET", "api/plugins/health-faulty", null).body()).contains("\"state\":\"FAILED\"");
+
+            HttpResponse<String> ready = ready();
+            assertThat(ready.statusCode()).isEqualTo(503);
+            assertThat(ready.body()).contains("\"status\":\"DOWN\"", "\"health-faulty\":\"FAILED: ", "no licence");
+        } finally {
+            admin.json("DELETE", "api/plugins/health-faulty", null);
+            admin.json("DELETE", "api/jars/health-faulty.jar", null);
+            admin.json("DELETE", "api/plugins/health-faulty/config", null);
+        }
+        assertThat(ready().statusCode()).as("back up once the failed plugin is gone").isEqualTo(200);
+    }
+}

@@ -1,0 +1,110 @@
+package io.pluginhost.observability;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.pluginhost.runtime.PluginMetrics;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The engine's per-plugin reports as Micrometer meters, each tagged {@code plugin}; Prometheus names:
+ * <ul>
+ *   <li>{@code pluginhost_plugin_executions_seconds_count/_sum/_max{plugin, outcome=success|error}};</li>
+ *   <li>{@code pluginhost_plugin_events_total{plugin, direction=emitted|received}};</li>
+ *   <li>{@code pluginhost_plugin_repository_calls_total{plugin, kind=database|kafka|s3, outcome}};</li>
+ *   <li>{@code pluginhost_plugin_load_seconds_*} and {@code pluginhost_plugin_unload_seconds_*}.</li>
+ * </ul>
+ * Meters are looked up once per plugin and kept, so a report costs a map read and an add.
+ */
+final class MicrometerPluginMetrics implements PluginMetrics {
+
+    private static final String[] KINDS = {"database", "kafka", "s3"};
+
+    private final MeterRegistry registry;
+    private final Map<String, Meters> byPlugin = new ConcurrentHashMap<>();
+
+    MicrometerPluginMetrics(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    private final class Meters {
+        final Timer executed;
+        final Timer failed;
+        final Counter emitted;
+        final Counter received;
+        final Counter[] calls = new Counter[KINDS.length];
+        final Counter[] errors = new Counter[KINDS.length];
+        final Timer load;
+        final Timer unload;
+
+        Meters(String plugin) {
+            executed = execution(plugin, "success");
+            failed = execution(plugin, "error");
+            emitted = events(plugin, "emitted");
+            received = events(plugin, "received");
+            for (int i = 0; i < KINDS.length; i++) {
+                calls[i] = repositoryCalls(plugin, KINDS[i], "success");
+                errors[i] = repositoryCalls(plugin, KINDS[i], "error");
+            }
+            load = registry.timer("pluginhost.plugin.load", "plugin", plugin);
+            unload = registry.timer("pluginhost.plugin.unload", "plugin", plugin);
+        }
+
+        private Timer execution(String plugin, String outcome) {
+            return registry.timer("pluginhost.plugin.executions", "plugin", plugin, "outcome", outcome);
+        }
+
+        private Counter events(String plugin, String direction) {
+            return registry.counter("pluginhost.plugin.events", "plugin", plugin, "direction", direction);
+        }
+
+        private Counter repositoryCalls(String plugin, String kind, String outcome) {
+            return registry.counter("pluginhost.plugin.repository.calls", "plugin", plugin, "kind", kind,
+                    "outcome", outcome);
+        }
+    }
+
+    private Meters of(String plugin) {
+        return byPlugin.computeIfAbsent(plugin, Meters::new);
+    }
+
+    @Override
+    public void executed(String plugin, long nanos, boolean failed) {
+        Meters meters = of(plugin);
+        (failed ? meters.failed : meters.executed).record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public void emitted(String plugin, String event) {
+        of(plugin).emitted.increment();
+    }
+
+    @Override
+    public void received(String plugin) {
+        of(plugin).received.increment();
+    }
+
+    @Override
+    public void repositoryCall(String plugin, String kind, boolean failed) {
+        for (int i = 0; i < KINDS.length; i++) {
+            if (KINDS[i].equals(kind)) {
+                Meters meters = of(plugin);
+                (failed ? meters.errors[i] : meters.calls[i]).increment();
+                return;
+            }
+        }
+    }
+
+    @Override
+    public void loaded(String plugin, long nanos) {
+        of(plugin).load.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public void unloaded(String plugin, long nanos) {
+        of(plugin).unload.record(nanos, TimeUnit.NANOSECONDS);
+    }
+}

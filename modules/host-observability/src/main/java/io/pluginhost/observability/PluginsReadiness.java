@@ -1,0 +1,49 @@
+package io.pluginhost.observability;
+
+import io.pluginhost.runtime.PluginInfo;
+import io.pluginhost.runtime.PluginState;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
+import org.eclipse.microprofile.health.Readiness;
+
+/**
+ * {@code pluginhost-plugins} in {@code /health/ready}: one entry per plugin, {@code LOADED <version>} or
+ * {@code FAILED: <why>}; down while any plugin is FAILED, unless
+ * {@code pluginhost.health.failed-plugin-is-down=false} (then the failures are listed but the node
+ * stays in the load balancer).
+ */
+@Readiness
+@ApplicationScoped
+public class PluginsReadiness implements HealthCheck {
+
+    @Inject
+    HostHealth health;
+
+    @Inject
+    Config config;
+
+    @Override
+    public HealthCheckResponse call() {
+        HealthCheckResponseBuilder response = HealthCheckResponse.named("pluginhost-plugins");
+        HealthSource host = health.source().orElse(null);
+        if (host == null) {
+            return response.down().withData("engine", "not running").build();
+        }
+        boolean failed = false;
+        for (PluginInfo plugin : host.plugins().list()) {
+            if (plugin.state() == PluginState.FAILED) {
+                failed = true;
+                response.withData(plugin.name(), "FAILED: " + host.withoutServerPaths(plugin.error().orElse("unknown")));
+            } else {
+                response.withData(plugin.name(), plugin.state().name() + " " + plugin.version());
+            }
+        }
+        boolean failedIsDown = config.getOptionalValue("pluginhost.health.failed-plugin-is-down", Boolean.class)
+                .orElse(true);
+        return response.status(!(failed && failedIsDown)).build();
+    }
+}
