@@ -53,6 +53,24 @@ class KafkaOutageTest {
 
     @Test
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void theReadinessProbeSaysWhetherABrokerAnswers() throws Exception {
+        try (KafkaRepositoryProvider provider = provider(kafka.bootstrapServers())) {
+            assertThat(provider.unreachable()).isEmpty();
+
+            kafka.stop();
+            try {
+                assertThat(provider.unreachable()).hasValueSatisfying(why -> assertThat(why).isNotBlank());
+            } finally {
+                kafka.restart();
+            }
+        }
+        try (KafkaRepositoryProvider afterRestart = provider(kafka.bootstrapServers())) {
+            assertThat(afterRestart.unreachable()).isEmpty();
+        }
+    }
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void aSendDuringAnOutageFailsTypedAndTheSameRepositoryWorksWhenTheBrokerIsBack() throws Exception {
         try (KafkaRepositoryProvider provider = provider(kafka.bootstrapServers())) {
             KafkaTopicRepository repository = (KafkaTopicRepository) provider.open(scope("outage"));

@@ -42,6 +42,23 @@ class S3OutageTest {
 
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void theReadinessProbeSaysWhetherTheServerAnswers() throws Exception {
+        try (S3DevServer server = S3DevServer.start();
+             S3RepositoryProvider provider = new S3RepositoryProvider(connection(server.endpoint()))) {
+            assertThat(provider.unreachable()).isEmpty();
+
+            server.stop();
+            try {
+                assertThat(provider.unreachable()).hasValueSatisfying(why -> assertThat(why).isNotBlank());
+            } finally {
+                server.restart();
+            }
+            assertThat(provider.unreachable()).isEmpty();
+        }
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void aCallDuringAnOutageFailsTypedAndTheSameRepositoryWorksWhenTheServerIsBack() throws Exception {
         try (S3DevServer server = S3DevServer.start();
              S3RepositoryProvider provider = new S3RepositoryProvider(connection(server.endpoint()))) {
