@@ -85,6 +85,8 @@ public final class DevHost {
                 + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started) / 100 / 10.0 + " s)");
         System.out.println("  admin  (load, unload, reload, execute): plugin-admin / plugin-admin-dev");
         System.out.println("  viewer (read only):                     plugin-viewer / plugin-viewer-dev");
+        System.out.println("  console: http://127.0.0.1:8080/pluginhost/console/");
+        System.out.println("  health:  http://127.0.0.1:9990/health/ready   metrics: http://127.0.0.1:9990/prometheus");
         System.out.println("  try:    curl -u plugin-admin:plugin-admin-dev " + URL);
         System.out.println("  plugins from " + plugins);
         System.out.println("  Kafka " + kafka.bootstrapServers() + ", S3 " + s3.endpoint() + ", H2 ExampleDS");
