@@ -1,5 +1,7 @@
 package io.pluginhost.devservices;
 
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -22,12 +24,32 @@ public final class DevServices implements AutoCloseable {
      * @throws Exception if one does not start (the other is stopped again)
      */
     public static DevServices start() throws Exception {
-        KafkaDevServer kafka = KafkaDevServer.start();
+        // Side by side: each spends most of its start waiting on its own threads, not on the CPU.
+        CompletableFuture<S3DevServer> s3 = CompletableFuture.supplyAsync(() -> {
+            try {
+                return S3DevServer.start();
+            } catch (Exception e) {
+                throw new CompletionException(e);
+            }
+        });
+        KafkaDevServer kafka;
         try {
-            return new DevServices(kafka, S3DevServer.start());
+            kafka = KafkaDevServer.start();
         } catch (Exception e) {
-            kafka.close();
+            s3.thenAccept(server -> {
+                try {
+                    server.close();
+                } catch (Exception closing) {
+                    e.addSuppressed(closing);
+                }
+            });
             throw e;
+        }
+        try {
+            return new DevServices(kafka, s3.join());
+        } catch (CompletionException e) {
+            kafka.close();
+            throw e.getCause() instanceof Exception cause ? cause : e;
         }
     }
 
