@@ -89,8 +89,11 @@ class JmsBridgeIT {
     void foreignEventsArriveOnceAndOwnEventsGoOutButDoNotComeBack() throws Exception {
         byte[] listener = Files.readAllBytes(PluginJarBuilder.plugin("cluster-listener").body("""
                 private final java.util.concurrent.atomic.AtomicInteger heard = new java.util.concurrent.atomic.AtomicInteger();
-                public void initialize(PluginContext context) { context.eventBus().on("cluster:*", e -> heard.incrementAndGet()); }
-                public Object execute(Object in) { return "heard=" + heard.get(); }
+                private final java.util.concurrent.atomic.AtomicInteger markers = new java.util.concurrent.atomic.AtomicInteger();
+                public void initialize(PluginContext context) {
+                    context.eventBus().on("cluster:*", e -> (e.name().equals("cluster:marker") ? markers : heard).incrementAndGet());
+                }
+                public Object execute(Object in) { return "heard=" + heard.get() + " markers=" + markers.get(); }
                 """).build(dir));
         byte[] emitter = Files.readAllBytes(PluginJarBuilder.plugin("cluster-emitter").body("""
                 private PluginContext context;
@@ -103,22 +106,34 @@ class JmsBridgeIT {
                 HttpRequest.BodyPublishers.ofByteArray(emitter)).statusCode()).isEqualTo(201);
 
         // An event from another node reaches the local listener once.
-        http.send(HttpRequest.newBuilder(URI.create(foreign + "send?name=cluster:hello&origin=other-node"))
-                .POST(HttpRequest.BodyPublishers.ofString("{\"x\": 1}")).build(), HttpResponse.BodyHandlers.ofString());
-        await(() -> call(() -> execute("cluster-listener")).contains("heard=1"), "the foreign event");
-        Thread.sleep(1500);
-        assertThat(execute("cluster-listener")).contains("heard=1");
+        sendForeign("cluster:hello");
+        // Delivery from the topic is in order (one session), so once a marker sent afterwards has
+        // arrived, a second delivery of the event would have arrived before it.
+        sendForeign("cluster:marker");
+        await(() -> call(() -> execute("cluster-listener")).contains("markers=1"), "the first marker");
+        assertThat(execute("cluster-listener")).contains("heard=1 ");
 
         // A local event is delivered locally, goes out on the topic, and is not delivered again.
         assertThat(execute("cluster-emitter")).contains("sent");
         await(() -> call(this::seen).contains(" cluster:local"), "the local event on the topic");
-        Thread.sleep(1500);
-        assertThat(execute("cluster-listener")).contains("heard=2");
+        // The broker had routed the local event to this node's subscription before the marker.
+        sendForeign("cluster:marker");
+        await(() -> call(() -> execute("cluster-listener")).contains("markers=2"), "the second marker");
+        assertThat(execute("cluster-listener")).contains("heard=2 ");
 
-        // The foreign event was not sent out again by this node.
+        // The foreign event was not sent out again by this node: the recorder takes the topic in order
+        // too, so once it has the second marker it has everything this node sent before.
+        await(() -> call(this::seen).lines().filter(line -> line.endsWith(" cluster:marker")).count() == 2,
+                "the second marker on the topic");
         long hellos = Arrays.stream(seen().split("\n")).filter(line -> line.endsWith(" cluster:hello")).count();
         assertThat(hellos).isEqualTo(1);
         assertThat(seen()).doesNotContain("other-node cluster:local");
+    }
+
+    /** Puts an event on the cluster topic as the node {@code other-node} would. */
+    private void sendForeign(String name) throws Exception {
+        http.send(HttpRequest.newBuilder(URI.create(foreign + "send?name=" + name + "&origin=other-node"))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"x\": 1}")).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static String call(ThrowingSupplier supplier) {

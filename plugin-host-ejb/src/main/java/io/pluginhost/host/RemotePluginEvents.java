@@ -13,11 +13,13 @@ import java.util.logging.Logger;
 /**
  * Receives plugin bus events from the cluster's topic: delivers events from other nodes to this
  * node's plugins (once: each node has one subscription) and drops this node's own, so nothing is
- * echoed back.
+ * echoed back. One session: events from the topic are delivered in the order the broker received
+ * them, as events on one node are (the relay keeps emit order), not reordered by concurrent consumers.
  */
 @MessageDriven(activationConfig = {
     @ActivationConfigProperty(propertyName = "destinationLookup", propertyValue = PluginHost.EVENTS_TOPIC),
-    @ActivationConfigProperty(propertyName = "destinationType", propertyValue = "jakarta.jms.Topic")
+    @ActivationConfigProperty(propertyName = "destinationType", propertyValue = "jakarta.jms.Topic"),
+    @ActivationConfigProperty(propertyName = "maxSession", propertyValue = "1")
 })
 public class RemotePluginEvents implements MessageListener {
 

@@ -12,7 +12,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /** Records every message on the cluster topic as "origin name". */
 @MessageDriven(activationConfig = {
     @ActivationConfigProperty(propertyName = "destinationLookup", propertyValue = "java:global/jms/pluginhost/PluginEvents"),
-    @ActivationConfigProperty(propertyName = "destinationType", propertyValue = "jakarta.jms.Topic")
+    @ActivationConfigProperty(propertyName = "destinationType", propertyValue = "jakarta.jms.Topic"),
+    // In order, so what it has seen last tells what came before (JmsBridgeIT relies on it).
+    @ActivationConfigProperty(propertyName = "maxSession", propertyValue = "1")
 })
 public class TopicRecorder implements MessageListener {
 
