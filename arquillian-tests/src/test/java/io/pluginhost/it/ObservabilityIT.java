@@ -63,6 +63,8 @@ class ObservabilityIT {
                 "outcome=\"success\"")).isNotEmpty();
         assertThat(lines(scrape.body(), "pluginhost_plugin_executions_seconds_count",
                 "plugin=\"example-plugin-repository\"", "outcome=\"error\"")).isNotEmpty();
+        assertThat(lines(scrape.body(), "pluginhost_plugin_execution_latency_total", "plugin=\"example-plugin-1\"",
+                "le=\"+Inf\"")).singleElement().asString().doesNotEndWith(" 0.0");
         assertThat(lines(scrape.body(), "pluginhost_plugin_load_seconds_count", "plugin=\"example-plugin-2\"")).isNotEmpty();
         assertThat(lines(scrape.body(), "pluginhost_plugin_events_total", "direction=\"emitted\"")).isNotEmpty();
         assertThat(lines(scrape.body(), "pluginhost_plugin_repository_calls_total", "kind=\"database\"",

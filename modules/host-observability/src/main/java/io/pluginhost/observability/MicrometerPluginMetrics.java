@@ -13,6 +13,10 @@ import java.util.concurrent.TimeUnit;
  * The engine's per-plugin reports as Micrometer meters, each tagged {@code plugin}; Prometheus names:
  * <ul>
  *   <li>{@code pluginhost_plugin_executions_seconds_count/_sum/_max{plugin, outcome=success|error}};</li>
+ *   <li>{@code pluginhost_plugin_execution_latency_total{plugin, le}}: cumulative counts of calls
+ *       that took at most {@code le} seconds ({@code +Inf} counts all), the buckets of a classic
+ *       Prometheus histogram ({@code histogram_quantile} works on them); WildFly's registry drops a
+ *       Timer's own histogram settings;</li>
  *   <li>{@code pluginhost_plugin_events_total{plugin, direction=emitted|received}};</li>
  *   <li>{@code pluginhost_plugin_repository_calls_total{plugin, kind=database|kafka|s3, outcome}};</li>
  *   <li>{@code pluginhost_plugin_load_seconds_*} and {@code pluginhost_plugin_unload_seconds_*}.</li>
@@ -22,6 +26,9 @@ import java.util.concurrent.TimeUnit;
 final class MicrometerPluginMetrics implements PluginMetrics {
 
     private static final String[] KINDS = {"database", "kafka", "s3"};
+    /** Upper bounds of the latency buckets, in nanoseconds; the last bucket ({@code +Inf}) is implied. */
+    private static final long[] BOUNDS = {1_000_000L, 5_000_000L, 10_000_000L, 50_000_000L, 100_000_000L,
+        500_000_000L, 1_000_000_000L, 5_000_000_000L};
 
     private final MeterRegistry registry;
     private final Map<String, Meters> byPlugin = new ConcurrentHashMap<>();
@@ -39,8 +46,13 @@ final class MicrometerPluginMetrics implements PluginMetrics {
         final Counter[] errors = new Counter[KINDS.length];
         final Timer load;
         final Timer unload;
+        final Counter[] buckets = new Counter[BOUNDS.length + 1];
 
         Meters(String plugin) {
+            for (int i = 0; i <= BOUNDS.length; i++) {
+                String le = i == BOUNDS.length ? "+Inf" : Double.toString(BOUNDS[i] / 1e9);
+                buckets[i] = registry.counter("pluginhost.plugin.execution.latency", "plugin", plugin, "le", le);
+            }
             executed = execution(plugin, "success");
             failed = execution(plugin, "error");
             emitted = events(plugin, "emitted");
@@ -75,6 +87,9 @@ final class MicrometerPluginMetrics implements PluginMetrics {
     public void executed(String plugin, long nanos, boolean failed) {
         Meters meters = of(plugin);
         (failed ? meters.failed : meters.executed).record(nanos, TimeUnit.NANOSECONDS);
+        for (int i = BOUNDS.length; i >= 0 && (i == BOUNDS.length || nanos <= BOUNDS[i]); i--) {
+            meters.buckets[i].increment();
+        }
     }
 
     @Override
