@@ -55,6 +55,10 @@ class ObservabilityIT {
         assertThat(admin.json("POST", "api/plugins/example-plugin-repository/execute", "{\"body\": \"no id\"}")
                 .statusCode()).isNotEqualTo(200);
 
+        // The host's own counters, which the console shows, saw the same calls.
+        assertThat(admin.json("GET", "api/metrics", null).body()).contains(
+                "\"example-plugin-repository\":{\"executions\":1,\"executionErrors\":1,");
+
         HttpResponse<String> scrape = get("http://127.0.0.1:9990/prometheus");
 
         assertThat(scrape.statusCode()).isEqualTo(200);
