@@ -23,9 +23,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Arrays;
-import java.util.function.Supplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -65,9 +63,14 @@ class JmsBridgeIT {
         return new AdminClient(host).send(AdminClient.ADMIN, method, path, type, body);
     }
 
-    private String execute(String plugin) throws Exception {
+    /** Executes the plugin with {@code input} as its JSON input; answers the body. */
+    private String execute(String plugin, Object input) throws Exception {
         return admin("POST", "api/plugins/" + plugin + "/execute", "application/json",
-                HttpRequest.BodyPublishers.ofString("null")).body();
+                HttpRequest.BodyPublishers.ofString(String.valueOf(input))).body();
+    }
+
+    private String execute(String plugin) throws Exception {
+        return execute(plugin, null);
     }
 
     private String seen() throws Exception {
@@ -75,25 +78,40 @@ class JmsBridgeIT {
                 HttpResponse.BodyHandlers.ofString()).body();
     }
 
-    private static void await(Supplier<Boolean> condition, String what) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!condition.get()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(100);
-        }
+    /** What crossed the topic, once {@code count} events named {@code name} have (the foreign node waits). */
+    private String seen(String name, int count) throws Exception {
+        HttpResponse<String> seen = http.send(HttpRequest.newBuilder(URI.create(foreign + "seen?await=" + name
+                + "&count=" + count)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(seen.statusCode()).as("%d x %s on the topic within 30 s: %s", count, name, seen.body()).isEqualTo(200);
+        return seen.body();
     }
 
     @Test
     void foreignEventsArriveOnceAndOwnEventsGoOutButDoNotComeBack() throws Exception {
         byte[] listener = Files.readAllBytes(PluginJarBuilder.plugin("cluster-listener").body("""
-                private final java.util.concurrent.atomic.AtomicInteger heard = new java.util.concurrent.atomic.AtomicInteger();
-                private final java.util.concurrent.atomic.AtomicInteger markers = new java.util.concurrent.atomic.AtomicInteger();
+                private int heard;
+                private int markers;
                 public void initialize(PluginContext context) {
-                    context.eventBus().on("cluster:*", e -> (e.name().equals("cluster:marker") ? markers : heard).incrementAndGet());
+                    context.eventBus().on("cluster:*", e -> {
+                        synchronized (this) {
+                            if (e.name().equals("cluster:marker")) { markers++; } else { heard++; }
+                            notifyAll();
+                        }
+                    });
                 }
-                public Object execute(Object in) { return "heard=" + heard.get() + " markers=" + markers.get(); }
+                // Input n: first wait (at most 30 s) until n markers have arrived.
+                public synchronized Object execute(Object in) {
+                    long deadline = System.nanoTime() + 30_000_000_000L;
+                    int want = in instanceof Number n ? n.intValue() : 0;
+                    try {
+                        while (markers < want && System.nanoTime() < deadline) {
+                            wait(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+                        }
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return "heard=" + heard + " markers=" + markers;
+                }
                 """).build(dir));
         byte[] emitter = Files.readAllBytes(PluginJarBuilder.plugin("cluster-emitter").body("""
                 private PluginContext context;
@@ -110,21 +128,18 @@ class JmsBridgeIT {
         // Delivery from the topic is in order (one session), so once a marker sent afterwards has
         // arrived, a second delivery of the event would have arrived before it.
         sendForeign("cluster:marker");
-        await(() -> call(() -> execute("cluster-listener")).contains("markers=1"), "the first marker");
-        assertThat(execute("cluster-listener")).contains("heard=1 ");
+        assertThat(execute("cluster-listener", 1)).contains("heard=1 markers=1");
 
         // A local event is delivered locally, goes out on the topic, and is not delivered again.
         assertThat(execute("cluster-emitter")).contains("sent");
-        await(() -> call(this::seen).contains(" cluster:local"), "the local event on the topic");
+        assertThat(seen("cluster:local", 1)).contains(" cluster:local");
         // The broker had routed the local event to this node's subscription before the marker.
         sendForeign("cluster:marker");
-        await(() -> call(() -> execute("cluster-listener")).contains("markers=2"), "the second marker");
-        assertThat(execute("cluster-listener")).contains("heard=2 ");
+        assertThat(execute("cluster-listener", 2)).contains("heard=2 markers=2");
 
         // The foreign event was not sent out again by this node: the recorder takes the topic in order
         // too, so once it has the second marker it has everything this node sent before.
-        await(() -> call(this::seen).lines().filter(line -> line.endsWith(" cluster:marker")).count() == 2,
-                "the second marker on the topic");
+        seen("cluster:marker", 2);
         long hellos = Arrays.stream(seen().split("\n")).filter(line -> line.endsWith(" cluster:hello")).count();
         assertThat(hellos).isEqualTo(1);
         assertThat(seen()).doesNotContain("other-node cluster:local");
@@ -134,17 +149,5 @@ class JmsBridgeIT {
     private void sendForeign(String name) throws Exception {
         http.send(HttpRequest.newBuilder(URI.create(foreign + "send?name=" + name + "&origin=other-node"))
                 .POST(HttpRequest.BodyPublishers.ofString("{\"x\": 1}")).build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static String call(ThrowingSupplier supplier) {
-        try {
-            return supplier.get();
-        } catch (Exception e) {
-            return "";
-        }
-    }
-
-    private interface ThrowingSupplier {
-        String get() throws Exception;
     }
 }

@@ -14,7 +14,8 @@ import java.io.IOException;
 
 /**
  * Test deployment standing in for another node: POST /send?name=..&origin=.. with a JSON body puts
- * a plugin event on the cluster topic as that node would; GET /seen lists what crossed the topic.
+ * a plugin event on the cluster topic as that node would; GET /seen lists what crossed the topic, and
+ * GET /seen?await=name&count=n first waits (at most 30 s) until n events of that name have crossed it.
  */
 @WebServlet(urlPatterns = {"/send", "/seen"})
 public class ForeignNode extends HttpServlet {
@@ -42,6 +43,17 @@ public class ForeignNode extends HttpServlet {
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        String awaited = request.getParameter("await");
+        if (awaited != null) {
+            try {
+                if (!TopicRecorder.await(awaited, Integer.parseInt(request.getParameter("count")), 30_000)) {
+                    response.setStatus(504);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                response.setStatus(503);
+            }
+        }
         response.setContentType("text/plain");
         response.getWriter().write(String.join("\n", TopicRecorder.SEEN));
     }

@@ -27,5 +27,27 @@ public class TopicRecorder implements MessageListener {
         } catch (JMSException e) {
             SEEN.add("unreadable " + e);
         }
+        synchronized (SEEN) {
+            SEEN.notifyAll();
+        }
+    }
+
+    /**
+     * Waits until {@code count} recorded lines end with {@code " " + suffix}, at most {@code millis}.
+     *
+     * @return whether they did
+     */
+    static boolean await(String suffix, int count, long millis) throws InterruptedException {
+        long deadline = System.nanoTime() + millis * 1_000_000L;
+        synchronized (SEEN) {
+            while (SEEN.stream().filter(line -> line.endsWith(" " + suffix)).count() < count) {
+                long left = (deadline - System.nanoTime()) / 1_000_000L;
+                if (left <= 0) {
+                    return false;
+                }
+                SEEN.wait(left);
+            }
+            return true;
+        }
     }
 }
