@@ -16,8 +16,6 @@ import java.util.concurrent.atomic.LongAdder;
  */
 final class PluginCounters implements PluginMetrics {
 
-    private static final String[] KINDS = {"database", "kafka", "s3"};
-
     private final Map<String, Counters> byPlugin = new ConcurrentHashMap<>();
 
     private Counters of(String plugin) {
@@ -47,7 +45,7 @@ final class PluginCounters implements PluginMetrics {
 
     @Override
     public void repositoryCall(String plugin, String kind, boolean failed) {
-        int index = kindIndex(kind);
+        int index = REPOSITORY_KINDS.indexOf(kind);
         if (index < 0) {
             return;
         }
@@ -56,15 +54,6 @@ final class PluginCounters implements PluginMetrics {
         if (failed) {
             counters.repositoryErrors[index].increment();
         }
-    }
-
-    private static int kindIndex(String kind) {
-        for (int i = 0; i < KINDS.length; i++) {
-            if (KINDS[i].equals(kind)) {
-                return i;
-            }
-        }
-        return -1;
     }
 
     @Override
@@ -95,12 +84,18 @@ final class PluginCounters implements PluginMetrics {
         final AtomicLong executionMaxNanos = new AtomicLong();
         final LongAdder emitted = new LongAdder();
         final LongAdder received = new LongAdder();
-        final LongAdder[] repositoryCalls = {new LongAdder(), new LongAdder(), new LongAdder()};
-        final LongAdder[] repositoryErrors = {new LongAdder(), new LongAdder(), new LongAdder()};
+        final LongAdder[] repositoryCalls = adders(REPOSITORY_KINDS.size());
+        final LongAdder[] repositoryErrors = adders(REPOSITORY_KINDS.size());
         final LongAdder loads = new LongAdder();
         final LongAdder unloads = new LongAdder();
         final AtomicLong lastLoadNanos = new AtomicLong();
         final AtomicLong lastUnloadNanos = new AtomicLong();
+
+        private static LongAdder[] adders(int count) {
+            LongAdder[] adders = new LongAdder[count];
+            java.util.Arrays.setAll(adders, i -> new LongAdder());
+            return adders;
+        }
 
         Map<String, Object> snapshot() {
             Map<String, Object> view = new LinkedHashMap<>();
@@ -113,9 +108,9 @@ final class PluginCounters implements PluginMetrics {
             view.put("eventsReceived", received.sum());
             Map<String, Long> calls = new LinkedHashMap<>();
             Map<String, Long> errors = new LinkedHashMap<>();
-            for (int i = 0; i < KINDS.length; i++) {
-                calls.put(KINDS[i], repositoryCalls[i].sum());
-                errors.put(KINDS[i], repositoryErrors[i].sum());
+            for (int i = 0; i < REPOSITORY_KINDS.size(); i++) {
+                calls.put(REPOSITORY_KINDS.get(i), repositoryCalls[i].sum());
+                errors.put(REPOSITORY_KINDS.get(i), repositoryErrors[i].sum());
             }
             view.put("repositoryCalls", calls);
             view.put("repositoryErrors", errors);

@@ -21,17 +21,15 @@ public class EngineReadiness implements HealthCheck {
 
     @Override
     public HealthCheckResponse call() {
-        HealthSource host = health.source().orElse(null);
-        if (host == null) {
-            return HealthCheckResponse.named("pluginhost").down().withData("engine", "not running").build();
-        }
-        var plugins = host.plugins();
-        var list = plugins.list();
-        return HealthCheckResponse.named("pluginhost").up()
-                .withData("node", host.nodeId())
-                .withData("loaded", list.stream().filter(p -> p.state() == PluginState.LOADED).count())
-                .withData("failed", list.stream().filter(p -> p.state() == PluginState.FAILED).count())
-                .withData("unloadedNotCollected", plugins.unloadedButNotCollected().size())
-                .build();
+        return health.report("pluginhost", host -> {
+            var plugins = host.plugins();
+            var list = plugins.list();
+            return HealthCheckResponse.named("pluginhost").up()
+                    .withData("node", host.nodeId())
+                    .withData("loaded", list.stream().filter(p -> p.state() == PluginState.LOADED).count())
+                    .withData("failed", list.stream().filter(p -> p.state() == PluginState.FAILED).count())
+                    .withData("unloadedNotCollected", plugins.unloadedButNotCollected().size())
+                    .build();
+        });
     }
 }

@@ -2,7 +2,9 @@ package io.pluginhost.observability;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import java.util.Optional;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+
+import java.util.function.Function;
 
 /**
  * Where the readiness checks find the running host: the host attaches itself when it starts and
@@ -23,7 +25,14 @@ public class HostHealth {
         source = null;
     }
 
-    Optional<HealthSource> source() {
-        return Optional.ofNullable(source);
+    /**
+     * @param name    the check's name
+     * @param running what the check reports about the running host
+     * @return that, or the check down with {@code engine: not running} while no host is attached
+     */
+    HealthCheckResponse report(String name, Function<HealthSource, HealthCheckResponse> running) {
+        HealthSource host = source;
+        return host == null ? HealthCheckResponse.named(name).down().withData("engine", "not running").build()
+                : running.apply(host);
     }
 }

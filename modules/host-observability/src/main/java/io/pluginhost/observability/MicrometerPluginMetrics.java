@@ -25,7 +25,6 @@ import java.util.concurrent.TimeUnit;
  */
 final class MicrometerPluginMetrics implements PluginMetrics {
 
-    private static final String[] KINDS = {"database", "kafka", "s3"};
     /** Upper bounds of the latency buckets, in nanoseconds; the last bucket ({@code +Inf}) is implied. */
     private static final long[] BOUNDS = {1_000_000L, 5_000_000L, 10_000_000L, 50_000_000L, 100_000_000L,
         500_000_000L, 1_000_000_000L, 5_000_000_000L};
@@ -42,8 +41,8 @@ final class MicrometerPluginMetrics implements PluginMetrics {
         final Timer failed;
         final Counter emitted;
         final Counter received;
-        final Counter[] calls = new Counter[KINDS.length];
-        final Counter[] errors = new Counter[KINDS.length];
+        final Counter[] calls = new Counter[REPOSITORY_KINDS.size()];
+        final Counter[] errors = new Counter[REPOSITORY_KINDS.size()];
         final Timer load;
         final Timer unload;
         final Counter[] buckets = new Counter[BOUNDS.length + 1];
@@ -57,9 +56,9 @@ final class MicrometerPluginMetrics implements PluginMetrics {
             failed = execution(plugin, "error");
             emitted = events(plugin, "emitted");
             received = events(plugin, "received");
-            for (int i = 0; i < KINDS.length; i++) {
-                calls[i] = repositoryCalls(plugin, KINDS[i], "success");
-                errors[i] = repositoryCalls(plugin, KINDS[i], "error");
+            for (int i = 0; i < REPOSITORY_KINDS.size(); i++) {
+                calls[i] = repositoryCalls(plugin, REPOSITORY_KINDS.get(i), "success");
+                errors[i] = repositoryCalls(plugin, REPOSITORY_KINDS.get(i), "error");
             }
             load = registry.timer("pluginhost.plugin.load", "plugin", plugin);
             unload = registry.timer("pluginhost.plugin.unload", "plugin", plugin);
@@ -104,12 +103,10 @@ final class MicrometerPluginMetrics implements PluginMetrics {
 
     @Override
     public void repositoryCall(String plugin, String kind, boolean failed) {
-        for (int i = 0; i < KINDS.length; i++) {
-            if (KINDS[i].equals(kind)) {
-                Meters meters = of(plugin);
-                (failed ? meters.errors[i] : meters.calls[i]).increment();
-                return;
-            }
+        int i = REPOSITORY_KINDS.indexOf(kind);
+        if (i >= 0) {
+            Meters meters = of(plugin);
+            (failed ? meters.errors[i] : meters.calls[i]).increment();
         }
     }
 

@@ -28,11 +28,11 @@ public class PluginsReadiness implements HealthCheck {
 
     @Override
     public HealthCheckResponse call() {
+        return health.report("pluginhost-plugins", this::report);
+    }
+
+    private HealthCheckResponse report(HealthSource host) {
         HealthCheckResponseBuilder response = HealthCheckResponse.named("pluginhost-plugins");
-        HealthSource host = health.source().orElse(null);
-        if (host == null) {
-            return response.down().withData("engine", "not running").build();
-        }
         boolean failed = false;
         for (PluginInfo plugin : host.plugins().list()) {
             if (plugin.state() == PluginState.FAILED) {

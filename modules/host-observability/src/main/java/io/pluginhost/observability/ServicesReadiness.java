@@ -23,11 +23,11 @@ public class ServicesReadiness implements HealthCheck {
 
     @Override
     public HealthCheckResponse call() {
+        return health.report("pluginhost-services", this::report);
+    }
+
+    private HealthCheckResponse report(HealthSource host) {
         HealthCheckResponseBuilder response = HealthCheckResponse.named("pluginhost-services");
-        HealthSource host = health.source().orElse(null);
-        if (host == null) {
-            return response.down().withData("engine", "not running").build();
-        }
         boolean up = true;
         for (Map.Entry<String, String> service : host.serviceProblems().entrySet()) {
             up &= service.getValue() == null;

@@ -8,6 +8,9 @@ package io.pluginhost.runtime;
  */
 public interface PluginMetrics {
 
+    /** The kinds {@link #repositoryCall} reports, in a fixed order (implementations index by it). */
+    java.util.List<String> REPOSITORY_KINDS = java.util.List.of("database", "kafka", "s3");
+
     /** Reports nothing. */
     PluginMetrics NONE = new PluginMetrics() {
     };
