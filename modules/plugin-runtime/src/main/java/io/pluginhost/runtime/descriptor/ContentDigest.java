@@ -30,20 +30,45 @@ final class ContentDigest {
     static ContentDigest of(Path jar) throws IOException {
         try (FileChannel channel = FileChannel.open(jar, StandardOpenOption.READ)) {
             long size = channel.size();
+            if (size >= END_RECORD_SIZE) {
+                // Almost every jar has no comment: its end record is its last 22 bytes.
+                ByteBuffer end = read(channel, size - END_RECORD_SIZE, END_RECORD_SIZE);
+                if (end.getInt(0) == END_OF_DIRECTORY && end.getShort(20) == 0) {
+                    ContentDigest directory = directoryDigest(channel, end, 0, size - END_RECORD_SIZE);
+                    if (directory != null) {
+                        return directory;
+                    }
+                }
+            }
             int tailLength = (int) Math.min(size, END_RECORD_SIZE + MAX_COMMENT);
             ByteBuffer tail = read(channel, size - tailLength, tailLength);
             for (int at = tailLength - END_RECORD_SIZE; at >= 0; at--) {
                 if (tail.getInt(at) == END_OF_DIRECTORY) {
-                    long directorySize = Integer.toUnsignedLong(tail.getInt(at + 12));
-                    long directoryOffset = Integer.toUnsignedLong(tail.getInt(at + 16));
-                    if (directoryOffset + directorySize <= size - tailLength + at && directorySize < Integer.MAX_VALUE) {
-                        return new ContentDigest(sha256(read(channel, directoryOffset, (int) directorySize)));
+                    ContentDigest directory = directoryDigest(channel, tail, at, size - tailLength + at);
+                    if (directory != null) {
+                        return directory;
                     }
                     break;
                 }
             }
             return new ContentDigest(sha256(read(channel, 0, (int) Math.min(size, Integer.MAX_VALUE))));
         }
+    }
+
+    /**
+     * @param record   bytes holding the end record at {@code at}
+     * @param recordAt where the end record starts in the file
+     * @return the digest of the directory the record points to, or {@code null} if it points outside
+     *         the file before the record
+     */
+    private static ContentDigest directoryDigest(FileChannel channel, ByteBuffer record, int at, long recordAt)
+            throws IOException {
+        long directorySize = Integer.toUnsignedLong(record.getInt(at + 12));
+        long directoryOffset = Integer.toUnsignedLong(record.getInt(at + 16));
+        if (directoryOffset + directorySize > recordAt || directorySize >= Integer.MAX_VALUE) {
+            return null;
+        }
+        return new ContentDigest(sha256(read(channel, directoryOffset, (int) directorySize)));
     }
 
     private static ByteBuffer read(FileChannel channel, long position, int length) throws IOException {

@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.lang.module.InvalidModuleDescriptorException;
 import java.lang.module.ModuleDescriptor;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -73,7 +74,8 @@ public final class PluginJarReader {
             }
             ModuleDescriptor module;
             try (InputStream in = file.getInputStream(info)) {
-                module = ModuleDescriptor.read(in, () -> packages(file, jar));
+                // Whole, then parsed: the parser reads a stream a byte at a time, each byte an inflater call.
+                module = ModuleDescriptor.read(ByteBuffer.wrap(in.readAllBytes()), () -> packages(file, jar));
             }
             String providerClass = checkModule(jar, module);
             JarEntry provider = file.getJarEntry(providerClass.replace('.', '/') + ".class");
