@@ -3,6 +3,7 @@ package io.pluginhost.benchmarks;
 import io.pluginhost.runtime.EngineLimits;
 import io.pluginhost.runtime.HostServices;
 import io.pluginhost.runtime.ModuleLayerPluginManager;
+import io.pluginhost.runtime.layer.ApiLayer;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -20,6 +21,8 @@ import org.pf4j.PluginManager;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.module.Configuration;
+import java.lang.module.ModuleFinder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -39,6 +42,12 @@ import java.util.stream.Stream;
  * {@code pluginhostNoDeadlines*} run {@code initialize} on the caller's thread with no deadline
  * ({@code EngineLimits.withoutLifecycleDeadlines()}), as PF4J runs {@code start}: the difference to
  * {@code pluginhost*} is the price of the deadline's hand-off to the lifecycle worker.
+ *
+ * <p>{@code jpmsFloorNewJar} is the least a host with a module layer per plugin can do for a jar it
+ * has not seen: resolve a configuration for the jar's module (its descriptor already read, outside
+ * the measurement) and define a layer for it, with no class loaded and nothing read. What the JDK
+ * does there, chiefly walking every module of the boot layer on each resolve, is a floor under
+ * {@code pluginhost*NewJar} that no engine code can lower.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -59,6 +68,9 @@ public class CycleBenchmark {
     private ModuleLayerPluginManager manager;
     private ModuleLayerPluginManager withoutDeadlines;
     private PluginManager pf4j;
+    private ApiLayer api;
+    private List<ModuleFinder> ourFinders;
+    private List<String> ourModules;
 
     @Setup(Level.Trial)
     public void setUp() throws IOException {
@@ -71,6 +83,10 @@ public class CycleBenchmark {
         withoutDeadlines = new ModuleLayerPluginManager(HostServices.NONE,
                 EngineLimits.defaults().withoutLifecycleDeadlines());
         pf4j = new JarPluginManager(Files.createTempDirectory("pf4j-empty"));
+        api = ApiLayer.create();
+        ourFinders = ourJars.stream().map(ModuleFinder::of).toList();
+        // Reads each descriptor now, not in the measurement.
+        ourModules = ourFinders.stream().map(f -> f.findAll().iterator().next().descriptor().name()).toList();
     }
 
     @TearDown(Level.Trial)
@@ -120,6 +136,15 @@ public class CycleBenchmark {
     public Object pf4jNewJar() {
         next = (next + 1) % DISTINCT;
         return pf4jCycle(theirJars.get(next));
+    }
+
+    @Benchmark
+    public Object jpmsFloorNewJar() {
+        next = (next + 1) % DISTINCT;
+        ModuleFinder finder = ourFinders.get(next);
+        Configuration configuration = Configuration.resolve(finder, List.of(api.layer().configuration()),
+                ModuleFinder.of(), List.of(ourModules.get(next)));
+        return ModuleLayer.defineModulesWithOneLoader(configuration, List.of(api.layer()), api.shimLoader()).layer();
     }
 
     private Object pluginhostCycle(ModuleLayerPluginManager engine, int index) {

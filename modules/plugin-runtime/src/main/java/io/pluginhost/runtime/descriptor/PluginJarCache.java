@@ -15,8 +15,10 @@ import java.util.Map;
  * overrides, a retry) does not parse it again. A jar counts as unchanged while its path, file key
  * (inode), size, modification time and content are. Content is a SHA-256 of the zip's central
  * directory, which holds every entry's name, sizes and CRC-32: a jar rewritten in place with the same
- * size and time ({@code cp -p}, {@code rsync -t}, unpacking an archive) still gets a new key. Reading
- * the directory costs a few kilobytes of I/O, far less than reading the jar. Holds no class loader: a
+ * size and time ({@code cp -p}, {@code rsync -t}, unpacking an archive) still gets a new key. A jar
+ * of up to 1 MiB (most plugins) is read whole, once: the digest and, for a jar not seen, the reader
+ * both work on those bytes, so a new jar costs one read where a {@code JarFile} makes dozens of
+ * system calls. Of a larger jar only the directory is read for the digest. Holds no class loader: a
  * {@link PluginJar} is descriptors and a finder. Bounded; not thread-safe (the engine calls it under
  * its lifecycle lock).
  */
@@ -44,10 +46,21 @@ public final class PluginJarCache {
      */
     public PluginJar read(Path jar) {
         Key key;
+        byte[] content = null;
         try {
             BasicFileAttributes attributes = Files.readAttributes(jar, BasicFileAttributes.class);
+            if (!attributes.isRegularFile()) {
+                throw new InvalidPluginException("plugin jar " + jar + " does not exist or is not a file");
+            }
+            ContentDigest digest;
+            if (attributes.size() <= PluginJarReader.MAX_IN_MEMORY) {
+                content = Files.readAllBytes(jar);
+                digest = ContentDigest.of(content);
+            } else {
+                digest = ContentDigest.of(jar);
+            }
             key = new Key(jar.toAbsolutePath().normalize(), attributes.fileKey(), attributes.size(),
-                    attributes.lastModifiedTime(), ContentDigest.of(jar));
+                    attributes.lastModifiedTime(), digest);
         } catch (IOException e) {
             throw new InvalidPluginException("plugin jar " + jar + " does not exist or cannot be read: " + e, e);
         }
@@ -55,7 +68,7 @@ public final class PluginJarCache {
         if (cached != null && cached.path().equals(jar)) {
             return cached;
         }
-        PluginJar read = reader.read(jar);
+        PluginJar read = reader.read(jar, content);
         jars.put(key, read);
         return read;
     }

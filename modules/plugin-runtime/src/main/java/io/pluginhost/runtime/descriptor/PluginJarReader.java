@@ -42,6 +42,8 @@ public final class PluginJarReader {
     private static final String MODULE_INFO = "module-info.class";
     private static final String INITIALIZE = "initialize(L" + PluginContext.class.getName().replace('.', '/') + ";)V";
     private static final String CLEANUP = "cleanup()V";
+    /** A jar up to this size (most plugins) is read whole, in one system call, and its entries found in memory; a larger one (private libraries) through {@code JarFile}. */
+    static final long MAX_IN_MEMORY = 1 << 20;
 
     private final PluginLibraries libraries;
 
@@ -66,26 +68,53 @@ public final class PluginJarReader {
         if (!Files.isRegularFile(jar)) {
             throw new InvalidPluginException("plugin jar " + jar + " does not exist or is not a file");
         }
+        byte[] content = null;
+        try {
+            if (Files.size(jar) <= MAX_IN_MEMORY) {
+                content = Files.readAllBytes(jar);
+            }
+        } catch (IOException e) {
+            throw new InvalidPluginException(jar + " is not a readable module jar: " + rootMessage(e), e);
+        }
+        return read(jar, content);
+    }
+
+    /**
+     * @param jar     path to the jar
+     * @param content its whole content if already read, else {@code null}
+     * @return the validated jar
+     * @see #read(Path)
+     */
+    PluginJar read(Path jar, byte[] content) {
+        if (content != null) {
+            try {
+                return read(jar, new InMemoryEntries(InMemoryZip.parse(content)));
+            } catch (InMemoryZip.Unusual | UnusualEntry e) {
+                // not a plain jar: the JDK's reader below takes it, or says what is wrong with it
+            } catch (IOException e) {
+                throw new InvalidPluginException(jar + " is not a readable module jar: " + rootMessage(e), e);
+            }
+        }
         try (JarFile file = new JarFile(jar.toFile(), false, ZipFile.OPEN_READ, Runtime.version())) {
-            JarEntry info = file.getJarEntry(MODULE_INFO);
+            return read(jar, new JarFileEntries(file));
+        } catch (IOException e) {
+            throw new InvalidPluginException(jar + " is not a readable module jar: " + rootMessage(e), e);
+        }
+    }
+
+    private PluginJar read(Path jar, Entries file) throws IOException {
+        try {
+            byte[] info = file.read(MODULE_INFO);
             if (info == null) {
                 throw new InvalidPluginException(jar + " has no module-info.class; a plugin must be a named module that"
                         + " requires " + ApiLayer.API_MODULE + " and provides " + PLUGIN_SERVICE);
             }
-            ModuleDescriptor module;
-            try (InputStream in = file.getInputStream(info)) {
-                // Whole, then parsed: the parser reads a stream a byte at a time, each byte an inflater call.
-                module = ModuleDescriptor.read(ByteBuffer.wrap(in.readAllBytes()), () -> packages(file, jar));
-            }
+            ModuleDescriptor module = ModuleDescriptor.read(ByteBuffer.wrap(info), () -> packages(file));
             String providerClass = checkModule(jar, module);
-            JarEntry provider = file.getJarEntry(providerClass.replace('.', '/') + ".class");
-            if (provider == null) {
+            byte[] classFile = file.read(providerClass.replace('.', '/') + ".class");
+            if (classFile == null) {
                 throw new InvalidPluginException(jar + " declares provider " + providerClass + " but has no "
                         + providerClass.replace('.', '/') + ".class");
-            }
-            byte[] classFile;
-            try (InputStream in = file.getInputStream(provider)) {
-                classFile = in.readAllBytes();
             }
             ClassAnnotationReader.ProviderClass facts = ClassAnnotationReader.read(classFile, METADATA,
                     Plugin.class.getPackageName());
@@ -96,7 +125,8 @@ public final class PluginJarReader {
             PluginDescriptor descriptor = descriptorOf(jar, providerClass, metadata);
             return new PluginJar(jar, module, new PluginJar.Provider(providerClass, facts.providerMethod(), initialize,
                     cleanup, classFile), descriptor, libraries(file, jar, module));
-        } catch (IOException | InvalidModuleDescriptorException | SecurityException | IllegalStateException e) {
+        } catch (InvalidModuleDescriptorException | java.io.UncheckedIOException | SecurityException
+                | IllegalStateException e) {
             throw new InvalidPluginException(jar + " is not a readable module jar: " + rootMessage(e), e);
         }
     }
@@ -105,9 +135,9 @@ public final class PluginJarReader {
      * Unpacks and checks the jar's private libraries: each a module (automatic unless it has a
      * module-info) with a name and packages of its own, so the plugin's layer can hold them all.
      */
-    private List<PluginLibraries.Library> libraries(JarFile file, Path jar, ModuleDescriptor plugin)
+    private List<PluginLibraries.Library> libraries(Entries file, Path jar, ModuleDescriptor plugin)
             throws IOException {
-        List<JarEntry> entries = file.stream().filter(PluginJarReader::isLibrary).toList();
+        List<String> entries = file.names().stream().filter(PluginJarReader::isLibrary).toList();
         if (entries.isEmpty()) {
             return List.of();
         }
@@ -115,24 +145,24 @@ public final class PluginJarReader {
         Map<String, String> packageOwners = new java.util.HashMap<>();
         plugin.packages().forEach(p -> packageOwners.put(p, "the plugin module " + plugin.name()));
         Set<String> names = new HashSet<>(List.of(plugin.name()));
-        for (JarEntry entry : entries) {
+        for (String entry : entries) {
             PluginLibraries.Library library;
-            try (InputStream in = file.getInputStream(entry)) {
-                library = libraries.store(jar, entry.getName(), in);
+            try (InputStream in = file.open(entry)) {
+                library = libraries.store(jar, entry, in);
             }
             String name = library.module().name();
             if (name.equals(ApiLayer.API_MODULE) || ModuleLayer.boot().findModule(name).isPresent()) {
-                throw new InvalidPluginException("library " + entry.getName() + " in " + jar + " is module " + name
+                throw new InvalidPluginException("library " + entry + " in " + jar + " is module " + name
                         + ", which the host already has; leave it out of lib/");
             }
             if (!names.add(name)) {
-                throw new InvalidPluginException("library " + entry.getName() + " in " + jar + " is module " + name
+                throw new InvalidPluginException("library " + entry + " in " + jar + " is module " + name
                         + ", like another module of the plugin; keep one version of each library in lib/");
             }
             for (String pkg : library.module().packages()) {
-                String owner = packageOwners.putIfAbsent(pkg, "library " + entry.getName());
+                String owner = packageOwners.putIfAbsent(pkg, "library " + entry);
                 if (owner != null) {
-                    throw new InvalidPluginException("library " + entry.getName() + " in " + jar + " has package "
+                    throw new InvalidPluginException("library " + entry + " in " + jar + " has package "
                             + pkg + ", which " + owner + " has too; a package must be in one module only");
                 }
             }
@@ -141,10 +171,82 @@ public final class PluginJarReader {
         return List.copyOf(found);
     }
 
-    private static boolean isLibrary(JarEntry entry) {
-        String name = entry.getName();
-        return !entry.isDirectory() && name.startsWith(LIBRARY_FOLDER) && name.endsWith(".jar")
-                && name.indexOf('/', LIBRARY_FOLDER.length()) < 0;
+    private static boolean isLibrary(String name) {
+        return name.startsWith(LIBRARY_FOLDER) && name.endsWith(".jar") && name.indexOf('/', LIBRARY_FOLDER.length()) < 0;
+    }
+
+    /** What the reader needs of a jar: its entries' names (directories left out) and contents. */
+    private interface Entries {
+        /** @return the names of the entries that are files, as the running JDK sees a multi-release jar */
+        List<String> names();
+
+        /** @return the entry's content, or {@code null} if there is none */
+        byte[] read(String name) throws IOException;
+
+        default InputStream open(String name) throws IOException {
+            return new java.io.ByteArrayInputStream(read(name));
+        }
+    }
+
+    /** A plain jar read whole into memory ({@link InMemoryZip}). */
+    private record InMemoryEntries(InMemoryZip zip) implements Entries {
+        @Override
+        public List<String> names() {
+            return zip.names();
+        }
+
+        @Override
+        public byte[] read(String name) throws IOException {
+            try {
+                return zip.read(name);
+            } catch (InMemoryZip.Unusual e) {
+                throw new UnusualEntry(e);
+            } catch (InMemoryZip.Damaged e) {
+                throw new IOException(e.getMessage(), e);
+            }
+        }
+    }
+
+    /** An entry {@link InMemoryZip} does not take, on its way out of {@link Entries#read}. */
+    private static final class UnusualEntry extends IOException {
+        UnusualEntry(InMemoryZip.Unusual cause) {
+            super(cause.getMessage(), cause);
+        }
+    }
+
+    /**
+     * A jar the JDK reads: any zip it takes, multi-release jars for the running JDK, large entries
+     * streamed. What the reader validates is checked against its CRC-32, which {@code JarFile} skips.
+     */
+    private record JarFileEntries(JarFile file) implements Entries {
+        @Override
+        public List<String> names() {
+            return file.versionedStream().filter(e -> !e.isDirectory()).map(JarEntry::getName).toList();
+        }
+
+        @Override
+        public byte[] read(String name) throws IOException {
+            JarEntry entry = file.getJarEntry(name);
+            if (entry == null) {
+                return null;
+            }
+            byte[] content;
+            try (InputStream in = file.getInputStream(entry)) {
+                content = in.readAllBytes();
+            }
+            java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+            crc.update(content);
+            if (entry.getCrc() != -1 && crc.getValue() != entry.getCrc()) {
+                // JarFile does not check: what the engine validates must be what the jar holds
+                throw new IOException("entry " + name + " does not match its CRC-32");
+            }
+            return content;
+        }
+
+        @Override
+        public InputStream open(String name) throws IOException {
+            return file.getInputStream(file.getJarEntry(name));
+        }
     }
 
     /** @return the one class the module provides as {@code Plugin} */
@@ -169,9 +271,9 @@ public final class PluginJarReader {
      * the directory of every class file and of every resource in a directory that is a legal package
      * name, outside {@code META-INF}.
      */
-    private static Set<String> packages(JarFile file, Path jar) {
+    private static Set<String> packages(Entries file) {
         Set<String> packages = new HashSet<>();
-        file.versionedStream().filter(e -> !e.isDirectory()).map(JarEntry::getName).forEach(name -> {
+        file.names().forEach(name -> {
             if (name.startsWith("META-INF/") || name.equals(MODULE_INFO)
                     || name.startsWith(LIBRARY_FOLDER) && name.endsWith(".jar")) {
                 return;

@@ -145,6 +145,42 @@ class PluginJarReaderTest {
         }
     }
 
+    /**
+     * The same for damage anywhere in the jar file, headers included: a jar read in memory, or by the
+     * JDK when the in-memory reader does not take it, gives a read jar or a typed refusal, and a jar
+     * that is read has the metadata of the original or a refusal (a change the CRC-32 catches; the
+     * JDK's {@code JarFile} does not check it, and handed a changed version string on).
+     */
+    @Test
+    void aDamagedJarFileIsRefusedWithATypedError() throws Exception {
+        Path built = PluginJarBuilder.plugin("shaken").tables("items").build(dir);
+        byte[] original = java.nio.file.Files.readAllBytes(built);
+        PluginDescriptor intact = reader.read(built).descriptor();
+        java.util.Random random = new java.util.Random(11);
+        Path damaged = dir.resolve("shaken-damaged.jar");
+        for (int variant = 0; variant < original.length + 1_500; variant++) {
+            byte[] bytes;
+            if (variant < original.length) {
+                bytes = java.util.Arrays.copyOf(original, variant);
+            } else {
+                bytes = original.clone();
+                bytes[random.nextInt(bytes.length)] = (byte) random.nextInt(256);
+            }
+            java.nio.file.Files.write(damaged, bytes);
+            try {
+                assertThat(reader.read(damaged).descriptor()).as("variant %d", variant).isEqualTo(intact);
+            } catch (InvalidPluginException | InvalidNameException expected) {
+                // a typed refusal
+            }
+            try { // the JDK's way, as for a large or multi-release jar
+                assertThat(reader.read(damaged, null).descriptor()).as("variant %d, JarFile", variant)
+                        .isEqualTo(intact);
+            } catch (InvalidPluginException | InvalidNameException expected) {
+                // a typed refusal
+            }
+        }
+    }
+
     private static void replaceEntry(Path from, Path to, String name, byte[] content) throws Exception {
         try (java.util.zip.ZipFile in = new java.util.zip.ZipFile(from.toFile());
              java.util.zip.ZipOutputStream out = new java.util.zip.ZipOutputStream(java.nio.file.Files.newOutputStream(to))) {
