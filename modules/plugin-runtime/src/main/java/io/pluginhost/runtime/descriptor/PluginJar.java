@@ -3,6 +3,7 @@ package io.pluginhost.runtime.descriptor;
 import io.pluginhost.api.PluginDescriptor;
 
 import java.lang.module.ModuleDescriptor;
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -14,9 +15,11 @@ import java.util.List;
  * @param provider      the class the module provides as {@code io.pluginhost.api.Plugin}
  * @param descriptor    the plugin metadata read from the provider's {@code @PluginMetadata}
  * @param libraries     its private libraries ({@code lib/*.jar}), unpacked, each a module of its own
+ * @param location      the jar's URI, its module's location ({@code Path.toUri} asks the file system
+ *                      each time whether the path is a directory)
  */
 public record PluginJar(Path path, ModuleDescriptor module, Provider provider, PluginDescriptor descriptor,
-                        List<PluginLibraries.Library> libraries) {
+                        List<PluginLibraries.Library> libraries, URI location) {
 
     /** Copies the libraries. */
     public PluginJar {
@@ -51,7 +54,7 @@ public record PluginJar(Path path, ModuleDescriptor module, Provider provider, P
 
     /** @return a finder of this jar's module for one load; closing it closes what the load opened */
     public PluginModuleFinder newFinder() {
-        return new PluginModuleFinder(path, module, provider.className().replace('.', '/') + ".class",
+        return new PluginModuleFinder(path, location, module, provider.className().replace('.', '/') + ".class",
                 provider.classFile(), libraries);
     }
 }

@@ -124,7 +124,7 @@ public final class PluginJarReader {
             boolean cleanup = facts.methods().map(m -> m.contains(CLEANUP)).orElse(true);
             PluginDescriptor descriptor = descriptorOf(jar, providerClass, metadata);
             return new PluginJar(jar, module, new PluginJar.Provider(providerClass, facts.providerMethod(), initialize,
-                    cleanup, classFile), descriptor, libraries(file, jar, module));
+                    cleanup, classFile), descriptor, libraries(file, jar, module), jar.toUri());
         } catch (InvalidModuleDescriptorException | java.io.UncheckedIOException | SecurityException
                 | IllegalStateException e) {
             throw new InvalidPluginException(jar + " is not a readable module jar: " + rootMessage(e), e);

@@ -40,23 +40,24 @@ public final class PluginModuleFinder implements ModuleFinder, AutoCloseable {
     /** Every module of the load by name: the plugin's first, then its libraries'. */
     private final Map<String, ModuleReference> modules = new LinkedHashMap<>();
     private final Map<String, Path> files = new LinkedHashMap<>();
+    private final Map<String, URI> locations = new LinkedHashMap<>();
     private final String providerEntry;
     private byte[] providerClass;
     private final List<ModuleReader> opened = new ArrayList<>();
     private boolean closed;
 
-    PluginModuleFinder(Path jar, ModuleDescriptor descriptor, String providerEntry, byte[] providerClass,
-                       List<PluginLibraries.Library> libraries) {
+    PluginModuleFinder(Path jar, URI location, ModuleDescriptor descriptor, String providerEntry,
+                       byte[] providerClass, List<PluginLibraries.Library> libraries) {
         this.jar = jar;
         this.providerEntry = providerEntry;
         this.providerClass = providerClass;
-        this.reference = reference(descriptor, jar);
-        libraries.forEach(library -> reference(library.module(), library.file()));
+        this.reference = reference(descriptor, jar, location);
+        libraries.forEach(library -> reference(library.module(), library.file(), library.file().toUri()));
     }
 
-    private ModuleReference reference(ModuleDescriptor descriptor, Path file) {
+    private ModuleReference reference(ModuleDescriptor descriptor, Path file, URI location) {
         String name = descriptor.name();
-        ModuleReference created = new ModuleReference(descriptor, file.toUri()) {
+        ModuleReference created = new ModuleReference(descriptor, location) {
             @Override
             public ModuleReader open() throws IOException {
                 return PluginModuleFinder.this.open(name);
@@ -64,6 +65,7 @@ public final class PluginModuleFinder implements ModuleFinder, AutoCloseable {
         };
         modules.put(name, created);
         files.put(name, file);
+        locations.put(name, location);
         return created;
     }
 
@@ -105,7 +107,7 @@ public final class PluginModuleFinder implements ModuleFinder, AutoCloseable {
         if (file == null) {
             throw new IOException("module " + module + " is not in plugin jar " + jar);
         }
-        JarReader reader = new JarReader(this, file, file.toUri(), file.equals(jar));
+        JarReader reader = new JarReader(this, file, locations.get(module), file.equals(jar));
         opened.add(reader);
         return reader;
     }
