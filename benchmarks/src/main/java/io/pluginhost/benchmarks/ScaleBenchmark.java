@@ -28,12 +28,13 @@ import java.util.concurrent.TimeUnit;
  *       + {@code startPlugins} + the event handed to each);</li>
  *   <li>{@code *UnloadAll}: unloading all of them.</li>
  * </ul>
- * Single shots (each is a whole operation over N plugins), 2 forks, warmed up first.
+ * Single shots (each is a whole operation over N plugins), 2 forks, after 20 warm-up shots (with 5,
+ * times for N = 10 still fell shot after shot).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Warmup(iterations = 5)
+@Warmup(iterations = 20)
 @Measurement(iterations = 10)
 @Fork(value = 2, jvmArgs = {"-Xmx2g", "-Djava.util.logging.config.file=/dev/null",
         "--add-opens", "java.base/java.lang=ALL-UNNAMED"})

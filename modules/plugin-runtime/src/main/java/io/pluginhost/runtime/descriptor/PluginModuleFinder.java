@@ -39,8 +39,8 @@ public final class PluginModuleFinder implements ModuleFinder, AutoCloseable {
     private final ModuleReference reference;
     /** Every module of the load by name: the plugin's first, then its libraries'. */
     private final Map<String, ModuleReference> modules = new LinkedHashMap<>();
-    private final Map<String, Path> files = new LinkedHashMap<>();
-    private final Map<String, URI> locations = new LinkedHashMap<>();
+    /** Each module's jar file and its URI. */
+    private final Map<String, Jar> files = new LinkedHashMap<>();
     private final String providerEntry;
     private byte[] providerClass;
     private final List<ModuleReader> opened = new ArrayList<>();
@@ -64,8 +64,7 @@ public final class PluginModuleFinder implements ModuleFinder, AutoCloseable {
             }
         };
         modules.put(name, created);
-        files.put(name, file);
-        locations.put(name, location);
+        files.put(name, new Jar(file, location));
         return created;
     }
 
@@ -103,13 +102,16 @@ public final class PluginModuleFinder implements ModuleFinder, AutoCloseable {
         if (closed) {
             throw new IOException("plugin jar " + jar + " was closed: its plugin is unloaded");
         }
-        Path file = files.get(module);
+        Jar file = files.get(module);
         if (file == null) {
             throw new IOException("module " + module + " is not in plugin jar " + jar);
         }
-        JarReader reader = new JarReader(this, file, locations.get(module), file.equals(jar));
+        JarReader reader = new JarReader(this, file.path(), file.location(), file.path().equals(jar));
         opened.add(reader);
         return reader;
+    }
+
+    private record Jar(Path path, URI location) {
     }
 
     /** @return the provider's class file the first time its entry is read, then {@code null} */
