@@ -40,8 +40,8 @@ final class InMemoryZip {
     private static final int MAX_COMMENT = 0xFFFF;
     private static final int STORED = 0;
     private static final int DEFLATED = 8;
-    /** An entry bigger than this is read through {@code JarFile}, which streams it. */
-    private static final int MAX_ENTRY = 64 << 20;
+    /** The largest module descriptor or class file the reader takes, here or through {@code JarFile}. */
+    static final int MAX_ENTRY = 64 << 20;
 
     /** Where the zip's format is outside what this reader takes; the caller falls back to {@code JarFile}. */
     static final class Unusual extends Exception {
@@ -150,10 +150,10 @@ final class InMemoryZip {
     /**
      * @param name an entry's name
      * @return its content, or {@code null} if there is no such entry
-     * @throws Unusual if it is larger than this reader takes
-     * @throws Damaged  if its data does not match its headers or its CRC-32
+     * @throws Damaged if it is larger than {@link #MAX_ENTRY}, or its data does not match its headers
+     *                 or its CRC-32
      */
-    byte[] read(String name) throws Unusual, Damaged {
+    byte[] read(String name) throws Damaged {
         Entry entry = entries.get(name);
         if (entry == null) {
             return null;
@@ -167,7 +167,7 @@ final class InMemoryZip {
         int compressed = entry.compressedSize();
         int size = entry.size();
         if (size < 0 || size > MAX_ENTRY) {
-            throw new Unusual("entry " + name + " is larger than this reader takes");
+            throw new Damaged("entry " + name + " says it is larger than " + MAX_ENTRY + " bytes");
         }
         if (compressed < 0 || data + compressed > directoryStart) {
             throw new Damaged("entry " + name + " runs past the end of the entries");

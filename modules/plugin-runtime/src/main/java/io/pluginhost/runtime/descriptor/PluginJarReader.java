@@ -89,7 +89,7 @@ public final class PluginJarReader {
         if (content != null) {
             try {
                 return read(jar, new InMemoryEntries(InMemoryZip.parse(content)));
-            } catch (InMemoryZip.Unusual | UnusualEntry e) {
+            } catch (InMemoryZip.Unusual e) {
                 // not a plain jar: the JDK's reader below takes it, or says what is wrong with it
             } catch (IOException e) {
                 throw new InvalidPluginException(jar + " is not a readable module jar: " + rootMessage(e), e);
@@ -199,18 +199,9 @@ public final class PluginJarReader {
         public byte[] read(String name) throws IOException {
             try {
                 return zip.read(name);
-            } catch (InMemoryZip.Unusual e) {
-                throw new UnusualEntry(e);
             } catch (InMemoryZip.Damaged e) {
                 throw new IOException(e.getMessage(), e);
             }
-        }
-    }
-
-    /** An entry {@link InMemoryZip} does not take, on its way out of {@link Entries#read}. */
-    private static final class UnusualEntry extends IOException {
-        UnusualEntry(InMemoryZip.Unusual cause) {
-            super(cause.getMessage(), cause);
         }
     }
 
@@ -232,7 +223,10 @@ public final class PluginJarReader {
             }
             byte[] content;
             try (InputStream in = file.getInputStream(entry)) {
-                content = in.readAllBytes();
+                content = in.readNBytes(InMemoryZip.MAX_ENTRY + 1); // a zip bomb's size field may lie
+            }
+            if (content.length > InMemoryZip.MAX_ENTRY) {
+                throw new IOException("entry " + name + " is larger than " + InMemoryZip.MAX_ENTRY + " bytes");
             }
             java.util.zip.CRC32 crc = new java.util.zip.CRC32();
             crc.update(content);

@@ -181,6 +181,27 @@ class PluginJarReaderTest {
         }
     }
 
+    /** A small jar whose module descriptor inflates past 64 MiB is refused on both paths, not read whole. */
+    @Test
+    void aZipBombIsRefusedWithATypedError() throws Exception {
+        Path bomb = dir.resolve("bomb.jar");
+        try (java.util.zip.ZipOutputStream out = new java.util.zip.ZipOutputStream(java.nio.file.Files.newOutputStream(bomb))) {
+            out.setLevel(9);
+            out.putNextEntry(new java.util.zip.ZipEntry("module-info.class"));
+            byte[] zeros = new byte[1 << 20];
+            for (int i = 0; i <= 64; i++) {
+                out.write(zeros);
+            }
+            out.closeEntry();
+        }
+        assertThat(java.nio.file.Files.size(bomb)).isLessThan(PluginJarReader.MAX_IN_MEMORY);
+
+        assertThatThrownBy(() -> reader.read(bomb)).isInstanceOf(InvalidPluginException.class)
+                .hasMessageContaining("larger than");
+        assertThatThrownBy(() -> reader.read(bomb, null)).isInstanceOf(InvalidPluginException.class)
+                .hasMessageContaining("larger than");
+    }
+
     private static void replaceEntry(Path from, Path to, String name, byte[] content) throws Exception {
         try (java.util.zip.ZipFile in = new java.util.zip.ZipFile(from.toFile());
              java.util.zip.ZipOutputStream out = new java.util.zip.ZipOutputStream(java.nio.file.Files.newOutputStream(to))) {
