@@ -90,7 +90,7 @@ final class ClassAnnotationReader {
                     }
                 }
             } else {
-                skip(in, length);
+                in.skip(length);
             }
         }
         return new ProviderClass(Optional.empty(), providerMethod, declared);
@@ -104,11 +104,11 @@ final class ClassAnnotationReader {
             switch (tag) {
                 case 1 -> utf8[i] = in.readUTF();
                 case 7 -> classNameIndex[i] = in.readUnsignedShort(); // Class
-                case 8, 16, 19, 20 -> skip(in, 2); // String, MethodType, Module, Package
-                case 15 -> skip(in, 3); // MethodHandle
-                case 3, 4, 9, 10, 11, 12, 17, 18 -> skip(in, 4); // Integer, Float, refs, NameAndType, Dynamic
+                case 8, 16, 19, 20 -> in.skip(2); // String, MethodType, Module, Package
+                case 15 -> in.skip(3); // MethodHandle
+                case 3, 4, 9, 10, 11, 12, 17, 18 -> in.skip(4); // Integer, Float, refs, NameAndType, Dynamic
                 case 5, 6 -> { // Long, Double take two slots
-                    skip(in, 8);
+                    in.skip(8);
                     i++;
                 }
                 default -> throw new IOException("unknown constant pool tag " + tag + " at index " + i);
@@ -141,8 +141,8 @@ final class ClassAnnotationReader {
             }
             int attributes = in.readUnsignedShort();
             for (int a = 0; a < attributes; a++) {
-                skip(in, 2);
-                skip(in, in.readInt());
+                in.skip(2);
+                in.skip(in.readInt());
             }
         }
         return providerMethod;
@@ -172,13 +172,13 @@ final class ClassAnnotationReader {
             case 's':
                 return utf8(utf8, in.readUnsignedShort());
             case 'B', 'C', 'D', 'F', 'I', 'J', 'S', 'Z', 'c':
-                skip(in, 2);
+                in.skip(2);
                 return null;
             case 'e':
-                skip(in, 4);
+                in.skip(4);
                 return null;
             case '@':
-                skip(in, 2);
+                in.skip(2);
                 readMembers(in, utf8, depth + 1);
                 return null;
             case '[':
@@ -204,10 +204,6 @@ final class ClassAnnotationReader {
             throw new IOException("constant pool index " + index + " is not a UTF-8 constant");
         }
         return pool[index];
-    }
-
-    private static void skip(ClassBytes in, int bytes) throws IOException {
-        in.skip(bytes);
     }
 
     /**

@@ -3,14 +3,10 @@ package io.pluginhost.runtime.descriptor;
 import io.pluginhost.api.exception.InvalidPluginException;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -58,7 +54,7 @@ public final class PluginJarCache {
             }
             ContentDigest digest;
             if (attributes.size() <= PluginJarReader.MAX_IN_MEMORY) {
-                content = readAll(jar, (int) attributes.size());
+                content = PluginJarReader.readWhole(jar, (int) attributes.size());
                 digest = ContentDigest.of(content);
             } else {
                 digest = ContentDigest.of(jar);
@@ -75,22 +71,6 @@ public final class PluginJarCache {
         PluginJar read = reader.read(jar, content);
         jars.put(key, read);
         return read;
-    }
-
-    /**
-     * Reads the size just looked up, in one read where {@code Files.readAllBytes} makes three system
-     * calls more. A jar that grew meanwhile is read in part: no longer a zip, so the reader falls
-     * back to {@code JarFile}, and its new size gives it a new key next time.
-     */
-    private static byte[] readAll(Path jar, int size) throws IOException {
-        byte[] content = new byte[size];
-        ByteBuffer buffer = ByteBuffer.wrap(content);
-        try (FileChannel channel = FileChannel.open(jar, StandardOpenOption.READ)) {
-            while (buffer.hasRemaining() && channel.read(buffer) >= 0) {
-                // a short read: read on
-            }
-        }
-        return buffer.hasRemaining() ? Arrays.copyOf(content, buffer.position()) : content;
     }
 
     private record Key(Path path, Object fileKey, long size, FileTime modified, ContentDigest content) {

@@ -15,8 +15,12 @@ import java.io.InputStream;
 import java.lang.module.InvalidModuleDescriptorException;
 import java.lang.module.ModuleDescriptor;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -65,18 +69,41 @@ public final class PluginJarReader {
      * @throws io.pluginhost.api.exception.InvalidNameException if a name in the metadata is invalid
      */
     public PluginJar read(Path jar) {
-        if (!Files.isRegularFile(jar)) {
-            throw new InvalidPluginException("plugin jar " + jar + " does not exist or is not a file");
-        }
-        byte[] content = null;
+        long size;
         try {
-            if (Files.size(jar) <= MAX_IN_MEMORY) {
-                content = Files.readAllBytes(jar);
+            BasicFileAttributes attributes = Files.readAttributes(jar, BasicFileAttributes.class);
+            if (!attributes.isRegularFile()) {
+                throw new InvalidPluginException("plugin jar " + jar + " does not exist or is not a file");
             }
+            size = attributes.size();
+        } catch (IOException e) {
+            throw new InvalidPluginException("plugin jar " + jar + " does not exist or is not a file", e);
+        }
+        try {
+            return read(jar, size <= MAX_IN_MEMORY ? readWhole(jar, (int) size) : null);
         } catch (IOException e) {
             throw new InvalidPluginException(jar + " is not a readable module jar: " + rootMessage(e), e);
         }
-        return read(jar, content);
+    }
+
+    /**
+     * Reads the size just looked up, in one read where {@code Files.readAllBytes} makes three system
+     * calls more. A jar that grew meanwhile is read in part: no longer a zip, so {@link #read(Path,
+     * byte[])} falls back to {@code JarFile}.
+     *
+     * @param jar  a jar of at most {@link #MAX_IN_MEMORY} bytes
+     * @param size its size
+     * @return its content
+     */
+    static byte[] readWhole(Path jar, int size) throws IOException {
+        byte[] content = new byte[size];
+        ByteBuffer buffer = ByteBuffer.wrap(content);
+        try (FileChannel channel = FileChannel.open(jar, StandardOpenOption.READ)) {
+            while (buffer.hasRemaining() && channel.read(buffer) >= 0) {
+                // a short read: read on
+            }
+        }
+        return buffer.hasRemaining() ? Arrays.copyOf(content, buffer.position()) : content;
     }
 
     /**
