@@ -6,6 +6,10 @@ import org.pf4j.PluginManager;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.management.JMException;
+import javax.management.ObjectName;
 
 /**
  * Memory per idle plugin: heap and metaspace held by N loaded, started plugins that got one event,
@@ -17,7 +21,9 @@ import java.nio.file.Path;
  * java -Xmx2g -cp benchmarks/target/benchmarks.jar io.pluginhost.benchmarks.IdleFootprint pf4j 1000
  * </pre>
  * A warm-up round (the same N loaded and unloaded) first, so the host's own classes and caches are
- * not counted.
+ * not counted. Metaspace is also split, with the JVM's {@code VM.metaspace} report, into what the
+ * plugins' own class loaders hold (the plugin's classes: the plugin author's code) and the rest
+ * (what the host adds per plugin).
  */
 public final class IdleFootprint {
 
@@ -35,8 +41,13 @@ public final class IdleFootprint {
             long[] before = measure();
             AutoCloseable loaded = load(host, dir, count);
             long[] after = measure();
-            System.out.printf("%s, %d idle plugins: heap %.1f KiB and metaspace %.1f KiB per plugin%n", host, count,
-                    (after[0] - before[0]) / 1024.0 / count, (after[1] - before[1]) / 1024.0 / count);
+            long metaspace = after[1] - before[1];
+            long pluginClasses = metaspaceOfLoaders(host.equals("pf4j") ? "org.pf4j.PluginClassLoader"
+                    : "io.pluginhost.runtime.layer.PluginModuleLoader");
+            System.out.printf("%s, %d idle plugins: heap %.1f KiB and metaspace %.1f KiB per plugin"
+                            + " (the plugin's own classes %.2f KiB, the host's share %.2f KiB)%n", host, count,
+                    (after[0] - before[0]) / 1024.0 / count, metaspace / 1024.0 / count,
+                    pluginClasses / 1024.0 / count, (metaspace - pluginClasses) / 1024.0 / count);
             close(loaded);
         } finally {
             ScalePlugins.deleteDirectory(dir);
@@ -59,6 +70,41 @@ public final class IdleFootprint {
             throw new IllegalStateException(e);
         }
     }
+
+    /**
+     * @param loaderClass the class of the plugins' class loaders
+     * @return the metaspace in use by every class loader of that class, from the JVM's
+     *         {@code VM.metaspace show-loaders} report
+     */
+    private static long metaspaceOfLoaders(String loaderClass) {
+        String report;
+        try {
+            report = (String) ManagementFactory.getPlatformMBeanServer().invoke(
+                    new ObjectName("com.sun.management:type=DiagnosticCommand"), "vmMetaspace",
+                    new Object[] {new String[] {"show-loaders"}}, new String[] {String[].class.getName()});
+        } catch (JMException e) {
+            throw new IllegalStateException("the JVM's metaspace report is not available", e);
+        }
+        long used = 0;
+        boolean inLoader = false;
+        for (String line : report.split("\n")) {
+            if (line.contains(" CLD ")) {
+                inLoader = line.contains("instance of " + loaderClass + ",");
+            } else if (inLoader && line.trim().startsWith("Both:")) {
+                Matcher m = USED.matcher(line);
+                if (!m.find()) {
+                    throw new IllegalStateException("unexpected line in the metaspace report: " + line);
+                }
+                double value = Double.parseDouble(m.group(1));
+                used += (long) (m.group(2).equals("bytes") ? value : m.group(2).equals("KB") ? value * 1024
+                        : value * 1024 * 1024);
+                inLoader = false;
+            }
+        }
+        return used;
+    }
+
+    private static final Pattern USED = Pattern.compile("([\\d.]+) (bytes|KB|MB) \\(\\s*\\d+%\\) used");
 
     /** @return heap and metaspace in use after full collections */
     private static long[] measure() {

@@ -11,13 +11,14 @@ import java.net.URISyntaxException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import java.util.zip.ZipFile;
 
@@ -37,13 +38,17 @@ public final class PluginModuleFinder implements ModuleFinder, AutoCloseable {
 
     private final Path jar;
     private final ModuleReference reference;
-    /** Every module of the load by name: the plugin's first, then its libraries'. */
-    private final Map<String, ModuleReference> modules = new LinkedHashMap<>();
-    /** Each module's jar file and its URI. */
-    private final Map<String, Jar> files = new LinkedHashMap<>();
+    /**
+     * Every module of the load by name, with its jar file: kept for as long as the plugin is loaded,
+     * so immutable and compact (a plugin without libraries holds one entry).
+     */
+    private final Map<String, Member> members;
+    /** The names of {@link #members}: the plugin's first, then its libraries'. */
+    private final List<String> names;
     private final String providerEntry;
     private byte[] providerClass;
-    private final List<ModuleReader> opened = new ArrayList<>();
+    /** The readers opened so far, {@code null} until the first. */
+    private List<ModuleReader> opened;
     private boolean closed;
 
     PluginModuleFinder(Path jar, URI location, ModuleDescriptor descriptor, String providerEntry,
@@ -51,11 +56,27 @@ public final class PluginModuleFinder implements ModuleFinder, AutoCloseable {
         this.jar = jar;
         this.providerEntry = providerEntry;
         this.providerClass = providerClass;
-        this.reference = reference(descriptor, jar, location);
-        libraries.forEach(library -> reference(library.module(), library.file(), library.file().toUri()));
+        Member plugin = member(descriptor, jar, location);
+        this.reference = plugin.reference();
+        if (libraries.isEmpty()) {
+            this.members = Map.of(plugin.name(), plugin);
+            this.names = List.of(plugin.name());
+        } else {
+            Map<String, Member> all = new HashMap<>();
+            List<String> ordered = new ArrayList<>(1 + libraries.size());
+            all.put(plugin.name(), plugin);
+            ordered.add(plugin.name());
+            for (PluginLibraries.Library library : libraries) {
+                Member member = member(library.module(), library.file(), library.file().toUri());
+                all.put(member.name(), member);
+                ordered.add(member.name());
+            }
+            this.members = Map.copyOf(all);
+            this.names = List.copyOf(ordered);
+        }
     }
 
-    private ModuleReference reference(ModuleDescriptor descriptor, Path file, URI location) {
+    private Member member(ModuleDescriptor descriptor, Path file, URI location) {
         String name = descriptor.name();
         ModuleReference created = new ModuleReference(descriptor, location) {
             @Override
@@ -63,24 +84,23 @@ public final class PluginModuleFinder implements ModuleFinder, AutoCloseable {
                 return PluginModuleFinder.this.open(name);
             }
         };
-        modules.put(name, created);
-        files.put(name, new Jar(file, location));
-        return created;
+        return new Member(created, file, location);
     }
 
     @Override
     public Optional<ModuleReference> find(String name) {
-        return Optional.ofNullable(modules.get(name));
+        Member member = members.get(name);
+        return member == null ? Optional.empty() : Optional.of(member.reference());
     }
 
     @Override
     public Set<ModuleReference> findAll() {
-        return Set.copyOf(modules.values());
+        return members.values().stream().map(Member::reference).collect(Collectors.toUnmodifiableSet());
     }
 
     /** @return the names of the modules of this load: the plugin's first, then its libraries' */
     public List<String> moduleNames() {
-        return List.copyOf(modules.keySet());
+        return names;
     }
 
     /**
@@ -102,16 +122,23 @@ public final class PluginModuleFinder implements ModuleFinder, AutoCloseable {
         if (closed) {
             throw new IOException("plugin jar " + jar + " was closed: its plugin is unloaded");
         }
-        Jar file = files.get(module);
-        if (file == null) {
+        Member member = members.get(module);
+        if (member == null) {
             throw new IOException("module " + module + " is not in plugin jar " + jar);
         }
-        JarReader reader = new JarReader(this, file.path(), file.location(), file.path().equals(jar));
+        JarReader reader = new JarReader(this, member.path(), member.location(), member.path().equals(jar));
+        if (opened == null) {
+            opened = new ArrayList<>(1);
+        }
         opened.add(reader);
         return reader;
     }
 
-    private record Jar(Path path, URI location) {
+    /** A module of the load: its reference, and the jar file it is read from with that file's URI. */
+    private record Member(ModuleReference reference, Path path, URI location) {
+        String name() {
+            return reference.descriptor().name();
+        }
     }
 
     /** @return the provider's class file the first time its entry is read, then {@code null} */
@@ -129,6 +156,9 @@ public final class PluginModuleFinder implements ModuleFinder, AutoCloseable {
     public synchronized void close() {
         closed = true;
         providerClass = null;
+        if (opened == null) {
+            return;
+        }
         for (ModuleReader reader : opened) {
             try {
                 reader.close();
@@ -136,7 +166,7 @@ public final class PluginModuleFinder implements ModuleFinder, AutoCloseable {
                 // closing a read-only zip file: nothing is lost if it fails
             }
         }
-        opened.clear();
+        opened = null;
     }
 
     /** Reads a module's entries from its jar, as the JDK's jar module reader does, opening it on first need. */

@@ -53,7 +53,7 @@ public final class ScopedPluginContext implements PluginContext {
     public void activate(PluginDescriptor descriptor, EventBus eventBus, Map<String, Plugin> dependencies,
                          PluginConfig config, DatabaseRepository database, KafkaRepository kafka, S3Repository s3) {
         this.state = new State(descriptor, eventBus,
-                Collections.unmodifiableMap(new LinkedHashMap<>(dependencies)), config,
+                dependencies.isEmpty() ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(dependencies)), config,
                 Optional.ofNullable(database), Optional.ofNullable(kafka), Optional.ofNullable(s3));
     }
 

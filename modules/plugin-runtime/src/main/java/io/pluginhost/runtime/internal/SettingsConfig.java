@@ -15,7 +15,7 @@ public final class SettingsConfig implements PluginConfig {
 
     /** @param settings the settings by key */
     public SettingsConfig(Map<String, String> settings) {
-        this.settings = Collections.unmodifiableMap(new TreeMap<>(settings));
+        this.settings = settings.isEmpty() ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(settings));
     }
 
     @Override

@@ -17,6 +17,7 @@ import java.net.URLStreamHandler;
 import java.nio.ByteBuffer;
 import java.security.CodeSource;
 import java.security.ProtectionDomain;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.HashMap;
@@ -41,7 +42,8 @@ final class PluginModuleLoader extends ClassLoader {
 
     /** The plugin's module and its libraries', by package. */
     private final Map<String, LocalModule> localPackages;
-    private final Map<String, LocalModule> localModules = new java.util.LinkedHashMap<>();
+    /** The plugin's module first, then its libraries': few, so searched rather than hashed. */
+    private final List<LocalModule> localModules;
     private final LocalModule plugin;
     private final PluginModuleFinder jar;
     /** The packages the plugin's dependencies export to it, with their loaders. */
@@ -91,13 +93,15 @@ final class PluginModuleLoader extends ClassLoader {
         this.remotePackages = dependencyExports(module, parents, parent);
         this.plugin = new LocalModule(module.reference());
         Map<String, LocalModule> packages = new HashMap<>();
-        localModules.put(plugin.name, plugin);
-        plugin.reference.descriptor().packages().forEach(p -> packages.put(p, plugin));
+        List<LocalModule> modules = new ArrayList<>(1 + libraries.size());
+        modules.add(plugin);
         for (ResolvedModule library : libraries) {
-            LocalModule local = new LocalModule(library.reference());
-            localModules.put(local.name, local);
+            modules.add(new LocalModule(library.reference()));
+        }
+        for (LocalModule local : modules) {
             local.reference.descriptor().packages().forEach(p -> packages.put(p, local));
         }
+        this.localModules = List.copyOf(modules);
         this.localPackages = Map.copyOf(packages);
     }
 
@@ -202,7 +206,7 @@ final class PluginModuleLoader extends ClassLoader {
      */
     @Override
     protected URL findResource(String module, String name) throws IOException {
-        LocalModule local = module == null ? plugin : localModules.get(module);
+        LocalModule local = module == null ? plugin : localModule(module);
         if (local == null) {
             return null;
         }
@@ -211,6 +215,15 @@ final class PluginModuleLoader extends ClassLoader {
     }
 
     /** Opens one entry of a module's jar through its reader (closed at unload). */
+    private LocalModule localModule(String name) {
+        for (LocalModule local : localModules) {
+            if (local.name.equals(name)) {
+                return local;
+            }
+        }
+        return null;
+    }
+
     private final class EntryHandler extends URLStreamHandler {
         private final LocalModule module;
         private final String entry;
@@ -260,8 +273,8 @@ final class PluginModuleLoader extends ClassLoader {
         int slash = name.lastIndexOf('/');
         String pkg = slash < 0 ? "" : name.substring(0, slash).replace('/', '.');
         LocalModule owner = localPackages.get(pkg);
-        List<LocalModule> candidates = owner != null ? List.of(owner) : List.copyOf(localModules.values());
-        List<URL> found = new java.util.ArrayList<>();
+        List<LocalModule> candidates = owner != null ? List.of(owner) : localModules;
+        List<URL> found = new ArrayList<>();
         for (LocalModule module : candidates) {
             if (owner != null && !owner.opensToAll(pkg)) {
                 break;
