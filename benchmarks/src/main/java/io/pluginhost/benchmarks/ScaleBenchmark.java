@@ -15,6 +15,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.BenchmarkParams;
 import org.pf4j.PluginManager;
 
 import java.util.concurrent.TimeUnit;
@@ -28,37 +29,67 @@ import java.util.concurrent.TimeUnit;
  *       + {@code startPlugins} + the event handed to each);</li>
  *   <li>{@code *UnloadAll}: unloading all of them.</li>
  * </ul>
- * Single shots (each is a whole operation over N plugins), 2 forks, after 20 warm-up shots (with 5,
- * times for N = 10 still fell shot after shot).
+ * Single shots (each is a whole operation over N plugins), 2 forks. Each fork first warms the host
+ * it measures with {@value #WARM_UP_LOADS} plugin loads whatever N ({@link #warmUp}), then 20
+ * warm-up shots: counted in shots alone, N = 10 got 200 loads before measurement, and both hosts'
+ * times for N = 10 kept falling until about 10,000 loads (to half of what they were at 2,000).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 20)
-@Measurement(iterations = 10)
+@Measurement(iterations = 50)
 @Fork(value = 2, jvmArgs = {"-Xmx2g", "-Djava.util.logging.config.file=/dev/null",
         "--add-opens", "java.base/java.lang=ALL-UNNAMED"})
 public class ScaleBenchmark {
 
+    /** How many plugin loads (first uses of the directory, then closed) warm a fork up. */
+    static final int WARM_UP_LOADS = 20_000;
+
     private ModuleLayerPluginManager manager;
     private PluginManager pf4j;
 
-    /** State for the unload benchmarks: every plugin loaded before each shot. */
+    /** State for the unload benchmarks: every plugin loaded into the host measured before each shot. */
     @State(Scope.Benchmark)
     public static class Loaded {
         ModuleLayerPluginManager manager;
         PluginManager pf4j;
 
         @Setup(Level.Invocation)
-        public void load(PluginDirectories dirs) {
-            manager = ScalePlugins.firstUse(dirs.ours, dirs.plugins);
-            pf4j = ScalePlugins.pf4jFirstUse(dirs.theirs, dirs.plugins);
+        public void load(PluginDirectories dirs, BenchmarkParams params) {
+            if (params.getBenchmark().contains(".pf4j")) {
+                pf4j = ScalePlugins.pf4jFirstUse(dirs.theirs, dirs.plugins);
+            } else {
+                manager = ScalePlugins.firstUse(dirs.ours, dirs.plugins);
+            }
         }
 
         @TearDown(Level.Invocation)
         public void close() {
-            manager.close();
-            pf4j.unloadPlugins();
+            if (manager != null) {
+                manager.close();
+                manager = null;
+            }
+            if (pf4j != null) {
+                pf4j.unloadPlugins();
+                pf4j = null;
+            }
+        }
+    }
+
+    /** Warms up the host this fork measures, ours with or without deadlines or PF4J, as it is measured. */
+    @Setup(Level.Trial)
+    public void warmUp(PluginDirectories dirs, BenchmarkParams params) {
+        String benchmark = params.getBenchmark();
+        for (int loaded = 0; loaded < WARM_UP_LOADS; loaded += dirs.plugins) {
+            if (benchmark.contains(".pf4j")) {
+                ScalePlugins.pf4jFirstUse(dirs.theirs, dirs.plugins).unloadPlugins();
+            } else if (benchmark.contains("NoDeadlines")) {
+                ScalePlugins.firstUse(new ModuleLayerPluginManager(HostServices.NONE,
+                        EngineLimits.defaults().withoutLifecycleDeadlines()), dirs.ours, dirs.plugins).close();
+            } else {
+                ScalePlugins.firstUse(dirs.ours, dirs.plugins).close();
+            }
         }
     }
 
