@@ -56,24 +56,14 @@ public final class PluginModuleFinder implements ModuleFinder, AutoCloseable {
         this.jar = jar;
         this.providerEntry = providerEntry;
         this.providerClass = providerClass;
-        Member plugin = member(descriptor, jar, location);
-        this.reference = plugin.reference();
-        if (libraries.isEmpty()) {
-            this.members = Map.of(plugin.name(), plugin);
-            this.names = List.of(plugin.name());
-        } else {
-            Map<String, Member> all = new HashMap<>();
-            List<String> ordered = new ArrayList<>(1 + libraries.size());
-            all.put(plugin.name(), plugin);
-            ordered.add(plugin.name());
-            for (PluginLibraries.Library library : libraries) {
-                Member member = member(library.module(), library.file(), library.file().toUri());
-                all.put(member.name(), member);
-                ordered.add(member.name());
-            }
-            this.members = Map.copyOf(all);
-            this.names = List.copyOf(ordered);
-        }
+        List<Member> all = new ArrayList<>(1 + libraries.size());
+        all.add(member(descriptor, jar, location));
+        libraries.forEach(library -> all.add(member(library.module(), library.file(), library.file().toUri())));
+        this.reference = all.get(0).reference();
+        Map<String, Member> byName = new HashMap<>();
+        all.forEach(member -> byName.put(member.name(), member));
+        this.members = Map.copyOf(byName); // immutable maps and lists of one entry are the smallest
+        this.names = all.stream().map(Member::name).toList();
     }
 
     private Member member(ModuleDescriptor descriptor, Path file, URI location) {

@@ -52,8 +52,9 @@ public final class ScopedPluginContext implements PluginContext {
      */
     public void activate(PluginDescriptor descriptor, EventBus eventBus, Map<String, Plugin> dependencies,
                          PluginConfig config, DatabaseRepository database, KafkaRepository kafka, S3Repository s3) {
-        this.state = new State(descriptor, eventBus,
-                dependencies.isEmpty() ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(dependencies)), config,
+        Map<String, Plugin> bound = dependencies.isEmpty() ? Map.of()
+                : Collections.unmodifiableMap(new LinkedHashMap<>(dependencies));
+        this.state = new State(descriptor, eventBus, bound, config,
                 Optional.ofNullable(database), Optional.ofNullable(kafka), Optional.ofNullable(s3));
     }
 

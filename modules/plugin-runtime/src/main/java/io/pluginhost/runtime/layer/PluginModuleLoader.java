@@ -214,7 +214,7 @@ final class PluginModuleLoader extends ClassLoader {
         return found.isPresent() ? new URL(null, found.get().toString(), new EntryHandler(local, name)) : null;
     }
 
-    /** Opens one entry of a module's jar through its reader (closed at unload). */
+    /** @return the plugin's module or library of that name, or {@code null} */
     private LocalModule localModule(String name) {
         for (LocalModule local : localModules) {
             if (local.name.equals(name)) {
@@ -224,6 +224,7 @@ final class PluginModuleLoader extends ClassLoader {
         return null;
     }
 
+    /** Opens one entry of a module's jar through its reader (closed at unload). */
     private final class EntryHandler extends URLStreamHandler {
         private final LocalModule module;
         private final String entry;
