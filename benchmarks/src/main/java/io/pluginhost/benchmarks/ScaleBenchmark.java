@@ -46,14 +46,29 @@ public class ScaleBenchmark {
     /** How many plugin loads (first uses of the directory, then closed) warm a fork up. */
     static final int WARM_UP_LOADS = 20_000;
 
-    private ModuleLayerPluginManager manager;
-    private PluginManager pf4j;
+    /** What the first-use shot made, closed after it. */
+    private final Hosts made = new Hosts();
+
+    /** One host of each kind, either or both absent; {@link #close} closes what is there. */
+    static class Hosts {
+        ModuleLayerPluginManager manager;
+        PluginManager pf4j;
+
+        void close() {
+            if (manager != null) {
+                manager.close();
+                manager = null;
+            }
+            if (pf4j != null) {
+                pf4j.unloadPlugins();
+                pf4j = null;
+            }
+        }
+    }
 
     /** State for the unload benchmarks: every plugin loaded into the host measured before each shot. */
     @State(Scope.Benchmark)
-    public static class Loaded {
-        ModuleLayerPluginManager manager;
-        PluginManager pf4j;
+    public static class Loaded extends Hosts {
 
         @Setup(Level.Invocation)
         public void load(PluginDirectories dirs, BenchmarkParams params) {
@@ -65,15 +80,8 @@ public class ScaleBenchmark {
         }
 
         @TearDown(Level.Invocation)
-        public void close() {
-            if (manager != null) {
-                manager.close();
-                manager = null;
-            }
-            if (pf4j != null) {
-                pf4j.unloadPlugins();
-                pf4j = null;
-            }
+        public void unload() {
+            close();
         }
     }
 
@@ -95,34 +103,27 @@ public class ScaleBenchmark {
 
     @TearDown(Level.Invocation)
     public void unload() {
-        if (manager != null) {
-            manager.close();
-            manager = null;
-        }
-        if (pf4j != null) {
-            pf4j.unloadPlugins();
-            pf4j = null;
-        }
+        made.close();
     }
 
     @Benchmark
     public Object pluginhostFirstUse(PluginDirectories dirs) {
-        manager = ScalePlugins.firstUse(dirs.ours, dirs.plugins);
-        return manager;
+        made.manager = ScalePlugins.firstUse(dirs.ours, dirs.plugins);
+        return made.manager;
     }
 
     /** As {@link #pluginhostFirstUse}, with initialize on the caller's thread and no deadline, as PF4J runs it. */
     @Benchmark
     public Object pluginhostNoDeadlinesFirstUse(PluginDirectories dirs) {
-        manager = ScalePlugins.firstUse(new ModuleLayerPluginManager(HostServices.NONE,
+        made.manager = ScalePlugins.firstUse(new ModuleLayerPluginManager(HostServices.NONE,
                 EngineLimits.defaults().withoutLifecycleDeadlines()), dirs.ours, dirs.plugins);
-        return manager;
+        return made.manager;
     }
 
     @Benchmark
     public Object pf4jFirstUse(PluginDirectories dirs) {
-        pf4j = ScalePlugins.pf4jFirstUse(dirs.theirs, dirs.plugins);
-        return pf4j;
+        made.pf4j = ScalePlugins.pf4jFirstUse(dirs.theirs, dirs.plugins);
+        return made.pf4j;
     }
 
     @Benchmark
