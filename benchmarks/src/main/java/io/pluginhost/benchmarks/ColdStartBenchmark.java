@@ -1,7 +1,5 @@
 package io.pluginhost.benchmarks;
 
-import io.pluginhost.runtime.EngineLimits;
-import io.pluginhost.runtime.HostServices;
 import io.pluginhost.runtime.ModuleLayerPluginManager;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -37,8 +35,7 @@ public class ColdStartBenchmark {
     /** As {@link #pluginhostFirstUse}, with initialize on the caller's thread and no deadline. */
     @Benchmark
     public Object pluginhostNoDeadlinesFirstUse(PluginDirectories dirs) {
-        return ScalePlugins.firstUse(new ModuleLayerPluginManager(HostServices.NONE,
-                EngineLimits.defaults().withoutLifecycleDeadlines()), dirs.ours, dirs.plugins);
+        return ScalePlugins.firstUse(ScalePlugins.engineWithoutDeadlines(), dirs.ours, dirs.plugins);
     }
 
     @Benchmark

@@ -1,7 +1,5 @@
 package io.pluginhost.benchmarks;
 
-import io.pluginhost.runtime.EngineLimits;
-import io.pluginhost.runtime.HostServices;
 import io.pluginhost.runtime.ModuleLayerPluginManager;
 import io.pluginhost.runtime.layer.ApiLayer;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -83,8 +81,7 @@ public class CycleBenchmark {
         ourJars = sorted(ours);
         theirJars = sorted(theirs);
         manager = new ModuleLayerPluginManager();
-        withoutDeadlines = new ModuleLayerPluginManager(HostServices.NONE,
-                EngineLimits.defaults().withoutLifecycleDeadlines());
+        withoutDeadlines = ScalePlugins.engineWithoutDeadlines();
         pf4j = new JarPluginManager(Files.createTempDirectory("pf4j-empty"));
         api = ApiLayer.create();
         ourFinders = ourJars.stream().map(ModuleFinder::of).toList();

@@ -1,7 +1,5 @@
 package io.pluginhost.benchmarks;
 
-import io.pluginhost.runtime.EngineLimits;
-import io.pluginhost.runtime.HostServices;
 import io.pluginhost.runtime.ModuleLayerPluginManager;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -93,8 +91,7 @@ public class ScaleBenchmark {
             if (benchmark.contains(".pf4j")) {
                 ScalePlugins.pf4jFirstUse(dirs.theirs, dirs.plugins).unloadPlugins();
             } else if (benchmark.contains("NoDeadlines")) {
-                ScalePlugins.firstUse(new ModuleLayerPluginManager(HostServices.NONE,
-                        EngineLimits.defaults().withoutLifecycleDeadlines()), dirs.ours, dirs.plugins).close();
+                ScalePlugins.firstUse(ScalePlugins.engineWithoutDeadlines(), dirs.ours, dirs.plugins).close();
             } else {
                 ScalePlugins.firstUse(dirs.ours, dirs.plugins).close();
             }
@@ -115,8 +112,7 @@ public class ScaleBenchmark {
     /** As {@link #pluginhostFirstUse}, with initialize on the caller's thread and no deadline, as PF4J runs it. */
     @Benchmark
     public Object pluginhostNoDeadlinesFirstUse(PluginDirectories dirs) {
-        made.manager = ScalePlugins.firstUse(new ModuleLayerPluginManager(HostServices.NONE,
-                EngineLimits.defaults().withoutLifecycleDeadlines()), dirs.ours, dirs.plugins);
+        made.manager = ScalePlugins.firstUse(ScalePlugins.engineWithoutDeadlines(), dirs.ours, dirs.plugins);
         return made.manager;
     }
 

@@ -1,5 +1,7 @@
 package io.pluginhost.benchmarks;
 
+import io.pluginhost.runtime.EngineLimits;
+import io.pluginhost.runtime.HostServices;
 import io.pluginhost.runtime.ModuleLayerPluginManager;
 import io.pluginhost.runtime.testing.JarTemplate;
 import org.pf4j.JarPluginManager;
@@ -48,6 +50,11 @@ final class ScalePlugins {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** @return a new engine that runs {@code initialize} and {@code cleanup} on the caller's thread, as PF4J does */
+    static ModuleLayerPluginManager engineWithoutDeadlines() {
+        return new ModuleLayerPluginManager(HostServices.NONE, EngineLimits.defaults().withoutLifecycleDeadlines());
     }
 
     /** Loads a directory into a new engine and delivers one event to every plugin; returns the engine. */
