@@ -150,7 +150,7 @@ public final class PluginJarReader {
             boolean initialize = facts.methods().map(m -> m.contains(INITIALIZE)).orElse(true);
             boolean cleanup = facts.methods().map(m -> m.contains(CLEANUP)).orElse(true);
             PluginDescriptor descriptor = descriptorOf(jar, providerClass, metadata);
-            return new PluginJar(jar, module, new PluginJar.Provider(providerClass, facts.providerMethod(), initialize,
+            return new PluginJar(jar, forLayer(module), new PluginJar.Provider(providerClass, facts.providerMethod(), initialize,
                     cleanup, classFile), descriptor, libraries(file, jar, module), jar.toUri());
         } catch (InvalidModuleDescriptorException | java.io.UncheckedIOException | SecurityException
                 | IllegalStateException e) {
@@ -285,6 +285,40 @@ public final class PluginJarReader {
                     + " with exactly one class; found " + providers);
         }
         return providers.get(0);
+    }
+
+    /**
+     * The descriptor the plugin's module is defined with: the one it declared, less the compiled
+     * versions of what it requires ({@code requires java.base} compiled at 17.0.15 and the like). The
+     * JDK records each as a parsed {@link ModuleDescriptor.Version} and never checks it; for a plugin
+     * that requires {@code java.base} and the API that was 0.55 KiB of the 7.0 KiB an idle plugin held
+     * (measured with a class histogram at 1,000 and 2,000 plugins). Everything else stays as declared.
+     */
+    static ModuleDescriptor forLayer(ModuleDescriptor declared) {
+        ModuleDescriptor.Builder module = ModuleDescriptor.newModule(declared.name(), declared.modifiers());
+        for (ModuleDescriptor.Requires requires : declared.requires()) {
+            module.requires(requires.modifiers(), requires.name());
+        }
+        for (ModuleDescriptor.Exports exports : declared.exports()) {
+            module.exports(exports);
+        }
+        for (ModuleDescriptor.Opens opens : declared.opens()) {
+            module.opens(opens);
+        }
+        for (String service : declared.uses()) {
+            module.uses(service);
+        }
+        for (ModuleDescriptor.Provides provides : declared.provides()) {
+            module.provides(provides);
+        }
+        module.packages(declared.packages());
+        if (declared.version().isPresent()) {
+            module.version(declared.version().get());
+        }
+        if (declared.mainClass().isPresent()) {
+            module.mainClass(declared.mainClass().get());
+        }
+        return module.build();
     }
 
     /**
