@@ -31,8 +31,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>{@code jpmsFloorFirstUse} is the least a host with a module layer per plugin can do here: the
  * engine's API layer, then for each jar a configuration resolved, a layer defined, the provider its
- * descriptor names instantiated, as the engine does it, and called once. Nothing validated, no context, no bus: what the
- * JDK's module system costs a cold JVM, under {@code pluginhostFirstUse}.
+ * descriptor names instantiated, as the engine does it, and called once. Nothing validated, no
+ * context, no bus: what the JDK's module system costs a cold JVM, under {@code pluginhostFirstUse}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SingleShotTime)
