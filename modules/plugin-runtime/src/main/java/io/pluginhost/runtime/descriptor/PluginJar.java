@@ -42,6 +42,17 @@ public record PluginJar(Path path, ModuleDescriptor module, Provider provider, P
                            byte[] classFile) {
     }
 
+    /**
+     * Consistent with the generated {@code equals} and cheap: equal jars have the same provider, and
+     * equal providers the very same class-file array (a record compares arrays by reference). The
+     * generated hash would walk both descriptors, and in a cold JVM bootstrap {@code java.lang.invoke}
+     * for it (the engine keys its resolved configurations by jar).
+     */
+    @Override
+    public int hashCode() {
+        return 31 * path.hashCode() + System.identityHashCode(provider.classFile());
+    }
+
     /** @return the binary name of the provider class */
     public String providerClass() {
         return provider.className();

@@ -9,6 +9,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Remembers jars already read, so loading or reloading an unchanged jar (a cascade, a reload for new
@@ -73,6 +74,23 @@ public final class PluginJarCache {
         return read;
     }
 
+    /**
+     * Written out rather than generated: a record's generated {@code equals} and {@code hashCode} are
+     * bootstrapped through {@code java.lang.invoke} at their first call, which in a JVM that has not
+     * used it costs a first load milliseconds (see README, "Why a cold JVM is slower").
+     */
     private record Key(Path path, Object fileKey, long size, FileTime modified, ContentDigest content) {
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Key that && size == that.size && path.equals(that.path)
+                    && Objects.equals(fileKey, that.fileKey) && modified.equals(that.modified)
+                    && content.equals(that.content);
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * (31 * path.hashCode() + Long.hashCode(size)) + content.hashCode();
+        }
     }
 }
