@@ -44,7 +44,11 @@ public record PluginDescriptor(
         allowedTopics = List.copyOf(allowedTopics);
         allowedBuckets = List.copyOf(allowedBuckets);
         requirements = List.copyOf(requirements);
-        if (!requirements.stream().map(PluginDependency::name).toList().equals(dependencies)) {
+        boolean match = requirements.size() == dependencies.size();
+        for (int i = 0; match && i < dependencies.size(); i++) {
+            match = requirements.get(i).name().equals(dependencies.get(i));
+        }
+        if (!match) {
             throw new IllegalArgumentException("requirements " + requirements + " do not match dependencies "
                     + dependencies);
         }

@@ -219,7 +219,9 @@ public final class ModuleLayerPluginManager implements PluginManager {
             loadedInThisOperation.add(name);
             metrics.loaded(name, System.nanoTime() - started);
             PluginInfo info = registry.info(plugin);
-            listeners.forEach(l -> notify(() -> l.pluginLoaded(info)));
+            for (PluginLifecycleListener listener : listeners) {
+                notify(() -> listener.pluginLoaded(info));
+            }
             LOG.log(System.Logger.Level.INFO, "loaded plugin {0} from {1}", jar.descriptor(), jar.path());
             return info;
         } catch (PluginException e) {
@@ -400,7 +402,9 @@ public final class ModuleLayerPluginManager implements PluginManager {
         Optional<Throwable> problem = assembler.tearDown(plugin, true);
         metrics.unloaded(name, System.nanoTime() - started);
         PluginDescriptor descriptor = plugin.descriptor();
-        listeners.forEach(l -> notify(() -> l.pluginUnloaded(descriptor)));
+        for (PluginLifecycleListener listener : listeners) {
+            notify(() -> listener.pluginUnloaded(descriptor));
+        }
         LOG.log(System.Logger.Level.INFO, "unloaded plugin {0}", descriptor);
         return problem.map(p -> report(name, plugin.source(), new PluginUnloadException("plugin '" + name
                 + "' was unloaded, but its cleanup failed: " + p.getMessage(), p)));
@@ -712,7 +716,9 @@ public final class ModuleLayerPluginManager implements PluginManager {
     private <E extends PluginException> E report(String pluginName, Path source, E error) {
         LOG.log(System.Logger.Level.WARNING, error.getMessage());
         LOG.log(System.Logger.Level.DEBUG, "details", error);
-        listeners.forEach(l -> notify(() -> l.pluginFailed(pluginName, source, error)));
+        for (PluginLifecycleListener listener : listeners) {
+            notify(() -> listener.pluginFailed(pluginName, source, error));
+        }
         return error;
     }
 

@@ -43,6 +43,11 @@ final class ClassAnnotationReader {
      */
     record ProviderClass(Optional<Map<String, Object>> annotation, boolean providerMethod,
                          Optional<Set<String>> methods) {
+
+        /** @return whether the class may have the method: it does not only if its methods are known and lack it */
+        boolean mayHave(String method) {
+            return methods.isEmpty() || methods.get().contains(method);
+        }
     }
 
     /**

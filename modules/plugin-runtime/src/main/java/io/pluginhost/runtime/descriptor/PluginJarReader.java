@@ -20,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
@@ -145,13 +146,14 @@ public final class PluginJarReader {
             }
             ClassAnnotationReader.ProviderClass facts = ClassAnnotationReader.read(classFile, METADATA,
                     Plugin.class.getPackageName());
-            Map<String, Object> metadata = facts.annotation().orElseThrow(() -> new InvalidPluginException(
-                    "plugin class " + providerClass + " in " + jar + " is not annotated with @" + METADATA));
-            boolean initialize = facts.methods().map(m -> m.contains(INITIALIZE)).orElse(true);
-            boolean cleanup = facts.methods().map(m -> m.contains(CLEANUP)).orElse(true);
-            PluginDescriptor descriptor = descriptorOf(jar, providerClass, metadata);
-            return new PluginJar(jar, forLayer(module), new PluginJar.Provider(providerClass, facts.providerMethod(), initialize,
-                    cleanup, classFile), descriptor, libraries(file, jar, module), jar.toUri());
+            if (facts.annotation().isEmpty()) {
+                throw new InvalidPluginException("plugin class " + providerClass + " in " + jar
+                        + " is not annotated with @" + METADATA);
+            }
+            PluginDescriptor descriptor = descriptorOf(jar, providerClass, facts.annotation().get());
+            return new PluginJar(jar, forLayer(module), new PluginJar.Provider(providerClass, facts.providerMethod(),
+                    facts.mayHave(INITIALIZE), facts.mayHave(CLEANUP), classFile), descriptor,
+                    libraries(file, jar, module), jar.toUri());
         } catch (InvalidModuleDescriptorException | java.io.UncheckedIOException | SecurityException
                 | IllegalStateException e) {
             throw new InvalidPluginException(jar + " is not a readable module jar: " + rootMessage(e), e);
@@ -164,7 +166,12 @@ public final class PluginJarReader {
      */
     private List<PluginLibraries.Library> libraries(Entries file, Path jar, ModuleDescriptor plugin)
             throws IOException {
-        List<String> entries = file.names().stream().filter(PluginJarReader::isLibrary).toList();
+        List<String> entries = new ArrayList<>(0);
+        for (String name : file.names()) {
+            if (isLibrary(name)) {
+                entries.add(name);
+            }
+        }
         if (entries.isEmpty()) {
             return List.of();
         }
@@ -272,14 +279,20 @@ public final class PluginJarReader {
 
     /** @return the one class the module provides as {@code Plugin} */
     private static String checkModule(Path jar, ModuleDescriptor module) {
-        if (module.requires().stream().noneMatch(r -> r.name().equals(ApiLayer.API_MODULE))) {
+        boolean requiresApi = false;
+        for (ModuleDescriptor.Requires requires : module.requires()) {
+            requiresApi |= requires.name().equals(ApiLayer.API_MODULE);
+        }
+        if (!requiresApi) {
             throw new InvalidPluginException("module " + module.name() + " in " + jar + " does not require "
                     + ApiLayer.API_MODULE);
         }
-        List<String> providers = module.provides().stream()
-                .filter(p -> p.service().equals(PLUGIN_SERVICE))
-                .flatMap(p -> p.providers().stream())
-                .toList();
+        List<String> providers = new ArrayList<>(1);
+        for (ModuleDescriptor.Provides provides : module.provides()) {
+            if (provides.service().equals(PLUGIN_SERVICE)) {
+                providers.addAll(provides.providers());
+            }
+        }
         if (providers.size() != 1) {
             throw new InvalidPluginException("module " + module.name() + " in " + jar + " must provide " + PLUGIN_SERVICE
                     + " with exactly one class; found " + providers);
@@ -371,18 +384,22 @@ public final class PluginJarReader {
         }
         ResourceKind.validatePluginName(name);
         String description = string(metadata, "description");
-        List<PluginDependency> requirements = strings(jar, metadata, "dependencies").stream()
-                .map(entry -> dependency(jar, entry)).toList();
-        List<String> dependencies = requirements.stream().map(PluginDependency::name).toList();
-        if (new HashSet<>(dependencies).size() < dependencies.size()) {
-            throw new InvalidPluginException("@PluginMetadata in " + jar + " declares one dependency twice: "
-                    + requirements);
+        List<String> entries = strings(jar, metadata, "dependencies");
+        PluginDependency[] requirements = new PluginDependency[entries.size()];
+        String[] dependencies = new String[entries.size()];
+        for (int i = 0; i < requirements.length; i++) {
+            requirements[i] = dependency(jar, entries.get(i));
+            dependencies[i] = requirements[i].name();
         }
-        return new PluginDescriptor(name, version, description, dependencies,
+        if (new HashSet<>(Arrays.asList(dependencies)).size() < dependencies.length) {
+            throw new InvalidPluginException("@PluginMetadata in " + jar + " declares one dependency twice: "
+                    + Arrays.toString(requirements));
+        }
+        return new PluginDescriptor(name, version, description, List.of(dependencies),
                 strings(jar, metadata, "allowedTables"),
                 strings(jar, metadata, "allowedTopics"),
                 strings(jar, metadata, "allowedBuckets"),
-                requirements);
+                List.of(requirements));
     }
 
     /** One entry of {@code dependencies}: {@code name[?][@range]}. */

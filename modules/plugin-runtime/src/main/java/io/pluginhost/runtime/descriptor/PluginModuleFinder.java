@@ -58,12 +58,18 @@ public final class PluginModuleFinder implements ModuleFinder, AutoCloseable {
         this.providerClass = providerClass;
         List<Member> all = new ArrayList<>(1 + libraries.size());
         all.add(member(descriptor, jar, location));
-        libraries.forEach(library -> all.add(member(library.module(), library.file(), library.file().toUri())));
+        for (PluginLibraries.Library library : libraries) {
+            all.add(member(library.module(), library.file(), library.file().toUri()));
+        }
         this.reference = all.get(0).reference();
         Map<String, Member> byName = new HashMap<>();
-        all.forEach(member -> byName.put(member.name(), member));
+        String[] memberNames = new String[all.size()];
+        for (int i = 0; i < memberNames.length; i++) {
+            memberNames[i] = all.get(i).name();
+            byName.put(memberNames[i], all.get(i));
+        }
         this.members = Map.copyOf(byName); // immutable maps and lists of one entry are the smallest
-        this.names = all.stream().map(Member::name).toList();
+        this.names = List.of(memberNames);
     }
 
     private Member member(ModuleDescriptor descriptor, Path file, URI location) {

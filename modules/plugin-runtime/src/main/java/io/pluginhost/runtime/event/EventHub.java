@@ -51,7 +51,7 @@ public final class EventHub {
 
     private static final String ONE = "*";
     private static final String ANY = "**";
-    private static final Comparator<Subscription> BY_SEQUENCE = Comparator.comparingLong(s -> s.sequence);
+    private static final Comparator<Subscription> BY_SEQUENCE = (a, b) -> Long.compare(a.sequence, b.sequence);
 
     /** Beyond this many distinct event names the route cache starts over, so it stays bounded. */
     private static final int MAX_CACHED_ROUTES = 4096;

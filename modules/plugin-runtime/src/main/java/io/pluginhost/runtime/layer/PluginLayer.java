@@ -66,8 +66,11 @@ public record PluginLayer(ModuleLayer layer, Module module, Plugin instance, Plu
             Configuration configuration = dependencyLayers.isEmpty()
                     ? api.resolvedAlone(jar, () -> resolve(finder, parents))
                     : resolve(finder, parents);
-            List<java.lang.module.ResolvedModule> libraries = finder.moduleNames().stream().skip(1)
-                    .map(name -> configuration.findModule(name).orElseThrow()).toList();
+            List<String> names = finder.moduleNames();
+            List<java.lang.module.ResolvedModule> libraries = new ArrayList<>(names.size() - 1);
+            for (String library : names.subList(1, names.size())) {
+                libraries.add(configuration.findModule(library).orElseThrow());
+            }
             PluginModuleLoader loader = new PluginModuleLoader(jar.name(), api.shimLoader(),
                     configuration.findModule(moduleName).orElseThrow(), libraries, parents, finder);
             controller = ModuleLayer.defineModules(configuration, parents, name -> loader);
@@ -93,7 +96,9 @@ public record PluginLayer(ModuleLayer layer, Module module, Plugin instance, Plu
     /** Resolves the plugin's module and every library (a library the plugin does not require is still its own). */
     private static Configuration resolve(PluginModuleFinder finder, List<ModuleLayer> parents) {
         List<Configuration> parentConfigurations = new ArrayList<>(parents.size());
-        parents.forEach(p -> parentConfigurations.add(p.configuration()));
+        for (ModuleLayer parent : parents) {
+            parentConfigurations.add(parent.configuration());
+        }
         return Configuration.resolve(finder, parentConfigurations, ModuleFinder.of(), finder.moduleNames());
     }
 

@@ -59,7 +59,7 @@ final class PluginModuleLoader extends ClassLoader {
         LocalModule(ModuleReference reference) {
             this.name = reference.descriptor().name();
             this.reference = reference;
-            URL location = reference.location().map(PluginModuleLoader::url).orElse(null);
+            URL location = reference.location().isPresent() ? url(reference.location().get()) : null;
             this.domain = new ProtectionDomain(new CodeSource(location, (java.security.CodeSigner[]) null), null,
                     PluginModuleLoader.this, null);
         }
@@ -99,7 +99,9 @@ final class PluginModuleLoader extends ClassLoader {
             modules.add(new LocalModule(library.reference()));
         }
         for (LocalModule local : modules) {
-            local.reference.descriptor().packages().forEach(p -> packages.put(p, local));
+            for (String pkg : local.reference.descriptor().packages()) {
+                packages.put(pkg, local);
+            }
         }
         this.localModules = List.copyOf(modules);
         this.localPackages = Map.copyOf(packages);

@@ -1,5 +1,6 @@
 package io.pluginhost.runtime.lifecycle;
 
+import io.pluginhost.api.PluginDependency;
 import io.pluginhost.api.PluginDescriptor;
 import io.pluginhost.runtime.PluginInfo;
 import io.pluginhost.runtime.PluginState;
@@ -83,8 +84,12 @@ public final class PluginRegistry {
         sequence.put(name, position);
         inLoadOrder.put(position, plugin);
         pluginByModule.put(plugin.layer().module().getName(), name);
-        plugin.bound.forEach(dependency -> index(dependents, dependency, name));
-        unboundOptionalOf(plugin).forEach(dependency -> index(unboundOptional, dependency, name));
+        for (String dependency : plugin.bound) {
+            index(dependents, dependency, name);
+        }
+        for (String dependency : unboundOptionalOf(plugin)) {
+            index(unboundOptional, dependency, name);
+        }
         loaded.put(name, plugin);
         failed.remove(name);
     }
@@ -97,14 +102,23 @@ public final class PluginRegistry {
         }
         inLoadOrder.remove(sequence.remove(name));
         pluginByModule.remove(plugin.layer().module().getName(), name);
-        plugin.bound.forEach(dependency -> unindex(dependents, dependency, name));
-        unboundOptionalOf(plugin).forEach(dependency -> unindex(unboundOptional, dependency, name));
+        for (String dependency : plugin.bound) {
+            unindex(dependents, dependency, name);
+        }
+        for (String dependency : unboundOptionalOf(plugin)) {
+            unindex(unboundOptional, dependency, name);
+        }
         claims.release(name, plugin.resources());
     }
 
     private static List<String> unboundOptionalOf(LoadedPlugin plugin) {
-        return plugin.descriptor().requirements().stream()
-                .filter(r -> r.optional() && !plugin.bound.contains(r.name())).map(r -> r.name()).toList();
+        List<String> unbound = new ArrayList<>(0);
+        for (PluginDependency requirement : plugin.descriptor().requirements()) {
+            if (requirement.optional() && !plugin.bound.contains(requirement.name())) {
+                unbound.add(requirement.name());
+            }
+        }
+        return unbound;
     }
 
     private static void index(Map<String, Set<String>> index, String key, String name) {

@@ -3,7 +3,6 @@ package io.pluginhost.runtime.resource;
 import io.pluginhost.api.exception.InvalidNameException;
 
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +17,8 @@ import java.util.Map;
  */
 public final class PhysicalNameClaims {
 
-    private final Map<ResourceKind, Map<String, String>> holders = new EnumMap<>(ResourceKind.class);
+    /** Not an {@code EnumMap}, which asks reflection for the kinds: a cold JVM's first load pays for that. */
+    private final Map<ResourceKind, Map<String, String>> holders = new HashMap<>();
 
     /** An empty registry. */
     public PhysicalNameClaims() {
@@ -47,7 +47,9 @@ public final class PhysicalNameClaims {
         }
         for (ResourceKind kind : ResourceKind.values()) {
             Map<String, String> held = holders.get(kind);
-            resources.of(kind).physicalNames().values().forEach(name -> held.put(name, plugin));
+            for (String name : resources.of(kind).physicalNames().values()) {
+                held.put(name, plugin);
+            }
         }
     }
 

@@ -31,12 +31,16 @@ public record ResourceOverrides(
 
     /** Copies every collection. */
     public ResourceOverrides {
-        allowedTables = allowedTables.map(List::copyOf);
-        allowedTopics = allowedTopics.map(List::copyOf);
-        allowedBuckets = allowedBuckets.map(List::copyOf);
+        allowedTables = copyOf(allowedTables);
+        allowedTopics = copyOf(allowedTopics);
+        allowedBuckets = copyOf(allowedBuckets);
         tableNameMap = Map.copyOf(tableNameMap);
         topicNameMap = Map.copyOf(topicNameMap);
         bucketNameMap = Map.copyOf(bucketNameMap);
+    }
+
+    private static Optional<List<String>> copyOf(Optional<List<String>> names) {
+        return names.isPresent() ? Optional.of(List.copyOf(names.get())) : names;
     }
 
     /** @return a builder starting from no overrides */
@@ -80,11 +84,13 @@ public record ResourceOverrides(
      */
     public void validateNames() {
         for (ResourceKind kind : ResourceKind.values()) {
-            allowed(kind).ifPresent(names -> names.forEach(kind::validateLogical));
-            nameMap(kind).forEach((from, to) -> {
-                kind.validateLogical(from);
-                kind.validateLogical(to);
-            });
+            for (String name : allowed(kind).orElse(List.of())) {
+                kind.validateLogical(name);
+            }
+            for (Map.Entry<String, String> mapping : nameMap(kind).entrySet()) {
+                kind.validateLogical(mapping.getKey());
+                kind.validateLogical(mapping.getValue());
+            }
         }
     }
 

@@ -76,7 +76,9 @@ public final class ResourcePolicy {
     /** @return logical name to physical name, for every allowed name, in order */
     public Map<String, String> physicalNames() {
         Map<String, String> ordered = new LinkedHashMap<>();
-        allowed.forEach(name -> ordered.put(name, physicalByLogical.get(name)));
+        for (String name : allowed) {
+            ordered.put(name, physicalByLogical.get(name));
+        }
         return ordered;
     }
 }
