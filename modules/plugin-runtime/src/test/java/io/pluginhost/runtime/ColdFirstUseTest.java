@@ -44,11 +44,16 @@ class ColdFirstUseTest {
         PluginJarBuilder.plugin("first").build(dir);
         PluginJarBuilder.plugin("second").dependsOn("first").build(dir);
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        Path output = dir.resolve("class-load.log");
         Process child = new ProcessBuilder(java.toString(), "-Xlog:class+load=info",
                 "-cp", System.getProperty("java.class.path"), FirstUse.class.getName(), dir.toString())
-                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        String log = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(child.waitFor(60, TimeUnit.SECONDS)).isTrue();
+                .redirectOutput(output.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        boolean ended = child.waitFor(60, TimeUnit.SECONDS);
+        if (!ended) {
+            child.destroyForcibly();
+        }
+        assertThat(ended).as("the child JVM ended within 60 s").isTrue();
+        String log = Files.readString(output, StandardCharsets.UTF_8);
         assertThat(log).contains("loaded 2 plugins");
         assertThat(log.lines().filter(line -> line.contains("java.lang.runtime.ObjectMethods")).toList())
                 .as("a record's generated equals, hashCode or toString ran while the engine loaded its first"

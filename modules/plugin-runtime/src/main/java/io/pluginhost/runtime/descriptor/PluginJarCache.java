@@ -76,8 +76,8 @@ public final class PluginJarCache {
 
     /**
      * Written out rather than generated: a record's generated {@code equals} and {@code hashCode} are
-     * bootstrapped through {@code java.lang.invoke} at their first call, which in a JVM that has not
-     * used it costs a first load milliseconds (see README, "Why a cold JVM is slower").
+     * bootstrapped through {@code java.lang.invoke} at their first call, which in a fresh JVM costs
+     * the first load milliseconds (see README, "Why a cold JVM is slower").
      */
     private record Key(Path path, Object fileKey, long size, FileTime modified, ContentDigest content) {
 
