@@ -39,6 +39,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.Deque;
@@ -139,6 +140,7 @@ public final class ModuleLayerPluginManager implements PluginManager {
     @Override
     public DirectoryLoadResult loadDirectory(Path directory, Set<String> skip) {
         return locked(() -> {
+            lifecycleThreads.startWorker(); // it starts while the jars are read
             List<Path> jars = new ArrayList<>();
             try (DirectoryStream<Path> stream = Files.newDirectoryStream(directory, "*.jar")) {
                 stream.forEach(jars::add);
@@ -170,19 +172,102 @@ public final class ModuleLayerPluginManager implements PluginManager {
             order.refused().forEach((name, e) -> failures.put(batch.get(name).path(),
                     report(name, batch.get(name).path(), e)));
             List<PluginInfo> loadedNow = new ArrayList<>();
+            List<Prepared> together = new ArrayList<>();
             for (String name : order.order()) {
+                PluginJar jar = batch.get(name);
+                boolean alone = !LoadValidator.needsNoOtherPlugin(jar);
+                if (alone) {
+                    initializeTogether(together, loadedNow, failures); // it may depend on them
+                }
                 try {
-                    loadedNow.add(loadJar(batch.get(name), null));
+                    if (alone) {
+                        loadedNow.add(loadJar(jar, null));
+                    } else {
+                        together.add(prepare(jar, null));
+                    }
                 } catch (PluginException e) {
-                    failures.put(batch.get(name).path(), e);
+                    failures.put(jar.path(), e);
                 } catch (RuntimeException unexpected) {
-                    // One plugin must never stop the others from loading, whatever went wrong.
-                    failures.put(batch.get(name).path(), report(name, batch.get(name).path(), new PluginLoadException(
-                            "plugin '" + name + "' could not be loaded: " + unexpected, unexpected)));
+                    failures.put(jar.path(), unexpected(jar, unexpected));
                 }
             }
+            initializeTogether(together, loadedNow, failures);
             return new DirectoryLoadResult(loadedNow, failures);
         });
+    }
+
+    /** One plugin must never stop the others from loading, whatever went wrong. */
+    private PluginException unexpected(PluginJar jar, RuntimeException unexpected) {
+        return report(jar.name(), jar.path(), new PluginLoadException("plugin '" + jar.name()
+                + "' could not be loaded: " + unexpected, unexpected));
+    }
+
+    /**
+     * Runs the {@code initialize} of prepared plugins as one batch on the lifecycle worker (one
+     * hand-off, not one per plugin), then registers them in order. A plugin whose {@code initialize}
+     * fails is rolled back before any plugin after it is initialized, as when each loads alone.
+     * Every plugin of the batch ends registered or rolled back, whatever is thrown. Caller holds the lock.
+     */
+    private void initializeTogether(List<Prepared> together, List<PluginInfo> loadedNow,
+                                    Map<Path, PluginException> failures) {
+        int size = together.size();
+        if (size == 0) {
+            return;
+        }
+        LifecycleThreads.Call[] ofPlugin = new LifecycleThreads.Call[size]; // null: it has no initialize
+        LifecycleThreads.Call[] calls = new LifecycleThreads.Call[size];
+        int[] owner = new int[size]; // the plugin each call is of
+        int count = 0;
+        for (int i = 0; i < size; i++) {
+            Prepared prepared = together.get(i);
+            ofPlugin[i] = assembler.initializeCall(prepared.jar(), prepared.plugin());
+            if (ofPlugin[i] != null) {
+                calls[count] = ofPlugin[i];
+                owner[count++] = i;
+            }
+        }
+        calls = Arrays.copyOf(calls, count);
+        boolean[] settled = new boolean[size];
+        try {
+            int next = 0;
+            while (next < count) {
+                next = lifecycleThreads.callAll(calls, next);
+                int last = owner[next - 1];
+                if (ofPlugin[last].outcome() != LifecycleThreads.Outcome.RETURNED) {
+                    settled[last] = true; // rolled back now, before the next plugin's initialize
+                    finishInto(together.get(last), ofPlugin[last], loadedNow, failures);
+                }
+            }
+            for (int i = 0; i < size; i++) {
+                if (!settled[i]) {
+                    settled[i] = true;
+                    finishInto(together.get(i), ofPlugin[i], loadedNow, failures);
+                }
+            }
+        } finally {
+            for (int i = 0; i < size; i++) {
+                if (!settled[i]) { // an Error stopped the batch: nothing of it may stay half loaded
+                    Prepared prepared = together.get(i);
+                    boolean initialized = ofPlugin[i] != null
+                            && ofPlugin[i].outcome() == LifecycleThreads.Outcome.RETURNED;
+                    assembler.tearDown(prepared.plugin(), initialized);
+                    registry.unreserve(prepared.jar().name(), prepared.plan().resources());
+                }
+            }
+            together.clear();
+        }
+    }
+
+    /** {@link #finish}es a plugin of a batch, recording what became of it. */
+    private void finishInto(Prepared prepared, LifecycleThreads.Call initialize, List<PluginInfo> loadedNow,
+                            Map<Path, PluginException> failures) {
+        try {
+            loadedNow.add(finish(prepared, initialize));
+        } catch (PluginException e) {
+            failures.put(prepared.jar().path(), e);
+        } catch (RuntimeException unexpected) {
+            failures.put(prepared.jar().path(), unexpected(prepared.jar(), unexpected));
+        }
     }
 
     /** Reads and validates a jar; reports a failure with no plugin name. */
@@ -196,6 +281,24 @@ public final class ModuleLayerPluginManager implements PluginManager {
 
     /** Validates, assembles and registers one read jar. Caller holds the lock. Every failure is reported. */
     private PluginInfo loadJar(PluginJar jar, ResourceOverrides newOverrides) {
+        Prepared prepared = prepare(jar, newOverrides);
+        LifecycleThreads.Call initialize = assembler.initializeCall(jar, prepared.plugin());
+        if (initialize != null) {
+            lifecycleThreads.callAll(new LifecycleThreads.Call[] {initialize}, 0);
+        }
+        return finish(prepared, initialize);
+    }
+
+    /**
+     * A plugin validated, its resources reserved, its layer and context made; not yet initialized.
+     *
+     * @param nanos how long that took
+     */
+    private record Prepared(PluginJar jar, LoadPlan plan, LoadedPlugin plugin, long nanos) {
+    }
+
+    /** The first half of {@link #loadJar}. Caller holds the lock. Every failure is reported. */
+    private Prepared prepare(PluginJar jar, ResourceOverrides newOverrides) {
         String name = jar.name();
         try {
             Optional<LoadedPlugin> existing = registry.loaded(name);
@@ -208,24 +311,47 @@ public final class ModuleLayerPluginManager implements PluginManager {
             if (newOverrides != null) {
                 registry.storeOverrides(name, newOverrides);
             }
-            LoadedPlugin plugin;
             try {
-                plugin = assembler.assemble(jar, plan);
+                LoadedPlugin plugin = assembler.prepare(jar, plan);
+                return new Prepared(jar, plan, plugin, System.nanoTime() - started);
             } catch (RuntimeException | Error e) {
                 registry.unreserve(name, plan.resources());
                 throw e;
             }
+        } catch (PluginException e) {
+            throw report(name, jar.path(), e);
+        }
+    }
+
+    /**
+     * The second half of {@link #loadJar}: rolls the plugin back if its {@code initialize} failed,
+     * else registers it. Caller holds the lock. Every failure is reported.
+     *
+     * @param initialize its {@code initialize}, run, or {@code null} if it has none
+     */
+    private PluginInfo finish(Prepared prepared, LifecycleThreads.Call initialize) {
+        String name = prepared.jar().name();
+        try {
+            LoadedPlugin plugin;
+            try {
+                plugin = assembler.initialized(prepared.plugin(), initialize);
+            } catch (RuntimeException | Error e) {
+                registry.unreserve(name, prepared.plan().resources());
+                throw e;
+            }
             registry.add(plugin);
             loadedInThisOperation.add(name);
-            metrics.loaded(name, System.nanoTime() - started);
+            // Its own time: from a directory, its initialize ran in a batch with others'.
+            metrics.loaded(name, prepared.nanos() + (initialize != null ? initialize.nanos() : 0));
             PluginInfo info = registry.info(plugin);
             for (PluginLifecycleListener listener : listeners) {
                 notify(() -> listener.pluginLoaded(info));
             }
-            LOG.log(System.Logger.Level.INFO, "loaded plugin {0} from {1}", jar.descriptor(), jar.path());
+            LOG.log(System.Logger.Level.INFO, "loaded plugin {0} from {1}", prepared.jar().descriptor(),
+                    prepared.jar().path());
             return info;
         } catch (PluginException e) {
-            throw report(name, jar.path(), e);
+            throw report(name, prepared.jar().path(), e);
         }
     }
 
@@ -707,6 +833,11 @@ public final class ModuleLayerPluginManager implements PluginManager {
     /** @return the engine's event hub, for diagnostics and tests in this package */
     EventHub hub() {
         return hub;
+    }
+
+    /** @return how many times plugin code was handed to a lifecycle worker, for tests in this package */
+    long lifecycleHandOffs() {
+        return lifecycleThreads.handOffs();
     }
 
     /**

@@ -5,6 +5,7 @@ import io.pluginhost.api.PluginDescriptor;
 import io.pluginhost.api.exception.DependencyVersionException;
 import io.pluginhost.api.exception.InvalidPluginException;
 import io.pluginhost.runtime.descriptor.PluginJar;
+import io.pluginhost.runtime.descriptor.PluginLibraries;
 import io.pluginhost.runtime.graph.DependencyGraph;
 import io.pluginhost.runtime.layer.ApiLayer;
 import io.pluginhost.runtime.resource.EffectiveResources;
@@ -102,9 +103,8 @@ public final class LoadValidator {
         PluginDescriptor descriptor = jar.descriptor();
         for (ModuleDescriptor.Requires requires : jar.module().requires()) {
             String module = requires.name();
-            if (module.equals(ApiLayer.API_MODULE) || ModuleLayer.boot().findModule(module).isPresent()
-                    || jar.libraries().stream().anyMatch(l -> l.module().name().equals(module))) {
-                continue; // the API, the platform or one of its own libraries
+            if (isOwnOrShared(jar, module)) {
+                continue;
             }
             boolean isStatic = requires.modifiers().contains(ModuleDescriptor.Requires.Modifier.STATIC);
             String owner = registry.pluginOfModule(module).orElse(null);
@@ -125,5 +125,36 @@ public final class LoadValidator {
                         + " dependency's module must be required as 'requires static'");
             }
         }
+    }
+
+    /**
+     * @param jar a read jar
+     * @return whether its validation and assembly look at no other plugin: it declares no dependency,
+     *         and its module requires only the API, platform modules and its own libraries. Plugins
+     *         like this can be prepared side by side and initialized in one batch.
+     */
+    public static boolean needsNoOtherPlugin(PluginJar jar) {
+        if (!jar.descriptor().requirements().isEmpty()) {
+            return false;
+        }
+        for (ModuleDescriptor.Requires requires : jar.module().requires()) {
+            if (!isOwnOrShared(jar, requires.name())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** @return whether a module is the API, a platform module or one of the jar's own libraries */
+    private static boolean isOwnOrShared(PluginJar jar, String module) {
+        if (module.equals(ApiLayer.API_MODULE) || ModuleLayer.boot().findModule(module).isPresent()) {
+            return true;
+        }
+        for (PluginLibraries.Library library : jar.libraries()) {
+            if (library.module().name().equals(module)) {
+                return true;
+            }
+        }
+        return false;
     }
 }

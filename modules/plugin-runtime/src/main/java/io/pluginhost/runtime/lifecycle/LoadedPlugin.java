@@ -115,16 +115,43 @@ public final class LoadedPlugin implements Subscriber, ResourceScope {
      * @throws Throwable              whatever the plugin code threw
      */
     void callWithDeadline(String phase, Duration deadline, LifecycleCall code) throws Throwable {
-        String threadName = "plugin-" + phase + "-" + descriptor.name();
-        boolean returned = threads.call(threadName, layer().classLoader(), () -> {
+        LifecycleThreads.Call call = lifecycleCall(phase, deadline, code);
+        threads.callAll(new LifecycleThreads.Call[] {call}, 0);
+        Throwable failure = failureOf(call, phase, deadline);
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    /** @return {@code initialize} or {@code cleanup} as a call for a lifecycle thread, not yet run */
+    LifecycleThreads.Call lifecycleCall(String phase, Duration deadline, LifecycleCall code) {
+        return new LifecycleThreads.Call(threadName(phase), layer().classLoader(), () -> {
             code.run();
             return null;
         }, deadline);
-        if (!returned) {
-            stuckThreads.add("thread '" + threadName + "' is still running the plugin's " + phase + " past its"
-                    + " deadline");
-            throw new PluginTimeoutException(descriptor.name(), phase, threadName, deadline);
-        }
+    }
+
+    /**
+     * @param call a call of {@link #lifecycleCall} that ran
+     * @return {@code null} if it returned; else what it threw, or a {@link PluginTimeoutException}
+     *         naming the thread it left behind, which the leak report will name too
+     */
+    Throwable failureOf(LifecycleThreads.Call call, String phase, Duration deadline) {
+        return switch (call.outcome()) {
+            case RETURNED -> null;
+            case THREW -> call.takeFailure();
+            case TIMED_OUT -> {
+                stuckThreads.add("thread '" + threadName(phase) + "' is still running the plugin's " + phase
+                        + " past its deadline");
+                yield new PluginTimeoutException(descriptor.name(), phase, threadName(phase), deadline);
+            }
+            case PENDING -> throw new IllegalStateException(phase + " of plugin '" + descriptor.name()
+                    + "' never ran");
+        };
+    }
+
+    private String threadName(String phase) {
+        return "plugin-" + phase + "-" + descriptor.name();
     }
 
     /** @return the plugin's declaration */

@@ -75,12 +75,16 @@ public final class PluginAssembler {
     }
 
     /**
+     * Assembling, first half: everything up to {@code initialize}. The engine then runs the
+     * plugin's {@link #initializeCall} on the lifecycle worker, alone or in a batch with other
+     * plugins' ({@link LifecycleThreads#callAll}), and finishes with {@link #initialized}.
+     *
      * @param jar  a validated jar whose dependencies are loaded
      * @param plan what validation decided: resources, bound dependencies, settings
-     * @return the initialized plugin, not yet registered
+     * @return the plugin, its layer defined and its context active, {@code initialize} not yet called
      * @throws PluginLoadException if anything failed; everything was rolled back
      */
-    public LoadedPlugin assemble(PluginJar jar, LoadPlan plan) {
+    public LoadedPlugin prepare(PluginJar jar, LoadPlan plan) {
         List<ModuleLayer> dependencyLayers = new ArrayList<>();
         Map<String, Plugin> dependencies = new LinkedHashMap<>();
         for (String dependency : plan.bound()) {
@@ -91,34 +95,70 @@ public final class PluginAssembler {
         PluginLayer layer = PluginLayer.define(jar, api, dependencyLayers);
         LoadedPlugin plugin = new LoadedPlugin(jar.descriptor(), jar.path(), plan, layer, errors,
                 limits.maxCallDepth(), threads, jar.provider().cleanup(), metrics);
-        boolean initializeCalled = false;
         try {
             DatabaseRepository database = open(services.database(), DatabaseRepository.class, plugin, "database");
             KafkaRepository kafka = open(services.kafka(), KafkaRepository.class, plugin, "kafka");
             S3Repository s3 = open(services.s3(), S3Repository.class, plugin, "s3");
             plugin.context.activate(jar.descriptor(), new PluginEventBus(hub, plugin, plugin.context, metrics), dependencies,
                     new SettingsConfig(plan.config()), database, kafka, s3);
-            initializeCalled = true;
-            if (jar.provider().initialize()) {
-                plugin.callWithDeadline("initialize", limits.initializeTimeout(),
-                        () -> layer.instance().initialize(plugin.context));
-            }
             return plugin;
         } catch (Throwable t) {
-            if (t instanceof PluginTimeoutException timeout) {
-                tearDown(plugin, true).ifPresent(timeout::addSuppressed);
-                throw new PluginLoadException("plugin '" + jar.name() + "' was rolled back: " + timeout.getMessage(),
-                        timeout);
-            }
-            DetachedException cause = DetachedException.of(t);
-            tearDown(plugin, initializeCalled).ifPresent(cause::addSuppressed);
-            rethrowIfFatal(t);
-            if (t instanceof PluginLoadException e) {
-                throw e;
-            }
-            throw new PluginLoadException("plugin '" + jar.name() + "' failed in initialize, and was rolled back: "
-                    + cause.getMessage(), cause);
+            throw rolledBack(plugin, t, false);
         }
+    }
+
+    /**
+     * @param jar    the jar it was prepared from
+     * @param plugin a prepared plugin
+     * @return its {@code initialize} as a call for a lifecycle thread, or {@code null} if its class
+     *         does not implement one
+     */
+    public LifecycleThreads.Call initializeCall(PluginJar jar, LoadedPlugin plugin) {
+        if (!jar.provider().initialize()) {
+            return null;
+        }
+        Plugin instance = plugin.layer().instance();
+        return plugin.lifecycleCall("initialize", limits.initializeTimeout(), () -> instance.initialize(plugin.context));
+    }
+
+    /**
+     * Assembling, second half: rolls the plugin back if its {@code initialize} failed.
+     *
+     * @param plugin     a prepared plugin
+     * @param initialize its {@link #initializeCall}, run; {@code null} if it has none
+     * @return the initialized plugin, not yet registered
+     * @throws PluginLoadException if {@code initialize} threw or overran its deadline; everything
+     *                             was rolled back
+     */
+    public LoadedPlugin initialized(LoadedPlugin plugin, LifecycleThreads.Call initialize) {
+        Throwable failure = initialize == null ? null
+                : plugin.failureOf(initialize, "initialize", limits.initializeTimeout());
+        if (failure != null) {
+            throw rolledBack(plugin, failure, true);
+        }
+        return plugin;
+    }
+
+    /**
+     * Tears down a plugin that failed to assemble.
+     *
+     * @param initializeCalled whether its {@code initialize} ran (so its {@code cleanup} runs too)
+     * @return the error to throw
+     */
+    private RuntimeException rolledBack(LoadedPlugin plugin, Throwable t, boolean initializeCalled) {
+        String name = plugin.name();
+        if (t instanceof PluginTimeoutException timeout) {
+            tearDown(plugin, true).ifPresent(timeout::addSuppressed);
+            return new PluginLoadException("plugin '" + name + "' was rolled back: " + timeout.getMessage(), timeout);
+        }
+        DetachedException cause = DetachedException.of(t);
+        tearDown(plugin, initializeCalled).ifPresent(cause::addSuppressed);
+        rethrowIfFatal(t);
+        if (t instanceof PluginLoadException e) {
+            return e;
+        }
+        return new PluginLoadException("plugin '" + name + "' failed in initialize, and was rolled back: "
+                + cause.getMessage(), cause);
     }
 
     private <R> R open(Optional<RepositoryProvider<R>> provider, Class<R> type, LoadedPlugin plugin, String kind) {
