@@ -173,25 +173,31 @@ public final class ModuleLayerPluginManager implements PluginManager {
                     report(name, batch.get(name).path(), e)));
             List<PluginInfo> loadedNow = new ArrayList<>();
             List<Prepared> together = new ArrayList<>();
-            for (String name : order.order()) {
-                PluginJar jar = batch.get(name);
-                boolean alone = !LoadValidator.needsNoOtherPlugin(jar);
-                if (alone) {
-                    initializeTogether(together, loadedNow, failures); // it may depend on them
-                }
-                try {
+            try {
+                for (String name : order.order()) {
+                    PluginJar jar = batch.get(name);
+                    boolean alone = !LoadValidator.needsNoOtherPlugin(jar);
                     if (alone) {
-                        loadedNow.add(loadJar(jar, null));
-                    } else {
-                        together.add(prepare(jar, null));
+                        initializeTogether(together, loadedNow, failures); // it may depend on them
                     }
-                } catch (PluginException e) {
-                    failures.put(jar.path(), e);
-                } catch (RuntimeException unexpected) {
-                    failures.put(jar.path(), unexpected(jar, unexpected));
+                    try {
+                        if (alone) {
+                            loadedNow.add(loadJar(jar, null));
+                        } else {
+                            together.add(prepare(jar, null));
+                        }
+                    } catch (PluginException e) {
+                        failures.put(jar.path(), e);
+                    } catch (RuntimeException unexpected) {
+                        failures.put(jar.path(), unexpected(jar, unexpected));
+                    }
+                }
+                initializeTogether(together, loadedNow, failures);
+            } finally {
+                for (Prepared prepared : together) { // an Error stopped the load: none may stay half loaded
+                    discard(prepared, false);
                 }
             }
-            initializeTogether(together, loadedNow, failures);
             return new DirectoryLoadResult(loadedNow, failures);
         });
     }
@@ -215,47 +221,48 @@ public final class ModuleLayerPluginManager implements PluginManager {
             return;
         }
         LifecycleThreads.Call[] ofPlugin = new LifecycleThreads.Call[size]; // null: it has no initialize
-        LifecycleThreads.Call[] calls = new LifecycleThreads.Call[size];
-        int[] owner = new int[size]; // the plugin each call is of
-        int count = 0;
-        for (int i = 0; i < size; i++) {
-            Prepared prepared = together.get(i);
-            ofPlugin[i] = assembler.initializeCall(prepared.jar(), prepared.plugin());
-            if (ofPlugin[i] != null) {
-                calls[count] = ofPlugin[i];
-                owner[count++] = i;
-            }
-        }
-        calls = Arrays.copyOf(calls, count);
-        boolean[] settled = new boolean[size];
+        int settled = 0; // the plugins before it are registered or rolled back
         try {
+            LifecycleThreads.Call[] calls = new LifecycleThreads.Call[size];
+            int[] owner = new int[size]; // the plugin each call is of
+            int count = 0;
+            for (int i = 0; i < size; i++) {
+                Prepared prepared = together.get(i);
+                ofPlugin[i] = assembler.initializeCall(prepared.jar(), prepared.plugin());
+                if (ofPlugin[i] != null) {
+                    calls[count] = ofPlugin[i];
+                    owner[count++] = i;
+                }
+            }
+            calls = Arrays.copyOf(calls, count);
             int next = 0;
             while (next < count) {
                 next = lifecycleThreads.callAll(calls, next);
                 int last = owner[next - 1];
                 if (ofPlugin[last].outcome() != LifecycleThreads.Outcome.RETURNED) {
-                    settled[last] = true; // rolled back now, before the next plugin's initialize
-                    finishInto(together.get(last), ofPlugin[last], loadedNow, failures);
+                    // As if each loaded alone: the plugins before it are registered, then it is rolled
+                    // back, all before the next plugin's initialize.
+                    while (settled <= last) {
+                        finishInto(together.get(settled), ofPlugin[settled++], loadedNow, failures);
+                    }
                 }
             }
-            for (int i = 0; i < size; i++) {
-                if (!settled[i]) {
-                    settled[i] = true;
-                    finishInto(together.get(i), ofPlugin[i], loadedNow, failures);
-                }
+            while (settled < size) {
+                finishInto(together.get(settled), ofPlugin[settled++], loadedNow, failures);
             }
         } finally {
-            for (int i = 0; i < size; i++) {
-                if (!settled[i]) { // an Error stopped the batch: nothing of it may stay half loaded
-                    Prepared prepared = together.get(i);
-                    boolean initialized = ofPlugin[i] != null
-                            && ofPlugin[i].outcome() == LifecycleThreads.Outcome.RETURNED;
-                    assembler.tearDown(prepared.plugin(), initialized);
-                    registry.unreserve(prepared.jar().name(), prepared.plan().resources());
-                }
+            for (int i = settled; i < size; i++) { // an Error stopped the batch: none may stay half loaded
+                discard(together.get(i), ofPlugin[i] != null
+                        && ofPlugin[i].outcome() == LifecycleThreads.Outcome.RETURNED);
             }
             together.clear();
         }
+    }
+
+    /** Takes apart a prepared plugin that will not be registered. Caller holds the lock. */
+    private void discard(Prepared prepared, boolean initialized) {
+        assembler.tearDown(prepared.plugin(), initialized);
+        registry.unreserve(prepared.jar().name(), prepared.plan().resources());
     }
 
     /** {@link #finish}es a plugin of a batch, recording what became of it. */

@@ -170,4 +170,33 @@ class LifecycleDeadlineTest {
         assertThat(manager.loadDirectory(plugins).loaded()).hasSize(7);
         assertThat(manager.lifecycleHandOffs() - before).isEqualTo(2); // six together, then the dependent
     }
+
+    /**
+     * A fatal error (here one a plugin throws itself) ends a directory load as it ends a single load:
+     * the plugins before it in the batch are loaded, it and the ones after it are not, and none is
+     * left half loaded.
+     */
+    @Test
+    void aFatalErrorInABatchLeavesThePluginsBeforeItLoadedAndNoneHalfLoaded() throws Exception {
+        Path plugins = java.nio.file.Files.createDirectory(dir.resolve("plugins"));
+        Path work = java.nio.file.Files.createDirectory(dir.resolve("work"));
+        String[][] made = {
+                {"1.jar", "a-before", "c.eventBus().on(\"x\", e -> { });"},
+                {"2.jar", "b-fatal", "c.eventBus().on(\"x\", e -> { }); throw new OutOfMemoryError(\"pretend\");"},
+                {"3.jar", "c-after", "c.eventBus().on(\"x\", e -> { });"}};
+        for (String[] plugin : made) {
+            java.nio.file.Files.move(PluginJarBuilder.plugin(plugin[1])
+                    .body("public void initialize(PluginContext c) {" + plugin[2] + "}").build(work),
+                    plugins.resolve(plugin[0]));
+        }
+
+        assertThatThrownBy(() -> manager.loadDirectory(plugins)).isInstanceOf(OutOfMemoryError.class)
+                .hasMessage("pretend");
+
+        assertThat(manager.list()).extracting(PluginInfo::name).containsExactly("a-before");
+        assertThat(manager.hub().ownerCount()).isEqualTo(1);
+        assertThat(manager.load(plugins.resolve("3.jar")).name()).isEqualTo("c-after"); // nothing of it was left
+        assertThat(manager.unloadAll()).containsExactlyInAnyOrder("a-before", "c-after");
+        assertThat(manager.hub().ownerCount()).isZero();
+    }
 }
