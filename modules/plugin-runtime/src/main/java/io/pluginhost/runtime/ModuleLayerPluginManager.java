@@ -40,11 +40,13 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -148,58 +150,75 @@ public final class ModuleLayerPluginManager implements PluginManager {
                 throw report(null, directory, new InvalidPluginException("cannot read plugin directory " + directory
                         + ": " + e, e));
             }
-            jars.sort(Comparator.comparing(Path::toString));
-            Map<Path, PluginException> failures = new LinkedHashMap<>();
-            Map<String, PluginJar> batch = new LinkedHashMap<>();
-            for (Path path : jars) {
-                try {
-                    PluginJar jar = read(path);
-                    if (skip.contains(jar.name())) {
-                        continue;
-                    }
-                    PluginJar other = batch.get(jar.name());
-                    if (other != null) {
-                        throw report(jar.name(), path, new DuplicatePluginException(jar.name(),
-                                other.path().toString()));
-                    }
-                    batch.put(jar.name(), jar);
-                } catch (PluginException e) {
-                    failures.put(path, e);
-                }
-            }
-            DependencyGraph.BatchOrder order = DependencyGraph.order(
-                    batch.values().stream().map(PluginJar::descriptor).toList());
-            order.refused().forEach((name, e) -> failures.put(batch.get(name).path(),
-                    report(name, batch.get(name).path(), e)));
-            List<PluginInfo> loadedNow = new ArrayList<>();
-            List<Prepared> together = new ArrayList<>();
-            try {
-                for (String name : order.order()) {
-                    PluginJar jar = batch.get(name);
-                    boolean alone = !LoadValidator.needsNoOtherPlugin(jar);
-                    if (alone) {
-                        initializeTogether(together, loadedNow, failures); // it may depend on them
-                    }
-                    try {
-                        if (alone) {
-                            loadedNow.add(loadJar(jar, null));
-                        } else {
-                            together.add(prepare(jar, null));
-                        }
-                    } catch (PluginException e) {
-                        failures.put(jar.path(), e);
-                    } catch (RuntimeException unexpected) {
-                        failures.put(jar.path(), unexpected(jar, unexpected));
-                    }
-                }
-                initializeTogether(together, loadedNow, failures);
-            } finally {
-                for (Prepared prepared : together) { // an Error stopped the load: none may stay half loaded
-                    discard(prepared, false);
-                }
-            }
-            return new DirectoryLoadResult(loadedNow, failures);
+            return loadTogether(jars, skip);
         });
+    }
+
+    @Override
+    public DirectoryLoadResult loadAll(Collection<Path> jars) {
+        List<Path> distinct = new ArrayList<>(new LinkedHashSet<>(jars));
+        return locked(() -> {
+            lifecycleThreads.startWorker(); // it starts while the jars are read
+            return loadTogether(distinct, Set.of());
+        });
+    }
+
+    /**
+     * Reads the jars, then loads them in dependency order, the independent ones in batches. Caller
+     * holds the lock.
+     */
+    private DirectoryLoadResult loadTogether(List<Path> jars, Set<String> skip) {
+        jars.sort(Comparator.comparing(Path::toString));
+        Map<Path, PluginException> failures = new LinkedHashMap<>();
+        Map<String, PluginJar> batch = new LinkedHashMap<>();
+        for (Path path : jars) {
+            try {
+                PluginJar jar = read(path);
+                if (skip.contains(jar.name())) {
+                    continue;
+                }
+                PluginJar other = batch.get(jar.name());
+                if (other != null) {
+                    throw report(jar.name(), path, new DuplicatePluginException(jar.name(),
+                            other.path().toString()));
+                }
+                batch.put(jar.name(), jar);
+            } catch (PluginException e) {
+                failures.put(path, e);
+            }
+        }
+        DependencyGraph.BatchOrder order = DependencyGraph.order(
+                batch.values().stream().map(PluginJar::descriptor).toList());
+        order.refused().forEach((name, e) -> failures.put(batch.get(name).path(),
+                report(name, batch.get(name).path(), e)));
+        List<PluginInfo> loadedNow = new ArrayList<>();
+        List<Prepared> together = new ArrayList<>();
+        try {
+            for (String name : order.order()) {
+                PluginJar jar = batch.get(name);
+                boolean alone = !LoadValidator.needsNoOtherPlugin(jar);
+                if (alone) {
+                    initializeTogether(together, loadedNow, failures); // it may depend on them
+                }
+                try {
+                    if (alone) {
+                        loadedNow.add(loadJar(jar, null));
+                    } else {
+                        together.add(prepare(jar, null));
+                    }
+                } catch (PluginException e) {
+                    failures.put(jar.path(), e);
+                } catch (RuntimeException unexpected) {
+                    failures.put(jar.path(), unexpected(jar, unexpected));
+                }
+            }
+            initializeTogether(together, loadedNow, failures);
+        } finally {
+            for (Prepared prepared : together) { // an Error stopped the load: none may stay half loaded
+                discard(prepared, false);
+            }
+        }
+        return new DirectoryLoadResult(loadedNow, failures);
     }
 
     /** One plugin must never stop the others from loading, whatever went wrong. */

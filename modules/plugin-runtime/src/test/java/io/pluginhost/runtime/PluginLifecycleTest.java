@@ -2,6 +2,7 @@ package io.pluginhost.runtime;
 
 import io.pluginhost.api.EventBus;
 import io.pluginhost.api.PluginContext;
+import io.pluginhost.api.exception.DependencyNotFoundException;
 import io.pluginhost.api.exception.DuplicatePluginException;
 import io.pluginhost.api.exception.InvalidPluginException;
 import io.pluginhost.api.exception.PluginContextInvalidatedException;
@@ -320,6 +321,21 @@ class PluginLifecycleTest {
         assertThat(manager.list()).extracting(PluginInfo::name)
                 .containsExactly("example-plugin-1", "example-plugin-2", "example-plugin-repository");
         assertThat(events.errors).hasSize(5);
+    }
+
+    @Test
+    void jarsLoadedTogetherLoadInDependencyOrderWhateverOrderTheyAreGivenIn() throws Exception {
+        Path leaf = PluginJarBuilder.plugin("leaf").dependsOn("middle").build(Files.createDirectory(dir.resolve("l")));
+        Path middle = PluginJarBuilder.plugin("middle").dependsOn("root").build(Files.createDirectory(dir.resolve("m")));
+        Path root = PluginJarBuilder.plugin("root").build(Files.createDirectory(dir.resolve("r")));
+        Path orphan = PluginJarBuilder.plugin("orphan").dependsOn("nobody").build(Files.createDirectory(dir.resolve("o")));
+
+        DirectoryLoadResult result = manager.loadAll(List.of(leaf, orphan, middle, leaf, root));
+
+        assertThat(result.loaded()).extracting(PluginInfo::name).containsExactly("root", "middle", "leaf");
+        assertThat(result.failed()).containsOnlyKeys(orphan);
+        assertThat(result.failed().get(orphan)).isInstanceOf(DependencyNotFoundException.class);
+        assertThat(events.errors).hasSize(1);
     }
 
     @Test

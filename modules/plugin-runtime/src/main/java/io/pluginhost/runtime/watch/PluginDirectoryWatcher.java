@@ -1,6 +1,10 @@
 package io.pluginhost.runtime.watch;
 
+import io.pluginhost.api.exception.DependencyNotFoundException;
+import io.pluginhost.api.exception.DependencyVersionException;
+import io.pluginhost.api.exception.DuplicatePluginException;
 import io.pluginhost.api.exception.PluginException;
+import io.pluginhost.runtime.DirectoryLoadResult;
 import io.pluginhost.runtime.PluginInfo;
 import io.pluginhost.runtime.PluginManager;
 import io.pluginhost.runtime.PluginState;
@@ -16,8 +20,12 @@ import java.nio.file.WatchService;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.Optional;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
@@ -30,9 +38,14 @@ import java.util.concurrent.TimeUnit;
  * is logged.
  *
  * <p>Never reads a half-written file: a change is acted on only once the file's size and modification
- * time have stayed the same for the quiet period (a copy in progress keeps changing them). A file
- * that is still not a valid plugin then is reported by the engine as any bad jar is, and tried again
- * at its next change. Names not ending in {@code .jar} (uploads in progress, backups, the host's state
+ * time have stayed the same for the quiet period (a copy in progress keeps changing them). Jars that
+ * settle together are acted on together: removed jars first (a new version under a new file name
+ * can then take its plugin's name), then changed ones, then the new ones in one
+ * {@link PluginManager#loadAll}, in dependency order whatever order their files came in. A new jar
+ * refused for what another jar may bring (a dependency not loaded or in another version, a plugin of
+ * its name still loaded) is tried again whenever the watcher has loaded, reloaded or unloaded a
+ * plugin since; any other bad file is reported by the engine as any bad jar is, and tried again at
+ * its next change. Names not ending in {@code .jar} (uploads in progress, backups, the host's state
  * file) are ignored.
  *
  * <p>One thread of the given factory watches and acts, so changes are applied in the order they
@@ -52,6 +65,8 @@ public final class PluginDirectoryWatcher implements AutoCloseable {
     private final Map<Path, Seen> pending = new HashMap<>();
     /** What each jar was when the watcher last acted on it, so an unchanged jar is not reloaded. */
     private final Map<Path, Seen> actedOn = new HashMap<>();
+    /** New jars refused for what another jar may bring; tried again once the loaded plugins change. */
+    private final Set<Path> waiting = new LinkedHashSet<>();
     private volatile boolean closed;
 
     private record Seen(long size, FileTime modified, long sinceNanos) {
@@ -132,9 +147,14 @@ public final class PluginDirectoryWatcher implements AutoCloseable {
         }
     }
 
-    /** Acts on every pending jar that has not changed for the quiet period. */
+    /**
+     * Acts on every pending jar that has not changed for the quiet period: removals, then changes,
+     * then the new jars together, then the waiting ones if the loaded plugins changed.
+     */
     private void settle() {
         long now = System.nanoTime();
+        List<Path> removed = new ArrayList<>();
+        List<Path> present = new ArrayList<>();
         for (Path jar : pending.keySet().toArray(Path[]::new)) {
             Seen last = pending.get(jar);
             Seen current = seen(jar).orElse(null);
@@ -146,54 +166,104 @@ public final class PluginDirectoryWatcher implements AutoCloseable {
                 continue;
             }
             pending.remove(jar);
+            waiting.remove(jar); // what it is now is acted on below
             if (current == null) {
-                removed(jar);
+                actedOn.remove(jar);
+                removed.add(jar);
             } else if (!current.sameFile(actedOn.get(jar))) {
-                present(jar, current);
+                actedOn.put(jar, current);
+                present.add(jar);
             }
         }
-    }
-
-    private void present(Path jar, Seen seen) {
-        actedOn.put(jar, seen);
-        Optional<PluginInfo> from = fromJar(jar);
-        if (from.isPresent() && from.get().state() == PluginState.LOADED
-                && !from.get().since().isBefore(seen.modified().toInstant())) {
-            return; // loaded from this very content already (an upload through the admin API, say)
+        boolean changed = false;
+        for (Path jar : removed) {
+            changed |= removed(jar);
         }
-        try {
-            if (from.isPresent()) {
-                LOG.log(System.Logger.Level.INFO, "hot deploy: {0} changed; reloading plugin {1}", jar.getFileName(),
-                        from.get().name());
-                engine.reload(from.get().name());
+        List<Path> fresh = new ArrayList<>();
+        for (Path jar : present) {
+            Optional<PluginInfo> from = fromJar(jar);
+            if (from.isEmpty()) {
+                fresh.add(jar);
             } else {
-                LOG.log(System.Logger.Level.INFO, "hot deploy: loading {0}", jar.getFileName());
-                engine.load(jar);
+                changed |= reloaded(jar, from.get());
             }
-        } catch (PluginException e) {
-            // The engine logged and reported it; the next change of the file tries again.
+        }
+        if (changed) {
+            fresh.addAll(waitingToRetry());
+        }
+        if (loadTogether(fresh) && !waiting.isEmpty()) {
+            loadTogether(waitingToRetry());
         }
     }
 
-    private void removed(Path jar) {
-        actedOn.remove(jar);
+    /** @return whether it unloaded a plugin */
+    private boolean removed(Path jar) {
         Optional<PluginInfo> from = fromJar(jar);
         if (from.isEmpty()) {
-            return;
+            return false;
         }
         String name = from.get().name();
         try {
             if (from.get().state() == PluginState.FAILED) {
                 engine.unload(name); // forgets it
-                return;
+                return false;
             }
             LOG.log(System.Logger.Level.INFO, "hot deploy: {0} removed; unloading plugin {1}{2}", jar.getFileName(),
                     name, cascade ? " and its dependents" : "");
             engine.unload(name, cascade);
+            return true;
         } catch (PluginException e) {
             LOG.log(System.Logger.Level.WARNING, "hot deploy: {0} was removed, but plugin ''{1}'' stays loaded: {2}",
                     jar.getFileName(), name, e.getMessage());
+            return false;
         }
+    }
+
+    /** @return whether it reloaded the plugin */
+    private boolean reloaded(Path jar, PluginInfo from) {
+        if (from.state() == PluginState.LOADED && !from.since().isBefore(actedOn.get(jar).modified().toInstant())) {
+            return false; // loaded from this very content already (an upload through the admin API, say)
+        }
+        try {
+            LOG.log(System.Logger.Level.INFO, "hot deploy: {0} changed; reloading plugin {1}", jar.getFileName(),
+                    from.name());
+            engine.reload(from.name());
+            return true;
+        } catch (PluginException e) {
+            return false; // the engine logged and reported it; the next change of the file tries again
+        }
+    }
+
+    /**
+     * Loads new jars in one operation. Those refused for what another jar may bring wait.
+     *
+     * @return whether any plugin loaded
+     */
+    private boolean loadTogether(List<Path> jars) {
+        if (jars.isEmpty()) {
+            return false;
+        }
+        LOG.log(System.Logger.Level.INFO, "hot deploy: loading {0}", jars.stream().map(Path::getFileName).toList());
+        DirectoryLoadResult result = engine.loadAll(jars);
+        result.failed().forEach((jar, e) -> {
+            if (e instanceof DependencyNotFoundException || e instanceof DependencyVersionException
+                    || e instanceof DuplicatePluginException) {
+                waiting.add(jar);
+            }
+        });
+        return !result.loaded().isEmpty();
+    }
+
+    /** @return the waiting jars that are still there and still not loaded; no longer waiting */
+    private List<Path> waitingToRetry() {
+        List<Path> retry = new ArrayList<>();
+        for (Path jar : waiting) {
+            if (actedOn.containsKey(jar) && fromJar(jar).isEmpty()) {
+                retry.add(jar);
+            }
+        }
+        waiting.clear();
+        return retry;
     }
 
     private Optional<PluginInfo> fromJar(Path jar) {

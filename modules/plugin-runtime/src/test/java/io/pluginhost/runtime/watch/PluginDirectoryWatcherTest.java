@@ -17,12 +17,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 /** Hot deployment: a jar copied in loads, a replaced one reloads, a removed one unloads; never half a file. */
 class PluginDirectoryWatcherTest {
@@ -117,5 +121,53 @@ class PluginDirectoryWatcherTest {
         assertThat(next()).isEqualTo("failed broken.jar");
         Files.move(built("fine", "1.0.0"), plugins.resolve("fine.jar"));
         assertThat(next()).isEqualTo("loaded fine@1.0.0");
+    }
+
+    @Test
+    void pluginsCopiedInTogetherAllLoadWhateverOrderTheirFilesSettleIn() throws Exception {
+        // A chain: each link requires the one before. Moved in last link first, so that loading the
+        // files one by one in the order they were seen, or in any order but this one, fails.
+        List<Path> links = new ArrayList<>();
+        for (int i = 1; i <= 5; i++) {
+            links.add(built("link" + i, "1.0.0", i == 1 ? new String[0] : new String[] {"link" + (i - 1)}));
+        }
+        for (int i = 5; i >= 1; i--) {
+            Files.move(links.get(i - 1), plugins.resolve("link" + i + ".jar"));
+        }
+
+        Set<String> loaded = new HashSet<>();
+        while (loaded.size() < 5) {
+            String event = next();
+            if (event.startsWith("loaded ")) {
+                loaded.add(event);
+            }
+        }
+        assertThat(loaded).containsExactlyInAnyOrder("loaded link1@1.0.0", "loaded link2@1.0.0",
+                "loaded link3@1.0.0", "loaded link4@1.0.0", "loaded link5@1.0.0");
+    }
+
+    @Test
+    void aJarThatArrivesBeforeItsDependencyLoadsWhenTheDependencyDoes() throws Exception {
+        Files.move(built("leaf", "1.0.0", "base"), plugins.resolve("leaf.jar"));
+        assertThat(next()).isEqualTo("failed leaf.jar");
+
+        Files.move(built("base", "1.0.0"), plugins.resolve("base.jar"));
+
+        assertThat(List.of(next(), next())).containsExactly("loaded base@1.0.0", "loaded leaf@1.0.0");
+    }
+
+    @Test
+    void aNewVersionUnderANewFileNameReplacesTheOldOnceTheOldFileIsRemoved() throws Exception {
+        Files.move(built("base", "1.0.0"), plugins.resolve("base-1.0.0.jar"));
+        assertThat(next()).isEqualTo("loaded base@1.0.0");
+
+        // Copied in before the old file is deleted: refused while base 1.0.0 is loaded.
+        Files.move(built("base", "2.0.0"), plugins.resolve("base-2.0.0.jar"));
+        assertThat(next()).isEqualTo("failed base-2.0.0.jar");
+        Files.delete(plugins.resolve("base-1.0.0.jar"));
+
+        assertThat(List.of(next(), next())).containsExactly("unloaded base@1.0.0", "loaded base@2.0.0");
+        assertThat(engine.list()).extracting(p -> p.descriptor().name(), p -> p.descriptor().version())
+                .containsExactly(tuple("base", "2.0.0"));
     }
 }
