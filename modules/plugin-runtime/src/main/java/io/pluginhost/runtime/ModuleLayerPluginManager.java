@@ -164,8 +164,9 @@ public final class ModuleLayerPluginManager implements PluginManager {
     }
 
     /**
-     * Reads the jars, then loads them in dependency order, the independent ones in batches. Caller
-     * holds the lock.
+     * Reads the jars, then loads them in dependency order, in batches: a plugin is prepared beside
+     * the ones before it unless it needs one of them, which the batch then registers first (one
+     * hand-off to the lifecycle worker per batch, not per plugin). Caller holds the lock.
      */
     private DirectoryLoadResult loadTogether(List<Path> jars, Set<String> skip) {
         jars.sort(Comparator.comparing(Path::toString));
@@ -193,19 +194,20 @@ public final class ModuleLayerPluginManager implements PluginManager {
                 report(name, batch.get(name).path(), e)));
         List<PluginInfo> loadedNow = new ArrayList<>();
         List<Prepared> together = new ArrayList<>();
+        Set<String> togetherNames = new HashSet<>();
+        Set<String> togetherModules = new HashSet<>();
         try {
             for (String name : order.order()) {
                 PluginJar jar = batch.get(name);
-                boolean alone = !LoadValidator.needsNoOtherPlugin(jar);
-                if (alone) {
-                    initializeTogether(together, loadedNow, failures); // it may depend on them
+                if (LoadValidator.needsAnyOf(jar, togetherNames, togetherModules)) {
+                    initializeTogether(together, loadedNow, failures); // registers what it needs first
+                    togetherNames.clear();
+                    togetherModules.clear();
                 }
                 try {
-                    if (alone) {
-                        loadedNow.add(loadJar(jar, null));
-                    } else {
-                        together.add(prepare(jar, null));
-                    }
+                    together.add(prepare(jar, null));
+                    togetherNames.add(name);
+                    togetherModules.add(jar.module().name());
                 } catch (PluginException e) {
                     failures.put(jar.path(), e);
                 } catch (RuntimeException unexpected) {

@@ -56,10 +56,11 @@ public interface PluginManager extends AutoCloseable {
 
     /**
      * Loads every {@code *.jar} of a directory in dependency order. A jar that fails is reported and
-     * skipped; so are the plugins that depend on it. Plugins that need no other plugin (no declared
-     * dependency, no module of another plugin required) are prepared side by side and their
-     * {@code initialize} calls run as one batch; each is registered and announced after the batch, in
-     * order. A plugin whose {@code initialize} fails is rolled back before the next one's runs.
+     * skipped; so are the plugins that depend on it. Plugins are prepared side by side and their
+     * {@code initialize} calls run as one batch until one needs a plugin of the batch (declares it as
+     * a dependency or requires its module), which is then finished first; each plugin is registered
+     * and announced after its batch, in order. A plugin whose {@code initialize} fails is rolled back
+     * before the next one's runs.
      *
      * @param directory the plugin directory
      * @return what loaded and what failed

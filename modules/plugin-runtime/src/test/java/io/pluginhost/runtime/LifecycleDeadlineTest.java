@@ -172,6 +172,51 @@ class LifecycleDeadlineTest {
     }
 
     /**
+     * A plugin joins the batch as soon as every plugin it needs is loaded: a directory of a shared
+     * plugin and its dependents takes two hand-offs, not one per dependent.
+     */
+    @Test
+    void pluginsWhoseDependenciesAreLoadedAreInitializedTogether() throws Exception {
+        Path plugins = java.nio.file.Files.createDirectory(dir.resolve("plugins"));
+        Path work = java.nio.file.Files.createDirectory(dir.resolve("work"));
+        String initialize = "public void initialize(PluginContext c) { }";
+        java.nio.file.Files.move(PluginJarBuilder.plugin("base").body(initialize).build(work),
+                plugins.resolve("0.jar"));
+        for (int i = 1; i <= 5; i++) {
+            java.nio.file.Files.move(PluginJarBuilder.plugin("user-" + i).dependsOn("base").body(initialize)
+                    .build(work), plugins.resolve(i + ".jar"));
+        }
+        java.nio.file.Files.move(PluginJarBuilder.plugin("other").body(initialize).build(work),
+                plugins.resolve("6.jar"));
+
+        assertThat(manager.loadDirectory(plugins).loaded()).extracting(PluginInfo::name)
+                .containsExactly("base", "user-1", "user-2", "user-3", "user-4", "user-5", "other");
+        assertThat(manager.lifecycleHandOffs()).isEqualTo(2); // base, then the rest together
+    }
+
+    /**
+     * Batching must not change what validation sees: a module that requires, even as
+     * {@code requires static}, the module of a plugin it does not declare is refused when that plugin
+     * comes before it in the same directory, as it is when they load one by one.
+     */
+    @Test
+    void aBatchedPluginIsValidatedAgainstThePluginsBeforeIt() throws Exception {
+        Path plugins = java.nio.file.Files.createDirectory(dir.resolve("plugins"));
+        Path work = java.nio.file.Files.createDirectory(dir.resolve("work"));
+        Path shared = PluginJarBuilder.plugin("shared").build(java.nio.file.Files.createDirectory(dir.resolve("s")));
+        java.nio.file.Files.copy(shared, plugins.resolve("0.jar"));
+        java.nio.file.Files.move(PluginJarBuilder.plugin("sneaky")
+                .requiresModule("static " + PluginJarBuilder.moduleOf("shared"), shared).build(work),
+                plugins.resolve("1.jar"));
+
+        DirectoryLoadResult result = manager.loadDirectory(plugins);
+
+        assertThat(result.loaded()).extracting(PluginInfo::name).containsExactly("shared");
+        assertThat(result.failed().get(plugins.resolve("1.jar")))
+                .hasMessageContaining("the module of plugin 'shared', which 'sneaky' does not declare");
+    }
+
+    /**
      * A fatal error (here one a plugin throws itself) ends a directory load as it ends a single load:
      * the plugins before it in the batch are loaded, it and the ones after it are not, and none is
      * left half loaded.

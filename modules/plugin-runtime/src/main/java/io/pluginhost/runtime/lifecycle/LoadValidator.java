@@ -17,6 +17,7 @@ import java.lang.module.ModuleDescriptor;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The one validation of a read jar before any of its code runs, for load and reload alike: names and
@@ -128,21 +129,26 @@ public final class LoadValidator {
     }
 
     /**
-     * @param jar a read jar
-     * @return whether its validation and assembly look at no other plugin: it declares no dependency,
-     *         and its module requires only the API, platform modules and its own libraries. Plugins
-     *         like this can be prepared side by side and initialized in one batch.
+     * @param jar     a read jar
+     * @param plugins names of plugins prepared but not yet registered
+     * @param modules their modules
+     * @return whether its validation or assembly would look at one of them: it declares one as a
+     *         dependency (required or optional), or its module requires one's module (even as
+     *         {@code requires static}, which validation refuses for a plugin not declared). A jar
+     *         that needs none of them can be prepared beside them and initialized in their batch.
      */
-    public static boolean needsNoOtherPlugin(PluginJar jar) {
-        if (!jar.descriptor().requirements().isEmpty()) {
-            return false;
-        }
-        for (ModuleDescriptor.Requires requires : jar.module().requires()) {
-            if (!isOwnOrShared(jar, requires.name())) {
-                return false;
+    public static boolean needsAnyOf(PluginJar jar, Set<String> plugins, Set<String> modules) {
+        for (PluginDependency requirement : jar.descriptor().requirements()) {
+            if (plugins.contains(requirement.name())) {
+                return true;
             }
         }
-        return true;
+        for (ModuleDescriptor.Requires requires : jar.module().requires()) {
+            if (modules.contains(requires.name())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** @return whether a module is the API, a platform module or one of the jar's own libraries */
