@@ -45,6 +45,7 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -53,6 +54,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -164,9 +167,7 @@ public final class ModuleLayerPluginManager implements PluginManager {
     }
 
     /**
-     * Reads the jars, then loads them in dependency order, in batches: a plugin is prepared beside
-     * the ones before it unless it needs one of them, which the batch then registers first (one
-     * hand-off to the lifecycle worker per batch, not per plugin). Caller holds the lock.
+     * Reads the jars, then loads them in dependency order, in batches. Caller holds the lock.
      */
     private DirectoryLoadResult loadTogether(List<Path> jars, Set<String> skip) {
         jars.sort(Comparator.comparing(Path::toString));
@@ -192,35 +193,50 @@ public final class ModuleLayerPluginManager implements PluginManager {
                 batch.values().stream().map(PluginJar::descriptor).toList());
         order.refused().forEach((name, e) -> failures.put(batch.get(name).path(),
                 report(name, batch.get(name).path(), e)));
+        List<PluginInfo> loadedNow = loadInBatches(order.order().stream().map(batch::get).toList(),
+                jar -> null, (jar, e) -> failures.put(jar.path(), e));
+        return new DirectoryLoadResult(loadedNow, failures);
+    }
+
+    /**
+     * Loads read jars in the order given (dependencies first), in batches: a plugin is prepared
+     * beside the ones before it unless it needs one of them, which the batch then registers first
+     * (one hand-off to the lifecycle worker per batch, not per plugin). Caller holds the lock.
+     *
+     * @param overrides new overrides for a plugin, or {@code null} for its stored ones
+     * @param failed    told of each plugin that did not load, reported already
+     * @return the plugins loaded, in order
+     */
+    private List<PluginInfo> loadInBatches(List<PluginJar> jars, Function<PluginJar, ResourceOverrides> overrides,
+                                           BiConsumer<PluginJar, PluginException> failed) {
         List<PluginInfo> loadedNow = new ArrayList<>();
         List<Prepared> together = new ArrayList<>();
         Set<String> togetherNames = new HashSet<>();
         Set<String> togetherModules = new HashSet<>();
         try {
-            for (String name : order.order()) {
-                PluginJar jar = batch.get(name);
+            for (PluginJar jar : jars) {
                 if (LoadValidator.needsAnyOf(jar, togetherNames, togetherModules)) {
-                    initializeTogether(together, loadedNow, failures); // registers what it needs first
+                    initializeTogether(together, loadedNow, failed); // registers what it needs first
                     togetherNames.clear();
                     togetherModules.clear();
                 }
                 try {
-                    together.add(prepare(jar, null));
-                    togetherNames.add(name);
+                    together.add(prepare(jar, overrides.apply(jar)));
+                    togetherNames.add(jar.name());
                     togetherModules.add(jar.module().name());
                 } catch (PluginException e) {
-                    failures.put(jar.path(), e);
+                    failed.accept(jar, e);
                 } catch (RuntimeException unexpected) {
-                    failures.put(jar.path(), unexpected(jar, unexpected));
+                    failed.accept(jar, unexpected(jar, unexpected));
                 }
             }
-            initializeTogether(together, loadedNow, failures);
+            initializeTogether(together, loadedNow, failed);
         } finally {
             for (Prepared prepared : together) { // an Error stopped the load: none may stay half loaded
                 discard(prepared, false);
             }
         }
-        return new DirectoryLoadResult(loadedNow, failures);
+        return loadedNow;
     }
 
     /** One plugin must never stop the others from loading, whatever went wrong. */
@@ -236,7 +252,7 @@ public final class ModuleLayerPluginManager implements PluginManager {
      * Every plugin of the batch ends registered or rolled back, whatever is thrown. Caller holds the lock.
      */
     private void initializeTogether(List<Prepared> together, List<PluginInfo> loadedNow,
-                                    Map<Path, PluginException> failures) {
+                                    BiConsumer<PluginJar, PluginException> failed) {
         int size = together.size();
         if (size == 0) {
             return;
@@ -264,12 +280,12 @@ public final class ModuleLayerPluginManager implements PluginManager {
                     // As if each loaded alone: the plugins before it are registered, then it is rolled
                     // back, all before the next plugin's initialize.
                     while (settled <= last) {
-                        finishInto(together.get(settled), ofPlugin[settled++], loadedNow, failures);
+                        finishInto(together.get(settled), ofPlugin[settled++], loadedNow, failed);
                     }
                 }
             }
             while (settled < size) {
-                finishInto(together.get(settled), ofPlugin[settled++], loadedNow, failures);
+                finishInto(together.get(settled), ofPlugin[settled++], loadedNow, failed);
             }
         } finally {
             for (int i = settled; i < size; i++) { // an Error stopped the batch: none may stay half loaded
@@ -288,13 +304,13 @@ public final class ModuleLayerPluginManager implements PluginManager {
 
     /** {@link #finish}es a plugin of a batch, recording what became of it. */
     private void finishInto(Prepared prepared, LifecycleThreads.Call initialize, List<PluginInfo> loadedNow,
-                            Map<Path, PluginException> failures) {
+                            BiConsumer<PluginJar, PluginException> failed) {
         try {
             loadedNow.add(finish(prepared, initialize));
         } catch (PluginException e) {
-            failures.put(prepared.jar().path(), e);
+            failed.accept(prepared.jar(), e);
         } catch (RuntimeException unexpected) {
-            failures.put(prepared.jar().path(), unexpected(prepared.jar(), unexpected));
+            failed.accept(prepared.jar(), unexpected(prepared.jar(), unexpected));
         }
     }
 
@@ -458,26 +474,28 @@ public final class ModuleLayerPluginManager implements PluginManager {
 
     private List<PluginInfo> loadAgain(Map<String, Path> sources, PluginJar replacement,
                                        ResourceOverrides replacementOverrides, List<PluginException> failures) {
-        List<PluginInfo> loaded = new ArrayList<>();
+        List<PluginJar> jars = new ArrayList<>();
+        Map<PluginJar, Path> loadedFrom = new IdentityHashMap<>(); // where each was loaded from before
         for (Map.Entry<String, Path> entry : sources.entrySet()) {
             String each = entry.getKey();
             if (registry.loaded(each).isPresent()) {
                 continue; // never got unloaded
             }
-            PluginJar jar = null;
             try {
                 boolean replaced = replacement != null && each.equals(replacement.name());
-                jar = replaced ? replacement : read(entry.getValue());
-                loaded.add(loadJar(jar, replaced ? replacementOverrides : null));
+                PluginJar jar = replaced ? replacement : read(entry.getValue());
+                jars.add(jar);
+                loadedFrom.put(jar, entry.getValue());
             } catch (PluginException e) {
                 failures.add(e);
-                if (jar != null) {
-                    // It was loaded before this operation: keep it visible as FAILED so it can be retried.
-                    registry.markFailed(jar.descriptor(), entry.getValue(), e.getMessage());
-                }
             }
         }
-        return loaded;
+        return loadInBatches(jars, jar -> jar == replacement ? replacementOverrides : null,
+                (jar, e) -> {
+                    failures.add(e);
+                    // It was loaded before this operation: keep it visible as FAILED so it can be retried.
+                    registry.markFailed(jar.descriptor(), loadedFrom.get(jar), e.getMessage());
+                });
     }
 
     /**

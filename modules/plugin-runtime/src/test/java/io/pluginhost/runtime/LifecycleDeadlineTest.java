@@ -194,6 +194,39 @@ class LifecycleDeadlineTest {
         assertThat(manager.lifecycleHandOffs()).isEqualTo(2); // base, then the rest together
     }
 
+    /** A reload loads the plugin's dependents again in batches too; a dependent that fails is listed FAILED. */
+    @Test
+    void aReloadLoadsTheDependentsAgainInOneBatch() throws Exception {
+        Path plugins = java.nio.file.Files.createDirectory(dir.resolve("plugins"));
+        Path work = java.nio.file.Files.createDirectory(dir.resolve("work"));
+        String initialize = "public void initialize(PluginContext c) { }";
+        java.nio.file.Files.move(PluginJarBuilder.plugin("base").body(initialize).build(work),
+                plugins.resolve("0.jar"));
+        for (int i = 1; i <= 5; i++) {
+            java.nio.file.Files.move(PluginJarBuilder.plugin("user-" + i).dependsOn("base").body(initialize)
+                    .build(work), plugins.resolve(i + ".jar"));
+        }
+        assertThat(manager.loadDirectory(plugins).loaded()).hasSize(6);
+        java.nio.file.Files.move(PluginJarBuilder.plugin("user-3").dependsOn("base")
+                .body("public void initialize(PluginContext c) { throw new IllegalStateException(\"no\"); }")
+                .build(java.nio.file.Files.createDirectory(dir.resolve("broken"))), plugins.resolve("3.jar"),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING); // user-3 cannot come back
+        long before = manager.lifecycleHandOffs();
+
+        assertThatThrownBy(() -> manager.reload("base")).isInstanceOf(PluginLoadException.class)
+                .hasMessageContaining("user-3");
+
+        // base; then its dependents together up to user-3, which is rolled back; then the rest (6 one by one)
+        assertThat(manager.lifecycleHandOffs() - before).isEqualTo(3);
+        assertThat(manager.list()).extracting(PluginInfo::name, PluginInfo::state).containsExactly(
+                org.assertj.core.api.Assertions.tuple("base", PluginState.LOADED),
+                org.assertj.core.api.Assertions.tuple("user-1", PluginState.LOADED),
+                org.assertj.core.api.Assertions.tuple("user-2", PluginState.LOADED),
+                org.assertj.core.api.Assertions.tuple("user-4", PluginState.LOADED),
+                org.assertj.core.api.Assertions.tuple("user-5", PluginState.LOADED),
+                org.assertj.core.api.Assertions.tuple("user-3", PluginState.FAILED));
+    }
+
     /**
      * Batching must not change what validation sees: a module that requires, even as
      * {@code requires static}, the module of a plugin it does not declare is refused when that plugin
