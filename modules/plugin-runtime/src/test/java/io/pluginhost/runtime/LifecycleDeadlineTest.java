@@ -177,17 +177,9 @@ class LifecycleDeadlineTest {
      */
     @Test
     void pluginsWhoseDependenciesAreLoadedAreInitializedTogether() throws Exception {
-        Path plugins = java.nio.file.Files.createDirectory(dir.resolve("plugins"));
-        Path work = java.nio.file.Files.createDirectory(dir.resolve("work"));
-        String initialize = "public void initialize(PluginContext c) { }";
-        java.nio.file.Files.move(PluginJarBuilder.plugin("base").body(initialize).build(work),
-                plugins.resolve("0.jar"));
-        for (int i = 1; i <= 5; i++) {
-            java.nio.file.Files.move(PluginJarBuilder.plugin("user-" + i).dependsOn("base").body(initialize)
-                    .build(work), plugins.resolve(i + ".jar"));
-        }
-        java.nio.file.Files.move(PluginJarBuilder.plugin("other").body(initialize).build(work),
-                plugins.resolve("6.jar"));
+        Path plugins = sharedPluginAndFiveDependents();
+        java.nio.file.Files.move(PluginJarBuilder.plugin("other").body("public void initialize(PluginContext c) { }")
+                .build(java.nio.file.Files.createDirectory(dir.resolve("other"))), plugins.resolve("6.jar"));
 
         assertThat(manager.loadDirectory(plugins).loaded()).extracting(PluginInfo::name)
                 .containsExactly("base", "user-1", "user-2", "user-3", "user-4", "user-5", "other");
@@ -197,15 +189,7 @@ class LifecycleDeadlineTest {
     /** A reload loads the plugin's dependents again in batches too; a dependent that fails is listed FAILED. */
     @Test
     void aReloadLoadsTheDependentsAgainInOneBatch() throws Exception {
-        Path plugins = java.nio.file.Files.createDirectory(dir.resolve("plugins"));
-        Path work = java.nio.file.Files.createDirectory(dir.resolve("work"));
-        String initialize = "public void initialize(PluginContext c) { }";
-        java.nio.file.Files.move(PluginJarBuilder.plugin("base").body(initialize).build(work),
-                plugins.resolve("0.jar"));
-        for (int i = 1; i <= 5; i++) {
-            java.nio.file.Files.move(PluginJarBuilder.plugin("user-" + i).dependsOn("base").body(initialize)
-                    .build(work), plugins.resolve(i + ".jar"));
-        }
+        Path plugins = sharedPluginAndFiveDependents();
         assertThat(manager.loadDirectory(plugins).loaded()).hasSize(6);
         java.nio.file.Files.move(PluginJarBuilder.plugin("user-3").dependsOn("base")
                 .body("public void initialize(PluginContext c) { throw new IllegalStateException(\"no\"); }")
@@ -225,6 +209,20 @@ class LifecycleDeadlineTest {
                 org.assertj.core.api.Assertions.tuple("user-4", PluginState.LOADED),
                 org.assertj.core.api.Assertions.tuple("user-5", PluginState.LOADED),
                 org.assertj.core.api.Assertions.tuple("user-3", PluginState.FAILED));
+    }
+
+    /** @return a plugin directory: base (0.jar) and user-1 to user-5 (1.jar to 5.jar), which require it */
+    private Path sharedPluginAndFiveDependents() throws java.io.IOException {
+        Path plugins = java.nio.file.Files.createDirectory(dir.resolve("plugins"));
+        Path work = java.nio.file.Files.createDirectory(dir.resolve("work"));
+        String initialize = "public void initialize(PluginContext c) { }";
+        java.nio.file.Files.move(PluginJarBuilder.plugin("base").body(initialize).build(work),
+                plugins.resolve("0.jar"));
+        for (int i = 1; i <= 5; i++) {
+            java.nio.file.Files.move(PluginJarBuilder.plugin("user-" + i).dependsOn("base").body(initialize)
+                    .build(work), plugins.resolve(i + ".jar"));
+        }
+        return plugins;
     }
 
     /**
