@@ -25,8 +25,8 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 
@@ -189,9 +189,9 @@ public final class PluginDirectoryWatcher implements AutoCloseable {
             }
         }
         if (changed) {
-            fresh.addAll(waitingToRetry());
+            fresh.addAll(waitingToRetry()); // in one batch with the new jars, in dependency order
         }
-        if (loadTogether(fresh) && !waiting.isEmpty()) {
+        if (loadTogether(fresh) && !changed && !waiting.isEmpty()) {
             loadTogether(waitingToRetry());
         }
     }
