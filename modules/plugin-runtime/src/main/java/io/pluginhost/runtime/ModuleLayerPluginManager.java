@@ -50,6 +50,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -160,6 +161,9 @@ public final class ModuleLayerPluginManager implements PluginManager {
     @Override
     public DirectoryLoadResult loadAll(Collection<Path> jars) {
         List<Path> distinct = new ArrayList<>(new LinkedHashSet<>(jars));
+        for (Path jar : distinct) {
+            Objects.requireNonNull(jar, "a jar to load is null");
+        }
         return locked(() -> {
             lifecycleThreads.startWorker(); // it starts while the jars are read
             return loadTogether(distinct, Set.of());

@@ -87,6 +87,7 @@ public interface PluginManager extends AutoCloseable {
      *
      * @param jars the jars; a path given twice is loaded once
      * @return what loaded and what failed
+     * @throws NullPointerException if {@code jars} or one of them is {@code null} (nothing is loaded)
      */
     DirectoryLoadResult loadAll(java.util.Collection<Path> jars);
 

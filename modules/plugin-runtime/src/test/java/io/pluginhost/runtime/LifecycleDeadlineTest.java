@@ -149,7 +149,7 @@ class LifecycleDeadlineTest {
     /**
      * Each hand-off to the lifecycle worker wakes a parked thread (3 to 80 µs on a 2-core VM, see
      * {@code HandOffBenchmark}): a directory of plugins that need no other plugin takes one for all
-     * their initialize calls. A plugin with a dependency waits for what came before it.
+     * their initialize calls. A plugin that needs one of the batch waits for the batch to finish.
      */
     @Test
     void aDirectoryOfIndependentPluginsIsInitializedOnOneHandOff() throws Exception {

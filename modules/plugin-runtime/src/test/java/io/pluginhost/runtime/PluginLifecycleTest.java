@@ -336,6 +336,11 @@ class PluginLifecycleTest {
         assertThat(result.failed()).containsOnlyKeys(orphan);
         assertThat(result.failed().get(orphan)).isInstanceOf(DependencyNotFoundException.class);
         assertThat(events.errors).hasSize(1);
+
+        assertThatThrownBy(() -> manager.loadAll(java.util.Arrays.asList(dir.resolve("missing.jar"), null)))
+                .isInstanceOf(NullPointerException.class).hasMessage("a jar to load is null");
+        assertThat(manager.loadAll(List.of(dir.resolve("missing.jar"))).failed().get(dir.resolve("missing.jar")))
+                .isInstanceOf(InvalidPluginException.class).hasMessageContaining("does not exist");
     }
 
     @Test
