@@ -81,9 +81,9 @@ public interface PluginManager extends AutoCloseable {
 
     /**
      * Loads the given jars as {@link #loadDirectory(Path)} loads a directory's: in dependency order
-     * whatever order they are given in, independent plugins initialized in one batch, a jar that fails
-     * reported and skipped with the plugins that depend on it. For jars that arrive together, such as
-     * the files a hot deployment finds settled at once.
+     * whatever order they are given in, initialized in batches, a jar that fails reported and skipped
+     * with the plugins that depend on it. For jars that arrive together, such as the files a hot
+     * deployment finds settled at once.
      *
      * @param jars the jars; a path given twice is loaded once
      * @return what loaded and what failed
