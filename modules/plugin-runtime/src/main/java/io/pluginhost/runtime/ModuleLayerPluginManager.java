@@ -44,6 +44,7 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
@@ -92,6 +93,11 @@ public final class ModuleLayerPluginManager implements PluginManager {
     private final ReentrantLock lifecycleLock = new ReentrantLock();
     /** Plugins the current lifecycle operation loaded, whose optional dependents may bind them (under the lock). */
     private final List<String> loadedInThisOperation = new ArrayList<>();
+    /**
+     * What each plugin the current lifecycle operation stopped was, so one that cannot even be read
+     * again is still listed, as FAILED (under the lock).
+     */
+    private final Map<String, PluginDescriptor> stoppedInThisOperation = new HashMap<>();
     private final MetricsRelay metrics = new MetricsRelay();
     private final List<PluginLifecycleListener> listeners = new CopyOnWriteArrayList<>();
     /** The context loader of whoever created the engine (in WildFly, the deployment's): host code runs under it. */
@@ -492,6 +498,10 @@ public final class ModuleLayerPluginManager implements PluginManager {
                 loadedFrom.put(jar, entry.getValue());
             } catch (PluginException e) {
                 failures.add(e);
+                PluginDescriptor before = stoppedInThisOperation.get(each);
+                if (before != null) { // unreadable now: still listed, as FAILED, with why
+                    registry.markFailed(before, entry.getValue(), e.getMessage());
+                }
             }
         }
         return loadInBatches(jars, jar -> jar == replacement ? replacementOverrides : null,
@@ -575,6 +585,7 @@ public final class ModuleLayerPluginManager implements PluginManager {
         long started = System.nanoTime();
         drainAllOrNone(name, List.of(name));
         registry.remove(plugin);
+        stoppedInThisOperation.put(name, plugin.descriptor());
         Optional<Throwable> problem = assembler.tearDown(plugin, true);
         metrics.unloaded(name, System.nanoTime() - started);
         PluginDescriptor descriptor = plugin.descriptor();
@@ -935,7 +946,11 @@ public final class ModuleLayerPluginManager implements PluginManager {
             try {
                 return operation.get();
             } finally {
-                bindWaitingDependents();
+                try {
+                    bindWaitingDependents();
+                } finally {
+                    stoppedInThisOperation.clear();
+                }
             }
         } finally {
             lifecycleLock.unlock();

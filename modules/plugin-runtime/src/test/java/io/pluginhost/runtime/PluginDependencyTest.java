@@ -243,6 +243,27 @@ class PluginDependencyTest {
     }
 
     @Test
+    void aDependentWhoseJarCannotBeReadAgainStaysListedAsFailedAndRetryable() throws IOException {
+        Path baseJar = base("1.0.0").build(dir);
+        manager.load(baseJar);
+        Path userJar = user(baseJar);
+        manager.load(userJar);
+        Path kept = Files.copy(userJar, dir.resolve("user-kept.jar"));
+        Files.copy(PluginJarBuilder.corruptJar(Files.createDirectory(dir.resolve("x")), "bad.jar"), userJar,
+                StandardCopyOption.REPLACE_EXISTING);
+
+        assertThatThrownBy(() -> manager.reload("base")).hasMessageContaining(userJar.toString());
+
+        PluginInfo user = manager.get("user");
+        assertThat(user.state()).isEqualTo(PluginState.FAILED);
+        assertThat(user.source()).isEqualTo(userJar);
+        assertThat(user.error()).hasValueSatisfying(text -> assertThat(text).contains(userJar.toString()));
+        replace(userJar, kept);
+        assertThat(manager.reload("user")).extracting(PluginInfo::state).containsExactly(PluginState.LOADED);
+        assertThat(manager.execute("user", null)).isEqualTo("1.0.0");
+    }
+
+    @Test
     void theExamplesDependencyCanBeReloadedAndTheDependentKeepsWorking() {
         manager.load(ExamplePlugins.one());
         manager.load(ExamplePlugins.two());
