@@ -25,6 +25,7 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code *FirstUse}: time to first use, from a new host to every plugin loaded, started and
  *       holding one event (ours: {@code loadDirectory} + one {@code publish}; PF4J: {@code loadPlugins}
  *       + {@code startPlugins} + the event handed to each);</li>
+ *   <li>{@code *FirstUseShared}: the same for one shared plugin and N - 1 that depend on it;</li>
  *   <li>{@code *UnloadAll}: unloading all of them.</li>
  * </ul>
  * Single shots (each is a whole operation over N plugins), 2 forks. Each fork first warms the host
@@ -120,6 +121,18 @@ public class ScaleBenchmark {
     public Object pf4jFirstUse(PluginDirectories dirs) {
         made.pf4j = ScalePlugins.pf4jFirstUse(dirs.theirs, dirs.plugins);
         return made.pf4j;
+    }
+
+    /** As {@link #pluginhostFirstUse} for one shared plugin and N - 1 that declare it as a dependency. */
+    @Benchmark
+    public Object pluginhostFirstUseShared(PluginDirectories dirs) {
+        return pluginhostFirstUse(dirs);
+    }
+
+    /** As {@link #pf4jFirstUse} for one shared plugin and N - 1 whose manifest names it as a dependency. */
+    @Benchmark
+    public Object pf4jFirstUseShared(PluginDirectories dirs) {
+        return pf4jFirstUse(dirs);
     }
 
     @Benchmark

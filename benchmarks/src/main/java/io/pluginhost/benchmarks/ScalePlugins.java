@@ -13,6 +13,11 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+import java.util.zip.ZipEntry;
 import java.util.function.Consumer;
 
 /**
@@ -40,6 +45,49 @@ final class ScalePlugins {
     /** @return the name of copy {@code index} of our template */
     static String pluginhostName(int index) {
         return JarTemplate.nameOf("scale-" + JarTemplate.TOKEN, index);
+    }
+
+    /**
+     * @return a new directory holding {@code count} plugins of our host: {@code scale-shared} (the
+     *         scale template) and {@code count - 1} copies of a template that declares it as a dependency
+     */
+    static Path pluginhostShared(int count) {
+        Path dir = copies("scale-dependent.jar", "scaledep", count - 1);
+        JarTemplate.of(BenchPlugins.extract("scale-plugin.jar")).copyAs(dir.resolve("scale-shared.jar"), "shared");
+        return dir;
+    }
+
+    /**
+     * @return the same for PF4J: {@code pf4j-shared} and {@code count - 1} copies of the PF4J template
+     *         whose manifest says {@code Plugin-Dependencies: pf4j-shared}
+     */
+    static Path pf4jShared(int count) {
+        try {
+            Path template = BenchPlugins.extract("pf4j-plugin.jar");
+            Path dir = Files.createTempDirectory("pluginhost-bench-pf4j-shared");
+            JarTemplate.of(template).copyAs(dir.resolve("pf4j-shared.jar"), "shared");
+            Path dependent = template.resolveSibling("pf4j-dependent.jar");
+            try (JarFile jar = new JarFile(template.toFile());
+                 JarOutputStream out = new JarOutputStream(Files.newOutputStream(dependent))) {
+                Manifest manifest = jar.getManifest();
+                manifest.getMainAttributes().putValue("Plugin-Dependencies", "pf4j-shared");
+                out.putNextEntry(new ZipEntry(JarFile.MANIFEST_NAME));
+                manifest.write(out);
+                out.closeEntry();
+                for (JarEntry entry : java.util.Collections.list(jar.entries())) {
+                    if (entry.getName().equals(JarFile.MANIFEST_NAME)) {
+                        continue;
+                    }
+                    out.putNextEntry(new ZipEntry(entry.getName()));
+                    jar.getInputStream(entry).transferTo(out);
+                    out.closeEntry();
+                }
+            }
+            JarTemplate.of(dependent).copies(dir, "pf4j", count - 1);
+            return dir;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static Path copies(String template, String prefix, int count) {

@@ -59,12 +59,24 @@ public final class JarTemplate {
      * @return the jar
      */
     public Path copy(Path directory, String prefix, int index) {
+        return copyAs(directory.resolve(prefix + "-" + suffix(index) + ".jar"), suffix(index));
+    }
+
+    /**
+     * Writes a copy in which the token reads {@code replacement} (as long as the token), e.g. a
+     * plugin {@code scale-shared} that copies of another template name as their dependency.
+     *
+     * @return {@code jar}
+     */
+    public Path copyAs(Path jar, String replacement) {
+        if (replacement.length() != TOKEN.length()) {
+            throw new IllegalArgumentException("'" + replacement + "' is not " + TOKEN.length() + " characters long");
+        }
         byte[] from = TOKEN.getBytes(StandardCharsets.US_ASCII);
-        byte[] to = suffix(index).getBytes(StandardCharsets.US_ASCII);
-        Path jar = directory.resolve(prefix + "-" + suffix(index) + ".jar");
+        byte[] to = replacement.getBytes(StandardCharsets.US_ASCII);
         try (OutputStream file = Files.newOutputStream(jar); ZipOutputStream zip = new ZipOutputStream(file)) {
             for (Entry entry : entries) {
-                zip.putNextEntry(new ZipEntry(entry.name().replace(TOKEN, suffix(index))));
+                zip.putNextEntry(new ZipEntry(entry.name().replace(TOKEN, replacement)));
                 if (entry.content() != null) {
                     zip.write(replace(entry.content(), from, to));
                 }
