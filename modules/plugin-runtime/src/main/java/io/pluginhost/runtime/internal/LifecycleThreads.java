@@ -3,6 +3,7 @@ package io.pluginhost.runtime.internal;
 import java.lang.reflect.Field;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 
@@ -46,6 +47,8 @@ public final class LifecycleThreads {
     private static final Field INHERITABLE_THREAD_LOCALS = accessible("inheritableThreadLocals");
     private static final boolean REUSABLE = THREAD_LOCALS != null && INHERITABLE_THREAD_LOCALS != null;
     private static final boolean SPIN = Runtime.getRuntime().availableProcessors() > 1;
+    /** Whether the JVM was told once that workers cannot be reused here. */
+    private static final AtomicBoolean TOLD_NOT_REUSABLE = new AtomicBoolean();
     /** How long a caller spins for the result before it parks. */
     private static final long SPIN_NANOS = 100_000;
 
@@ -62,6 +65,13 @@ public final class LifecycleThreads {
     /** @param hostLoader the context loader an idle worker has */
     public LifecycleThreads(ClassLoader hostLoader) {
         this(hostLoader, false);
+        if (!REUSABLE && !TOLD_NOT_REUSABLE.getAndSet(true)) {
+            System.getLogger(LifecycleThreads.class.getName()).log(System.Logger.Level.WARNING,
+                    "java.lang is not open to the plugin host, so a lifecycle worker cannot clear what plugin code"
+                    + " left in its thread locals: every initialize and cleanup gets a thread of its own (about"
+                    + " 0.5 ms each, and no batches). Start the JVM with --add-opens java.base/java.lang=ALL-UNNAMED,"
+                    + " as WildFly's launcher does.");
+        }
     }
 
     private LifecycleThreads(ClassLoader hostLoader, boolean onCallersThread) {
