@@ -12,13 +12,14 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
 import java.util.zip.ZipEntry;
-import java.util.function.Consumer;
 
 /**
  * Equally small plugins for both hosts, made from the two template jars in {@code benchmarks/plugins}:
@@ -74,7 +75,7 @@ final class ScalePlugins {
                 out.putNextEntry(new ZipEntry(JarFile.MANIFEST_NAME));
                 manifest.write(out);
                 out.closeEntry();
-                for (JarEntry entry : java.util.Collections.list(jar.entries())) {
+                for (JarEntry entry : Collections.list(jar.entries())) {
                     if (entry.getName().equals(JarFile.MANIFEST_NAME)) {
                         continue;
                     }
@@ -84,6 +85,7 @@ final class ScalePlugins {
                 }
             }
             JarTemplate.of(dependent).copies(dir, "pf4j", count - 1);
+            Files.delete(dependent); // the template of the copies; the extracted jar beside it goes at exit
             return dir;
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -8,7 +8,8 @@ import io.pluginhost.api.PluginMetadata;
 
 /**
  * The scale template ({@code bench.scale.ScalePlugin}) with one declared dependency: counts
- * {@code bench:ping} events; {@code execute} answers the count.
+ * {@code bench:ping} events; {@code execute} answers the count. A copy on purpose: each template is a
+ * whole plugin jar, and sharing code with the other would make one depend on the other.
  */
 @PluginMetadata(name = "scaledep-zq0000", version = "1.0.0", dependencies = "scale-shared")
 public final class ScaleDependentPlugin implements Plugin, EventListener {
