@@ -11,19 +11,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.net.URL;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -76,25 +72,11 @@ class HotDeployIT {
     /** Opens the event stream and queues every lifecycle event of hot-plugin; returns once it is open. */
     private static HttpResponse<InputStream> listen(AdminClient admin, BlockingQueue<String> lifecycle)
             throws Exception {
-        CountDownLatch ready = new CountDownLatch(1);
-        HttpResponse<InputStream> stream = admin.stream("api/events");
-        Thread reader = new Thread(() -> {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(stream.body(), StandardCharsets.UTF_8))) {
-                for (String line; (line = in.readLine()) != null; ) {
-                    if (line.contains("\"stream\"")) {
-                        ready.countDown();
-                    } else if (line.contains("\"kind\"") && line.contains("hot-plugin")) {
-                        lifecycle.add(line);
-                    }
-                }
-            } catch (IOException closed) {
-                // the test closes the stream
+        return admin.events(line -> {
+            if (line.contains("\"kind\"") && line.contains("hot-plugin")) {
+                lifecycle.add(line);
             }
-        }, "sse-reader");
-        reader.setDaemon(true);
-        reader.start();
-        assertThat(ready.await(30, TimeUnit.SECONDS)).as("stream opened").isTrue();
-        return stream;
+        });
     }
 
     /** Takes events until one says {@code kind} of hot-plugin {@code version}; fails after 30 s. */

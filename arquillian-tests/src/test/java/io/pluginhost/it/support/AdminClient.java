@@ -3,7 +3,11 @@ package io.pluginhost.it.support;
 import org.jboss.shrinkwrap.api.ShrinkWrap;
 import org.jboss.shrinkwrap.api.spec.EnterpriseArchive;
 
+import java.io.BufferedReader;
 import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.URL;
 import java.net.http.HttpClient;
@@ -11,6 +15,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /** The admin API as the integration tests call it: one HTTP client, BASIC credentials per call. */
 public final class AdminClient {
@@ -66,5 +73,33 @@ public final class AdminClient {
                 .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
                         ADMIN.getBytes(StandardCharsets.UTF_8))).GET().build(),
                 HttpResponse.BodyHandlers.ofInputStream());
+    }
+
+    /**
+     * Opens the event stream as the admin and hands each of its lines to {@code eachLine} on a reader
+     * thread; returns once the stream's first event arrived (fails after 30 s). Close the body to end it.
+     */
+    public HttpResponse<InputStream> events(Consumer<String> eachLine) throws Exception {
+        CountDownLatch ready = new CountDownLatch(1);
+        HttpResponse<InputStream> stream = stream("api/events");
+        Thread reader = new Thread(() -> {
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(stream.body(), StandardCharsets.UTF_8))) {
+                for (String line; (line = in.readLine()) != null; ) {
+                    if (line.contains("\"stream\"")) {
+                        ready.countDown();
+                    }
+                    eachLine.accept(line);
+                }
+            } catch (IOException closed) {
+                // the test closed the stream
+            }
+        }, "sse-reader");
+        reader.setDaemon(true);
+        reader.start();
+        if (!ready.await(30, TimeUnit.SECONDS)) {
+            stream.body().close();
+            throw new AssertionError("the event stream did not open within 30 s");
+        }
+        return stream;
     }
 }

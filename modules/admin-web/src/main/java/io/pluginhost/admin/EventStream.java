@@ -2,46 +2,53 @@ package io.pluginhost.admin;
 
 import io.pluginhost.host.PluginBusEvent;
 import io.pluginhost.host.PluginLifecycleEvent;
+import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
 import jakarta.json.bind.Jsonb;
 import jakarta.json.bind.JsonbBuilder;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
-import jakarta.ws.rs.sse.SseBroadcaster;
 import jakarta.ws.rs.sse.SseEventSink;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.util.LinkedHashMap;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 import java.util.Map;
 
 /**
  * Fans lifecycle and bus events out to server-sent-events clients. It observes the host's CDI
  * events and turns each into JSON text at once, on the emitting thread, so no open stream ever
- * holds a plugin's object. Event names on the stream: {@code lifecycle} and {@code bus}.
+ * holds a plugin's object. Event names on the stream: {@code lifecycle} and {@code bus}. Each client
+ * is sent each event on its own ({@link StreamClients}), so a client that stops reading holds no one
+ * else's events.
  */
 @ApplicationScoped
 public class EventStream {
 
-    private static final Logger LOG = Logger.getLogger(EventStream.class.getName());
-
     private final Jsonb json = JsonbBuilder.create();
     private volatile Sse sse;
-    private volatile SseBroadcaster broadcaster;
+    private StreamClients clients;
+
+    /** The most unsent event data one client may have (characters of JSON); a client over it is closed. */
+    @Inject
+    @ConfigProperty(name = "pluginhost.events.client-backlog-chars", defaultValue = "4194304")
+    long backlogChars;
+
+    @PostConstruct
+    void start() {
+        clients = new StreamClients(backlogChars);
+    }
 
     /** Adds a client. */
-    synchronized void register(SseEventSink sink, Sse context) {
-        if (broadcaster == null) {
-            sse = context;
-            broadcaster = context.newBroadcaster();
-            broadcaster.onError((client, error) -> LOG.log(Level.WARNING, "an event could not be sent to a stream"
-                    + " client; the broadcaster drops that client", error));
+    void register(SseEventSink sink, Sse context) {
+        if (sse == null) {
+            sse = context; // the runtime's one Sse; any request's will do
         }
-        broadcaster.register(sink);
-        sink.send(event("ready", Map.of("stream", "plugin lifecycle and bus events")));
+        String ready = json.toJson(Map.of("stream", "plugin lifecycle and bus events"));
+        clients.add(sink, event("ready", ready), ready.length());
     }
 
     void onLifecycle(@Observes PluginLifecycleEvent event) {
@@ -71,23 +78,20 @@ public class EventStream {
     }
 
     private void broadcast(String name, Map<String, Object> body) {
-        SseBroadcaster current = broadcaster;
-        if (current != null) {
-            current.broadcast(event(name, body));
+        if (sse != null && clients.size() > 0) {
+            String data = json.toJson(body);
+            clients.sendToAll(event(name, data), data.length());
         }
     }
 
-    private OutboundSseEvent event(String name, Map<String, Object> body) {
+    private OutboundSseEvent event(String name, String data) {
         return sse.newEventBuilder().name(name).mediaType(MediaType.APPLICATION_JSON_TYPE)
-                .data(String.class, json.toJson(body)).build();
+                .data(String.class, data).build();
     }
 
     @PreDestroy
     void close() {
-        SseBroadcaster current = broadcaster;
-        if (current != null) {
-            current.close();
-        }
+        clients.closeAll();
         try {
             json.close();
         } catch (Exception e) {
