@@ -2,12 +2,7 @@ package io.pluginhost.host;
 
 import jakarta.json.bind.Jsonb;
 
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * Runs the host's reactions to plugin events (CDI observers, the server-sent-events stream, the JMS
@@ -18,23 +13,20 @@ import java.util.logging.Logger;
  * a thread keeps the plugin's class loader for life (its context loader and, up to JDK 23, its
  * inherited access-control context). The payload is copied to plain JSON values on the emitting
  * thread, so nothing of the plugin's crosses to the relay. Events keep their order; if the host falls
- * more than {@value #CAPACITY} events behind, further ones are dropped and logged, never blocking a
- * plugin.
+ * more than {@value #CAPACITY} events behind, further ones are dropped, never blocking a plugin
+ * ({@link BoundedHostThread}).
  */
 final class HostEventRelay implements AutoCloseable {
 
     static final int CAPACITY = 10_000;
-    private static final Logger LOG = Logger.getLogger(HostEventRelay.class.getName());
 
-    private final ThreadPoolExecutor worker;
+    private final BoundedHostThread worker;
     private final Jsonb json;
 
     HostEventRelay(ThreadFactory threads, Jsonb json) {
         this.json = json;
-        this.worker = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(CAPACITY),
-                threads, (task, executor) -> LOG.warning("the host is more than " + CAPACITY + " plugin events behind;"
-                + " an event was not passed to CDI observers, the event stream and other nodes"));
-        this.worker.prestartAllCoreThreads(); // now, from the host's own start-up, never later inside a plugin
+        this.worker = new BoundedHostThread("passing plugin events on to CDI observers, the event stream and other"
+                + " nodes", CAPACITY, threads);
     }
 
     /**
@@ -54,22 +46,11 @@ final class HostEventRelay implements AutoCloseable {
 
     /** Runs host work on the relay thread. */
     void relay(Runnable work) {
-        worker.execute(() -> {
-            try {
-                work.run();
-            } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "a host reaction to a plugin event failed", e);
-            }
-        });
+        worker.execute(work);
     }
 
     @Override
     public void close() {
-        worker.shutdown();
-        try {
-            worker.awaitTermination(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        worker.close();
     }
 }

@@ -6,20 +6,18 @@ import jakarta.jms.TextMessage;
 import jakarta.jms.Topic;
 import jakarta.json.bind.Jsonb;
 
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
  * Publishes this node's plugin bus events to the cluster's JMS topic. The payload is turned into
  * JSON on the emitting thread (so the queue never holds a plugin's object) and sent in order by one
- * host thread, so a slow broker never slows an emitting plugin. Messages carry the origin node, the
- * event name and the emitting plugin as properties; {@link RemotePluginEvents} drops this node's
- * own messages and delivers the others.
+ * host thread, so a slow broker never slows an emitting plugin. A broker that hangs costs at most
+ * {@value #CAPACITY} waiting events; later ones are dropped ({@link BoundedHostThread}). While sends
+ * fail, the first failure is logged and the rest counted until one succeeds. Messages carry the origin
+ * node, the event name and the emitting plugin as properties; {@link RemotePluginEvents} drops this
+ * node's own messages and delivers the others. Fields other than the sender are used on its thread only.
  */
 final class JmsEventBridge implements AutoCloseable {
 
@@ -28,23 +26,23 @@ final class JmsEventBridge implements AutoCloseable {
     static final String EVENT_NAME = "eventName";
     static final String SOURCE_PLUGIN = "sourcePlugin";
 
+    static final int CAPACITY = 10_000;
     private static final Logger LOG = Logger.getLogger(JmsEventBridge.class.getName());
 
     private final String nodeId;
     private final ConnectionFactory connections;
     private final Topic topic;
     private final Jsonb json;
-    private final ExecutorService sender;
+    private final BoundedHostThread sender;
+    /** Sends failed since the last one that succeeded. */
+    private long failedSends;
 
     JmsEventBridge(String nodeId, ConnectionFactory connections, Topic topic, Jsonb json, ThreadFactory threads) {
         this.nodeId = nodeId;
         this.connections = connections;
         this.topic = topic;
         this.json = json;
-        ThreadPoolExecutor single = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
-                threads);
-        single.prestartAllCoreThreads(); // at start-up: a thread created inside a plugin's emit would keep it
-        this.sender = single;
+        this.sender = new BoundedHostThread("sending plugin events to other nodes", CAPACITY, threads);
     }
 
     /**
@@ -71,18 +69,24 @@ final class JmsEventBridge implements AutoCloseable {
                 }
                 context.createProducer().send(topic, message);
             } catch (Exception e) {
-                LOG.log(Level.WARNING, "could not send event '" + name + "' to other nodes", e);
+                if (failedSends++ == 0) {
+                    LOG.log(Level.WARNING, "could not send event '" + name + "' to other nodes; further failures"
+                            + " are counted until a send succeeds", e);
+                }
+                return;
+            }
+            if (failedSends > 0) {
+                LOG.info("sending events to other nodes again; " + failedSends + " event(s) could not be sent");
+                failedSends = 0;
             }
         });
     }
 
     @Override
     public void close() {
-        sender.shutdown();
-        try {
-            sender.awaitTermination(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        sender.close();
+        if (failedSends > 0) {
+            LOG.warning(failedSends + " event(s) could not be sent to other nodes before the host stopped");
         }
     }
 }

@@ -1,0 +1,81 @@
+package io.pluginhost.host;
+
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * One host thread, started with the host (never later, inside a plugin's call), that runs tasks in the
+ * order they are given. Its backlog is bounded: a task given while {@code capacity} others wait is
+ * dropped, never blocking the caller, so a plugin that emits faster than the host can pass events on,
+ * or a broker that hangs, costs a bounded amount of memory. A flood costs two lines of log, not one
+ * per event: a warning at its first drop, and the count once the thread has caught up.
+ */
+final class BoundedHostThread implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(BoundedHostThread.class.getName());
+
+    private final String work;
+    private final int capacity;
+    private final ThreadPoolExecutor worker;
+    /** Dropped since the last report; the first drop of a flood is the one that finds it at zero. */
+    private final AtomicLong droppedUnreported = new AtomicLong();
+
+    /**
+     * @param work     what the thread does, for the log ("passing plugin events on to CDI observers")
+     * @param capacity how many tasks may wait
+     */
+    BoundedHostThread(String work, int capacity, ThreadFactory threads) {
+        this.work = work;
+        this.capacity = capacity;
+        this.worker = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(capacity),
+                threads, (task, executor) -> dropped());
+        this.worker.prestartAllCoreThreads();
+    }
+
+    /** Runs the task after those given before it, or drops it if {@code capacity} are waiting. */
+    void execute(Runnable task) {
+        worker.execute(() -> {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "the host thread " + work + " had a task fail", e);
+            } finally {
+                if (worker.getQueue().isEmpty()) {
+                    reportDrops();
+                }
+            }
+        });
+    }
+
+    private void dropped() {
+        if (worker.isShutdown()) {
+            LOG.fine(() -> "the host is stopping; a task " + work + " was not run");
+        } else if (droppedUnreported.getAndIncrement() == 0) {
+            LOG.warning("the host is more than " + capacity + " events behind " + work + "; events are dropped"
+                    + " until it catches up");
+        }
+    }
+
+    private void reportDrops() {
+        long dropped = droppedUnreported.getAndSet(0);
+        if (dropped > 0) {
+            LOG.warning("the host caught up " + work + "; " + dropped + " event(s) were dropped");
+        }
+    }
+
+    @Override
+    public void close() {
+        worker.shutdown();
+        try {
+            worker.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        reportDrops();
+    }
+}
