@@ -153,6 +153,23 @@ class AdminApiIT {
         assertThat(json("DELETE", "api/jars/versioned.jar", null).statusCode()).isEqualTo(404);
     }
 
+    /**
+     * An operator's unload is remembered across restarts, but only while the plugin's jar exists: once
+     * its jar is deleted, another jar of that name copied into the directory loads at the next start.
+     */
+    @Test
+    void deletingAnUnloadedPluginsJarForgetsTheUnload() throws Exception {
+        Path stateFile = Path.of(System.getProperty("pluginhost.plugin-dir")).resolve(".pluginhost-state.json");
+        assertThat(upload("forgotten.jar", Files.readAllBytes(PluginJarBuilder.plugin("forgotten").build(dir)))
+                .statusCode()).isEqualTo(201);
+        assertThat(json("DELETE", "api/plugins/forgotten", null).statusCode()).isEqualTo(200);
+        assertThat(Files.readString(stateFile)).as("the unload is stored").contains("\"forgotten\"");
+
+        assertThat(json("DELETE", "api/jars/forgotten.jar", null).statusCode()).isEqualTo(204);
+
+        assertThat(Files.readString(stateFile)).as("the unload went with the jar").doesNotContain("\"forgotten\"");
+    }
+
     @Test
     void malformedJsonIsA400ProblemOnEveryEndpointAndUnknownOverrideFieldsA422() throws Exception {
         String[][] bodies = {

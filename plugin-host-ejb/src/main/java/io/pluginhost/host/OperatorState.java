@@ -107,7 +107,8 @@ final class OperatorState {
         }
     }
 
-    synchronized void loaded(String name) {
+    /** The plugin is no longer held unloaded: it was loaded again, or its jar deleted. */
+    synchronized void clearUnload(String name) {
         if (unloaded.remove(name)) {
             save();
         }

@@ -365,7 +365,7 @@ public class PluginHost {
             throw new IllegalArgumentException("'" + jar + "' is not a jar in the plugin directory");
         }
         PluginInfo info = engine.load(path);
-        state.loaded(info.name());
+        state.clearUnload(info.name());
         return info;
     }
 
@@ -462,7 +462,7 @@ public class PluginHost {
             if (loaded.isPresent()) {
                 return new JarPut(Optional.of(engine.upgrade(name, staged, target)), Optional.empty());
             }
-            state.loaded(name);
+            state.clearUnload(name);
             Path backup = pluginDirectory.resolve("." + file + ".replaced-" + UUID.randomUUID());
             boolean replacing = Files.exists(target);
             if (replacing) {
@@ -524,7 +524,8 @@ public class PluginHost {
 
     /**
      * Deletes a jar from the plugin directory; refused while a loaded plugin comes from it. A failed
-     * plugin listed from it is forgotten.
+     * plugin listed from it is forgotten, and so is an operator's unload of its plugin: the mark was
+     * about this jar, and must not keep a later jar of the same name from loading at the next start.
      *
      * @param file the file name
      * @return whether it existed
@@ -541,7 +542,19 @@ public class PluginHost {
                 engine.unload(info.name()); // forgets a FAILED entry
             }
         }
-        return Files.deleteIfExists(target);
+        String plugin = null;
+        if (Files.isRegularFile(target)) {
+            try {
+                plugin = engine.inspect(target).name();
+            } catch (RuntimeException unreadable) {
+                // not a plugin jar: no unload can name it
+            }
+        }
+        boolean deleted = Files.deleteIfExists(target);
+        if (deleted && plugin != null) {
+            state.clearUnload(plugin);
+        }
+        return deleted;
     }
 
     /** A jar file directly in the plugin directory, by a name that cannot leave it. */
