@@ -17,7 +17,7 @@ import java.util.logging.Logger;
  * events for as long as its connection stayed open.
  *
  * <p>A send completes when the container has written the event; until then it counts as unsent. A
- * client whose unsent events exceed {@code backlogChars} characters is closed (a browser's
+ * client whose unsent events exceed {@code backlogChars} characters when the next event comes is closed (a browser's
  * {@code EventSource} reconnects by itself), so a client that reads nothing costs a bounded amount of
  * memory. A client whose send fails or whose sink is closed is forgotten. Thread-safe: events come
  * from the host's relay thread, clients from request threads, completions from the container's I/O
@@ -73,7 +73,9 @@ final class StreamClients {
             forget(client);
             return;
         }
-        long unsent = client.unsentChars.addAndGet(chars);
+        // Judged before this event counts, so one event larger than the backlog still reaches a client
+        // that reads: what a client may hold unsent is the backlog plus one event.
+        long unsent = client.unsentChars.get();
         if (unsent > backlogChars) {
             if (forget(client)) {
                 LOG.warning("an event stream client has not read " + unsent + " characters of events (over"
@@ -81,6 +83,7 @@ final class StreamClients {
             }
             return;
         }
+        client.unsentChars.addAndGet(chars);
         CompletionStage<?> sent;
         try {
             sent = client.sink.send(event);

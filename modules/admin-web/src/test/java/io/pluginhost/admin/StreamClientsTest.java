@@ -91,14 +91,27 @@ class StreamClientsTest {
         for (int i = 0; i < 9; i++) {
             clients.sendToAll(event("e" + i), 10); // 10 + 90 unsent: at the limit, not over it
         }
+        clients.sendToAll(event("over"), 10); // sent: the client was not over its backlog yet
         assertThat(stalled.closed).isFalse();
-        clients.sendToAll(event("over"), 10);
         clients.sendToAll(event("after"), 10);
 
         assertThat(stalled.closed).isTrue();
-        assertThat(stalled.sent).hasSize(10).doesNotContain("over", "after");
+        assertThat(stalled.sent).hasSize(11).contains("over").doesNotContain("after");
         assertThat(reading.sent).contains("over", "after");
         assertThat(clients.size()).isEqualTo(1);
+    }
+
+    @Test
+    void oneEventLargerThanTheBacklogStillReachesAClientThatReads() {
+        StreamClients clients = new StreamClients(100);
+        FakeSink reading = new FakeSink(true);
+        clients.add(reading, event("ready"), 10);
+
+        clients.sendToAll(event("huge"), 1_000);
+        clients.sendToAll(event("next"), 10);
+
+        assertThat(reading.closed).isFalse();
+        assertThat(reading.sent).containsExactly("ready", "huge", "next");
     }
 
     @Test
