@@ -13,12 +13,14 @@ import java.util.concurrent.ThreadFactory;
  * a thread keeps the plugin's class loader for life (its context loader and, up to JDK 23, its
  * inherited access-control context). The payload is copied to plain JSON values on the emitting
  * thread, so nothing of the plugin's crosses to the relay. Events keep their order; if the host falls
- * more than {@value #CAPACITY} events behind, further ones are dropped, never blocking a plugin
- * ({@link BoundedHostThread}).
+ * more than {@value #CAPACITY} events or {@link #MAX_CHARS} characters of payload behind, further ones
+ * are dropped, never blocking a plugin ({@link BoundedHostThread}).
  */
 final class HostEventRelay implements AutoCloseable {
 
     static final int CAPACITY = 10_000;
+    /** The most payload, in characters of JSON, the waiting events may hold (about 64 MB). */
+    static final long MAX_CHARS = 64L << 20;
 
     private final BoundedHostThread worker;
     private final Jsonb json;
@@ -26,27 +28,38 @@ final class HostEventRelay implements AutoCloseable {
     HostEventRelay(ThreadFactory threads, Jsonb json) {
         this.json = json;
         this.worker = new BoundedHostThread("passing plugin events on to CDI observers, the event stream and other"
-                + " nodes", CAPACITY, threads);
+                + " nodes", CAPACITY, MAX_CHARS, threads);
+    }
+
+    /** A plugin's payload as plain JSON values, and the length of its JSON text. */
+    record Copy(Object value, int chars) {
     }
 
     /**
      * @param data a plugin's payload
      * @return the same value as plain JSON types (maps, lists, strings, numbers, booleans), or its text
      */
-    Object copy(Object data) {
+    Copy copy(Object data) {
         if (data == null) {
-            return null;
+            return new Copy(null, 0);
         }
         try {
-            return json.fromJson(json.toJson(data), Object.class);
+            String text = json.toJson(data);
+            return new Copy(json.fromJson(text, Object.class), text.length());
         } catch (RuntimeException e) {
-            return String.valueOf(data);
+            String text = String.valueOf(data);
+            return new Copy(text, text.length());
         }
     }
 
     /** Runs host work on the relay thread. */
     void relay(Runnable work) {
         worker.execute(work);
+    }
+
+    /** Runs host work that holds a payload of {@code chars} characters on the relay thread. */
+    void relay(Runnable work, int chars) {
+        worker.execute(work, chars);
     }
 
     @Override

@@ -14,7 +14,8 @@ import java.util.logging.Logger;
  * Publishes this node's plugin bus events to the cluster's JMS topic. The payload is turned into
  * JSON on the emitting thread (so the queue never holds a plugin's object) and sent in order by one
  * host thread, so a slow broker never slows an emitting plugin. A broker that hangs costs at most
- * {@value #CAPACITY} waiting events; later ones are dropped ({@link BoundedHostThread}). While sends
+ * {@value #CAPACITY} waiting events, or {@link HostEventRelay#MAX_CHARS} characters of them; later
+ * ones are dropped ({@link BoundedHostThread}). While sends
  * fail, the first failure is logged and the rest counted until one succeeds. Messages carry the origin
  * node, the event name and the emitting plugin as properties; {@link RemotePluginEvents} drops this
  * node's own messages and delivers the others. Fields other than the sender are used on its thread only.
@@ -42,7 +43,8 @@ final class JmsEventBridge implements AutoCloseable {
         this.connections = connections;
         this.topic = topic;
         this.json = json;
-        this.sender = new BoundedHostThread("sending plugin events to other nodes", CAPACITY, threads);
+        this.sender = new BoundedHostThread("sending plugin events to other nodes", CAPACITY,
+                HostEventRelay.MAX_CHARS, threads);
     }
 
     /**
@@ -79,7 +81,7 @@ final class JmsEventBridge implements AutoCloseable {
                 LOG.info("sending events to other nodes again; " + failedSends + " event(s) could not be sent");
                 failedSends = 0;
             }
-        });
+        }, body.length());
     }
 
     @Override

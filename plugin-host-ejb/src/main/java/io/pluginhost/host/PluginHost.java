@@ -171,14 +171,14 @@ public class PluginHost {
         bridge = new JmsEventBridge(nodeId, jmsConnections, eventsTopic, json, threads);
         busSubscription = engine.subscribe("**", event -> {
             // On the emitting (plugin) thread: copy, then hand off; see HostEventRelay.
-            Object data = relay.copy(event.data());
+            HostEventRelay.Copy data = relay.copy(event.data());
             boolean fromOtherNode = FROM_OTHER_NODE.get() != null;
             relay.relay(() -> {
-                busEvents.fire(new PluginBusEvent(event.name(), data, event.source()));
+                busEvents.fire(new PluginBusEvent(event.name(), data.value(), event.source()));
                 if (!fromOtherNode) {
-                    bridge.publish(event.name(), data, event.source());
+                    bridge.publish(event.name(), data.value(), event.source());
                 }
-            });
+            }, data.chars());
         });
         // Stored before anything loads, so the first load already uses them; what the operator set over
         // REST (kept in the state file) wins over MicroProfile Config.

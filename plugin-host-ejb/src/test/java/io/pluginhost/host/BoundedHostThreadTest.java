@@ -15,7 +15,7 @@ class BoundedHostThreadTest {
     void tasksRunInTheOrderGivenOnOneThreadAndOneThatThrowsStopsNoOther() {
         List<String> ran = new CopyOnWriteArrayList<>();
         List<Thread> threads = new CopyOnWriteArrayList<>();
-        BoundedHostThread thread = new BoundedHostThread("in a test", 100, Thread::new);
+        BoundedHostThread thread = new BoundedHostThread("in a test", 100, 1_000, Thread::new);
         for (int i = 0; i < 50; i++) {
             String name = "task-" + i;
             thread.execute(() -> {
@@ -38,7 +38,7 @@ class BoundedHostThreadTest {
         CountDownLatch busy = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         List<Integer> ran = new CopyOnWriteArrayList<>();
-        BoundedHostThread thread = new BoundedHostThread("in a test", 10, Thread::new);
+        BoundedHostThread thread = new BoundedHostThread("in a test", 10, 1_000, Thread::new);
         thread.execute(() -> {
             busy.countDown();
             await(release);
@@ -53,6 +53,36 @@ class BoundedHostThreadTest {
         thread.close();
 
         assertThat(ran).containsExactly(0, 1, 2, 3, 4, 5, 6, 7, 8, 9);
+    }
+
+    @Test
+    void pastItsPayloadBoundATaskIsDroppedAndOneLargerThanTheBoundPassesWhenNothingWaits() throws Exception {
+        CountDownLatch busy = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        List<String> ran = new CopyOnWriteArrayList<>();
+        BoundedHostThread thread = new BoundedHostThread("in a test", 100, 1_000, Thread::new);
+        thread.execute(() -> {
+            busy.countDown();
+            await(release);
+        });
+        assertThat(busy.await(10, TimeUnit.SECONDS)).isTrue();
+
+        thread.execute(() -> ran.add("huge"), 5_000); // nothing waits: it passes
+        thread.execute(() -> ran.add("small"), 10); // 5,000 wait: dropped
+        release.countDown();
+        thread.close();
+
+        assertThat(ran).containsExactly("huge");
+        BoundedHostThread second = new BoundedHostThread("in a test", 100, 1_000, Thread::new);
+        CountDownLatch hold = new CountDownLatch(1);
+        second.execute(() -> await(hold));
+        for (int i = 0; i < 30; i++) {
+            int n = i;
+            second.execute(() -> ran.add("p" + n), 100); // ten fit in 1,000 characters
+        }
+        hold.countDown();
+        second.close();
+        assertThat(ran).containsExactly("huge", "p0", "p1", "p2", "p3", "p4", "p5", "p6", "p7", "p8", "p9");
     }
 
     private static int number(String task) {
