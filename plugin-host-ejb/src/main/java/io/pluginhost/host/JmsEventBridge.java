@@ -13,9 +13,9 @@ import java.util.logging.Logger;
 /**
  * Publishes this node's plugin bus events to the cluster's JMS topic. The payload is turned into
  * JSON on the emitting thread (so the queue never holds a plugin's object) and sent in order by one
- * host thread, so a slow broker never slows an emitting plugin. A broker that hangs costs at most
- * {@value #CAPACITY} waiting events, or {@link HostEventRelay#MAX_CHARS} characters of them; later
- * ones are dropped ({@link BoundedHostThread}). While sends
+ * host thread, so a slow broker never slows an emitting plugin. A broker that hangs costs at most the
+ * relay's bounds ({@link HostEventRelay#CAPACITY} waiting events, {@link HostEventRelay#MAX_CHARS}
+ * characters of them); later ones are dropped ({@link BoundedHostThread}). While sends
  * fail, the first failure is logged and the rest counted until one succeeds. Messages carry the origin
  * node, the event name and the emitting plugin as properties; {@link RemotePluginEvents} drops this
  * node's own messages and delivers the others. Fields other than the sender are used on its thread only.
@@ -27,7 +27,6 @@ final class JmsEventBridge implements AutoCloseable {
     static final String EVENT_NAME = "eventName";
     static final String SOURCE_PLUGIN = "sourcePlugin";
 
-    static final int CAPACITY = 10_000;
     private static final Logger LOG = Logger.getLogger(JmsEventBridge.class.getName());
 
     private final String nodeId;
@@ -43,7 +42,7 @@ final class JmsEventBridge implements AutoCloseable {
         this.connections = connections;
         this.topic = topic;
         this.json = json;
-        this.sender = new BoundedHostThread("sending plugin events to other nodes", CAPACITY,
+        this.sender = new BoundedHostThread("sending plugin events to other nodes", HostEventRelay.CAPACITY,
                 HostEventRelay.MAX_CHARS, threads);
     }
 

@@ -48,7 +48,7 @@ class JmsEventBridgeTest {
         try {
             bridge.publish("orders:placed", Map.of("id", 0), "orders");
             assertThat(firstSend.await(10, TimeUnit.SECONDS)).isTrue();
-            for (int i = 1; i <= JmsEventBridge.CAPACITY + 500; i++) {
+            for (int i = 1; i <= HostEventRelay.CAPACITY + 500; i++) {
                 bridge.publish("orders:placed", Map.of("id", i), "orders"); // never blocks the relay
             }
         } finally {
@@ -56,6 +56,6 @@ class JmsEventBridgeTest {
             bridge.close();
         }
         // The one in flight, then the backlog; the 500 beyond it were dropped, not kept.
-        assertThat(sendAttempts.get()).isEqualTo(1 + JmsEventBridge.CAPACITY);
+        assertThat(sendAttempts.get()).isEqualTo(1 + HostEventRelay.CAPACITY);
     }
 }

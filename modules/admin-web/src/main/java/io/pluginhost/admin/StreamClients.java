@@ -101,8 +101,7 @@ final class StreamClients {
 
     private void gone(Client client, Throwable why) {
         if (forget(client)) {
-            // A closed browser tab ends this way; it is not a fault of the server.
-            LOG.log(Level.FINE, "an event stream client is gone", why);
+            // A closed browser tab ends this way; it is not a fault of the server, so no stack trace.
             LOG.info("an event stream client is gone: " + why);
         }
     }
