@@ -27,12 +27,21 @@ public final class AdminClient {
     /** The development viewer (role plugin-viewer). */
     public static final String VIEWER = "plugin-viewer:plugin-viewer-dev";
 
-    private final HttpClient http = HttpClient.newHttpClient();
+    private final HttpClient http;
     private final URL base;
 
     /** @param base the web module's URL, as Arquillian injects it */
     public AdminClient(URL base) {
+        this(base, HttpClient.Version.HTTP_2);
+    }
+
+    /**
+     * @param version the HTTP version the client asks for: HTTP/2 (the default) is upgraded to from
+     *                HTTP/1.1 on WildFly's plain listener (h2c), as a browser's is over TLS
+     */
+    public AdminClient(URL base, HttpClient.Version version) {
         this.base = base;
+        this.http = HttpClient.newBuilder().version(version).build();
     }
 
     /** @return the EAR the build made, as a deployment */
@@ -82,6 +91,10 @@ public final class AdminClient {
     public HttpResponse<InputStream> events(Consumer<String> eachLine) throws Exception {
         CountDownLatch ready = new CountDownLatch(1);
         HttpResponse<InputStream> stream = stream("api/events");
+        if (stream.statusCode() != 200) {
+            stream.body().close();
+            throw new AssertionError("the event stream answered " + stream.statusCode());
+        }
         Thread reader = new Thread(() -> {
             try (BufferedReader in = new BufferedReader(new InputStreamReader(stream.body(), StandardCharsets.UTF_8))) {
                 for (String line; (line = in.readLine()) != null; ) {

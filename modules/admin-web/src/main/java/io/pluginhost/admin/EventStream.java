@@ -4,51 +4,67 @@ import io.pluginhost.host.PluginBusEvent;
 import io.pluginhost.host.PluginLifecycleEvent;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.json.bind.Jsonb;
 import jakarta.json.bind.JsonbBuilder;
-import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.sse.OutboundSseEvent;
-import jakarta.ws.rs.sse.Sse;
-import jakarta.ws.rs.sse.SseEventSink;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
  * Fans lifecycle and bus events out to server-sent-events clients. It observes the host's CDI
- * events and turns each into JSON text at once, on the emitting thread, so no open stream ever
- * holds a plugin's object. Event names on the stream: {@code lifecycle} and {@code bus}. Each client
- * is sent each event on its own ({@link StreamClients}), so a client that stops reading holds no one
- * else's events.
+ * events and turns each into the stream's text at once, on the emitting thread, so no open stream
+ * ever holds a plugin's object. Event names on the stream: {@code ready} (first), {@code lifecycle}
+ * and {@code bus}. Each client is written to by a thread of its own ({@link StreamClients}), so a
+ * client that stops reading holds no one else's events.
  */
 @ApplicationScoped
 public class EventStream {
 
     private final Jsonb json = JsonbBuilder.create();
-    private volatile Sse sse;
     private StreamClients clients;
 
-    /** The most unsent event data one client may have (characters of JSON); a client over it is closed. */
+    /** The most unsent event data one client may have (characters); a client over it is closed. */
     @Inject
     @ConfigProperty(name = "pluginhost.events.client-backlog-chars", defaultValue = "4194304")
     long backlogChars;
 
+    /** How many clients may be connected at once; each has a thread. */
+    @Inject
+    @ConfigProperty(name = "pluginhost.events.max-clients", defaultValue = "64")
+    int maxClients;
+
+    /** How long a client may be sent nothing before it is sent a comment (which finds clients that are gone). */
+    @Inject
+    @ConfigProperty(name = "pluginhost.events.heartbeat", defaultValue = "PT15S")
+    Duration heartbeat;
+
+    @Resource
+    ManagedThreadFactory threads;
+
     @PostConstruct
     void start() {
-        clients = new StreamClients(backlogChars);
+        clients = new StreamClients(backlogChars, maxClients, heartbeat, threads);
     }
 
-    /** Adds a client. */
-    void register(SseEventSink sink, Sse context) {
-        if (sse == null) {
-            sse = context; // the runtime's one Sse; any request's will do
-        }
-        String ready = json.toJson(Map.of("stream", "plugin lifecycle and bus events"));
-        clients.add(sink, event("ready", ready), ready.length());
+    /**
+     * Adds a client; its first event says the stream is ready.
+     *
+     * @return the client, or {@code null} if {@code pluginhost.events.max-clients} are connected
+     */
+    StreamClients.Client register(StreamClients.Sink sink) {
+        return clients.add(sink, event("ready", json.toJson(Map.of("stream", "plugin lifecycle and bus events"))));
+    }
+
+    /** The client's connection ended without the stream closing it. */
+    void ended(StreamClients.Client client) {
+        clients.ended(client);
     }
 
     void onLifecycle(@Observes PluginLifecycleEvent event) {
@@ -78,15 +94,15 @@ public class EventStream {
     }
 
     private void broadcast(String name, Map<String, Object> body) {
-        if (sse != null && clients.size() > 0) {
-            String data = json.toJson(body);
-            clients.sendToAll(event(name, data), data.length());
+        if (clients.size() > 0) {
+            clients.sendToAll(event(name, json.toJson(body)));
         }
     }
 
-    private OutboundSseEvent event(String name, String data) {
-        return sse.newEventBuilder().name(name).mediaType(MediaType.APPLICATION_JSON_TYPE)
-                .data(String.class, data).build();
+    /** One event in the text/event-stream format; a line break in the data starts another data line. */
+    static String event(String name, String data) {
+        return "event: " + name + "\ndata: " + data.replace("\r\n", "\n").replace('\r', '\n').replace("\n", "\ndata: ")
+                + "\n\n";
     }
 
     @PreDestroy

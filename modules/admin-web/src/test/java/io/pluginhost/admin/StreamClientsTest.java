@@ -1,172 +1,262 @@
 package io.pluginhost.admin;
 
-import jakarta.ws.rs.sse.OutboundSseEvent;
-import jakarta.ws.rs.sse.SseEventSink;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.lang.reflect.Proxy;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * The fan-out rules with small fake sinks; {@code EventStreamIT} proves the same against WildFly's
- * real sinks and a client that stops reading.
+ * The fan-out rules with small fake sinks and real threads; {@code EventStreamIT} proves the same
+ * against WildFly's responses, clients that stop reading, and bursts over HTTP/1.1 and HTTP/2.
  */
 class StreamClientsTest {
 
-    /** A sink whose sends complete when the test says so (or at once). */
-    private static final class FakeSink implements SseEventSink {
-        final List<String> sent = new ArrayList<>();
-        final List<CompletableFuture<Void>> pending = new ArrayList<>();
-        final boolean completesAtOnce;
-        boolean closed;
-        RuntimeException onSend;
+    /** A heartbeat no test waits for. */
+    private static final Duration QUIET = Duration.ofHours(1);
 
-        FakeSink(boolean completesAtOnce) {
-            this.completesAtOnce = completesAtOnce;
+    /** Every writing thread the clients started, so each test can prove they all ended. */
+    private final List<Thread> started = new ArrayList<>();
+    private final ThreadFactory threads = task -> {
+        Thread thread = new Thread(task);
+        synchronized (started) {
+            started.add(thread);
         }
+        return thread;
+    };
+
+    /** A sink that records what it was written, and can be made to block (a client that stops reading). */
+    private static final class FakeSink implements StreamClients.Sink {
+        final List<String> written = new ArrayList<>();
+        final CountDownLatch closed = new CountDownLatch(1);
+        final AtomicInteger closes = new AtomicInteger();
+        volatile boolean blocks;
+        volatile IOException fails;
+        private final Object lock = new Object();
 
         @Override
-        public boolean isClosed() {
-            return closed;
-        }
-
-        @Override
-        public CompletionStage<?> send(OutboundSseEvent event) {
-            if (onSend != null) {
-                throw onSend;
+        public void write(byte[] event) throws IOException {
+            if (fails != null) {
+                throw fails;
             }
-            sent.add(event.getName());
-            CompletableFuture<Void> write = completesAtOnce ? CompletableFuture.completedFuture(null)
-                    : new CompletableFuture<>();
-            pending.add(write);
-            return write;
+            if (blocks) {
+                try {
+                    closed.await(); // like a socket write: it ends when the stream is closed
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                throw new IOException("closed while writing");
+            }
+            synchronized (lock) {
+                written.add(name(event));
+                lock.notifyAll();
+            }
         }
 
         @Override
         public void close() {
-            closed = true;
+            closes.incrementAndGet();
+            closed.countDown();
+        }
+
+        /** Waits until {@code count} events were written; @return them */
+        List<String> awaitWritten(int count) throws InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            synchronized (lock) {
+                while (written.size() < count && System.nanoTime() < deadline) {
+                    lock.wait(100);
+                }
+                return new ArrayList<>(written);
+            }
+        }
+
+        /** @return the event's name, or the comment line of a heartbeat */
+        private static String name(byte[] event) {
+            String text = new String(event, StandardCharsets.UTF_8);
+            return text.startsWith(":") ? text.strip() : text.substring("event: ".length(), text.indexOf('\n'));
         }
     }
 
-    private static OutboundSseEvent event(String name) {
-        return (OutboundSseEvent) Proxy.newProxyInstance(StreamClientsTest.class.getClassLoader(),
-                new Class<?>[] {OutboundSseEvent.class}, (proxy, method, args) -> switch (method.getName()) {
-                    case "getName", "toString" -> name;
-                    case "hashCode" -> System.identityHashCode(proxy);
-                    case "equals" -> proxy == args[0];
-                    default -> throw new UnsupportedOperationException(method.getName());
-                });
+    private static String event(String name, int dataChars) {
+        return EventStream.event(name, "x".repeat(dataChars));
+    }
+
+    @AfterEach
+    void everyWritingThreadEnded() throws InterruptedException {
+        synchronized (started) {
+            for (Thread thread : started) {
+                thread.join(10_000);
+                assertThat(thread.isAlive()).as("a client's writing thread ended").isFalse();
+            }
+        }
     }
 
     @Test
-    void aClientWhoseSendsNeverCompleteHoldsNoOtherClientsEvents() {
-        StreamClients clients = new StreamClients(1_000);
-        FakeSink stalled = new FakeSink(false);
-        FakeSink reading = new FakeSink(true);
-        clients.add(stalled, event("ready"), 10);
-        clients.add(reading, event("ready"), 10);
+    void aClientThatStopsReadingHoldsNoOtherClientsEvents() throws Exception {
+        StreamClients clients = new StreamClients(1_000_000, 10, QUIET, threads);
+        FakeSink stalled = new FakeSink();
+        stalled.blocks = true;
+        FakeSink reading = new FakeSink();
+        clients.add(stalled, event("ready", 1));
+        clients.add(reading, event("ready", 1));
 
-        clients.sendToAll(event("one"), 10);
-        clients.sendToAll(event("two"), 10);
+        for (int i = 0; i < 100; i++) {
+            clients.sendToAll(event("e" + i, 10));
+        }
 
-        assertThat(reading.sent).containsExactly("ready", "one", "two");
-        assertThat(stalled.sent).containsExactly("ready", "one", "two");
+        List<String> got = reading.awaitWritten(101);
+        assertThat(got).hasSize(101).startsWith("ready", "e0", "e1").endsWith("e98", "e99");
         assertThat(clients.size()).isEqualTo(2);
+        clients.closeAll();
     }
 
     @Test
-    void aClientOverItsBacklogIsClosedAndSentNothingMore() {
-        StreamClients clients = new StreamClients(100);
-        FakeSink stalled = new FakeSink(false);
-        FakeSink reading = new FakeSink(true);
-        clients.add(stalled, event("ready"), 10);
-        clients.add(reading, event("ready"), 10);
+    void overItsBacklogAStalledClientIsClosedAndItsBlockedWriteEnds() throws Exception {
+        StreamClients clients = new StreamClients(1_000, 10, QUIET, threads);
+        FakeSink stalled = new FakeSink();
+        stalled.blocks = true;
+        FakeSink reading = new FakeSink();
+        clients.add(stalled, event("ready", 1));
+        clients.add(reading, event("ready", 1));
 
-        for (int i = 0; i < 9; i++) {
-            clients.sendToAll(event("e" + i), 10); // 10 + 90 unsent: at the limit, not over it
+        reading.awaitWritten(1);
+        for (int i = 0; i < 30; i++) {
+            clients.sendToAll(event("e" + i, 100)); // about 3,300 characters in all
+            assertThat(reading.awaitWritten(i + 2)).hasSize(i + 2); // this one keeps up
         }
-        clients.sendToAll(event("over"), 10); // sent: the client was not over its backlog yet
-        assertThat(stalled.closed).isFalse();
-        clients.sendToAll(event("after"), 10);
 
-        assertThat(stalled.closed).isTrue();
-        assertThat(stalled.sent).hasSize(11).contains("over").doesNotContain("after");
-        assertThat(reading.sent).contains("over", "after");
+        assertThat(stalled.closed.await(10, TimeUnit.SECONDS)).as("the stalled client was closed").isTrue();
+        assertThat(stalled.closes).hasValue(1);
+        assertThat(reading.closes).hasValue(0);
         assertThat(clients.size()).isEqualTo(1);
+        clients.closeAll(); // the @AfterEach proves the stalled client's thread ended too
     }
 
     @Test
-    void oneEventLargerThanTheBacklogStillReachesAClientThatReads() {
-        StreamClients clients = new StreamClients(100);
-        FakeSink reading = new FakeSink(true);
-        clients.add(reading, event("ready"), 10);
+    void oneEventLargerThanTheBacklogStillReachesAClientThatReads() throws Exception {
+        StreamClients clients = new StreamClients(100, 10, QUIET, threads);
+        FakeSink reading = new FakeSink();
+        clients.add(reading, event("ready", 1));
+        reading.awaitWritten(1);
 
-        clients.sendToAll(event("huge"), 1_000);
-        clients.sendToAll(event("next"), 10);
+        clients.sendToAll(event("big", 5_000));
 
-        assertThat(reading.closed).isFalse();
-        assertThat(reading.sent).containsExactly("ready", "huge", "next");
-    }
-
-    @Test
-    void completedSendsNoLongerCountAgainstTheBacklog() {
-        StreamClients clients = new StreamClients(100);
-        FakeSink slow = new FakeSink(false);
-        clients.add(slow, event("ready"), 50);
-        for (int round = 0; round < 20; round++) {
-            clients.sendToAll(event("e" + round), 50); // 100 unsent at most, then the client catches up
-            slow.pending.forEach(write -> write.complete(null));
-        }
-        assertThat(slow.closed).isFalse();
-        assertThat(slow.sent).hasSize(21);
-    }
-
-    @Test
-    void aClientWhoseSendFailsOrThrowsOrWhoseSinkIsClosedIsForgotten() {
-        StreamClients clients = new StreamClients(1_000);
-        FakeSink failing = new FakeSink(false);
-        FakeSink throwing = new FakeSink(true);
-        FakeSink closedByContainer = new FakeSink(true);
-        FakeSink healthy = new FakeSink(true);
-        clients.add(failing, event("ready"), 1);
-        clients.add(throwing, event("ready"), 1);
-        clients.add(closedByContainer, event("ready"), 1);
-        clients.add(healthy, event("ready"), 1);
-
-        failing.pending.get(0).completeExceptionally(new java.io.IOException("connection reset"));
-        throwing.onSend = new IllegalStateException("the sink closed between isClosed() and send()");
-        closedByContainer.closed = true;
-        clients.sendToAll(event("next"), 1);
-
+        assertThat(reading.awaitWritten(2)).containsExactly("ready", "big");
         assertThat(clients.size()).isEqualTo(1);
-        assertThat(healthy.sent).containsExactly("ready", "next");
-        assertThat(failing.closed).isTrue();
+        clients.closeAll();
     }
 
     @Test
-    void closeAllClosesEveryClient() {
-        StreamClients clients = new StreamClients(1_000);
-        FakeSink one = new FakeSink(true);
-        FakeSink two = new FakeSink(false);
-        clients.add(one, event("ready"), 1);
-        clients.add(two, event("ready"), 1);
+    void aClientWhoseWriteFailsIsForgottenAndClosedOnce() throws Exception {
+        StreamClients clients = new StreamClients(1_000, 10, QUIET, threads);
+        FakeSink gone = new FakeSink();
+        gone.fails = new IOException("Broken pipe");
+        clients.add(gone, event("ready", 1));
 
+        assertThat(gone.closed.await(10, TimeUnit.SECONDS)).isTrue();
+        clients.sendToAll(event("after", 1));
         clients.closeAll();
 
-        assertThat(one.closed).isTrue();
-        assertThat(two.closed).isTrue();
+        assertThat(gone.closes).hasValue(1);
         assertThat(clients.size()).isZero();
     }
 
     @Test
-    void theBacklogMustBePositive() {
-        assertThatThrownBy(() -> new StreamClients(0)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("positive");
+    void aClientWhoseConnectionEndedIsForgottenWithoutClosingIt() throws Exception {
+        StreamClients clients = new StreamClients(1_000, 10, QUIET, threads);
+        FakeSink sink = new FakeSink();
+        StreamClients.Client client = clients.add(sink, event("ready", 1));
+        sink.awaitWritten(1);
+
+        clients.ended(client);
+        clients.sendToAll(event("after", 1));
+
+        assertThat(clients.size()).isZero();
+        assertThat(sink.closes).hasValue(0);
+        assertThat(sink.written).containsExactly("ready");
+    }
+
+    @Test
+    void pastTheMostClientsAnotherIsRefusedAndNoThreadStarts() {
+        StreamClients clients = new StreamClients(1_000, 2, QUIET, threads);
+        assertThat(clients.add(new FakeSink(), event("ready", 1))).isNotNull();
+        assertThat(clients.add(new FakeSink(), event("ready", 1))).isNotNull();
+
+        assertThat(clients.add(new FakeSink(), event("ready", 1))).isNull();
+
+        assertThat(started).hasSize(2);
+        assertThat(clients.size()).isEqualTo(2);
+        clients.closeAll();
+        assertThat(clients.size()).isZero();
+    }
+
+    @Test
+    void closeAllClosesEveryClient() throws Exception {
+        StreamClients clients = new StreamClients(1_000, 10, QUIET, threads);
+        FakeSink one = new FakeSink();
+        FakeSink two = new FakeSink();
+        two.blocks = true;
+        clients.add(one, event("ready", 1));
+        clients.add(two, event("ready", 1));
+
+        clients.closeAll();
+
+        assertThat(one.closes).hasValue(1);
+        assertThat(two.closes).hasValue(1);
+        assertThat(clients.size()).isZero();
+    }
+
+    @Test
+    void aClientSentNothingForTheHeartbeatIsSentAComment() throws Exception {
+        StreamClients clients = new StreamClients(1_000, 10, Duration.ofMillis(20), threads);
+        FakeSink sink = new FakeSink();
+        clients.add(sink, event("ready", 1));
+
+        List<String> got = sink.awaitWritten(3);
+        clients.sendToAll(event("after", 1));
+
+        assertThat(got).startsWith("ready", ": keep-alive", ": keep-alive");
+        assertThat(sink.awaitWritten(4)).contains("after");
+        clients.closeAll();
+    }
+
+    @Test
+    void aClientThatIsGoneIsFoundByTheHeartbeatWithoutAnEvent() throws Exception {
+        StreamClients clients = new StreamClients(1_000, 1, Duration.ofMillis(20), threads);
+        FakeSink gone = new FakeSink();
+        clients.add(gone, event("ready", 1));
+        gone.awaitWritten(1);
+
+        gone.fails = new IOException("Connection reset by peer"); // the client went away; no event follows
+
+        assertThat(gone.closed.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(clients.size()).isZero();
+        assertThat(clients.add(new FakeSink(), event("ready", 1))).as("its place is free again").isNotNull();
+        clients.closeAll();
+    }
+
+    @Test
+    void aStreamEventPutsEachLineOfItsDataOnADataLine() {
+        assertThat(EventStream.event("bus", "{\"a\":1}")).isEqualTo("event: bus\ndata: {\"a\":1}\n\n");
+        assertThat(EventStream.event("bus", "one\r\ntwo\rthree\nfour"))
+                .isEqualTo("event: bus\ndata: one\ndata: two\ndata: three\ndata: four\n\n");
+    }
+
+    @Test
+    void aBacklogANumberOfClientsOrAHeartbeatThatIsNotPositiveIsRefused() {
+        assertThatThrownBy(() -> new StreamClients(0, 1, QUIET, threads)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new StreamClients(1, 0, QUIET, threads)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new StreamClients(1, 1, Duration.ZERO, threads))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }
