@@ -27,7 +27,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Hot deployment on the real server (the suite runs with {@code pluginhost.hot-deploy.enabled=true}):
- * a jar copied into the plugin directory is loaded, a replaced one reloaded, a removed one unloaded.
+ * a jar copied into the plugin directory is loaded, a replaced one reloaded, a removed one unloaded, and
+ * a dependent copied in before its dependency loads once the dependency does.
  * The server acts on its own file-system watch; the test waits for the lifecycle events it announces
  * on the server-sent-event stream, then checks the result over the admin API.
  */
@@ -54,42 +55,83 @@ class HotDeployIT {
         HttpResponse<InputStream> stream = listen(admin, lifecycle);
         try {
             Files.copy(version("1.0.0"), target);
-            awaitEvent(lifecycle, "LOADED", "1.0.0");
+            awaitEvent(lifecycle, "LOADED", "hot-plugin", "1.0.0");
             assertThat(admin.json("POST", "api/plugins/hot-plugin/execute", "null").body()).contains("1.0.0");
 
             Files.copy(version("2.0.0"), target, StandardCopyOption.REPLACE_EXISTING);
-            awaitEvent(lifecycle, "LOADED", "2.0.0");
+            awaitEvent(lifecycle, "LOADED", "hot-plugin", "2.0.0");
             assertThat(admin.json("POST", "api/plugins/hot-plugin/execute", "null").body()).contains("2.0.0");
 
             Files.delete(target);
-            awaitEvent(lifecycle, "UNLOADED", "2.0.0");
+            awaitEvent(lifecycle, "UNLOADED", "hot-plugin", "2.0.0");
             assertThat(admin.json("GET", "api/plugins/hot-plugin", null).statusCode()).isEqualTo(404);
         } finally {
             stream.body().close();
         }
     }
 
-    /** Opens the event stream and queues every lifecycle event of hot-plugin; returns once it is open. */
+    /**
+     * Failed twice in CI while the event stream used RESTEasy's asynchronous SSE writes: the server
+     * logged the unloads, and their UNLOADED events never reached this (HTTP/2) stream. The cause is
+     * found and fixed ({@code EventStreamIT.everyBurstReachesEveryReadingClientWithoutALaterEvent}).
+     */
+    @Test
+    void aDependentCopiedInBeforeItsDependencyLoadsWhenTheDependencyDoes() throws Exception {
+        Path plugins = Path.of(System.getProperty("pluginhost.plugin-dir"));
+        Path leaf = plugins.resolve("hot-leaf.jar");
+        Path shared = plugins.resolve("hot-shared.jar");
+        AdminClient admin = new AdminClient(base);
+        BlockingQueue<String> lifecycle = new LinkedBlockingQueue<>();
+        HttpResponse<InputStream> stream = listen(admin, lifecycle);
+        try {
+            Files.copy(plugin("hot-leaf", "hot-shared"), leaf);
+            awaitEvent(lifecycle, "FAILED", "hot-leaf", null); // hot-shared is not loaded yet
+
+            Files.copy(plugin("hot-shared"), shared);
+
+            awaitEvent(lifecycle, "LOADED", "hot-shared", "1.0.0");
+            awaitEvent(lifecycle, "LOADED", "hot-leaf", "1.0.0");
+            assertThat(admin.json("GET", "api/plugins/hot-leaf", null).statusCode()).isEqualTo(200);
+
+            Files.delete(shared); // unloads hot-leaf with it
+            awaitEvent(lifecycle, "UNLOADED", "hot-shared", "1.0.0");
+        } finally {
+            Files.deleteIfExists(leaf);
+            Files.deleteIfExists(shared);
+            stream.body().close();
+        }
+    }
+
+    /** Opens the event stream and queues every lifecycle event of the hot-* plugins; returns once it is open. */
     private static HttpResponse<InputStream> listen(AdminClient admin, BlockingQueue<String> lifecycle)
             throws Exception {
         return admin.events(line -> {
-            if (line.contains("\"kind\"") && line.contains("hot-plugin")) {
+            if (line.contains("\"kind\"") && line.contains("\"plugin\":\"hot-")) {
                 lifecycle.add(line);
             }
         });
     }
 
-    /** Takes events until one says {@code kind} of hot-plugin {@code version}; fails after 30 s. */
-    private static void awaitEvent(BlockingQueue<String> lifecycle, String kind, String version)
+    /**
+     * Takes events until one says {@code kind} of {@code plugin} in {@code version} (any version if
+     * {@code null}); fails after 30 s.
+     */
+    private static void awaitEvent(BlockingQueue<String> lifecycle, String kind, String plugin, String version)
             throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (true) {
             String event = lifecycle.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-            assertThat(event).as("a %s event of hot-plugin %s within 30 s", kind, version).isNotNull();
-            if (event.contains("\"kind\":\"" + kind + "\"") && event.contains("\"version\":\"" + version + "\"")) {
+            assertThat(event).as("a %s event of %s %s within 30 s", kind, plugin, version).isNotNull();
+            if (event.contains("\"kind\":\"" + kind + "\"") && event.contains("\"plugin\":\"" + plugin + "\"")
+                    && (version == null || event.contains("\"version\":\"" + version + "\""))) {
                 return;
             }
         }
+    }
+
+    /** @return a jar of plugin {@code name} 1.0.0 that requires the given plugins */
+    private Path plugin(String name, String... dependencies) throws IOException {
+        return PluginJarBuilder.plugin(name).dependsOn(dependencies).build(Files.createDirectories(dir.resolve(name)));
     }
 
     private Path version(String version) {
