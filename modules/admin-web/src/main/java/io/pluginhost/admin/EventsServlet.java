@@ -50,14 +50,17 @@ public class EventsServlet extends HttpServlet {
         streamHeaders(response);
         AsyncContext async = request.startAsync();
         async.setTimeout(0); // a stream stays open until the client or the server ends it
-        StreamClients.Client client = events.register(new ResponseSink(async, response.getOutputStream(),
-                ServletRequestContext.requireCurrent().getExchange()));
+        StreamClients.Client client;
+        try {
+            client = events.register(new ResponseSink(async, response.getOutputStream(),
+                    ServletRequestContext.requireCurrent().getExchange()));
+        } catch (IllegalStateException stopping) {
+            unavailable(response, async, "the event stream is stopping");
+            return;
+        }
         if (client == null) {
-            response.reset();
-            response.setHeader("Retry-After", "10");
-            problem(response, 503, "Service Unavailable", "too many event stream clients are connected"
+            unavailable(response, async, "too many event stream clients are connected"
                     + " (pluginhost.events.max-clients)");
-            async.complete();
             return;
         }
         async.addListener(new AsyncListener() {
@@ -81,6 +84,15 @@ public class EventsServlet extends HttpServlet {
                 // not started again
             }
         });
+    }
+
+    /** Answers 503 instead of the stream, which was not started. */
+    private static void unavailable(HttpServletResponse response, AsyncContext async, String detail)
+            throws IOException {
+        response.reset();
+        response.setHeader("Retry-After", "10");
+        problem(response, 503, "Service Unavailable", detail);
+        async.complete();
     }
 
     private static void streamHeaders(HttpServletResponse response) {

@@ -83,9 +83,15 @@ final class StreamClients {
             clients.add(client);
         }
         client.offer(first);
-        Thread writer = threads.newThread(client::writeQueued);
+        Thread writer = null;
+        try {
+            writer = threads.newThread(client::writeQueued);
+        } finally {
+            if (writer == null) { // the factory refused (the application is stopping) or threw
+                forget(client);
+            }
+        }
         if (writer == null) {
-            forget(client);
             throw new IllegalStateException("no thread to write an event stream client's events with");
         }
         writer.setName("pluginhost-event-stream-" + Integer.toHexString(System.identityHashCode(client)));

@@ -201,6 +201,17 @@ class StreamClientsTest {
     }
 
     @Test
+    void aClientNoThreadCanBeMadeForIsClosedAndForgotten() {
+        StreamClients clients = new StreamClients(1_000, 10, QUIET, task -> null); // a factory that is shut down
+        FakeSink sink = new FakeSink();
+
+        assertThatThrownBy(() -> clients.add(sink, event("ready", 1))).isInstanceOf(IllegalStateException.class);
+
+        assertThat(clients.size()).isZero();
+        assertThat(sink.closes).hasValue(1);
+    }
+
+    @Test
     void closeAllClosesEveryClient() throws Exception {
         StreamClients clients = new StreamClients(1_000, 10, QUIET, threads);
         FakeSink one = new FakeSink();
