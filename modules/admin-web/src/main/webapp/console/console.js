@@ -9,6 +9,8 @@ const API = new URL('../api/', document.baseURI);
 API.username = '';
 API.password = '';
 const MAX_EVENTS = 200;
+/** A refused stream (503: the server's most clients are connected) is asked for again after this. */
+const STREAM_RETRY_MS = 10_000;
 let admin = false;
 let plugins = [];
 let overridesOf = null;
@@ -223,8 +225,15 @@ function listen() {
   });
   stream.addEventListener('bus', e => logEvent('bus', JSON.parse(e.data)));
   stream.onerror = () => {
-    $('stream-state').textContent = 'event stream: reconnecting';
     document.body.dataset.stream = 'down';
+    if (stream.readyState === EventSource.CLOSED) {
+      // A response other than the stream (503, 401) ends an EventSource for good; it only reconnects
+      // by itself after a network error.
+      $('stream-state').textContent = 'event stream: refused by the server, asking again shortly';
+      setTimeout(listen, STREAM_RETRY_MS);
+    } else {
+      $('stream-state').textContent = 'event stream: reconnecting';
+    }
   };
 }
 

@@ -1,6 +1,7 @@
 package io.pluginhost.it;
 
 import io.pluginhost.it.support.AdminClient;
+import io.pluginhost.it.support.RawEventStream;
 import io.pluginhost.runtime.testing.PluginJarBuilder;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
@@ -30,6 +31,7 @@ import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -146,6 +148,54 @@ class ConsoleIT {
         } finally {
             admin.json("DELETE", "api/plugins/console-upload", null);
             admin.json("DELETE", "api/jars/console-upload-1.2.3.jar", null);
+        }
+    }
+
+    /**
+     * A browser's {@code EventSource} gives up for good on a response that is not the stream, such as
+     * the 503 past {@code pluginhost.events.max-clients} (8 in this suite's server); the console asks
+     * again, and is live once a place is free.
+     */
+    @Test
+    void theLiveViewComesBackAfterTheServerRefusedItsStream() throws Exception {
+        List<RawEventStream> places = takeEveryPlace();
+        try {
+            open(AdminClient.ADMIN);
+            waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("stream-state"), "refused"));
+            assertThat(browser.findElement(By.tagName("body")).getAttribute("data-stream")).isEqualTo("down");
+        } finally {
+            for (RawEventStream place : places) {
+                place.close();
+            }
+        }
+        waiting().until(ExpectedConditions.attributeToBe(By.tagName("body"), "data-stream", "live"));
+    }
+
+    /**
+     * Holds every place on the event stream with streams of the test's own: opens streams until one is
+     * refused, and starts again while fewer than 8 opened (closed streams of earlier tests still held
+     * places, until the server's heartbeat finds them gone).
+     */
+    private List<RawEventStream> takeEveryPlace() throws Exception {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (true) {
+            List<RawEventStream> open = new ArrayList<>();
+            while (true) {
+                RawEventStream stream = RawEventStream.open(base, 0);
+                if (stream.refused()) {
+                    stream.close();
+                    break;
+                }
+                open.add(stream);
+            }
+            if (open.size() == 8) {
+                return open;
+            }
+            for (RawEventStream stream : open) {
+                stream.close();
+            }
+            assertThat(System.nanoTime()).as("the earlier tests' streams were found gone").isLessThan(deadline);
+            Thread.sleep(200); // polls the server's state; no event would tell the test
         }
     }
 

@@ -1,6 +1,7 @@
 package io.pluginhost.it;
 
 import io.pluginhost.it.support.AdminClient;
+import io.pluginhost.it.support.RawEventStream;
 import io.pluginhost.runtime.testing.PluginJarBuilder;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
@@ -13,16 +14,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.URL;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -90,7 +88,7 @@ class EventStreamIT {
     void aClientThatStopsReadingHoldsNoOtherClientsEventsAndIsClosedPastItsBacklog(@TempDir Path dir)
             throws Exception {
         AdminClient admin = new AdminClient(base);
-        try (RawStream stalledStream = rawStream(1024)) {
+        try (RawEventStream stalledStream = RawEventStream.open(base, 1024)) {
             Socket stalled = stalledStream.socket();
             AtomicInteger bulk = new AtomicInteger();
             AtomicInteger rounds = new AtomicInteger();
@@ -148,7 +146,7 @@ class EventStreamIT {
         List<AtomicInteger> seen = new ArrayList<>();
         List<List<String>> got = new ArrayList<>();
         List<HttpResponse<InputStream>> streams = new ArrayList<>();
-        RawStream http11 = rawStream(0);
+        RawEventStream http11 = RawEventStream.open(base, 0);
         for (int r = 0; r < readers; r++) {
             AtomicInteger rounds = new AtomicInteger();
             List<String> lines = Collections.synchronizedList(new ArrayList<>());
@@ -210,11 +208,11 @@ class EventStreamIT {
      */
     @Test
     void pastTheMostClientsAStreamIsRefusedAndAGoneClientsPlaceIsFreedWithoutAnEvent() throws Exception {
-        List<RawStream> open = new ArrayList<>();
-        RawStream refused = null;
+        List<RawEventStream> open = new ArrayList<>();
+        RawEventStream refused = null;
         try {
             for (int i = 0; i <= 8 && refused == null; i++) {
-                RawStream stream = rawStream(0);
+                RawEventStream stream = RawEventStream.open(base, 0);
                 if (stream.refused()) {
                     refused = stream;
                 } else {
@@ -226,7 +224,7 @@ class EventStreamIT {
             assertThat(refused.head()).contains("Retry-After: 10", "Content-Type: application/problem+json",
                     "pluginhost.events.max-clients");
         } finally {
-            for (RawStream stream : open) {
+            for (RawEventStream stream : open) {
                 stream.close();
             }
             if (refused != null) {
@@ -234,11 +232,11 @@ class EventStreamIT {
             }
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        RawStream again = rawStream(0);
+        RawEventStream again = RawEventStream.open(base, 0);
         while (again.refused() && System.nanoTime() < deadline) {
             again.close();
             Thread.sleep(100); // polls the server's state; no event would tell the test
-            again = rawStream(0);
+            again = RawEventStream.open(base, 0);
         }
         again.close();
         assertThat(again.refused()).as("a stream opens once the closed ones are found gone").isFalse();
@@ -283,62 +281,6 @@ class EventStreamIT {
             return true;
         } catch (SocketTimeoutException stillOpen) {
             return false;
-        }
-    }
-
-    /**
-     * Opens the event stream over HTTP/1.1 on a raw socket, as a browser does: closing the socket closes
-     * the connection (the JDK's client may instead read on, and discard, a stream whose body was closed).
-     *
-     * @param receiveBuffer the socket's receive buffer, or 0 for the system's
-     * @return the socket, and the response up to the stream's first event (or to the end of a refusal)
-     */
-    private RawStream rawStream(int receiveBuffer) throws Exception {
-        Socket socket = new Socket();
-        if (receiveBuffer > 0) {
-            socket.setReceiveBufferSize(receiveBuffer);
-        }
-        socket.connect(new InetSocketAddress(base.getHost(), base.getPort()));
-        socket.setSoTimeout(30_000);
-        String credentials = Base64.getEncoder().encodeToString(AdminClient.ADMIN.getBytes(StandardCharsets.UTF_8));
-        socket.getOutputStream().write(("GET " + base.getPath() + "api/events HTTP/1.1\r\nHost: " + base.getHost()
-                + "\r\nAccept: text/event-stream\r\nAuthorization: Basic " + credentials + "\r\n\r\n")
-                .getBytes(StandardCharsets.US_ASCII));
-        InputStream in = socket.getInputStream();
-        StringBuilder seen = new StringBuilder();
-        while (seen.indexOf("\"stream\"") < 0 && !(seen.indexOf("HTTP/1.1 503") == 0 && seen.charAt(seen.length() - 1) == '}')) {
-            int b = in.read();
-            assertThat(b).as("the stream answered: %s", seen).isNotNegative();
-            seen.append((char) b);
-        }
-        return new RawStream(socket, seen.toString());
-    }
-
-    /** An event stream on a raw socket, and what it answered first. */
-    private record RawStream(Socket socket, String head) implements AutoCloseable {
-        boolean refused() {
-            return head.startsWith("HTTP/1.1 503");
-        }
-
-        /** Hands each line that follows to {@code eachLine} on a reader thread. */
-        void read(java.util.function.Consumer<String> eachLine) {
-            Thread reader = new Thread(() -> {
-                try (java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(
-                        socket.getInputStream(), StandardCharsets.UTF_8))) {
-                    for (String line; (line = in.readLine()) != null; ) {
-                        eachLine.accept(line);
-                    }
-                } catch (IOException closed) {
-                    // the test closed the socket
-                }
-            }, "raw-sse-reader");
-            reader.setDaemon(true);
-            reader.start();
-        }
-
-        @Override
-        public void close() throws IOException {
-            socket.close();
         }
     }
 
