@@ -172,30 +172,30 @@ class ConsoleIT {
     }
 
     /**
-     * Holds every place on the event stream with streams of the test's own: opens streams until one is
-     * refused, and starts again while fewer than 8 opened (closed streams of earlier tests still held
-     * places, until the server's heartbeat finds them gone).
+     * Holds every place on the event stream with streams of the test's own. Closed streams of earlier
+     * tests may still hold places: if so, it waits for its own first stream's heartbeats, by when the
+     * server has found those gone, and takes the places they freed.
      */
     private List<RawEventStream> takeEveryPlace() throws Exception {
-        long deadline = System.nanoTime() + WAIT.toNanos();
+        List<RawEventStream> held = new ArrayList<>();
+        takePlacesUntilRefused(held);
+        if (held.size() < 8) {
+            assertThat(held).as("a place for a stream of the test's own").isNotEmpty();
+            held.get(0).awaitHeartbeats(3);
+            takePlacesUntilRefused(held);
+        }
+        assertThat(held).as("the streams holding the server's 8 places").hasSize(8);
+        return held;
+    }
+
+    private void takePlacesUntilRefused(List<RawEventStream> held) throws Exception {
         while (true) {
-            List<RawEventStream> open = new ArrayList<>();
-            while (true) {
-                RawEventStream stream = RawEventStream.open(base, 0);
-                if (stream.refused()) {
-                    stream.close();
-                    break;
-                }
-                open.add(stream);
-            }
-            if (open.size() == 8) {
-                return open;
-            }
-            for (RawEventStream stream : open) {
+            RawEventStream stream = RawEventStream.open(base, 0);
+            if (stream.refused()) {
                 stream.close();
+                return;
             }
-            assertThat(System.nanoTime()).as("the earlier tests' streams were found gone").isLessThan(deadline);
-            Thread.sleep(200); // polls the server's state; no event would tell the test
+            held.add(stream);
         }
     }
 

@@ -1,6 +1,7 @@
 package io.pluginhost.it.support;
 
 import java.io.BufferedReader;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -55,6 +56,30 @@ public record RawEventStream(Socket socket, String head) implements AutoCloseabl
     /** @return whether the server answered 503 (too many streams) */
     public boolean refused() {
         return head.startsWith("HTTP/1.1 503");
+    }
+
+    /**
+     * Reads, on the caller's thread, until the server has sent this stream {@code count} heartbeats
+     * (comment lines). As every idle client gets one each heartbeat period, by then the server has
+     * also written to any closed stream more than once, and so found it gone.
+     *
+     * @throws IOException if the stream ended, or 30 s passed without a byte
+     */
+    public void awaitHeartbeats(int count) throws IOException {
+        InputStream in = socket.getInputStream();
+        StringBuilder line = new StringBuilder();
+        for (int seen = 0; seen < count; ) {
+            int b = in.read();
+            if (b < 0) {
+                throw new EOFException("the event stream ended");
+            }
+            if (b == '\n') {
+                seen += line.length() > 0 && line.charAt(0) == ':' ? 1 : 0;
+                line.setLength(0);
+            } else {
+                line.append((char) b);
+            }
+        }
     }
 
     /** Hands each line that follows to {@code eachLine} on a reader thread. */
