@@ -76,13 +76,13 @@ final class StreamClients {
      */
     Client add(Sink sink, String first) {
         Client client = new Client(sink);
+        client.offer(first); // before it is among the clients, so no event sent to all comes first
         synchronized (clients) { // so two requests at once cannot both take the last place
             if (clients.size() >= maxClients) {
                 return null;
             }
             clients.add(client);
         }
-        client.offer(first);
         Thread writer = null;
         try {
             writer = threads.newThread(client::writeQueued);

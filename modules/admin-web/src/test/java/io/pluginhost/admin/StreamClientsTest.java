@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -198,6 +199,38 @@ class StreamClientsTest {
         assertThat(clients.size()).isEqualTo(2);
         clients.closeAll();
         assertThat(clients.size()).isZero();
+    }
+
+    /** 500 clients connect while events are sent to all without a pause; each gets its own first event first. */
+    @Test
+    void aClientsFirstEventIsItsOwnEvenWhileEventsAreSentToAll() throws Exception {
+        StreamClients clients = new StreamClients(1_000_000, 1_000, QUIET, threads);
+        AtomicBoolean sending = new AtomicBoolean(true);
+        CountDownLatch started = new CountDownLatch(1);
+        Thread sender = new Thread(() -> {
+            started.countDown();
+            while (sending.get()) {
+                clients.sendToAll(event("other", 1));
+            }
+        });
+        sender.start();
+        started.await();
+        List<FakeSink> sinks = new ArrayList<>();
+        try {
+            for (int i = 0; i < 500; i++) {
+                FakeSink sink = new FakeSink();
+                sinks.add(sink);
+                clients.add(sink, event("ready", 1));
+            }
+            sending.set(false);
+            sender.join();
+            for (FakeSink sink : sinks) {
+                assertThat(sink.awaitWritten(1).get(0)).as("a client's first event").isEqualTo("ready");
+            }
+        } finally {
+            sending.set(false);
+            clients.closeAll();
+        }
     }
 
     @Test
