@@ -27,21 +27,13 @@ public final class AdminClient {
     /** The development viewer (role plugin-viewer). */
     public static final String VIEWER = "plugin-viewer:plugin-viewer-dev";
 
-    private final HttpClient http;
+    /** HTTP/2 by default: upgraded to from HTTP/1.1 on WildFly's plain listener (h2c), as a browser's is over TLS. */
+    private final HttpClient http = HttpClient.newHttpClient();
     private final URL base;
 
     /** @param base the web module's URL, as Arquillian injects it */
     public AdminClient(URL base) {
-        this(base, HttpClient.Version.HTTP_2);
-    }
-
-    /**
-     * @param version the HTTP version the client asks for: HTTP/2 (the default) is upgraded to from
-     *                HTTP/1.1 on WildFly's plain listener (h2c), as a browser's is over TLS
-     */
-    public AdminClient(URL base, HttpClient.Version version) {
         this.base = base;
-        this.http = HttpClient.newBuilder().version(version).build();
     }
 
     /** @return the EAR the build made, as a deployment */

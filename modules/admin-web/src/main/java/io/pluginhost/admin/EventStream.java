@@ -68,35 +68,34 @@ public class EventStream {
     }
 
     void onLifecycle(@Observes PluginLifecycleEvent event) {
+        if (clients.size() == 0) {
+            return;
+        }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("kind", event.kind().name());
         body.put("plugin", event.pluginName());
         body.put("version", event.version());
         body.put("message", event.message());
-        broadcast("lifecycle", body);
+        clients.sendToAll(event("lifecycle", json.toJson(body)));
     }
 
     void onBus(@Observes PluginBusEvent event) {
+        if (clients.size() == 0) {
+            return; // no JSON made for nobody
+        }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("name", event.name());
         body.put("source", event.source());
-        body.put("data", toJsonValue(event.data()));
-        broadcast("bus", body);
-    }
-
-    private Object toJsonValue(Object data) {
+        // Plain JSON values already: the host copied the plugin's payload on the emitting thread.
+        body.put("data", event.data());
+        String text;
         try {
-            // A round trip through JSON keeps a copy of plain values, never the plugin's object.
-            return data == null ? null : json.fromJson(json.toJson(data), Object.class);
-        } catch (RuntimeException e) {
-            return String.valueOf(data);
+            text = json.toJson(body);
+        } catch (RuntimeException notJson) { // a bus event fired by other code than the host
+            body.put("data", String.valueOf(event.data()));
+            text = json.toJson(body);
         }
-    }
-
-    private void broadcast(String name, Map<String, Object> body) {
-        if (clients.size() > 0) {
-            clients.sendToAll(event(name, json.toJson(body)));
-        }
+        clients.sendToAll(event("bus", text));
     }
 
     /** One event in the text/event-stream format; a line break in the data starts another data line. */
