@@ -82,6 +82,38 @@ class AdminApiIT {
         assertThat(upload("../escape.jar", new byte[10]).statusCode()).isEqualTo(400);
     }
 
+    /**
+     * A constructor is plugin code that can hang as initialize can: the upload fails at the initialize
+     * deadline (10 s in the suite), naming the stuck thread; the server keeps loading other plugins; the
+     * leak diagnostic names the thread while it runs, and the loader goes once it ends.
+     */
+    @Test
+    void aPluginWhoseConstructorNeverReturnsIsRolledBackAtTheDeadlineAndNamedUntilItsThreadEnds() throws Exception {
+        Path release = dir.resolve("release-constructor");
+        byte[] jar = Files.readAllBytes(PluginJarBuilder.plugin("hangs-in-new").body("public TestPlugin() {"
+                + " while (!java.nio.file.Files.exists(java.nio.file.Path.of(\"" + release + "\"))) {"
+                + " try { Thread.sleep(20); } catch (InterruptedException ignored) { } } }").build(dir));
+
+        HttpResponse<String> hung = upload("hangs-in-new.jar", jar);
+        assertThat(hung.statusCode()).as(hung.body()).isEqualTo(422);
+        assertThat(hung.body()).contains("constructor did not return within 10000 ms",
+                "plugin-constructor-hangs-in-new");
+        assertThat(json("GET", "api/plugins", null).body()).doesNotContain("hangs-in-new");
+
+        byte[] fine = Files.readAllBytes(PluginJarBuilder.plugin("loads-meanwhile").build(dir));
+        assertThat(upload("loads-meanwhile.jar", fine).statusCode()).isEqualTo(201);
+        assertThat(json("DELETE", "api/plugins/loads-meanwhile", null).statusCode()).isEqualTo(200);
+        assertThat(json("GET", "api/diagnostics/unloaded-not-collected", null).body())
+                .contains("hangs-in-new@1.0.0", "plugin-constructor-hangs-in-new");
+
+        Files.createFile(release);
+        String after = "";
+        for (int i = 0; i < 20 && !(after.contains("\"count\"") && !after.contains("hangs-in-new")); i++) {
+            after = json("POST", "api/diagnostics/unloaded-not-collected", null).body();
+        }
+        assertThat(after).doesNotContain("hangs-in-new");
+    }
+
     @Test
     void anUploadLargerThanTheLimitIs413() throws Exception {
         assertThat(upload("huge.jar", new byte[9 * 1024 * 1024]).statusCode()).isEqualTo(413);

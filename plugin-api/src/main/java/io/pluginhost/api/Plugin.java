@@ -5,7 +5,10 @@ package io.pluginhost.api;
  *
  * <p>The provider class must carry {@link PluginMetadata}; the host reads it without loading the
  * class, validates it, and only then instantiates the provider through its public no-argument
- * constructor. Every method is optional.
+ * constructor (or a {@code public static provider()} method). Every method is optional. Do the work
+ * of starting in {@link #initialize}: a static initializer or a constructor that does more than set
+ * fields to constants and new collections runs on the host's lifecycle thread within the initialize
+ * deadline, like {@code initialize} itself, and costs the load a thread hand-off.
  *
  * <p>Lifecycle: {@link #initialize} once after load; {@link #execute} any number of times, possibly
  * concurrently; {@link #cleanup} once on unload. The host removes the plugin's event listeners,

@@ -9,14 +9,17 @@ import io.pluginhost.runtime.testing.RecordingListener;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.file.Path;
 import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
-/** A plugin whose initialize or cleanup never returns cannot hold the lifecycle lock. */
+/** A plugin whose construction, initialize or cleanup never returns cannot hold the lifecycle lock. */
 class LifecycleDeadlineTest {
 
     private static final String RELEASE = "deadline-test.release";
@@ -70,6 +73,76 @@ class LifecycleDeadlineTest {
         assertThat(manager.find("stuck-init")).isEmpty();
         assertThat(manager.leakSuspects().get("stuck-init@1.0.0"))
                 .anySatisfy(reason -> assertThat(reason).contains("plugin-initialize-stuck-init"));
+    }
+
+    /**
+     * The provider's constructor, its static initializer and a {@code provider()} method are plugin
+     * code too: one that never returns is abandoned at the initialize deadline like initialize.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"public TestPlugin() { %s }", "static { %s }",
+            "public static TestPlugin provider() { %s return new TestPlugin(); }"})
+    void aProviderWhoseConstructionNeverReturnsFailsTheLoadNamingTheStuckThreadAndReleasesTheLock(String member) {
+        Path jar = PluginJarBuilder.plugin("stuck-new").body(member.formatted(stuck())).build(dir);
+
+        // Bounded, so that an engine that runs the constructor on the caller's thread fails, not hangs.
+        assertThatThrownBy(() -> assertTimeoutPreemptively(Duration.ofSeconds(30), () -> manager.load(jar))).isInstanceOf(PluginLoadException.class)
+                .hasMessageContaining("did not return within 300 ms")
+                .cause().isInstanceOf(PluginTimeoutException.class)
+                .satisfies(e -> {
+                    PluginTimeoutException timeout = (PluginTimeoutException) e;
+                    assertThat(timeout.pluginName()).isEqualTo("stuck-new");
+                    assertThat(timeout.phase()).isEqualTo("constructor");
+                    assertThat(timeout.threadName()).isEqualTo("plugin-constructor-stuck-new");
+                });
+
+        manager.load(PluginJarBuilder.plugin("fine").body("public void initialize(PluginContext c) { }").build(dir));
+        manager.unload("fine");
+        assertThat(manager.find("stuck-new")).isEmpty();
+        assertThat(manager.leakSuspects().get("stuck-new@1.0.0"))
+                .anySatisfy(reason -> assertThat(reason).contains("plugin-constructor-stuck-new"));
+        assertThat(events.lifecycle()).noneMatch(event -> event.contains("stuck-new"));
+    }
+
+    /**
+     * A constructor that only sets fields to constants and to new JDK collections, atomics and locks
+     * runs no plugin code and cannot block: it runs on the caller's thread, with no hand-off.
+     */
+    @Test
+    void anInertConstructorRunsOnTheCallersThread() {
+        String inert = """
+                private final java.util.Map<String, Integer> counts = new java.util.concurrent.ConcurrentHashMap<>();
+                private final java.util.List<String> seen = new java.util.ArrayList<>(16);
+                private final java.util.Map<String, String> small = new java.util.HashMap<>(8, 0.5f);
+                private final java.util.concurrent.atomic.AtomicLong calls = new java.util.concurrent.atomic.AtomicLong();
+                private final java.util.concurrent.locks.ReentrantLock lock = new java.util.concurrent.locks.ReentrantLock(true);
+                private final Object monitor = new Object();
+                private final String label = "inert";
+                private final long big = 1L << 40;
+                private int limit = 42;
+                private Object nothing = null;
+                """;
+        long before = manager.lifecycleHandOffs();
+        manager.load(PluginJarBuilder.plugin("inert-new").body(inert).build(dir));
+        assertThat(manager.lifecycleHandOffs() - before).isZero();
+    }
+
+    /** Any other construction is plugin code, and is handed to the lifecycle worker. */
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "private final String home = System.getProperty(\"user.home\");",
+            "private static final Object LOCK = new Object();",
+            "private final Runnable task = new Runnable() { public void run() { } };",
+            "private final java.util.function.Supplier<String> lazy = () -> \"x\";",
+            "private final java.util.List<String> names = java.util.List.of(\"a\");",
+            "private final Class<?> type = String.class;",
+            "private final java.util.Timer timer = null; public TestPlugin() { int i = 0; while (i < 3) { i++; } }",
+            "public TestPlugin() { try { limit(); } catch (RuntimeException e) { } } static void limit() { }",
+            "public static TestPlugin provider() { return new TestPlugin(); }"})
+    void aConstructionThatRunsPluginCodeIsHandedToTheLifecycleWorker(String body) {
+        long before = manager.lifecycleHandOffs();
+        manager.load(PluginJarBuilder.plugin("busy-new").body(body).build(dir));
+        assertThat(manager.lifecycleHandOffs() - before).isEqualTo(1);
     }
 
     @Test

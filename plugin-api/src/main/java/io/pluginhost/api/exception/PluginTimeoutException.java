@@ -3,7 +3,8 @@ package io.pluginhost.api.exception;
 import java.time.Duration;
 
 /**
- * A plugin's {@code initialize} or {@code cleanup} did not return within the host's deadline. The
+ * A plugin's {@code initialize} or {@code cleanup}, or its provider's construction (static initializer
+ * and constructor, or {@code provider()}), did not return within the host's deadline. The
  * host stops waiting: the load fails (and is rolled back) or the unload completes without it. The
  * thread still running the plugin's code is named, since it keeps the plugin's class loader alive
  * until it ends.
@@ -19,7 +20,7 @@ public class PluginTimeoutException extends PluginException {
 
     /**
      * @param pluginName the plugin
-     * @param phase      "initialize" or "cleanup"
+     * @param phase      "initialize", "cleanup" or "constructor"
      * @param threadName the thread still running it
      * @param deadline   how long the host waited
      */
@@ -37,7 +38,7 @@ public class PluginTimeoutException extends PluginException {
         return pluginName;
     }
 
-    /** @return "initialize" or "cleanup" */
+    /** @return "initialize", "cleanup" or "constructor" */
     public String phase() {
         return phase;
     }

@@ -17,7 +17,8 @@ import java.util.Set;
  * walks the constant pool, skips fields, notes whether the class declares a public static
  * no-argument {@code provider()} method (what {@link java.util.ServiceLoader} would call instead
  * of the constructor), and decodes the annotation's string and string-array members; other members
- * are skipped. What a plugin's {@code @PluginMetadata} holds is
+ * are skipped. It also judges whether making an instance runs any code of the plugin's own (see
+ * {@link ProviderClass#inertConstruction}). What a plugin's {@code @PluginMetadata} holds is
  * read before any of its code can run, and with nothing but the JDK: a general index of the class
  * (Jandex) cost more than the rest of reading a jar.
  */
@@ -26,6 +27,23 @@ final class ClassAnnotationReader {
     private static final int MAGIC = 0xCAFEBABE;
     private static final int PUBLIC_STATIC = 0x0001 | 0x0008;
     private static final int MAX_NESTING = 32;
+    private static final String OBJECT = "java/lang/Object";
+    /**
+     * The classes an inert constructor may make: their constructors, given constants or other such
+     * objects, call no code of the plugin's, start no thread and never wait.
+     */
+    static final Set<String> INERT_NEW = Set.of(OBJECT, "java/util/ArrayList", "java/util/LinkedList",
+            "java/util/HashMap", "java/util/LinkedHashMap", "java/util/TreeMap", "java/util/HashSet",
+            "java/util/LinkedHashSet", "java/util/TreeSet", "java/util/ArrayDeque",
+            "java/util/concurrent/ConcurrentHashMap", "java/util/concurrent/ConcurrentLinkedQueue",
+            "java/util/concurrent/ConcurrentLinkedDeque", "java/util/concurrent/CopyOnWriteArrayList",
+            "java/util/concurrent/CopyOnWriteArraySet", "java/util/concurrent/ConcurrentSkipListMap",
+            "java/util/concurrent/ConcurrentSkipListSet", "java/util/concurrent/LinkedBlockingQueue",
+            "java/util/concurrent/LinkedBlockingDeque", "java/util/concurrent/CountDownLatch",
+            "java/util/concurrent/Semaphore", "java/util/concurrent/atomic/AtomicBoolean",
+            "java/util/concurrent/atomic/AtomicInteger", "java/util/concurrent/atomic/AtomicLong",
+            "java/util/concurrent/atomic/AtomicReference", "java/util/concurrent/atomic/LongAdder",
+            "java/util/concurrent/locks/ReentrantLock", "java/util/concurrent/locks/ReentrantReadWriteLock");
 
     private ClassAnnotationReader() {
     }
@@ -40,9 +58,16 @@ final class ClassAnnotationReader {
      *                       {@code cleanup()V}, when nothing else can give it methods: it extends
      *                       {@code Object} and implements only interfaces of {@code apiPackage};
      *                       otherwise empty (unknown)
+     * @param inertConstruction whether {@code new} of the class runs no code of the plugin's and
+     *                       cannot block: the class extends {@code Object}, implements only API
+     *                       interfaces, has no static initializer and no {@code provider()} method,
+     *                       and its no-argument constructor only stores constants and new JDK
+     *                       collections, atomics and locks ({@link #INERT_NEW}) in its own fields,
+     *                       with no branch and no handler. Anything else is plugin code, which the
+     *                       engine runs within a deadline.
      */
     record ProviderClass(Optional<Map<String, Object>> annotation, boolean providerMethod,
-                         Optional<Set<String>> methods) {
+                         Optional<Set<String>> methods, boolean inertConstruction) {
 
         /** @return whether the class may have the method: it does not only if its methods are known and lack it */
         boolean mayHave(String method) {
@@ -65,21 +90,24 @@ final class ClassAnnotationReader {
         in.readUnsignedShort(); // minor
         in.readUnsignedShort(); // major
         int count = in.readUnsignedShort();
-        String[] utf8 = new String[count];
-        int[] classNameIndex = new int[count];
-        readConstantPool(in, utf8, classNameIndex);
+        ConstantPool pool = new ConstantPool(count);
+        readConstantPool(in, pool);
         in.readUnsignedShort(); // access flags
-        in.readUnsignedShort(); // this class
+        int thisClass = in.readUnsignedShort();
         String apiPrefix = apiPackage.replace('.', '/') + "/";
-        boolean closed = "java/lang/Object".equals(className(utf8, classNameIndex, in.readUnsignedShort()));
+        boolean closed = OBJECT.equals(pool.className(in.readUnsignedShort()));
         int interfaces = in.readUnsignedShort();
         for (int i = 0; i < interfaces; i++) {
-            closed &= className(utf8, classNameIndex, in.readUnsignedShort()).startsWith(apiPrefix);
+            closed &= pool.className(in.readUnsignedShort()).startsWith(apiPrefix);
         }
-        skipMembers(in, utf8, null); // fields
+        String[] utf8 = pool.utf8;
+        skipFields(in);
         Set<String> methods = new HashSet<>();
-        boolean providerMethod = skipMembers(in, utf8, methods); // methods
+        int[] constructorCode = {-1}; // where the no-argument constructor's Code attribute starts
+        boolean providerMethod = readMethods(in, utf8, methods, constructorCode);
         Optional<Set<String>> declared = closed ? Optional.of(Set.copyOf(methods)) : Optional.empty();
+        boolean inert = closed && !providerMethod && !methods.contains("<clinit>()V") && constructorCode[0] >= 0
+                && inertConstructor(classFile, constructorCode[0], pool, thisClass);
         String descriptor = "L" + annotationType.replace('.', '/') + ";";
         int attributes = in.readUnsignedShort();
         for (int i = 0; i < attributes; i++) {
@@ -91,27 +119,72 @@ final class ClassAnnotationReader {
                     String type = utf8(utf8, in.readUnsignedShort());
                     Map<String, Object> members = readMembers(in, utf8, 0);
                     if (type.equals(descriptor)) {
-                        return new ProviderClass(Optional.of(members), providerMethod, declared);
+                        return new ProviderClass(Optional.of(members), providerMethod, declared, inert);
                     }
                 }
             } else {
                 in.skip(length);
             }
         }
-        return new ProviderClass(Optional.empty(), providerMethod, declared);
+        return new ProviderClass(Optional.empty(), providerMethod, declared, inert);
     }
 
-    /** Fills the UTF-8 constants and the name index of each class constant; other entries are skipped. */
-    private static void readConstantPool(ClassBytes in, String[] utf8, int[] classNameIndex) throws IOException {
-        int count = utf8.length;
+    /**
+     * The constants the reader looks at: UTF-8 strings, class names, and the references a constructor
+     * uses; other entries are only tagged.
+     */
+    private static final class ConstantPool {
+        final String[] utf8;
+        final byte[] tags;
+        /** Class: its name's index; Fieldref, Methodref, NameAndType: both indexes, packed. */
+        final int[] refs;
+
+        ConstantPool(int count) {
+            utf8 = new String[count];
+            tags = new byte[count];
+            refs = new int[count];
+        }
+
+        String className(int index) throws IOException {
+            if (index <= 0 || index >= tags.length || tags[index] != 7) {
+                throw new IOException("constant pool index " + index + " is not a class constant");
+            }
+            return utf8(utf8, refs[index]);
+        }
+
+        /** @return whether {@code index} is a reference of {@code tag} (9: field, 10: method) */
+        boolean isRef(int index, int tag) {
+            return index > 0 && index < tags.length && tags[index] == tag;
+        }
+
+        /** @return the class name of a field or method reference */
+        String ownerOf(int ref) throws IOException {
+            return className(refs[ref] >>> 16);
+        }
+
+        /** @return the name and descriptor of a field or method reference, e.g. {@code <init>()V} */
+        String memberOf(int ref) throws IOException {
+            int nameAndType = refs[ref] & 0xFFFF;
+            if (!isRef(nameAndType, 12)) {
+                throw new IOException("constant pool index " + nameAndType + " is not a name and type");
+            }
+            return utf8(utf8, refs[nameAndType] >>> 16) + utf8(utf8, refs[nameAndType] & 0xFFFF);
+        }
+    }
+
+    /** Fills the UTF-8 constants, the tags, and the indexes of classes and references. */
+    private static void readConstantPool(ClassBytes in, ConstantPool pool) throws IOException {
+        int count = pool.tags.length;
         for (int i = 1; i < count; i++) {
             int tag = in.readUnsignedByte();
+            pool.tags[i] = (byte) tag;
             switch (tag) {
-                case 1 -> utf8[i] = in.readUTF();
-                case 7 -> classNameIndex[i] = in.readUnsignedShort(); // Class
+                case 1 -> pool.utf8[i] = in.readUTF();
+                case 7 -> pool.refs[i] = in.readUnsignedShort(); // Class
+                case 9, 10, 11, 12 -> pool.refs[i] = in.readInt(); // refs, NameAndType: two indexes
                 case 8, 16, 19, 20 -> in.skip(2); // String, MethodType, Module, Package
                 case 15 -> in.skip(3); // MethodHandle
-                case 3, 4, 9, 10, 11, 12, 17, 18 -> in.skip(4); // Integer, Float, refs, NameAndType, Dynamic
+                case 3, 4, 17, 18 -> in.skip(4); // Integer, Float, Dynamic, InvokeDynamic
                 case 5, 6 -> { // Long, Double take two slots
                     in.skip(8);
                     i++;
@@ -121,18 +194,87 @@ final class ClassAnnotationReader {
         }
     }
 
-    private static String className(String[] utf8, int[] classNameIndex, int index) throws IOException {
-        if (index <= 0 || index >= classNameIndex.length || classNameIndex[index] == 0) {
-            throw new IOException("constant pool index " + index + " is not a class constant");
+    /**
+     * Whether a constructor's code only stores constants and new {@link #INERT_NEW} objects in the
+     * class's own fields, after calling {@code Object}'s constructor: straight-line code (no branch, so
+     * no loop), no handler, and no call but those constructors. Any other instruction is plugin code.
+     *
+     * @param code where its {@code Code} attribute's contents start
+     */
+    private static boolean inertConstructor(byte[] bytes, int code, ConstantPool pool, int thisClass)
+            throws IOException {
+        ClassBytes in = new ClassBytes(bytes);
+        in.skip(code + 4); // max_stack, max_locals
+        int length = in.readInt();
+        int start = in.take(length);
+        in.at = start + length;
+        if (in.readUnsignedShort() != 0) {
+            return false; // an exception handler
         }
-        return utf8(utf8, classNameIndex[index]);
+        in.at = start;
+        while (in.at < start + length) {
+            int opcode = in.readUnsignedByte();
+            if (opcode >= 0x01 && opcode <= 0x0f || opcode == 0x2a || opcode == 0x59) {
+                continue; // constants, aload_0, dup
+            }
+            switch (opcode) {
+                case 0x10 -> in.skip(1); // bipush
+                case 0x11 -> in.skip(2); // sipush
+                case 0x12, 0x13, 0x14 -> { // ldc, ldc_w, ldc2_w: numbers and strings, no class or dynamic constant
+                    int index = opcode == 0x12 ? in.readUnsignedByte() : in.readUnsignedShort();
+                    int tag = index < pool.tags.length ? pool.tags[index] : 0;
+                    if (tag != 3 && tag != 4 && tag != 5 && tag != 6 && tag != 8) {
+                        return false;
+                    }
+                }
+                case 0xb5 -> { // putfield, into a field of this class
+                    int field = in.readUnsignedShort();
+                    if (!pool.isRef(field, 9) || !pool.ownerOf(field).equals(pool.className(thisClass))) {
+                        return false;
+                    }
+                }
+                case 0xbb -> { // new
+                    if (!INERT_NEW.contains(pool.className(in.readUnsignedShort()))) {
+                        return false;
+                    }
+                }
+                case 0xb7 -> { // invokespecial: a constructor of Object or of a class made above
+                    int method = in.readUnsignedShort();
+                    if (!pool.isRef(method, 10) || !INERT_NEW.contains(pool.ownerOf(method))
+                            || !pool.memberOf(method).startsWith("<init>(")) {
+                        return false;
+                    }
+                }
+                case 0xb1 -> {
+                    return in.at == start + length; // return, as the last instruction
+                }
+                default -> {
+                    return false;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static void skipFields(ClassBytes in) throws IOException {
+        int count = in.readUnsignedShort();
+        for (int i = 0; i < count; i++) {
+            in.skip(6); // access, name, descriptor
+            int attributes = in.readUnsignedShort();
+            for (int a = 0; a < attributes; a++) {
+                in.skip(2);
+                in.skip(in.readInt());
+            }
+        }
     }
 
     /**
-     * @param names where to put each member's name and descriptor, or {@code null}
-     * @return whether one of the members is a {@code public static provider()} method
+     * @param names           where to put each method's name and descriptor
+     * @param constructorCode where to put the offset of the no-argument constructor's code, if any
+     * @return whether one of the methods is a {@code public static provider()} method
      */
-    private static boolean skipMembers(ClassBytes in, String[] utf8, Set<String> names) throws IOException {
+    private static boolean readMethods(ClassBytes in, String[] utf8, Set<String> names, int[] constructorCode)
+            throws IOException {
         boolean providerMethod = false;
         int count = in.readUnsignedShort();
         for (int i = 0; i < count; i++) {
@@ -141,13 +283,16 @@ final class ClassAnnotationReader {
             String type = utf8(utf8, in.readUnsignedShort());
             providerMethod |= (access & PUBLIC_STATIC) == PUBLIC_STATIC && name.equals("provider")
                     && type.startsWith("()L");
-            if (names != null) {
-                names.add(name + type);
-            }
+            names.add(name + type);
+            boolean constructor = name.equals("<init>") && type.equals("()V");
             int attributes = in.readUnsignedShort();
             for (int a = 0; a < attributes; a++) {
-                in.skip(2);
-                in.skip(in.readInt());
+                boolean code = utf8(utf8, in.readUnsignedShort()).equals("Code");
+                int length = in.readInt();
+                if (constructor && code) {
+                    constructorCode[0] = in.at;
+                }
+                in.skip(length);
             }
         }
         return providerMethod;

@@ -35,11 +35,14 @@ public record PluginJar(Path path, ModuleDescriptor module, Provider provider, P
      * @param initialize     whether it may implement {@code initialize} (false only when its class
      *                       file shows it cannot: then the engine does not call the API's no-op)
      * @param cleanup        the same for {@code cleanup}
+     * @param inertConstruction whether making an instance runs no code of the plugin's and cannot
+     *                       block (its class file shows it): then the engine makes it on the caller's
+     *                       thread; otherwise on a lifecycle thread, within the initialize deadline
      * @param classFile      its class file, which the plugin's loader defines without opening the jar
      *                       again (a one-class plugin never needs it open)
      */
     public record Provider(String className, boolean providerMethod, boolean initialize, boolean cleanup,
-                           byte[] classFile) {
+                           boolean inertConstruction, byte[] classFile) {
     }
 
     /**

@@ -151,9 +151,10 @@ public final class PluginJarReader {
                         + " is not annotated with @" + METADATA);
             }
             PluginDescriptor descriptor = descriptorOf(jar, providerClass, facts.annotation().get());
-            return new PluginJar(jar, forLayer(module), new PluginJar.Provider(providerClass, facts.providerMethod(),
-                    facts.mayHave(INITIALIZE), facts.mayHave(CLEANUP), classFile), descriptor,
-                    libraries(file, jar, module), jar.toUri());
+            PluginJar.Provider provider = new PluginJar.Provider(providerClass, facts.providerMethod(),
+                    facts.mayHave(INITIALIZE), facts.mayHave(CLEANUP), facts.inertConstruction(), classFile);
+            return new PluginJar(jar, forLayer(module), provider, descriptor, libraries(file, jar, module),
+                    jar.toUri());
         } catch (InvalidModuleDescriptorException | java.io.UncheckedIOException | SecurityException
                 | IllegalStateException e) {
             throw new InvalidPluginException(jar + " is not a readable module jar: " + rootMessage(e), e);

@@ -14,6 +14,7 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
 
 /**
  * One plugin's module layer, its class loader, its plugin instance, and the jar files its loader
@@ -39,8 +40,10 @@ public record PluginLayer(ModuleLayer layer, Module module, Plugin instance, Plu
     /**
      * Resolves the jar against the API layer and its declared dependencies' layers, defines a layer
      * with the plugin's own {@link PluginModuleLoader}, lets the plugin module read the host's API
-     * module, and instantiates the provider the module declares. Runs the provider's static
-     * initializer and constructor.
+     * module, and instantiates the provider the module declares: on the caller's thread when its
+     * class file shows that this runs no code of the plugin's ({@link PluginJar.Provider#inertConstruction}),
+     * else through {@code construction}, which runs the static initializer and the constructor (or
+     * {@code provider()}) where a deadline can be kept.
      *
      * <p>The provider is instantiated as {@link java.util.ServiceLoader} would (a public static
      * {@code provider()} method, else a public no-argument constructor), but directly: the jar reader
@@ -51,11 +54,13 @@ public record PluginLayer(ModuleLayer layer, Module module, Plugin instance, Plu
      * @param jar              the validated jar
      * @param api              the API layer
      * @param dependencyLayers the layers of the plugin's declared dependencies
+     * @param construction     runs a provider's construction that is plugin code
      * @return the layer
      * @throws PluginLoadException if the module cannot be resolved or defined, or the provider fails
-     *                             to instantiate; nothing stays open
+     *                             to instantiate (or overran the deadline); nothing stays open
      */
-    public static PluginLayer define(PluginJar jar, ApiLayer api, List<ModuleLayer> dependencyLayers) {
+    public static PluginLayer define(PluginJar jar, ApiLayer api, List<ModuleLayer> dependencyLayers,
+                                     Construction construction) {
         String moduleName = jar.module().name();
         List<ModuleLayer> parents = new ArrayList<>(1 + dependencyLayers.size());
         parents.add(api.layer());
@@ -86,7 +91,7 @@ public record PluginLayer(ModuleLayer layer, Module module, Plugin instance, Plu
         // the host's unnamed module): linking would fail.
         controller.addReads(module, api.hostApiModule());
         try {
-            return new PluginLayer(layer, module, instantiate(jar, controller, module), finder);
+            return new PluginLayer(layer, module, instantiate(jar, controller, module, construction), finder);
         } catch (RuntimeException | LinkageError e) {
             finder.close();
             throw e;
@@ -102,7 +107,21 @@ public record PluginLayer(ModuleLayer layer, Module module, Plugin instance, Plu
         return Configuration.resolve(finder, parentConfigurations, ModuleFinder.of(), finder.moduleNames());
     }
 
-    private static Plugin instantiate(PluginJar jar, ModuleLayer.Controller controller, Module module) {
+    /** Runs the code that makes a plugin's provider, which is the plugin's own code. */
+    public interface Construction {
+        /**
+         * @param jar    the plugin's jar
+         * @param loader the plugin's class loader
+         * @param code   the static initializer and constructor, or {@code provider()}: returns the instance
+         * @return what {@code code} returned
+         * @throws PluginLoadException at the deadline, if there is one (the host rolls the plugin back)
+         * @throws Throwable           what {@code code} threw
+         */
+        Object construct(PluginJar jar, ClassLoader loader, Callable<Object> code) throws Throwable;
+    }
+
+    private static Plugin instantiate(PluginJar jar, ModuleLayer.Controller controller, Module module,
+                                      Construction construction) {
         String className = jar.providerClass();
         try {
             Class<?> type = Class.forName(module, className);
@@ -116,10 +135,10 @@ public record PluginLayer(ModuleLayer layer, Module module, Plugin instance, Plu
             }
             controller.addExports(module, type.getPackageName(), PluginLayer.class.getModule());
             Object instance;
-            if (jar.provider().providerMethod()) {
-                instance = type.getMethod("provider").invoke(null);
-            } else {
+            if (jar.provider().inertConstruction()) {
                 instance = type.getConstructor().newInstance();
+            } else {
+                instance = construct(jar, type, module.getClassLoader(), construction);
             }
             if (!(instance instanceof Plugin plugin)) {
                 throw new PluginLoadException("plugin '" + jar.name() + "': " + className + ".provider() returned "
@@ -135,6 +154,20 @@ public record PluginLayer(ModuleLayer layer, Module module, Plugin instance, Plu
         } catch (ReflectiveOperationException | LinkageError e) {
             throw new PluginLoadException("plugin '" + jar.name() + "' could not be instantiated: " + e,
                     DetachedException.of(e));
+        }
+    }
+
+    private static Object construct(PluginJar jar, Class<?> type, ClassLoader loader, Construction construction)
+            throws ReflectiveOperationException {
+        java.lang.reflect.Executable code = jar.provider().providerMethod() ? type.getMethod("provider")
+                : type.getConstructor();
+        try {
+            return construction.construct(jar, loader, () -> code instanceof java.lang.reflect.Method method
+                    ? method.invoke(null) : ((java.lang.reflect.Constructor<?>) code).newInstance());
+        } catch (ReflectiveOperationException | RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new InvocationTargetException(t); // a checked throwable of the plugin's own
         }
     }
 }

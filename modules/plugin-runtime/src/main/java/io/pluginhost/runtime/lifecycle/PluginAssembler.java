@@ -20,17 +20,20 @@ import io.pluginhost.runtime.layer.ApiLayer;
 import io.pluginhost.runtime.layer.PluginLayer;
 import io.pluginhost.runtime.resource.RepositoryProvider;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Callable;
 
 /**
  * Builds a running plugin from a validated jar, and takes one apart: the two halves of the
  * lifecycle that touch plugin code. Assembling defines the layer (parents: the API layer and the
- * dependencies' layers), opens the repositories, builds the context and runs {@code initialize}
+ * dependencies' layers) and makes the provider (its construction within the initialize deadline
+ * when it is plugin code), opens the repositories, builds the context and runs {@code initialize}
  * within its deadline; any failure tears everything down again. Tearing down removes listeners, runs
  * {@code cleanup} within its deadline, closes repositories, invalidates the context, closes the jar,
  * drops the layer and hands the loader to the {@link LeakWatch}. A failed load and an unload leave the same nothing.
@@ -38,6 +41,9 @@ import java.util.Optional;
  * <p>Not thread-safe: the engine calls it under its lifecycle lock.
  */
 public final class PluginAssembler {
+
+    /** The phase a provider's construction is reported as, in timeouts and thread names. */
+    private static final String CONSTRUCTOR = "constructor";
 
     private final ApiLayer api;
     private final EventHub hub;
@@ -48,6 +54,7 @@ public final class PluginAssembler {
     private final LoadedPlugin.ErrorSink errors;
     private final LifecycleThreads threads;
     private final MetricsRelay metrics;
+    private final PluginLayer.Construction construction = new ProviderConstruction();
 
     /**
      * @param api      the API layer every plugin layer descends from
@@ -92,7 +99,7 @@ public final class PluginAssembler {
             dependencyLayers.add(layer.layer());
             dependencies.put(dependency, layer.instance());
         }
-        PluginLayer layer = PluginLayer.define(jar, api, dependencyLayers);
+        PluginLayer layer = PluginLayer.define(jar, api, dependencyLayers, construction);
         LoadedPlugin plugin = new LoadedPlugin(jar.descriptor(), jar.path(), plan, layer, errors,
                 limits.maxCallDepth(), threads, jar.provider().cleanup(), metrics);
         try {
@@ -104,6 +111,38 @@ public final class PluginAssembler {
             return plugin;
         } catch (Throwable t) {
             throw rolledBack(plugin, t, false);
+        }
+    }
+
+    /**
+     * Runs a provider's static initializer and constructor, or its {@code provider()} method, when they
+     * are plugin code, as {@code initialize} runs: on a lifecycle thread, within the initialize
+     * deadline. One that overruns it leaves its thread behind, named, and the loader it holds watched.
+     */
+    private final class ProviderConstruction implements PluginLayer.Construction {
+        @Override
+        public Object construct(PluginJar jar, ClassLoader loader, Callable<Object> code) throws Throwable {
+            Object[] made = new Object[1];
+            String thread = "plugin-" + CONSTRUCTOR + "-" + jar.name();
+            Duration deadline = limits.initializeTimeout();
+            LifecycleThreads.Call call = new LifecycleThreads.Call(thread, loader, () -> made[0] = code.call(),
+                    deadline);
+            threads.callAll(new LifecycleThreads.Call[] {call}, 0);
+            switch (call.outcome()) {
+                case RETURNED:
+                    return made[0];
+                case THREW:
+                    throw call.takeFailure();
+                case TIMED_OUT:
+                    leaks.watch(jar.descriptor(), loader, List.of("thread '" + thread + "' is still running the"
+                            + " plugin's " + CONSTRUCTOR + " past its deadline"));
+                    PluginTimeoutException timeout = new PluginTimeoutException(jar.name(), CONSTRUCTOR, thread,
+                            deadline);
+                    throw new PluginLoadException("plugin '" + jar.name() + "' was rolled back: "
+                            + timeout.getMessage(), timeout);
+                default:
+                    throw new IllegalStateException("the constructor of plugin '" + jar.name() + "' never ran");
+            }
         }
     }
 
