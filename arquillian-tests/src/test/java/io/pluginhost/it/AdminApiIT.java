@@ -16,6 +16,12 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -112,6 +118,74 @@ class AdminApiIT {
             after = json("POST", "api/diagnostics/unloaded-not-collected", null).body();
         }
         assertThat(after).doesNotContain("hangs-in-new");
+    }
+
+    /**
+     * A plugin whose execute hangs holds at most {@code pluginhost.execute.max-concurrent} (16 by
+     * default) of the server's request threads: a call past them is refused with 503 after waiting
+     * {@code queue-wait} (1 s) for a place, while every other endpoint and plugin answers.
+     */
+    @Test
+    void aPluginThatHangsInExecuteHoldsNoMoreRequestThreadsThanItsCap() throws Exception {
+        Path entered = Files.createDirectory(dir.resolve("entered"));
+        Path release = dir.resolve("release-execute");
+        byte[] jar = Files.readAllBytes(PluginJarBuilder.plugin("hangs-in-execute").body("""
+                public Object execute(Object in) throws Exception {
+                    java.nio.file.Files.createTempFile(java.nio.file.Path.of("%s"), "call", "");
+                    long end = System.nanoTime() + 120_000_000_000L; // a failed test lets the threads go too
+                    while (!java.nio.file.Files.exists(java.nio.file.Path.of("%s")) && System.nanoTime() < end) {
+                        Thread.sleep(20);
+                    }
+                    return "released";
+                }
+                """.formatted(entered, release)).build(dir));
+        assertThat(upload("hangs-in-execute.jar", jar).statusCode()).isEqualTo(201);
+        AdminClient admin = new AdminClient(base);
+        int cap = 16;
+        ExecutorService pool = Executors.newFixedThreadPool(cap + 1);
+        try {
+            List<Future<HttpResponse<String>>> hung = new ArrayList<>();
+            for (int i = 0; i < cap; i++) {
+                hung.add(pool.submit(() -> admin.json("POST", "api/plugins/hangs-in-execute/execute", "null")));
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (fileCount(entered) < cap && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertThat(fileCount(entered)).as("calls inside the plugin").isEqualTo(cap);
+
+            HttpResponse<String> refused = pool.submit(() -> admin.json("POST", "api/plugins/hangs-in-execute/execute",
+                    "null")).get(30, TimeUnit.SECONDS);
+            assertThat(refused.statusCode()).as(refused.body()).isEqualTo(503);
+            assertThat(refused.headers().firstValue("Retry-After")).contains("1");
+            assertThat(refused.body()).contains("already runs 16 calls from REST");
+            assertThat(json("GET", "api/plugins", null).statusCode()).isEqualTo(200);
+            byte[] quick = Files.readAllBytes(PluginJarBuilder.plugin("answers-meanwhile")
+                    .body("public Object execute(Object in) { return \"here\"; }").build(dir));
+            assertThat(upload("answers-meanwhile.jar", quick).statusCode()).isEqualTo(201);
+            assertThat(json("POST", "api/plugins/answers-meanwhile/execute", "null").body()).contains("here");
+
+            Files.createFile(release);
+            for (Future<HttpResponse<String>> call : hung) {
+                HttpResponse<String> answer = call.get(60, TimeUnit.SECONDS);
+                assertThat(answer.statusCode()).isEqualTo(200);
+                assertThat(answer.body()).contains("released");
+            }
+            assertThat(json("POST", "api/plugins/hangs-in-execute/execute", "null").statusCode()).isEqualTo(200);
+        } finally {
+            if (!Files.exists(release)) {
+                Files.createFile(release);
+            }
+            pool.shutdownNow();
+            json("DELETE", "api/plugins/hangs-in-execute", null);
+            json("DELETE", "api/plugins/answers-meanwhile", null);
+        }
+    }
+
+    private static long fileCount(Path directory) throws java.io.IOException {
+        try (java.util.stream.Stream<Path> files = Files.list(directory)) {
+            return files.count();
+        }
     }
 
     @Test

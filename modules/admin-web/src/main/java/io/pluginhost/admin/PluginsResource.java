@@ -33,6 +33,9 @@ public class PluginsResource {
     @Inject
     PluginHost host;
 
+    @Inject
+    ExecuteBulkhead bulkhead;
+
     private PluginManager plugins() {
         return host.plugins();
     }
@@ -89,13 +92,34 @@ public class PluginsResource {
         return plugins().reload(name).stream().map(PluginView::of).toList();
     }
 
-    /** Calls the plugin's execute with the JSON body; answers {@code {"result": ...}}. */
+    /**
+     * Calls the plugin's execute with the JSON body; answers {@code {"result": ...}}, or 503 when the
+     * plugin already runs {@code pluginhost.execute.max-concurrent} calls from REST and none ended
+     * within {@code pluginhost.execute.queue-wait} ({@link ExecuteBulkhead}).
+     */
     @POST
     @Path("/{name}/execute")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Map<String, Object> execute(@PathParam("name") String name, Object input) {
-        Object result = plugins().execute(name, input);
-        return java.util.Collections.singletonMap("result", result);
+    public Response execute(@PathParam("name") String name, Object input) throws InterruptedException {
+        if (plugins().find(name).isEmpty()) {
+            // Throws as any call of a plugin that is not loaded does (or, loaded just now, runs outside the cap).
+            return result(plugins().execute(name, input));
+        }
+        java.util.concurrent.Semaphore place = bulkhead.enter(name);
+        if (place == null) {
+            return Response.fromResponse(ProblemResponses.problem(503, "Plugin Busy", "plugin '" + name
+                    + "' already runs " + bulkhead.max() + " calls from REST (pluginhost.execute.max-concurrent)"
+                    + " and none ended in time; try again later")).header("Retry-After", "1").build();
+        }
+        try {
+            return result(plugins().execute(name, input));
+        } finally {
+            place.release();
+        }
+    }
+
+    private static Response result(Object result) {
+        return Response.ok(java.util.Collections.singletonMap("result", result)).build();
     }
 
     @GET
