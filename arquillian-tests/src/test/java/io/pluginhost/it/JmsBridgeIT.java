@@ -24,6 +24,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -143,6 +144,52 @@ class JmsBridgeIT {
         long hellos = Arrays.stream(seen().split("\n")).filter(line -> line.endsWith(" cluster:hello")).count();
         assertThat(hellos).isEqualTo(1);
         assertThat(seen()).doesNotContain("other-node cluster:local");
+    }
+
+    /**
+     * A plugin's listener that never returns on an event from another node holds a host thread, not
+     * the JMS session: past {@code pluginhost.events.remote-delivery-timeout} (2 s in the suite) the
+     * next event gives that thread up, and events from other nodes reach the plugins again.
+     */
+    @Test
+    void aListenerThatHangsOnAnEventFromAnotherNodeDoesNotStopTheOthersEvents() throws Exception {
+        Path release = dir.resolve("release-listener");
+        byte[] stuck = Files.readAllBytes(PluginJarBuilder.plugin("remote-stuck").body("""
+                public void initialize(PluginContext context) {
+                    context.eventBus().on("remote:hang", e -> {
+                        long end = System.nanoTime() + 120_000_000_000L; // a failed test lets it go too
+                        while (!java.nio.file.Files.exists(java.nio.file.Path.of("%s")) && System.nanoTime() < end) {
+                            try { Thread.sleep(20); } catch (InterruptedException ignored) { }
+                        }
+                    });
+                }
+                """.formatted(release)).build(dir));
+        byte[] counter = Files.readAllBytes(PluginJarBuilder.plugin("remote-counter").body("""
+                private final java.util.concurrent.atomic.AtomicInteger heard = new java.util.concurrent.atomic.AtomicInteger();
+                public void initialize(PluginContext context) {
+                    context.eventBus().on("remote:after", e -> heard.incrementAndGet());
+                }
+                public Object execute(Object in) { return "heard=" + heard.get(); }
+                """).build(dir));
+        assertThat(admin("PUT", "api/jars/remote-stuck.jar", "application/java-archive",
+                HttpRequest.BodyPublishers.ofByteArray(stuck)).statusCode()).isEqualTo(201);
+        assertThat(admin("PUT", "api/jars/remote-counter.jar", "application/java-archive",
+                HttpRequest.BodyPublishers.ofByteArray(counter)).statusCode()).isEqualTo(201);
+        try {
+            sendForeign("remote:hang");
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            String heard = execute("remote-counter");
+            while (heard.contains("heard=0") && System.nanoTime() < end) {
+                sendForeign("remote:after"); // once the stuck delivery is 2 s old, this one replaces its thread
+                Thread.sleep(250);
+                heard = execute("remote-counter");
+            }
+            assertThat(heard).as("events from another node after the stuck one").doesNotContain("heard=0");
+        } finally {
+            Files.createFile(release);
+            admin("DELETE", "api/plugins/remote-stuck", null, HttpRequest.BodyPublishers.noBody());
+            admin("DELETE", "api/plugins/remote-counter", null, HttpRequest.BodyPublishers.noBody());
+        }
     }
 
     /** Puts an event on the cluster topic as the node {@code other-node} would. */

@@ -1,5 +1,6 @@
 package io.pluginhost.host;
 
+import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
@@ -97,6 +98,18 @@ final class BoundedHostThread implements AutoCloseable {
         if (dropped > 0) {
             LOG.warning("the host caught up " + work + "; " + dropped + " event(s) were dropped");
         }
+    }
+
+    /**
+     * Gives the thread up without waiting for it: it is interrupted and, should the task it runs ever
+     * return, ends. The tasks still waiting are handed back, for another thread to run in order.
+     *
+     * @return the tasks that had not started
+     */
+    List<Runnable> abandon() {
+        List<Runnable> waiting = worker.shutdownNow();
+        waitingChars.set(0);
+        return waiting;
     }
 
     @Override

@@ -113,6 +113,7 @@ public class PluginHost {
     private String nodeId;
     private JmsEventBridge bridge;
     private HostEventRelay relay;
+    private RemoteEventDelivery remoteEvents;
     private PluginDatabases databases;
     private AutoCloseable busSubscription;
     private KafkaRepositoryProvider kafka;
@@ -169,6 +170,9 @@ public class PluginHost {
         nodeId = config.getOptionalValue("pluginhost.node-id", String.class)
                 .orElseGet(() -> System.getProperty("jboss.node.name", "node") + "-" + UUID.randomUUID());
         bridge = new JmsEventBridge(nodeId, jmsConnections, eventsTopic, json, threads);
+        remoteEvents = new RemoteEventDelivery(threads, config.getOptionalValue(
+                "pluginhost.events.remote-delivery-timeout", Duration.class).orElse(Duration.ofSeconds(30)),
+                this::publishFromOtherNode, System::nanoTime);
         busSubscription = engine.subscribe("**", event -> {
             // On the emitting (plugin) thread: copy, then hand off; see HostEventRelay.
             HostEventRelay.Copy data = relay.copy(event.data());
@@ -264,6 +268,9 @@ public class PluginHost {
                 LOG.log(Level.WARNING, "removing the CDI bus bridge", e);
             }
         }
+        if (remoteEvents != null) {
+            remoteEvents.close(); // before the engine: no event from another node reaches a closing engine
+        }
         if (engine != null) {
             engine.close();
             engine = null;
@@ -333,11 +340,17 @@ public class PluginHost {
     /**
      * Delivers an event that another node's plugin emitted to this node's plugins (every one with a
      * matching listener: it comes from the host, not from a local plugin), without sending it out again.
+     * Returns at once: the event is delivered on a host thread of its own ({@link RemoteEventDelivery}),
+     * so a plugin's listener never holds the JMS session.
      *
      * @param name the event name
      * @param json its payload as JSON
      */
     public void deliverFromOtherNode(String name, String json) {
+        remoteEvents.deliver(name, json);
+    }
+
+    private void publishFromOtherNode(String name, String json) {
         Object data = json == null || json.isBlank() ? null : this.json.fromJson(json, Object.class);
         FROM_OTHER_NODE.set(Boolean.TRUE);
         try {
