@@ -188,6 +188,56 @@ class AdminApiIT {
         }
     }
 
+    /**
+     * JSON the host cannot write or read (a cyclic payload or result, a result or body nested deeper
+     * than a writer's stack) is answered for what it is: the plugin's failure, or a bad request. Before,
+     * the emit failed with the host's stack overflow, and a bad result was blamed on the caller's body.
+     */
+    @Test
+    void aCyclicOrTooDeepPayloadOrResultIsAnsweredForWhatItIs() throws Exception {
+        byte[] jar = Files.readAllBytes(PluginJarBuilder.plugin("cyclic").body("""
+                private PluginContext c;
+                public void initialize(PluginContext c) { this.c = c; }
+                public Object execute(Object in) {
+                    java.util.Map<String, Object> cyclic = new java.util.HashMap<>();
+                    cyclic.put("self", java.util.List.of(cyclic));
+                    if ("emit".equals(in)) {
+                        c.eventBus().emit("cyclic:x", cyclic);
+                        return "emitted";
+                    }
+                    if ("deep".equals(in)) {
+                        Object deep = "x";
+                        for (int i = 0; i < 100_000; i++) {
+                            deep = java.util.List.of(deep);
+                        }
+                        return deep;
+                    }
+                    return cyclic;
+                }
+                """).build(dir));
+        assertThat(upload("cyclic.jar", jar).statusCode()).isEqualTo(201);
+        try {
+            HttpResponse<String> emitted = json("POST", "api/plugins/cyclic/execute", "\"emit\"");
+            assertThat(emitted.statusCode()).as(emitted.body()).isEqualTo(200);
+            assertThat(emitted.body()).isEqualTo("{\"result\":\"emitted\"}");
+
+            for (String result : new String[] {"\"cyclic\"", "\"deep\""}) {
+                HttpResponse<String> refused = json("POST", "api/plugins/cyclic/execute", result);
+                assertThat(refused.statusCode()).as(refused.body()).isEqualTo(500);
+                assertThat(refused.body()).contains("Plugin Result Not JSON", "plugin 'cyclic' returned a",
+                        "cannot be written as JSON: it is cyclic, or nested too deeply");
+            }
+
+            String deepBody = "[".repeat(200_000) + "]".repeat(200_000);
+            HttpResponse<String> deepRequest = json("POST", "api/plugins/cyclic/execute", deepBody);
+            assertThat(deepRequest.statusCode()).isEqualTo(400);
+            assertThat(deepRequest.body()).contains("the body is not JSON this endpoint takes").doesNotContain(": null");
+            assertThat(json("GET", "api/plugins", null).statusCode()).isEqualTo(200);
+        } finally {
+            json("DELETE", "api/plugins/cyclic", null);
+        }
+    }
+
     @Test
     void anUploadLargerThanTheLimitIs413() throws Exception {
         assertThat(upload("huge.jar", new byte[9 * 1024 * 1024]).statusCode()).isEqualTo(413);

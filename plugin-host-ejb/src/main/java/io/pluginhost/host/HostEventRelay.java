@@ -38,6 +38,7 @@ final class HostEventRelay implements AutoCloseable {
     /**
      * @param data a plugin's payload
      * @return the same value as plain JSON types (maps, lists, strings, numbers, booleans), or its text
+     *         when it is not JSON-shaped
      */
     Copy copy(Object data) {
         if (data == null) {
@@ -46,9 +47,19 @@ final class HostEventRelay implements AutoCloseable {
         try {
             String text = json.toJson(data);
             return new Copy(json.fromJson(text, Object.class), text.length());
-        } catch (RuntimeException e) {
-            String text = String.valueOf(data);
+        } catch (RuntimeException | StackOverflowError e) { // not JSON-shaped, or cyclic
+            String text = text(data);
             return new Copy(text, text.length());
+        }
+    }
+
+    /** @return the payload's own text, or what it is when even that fails (a cyclic structure) */
+    private static String text(Object data) {
+        try {
+            return String.valueOf(data);
+        } catch (RuntimeException | StackOverflowError e) {
+            return "a " + data.getClass().getName() + " that cannot be written as JSON or text (cyclic, or nested"
+                    + " too deeply)";
         }
     }
 

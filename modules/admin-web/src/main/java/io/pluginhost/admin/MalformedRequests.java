@@ -23,8 +23,9 @@ public class MalformedRequests implements ExceptionMapper<ProcessingException> {
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
-        return ProblemResponses.problem(400, "Bad Request", "the body is not JSON this endpoint takes: "
-                + root.getMessage());
+        String why = root instanceof StackOverflowError ? "it is nested too deeply"
+                : root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName();
+        return ProblemResponses.problem(400, "Bad Request", "the body is not JSON this endpoint takes: " + why);
     }
 
     /** The same for a JSON-B error that reaches the application unwrapped. */

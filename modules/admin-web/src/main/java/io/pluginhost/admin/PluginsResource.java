@@ -6,6 +6,8 @@ import io.pluginhost.runtime.PluginManager;
 import io.pluginhost.runtime.PluginState;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
+import jakarta.json.bind.Jsonb;
+import jakarta.json.bind.JsonbBuilder;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -29,6 +31,9 @@ import java.util.Map;
 @RequestScoped
 @Produces(MediaType.APPLICATION_JSON)
 public class PluginsResource {
+
+    /** Writes execute results; thread-safe. */
+    private static final Jsonb RESULTS = JsonbBuilder.create();
 
     @Inject
     PluginHost host;
@@ -103,7 +108,7 @@ public class PluginsResource {
     public Response execute(@PathParam("name") String name, Object input) throws InterruptedException {
         if (plugins().find(name).isEmpty()) {
             // Throws as any call of a plugin that is not loaded does (or, loaded just now, runs outside the cap).
-            return result(plugins().execute(name, input));
+            return result(name, plugins().execute(name, input));
         }
         java.util.concurrent.Semaphore place = bulkhead.enter(name);
         if (place == null) {
@@ -112,14 +117,27 @@ public class PluginsResource {
                     + " and none ended in time; try again later")).header("Retry-After", "1").build();
         }
         try {
-            return result(plugins().execute(name, input));
+            return result(name, plugins().execute(name, input));
         } finally {
             place.release();
         }
     }
 
-    private static Response result(Object result) {
-        return Response.ok(java.util.Collections.singletonMap("result", result)).build();
+    /**
+     * Writes the result here, not in the JAX-RS provider: a result that cannot be written (cyclic, or
+     * nested deeper than the writer's stack) is the plugin's failure, a 500 that says so, where the
+     * provider's failure would be answered as a malformed request.
+     */
+    private static Response result(String plugin, Object result) {
+        String body;
+        try {
+            body = RESULTS.toJson(java.util.Collections.singletonMap("result", result));
+        } catch (RuntimeException | StackOverflowError e) {
+            return ProblemResponses.problem(500, "Plugin Result Not JSON", "plugin '" + plugin + "' returned a "
+                    + result.getClass().getName() + " that cannot be written as JSON: "
+                    + (e instanceof StackOverflowError ? "it is cyclic, or nested too deeply" : e.getMessage()));
+        }
+        return Response.ok(body, MediaType.APPLICATION_JSON_TYPE).build();
     }
 
     @GET

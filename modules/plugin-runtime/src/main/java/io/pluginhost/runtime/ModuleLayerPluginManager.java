@@ -19,6 +19,7 @@ import io.pluginhost.runtime.descriptor.PluginLibraries;
 import io.pluginhost.runtime.event.EventHub;
 import io.pluginhost.runtime.event.Subscriber;
 import io.pluginhost.runtime.graph.DependencyGraph;
+import io.pluginhost.runtime.internal.DetachedException;
 import io.pluginhost.runtime.internal.LifecycleThreads;
 import io.pluginhost.runtime.internal.MetricsRelay;
 import io.pluginhost.runtime.layer.ApiLayer;
@@ -103,7 +104,8 @@ public final class ModuleLayerPluginManager implements PluginManager {
     /** The context loader of whoever created the engine (in WildFly, the deployment's): host code runs under it. */
     private final ClassLoader hostLoader = hostLoader();
     private final Subscriber host = Subscriber.direct(null, hostLoader, (event, e) -> report(null, null,
-            new PluginExecutionException("host listener for event '" + event.name() + "' failed: " + e, e)));
+            new PluginExecutionException("host listener for event '" + event.name() + "' failed: " + e,
+                    DetachedException.of(e)))); // its stack may hold the emitting plugin's frames
 
     /** An engine with no external services and the default limits. */
     public ModuleLayerPluginManager() {

@@ -89,6 +89,28 @@ class PluginEventsTest {
         });
     }
 
+    /**
+     * A host listener that fails, even with an error (a stack overflow writing a cyclic payload as
+     * JSON, say), is the host's failure: it is reported, the plugin's emit returns, and the plugins'
+     * listeners after it still hear the event.
+     */
+    @Test
+    void aHostListenerThatThrowsAnErrorFailsNeitherTheEmitNorTheOtherListeners() throws Exception {
+        try (AutoCloseable failing = manager.subscribe("data:*", e -> {
+            throw new StackOverflowError("writing a cyclic payload");
+        })) {
+            manager.load(ExamplePlugins.one()); // subscribed after the host's listener: delivered after it
+            manager.load(ExamplePlugins.two());
+            manager.load(emitter("producer"));
+            emit("producer", "data:imported", "rows");
+        }
+
+        Map<?, ?> stats = (Map<?, ?>) manager.execute("example-plugin-2", Map.of());
+        assertThat(stats.get("dataEventsSeen")).isEqualTo(1L);
+        assertThat(events.events).anySatisfy(event -> assertThat(event)
+                .contains("host listener for event 'data:imported' failed").contains("StackOverflowError"));
+    }
+
     @Test
     void anEmittingPluginDoesNotHearItself() {
         manager.load(PluginJarBuilder.plugin("echo").body("""

@@ -31,14 +31,17 @@ public interface Subscriber {
      * A subscriber for host code: always accepts subscriptions and runs listeners on the emitting
      * thread with {@code contextLoader} as its context class loader (an event a plugin emits arrives
      * with the plugin's; host code must never run, or start a thread, under it), handing an exception
-     * to {@code onFailure}.
+     * to {@code onFailure}. An error counts as a failure too (a stack overflow writing a cyclic payload
+     * as JSON, say): it is the host's, not the emitting plugin's, and must not fail the plugin's
+     * {@code emit} or keep the event from the listeners after it. Only a virtual machine error other
+     * than a stack overflow (out of memory) passes on.
      *
      * @param name          the subscriber's name, or {@code null} for the host (receives every event)
      * @param contextLoader the host's class loader
      * @param onFailure     what to do when a listener throws
      * @return the subscriber
      */
-    static Subscriber direct(String name, ClassLoader contextLoader, BiConsumer<PluginEvent, Exception> onFailure) {
+    static Subscriber direct(String name, ClassLoader contextLoader, BiConsumer<PluginEvent, Throwable> onFailure) {
         return new Subscriber() {
             @Override
             public String name() {
@@ -57,8 +60,11 @@ public interface Subscriber {
                 thread.setContextClassLoader(contextLoader);
                 try {
                     listener.onEvent(event);
-                } catch (Exception e) {
-                    onFailure.accept(event, e);
+                } catch (Throwable t) {
+                    if (t instanceof VirtualMachineError error && !(error instanceof StackOverflowError)) {
+                        throw error;
+                    }
+                    onFailure.accept(event, t);
                 } finally {
                     thread.setContextClassLoader(previous);
                 }
