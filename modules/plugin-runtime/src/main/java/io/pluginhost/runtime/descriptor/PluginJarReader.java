@@ -49,6 +49,8 @@ public final class PluginJarReader {
     private static final String CLEANUP = "cleanup()V";
     /** A jar up to this size (most plugins) is read whole, in one system call, and its entries found in memory; a larger one (private libraries) through {@code JarFile}. */
     static final long MAX_IN_MEMORY = 1 << 20;
+    /** The most a plugin's private libraries may unpack to, in all (each: {@link InMemoryZip#MAX_ENTRY}). */
+    static final long MAX_LIBRARIES = 256L << 20;
 
     private final PluginLibraries libraries;
 
@@ -180,11 +182,13 @@ public final class PluginJarReader {
         Map<String, String> packageOwners = new java.util.HashMap<>();
         plugin.packages().forEach(p -> packageOwners.put(p, "the plugin module " + plugin.name()));
         Set<String> names = new HashSet<>(List.of(plugin.name()));
+        long left = MAX_LIBRARIES;
         for (String entry : entries) {
             PluginLibraries.Library library;
             try (InputStream in = file.open(entry)) {
-                library = libraries.store(jar, entry, in);
+                library = libraries.store(jar, entry, in, Math.min(InMemoryZip.MAX_ENTRY, left));
             }
+            left -= java.nio.file.Files.size(library.file());
             String name = library.module().name();
             if (name.equals(ApiLayer.API_MODULE) || ModuleLayer.boot().findModule(name).isPresent()) {
                 throw new InvalidPluginException("library " + entry + " in " + jar + " is module " + name

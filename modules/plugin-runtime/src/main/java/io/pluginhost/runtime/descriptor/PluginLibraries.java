@@ -86,16 +86,22 @@ public final class PluginLibraries implements AutoCloseable {
      * @param pluginJar the plugin jar, for messages
      * @param entry     the library's entry name
      * @param content   the entry's bytes
+     * @param maxBytes  the most it may unpack to: an entry's size field may lie (a zip bomb), so the
+     *                  bytes are counted as they are written
      * @return the library
-     * @throws InvalidPluginException if it is not a jar the module system can read as a module
+     * @throws InvalidPluginException if it unpacks to more than {@code maxBytes}, or is not a jar the
+     *                                module system can read as a module; no partial copy stays
      */
-    Library store(Path pluginJar, String entry, InputStream content) throws IOException {
+    Library store(Path pluginJar, String entry, InputStream content, long maxBytes) throws IOException {
         String fileName = entry.substring(entry.lastIndexOf('/') + 1);
         Path directory = directory();
         Path staging = Files.createTempFile(directory, "unpacking-", ".tmp");
         MessageDigest sha256 = sha256();
         try (OutputStream out = new DigestOutputStream(Files.newOutputStream(staging), sha256)) {
-            content.transferTo(out);
+            copy(content, out, maxBytes, pluginJar, entry);
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(staging);
+            throw e;
         }
         Path folder = directory.resolve(HexFormat.of().formatHex(sha256.digest(), 0, 16));
         Path file = folder.resolve(fileName);
@@ -124,6 +130,21 @@ public final class PluginLibraries implements AutoCloseable {
             throw new InvalidPluginException("library " + entry + " in " + pluginJar + " is not a jar");
         }
         return new Library(entry, file, found.iterator().next().descriptor());
+    }
+
+    private static void copy(InputStream in, OutputStream out, long maxBytes, Path pluginJar, String entry)
+            throws IOException {
+        byte[] buffer = new byte[64 * 1024];
+        long written = 0;
+        for (int n; (n = in.read(buffer)) >= 0; ) {
+            written += n;
+            if (written > maxBytes) {
+                throw new InvalidPluginException("library " + entry + " in " + pluginJar + " is larger than "
+                        + maxBytes + " bytes unpacked (a plugin's libraries may take "
+                        + PluginJarReader.MAX_LIBRARIES + " bytes in all, " + InMemoryZip.MAX_ENTRY + " each)");
+            }
+            out.write(buffer, 0, n);
+        }
     }
 
     /** Deletes every copy. Loads still holding one open keep reading it where the platform allows. */

@@ -202,6 +202,69 @@ class PluginJarReaderTest {
                 .hasMessageContaining("larger than");
     }
 
+    /**
+     * A private library is unpacked to disk: one that inflates past 64 MiB, or libraries that together
+     * inflate past {@link PluginJarReader#MAX_LIBRARIES} bytes, are refused on both paths while they
+     * are unpacked, and no partial copy stays on disk.
+     */
+    @Test
+    void aLibraryThatInflatesPastItsBoundIsRefusedAndLeavesNoCopy() throws Exception {
+        Path plugin = PluginJarBuilder.plugin("bomb-library").build(dir);
+        Path one = withLibraries(plugin, dir.resolve("one.jar"), 65);
+        int each = 60;
+        int count = (int) (PluginJarReader.MAX_LIBRARIES / ((long) each << 20)) + 1;
+        Path many = withLibraries(plugin, dir.resolve("many.jar"), java.util.Collections.nCopies(count, each)
+                .stream().mapToInt(Integer::intValue).toArray());
+        PluginLibraries store = PluginLibraries.inTemporaryDirectory(false);
+        PluginJarReader reader = new PluginJarReader(store);
+        try {
+            for (Path jar : List.of(one, many)) {
+                assertThatThrownBy(() -> reader.read(jar)).isInstanceOf(InvalidPluginException.class)
+                        .hasMessageContaining("lib/zeros").hasMessageContaining("larger than");
+                assertThatThrownBy(() -> reader.read(jar, null)).isInstanceOf(InvalidPluginException.class)
+                        .hasMessageContaining("lib/zeros").hasMessageContaining("larger than");
+            }
+            try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(store.directoryIfMade())) {
+                assertThat(files.filter(java.nio.file.Files::isRegularFile)
+                        .filter(file -> file.getFileName().toString().startsWith("unpacking-"))).isEmpty();
+            }
+        } finally {
+            store.close();
+        }
+    }
+
+    /**
+     * @return {@code plugin} with a library per size given, in MiB: a jar holding that many zeros,
+     *         stored, so that it compresses to almost nothing in the plugin jar
+     */
+    private static Path withLibraries(Path plugin, Path to, int... mebibytes) throws Exception {
+        byte[] zeros = new byte[1 << 20];
+        try (java.util.zip.ZipFile in = new java.util.zip.ZipFile(plugin.toFile());
+             java.util.zip.ZipOutputStream out = new java.util.zip.ZipOutputStream(java.nio.file.Files.newOutputStream(to))) {
+            for (java.util.zip.ZipEntry e : java.util.Collections.list(in.entries())) {
+                out.putNextEntry(new java.util.zip.ZipEntry(e.getName()));
+                out.write(in.getInputStream(e).readAllBytes());
+                out.closeEntry();
+            }
+            out.setLevel(1);
+            for (int i = 0; i < mebibytes.length; i++) {
+                java.io.ByteArrayOutputStream library = new java.io.ByteArrayOutputStream();
+                try (java.util.zip.ZipOutputStream inner = new java.util.zip.ZipOutputStream(library)) {
+                    inner.setLevel(0);
+                    inner.putNextEntry(new java.util.zip.ZipEntry("zeros.bin"));
+                    for (int m = 0; m < mebibytes[i]; m++) {
+                        inner.write(zeros);
+                    }
+                    inner.closeEntry();
+                }
+                out.putNextEntry(new java.util.zip.ZipEntry("lib/zeros" + (char) ('a' + i) + ".jar"));
+                library.writeTo(out);
+                out.closeEntry();
+            }
+        }
+        return to;
+    }
+
     private static void replaceEntry(Path from, Path to, String name, byte[] content) throws Exception {
         try (java.util.zip.ZipFile in = new java.util.zip.ZipFile(from.toFile());
              java.util.zip.ZipOutputStream out = new java.util.zip.ZipOutputStream(java.nio.file.Files.newOutputStream(to))) {

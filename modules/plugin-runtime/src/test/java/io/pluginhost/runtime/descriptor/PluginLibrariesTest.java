@@ -33,7 +33,7 @@ class PluginLibrariesTest {
         PluginLibraries libraries = PluginLibraries.inTemporaryDirectory(false);
         PluginLibraries.Library library;
         try (InputStream in = Files.newInputStream(jar)) {
-            library = libraries.store(dir.resolve("plugin.jar"), "lib/textlib-1.0.jar", in);
+            library = libraries.store(dir.resolve("plugin.jar"), "lib/textlib-1.0.jar", in, Long.MAX_VALUE);
         }
         Path directory = libraries.directoryIfMade();
         assertThat(library.file()).startsWith(directory).exists();
