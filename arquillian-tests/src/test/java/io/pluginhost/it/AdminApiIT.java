@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -307,6 +308,53 @@ class AdminApiIT {
         assertThat(json("DELETE", "api/jars/versioned.jar", null).statusCode()).isEqualTo(204);
         assertThat(json("GET", "api/jars", null).body()).doesNotContain("versioned");
         assertThat(json("DELETE", "api/jars/versioned.jar", null).statusCode()).isEqualTo(404);
+    }
+
+    /**
+     * Uploads of one jar name that race (a deploy script retrying, two operators) leave one plugin,
+     * loaded from the jar on disk, whichever upload won; no staged or replaced copy stays behind.
+     */
+    @Test
+    void racingUploadsOfOneJarLeaveOnePluginLoadedFromTheJarOnDisk() throws Exception {
+        int uploads = 8;
+        List<byte[]> jars = new ArrayList<>();
+        for (int i = 0; i < uploads; i++) {
+            Path into = Files.createDirectories(dir.resolve("raced-" + i));
+            jars.add(Files.readAllBytes(PluginJarBuilder.plugin("raced").version("1.0." + i)
+                    .body("public Object execute(Object in) { return \"1.0." + i + "\"; }").build(into)));
+        }
+        Path pluginDir = Path.of(System.getProperty("pluginhost.plugin-dir"));
+        ExecutorService pool = Executors.newFixedThreadPool(uploads);
+        CountDownLatch start = new CountDownLatch(1);
+        try {
+            List<Future<HttpResponse<String>>> answers = new ArrayList<>();
+            for (byte[] jar : jars) {
+                answers.add(pool.submit(() -> {
+                    start.await();
+                    return upload("raced.jar", jar);
+                }));
+            }
+            start.countDown();
+            for (Future<HttpResponse<String>> answer : answers) {
+                HttpResponse<String> response = answer.get(60, TimeUnit.SECONDS);
+                assertThat(response.statusCode()).as(response.body()).isIn(200, 201);
+            }
+
+            String version = json("POST", "api/plugins/raced/execute", "null").body()
+                    .replaceAll(".*\"(1\\.0\\.\\d)\".*", "$1");
+            assertThat(json("GET", "api/plugins/raced", null).body()).contains("\"version\":\"" + version + "\"");
+            int loaded = Integer.parseInt(version.substring("1.0.".length()));
+            assertThat(Files.readAllBytes(pluginDir.resolve("raced.jar"))).as("the jar on disk is the loaded one")
+                    .isEqualTo(jars.get(loaded));
+            try (java.util.stream.Stream<Path> files = Files.list(pluginDir)) {
+                assertThat(files.map(file -> file.getFileName().toString()).filter(name -> name.contains("raced")))
+                        .containsExactly("raced.jar");
+            }
+        } finally {
+            pool.shutdownNow();
+            json("DELETE", "api/plugins/raced", null);
+            json("DELETE", "api/jars/raced.jar", null);
+        }
     }
 
     /**

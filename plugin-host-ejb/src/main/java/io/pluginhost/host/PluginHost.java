@@ -114,6 +114,12 @@ public class PluginHost {
     private JmsEventBridge bridge;
     private HostEventRelay relay;
     private RemoteEventDelivery remoteEvents;
+    /**
+     * Held while a jar of the plugin directory is put or deleted over REST: each checks what is loaded,
+     * then moves files, and two of them interleaved (uploads of one name racing) could load one
+     * upload's jar and then delete it in the other's roll-back, losing the loaded plugin's file.
+     */
+    private final Object jarFiles = new Object();
     private PluginDatabases databases;
     private AutoCloseable busSubscription;
     private KafkaRepositoryProvider kafka;
@@ -465,6 +471,12 @@ public class PluginHost {
      */
     public JarPut putJar(String file, byte[] jar) throws IOException {
         Path target = jarPath(file);
+        synchronized (jarFiles) {
+            return putJar(file, target, jar);
+        }
+    }
+
+    private JarPut putJar(String file, Path target, byte[] jar) throws IOException {
         Files.createDirectories(pluginDirectory);
         // Not *.jar, so a directory load or a restart never sees a half-written or unvalidated upload.
         Path staged = pluginDirectory.resolve("." + file + ".uploading-" + UUID.randomUUID());
@@ -546,6 +558,12 @@ public class PluginHost {
      */
     public boolean deleteJar(String file) throws IOException {
         Path target = jarPath(file);
+        synchronized (jarFiles) {
+            return deleteJar(file, target);
+        }
+    }
+
+    private boolean deleteJar(String file, Path target) throws IOException {
         for (PluginInfo info : engine.list()) {
             if (info.source().toAbsolutePath().normalize().equals(target)) {
                 if (info.state() == PluginState.LOADED) {
