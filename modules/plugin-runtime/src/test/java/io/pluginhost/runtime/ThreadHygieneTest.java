@@ -113,6 +113,46 @@ class ThreadHygieneTest {
         end.countDown();
     }
 
+    /**
+     * A plugin that leaves a thread-local value on a thread it does not own (a container's request
+     * thread, in the server) keeps its loader as long as that thread lives, and the engine cannot
+     * safely remove another thread's entry. It names the thread and the value's class while the
+     * loader stays; once the thread ends, the loader goes.
+     */
+    @Test
+    void aThreadLocalValueLeftOnACallersThreadIsNamedWhileItKeepsTheLoader() throws Exception {
+        manager.load(PluginJarBuilder.plugin("sticky").body("""
+                static final ThreadLocal<Object> CACHE = new ThreadLocal<>();
+                public Object execute(Object in) {
+                    CACHE.set(new TestPlugin()); // never removed
+                    %s
+                    return "cached";
+                }
+                """.formatted(Handoff.put("sticky.loader",
+                "new java.lang.ref.WeakReference<ClassLoader>(getClass().getClassLoader())"))).build(dir));
+        CountDownLatch called = new CountDownLatch(1);
+        Thread caller = new Thread(() -> {
+            manager.execute("sticky", null);
+            called.countDown();
+            awaitQuietly(release);
+        }, "request-thread-of-test");
+        caller.start();
+        called.await();
+        WeakReference<ClassLoader> loader = Handoff.take("sticky.loader");
+
+        manager.unload("sticky");
+
+        assertThat(Gc.collects(loader)).as("the caller's thread local keeps the loader").isFalse();
+        assertThat(manager.leakSuspects().get("sticky@1.0.0")).anySatisfy(reason -> assertThat(reason)
+                .contains("thread 'request-thread-of-test'").contains("thread-local")
+                .contains("test.sticky.TestPlugin"));
+
+        release.countDown();
+        caller.join();
+        assertThat(Gc.collects(loader)).as("collected once the thread ended").isTrue();
+        assertThat(manager.leakSuspects()).doesNotContainKey("sticky@1.0.0");
+    }
+
     private static void awaitQuietly(CountDownLatch latch) {
         try {
             latch.await();

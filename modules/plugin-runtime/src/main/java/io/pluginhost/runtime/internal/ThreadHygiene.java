@@ -4,7 +4,12 @@ import java.lang.reflect.Field;
 import java.security.AccessControlContext;
 import java.security.ProtectionDomain;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * What an unloaded plugin may have left in the JVM's threads, and the cleaning Tomcat's leak
@@ -26,6 +31,10 @@ public final class ThreadHygiene {
     private static final Field INHERITED_CONTEXT = field(Thread.class, "inheritedAccessControlContext");
     private static final Field CONTEXT_DOMAINS = field(AccessControlContext.class, "context");
     private static final Field TARGET = field(Thread.class, "target");
+    private static final Field THREAD_LOCALS = field(Thread.class, "threadLocals");
+    private static final Field INHERITABLE_THREAD_LOCALS = field(Thread.class, "inheritableThreadLocals");
+    private static final Field MAP_TABLE = field(nested("java.lang.ThreadLocal$ThreadLocalMap"), "table");
+    private static final Field ENTRY_VALUE = field(nested("java.lang.ThreadLocal$ThreadLocalMap$Entry"), "value");
 
     private ThreadHygiene() {
     }
@@ -56,6 +65,58 @@ public final class ThreadHygiene {
             }
         }
         return reasons;
+    }
+
+    /**
+     * Finds the thread-local values of unloaded plugins' classes that live threads still hold: a
+     * plugin that sets a {@code ThreadLocal} on a thread it does not own (a container's request
+     * thread) and never removes it keeps its loader while that thread lives. Only reads: another
+     * thread's map cannot be changed safely, so the entry is named, not removed. A value is matched by
+     * its own class (or array component), not by what it holds. Needs {@code java.lang} open to the
+     * host; where it is closed, finds nothing.
+     *
+     * @param loaders unloaded plugins' loaders that are still in memory
+     * @return for each loader a value of whose class a thread holds, one line per thread and class
+     */
+    public static Map<ClassLoader, List<String>> threadLocalHolders(Collection<ClassLoader> loaders) {
+        Map<ClassLoader, List<String>> found = new IdentityHashMap<>();
+        if (loaders.isEmpty() || MAP_TABLE == null || ENTRY_VALUE == null) {
+            return found;
+        }
+        Set<ClassLoader> wanted = Collections.newSetFromMap(new IdentityHashMap<>());
+        wanted.addAll(loaders);
+        for (Thread thread : liveThreads()) {
+            if (thread == null) {
+                continue;
+            }
+            for (Field map : new Field[] {THREAD_LOCALS, INHERITABLE_THREAD_LOCALS}) {
+                Object table = read(MAP_TABLE, read(map, thread));
+                if (!(table instanceof Object[] entries)) {
+                    continue;
+                }
+                for (Object entry : entries) {
+                    Object value = entry == null ? null : read(ENTRY_VALUE, entry);
+                    if (value == null) {
+                        continue;
+                    }
+                    Class<?> type = value.getClass();
+                    while (type.isArray()) {
+                        type = type.getComponentType();
+                    }
+                    ClassLoader loader = type.getClassLoader();
+                    if (loader != null && wanted.contains(loader)) {
+                        String reason = "thread '" + thread.getName() + "' holds a thread-local value of the plugin's"
+                                + " class " + type.getName() + " (set on a thread the plugin does not own and never"
+                                + " removed); the loader stays until that thread ends or removes it";
+                        List<String> reasons = found.computeIfAbsent(loader, l -> new ArrayList<>());
+                        if (!reasons.contains(reason)) {
+                            reasons.add(reason);
+                        }
+                    }
+                }
+            }
+        }
+        return found;
     }
 
     /**
@@ -95,7 +156,7 @@ public final class ThreadHygiene {
     }
 
     private static Object read(Field field, Object target) {
-        if (field == null) {
+        if (field == null || target == null) {
             return null;
         }
         try {
@@ -105,8 +166,20 @@ public final class ThreadHygiene {
         }
     }
 
+    /** @return the JDK's class of that name, or {@code null} where this JDK has none */
+    private static Class<?> nested(String name) {
+        try {
+            return Class.forName(name);
+        } catch (ClassNotFoundException e) {
+            return null;
+        }
+    }
+
     /** @return the field made accessible, or {@code null} where this JDK lacks it or keeps it closed */
     private static Field field(Class<?> type, String name) {
+        if (type == null) {
+            return null;
+        }
         try {
             Field field = type.getDeclaredField(name);
             field.setAccessible(true);

@@ -52,11 +52,26 @@ public final class LeakWatch {
         return released.stream().filter(r -> r.get() != null).map(r -> r.plugin).sorted().toList();
     }
 
-    /** @return for each of {@link #unloadedButNotCollected()}, what was seen holding it */
+    /**
+     * @return for each of {@link #unloadedButNotCollected()}, what was seen holding it: at unload, and
+     *         now (thread-local values of its classes that live threads hold)
+     */
     public Map<String, List<String>> suspects() {
         drain();
+        Map<ReleasedLoader, ClassLoader> alive = new java.util.LinkedHashMap<>();
+        for (ReleasedLoader r : released) {
+            ClassLoader loader = r.get();
+            if (loader != null) {
+                alive.put(r, loader);
+            }
+        }
+        Map<ClassLoader, List<String>> threadLocals = ThreadHygiene.threadLocalHolders(alive.values());
         Map<String, List<String>> suspects = new TreeMap<>();
-        released.stream().filter(r -> r.get() != null).forEach(r -> suspects.put(r.plugin, r.suspects));
+        alive.forEach((r, loader) -> {
+            List<String> reasons = new ArrayList<>(r.suspects);
+            reasons.addAll(threadLocals.getOrDefault(loader, List.of()));
+            suspects.put(r.plugin, List.copyOf(reasons));
+        });
         return suspects;
     }
 
