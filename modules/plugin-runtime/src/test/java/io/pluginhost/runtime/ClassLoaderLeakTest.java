@@ -162,6 +162,50 @@ class ClassLoaderLeakTest {
      * leaves on it (its own thread local holding itself, an inheritable one, an uncaught-exception
      * handler, a context loader, an interrupt) must not keep the plugin alive after unload.
      */
+    /**
+     * A JDBC driver a plugin ships registers itself with {@code DriverManager}, which holds it for the
+     * life of the JVM (the classic leak of plugin and web-application hosts). The engine deregisters
+     * the drivers of the plugin's own loader at unload, from inside that loader, as only code that
+     * sees a driver's class may deregister it.
+     */
+    @Test
+    void aJdbcDriverThePluginRegisteredIsDeregisteredAtUnload() throws Exception {
+        Path into = java.nio.file.Files.createDirectories(dir.resolve("fakedb"));
+        Path driver = PluginJarBuilder.libraryJar(into, "fakedb-1.0.jar", Map.of("fakedb/FakeDriver.java", """
+                package fakedb;
+                public final class FakeDriver implements java.sql.Driver {
+                    static {
+                        try {
+                            java.sql.DriverManager.registerDriver(new FakeDriver());
+                        } catch (java.sql.SQLException e) {
+                            throw new ExceptionInInitializerError(e);
+                        }
+                    }
+                    public java.sql.Connection connect(String url, java.util.Properties info) { return null; }
+                    public boolean acceptsURL(String url) { return url.startsWith("jdbc:fakedb:"); }
+                    public java.sql.DriverPropertyInfo[] getPropertyInfo(String url, java.util.Properties info) {
+                        return new java.sql.DriverPropertyInfo[0];
+                    }
+                    public int getMajorVersion() { return 1; }
+                    public int getMinorVersion() { return 0; }
+                    public boolean jdbcCompliant() { return false; }
+                    public java.util.logging.Logger getParentLogger() { return null; }
+                }"""));
+        manager.load(PluginJarBuilder.plugin("with-driver").library(driver).body("""
+                public void initialize(PluginContext context) throws Exception {
+                    Class.forName("fakedb.FakeDriver", true, getClass().getClassLoader());
+                    %s
+                }
+                """.formatted(Handoff.put("with-driver.loader",
+                "new java.lang.ref.WeakReference<ClassLoader>(getClass().getClassLoader())"))).build(dir));
+        WeakReference<ClassLoader> loader = loaderOf("with-driver");
+
+        manager.unload("with-driver");
+
+        assertThat(Gc.collects(loader)).as("loader of the plugin that registered a driver is collected").isTrue();
+        assertThat(events.events).anySatisfy(event -> assertThat(event).isEqualTo("unloaded with-driver"));
+    }
+
     @Test
     void whatAPluginLeavesOnTheReusedLifecycleThreadDoesNotKeepItAlive() {
         String litter = """

@@ -32,6 +32,56 @@ public record PluginLayer(ModuleLayer layer, Module module, Plugin instance, Plu
         return module.getClassLoader();
     }
 
+    /**
+     * Deregisters the JDBC drivers the plugin's loader defined and registered, which {@code
+     * DriverManager} would keep for good (with the loader). Only where the plugin could have one: it
+     * ships libraries, or its module reads {@code java.sql}; for other plugins this costs nothing.
+     *
+     * @return the class names of the drivers deregistered
+     */
+    public List<String> deregisterJdbcDrivers() {
+        boolean mayHaveDrivers = jar.moduleNames().size() > 1
+                || JAVA_SQL.isPresent() && module.canRead(JAVA_SQL.get());
+        if (!mayHaveDrivers || !(module.getClassLoader() instanceof PluginModuleLoader loader)) {
+            return List.of();
+        }
+        Thread thread = Thread.currentThread();
+        ClassLoader context = thread.getContextClassLoader();
+        // If DriverManager has not started yet, it loads the drivers its context loader sees: none here.
+        thread.setContextClassLoader(ClassLoader.getPlatformClassLoader());
+        try {
+            @SuppressWarnings("unchecked")
+            java.util.function.Function<ClassLoader, List<String>> sweep =
+                    (java.util.function.Function<ClassLoader, List<String>>) loader.defineHostClass(
+                            JdbcDriverSweep.class.getName(), SweepClassFile.BYTES).getConstructor().newInstance();
+            return sweep.apply(loader);
+        } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
+            System.getLogger(PluginLayer.class.getName()).log(System.Logger.Level.WARNING, "could not look for"
+                    + " JDBC drivers of plugin module " + module.getName() + " to deregister: " + e);
+            return List.of();
+        } finally {
+            thread.setContextClassLoader(context);
+        }
+    }
+
+    private static final java.util.Optional<Module> JAVA_SQL = ModuleLayer.boot().findModule("java.sql");
+
+    /** The class file of {@link JdbcDriverSweep}, read once, when a plugin that may have a driver unloads. */
+    private static final class SweepClassFile {
+        static final byte[] BYTES = read();
+
+        private static byte[] read() {
+            try (java.io.InputStream in = JdbcDriverSweep.class.getResourceAsStream("JdbcDriverSweep.class")) {
+                if (in == null) {
+                    throw new IllegalStateException("the host's JdbcDriverSweep.class is missing");
+                }
+                return in.readAllBytes();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+    }
+
     /** Closes the plugin's jar: after unload, so the file is released at once, not when GC runs. */
     public void closeJar() {
         jar.close();

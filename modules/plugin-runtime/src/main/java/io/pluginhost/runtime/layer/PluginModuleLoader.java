@@ -187,6 +187,21 @@ final class PluginModuleLoader extends ClassLoader {
         }
     }
 
+    /**
+     * Defines a class of the host's in this loader, for code that must run as the plugin's own (see
+     * {@link JdbcDriverSweep}). It lands in this loader's unnamed module, apart from the plugin's.
+     *
+     * @param name  the class's binary name
+     * @param bytes its class file
+     * @return the class, defined once
+     */
+    Class<?> defineHostClass(String name, byte[] bytes) {
+        synchronized (getClassLoadingLock(name)) {
+            Class<?> loaded = findLoadedClass(name);
+            return loaded != null ? loaded : defineClass(name, bytes, 0, bytes.length);
+        }
+    }
+
     /** @return the class defined from the module's jar, or {@code null} if it has no such class file */
     private Class<?> defineLocal(LocalModule local, String name) {
         Optional<ByteBuffer> bytes;

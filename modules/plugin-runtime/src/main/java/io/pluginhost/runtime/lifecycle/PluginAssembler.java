@@ -42,6 +42,7 @@ import java.util.concurrent.Callable;
  */
 public final class PluginAssembler {
 
+    private static final System.Logger LOG = System.getLogger(PluginAssembler.class.getName());
     /** The phase a provider's construction is reported as, in timeouts and thread names. */
     private static final String CONSTRUCTOR = "constructor";
 
@@ -253,6 +254,10 @@ public final class PluginAssembler {
         plugin.context.invalidate();
         hub.removeAll(plugin); // anything cleanup subscribed before the context was invalidated
         ClassLoader loader = plugin.layer().classLoader();
+        for (String driver : plugin.layer().deregisterJdbcDrivers()) {
+            LOG.log(System.Logger.Level.WARNING, "plugin " + plugin.descriptor() + " registered the JDBC driver "
+                    + driver + " and did not deregister it; the host did, so that its loader can go");
+        }
         plugin.layer().closeJar(); // no plugin code runs any more: its classes are all it will ever load
         plugin.release();
         leaks.watch(plugin.descriptor(), loader, plugin.stuckThreads);
