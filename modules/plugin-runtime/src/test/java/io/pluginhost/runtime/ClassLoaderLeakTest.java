@@ -170,27 +170,8 @@ class ClassLoaderLeakTest {
      */
     @Test
     void aJdbcDriverThePluginRegisteredIsDeregisteredAtUnload() throws Exception {
-        Path into = java.nio.file.Files.createDirectories(dir.resolve("fakedb"));
-        Path driver = PluginJarBuilder.libraryJar(into, "fakedb-1.0.jar", Map.of("fakedb/FakeDriver.java", """
-                package fakedb;
-                public final class FakeDriver implements java.sql.Driver {
-                    static {
-                        try {
-                            java.sql.DriverManager.registerDriver(new FakeDriver());
-                        } catch (java.sql.SQLException e) {
-                            throw new ExceptionInInitializerError(e);
-                        }
-                    }
-                    public java.sql.Connection connect(String url, java.util.Properties info) { return null; }
-                    public boolean acceptsURL(String url) { return url.startsWith("jdbc:fakedb:"); }
-                    public java.sql.DriverPropertyInfo[] getPropertyInfo(String url, java.util.Properties info) {
-                        return new java.sql.DriverPropertyInfo[0];
-                    }
-                    public int getMajorVersion() { return 1; }
-                    public int getMinorVersion() { return 0; }
-                    public boolean jdbcCompliant() { return false; }
-                    public java.util.logging.Logger getParentLogger() { return null; }
-                }"""));
+        Path driver = PluginJarBuilder.selfRegisteringJdbcDriver(java.nio.file.Files.createDirectories(
+                dir.resolve("fakedb")));
         manager.load(PluginJarBuilder.plugin("with-driver").library(driver).body("""
                 public void initialize(PluginContext context) throws Exception {
                     Class.forName("fakedb.FakeDriver", true, getClass().getClassLoader());

@@ -155,6 +155,36 @@ public final class PluginJarBuilder {
     }
 
     /**
+     * A library jar (automatic module {@code fakedb}) whose driver {@code fakedb.FakeDriver} registers
+     * itself with {@code DriverManager} when its class initializes, as real JDBC drivers do.
+     *
+     * @param directory where to put the jar
+     * @return the jar
+     */
+    public static Path selfRegisteringJdbcDriver(Path directory) {
+        return libraryJar(directory, "fakedb-1.0.jar", Map.of("fakedb/FakeDriver.java", """
+                package fakedb;
+                public final class FakeDriver implements java.sql.Driver {
+                    static {
+                        try {
+                            java.sql.DriverManager.registerDriver(new FakeDriver());
+                        } catch (java.sql.SQLException e) {
+                            throw new ExceptionInInitializerError(e);
+                        }
+                    }
+                    public java.sql.Connection connect(String url, java.util.Properties info) { return null; }
+                    public boolean acceptsURL(String url) { return url.startsWith("jdbc:fakedb:"); }
+                    public java.sql.DriverPropertyInfo[] getPropertyInfo(String url, java.util.Properties info) {
+                        return new java.sql.DriverPropertyInfo[0];
+                    }
+                    public int getMajorVersion() { return 1; }
+                    public int getMinorVersion() { return 0; }
+                    public boolean jdbcCompliant() { return false; }
+                    public java.util.logging.Logger getParentLogger() { return null; }
+                }"""));
+    }
+
+    /**
      * Compiles classes with no module-info into a library jar (an automatic module named after the file).
      *
      * @param directory where to put the jar
