@@ -253,6 +253,9 @@ class AdminApiIT {
                         c.eventBus().emit("cyclic:x", cyclic);
                         return "emitted";
                     }
+                    if ("own".equals(in)) {
+                        return new Item(); // an object of the plugin's own class, not a JSON value
+                    }
                     if ("deep".equals(in)) {
                         Object deep = "x";
                         for (int i = 0; i < 100_000; i++) {
@@ -261,6 +264,9 @@ class AdminApiIT {
                         return deep;
                     }
                     return cyclic;
+                }
+                public static final class Item {
+                    public String getName() { return "item"; }
                 }
                 """).build(dir));
         assertThat(upload("cyclic.jar", jar).statusCode()).isEqualTo(201);
@@ -275,6 +281,9 @@ class AdminApiIT {
                 assertThat(refused.body()).contains("Plugin Result Not JSON", "plugin 'cyclic' returned a",
                         "cannot be written as JSON: it is cyclic, or nested too deeply");
             }
+            HttpResponse<String> own = json("POST", "api/plugins/cyclic/execute", "\"own\"");
+            assertThat(own.statusCode()).as(own.body()).isEqualTo(500);
+            assertThat(own.body()).contains("Plugin Result Not JSON", "returned a test.cyclic.TestPlugin$Item");
 
             String deepBody = "[".repeat(200_000) + "]".repeat(200_000);
             HttpResponse<String> deepRequest = json("POST", "api/plugins/cyclic/execute", deepBody);
