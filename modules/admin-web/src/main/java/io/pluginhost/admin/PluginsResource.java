@@ -134,7 +134,7 @@ public class PluginsResource {
             body = RESULTS.toJson(java.util.Collections.singletonMap("result", result));
         } catch (RuntimeException | StackOverflowError e) {
             return ProblemResponses.problem(500, "Plugin Result Not JSON", "plugin '" + plugin + "' returned a "
-                    + result.getClass().getName() + " that cannot be written as JSON: "
+                    + (result == null ? "null" : result.getClass().getName()) + " that cannot be written as JSON: "
                     + (e instanceof StackOverflowError ? "it is cyclic, or nested too deeply" : e.getMessage()));
         }
         return Response.ok(body, MediaType.APPLICATION_JSON_TYPE).build();
