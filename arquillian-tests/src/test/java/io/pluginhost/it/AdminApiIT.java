@@ -1,6 +1,7 @@
 package io.pluginhost.it;
 
 import io.pluginhost.it.support.AdminClient;
+import io.pluginhost.it.support.ServerLatch;
 import io.pluginhost.runtime.testing.PluginJarBuilder;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
@@ -143,10 +144,9 @@ class AdminApiIT {
      */
     @Test
     void aPluginWhoseConstructorNeverReturnsIsRolledBackAtTheDeadlineAndNamedUntilItsThreadEnds() throws Exception {
-        Path release = dir.resolve("release-constructor");
-        byte[] jar = Files.readAllBytes(PluginJarBuilder.plugin("hangs-in-new").body("public TestPlugin() {"
-                + " while (!java.nio.file.Files.exists(java.nio.file.Path.of(\"" + release + "\"))) {"
-                + " try { Thread.sleep(20); } catch (InterruptedException ignored) { } } }").build(dir));
+        ServerLatch release = ServerLatch.of("constructor", 1);
+        byte[] jar = Files.readAllBytes(PluginJarBuilder.plugin("hangs-in-new")
+                .body("public TestPlugin() { " + release.awaitIgnoringInterrupts() + " }").build(dir));
 
         HttpResponse<String> hung = upload("hangs-in-new.jar", jar);
         assertThat(hung.statusCode()).as(hung.body()).isEqualTo(422);
@@ -154,13 +154,14 @@ class AdminApiIT {
                 "plugin-constructor-hangs-in-new");
         assertThat(json("GET", "api/plugins", null).body()).doesNotContain("hangs-in-new");
 
-        byte[] fine = Files.readAllBytes(PluginJarBuilder.plugin("loads-meanwhile").build(dir));
+        byte[] fine = Files.readAllBytes(PluginJarBuilder.plugin("loads-meanwhile")
+                .body("public Object execute(Object in) { " + release.countDown() + " return null; }").build(dir));
         assertThat(upload("loads-meanwhile.jar", fine).statusCode()).isEqualTo(201);
-        assertThat(json("DELETE", "api/plugins/loads-meanwhile", null).statusCode()).isEqualTo(200);
         assertThat(json("GET", "api/diagnostics/unloaded-not-collected", null).body())
                 .contains("hangs-in-new@1.0.0", "plugin-constructor-hangs-in-new");
 
-        Files.createFile(release);
+        assertThat(json("POST", "api/plugins/loads-meanwhile/execute", "null").statusCode()).isEqualTo(200);
+        assertThat(json("DELETE", "api/plugins/loads-meanwhile", null).statusCode()).isEqualTo(200);
         String after = "";
         for (int i = 0; i < 20 && !(after.contains("\"count\"") && !after.contains("hangs-in-new")); i++) {
             after = json("POST", "api/diagnostics/unloaded-not-collected", null).body();
@@ -175,32 +176,37 @@ class AdminApiIT {
      */
     @Test
     void aPluginThatHangsInExecuteHoldsNoMoreRequestThreadsThanItsCap() throws Exception {
-        Path entered = Files.createDirectory(dir.resolve("entered"));
-        Path release = dir.resolve("release-execute");
+        int cap = 16;
+        ServerLatch entered = ServerLatch.of("entered", cap);
+        ServerLatch release = ServerLatch.of("release-execute", 1);
         byte[] jar = Files.readAllBytes(PluginJarBuilder.plugin("hangs-in-execute").body("""
-                public Object execute(Object in) throws Exception {
-                    java.nio.file.Files.createTempFile(java.nio.file.Path.of("%s"), "call", "");
-                    long end = System.nanoTime() + 120_000_000_000L; // a failed test lets the threads go too
-                    while (!java.nio.file.Files.exists(java.nio.file.Path.of("%s")) && System.nanoTime() < end) {
-                        Thread.sleep(20);
-                    }
+                public Object execute(Object in) {
+                    %s
+                    %s
                     return "released";
                 }
-                """.formatted(entered, release)).build(dir));
+                """.formatted(entered.countDown(), release.awaitIgnoringInterrupts())).build(dir));
+        byte[] control = Files.readAllBytes(PluginJarBuilder.plugin("answers-meanwhile").body("""
+                public Object execute(Object in) throws Exception {
+                    if ("release".equals(in)) {
+                        %s
+                        return "released";
+                    }
+                    return "entered=" + %s;
+                }
+                """.formatted(release.countDown(), entered.openedWithin30Seconds())).build(dir));
         assertThat(upload("hangs-in-execute.jar", jar).statusCode()).isEqualTo(201);
+        assertThat(upload("answers-meanwhile.jar", control).statusCode()).isEqualTo(201);
         AdminClient admin = new AdminClient(base);
-        int cap = 16;
         ExecutorService pool = Executors.newFixedThreadPool(cap + 1);
         try {
             List<Future<HttpResponse<String>>> hung = new ArrayList<>();
             for (int i = 0; i < cap; i++) {
                 hung.add(pool.submit(() -> admin.json("POST", "api/plugins/hangs-in-execute/execute", "null")));
             }
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (fileCount(entered) < cap && System.nanoTime() < deadline) {
-                Thread.sleep(20);
-            }
-            assertThat(fileCount(entered)).as("calls inside the plugin").isEqualTo(cap);
+            // Another plugin answers while they hang: it says when all of them are inside the plugin.
+            assertThat(json("POST", "api/plugins/answers-meanwhile/execute", "null").body())
+                    .as("calls inside the plugin").contains("entered=true");
 
             HttpResponse<String> refused = pool.submit(() -> admin.json("POST", "api/plugins/hangs-in-execute/execute",
                     "null")).get(30, TimeUnit.SECONDS);
@@ -208,12 +214,8 @@ class AdminApiIT {
             assertThat(refused.headers().firstValue("Retry-After")).contains("1");
             assertThat(refused.body()).contains("already runs 16 calls from REST");
             assertThat(json("GET", "api/plugins", null).statusCode()).isEqualTo(200);
-            byte[] quick = Files.readAllBytes(PluginJarBuilder.plugin("answers-meanwhile")
-                    .body("public Object execute(Object in) { return \"here\"; }").build(dir));
-            assertThat(upload("answers-meanwhile.jar", quick).statusCode()).isEqualTo(201);
-            assertThat(json("POST", "api/plugins/answers-meanwhile/execute", "null").body()).contains("here");
 
-            Files.createFile(release);
+            assertThat(json("POST", "api/plugins/answers-meanwhile/execute", "\"release\"").body()).contains("released");
             for (Future<HttpResponse<String>> call : hung) {
                 HttpResponse<String> answer = call.get(60, TimeUnit.SECONDS);
                 assertThat(answer.statusCode()).isEqualTo(200);
@@ -221,18 +223,10 @@ class AdminApiIT {
             }
             assertThat(json("POST", "api/plugins/hangs-in-execute/execute", "null").statusCode()).isEqualTo(200);
         } finally {
-            if (!Files.exists(release)) {
-                Files.createFile(release);
-            }
+            json("POST", "api/plugins/answers-meanwhile/execute", "\"release\""); // a failed test lets them go too
             pool.shutdownNow();
             json("DELETE", "api/plugins/hangs-in-execute", null);
             json("DELETE", "api/plugins/answers-meanwhile", null);
-        }
-    }
-
-    private static long fileCount(Path directory) throws java.io.IOException {
-        try (java.util.stream.Stream<Path> files = Files.list(directory)) {
-            return files.count();
         }
     }
 

@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.BiConsumer;
 import java.util.function.LongSupplier;
 import java.util.logging.Logger;
@@ -17,9 +18,10 @@ import java.util.stream.Collectors;
  * session: no event from another node reached any plugin again, the broker kept every later message
  * for this node, and an undeploy waited for the delivery.
  *
- * <p>A delivery that overruns its deadline gives its thread up: when the next event comes, the thread
- * is interrupted, renamed for what it is stuck in and logged with its stack (which names the
- * plugin), and a new thread delivers the events that waited behind it and those after. The stuck
+ * <p>A delivery that overruns its deadline gives its thread up: a watchdog thread (or the next event,
+ * whichever comes first) finds it, the thread is interrupted, renamed for what it is stuck in and
+ * logged with its stack (which names the plugin), and a new thread delivers the events that waited
+ * behind it and those after. The stuck
  * event's listeners after the one that hangs do not get it. Waiting events are bounded as on the
  * host's relay ({@link BoundedHostThread}): past them, events are dropped and counted, never blocking
  * the session.
@@ -37,8 +39,10 @@ final class RemoteEventDelivery implements AutoCloseable {
     private final AtomicReference<Delivery> running = new AtomicReference<>();
     /** The thread that delivers; a new one once a delivery overran its deadline. Guarded by {@code this}. */
     private BoundedHostThread worker;
-    /** Guarded by {@code this}. */
-    private boolean closed;
+    /** Guarded by {@code this}; read by the watchdog. */
+    private volatile boolean closed;
+    /** Wakes when the delivery in progress would pass its deadline, and gives its thread up. */
+    private final Thread watchdog;
 
     private record Delivery(String event, Thread thread, long started) {
     }
@@ -60,6 +64,26 @@ final class RemoteEventDelivery implements AutoCloseable {
         this.deliver = deliver;
         this.clock = clock;
         this.worker = newWorker();
+        this.watchdog = threads.newThread(this::watch);
+        watchdog.setName("pluginhost-remote-events-watchdog");
+        watchdog.setDaemon(true);
+        watchdog.start();
+    }
+
+    private void watch() {
+        while (!closed) {
+            Delivery delivery = running.get();
+            long wait = delivery == null ? deadlineNanos : delivery.started() + deadlineNanos - clock.getAsLong();
+            if (wait > 0) {
+                LockSupport.parkNanos(this, wait);
+                continue;
+            }
+            synchronized (this) {
+                if (!closed) {
+                    replaceIfStuck();
+                }
+            }
+        }
     }
 
     private BoundedHostThread newWorker() {
@@ -120,6 +144,7 @@ final class RemoteEventDelivery implements AutoCloseable {
             closed = true;
             last = worker;
         }
+        LockSupport.unpark(watchdog);
         last.close();
     }
 }

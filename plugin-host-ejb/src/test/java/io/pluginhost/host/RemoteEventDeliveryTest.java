@@ -66,6 +66,23 @@ class RemoteEventDeliveryTest {
         assertThat(stuck.get(0).isAlive()).as("the stuck thread ends once the plugin returns").isFalse();
     }
 
+    /** With no event after the stuck one, the watchdog gives the thread up at the deadline. */
+    @Test
+    void theWatchdogGivesAStuckThreadUpWithoutAnotherEvent() throws Exception {
+        RemoteEventDelivery delivery = new RemoteEventDelivery(Thread::new, Duration.ofMillis(200), this::listener,
+                System::nanoTime);
+        try {
+            delivery.deliver("hang", null);
+            delivery.deliver("waiting", "1");
+            awaitDelivered(1);
+            assertThat(delivered).containsExactly("waiting 1");
+            assertThat(stuck.get(0).getName()).isEqualTo("pluginhost-remote-events (stuck delivering 'hang')");
+        } finally {
+            release.countDown();
+            delivery.close();
+        }
+    }
+
     @Test
     void aDeliveryWithinItsDeadlineKeepsItsThread() throws Exception {
         RemoteEventDelivery delivery = new RemoteEventDelivery(Thread::new, Duration.ofSeconds(30), this::listener,
