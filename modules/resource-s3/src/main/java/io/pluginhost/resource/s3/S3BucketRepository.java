@@ -143,10 +143,26 @@ final class S3BucketRepository implements S3Repository {
         return buckets.physicalName(logical);
     }
 
+    /**
+     * A key is 1 to 1024 bytes and has no {@code .} or {@code ..} segment (split at {@code /} and {@code \}). S3
+     * itself takes such a key literally, but on a path-style URL a server, a proxy in front of it or a browser
+     * following a presigned URL may resolve {@code reports/../other--bucket/x} into another plugin's bucket.
+     */
     private static void checkKey(String key) {
         if (key == null || key.isEmpty() || key.getBytes(StandardCharsets.UTF_8).length > 1024) {
             throw new InvalidArgumentException("key", "an object key must be 1 to 1024 bytes; got "
                     + (key == null ? "null" : "'" + key + "'"));
+        }
+        int segmentStart = 0;
+        for (int i = 0; i <= key.length(); i++) {
+            if (i == key.length() || key.charAt(i) == '/' || key.charAt(i) == '\\') {
+                int length = i - segmentStart;
+                if ((length == 1 || length == 2) && key.startsWith("..".substring(0, length), segmentStart)) {
+                    throw new InvalidArgumentException("key", "an object key must not have a '.' or '..' segment,"
+                            + " which a server or proxy could resolve out of the bucket; got '" + key + "'");
+                }
+                segmentStart = i + 1;
+            }
         }
     }
 

@@ -2,6 +2,7 @@ package io.pluginhost.resource.s3;
 
 import io.pluginhost.api.PluginDescriptor;
 import io.pluginhost.api.exception.BucketAccessDeniedException;
+import io.pluginhost.api.exception.InvalidArgumentException;
 import io.pluginhost.api.exception.PluginException;
 import io.pluginhost.api.resource.ObjectSummary;
 import io.pluginhost.api.resource.S3Repository;
@@ -135,6 +136,36 @@ class S3RepositoryTest {
                     .isInstanceOf(BucketAccessDeniedException.class).hasMessageContaining("a bucket is required");
         }
         assertThat(physicalBuckets()).isEqualTo(before);
+    }
+
+    @Test
+    void aKeyWithDotSegmentsIsRefusedBeforeAServerOrProxyCouldResolveItIntoAnotherBucket() {
+        String victim = plugin();
+        String attacker = plugin();
+        S3Repository theirs = repository(provider, victim, ResourceOverrides.NONE, "secrets");
+        theirs.upload("plan.txt", "victim's".getBytes(StandardCharsets.UTF_8), "text/plain", "secrets");
+        S3Repository mine = repository(provider, attacker, ResourceOverrides.NONE, "reports");
+        List<Consumer<String>> operations = List.of(
+                key -> mine.upload(key, new byte[1], "text/plain", "reports"),
+                key -> mine.download(key, "reports"),
+                key -> mine.delete(key, "reports"),
+                key -> mine.exists(key, "reports"),
+                key -> mine.getPresignedUrl(key, 60, "reports"));
+
+        for (String key : List.of("../" + victim + "--secrets/plan.txt", "a/../../" + victim + "--secrets/plan.txt",
+                "./x", "a/./b", "a/..", "..", ".", "..\\" + victim + "--secrets\\plan.txt")) {
+            for (Consumer<String> operation : operations) {
+                assertThatThrownBy(() -> operation.accept(key)).as(key)
+                        .isInstanceOf(InvalidArgumentException.class)
+                        .hasMessageContaining("'.' or '..' segment");
+            }
+        }
+        for (String key : List.of("v1.2/notes.txt", ".hidden", "a..b/c", "...", "%2e%2e/x")) {
+            mine.upload(key, key.getBytes(StandardCharsets.UTF_8), "text/plain", "reports");
+            assertThat(mine.download(key, "reports")).as(key).isPresent();
+        }
+        assertThat(new String(theirs.download("plan.txt", "secrets").orElseThrow().content(), StandardCharsets.UTF_8))
+                .isEqualTo("victim's");
     }
 
     @Test
