@@ -60,6 +60,11 @@ pg: INSERT INTO notes (id, body) VALUES (5, 'elderberries') RETURNING id, body =
 pg: INSERT INTO notes (id, body) VALUES (5, 'again') ON CONFLICT (id) DO UPDATE SET body = excluded.body => #1
 pg: SELECT body FROM notes WHERE id = 5 => rows: body=again
 pg: UPDATE notes SET score = 1 WHERE id = 5 RETURNING score => rows: score=1
+pg: ALTER TABLE notes ADD CONSTRAINT notes_body_unique UNIQUE (body) => ok
+pg: INSERT INTO notes (id, body) VALUES (6, 'again') ON CONFLICT ON CONSTRAINT notes_body_unique DO NOTHING => #0
+pg: INSERT INTO notes (id, body) VALUES (6, 'again') ON CONFLICT ON CONSTRAINT notes_body_unique DO UPDATE SET score = 2 => #1
+pg: SELECT score FROM notes WHERE id = 5 => rows: score=2
+pg: ALTER TABLE notes DROP CONSTRAINT notes_body_unique => ok
 pg: DELETE FROM notes WHERE id = 5 RETURNING id => rows: id=5
 TRUNCATE TABLE archive => ok
 SELECT count(*) AS n FROM archive => rows: n=0

@@ -11,8 +11,9 @@ import java.util.Set;
  * CASCADE}, {@code DEFAULT lower('X')}). A small lexer that knows string literals and quoted, dotted
  * identifiers finds: the table after {@code REFERENCES}, rewritten like any table; the name after
  * {@code CONSTRAINT}, prefixed like an index; every {@code name(} call, which must be an allowed
- * function (or {@code nextval('declared')}, mapped); and refuses any {@code SELECT}, cast and
- * {@code $}. The text has already passed {@link SqlLexer}, so its strings and comments are plain.
+ * function (or {@code nextval('declared')}, mapped); and refuses any {@code SELECT}, cast,
+ * {@code $} and an identity column's {@code SEQUENCE NAME}. The text has already passed
+ * {@link SqlLexer}, so its strings and comments are plain.
  */
 final class ColumnSpecs {
 
@@ -97,6 +98,11 @@ final class ColumnSpecs {
                         throw rules.refuse("has a CONSTRAINT without a name", spec);
                     }
                     replacement = rules.constraint(token.text());
+                } else if (lower.startsWith("sequencename") || lower.equals("sequence") && next != null
+                        && isWord(next, "name")) {
+                    // JSqlParser keeps "SEQUENCE NAME x" as one glued word; either way it names a sequence
+                    throw rules.refuse("names the sequence of an identity column; leave the name to the database,"
+                            + " which derives it from the table's", spec);
                 } else if (next != null && next.text().equals("(")
                         && !KEYWORDS_BEFORE_PARENTHESIS.contains(lower)) {
                     if (lower.equals("nextval")) {

@@ -32,6 +32,7 @@ import net.sf.jsqlparser.statement.create.table.Index;
 import net.sf.jsqlparser.statement.delete.Delete;
 import net.sf.jsqlparser.statement.drop.Drop;
 import net.sf.jsqlparser.statement.insert.Insert;
+import net.sf.jsqlparser.statement.insert.InsertConflictTarget;
 import net.sf.jsqlparser.statement.select.Select;
 import net.sf.jsqlparser.statement.truncate.Truncate;
 import net.sf.jsqlparser.statement.update.Update;
@@ -148,6 +149,10 @@ public final class SqlTableGuard {
             returnsRows = true;
         } else if (statement instanceof Insert insert) {
             statement.accept(rewriter, null);
+            InsertConflictTarget conflict = insert.getConflictTarget();
+            if (conflict != null && conflict.getConstraintName() != null) { // the name CREATE/ALTER TABLE gave it
+                conflict.setConstraintName(physicalIndexName(conflict.getConstraintName(), "constraint"));
+            }
             returnsRows = insert.getReturningClause() != null;
         } else if (statement instanceof Update update) {
             statement.accept(rewriter, null);
