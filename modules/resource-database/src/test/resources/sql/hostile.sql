@@ -91,6 +91,16 @@ SELECT current_database()
 SELECT current_schema()
 SELECT current_schemas(true)
 SELECT quote_ident('secret')
+SELECT current_user
+SELECT session_user
+SELECT USER
+SELECT current_role
+SELECT current_catalog
+SELECT current_schema
+SELECT system_user
+SELECT * FROM notes WHERE body = current_user
+CREATE TABLE notes (id INTEGER, owner text DEFAULT session_user)
+ALTER TABLE notes ADD COLUMN db text DEFAULT current_catalog
 # --- 5. functions no one listed
 SELECT repeat('x', 1000000000)
 SELECT length(repeat('x', 1000000000))
@@ -149,7 +159,12 @@ DROP INDEX "other-plugin_idx"
 DROP INDEX public.idx
 DROP INDEX "Upper"
 CREATE UNIQUE INDEX "a b" ON notes (id)
+CREATE TABLE notes (id INTEGER PRIMARY KEY USING INDEX TABLESPACE pg_default)
+CREATE TABLE notes (id INTEGER, CONSTRAINT pk PRIMARY KEY (id) USING INDEX TABLESPACE pg_default)
+CREATE TABLE notes (id INTEGER, UNIQUE (id) USING INDEX TABLESPACE pg_default)
+ALTER TABLE notes ADD CONSTRAINT uq UNIQUE (id) USING INDEX TABLESPACE pg_default
 CREATE SEQUENCE other_seq
 DROP SEQUENCE other_seq
 CREATE TABLE notes (id INTEGER, CONSTRAINT fk FOREIGN KEY (id) REFERENCES secret (id))
 ALTER TABLE notes ADD CONSTRAINT fk FOREIGN KEY (id) REFERENCES secret (id)
+ALTER TABLE notes ADD CONSTRAINT uq UNIQUE (id) USING INDEX secret_idx

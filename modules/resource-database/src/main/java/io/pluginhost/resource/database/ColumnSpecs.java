@@ -86,6 +86,12 @@ final class ColumnSpecs {
                     continue;
                 }
                 String lower = token.text().toLowerCase(Locale.ROOT);
+                if (SqlDialect.isSessionValue(lower)) {
+                    throw rules.refuse("reads the session's " + token.text() + " in a column definition", spec);
+                }
+                if (lower.equals("tablespace")) {
+                    throw rules.refuse("puts an index in a tablespace", spec);
+                }
                 if (lower.equals("select") || lower.equals("cast")) {
                     throw rules.refuse("has " + token.text().toUpperCase(Locale.ROOT) + " in a column definition",
                             spec);

@@ -98,6 +98,22 @@ public enum SqlDialect {
     }
 
     /**
+     * Words both databases read, unquoted, as a value of the session rather than a column: who is
+     * connected, to which database and schema. They say what {@code current_database()} would, so
+     * they are refused as that function is.
+     */
+    private static final Set<String> SESSION_VALUES = Set.of("current_user", "session_user", "user", "current_role",
+            "current_catalog", "current_schema", "system_user");
+
+    /**
+     * @param word an unquoted, unqualified name as written
+     * @return whether the database reads it as a value of the session
+     */
+    static boolean isSessionValue(String word) {
+        return SESSION_VALUES.contains(word.toLowerCase(Locale.ROOT));
+    }
+
+    /**
      * @param name a function name as written (possibly quoted)
      * @return whether plugin SQL may call it here
      */

@@ -17,6 +17,7 @@ import net.sf.jsqlparser.expression.JdbcNamedParameter;
 import net.sf.jsqlparser.expression.JdbcParameter;
 import net.sf.jsqlparser.expression.NumericBind;
 import net.sf.jsqlparser.parser.CCJSqlParserUtil;
+import net.sf.jsqlparser.schema.Column;
 import net.sf.jsqlparser.schema.Table;
 import net.sf.jsqlparser.statement.Statement;
 import net.sf.jsqlparser.statement.Statements;
@@ -194,6 +195,12 @@ public final class SqlTableGuard {
                 checkFunctionName(analytic.getName());
             } else if (node instanceof ColDataType type) {
                 checkType(type);
+            } else if (node instanceof Column column && column.getTable() == null
+                    && SqlDialect.isSessionValue(column.getColumnName())) {
+                throw refused("reads the session's " + column.getColumnName() + "; quote the name if it is a column",
+                        column.getColumnName());
+            } else if (node instanceof Index index && index.getTableSpace() != null) {
+                throw refused("puts an index in a tablespace", index.getTableSpace());
             } else if (node instanceof Index index && index.getName() != null && renamed.add(index)) {
                 index.setName(physicalIndexName(index.getName(), "constraint"));
             } else if (node instanceof StringValue string && string.getPrefix() != null) {
@@ -386,6 +393,11 @@ public final class SqlTableGuard {
             }
             if (expression.getUkName() != null || expression.getConstraintSymbol() != null) {
                 throw refused("names a key the guard cannot prefix", alter.getTable().getName());
+            }
+            if (expression.getParameters() != null && !expression.getParameters().isEmpty()) {
+                // JSqlParser keeps "USING INDEX [TABLESPACE] name" as raw words: an unprefixed name
+                throw refused("adds a constraint with " + String.join(" ", expression.getParameters())
+                        + "; let the constraint make its own index", alter.getTable().getName());
             }
             if (expression.getConstraintName() != null) {
                 expression.setConstraintName(physicalIndexName(expression.getConstraintName(), "constraint"));
