@@ -168,3 +168,7 @@ DROP SEQUENCE other_seq
 CREATE TABLE notes (id INTEGER, CONSTRAINT fk FOREIGN KEY (id) REFERENCES secret (id))
 ALTER TABLE notes ADD CONSTRAINT fk FOREIGN KEY (id) REFERENCES secret (id)
 ALTER TABLE notes ADD CONSTRAINT uq UNIQUE (id) USING INDEX secret_idx
+DROP TABLE notes secret
+DROP INDEX note_idx ON secret
+DROP INDEX CONCURRENTLY note_idx
+CREATE INDEX note_idx ON notes (id) secret

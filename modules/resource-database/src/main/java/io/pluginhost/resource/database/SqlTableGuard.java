@@ -355,6 +355,10 @@ public final class SqlTableGuard {
         if (create.getTableSpace() != null) {
             throw refused("puts an index in a tablespace", create.getTable().getName());
         }
+        if (create.getTailParameters() != null && !create.getTailParameters().isEmpty()) {
+            throw refused("has words after the index the guard does not read: " + create.getTailParameters(),
+                    create.getTable().getName());
+        }
         rewriter.rewrite(create.getTable(), false);
         Index index = create.getIndex();
         index.setName(physicalIndexName(index.getName(), "index"));
@@ -368,6 +372,13 @@ public final class SqlTableGuard {
             names.addAll(drop.getNames());
         } else {
             names.add(drop.getName());
+        }
+        List<String> words = drop.getParameters() == null ? List.of() : drop.getParameters();
+        if (!words.stream().allMatch(word -> word.equalsIgnoreCase("CASCADE") || word.equalsIgnoreCase("RESTRICT"))
+                || drop.getTypeToParameters() != null && !drop.getTypeToParameters().isEmpty()) {
+            // JSqlParser keeps what follows the names as raw words ("ON secret", or the name after CONCURRENTLY)
+            throw refused("has words after the names the guard does not read: " + words
+                    + "; only CASCADE or RESTRICT may follow", String.valueOf(drop.getName()));
         }
         switch (type) {
             case "TABLE" -> names.forEach(table -> rewriter.rewrite(table, false));
