@@ -1,5 +1,7 @@
 package io.pluginhost.api.resource;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -16,8 +18,8 @@ import java.util.Map;
 public record ReceivedMessage(String topic, int partition, long offset, String key, String value,
                               Map<String, String> headers, long timestamp) {
 
-    /** Copies the headers. */
+    /** Copies the headers, in their order; a header may have no value ({@code null}). */
     public ReceivedMessage {
-        headers = headers == null ? Map.of() : Map.copyOf(headers);
+        headers = headers == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(headers));
     }
 }

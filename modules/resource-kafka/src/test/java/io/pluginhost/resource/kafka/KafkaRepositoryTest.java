@@ -16,7 +16,10 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.GroupListing;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -29,6 +32,8 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -174,6 +179,33 @@ class KafkaRepositoryTest {
         assertThat(scope.errors()).containsExactly("kafka handler for topic 'orders': cannot digest");
         assertThat(admin.listGroups().all().get(30, TimeUnit.SECONDS)).extracting(GroupListing::groupId)
                 .contains(plugin + "_readers");
+        ((AutoCloseable) repository).close();
+    }
+
+    @Test
+    void aRecordWithAHeaderWithoutAValueFromAnotherProducerIsDeliveredAndStopsNothing() throws Exception {
+        String plugin = plugin();
+        RecordingScope scope = recording(plugin, ResourceOverrides.NONE, "orders");
+        KafkaRepository repository = provider.open(scope.scope());
+        BlockingQueue<ReceivedMessage> received = new LinkedBlockingQueue<>();
+        repository.createConsumer("c1", "readers");
+        repository.subscribe("c1", List.of("orders"), received::add);
+        try (KafkaProducer<String, String> other = new KafkaProducer<>(Map.of("bootstrap.servers",
+                kafka.bootstrapServers()), new StringSerializer(), new StringSerializer())) {
+            ProducerRecord<String, String> bare = new ProducerRecord<>(plugin + "_orders", "k", "bare");
+            bare.headers().add("flag", null);
+            other.send(bare).get(30, TimeUnit.SECONDS);
+        }
+        repository.sendMessage("orders", List.of(KafkaMessage.of("after")));
+
+        ReceivedMessage first = received.poll(30, TimeUnit.SECONDS);
+        assertThat(first).as("the record with a header without a value").isNotNull();
+        assertThat(first.value()).isEqualTo("bare");
+        assertThat(first.headers()).containsEntry("flag", null);
+        ReceivedMessage second = received.poll(30, TimeUnit.SECONDS);
+        assertThat(second).as("the record after it").isNotNull();
+        assertThat(second.value()).isEqualTo("after");
+        assertThat(scope.errors()).isEmpty();
         ((AutoCloseable) repository).close();
     }
 
