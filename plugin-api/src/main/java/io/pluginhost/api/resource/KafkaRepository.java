@@ -30,14 +30,30 @@ public interface KafkaRepository {
 
     /**
      * Subscribes a consumer to declared topics and starts delivering to {@code handler} on a host
-     * thread. A handler that throws is reported and does not stop the consumer.
+     * thread. A handler that throws is reported and does not stop the consumer; the record is skipped
+     * ({@link RetryPolicy#NONE}).
      *
      * @param consumerId a consumer created by {@link #createConsumer}
      * @param topics     declared logical topics
      * @param handler    receives each record
      * @throws TopicAccessDeniedException if a topic is not declared
      */
-    void subscribe(String consumerId, List<String> topics, MessageHandler handler);
+    default void subscribe(String consumerId, List<String> topics, MessageHandler handler) {
+        subscribe(consumerId, topics, handler, RetryPolicy.NONE);
+    }
+
+    /**
+     * Subscribes a consumer to declared topics and starts delivering to {@code handler} on a host
+     * thread. A record whose handler throws is tried again and then skipped or dead-lettered, as
+     * {@code retry} says; each failed try is reported as an error of the plugin.
+     *
+     * @param consumerId a consumer created by {@link #createConsumer}
+     * @param topics     declared logical topics
+     * @param handler    receives each record
+     * @param retry      what to do with a record whose handler throws
+     * @throws TopicAccessDeniedException if a topic, or the dead-letter topic, is not declared
+     */
+    void subscribe(String consumerId, List<String> topics, MessageHandler handler, RetryPolicy retry);
 
     /**
      * Stops and closes a consumer.

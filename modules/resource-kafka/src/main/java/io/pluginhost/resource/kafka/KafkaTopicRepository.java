@@ -7,6 +7,7 @@ import io.pluginhost.api.resource.KafkaMessage;
 import io.pluginhost.api.resource.KafkaRepository;
 import io.pluginhost.api.resource.MessageHandler;
 import io.pluginhost.api.resource.ReceivedMessage;
+import io.pluginhost.api.resource.RetryPolicy;
 import io.pluginhost.runtime.resource.HostContext;
 import io.pluginhost.runtime.resource.ResourceKind;
 import io.pluginhost.runtime.resource.ResourcePolicy;
@@ -14,8 +15,10 @@ import io.pluginhost.runtime.resource.ResourceScope;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.errors.WakeupException;
@@ -30,6 +33,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -41,13 +45,17 @@ import java.util.concurrent.TimeoutException;
  * One plugin's {@link KafkaRepository}. Topic names and consumer group ids go through the plugin's
  * policy (the same prefixing as tables), so an undeclared topic is refused before anything reaches
  * the network and a plugin can never join another plugin's group. Each subscribed consumer is
- * polled on its own host thread; handlers run as plugin code through {@link ResourceScope#callPlugin}
- * and offsets are committed after a batch was handed over. Closing the repository (on unload) stops
+ * polled on its own host thread; handlers run as plugin code through {@link ResourceScope#callPlugin},
+ * a failed record is tried again, skipped or dead-lettered as the subscription's {@link RetryPolicy}
+ * says, and offsets are committed past what was handed over. Closing the repository (on unload) stops
  * every poll loop, closes every consumer and the producer.
  */
 final class KafkaTopicRepository implements KafkaRepository, AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(KafkaTopicRepository.class.getName());
+
+    /** Headers a dead-lettered record carries besides its own: where it came from and what failed. */
+    static final String DEAD_LETTER_HEADER = "pluginhost-dead-letter-";
 
     private final ResourceScope scope;
     private final ResourcePolicy topics;
@@ -148,20 +156,26 @@ final class KafkaTopicRepository implements KafkaRepository, AutoCloseable {
     }
 
     @Override
-    public void subscribe(String consumerId, List<String> logicalTopics, MessageHandler handler) {
+    public void subscribe(String consumerId, List<String> logicalTopics, MessageHandler handler, RetryPolicy retry) {
         if (logicalTopics == null || logicalTopics.isEmpty() || handler == null) {
             throw new InvalidArgumentException("topics", "subscribe needs at least one topic and a handler");
+        }
+        if (retry == null) {
+            throw new InvalidArgumentException("retry", "subscribe needs a retry policy; RetryPolicy.NONE skips");
         }
         Map<String, String> logicalByPhysical = new LinkedHashMap<>();
         for (String topic : logicalTopics) {
             logicalByPhysical.put(topics.physicalName(topic), topic);
+        }
+        if (retry.deadLetterTopic() != null) {
+            topics.physicalName(retry.deadLetterTopic()); // refused now, not at the first failure
         }
         PluginConsumer consumer = consumers.get(consumerId);
         if (consumer == null) {
             throw new PluginException("plugin '" + scope.pluginName() + "' has no consumer '" + consumerId
                     + "'; create it first");
         }
-        consumer.start(logicalByPhysical, handler);
+        consumer.start(logicalByPhysical, handler, retry);
     }
 
     @Override
@@ -199,27 +213,35 @@ final class KafkaTopicRepository implements KafkaRepository, AutoCloseable {
         }
     }
 
-    /** A consumer and, once subscribed, the host thread that polls it. Only that thread touches the consumer. */
+    /**
+     * A consumer and, once subscribed, the host thread that polls it. Only that thread touches the
+     * consumer. A record whose handler failed and is to be tried again is sought back to and its
+     * partition paused until the backoff is over ({@link Held}); offsets are committed per partition,
+     * past the last record that was handled, skipped or dead-lettered.
+     */
     private final class PluginConsumer implements Runnable {
         private final String id;
         private final KafkaConsumer<String, String> consumer;
+        private final Map<TopicPartition, Held> held = new HashMap<>();
         private volatile boolean running;
         private Thread thread;
         private Map<String, String> logicalByPhysical;
         private MessageHandler handler;
+        private RetryPolicy retry;
 
         PluginConsumer(String id, KafkaConsumer<String, String> consumer) {
             this.id = id;
             this.consumer = consumer;
         }
 
-        synchronized void start(Map<String, String> logicalByPhysical, MessageHandler handler) {
+        synchronized void start(Map<String, String> logicalByPhysical, MessageHandler handler, RetryPolicy retry) {
             if (thread != null) {
                 throw new PluginException("consumer '" + id + "' of plugin '" + scope.pluginName()
                         + "' is already subscribed");
             }
             this.logicalByPhysical = Map.copyOf(logicalByPhysical);
             this.handler = handler;
+            this.retry = retry;
             running = true;
             thread = HostContext.call(KafkaTopicRepository.class, () -> pollThreads.newThread(this));
             thread.start();
@@ -231,12 +253,19 @@ final class KafkaTopicRepository implements KafkaRepository, AutoCloseable {
             try {
                 consumer.subscribe(List.copyOf(logicalByPhysical.keySet()));
                 while (running) {
+                    resumeWhatIsDue();
                     ConsumerRecords<String, String> records = consumer.poll(Duration.ofMillis(250));
-                    if (!deliver(records)) {
-                        return; // the plugin is unloading: do not commit what it did not get
+                    Map<TopicPartition, OffsetAndMetadata> done = new HashMap<>();
+                    boolean unloading = false;
+                    for (TopicPartition partition : records.partitions()) {
+                        if (!deliver(partition, records.records(partition), done)) {
+                            unloading = true; // do not commit what the plugin did not get
+                            break;
+                        }
                     }
-                    if (!records.isEmpty()) {
-                        consumer.commitSync();
+                    commit(done);
+                    if (unloading) {
+                        return;
                     }
                 }
             } catch (WakeupException stopping) {
@@ -249,29 +278,120 @@ final class KafkaTopicRepository implements KafkaRepository, AutoCloseable {
             }
         }
 
-        private boolean deliver(ConsumerRecords<String, String> records) {
+        /** @return false if the plugin is unloading */
+        private boolean deliver(TopicPartition partition, List<ConsumerRecord<String, String>> records,
+                                Map<TopicPartition, OffsetAndMetadata> done) {
             for (ConsumerRecord<String, String> record : records) {
                 if (!running) {
                     return false;
                 }
-                String logical = logicalByPhysical.get(record.topic());
-                Map<String, String> headers = new LinkedHashMap<>();
-                for (Header header : record.headers()) {
-                    headers.put(header.key(), header.value() == null ? null
-                            : new String(header.value(), StandardCharsets.UTF_8));
-                }
-                ReceivedMessage message = new ReceivedMessage(logical, record.partition(), record.offset(),
-                        record.key(), record.value(), headers, record.timestamp());
+                Held before = held.get(partition);
+                int attempt = before != null && before.offset() == record.offset() ? before.attempts() + 1 : 1;
+                String failure;
                 try {
-                    scope.callPlugin("kafka handler for topic '" + logical + "'", () -> {
-                        handler.onMessage(message);
-                        return null;
-                    });
+                    failure = handle(record, attempt);
                 } catch (PluginContextInvalidatedException unloading) {
                     return false;
                 }
+                if (failure != null && (attempt < retry.attempts()
+                        || retry.deadLetterTopic() != null && !deadLetter(record, attempt, failure))) {
+                    holdBack(partition, record.offset(), attempt);
+                    return true; // the partition's later records come again after the held one
+                }
+                held.remove(partition);
+                done.put(partition, new OffsetAndMetadata(record.offset() + 1));
             }
             return true;
+        }
+
+        /** @return null if the handler took the record, else what it threw (already reported) */
+        private String handle(ConsumerRecord<String, String> record, int attempt) {
+            String logical = logicalByPhysical.get(record.topic());
+            ReceivedMessage message = new ReceivedMessage(logical, record.partition(), record.offset(),
+                    record.key(), record.value(), headers(record), record.timestamp());
+            String[] failure = new String[1];
+            scope.callPlugin("kafka handler for topic '" + logical + "'" + (retry.attempts() == 1 ? ""
+                    : " (attempt " + attempt + " of " + retry.attempts() + ")"), () -> {
+                try {
+                    handler.onMessage(message);
+                } catch (Exception | Error e) {
+                    // text only, so the header keeps no object of the plugin's classes
+                    failure[0] = e.getMessage() == null ? e.getClass().getName() : e.getClass().getName() + ": "
+                            + e.getMessage();
+                    throw e;
+                }
+                return null;
+            });
+            return failure[0];
+        }
+
+        /** @return whether the dead-letter topic took the record */
+        private boolean deadLetter(ConsumerRecord<String, String> record, int attempts, String failure) {
+            Map<String, String> headers = headers(record);
+            headers.put(DEAD_LETTER_HEADER + "topic", logicalByPhysical.get(record.topic()));
+            headers.put(DEAD_LETTER_HEADER + "partition", Integer.toString(record.partition()));
+            headers.put(DEAD_LETTER_HEADER + "offset", Long.toString(record.offset()));
+            headers.put(DEAD_LETTER_HEADER + "attempts", Integer.toString(attempts));
+            headers.put(DEAD_LETTER_HEADER + "error", failure);
+            try {
+                sendMessage(retry.deadLetterTopic(), List.of(new KafkaMessage(record.key(), record.value(), headers)));
+                return true;
+            } catch (PluginContextInvalidatedException unloading) {
+                running = false;
+                return false;
+            } catch (PluginException e) {
+                LOG.log(System.Logger.Level.WARNING, "Kafka consumer '" + id + "' of plugin '" + scope.pluginName()
+                        + "' could not dead-letter offset " + record.offset() + " of " + record.topic() + "-"
+                        + record.partition() + "; it is tried again after " + retry.backoff() + ": " + e.getMessage());
+                return false;
+            }
+        }
+
+        private static Map<String, String> headers(ConsumerRecord<String, String> record) {
+            Map<String, String> headers = new LinkedHashMap<>();
+            for (Header header : record.headers()) {
+                headers.put(header.key(), header.value() == null ? null
+                        : new String(header.value(), StandardCharsets.UTF_8));
+            }
+            return headers;
+        }
+
+        private void holdBack(TopicPartition partition, long offset, int attempts) {
+            consumer.seek(partition, offset);
+            consumer.pause(List.of(partition));
+            held.put(partition, new Held(offset, attempts, System.nanoTime() + retry.backoff().toNanos()));
+        }
+
+        private void resumeWhatIsDue() {
+            if (held.isEmpty()) {
+                return;
+            }
+            Set<TopicPartition> assigned = consumer.assignment();
+            held.keySet().retainAll(assigned); // a partition given to another member starts over there
+            long now = System.nanoTime();
+            List<TopicPartition> due = new ArrayList<>();
+            held.forEach((partition, waiting) -> {
+                if (now - waiting.resumeAt() >= 0) {
+                    due.add(partition);
+                }
+            });
+            due.retainAll(consumer.paused());
+            consumer.resume(due);
+        }
+
+        private void commit(Map<TopicPartition, OffsetAndMetadata> done) {
+            if (done.isEmpty()) {
+                return;
+            }
+            try {
+                consumer.commitSync(done);
+            } catch (WakeupException stopping) {
+                throw stopping;
+            } catch (KafkaException e) {
+                // The records come again (to this member or, after a rebalance, another): at least once.
+                LOG.log(System.Logger.Level.WARNING, "Kafka consumer '" + id + "' of plugin '" + scope.pluginName()
+                        + "' could not commit " + done + ": " + e);
+            }
         }
 
         void stop() {
@@ -300,5 +420,9 @@ final class KafkaTopicRepository implements KafkaRepository, AutoCloseable {
                 }
             }
         }
+    }
+
+    /** A partition held back for a record that is to be tried again at {@code resumeAt} ({@link System#nanoTime}). */
+    private record Held(long offset, int attempts, long resumeAt) {
     }
 }

@@ -1,23 +1,29 @@
 package io.pluginhost.resource.kafka;
 
 import io.pluginhost.api.PluginDescriptor;
+import io.pluginhost.api.exception.InvalidArgumentException;
 import io.pluginhost.api.exception.PluginContextInvalidatedException;
 import io.pluginhost.api.exception.TopicAccessDeniedException;
 import io.pluginhost.api.resource.KafkaMessage;
 import io.pluginhost.api.resource.KafkaRepository;
 import io.pluginhost.api.resource.ReceivedMessage;
+import io.pluginhost.api.resource.RetryPolicy;
 import io.pluginhost.devservices.KafkaDevServer;
 import io.pluginhost.runtime.HostServices;
 import io.pluginhost.runtime.ModuleLayerPluginManager;
 import io.pluginhost.runtime.resource.EffectiveResources;
 import io.pluginhost.runtime.resource.ResourceOverrides;
 import io.pluginhost.runtime.resource.ResourceScope;
+import io.pluginhost.runtime.testing.Gc;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.GroupListing;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
@@ -160,7 +166,7 @@ class KafkaRepositoryTest {
         String plugin = plugin();
         RecordingScope scope = recording(plugin, ResourceOverrides.NONE, "orders");
         KafkaRepository repository = provider.open(scope.scope());
-        List<ReceivedMessage> received = Collections.synchronizedList(new ArrayList<>());
+        BlockingQueue<ReceivedMessage> received = new LinkedBlockingQueue<>();
         repository.createConsumer("c1", "readers");
         repository.subscribe("c1", List.of("orders"), message -> {
             if ("poison".equals(message.value())) {
@@ -171,11 +177,12 @@ class KafkaRepositoryTest {
 
         repository.sendMessage("orders", List.of(KafkaMessage.of("poison"), new KafkaMessage("k", "good",
                 Map.of("h", "v"))));
-        await(() -> received.size() == 1, "the good message");
+        ReceivedMessage good = received.poll(30, TimeUnit.SECONDS);
 
-        assertThat(received.get(0).topic()).isEqualTo("orders");
-        assertThat(received.get(0).key()).isEqualTo("k");
-        assertThat(received.get(0).headers()).isEqualTo(Map.of("h", "v"));
+        assertThat(good).as("the good message").isNotNull();
+        assertThat(good.topic()).isEqualTo("orders");
+        assertThat(good.key()).isEqualTo("k");
+        assertThat(good.headers()).isEqualTo(Map.of("h", "v"));
         assertThat(scope.errors()).containsExactly("kafka handler for topic 'orders': cannot digest");
         assertThat(admin.listGroups().all().get(30, TimeUnit.SECONDS)).extracting(GroupListing::groupId)
                 .contains(plugin + "_readers");
@@ -206,6 +213,126 @@ class KafkaRepositoryTest {
         assertThat(second).as("the record after it").isNotNull();
         assertThat(second.value()).isEqualTo("after");
         assertThat(scope.errors()).isEmpty();
+        ((AutoCloseable) repository).close();
+    }
+
+    /** Subscribes a handler that records every value it is given and throws for the values in {@code failing}. */
+    private static BlockingQueue<String> subscribeFailing(KafkaRepository repository, RetryPolicy retry,
+                                                          Map<String, AtomicInteger> failing) {
+        BlockingQueue<String> calls = new LinkedBlockingQueue<>();
+        repository.createConsumer("c1", "readers");
+        repository.subscribe("c1", List.of("orders"), message -> {
+            calls.add(message.value());
+            AtomicInteger failuresLeft = failing.get(message.value());
+            if (failuresLeft != null && failuresLeft.getAndDecrement() > 0) {
+                throw new IllegalStateException("cannot digest " + message.value());
+            }
+        }, retry);
+        return calls;
+    }
+
+    private static List<String> next(BlockingQueue<String> calls, int count) throws InterruptedException {
+        List<String> values = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            String value = calls.poll(30, TimeUnit.SECONDS);
+            assertThat(value).as("handler call %d of %d after %s", i + 1, count, values).isNotNull();
+            values.add(value);
+        }
+        return values;
+    }
+
+    @Test
+    void aRecordWhoseHandlerFailsIsTriedAgainBeforeTheRecordsAfterIt() throws Exception {
+        String plugin = plugin();
+        RecordingScope scope = recording(plugin, ResourceOverrides.NONE, "orders");
+        KafkaRepository repository = provider.open(scope.scope());
+        BlockingQueue<String> calls = subscribeFailing(repository, RetryPolicy.attempts(3, Duration.ofMillis(100)),
+                Map.of("flaky", new AtomicInteger(2)));
+
+        repository.sendMessage("orders", List.of(KafkaMessage.of("flaky"), KafkaMessage.of("next")));
+
+        assertThat(next(calls, 4)).containsExactly("flaky", "flaky", "flaky", "next");
+        assertThat(scope.errors()).containsExactly(
+                "kafka handler for topic 'orders' (attempt 1 of 3): cannot digest flaky",
+                "kafka handler for topic 'orders' (attempt 2 of 3): cannot digest flaky");
+        ((AutoCloseable) repository).close();
+    }
+
+    @Test
+    void aRecordThatFailsEveryTryGoesToTheDeadLetterTopicWithWhereItCameFromAndWhy() throws Exception {
+        String plugin = plugin();
+        RecordingScope scope = recording(plugin, ResourceOverrides.NONE, "orders", "orders-dead");
+        KafkaRepository repository = provider.open(scope.scope());
+        BlockingQueue<String> calls = subscribeFailing(repository,
+                RetryPolicy.attempts(2, Duration.ZERO).deadLetterTo("orders-dead"),
+                Map.of("poison", new AtomicInteger(Integer.MAX_VALUE)));
+
+        repository.sendMessage("orders", List.of(new KafkaMessage("k", "poison", Map.of("h", "v")),
+                KafkaMessage.of("good")));
+
+        assertThat(next(calls, 3)).containsExactly("poison", "poison", "good");
+        List<ConsumerRecord<String, String>> dead = readAll(plugin + "_orders-dead", 1);
+        assertThat(dead).extracting(ConsumerRecord::value).containsExactly("poison");
+        assertThat(dead.get(0).key()).isEqualTo("k");
+        Map<String, String> headers = new java.util.LinkedHashMap<>();
+        dead.get(0).headers().forEach(h -> headers.put(h.key(), new String(h.value(), StandardCharsets.UTF_8)));
+        assertThat(headers).containsEntry("h", "v")
+                .containsEntry("pluginhost-dead-letter-topic", "orders")
+                .containsEntry("pluginhost-dead-letter-partition", "0")
+                .containsEntry("pluginhost-dead-letter-offset", "0")
+                .containsEntry("pluginhost-dead-letter-attempts", "2")
+                .containsEntry("pluginhost-dead-letter-error", "java.lang.IllegalStateException: cannot digest poison");
+        ((AutoCloseable) repository).close();
+    }
+
+    @Test
+    void aRecordTheDeadLetterTopicRefusesIsKeptAndTriedAgainUntilItIsTaken() throws Exception {
+        String plugin = plugin();
+        RecordingScope scope = recording(plugin, ResourceOverrides.NONE, "orders", "orders-dead");
+        KafkaRepository repository = provider.open(scope.scope());
+        ConfigResource deadTopic = new ConfigResource(ConfigResource.Type.TOPIC, plugin + "_orders-dead");
+        admin.incrementalAlterConfigs(Map.of(deadTopic, List.of(new AlterConfigOp(
+                new ConfigEntry("max.message.bytes", "16"), AlterConfigOp.OpType.SET)))).all().get(30, TimeUnit.SECONDS);
+        BlockingQueue<String> calls = subscribeFailing(repository,
+                RetryPolicy.attempts(1, Duration.ofMillis(50)).deadLetterTo("orders-dead"),
+                Map.of("poison", new AtomicInteger(Integer.MAX_VALUE)));
+
+        repository.sendMessage("orders", List.of(KafkaMessage.of("poison"), KafkaMessage.of("good")));
+
+        // Each refusal holds the record back: it is handed to the handler again, never past it.
+        assertThat(next(calls, 3)).containsOnly("poison");
+        admin.incrementalAlterConfigs(Map.of(deadTopic, List.of(new AlterConfigOp(
+                new ConfigEntry("max.message.bytes", "1048588"), AlterConfigOp.OpType.SET)))).all()
+                .get(30, TimeUnit.SECONDS);
+        String call;
+        do {
+            call = calls.poll(30, TimeUnit.SECONDS);
+            assertThat(call).as("a handler call after the dead-letter topic takes records").isNotNull();
+        } while (call.equals("poison"));
+        assertThat(call).isEqualTo("good");
+        assertThat(readAll(plugin + "_orders-dead", 1)).extracting(ConsumerRecord::value).containsExactly("poison");
+        ((AutoCloseable) repository).close();
+    }
+
+    @Test
+    void aRetryPolicyIsCheckedWhenItIsMadeAndItsDeadLetterTopicWhenItIsUsed() throws Exception {
+        assertThatThrownBy(() -> RetryPolicy.attempts(0, Duration.ZERO)).isInstanceOf(InvalidArgumentException.class)
+                .hasMessageContaining("1 to 100 attempts");
+        assertThatThrownBy(() -> RetryPolicy.attempts(3, Duration.ofMinutes(6)))
+                .isInstanceOf(InvalidArgumentException.class).hasMessageContaining("between attempts");
+        assertThatThrownBy(() -> RetryPolicy.attempts(3, Duration.ofSeconds(-1)))
+                .isInstanceOf(InvalidArgumentException.class);
+        assertThatThrownBy(() -> RetryPolicy.NONE.deadLetterTo(" ")).isInstanceOf(InvalidArgumentException.class);
+
+        String plugin = plugin();
+        KafkaRepository repository = provider.open(scope(plugin, ResourceOverrides.NONE, "orders"));
+        repository.createConsumer("c", "readers");
+        assertThatThrownBy(() -> repository.subscribe("c", List.of("orders"), m -> { },
+                RetryPolicy.NONE.deadLetterTo("secret")))
+                .isInstanceOf(TopicAccessDeniedException.class)
+                .hasMessage("plugin '" + plugin + "' has not declared topic 'secret'; allowed: [orders]");
+        assertThatThrownBy(() -> repository.subscribe("c", List.of("orders"), m -> { }, null))
+                .isInstanceOf(InvalidArgumentException.class);
         ((AutoCloseable) repository).close();
     }
 
@@ -267,12 +394,8 @@ class KafkaRepositoryTest {
             engine.unload("example-plugin-repository");
 
             assertThat(current.isAlive()).isFalse();
-            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while (!engine.unloadedButNotCollected().isEmpty() && System.nanoTime() < deadline) {
-                System.gc();
-                Thread.sleep(50);
-            }
-            assertThat(engine.unloadedButNotCollected()).as("loaders still alive").isEmpty();
+            assertThat(Gc.collectsAll(engine::unloadedButNotCollected)).as("loaders collected: still alive %s",
+                    engine.unloadedButNotCollected()).isTrue();
         }
     }
 }
