@@ -476,6 +476,14 @@ public class PluginHost {
         }
     }
 
+    /** Keeps hot deploy from acting again on a jar the host wrote and acted on itself. */
+    private void hostWrote(Path jar) {
+        PluginDirectoryWatcher watching = watcher;
+        if (watching != null) {
+            watching.written(jar);
+        }
+    }
+
     private JarPut putJar(String file, Path target, byte[] jar) throws IOException {
         Files.createDirectories(pluginDirectory);
         // Not *.jar, so a directory load or a restart never sees a half-written or unvalidated upload.
@@ -485,7 +493,9 @@ public class PluginHost {
             String name = engine.inspect(staged).name();
             Optional<PluginInfo> loaded = engine.find(name).filter(p -> p.state() == PluginState.LOADED);
             if (loaded.isPresent()) {
-                return new JarPut(Optional.of(engine.upgrade(name, staged, target)), Optional.empty());
+                UpgradeResult upgrade = engine.upgrade(name, staged, target);
+                hostWrote(target);
+                return new JarPut(Optional.of(upgrade), Optional.empty());
             }
             state.clearUnload(name);
             Path backup = pluginDirectory.resolve("." + file + ".replaced-" + UUID.randomUUID());
@@ -494,6 +504,7 @@ public class PluginHost {
                 Files.move(target, backup);
             }
             Files.move(staged, target);
+            hostWrote(target);
             try {
                 PluginInfo info = engine.find(name).filter(p -> p.state() == PluginState.FAILED).isPresent()
                         ? engine.reload(name).get(0) : engine.load(target);
@@ -503,6 +514,7 @@ public class PluginHost {
                 Files.deleteIfExists(target);
                 if (replacing) {
                     Files.move(backup, target);
+                    hostWrote(target); // what was loaded from it before stays as it was
                 }
                 throw e;
             }

@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 
@@ -67,6 +68,8 @@ public final class PluginDirectoryWatcher implements AutoCloseable {
     private final Map<Path, Seen> actedOn = new HashMap<>();
     /** New jars refused for what another jar may bring; tried again once the loaded plugins change. */
     private final Set<Path> waiting = new LinkedHashSet<>();
+    /** Jars the host wrote and acted on itself ({@link #written}), as they were then; taken by the watching thread. */
+    private final Map<Path, Seen> hostWrites = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
     private record Seen(long size, FileTime modified, long sinceNanos) {
@@ -102,6 +105,20 @@ public final class PluginDirectoryWatcher implements AutoCloseable {
         this.thread = threads.newThread(this::watch);
         thread.setName("plugin-directory-watcher");
         thread.start();
+    }
+
+    /**
+     * Tells the watcher that the host itself put this jar into the directory and acted on it (an upload
+     * through the admin API, which loads or upgrades the plugin): when the file settles as it is now,
+     * the watcher does nothing. Without this, an operator who unloads the plugin before the file has
+     * settled would see the watcher load it again, as a jar that appeared. A later change of the file
+     * is acted on as usual. Thread-safe.
+     *
+     * @param jar a jar in the watched directory
+     */
+    public void written(Path jar) {
+        Path absolute = jar.toAbsolutePath().normalize();
+        seen(absolute).ifPresent(now -> hostWrites.put(absolute, now));
     }
 
     private void watch() {
@@ -167,6 +184,11 @@ public final class PluginDirectoryWatcher implements AutoCloseable {
             }
             pending.remove(jar);
             waiting.remove(jar); // what it is now is acted on below
+            Seen own = hostWrites.remove(jar);
+            if (current != null && current.sameFile(own)) {
+                actedOn.put(jar, current); // the host acted on this content already
+                continue;
+            }
             if (current == null) {
                 actedOn.remove(jar);
                 removed.add(jar);

@@ -100,6 +100,24 @@ class PluginDirectoryWatcherTest {
     }
 
     @Test
+    void aJarTheHostWroteAndLoadedItselfIsNotLoadedAgainOnceAnOperatorUnloadedIt() throws Exception {
+        // What the admin API's upload does: the host moves the jar in and loads it; the operator then
+        // unloads it before the file has settled for the watcher.
+        Path uploaded = plugins.resolve("uploaded.jar");
+        Files.move(built("uploaded", "1.0.0"), uploaded);
+        watcher.written(uploaded);
+        engine.load(uploaded);
+        assertThat(next()).isEqualTo("loaded uploaded@1.0.0");
+        engine.unload("uploaded");
+        assertThat(next()).isEqualTo("unloaded uploaded@1.0.0");
+
+        Files.move(built("marker", "1.0.0"), plugins.resolve("marker.jar")); // settles after the upload
+
+        assertThat(next()).isEqualTo("loaded marker@1.0.0");
+        assertThat(engine.find("uploaded")).as("the operator's unload stands").isEmpty();
+    }
+
+    @Test
     void aJarWrittenInPiecesIsReadOnlyOnceItIsComplete() throws Exception {
         byte[] jar = Files.readAllBytes(built("slow", "1.0.0"));
         try (OutputStream out = Files.newOutputStream(plugins.resolve("slow.jar"))) {
