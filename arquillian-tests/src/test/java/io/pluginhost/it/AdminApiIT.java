@@ -113,6 +113,32 @@ class AdminApiIT {
     }
 
     @Test
+    void aPluginThatLeftALoggingHandlerASecurityProviderAndAnMBeanIsCollectedAfterUnload() throws Exception {
+        byte[] jar = Files.readAllBytes(PluginJarBuilder.plugin("registrar").requiresJdkModule("java.logging")
+                .requiresJdkModule("java.management").body("""
+                public void initialize(PluginContext context) throws Exception {
+                    java.util.logging.Logger.getLogger("").addHandler(new java.util.logging.Handler() {
+                        public void publish(java.util.logging.LogRecord r) { }
+                        public void flush() { }
+                        public void close() { }
+                    });
+                    java.security.Security.addProvider(new java.security.Provider("registrar-provider", "1.0",
+                            "never removed by its plugin") { });
+                    java.lang.management.ManagementFactory.getPlatformMBeanServer().registerMBean(
+                            new javax.management.StandardMBean(new Runnable() { public void run() { } },
+                                    Runnable.class),
+                            new javax.management.ObjectName("pluginhost.it:type=Registrar"));
+                }
+                """).build(dir));
+        assertThat(upload("registrar.jar", jar).statusCode()).isEqualTo(201);
+        assertThat(json("DELETE", "api/plugins/registrar", null).statusCode()).isEqualTo(200);
+        json("DELETE", "api/jars/registrar.jar", null);
+
+        String diagnostic = json("POST", "api/diagnostics/unloaded-not-collected", null).body();
+        assertThat(diagnostic).contains("\"count\":").doesNotContain("registrar@");
+    }
+
+    @Test
     void badUploadsAreRefusedWithProblemDetailsAndLeaveNothingBehind() throws Exception {
         HttpResponse<String> notAJar = upload("garbage.jar", "this is not a zip".getBytes(StandardCharsets.UTF_8));
         assertThat(notAJar.statusCode()).isEqualTo(422);

@@ -10,6 +10,9 @@ import io.pluginhost.runtime.testing.RecordingListener;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.lang.ref.WeakReference;
 import java.nio.file.Files;
@@ -18,6 +21,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -185,6 +189,93 @@ class ClassLoaderLeakTest {
 
         assertThat(Gc.collects(loader)).as("loader of the plugin that registered a driver is collected").isTrue();
         assertThat(events.events).anySatisfy(event -> assertThat(event).isEqualTo("unloaded with-driver"));
+    }
+
+    @Test
+    void aPluginThatUsedJavaSerializationOnItsOwnClassesIsCollected() throws Exception {
+        manager.load(PluginJarBuilder.plugin("serializer").body("""
+                static final class Note implements java.io.Serializable {
+                    private static final long serialVersionUID = 1L;
+                    String text = "kept";
+                }
+                public void initialize(PluginContext context) throws Exception {
+                    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+                    try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+                        out.writeObject(new Note());
+                    }
+                    try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(
+                            new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
+                        in.readObject();
+                    }
+                    %s
+                }
+                """.formatted(Handoff.put("serializer.loader",
+                "new java.lang.ref.WeakReference<ClassLoader>(getClass().getClassLoader())"))).build(dir));
+        WeakReference<ClassLoader> loader = loaderOf("serializer");
+
+        manager.unload("serializer");
+
+        assertThat(Gc.collects(loader)).as("loader of a plugin that serialized its own class is collected").isTrue();
+    }
+
+    static Stream<Arguments> globalRegistrations() {
+        return Stream.of(
+                Arguments.of("a java.util.logging handler on the root logger", "java.logging", """
+                        java.util.logging.Logger.getLogger("").addHandler(new java.util.logging.Handler() {
+                            public void publish(java.util.logging.LogRecord r) { }
+                            public void flush() { }
+                            public void close() { }
+                        });
+                        """),
+                Arguments.of("a security provider", "java.base", """
+                        java.security.Security.addProvider(new java.security.Provider("leaky-provider", "1.0",
+                                "a provider the plugin never removes") { });
+                        """),
+                Arguments.of("the default uncaught exception handler", "java.base", """
+                        Thread.setDefaultUncaughtExceptionHandler((thread, error) -> { });
+                        """),
+                Arguments.of("a platform MBean", "java.management", """
+                        java.lang.management.ManagementFactory.getPlatformMBeanServer().registerMBean(
+                                new javax.management.DynamicMBean() {
+                                    public Object getAttribute(String a) { return null; }
+                                    public void setAttribute(javax.management.Attribute a) { }
+                                    public javax.management.AttributeList getAttributes(String[] a) {
+                                        return new javax.management.AttributeList();
+                                    }
+                                    public javax.management.AttributeList setAttributes(javax.management.AttributeList a) {
+                                        return a;
+                                    }
+                                    public Object invoke(String a, Object[] p, String[] s) { return null; }
+                                    public javax.management.MBeanInfo getMBeanInfo() {
+                                        return new javax.management.MBeanInfo(getClass().getName(), "probe", null, null,
+                                                null, null);
+                                    }
+                                }, new javax.management.ObjectName("pluginhost.test:type=LeakyProbe"));
+                        """),
+                Arguments.of("an MBean wrapped in a StandardMBean", "java.management", """
+                        java.lang.management.ManagementFactory.getPlatformMBeanServer().registerMBean(
+                                new javax.management.StandardMBean(new Runnable() { public void run() { } },
+                                        Runnable.class),
+                                new javax.management.ObjectName("pluginhost.test:type=WrappedProbe"));
+                        """));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("globalRegistrations")
+    void whatAPluginRegisteredInTheJdksGlobalRegistriesIsUndoneAtUnload(String what, String module, String code)
+            throws Exception {
+        manager.load(PluginJarBuilder.plugin("registrar").requiresJdkModule(module).body("""
+                public void initialize(PluginContext context) throws Exception {
+                    %s
+                    %s
+                }
+                """.formatted(code, Handoff.put("registrar.loader",
+                "new java.lang.ref.WeakReference<ClassLoader>(getClass().getClassLoader())"))).build(dir));
+        WeakReference<ClassLoader> loader = loaderOf("registrar");
+
+        manager.unload("registrar");
+
+        assertThat(Gc.collects(loader)).as("loader of a plugin that left %s is collected", what).isTrue();
     }
 
     @Test

@@ -65,6 +65,35 @@ public record PluginLayer(ModuleLayer layer, Module module, Plugin instance, Plu
     }
 
     private static final java.util.Optional<Module> JAVA_SQL = ModuleLayer.boot().findModule("java.sql");
+    private static final java.util.Optional<Module> JAVA_LOGGING = ModuleLayer.boot().findModule("java.logging");
+    private static final java.util.Optional<Module> JAVA_MANAGEMENT =
+            ModuleLayer.boot().findModule("java.management");
+
+    /**
+     * Undoes what the plugin's code registered in the JDK's global registries and did not take back
+     * ({@link GlobalRegistrySweep}): the default uncaught-exception handler and security providers for
+     * every plugin (two field reads and a short array), logging handlers and MBeans only for a plugin
+     * whose modules can reach {@code java.logging} or {@code java.management}.
+     *
+     * @return what was undone, one description each
+     */
+    public List<String> undoGlobalRegistrations() {
+        java.util.Set<ClassLoader> loaders = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        boolean logging = false;
+        boolean management = false;
+        for (Module each : layer.modules()) {
+            loaders.add(each.getClassLoader());
+            logging |= JAVA_LOGGING.isPresent() && each.canRead(JAVA_LOGGING.get());
+            management |= JAVA_MANAGEMENT.isPresent() && each.canRead(JAVA_MANAGEMENT.get());
+        }
+        try {
+            return GlobalRegistrySweep.sweep(loaders, logging, management);
+        } catch (RuntimeException e) {
+            System.getLogger(PluginLayer.class.getName()).log(System.Logger.Level.WARNING, "could not look for what"
+                    + " plugin module " + module.getName() + " left in the JDK's global registries: " + e);
+            return List.of();
+        }
+    }
 
     /** The class file of {@link JdbcDriverSweep}, read once, when a plugin that may have a driver unloads. */
     private static final class SweepClassFile {

@@ -258,6 +258,10 @@ public final class PluginAssembler {
             LOG.log(System.Logger.Level.WARNING, "plugin " + plugin.descriptor() + " registered the JDBC driver "
                     + driver + " and did not deregister it; the host did, so that its loader can go");
         }
+        for (String registration : plugin.layer().undoGlobalRegistrations()) {
+            LOG.log(System.Logger.Level.WARNING, "plugin " + plugin.descriptor() + " left " + registration
+                    + " registered; the host removed it, so that its loader can go");
+        }
         plugin.layer().closeJar(); // no plugin code runs any more: its classes are all it will ever load
         plugin.release();
         leaks.watch(plugin.descriptor(), loader, plugin.stuckThreads);

@@ -104,6 +104,12 @@ public final class PluginJarBuilder {
         return this;
     }
 
+    /** Requires a module of the JDK (java.logging, java.management, ...). */
+    public PluginJarBuilder requiresJdkModule(String module) {
+        requiredModules.add(module);
+        return this;
+    }
+
     /** Puts a jar on the compile-time module path only (for a hand-written module-info that requires it). */
     public PluginJarBuilder compileAgainst(Path jar) {
         dependencyJars.add(jar);

@@ -1,0 +1,123 @@
+package io.pluginhost.runtime.layer;
+
+import java.security.Provider;
+import java.security.Security;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Set;
+import java.util.logging.Handler;
+import java.util.logging.LogManager;
+import java.util.logging.Logger;
+import javax.management.JMException;
+import javax.management.MBeanServer;
+import javax.management.MBeanServerFactory;
+import javax.management.ObjectName;
+import javax.management.StandardMBean;
+
+/**
+ * Undoes what an unloaded plugin left in the JDK's global registries, each of which would keep its
+ * class loader for the life of the JVM: the default uncaught-exception handler, security providers,
+ * {@code java.util.logging} handlers and filters, and MBeans. Only objects whose class one of the
+ * plugin's loaders defined are touched, through public API; the caller names each one, so the
+ * operator can tell the plugin's author. The logging and MBean scans walk every logger and every
+ * MBean, so they run only for a plugin that can reach those modules
+ * ({@link PluginLayer#undoGlobalRegistrations}).
+ */
+final class GlobalRegistrySweep {
+
+    private GlobalRegistrySweep() {
+    }
+
+    /**
+     * @param loaders    the plugin's class loaders
+     * @param logging    whether the plugin can reach {@code java.logging}
+     * @param management whether the plugin can reach {@code java.management}
+     * @return what was undone, one description each
+     */
+    static List<String> sweep(Set<ClassLoader> loaders, boolean logging, boolean management) {
+        List<String> undone = new ArrayList<>();
+        Thread.UncaughtExceptionHandler uncaught = Thread.getDefaultUncaughtExceptionHandler();
+        if (owned(uncaught, loaders)) {
+            Thread.setDefaultUncaughtExceptionHandler(null); // what it replaced is not known: the JDK's default
+            undone.add("the default uncaught-exception handler " + uncaught.getClass().getName());
+        }
+        for (Provider provider : Security.getProviders()) {
+            if (owned(provider, loaders)) {
+                Security.removeProvider(provider.getName());
+                undone.add("the security provider " + provider.getName() + " (" + provider.getClass().getName() + ")");
+            }
+        }
+        if (logging) {
+            sweepLogging(loaders, undone);
+        }
+        if (management) {
+            sweepMBeans(loaders, undone);
+        }
+        return undone;
+    }
+
+    private static void sweepLogging(Set<ClassLoader> loaders, List<String> undone) {
+        LogManager manager = LogManager.getLogManager();
+        for (String name : Collections.list(manager.getLoggerNames())) {
+            Logger logger = manager.getLogger(name);
+            if (logger == null) {
+                continue;
+            }
+            String shown = name.isEmpty() ? "the root logger" : "logger '" + name + "'";
+            for (Handler handler : logger.getHandlers()) {
+                if (owned(handler, loaders) || owned(handler.getFilter(), loaders)
+                        || owned(handler.getFormatter(), loaders)) {
+                    logger.removeHandler(handler); // not closed: that would run the plugin's code here
+                    undone.add("the logging handler " + handler.getClass().getName() + " of " + shown);
+                }
+            }
+            if (owned(logger.getFilter(), loaders)) {
+                undone.add("the logging filter " + logger.getFilter().getClass().getName() + " of " + shown);
+                logger.setFilter(null);
+            }
+        }
+    }
+
+    /** In every MBean server created so far: the platform one is not created if nothing asked for it. */
+    private static void sweepMBeans(Set<ClassLoader> loaders, List<String> undone) {
+        for (MBeanServer server : MBeanServerFactory.findMBeanServer(null)) {
+            for (ObjectName name : server.queryNames(null, null)) {
+                try {
+                    if (loaders.contains(server.getClassLoaderFor(name)) || wrapsPluginClass(server, name, loaders)) {
+                        server.unregisterMBean(name);
+                        undone.add("the MBean " + name);
+                    }
+                } catch (JMException | RuntimeException e) {
+                    // gone meanwhile, or a server that will not say: the leak report names the loader
+                }
+            }
+        }
+    }
+
+    /**
+     * A {@link StandardMBean} is a JDK object, so the server names the JDK's loader for it; the class
+     * of what it wraps is the one in its {@code MBeanInfo}, looked up by name in the plugin's loaders.
+     */
+    private static boolean wrapsPluginClass(MBeanServer server, ObjectName name, Set<ClassLoader> loaders)
+            throws JMException {
+        if (!server.isInstanceOf(name, StandardMBean.class.getName())) {
+            return false;
+        }
+        String implementation = server.getMBeanInfo(name).getClassName();
+        for (ClassLoader loader : loaders) {
+            try {
+                if (loaders.contains(Class.forName(implementation, false, loader).getClassLoader())) {
+                    return true;
+                }
+            } catch (ClassNotFoundException | LinkageError notThere) {
+                // not this loader's
+            }
+        }
+        return false;
+    }
+
+    private static boolean owned(Object object, Set<ClassLoader> loaders) {
+        return object != null && loaders.contains(object.getClass().getClassLoader());
+    }
+}
