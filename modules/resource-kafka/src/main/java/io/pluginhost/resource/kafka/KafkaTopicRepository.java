@@ -167,8 +167,11 @@ final class KafkaTopicRepository implements KafkaRepository, AutoCloseable {
         for (String topic : logicalTopics) {
             logicalByPhysical.put(topics.physicalName(topic), topic);
         }
-        if (retry.deadLetterTopic() != null) {
-            topics.physicalName(retry.deadLetterTopic()); // refused now, not at the first failure
+        if (retry.deadLetterTopic() != null
+                && logicalByPhysical.containsKey(topics.physicalName(retry.deadLetterTopic()))) {
+            // A failed record would come back to the same handler, fail again, and go round for good.
+            throw new InvalidArgumentException("retry", "the dead-letter topic '" + retry.deadLetterTopic()
+                    + "' is one of the topics the consumer reads");
         }
         PluginConsumer consumer = consumers.get(consumerId);
         if (consumer == null) {

@@ -326,6 +326,10 @@ class KafkaRepositoryTest {
                 RetryPolicy.NONE.deadLetterTo("secret")))
                 .isInstanceOf(TopicAccessDeniedException.class)
                 .hasMessage("plugin '" + plugin + "' has not declared topic 'secret'; allowed: [orders]");
+        assertThatThrownBy(() -> repository.subscribe("c", List.of("orders"), m -> { },
+                RetryPolicy.NONE.deadLetterTo("orders")))
+                .isInstanceOf(InvalidArgumentException.class)
+                .hasMessageContaining("'orders' is one of the topics the consumer reads");
         assertThatThrownBy(() -> repository.subscribe("c", List.of("orders"), m -> { }, null))
                 .isInstanceOf(InvalidArgumentException.class);
         ((AutoCloseable) repository).close();
