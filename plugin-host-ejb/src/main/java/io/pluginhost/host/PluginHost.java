@@ -213,6 +213,8 @@ public class PluginHost {
             try {
                 watcher = new PluginDirectoryWatcher(engine, pluginDirectory, Duration.ofMillis(
                         config.getOptionalValue("pluginhost.hot-deploy.quiet-ms", Long.class).orElse(500L)),
+                        config.getOptionalValue("pluginhost.hot-deploy.rescan", Duration.class)
+                                .orElse(PluginDirectoryWatcher.DEFAULT_RESCAN),
                         config.getOptionalValue("pluginhost.hot-deploy.cascade", Boolean.class).orElse(true), threads);
                 LOG.info(() -> "hot deploy: watching " + pluginDirectory);
             } catch (IOException e) {

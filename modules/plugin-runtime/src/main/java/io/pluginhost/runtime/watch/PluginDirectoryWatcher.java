@@ -22,6 +22,7 @@ import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -49,6 +50,12 @@ import java.util.concurrent.TimeUnit;
  * its next change. Names not ending in {@code .jar} (uploads in progress, backups, the host's state
  * file) are ignored.
  *
+ * <p>File events come from the platform's {@link WatchService}, and the directory is also listed every
+ * rescan interval, as WildFly's own deployment scanner does: on a network file system (NFS, SMB) the
+ * platform sees no event for a file another machine wrote, and on any file system events can be lost.
+ * A listing compares each jar's size and modification time with what was acted on, so an unchanged
+ * directory costs one listing and no action.
+ *
  * <p>One thread of the given factory watches and acts, so changes are applied in the order they
  * settle; each action takes the engine's lifecycle lock like any operator call.
  */
@@ -60,6 +67,8 @@ public final class PluginDirectoryWatcher implements AutoCloseable {
     private final Path directory;
     private final Duration quietPeriod;
     private final boolean cascade;
+    private final Duration rescanInterval;
+    /** The platform's file events, or null where there are none (listing alone then finds changes). */
     private final WatchService watcher;
     private final Thread thread;
     /** Jars that changed and have not settled yet: what was last seen of each, and since when. */
@@ -79,26 +88,53 @@ public final class PluginDirectoryWatcher implements AutoCloseable {
     }
 
     /**
-     * Starts watching. Jars already in the directory are taken as they are (load them first, e.g.
-     * with {@link PluginManager#loadDirectory}); only changes from now on are applied.
+     * Starts watching, with file events and a listing every five seconds. Jars already in the
+     * directory are taken as they are (load them first, e.g. with {@link PluginManager#loadDirectory});
+     * only changes from now on are applied.
      *
      * @param engine      the engine to keep in line
      * @param directory   the plugin directory (created if missing)
      * @param quietPeriod how long a jar must stay unchanged before it is read
      * @param cascade     whether removing a dependency's jar unloads its dependents too
      * @param threads     where the watching thread comes from (in WildFly, a managed thread factory)
-     * @throws IOException if the directory cannot be watched
+     * @throws IOException if the directory cannot be created or listed
      */
     public PluginDirectoryWatcher(PluginManager engine, Path directory, Duration quietPeriod, boolean cascade,
                                   ThreadFactory threads) throws IOException {
+        this(engine, directory, quietPeriod, DEFAULT_RESCAN, cascade, threads, true);
+    }
+
+    /** The listing interval of WildFly's deployment scanner. */
+    public static final Duration DEFAULT_RESCAN = Duration.ofSeconds(5);
+
+    /**
+     * Starts watching. Jars already in the directory are taken as they are; only changes from now on
+     * are applied.
+     *
+     * @param engine         the engine to keep in line
+     * @param directory      the plugin directory (created if missing)
+     * @param quietPeriod    how long a jar must stay unchanged before it is read
+     * @param rescanInterval how often the directory is listed besides the file events (at least the
+     *                       watcher's tick, a quarter of the quiet period)
+     * @param cascade        whether removing a dependency's jar unloads its dependents too
+     * @param threads        where the watching thread comes from (in WildFly, a managed thread factory)
+     * @throws IOException if the directory cannot be created or listed
+     */
+    public PluginDirectoryWatcher(PluginManager engine, Path directory, Duration quietPeriod, Duration rescanInterval,
+                                  boolean cascade, ThreadFactory threads) throws IOException {
+        this(engine, directory, quietPeriod, rescanInterval, cascade, threads, true);
+    }
+
+    /** With {@code fileEvents} false, only the listing finds changes: what a network file system gives. */
+    PluginDirectoryWatcher(PluginManager engine, Path directory, Duration quietPeriod, Duration rescanInterval,
+                           boolean cascade, ThreadFactory threads, boolean fileEvents) throws IOException {
         this.engine = engine;
         this.directory = directory.toAbsolutePath().normalize();
         this.quietPeriod = quietPeriod;
+        this.rescanInterval = rescanInterval;
         this.cascade = cascade;
         Files.createDirectories(this.directory);
-        this.watcher = this.directory.getFileSystem().newWatchService();
-        this.directory.register(watcher, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY,
-                StandardWatchEventKinds.ENTRY_DELETE);
+        this.watcher = fileEvents ? events(this.directory) : null;
         try (var jars = Files.list(this.directory)) {
             jars.filter(PluginDirectoryWatcher::isJar).forEach(jar -> seen(jar).ifPresent(s -> actedOn.put(jar, s)));
         }
@@ -121,11 +157,35 @@ public final class PluginDirectoryWatcher implements AutoCloseable {
         seen(absolute).ifPresent(now -> hostWrites.put(absolute, now));
     }
 
+    /** @return the platform's file events for the directory, or null if it gives none (then listing alone) */
+    private static WatchService events(Path directory) {
+        try {
+            WatchService service = directory.getFileSystem().newWatchService();
+            try {
+                directory.register(service, StandardWatchEventKinds.ENTRY_CREATE,
+                        StandardWatchEventKinds.ENTRY_MODIFY, StandardWatchEventKinds.ENTRY_DELETE);
+                return service;
+            } catch (IOException | UnsupportedOperationException e) {
+                service.close();
+                throw e;
+            }
+        } catch (IOException | UnsupportedOperationException e) {
+            LOG.log(System.Logger.Level.WARNING, "hot deploy: no file events for " + directory + " (" + e
+                    + "); the directory is listed every rescan interval instead");
+            return null;
+        }
+    }
+
     private void watch() {
         long tick = Math.max(10, quietPeriod.toMillis() / 4);
+        long nextRescan = System.nanoTime() + rescanInterval.toNanos();
         while (!closed) {
             try {
-                WatchKey key = watcher.poll(tick, TimeUnit.MILLISECONDS);
+                WatchKey key = poll(tick);
+                if (System.nanoTime() - nextRescan >= 0) {
+                    rescan();
+                    nextRescan = System.nanoTime() + rescanInterval.toNanos();
+                }
                 if (key != null) {
                     for (WatchEvent<?> event : key.pollEvents()) {
                         if (event.context() instanceof Path name && isJar(name)) {
@@ -145,13 +205,35 @@ public final class PluginDirectoryWatcher implements AutoCloseable {
         }
     }
 
+    /** Waits up to one tick for file events; without them, just the tick. */
+    private WatchKey poll(long tick) throws InterruptedException {
+        if (watcher != null) {
+            return watcher.poll(tick, TimeUnit.MILLISECONDS);
+        }
+        Thread.sleep(tick);
+        return null;
+    }
+
+    /** Lists the directory: a jar that differs from what was acted on, or is gone, counts as changed. */
     private void rescan() {
+        Set<Path> listed = new HashSet<>();
         try (var jars = Files.list(directory)) {
-            jars.filter(PluginDirectoryWatcher::isJar).forEach(this::changed);
+            jars.filter(PluginDirectoryWatcher::isJar).forEach(jar -> {
+                listed.add(jar);
+                Optional<Seen> now = seen(jar);
+                if (!pending.containsKey(jar) && now.isPresent() && !now.get().sameFile(actedOn.get(jar))) {
+                    changed(jar);
+                }
+            });
         } catch (IOException e) {
             LOG.log(System.Logger.Level.WARNING, "cannot list " + directory + ": " + e);
+            return;
         }
-        actedOn.keySet().forEach(this::changed);
+        for (Path jar : actedOn.keySet()) {
+            if (!listed.contains(jar) && !pending.containsKey(jar)) {
+                changed(jar);
+            }
+        }
     }
 
     private void changed(Path jar) {
@@ -313,7 +395,9 @@ public final class PluginDirectoryWatcher implements AutoCloseable {
     public void close() {
         closed = true;
         try {
-            watcher.close();
+            if (watcher != null) {
+                watcher.close();
+            }
         } catch (IOException e) {
             LOG.log(System.Logger.Level.DEBUG, "closing the watch service: " + e);
         }

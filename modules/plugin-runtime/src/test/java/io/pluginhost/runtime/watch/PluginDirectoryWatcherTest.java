@@ -118,6 +118,22 @@ class PluginDirectoryWatcherTest {
     }
 
     @Test
+    void withoutAnyFileEventAsOnANetworkFileSystemTheListingAloneLoadsReloadsAndUnloads() throws Exception {
+        Path shared = Files.createDirectories(dir.resolve("nfs"));
+        try (PluginDirectoryWatcher listing = new PluginDirectoryWatcher(engine, shared, Duration.ofMillis(200),
+                Duration.ofMillis(100), true, Thread::new, false)) {
+            Files.move(built("remote", "1.0.0"), shared.resolve("remote.jar"));
+            assertThat(next()).isEqualTo("loaded remote@1.0.0");
+
+            Files.move(built("remote", "2.0.0"), shared.resolve("remote.jar"), StandardCopyOption.REPLACE_EXISTING);
+            assertThat(List.of(next(), next())).containsExactly("unloaded remote@1.0.0", "loaded remote@2.0.0");
+
+            Files.delete(shared.resolve("remote.jar"));
+            assertThat(next()).isEqualTo("unloaded remote@2.0.0");
+        }
+    }
+
+    @Test
     void aJarWrittenInPiecesIsReadOnlyOnceItIsComplete() throws Exception {
         byte[] jar = Files.readAllBytes(built("slow", "1.0.0"));
         try (OutputStream out = Files.newOutputStream(plugins.resolve("slow.jar"))) {
