@@ -131,7 +131,7 @@ public final class ModuleLayerPluginManager implements PluginManager {
         this.lifecycleThreads = limits.lifecycleDeadlines() ? new LifecycleThreads(hostLoader)
                 : LifecycleThreads.onCallersThread();
         this.assembler = new PluginAssembler(ApiLayer.create(), hub, services, limits, registry, leaks, this::report,
-                lifecycleThreads, metrics);
+                lifecycleThreads, metrics, libraries);
     }
 
     // ---------------------------------------------------------------- load
@@ -952,10 +952,29 @@ public final class ModuleLayerPluginManager implements PluginManager {
                     bindWaitingDependents();
                 } finally {
                     stoppedInThisOperation.clear();
+                    deleteUnusedLibraries();
                 }
             }
         } finally {
             lifecycleLock.unlock();
+        }
+    }
+
+    /**
+     * Deletes the unpacked library copies no loaded plugin uses, after an operation that unpacked or
+     * released any (never for plugins without libraries), and forgets the cached jars that used them.
+     * Caller holds the lock, so no jar is being read.
+     */
+    private void deleteUnusedLibraries() {
+        if (!libraries.takeMayHaveUnused()) {
+            return;
+        }
+        try {
+            Set<Path> inUse = registry.libraryFilesInUse();
+            reader.forgetJarsWithLibrariesOtherThan(inUse);
+            libraries.retainOnly(inUse);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "could not delete unused plugin libraries: " + e);
         }
     }
 

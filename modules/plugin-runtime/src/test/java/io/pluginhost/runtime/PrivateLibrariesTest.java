@@ -1,5 +1,6 @@
 package io.pluginhost.runtime;
 
+import io.pluginhost.api.exception.DuplicatePluginException;
 import io.pluginhost.api.exception.InvalidPluginException;
 import io.pluginhost.runtime.testing.Gc;
 import io.pluginhost.runtime.testing.PluginJarBuilder;
@@ -10,6 +11,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
@@ -94,6 +96,52 @@ class PrivateLibrariesTest {
         manager.unload("alpha");
 
         assertThat(PluginJarBuilder.openFiles()).as("open files after unload").noneMatch(engineCopy);
+    }
+
+    /** A plugin shipping {@code library} and answering where the engine unpacked it. */
+    private Path locator(String name, Path library) throws IOException {
+        Path into = Files.createTempDirectory(dir, name);
+        return PluginJarBuilder.plugin(name).library(library).body("""
+                public Object execute(Object in) {
+                    String url = textlib.Text.class.getResource("version.txt").toString();
+                    return url.substring("jar:".length(), url.indexOf("!/"));
+                }
+                """).build(into);
+    }
+
+    private Path copyOf(String plugin) {
+        return Path.of(java.net.URI.create((String) manager.execute(plugin, null)));
+    }
+
+    private static List<Path> filesUnder(Path directory) throws IOException {
+        try (var files = Files.walk(directory)) {
+            return files.filter(Files::isRegularFile).toList();
+        }
+    }
+
+    @Test
+    void anUnpackedLibraryIsDeletedOnceNoLoadedPluginUsesIt() throws IOException {
+        Path one = textlib("1.0");
+        manager.load(locator("alpha", one));
+        manager.load(locator("beta", one)); // the same bytes: one copy for both
+        Path copy = copyOf("alpha");
+        Path store = copy.getParent().getParent();
+        assertThat(copyOf("beta")).isEqualTo(copy);
+
+        manager.unload("alpha");
+        assertThat(copy).as("still used by beta").exists();
+        assertThatThrownBy(() -> manager.load(locator("beta", textlib("2.0"))))
+                .isInstanceOf(DuplicatePluginException.class);
+        assertThat(filesUnder(store)).as("what a refused jar unpacked is gone; beta's copy stays")
+                .containsExactly(copy);
+
+        manager.unload("beta");
+        assertThat(filesUnder(store)).as("no loaded plugin uses a library").isEmpty();
+
+        manager.load(locator("gamma", textlib("3.0")));
+        assertThat(manager.execute("gamma", null)).asString().endsWith("textlib-3.0.jar");
+        manager.reload("gamma"); // read again from the cache: its copy must still be there
+        assertThat(copyOf("gamma")).exists();
     }
 
     @Test

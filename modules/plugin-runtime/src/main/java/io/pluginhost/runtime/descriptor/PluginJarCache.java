@@ -10,6 +10,7 @@ import java.nio.file.attribute.FileTime;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Remembers jars already read, so loading or reloading an unchanged jar (a cascade, a reload for new
@@ -38,6 +39,16 @@ public final class PluginJarCache {
     /** @param reader reads what is not cached */
     public PluginJarCache(PluginJarReader reader) {
         this.reader = reader;
+    }
+
+    /**
+     * Forgets the jars with a private library not in {@code inUse}: their copies are about to be
+     * deleted, so such a jar is read (and its libraries unpacked) again if it is loaded again.
+     *
+     * @param inUse the library copies that stay
+     */
+    public void forgetJarsWithLibrariesOtherThan(Set<Path> inUse) {
+        jars.values().removeIf(jar -> jar.libraries().stream().anyMatch(library -> !inUse.contains(library.file())));
     }
 
     /**

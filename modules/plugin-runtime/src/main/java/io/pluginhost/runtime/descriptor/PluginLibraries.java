@@ -29,7 +29,8 @@ import java.util.stream.Stream;
  * are the engine's, not the operator's: the plugin jar itself is never held open, and the loader's
  * handles on these copies are closed at unload. The directory is made when the first library is
  * unpacked (most plugins ship none, and making and deleting it cost every engine 0.1 ms to start
- * and 0.35 ms to close); {@link #close()} deletes it. Thread-safe: a copy is written to a temporary name and moved into place.
+ * and 0.35 ms to close); {@link #close()} deletes it, and {@link #retainOnly} deletes the copies no
+ * loaded plugin uses any more. Thread-safe: a copy is written to a temporary name and moved into place.
  */
 public final class PluginLibraries implements AutoCloseable {
 
@@ -38,6 +39,8 @@ public final class PluginLibraries implements AutoCloseable {
     private final boolean deleteOnExit;
     /** The directory, made when the first library is stored. Guarded by {@code this}. */
     private Path directory;
+    /** Whether a copy may have lost its last user since {@link #retainOnly} last ran. */
+    private final java.util.concurrent.atomic.AtomicBoolean mayHaveUnused = new java.util.concurrent.atomic.AtomicBoolean();
 
     private PluginLibraries(boolean deleteOnExit) {
         this.deleteOnExit = deleteOnExit;
@@ -103,6 +106,7 @@ public final class PluginLibraries implements AutoCloseable {
             Files.deleteIfExists(staging);
             throw e;
         }
+        mayHaveUnused.set(true); // a jar read but never loaded (refused, or only inspected) leaves its copy
         Path folder = directory.resolve(HexFormat.of().formatHex(sha256.digest(), 0, 16));
         Path file = folder.resolve(fileName);
         if (Files.exists(file)) {
@@ -145,6 +149,53 @@ public final class PluginLibraries implements AutoCloseable {
             }
             out.write(buffer, 0, n);
         }
+    }
+
+    /** Notes that a load with libraries was taken apart: its copies may have no user left. */
+    public void released() {
+        mayHaveUnused.set(true);
+    }
+
+    /**
+     * @return whether a copy may have lost its last user since the last {@link #retainOnly}: a library
+     *         was unpacked or {@link #released}; cleared by the call
+     */
+    public boolean takeMayHaveUnused() {
+        return mayHaveUnused.getAndSet(false) && directoryIfMade() != null;
+    }
+
+    /**
+     * Deletes every copy but those in use, so that a long-running host (upgrades, refused uploads)
+     * keeps no more on disk than its loaded plugins need. The caller must keep any library from being
+     * unpacked meanwhile (the engine calls it under its lifecycle lock, as it reads jars).
+     *
+     * @param inUse the copies the loaded plugins (and any jar still to be loaded) use
+     * @return how many copies were deleted
+     */
+    public synchronized int retainOnly(Set<Path> inUse) {
+        if (directory == null || !Files.isDirectory(directory)) {
+            return 0;
+        }
+        int deleted = 0;
+        try (Stream<Path> folders = Files.list(directory)) {
+            for (Path folder : (Iterable<Path>) folders::iterator) {
+                try (Stream<Path> files = Files.list(folder)) {
+                    for (Path file : (Iterable<Path>) files::iterator) {
+                        if (!inUse.contains(file) && Files.deleteIfExists(file)) {
+                            deleted++;
+                        }
+                    }
+                }
+                try {
+                    Files.deleteIfExists(folder); // only if now empty
+                } catch (java.nio.file.DirectoryNotEmptyException stillUsed) {
+                    // a copy in it is in use
+                }
+            }
+        } catch (IOException | UncheckedIOException e) {
+            LOG.log(System.Logger.Level.WARNING, "cannot delete unused plugin libraries in " + directory + ": " + e);
+        }
+        return deleted;
     }
 
     /** Deletes every copy. Loads still holding one open keep reading it where the platform allows. */

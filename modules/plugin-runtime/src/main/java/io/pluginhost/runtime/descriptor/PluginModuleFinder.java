@@ -94,6 +94,18 @@ public final class PluginModuleFinder implements ModuleFinder, AutoCloseable {
         return members.values().stream().map(Member::reference).collect(Collectors.toUnmodifiableSet());
     }
 
+    /** @return the unpacked files of the plugin's private libraries, if it has any */
+    public List<Path> libraryFiles() {
+        if (names.size() == 1) {
+            return List.of();
+        }
+        List<Path> files = new ArrayList<>(names.size() - 1);
+        for (String name : names.subList(1, names.size())) {
+            files.add(members.get(name).path());
+        }
+        return files;
+    }
+
     /** @return the names of the modules of this load: the plugin's first, then its libraries' */
     public List<String> moduleNames() {
         return names;

@@ -9,6 +9,7 @@ import io.pluginhost.api.resource.S3Repository;
 import io.pluginhost.runtime.EngineLimits;
 import io.pluginhost.runtime.HostServices;
 import io.pluginhost.runtime.descriptor.PluginJar;
+import io.pluginhost.runtime.descriptor.PluginLibraries;
 import io.pluginhost.runtime.event.EventHub;
 import io.pluginhost.runtime.internal.DetachedException;
 import io.pluginhost.runtime.internal.GuardedRepository;
@@ -55,6 +56,7 @@ public final class PluginAssembler {
     private final LoadedPlugin.ErrorSink errors;
     private final LifecycleThreads threads;
     private final MetricsRelay metrics;
+    private final PluginLibraries libraries;
     private final PluginLayer.Construction construction = new ProviderConstruction();
 
     /**
@@ -70,7 +72,8 @@ public final class PluginAssembler {
      */
     public PluginAssembler(ApiLayer api, EventHub hub, HostServices services, EngineLimits limits,
                            PluginRegistry registry, LeakWatch leaks, LoadedPlugin.ErrorSink errors,
-                           LifecycleThreads threads, MetricsRelay metrics) {
+                           LifecycleThreads threads, MetricsRelay metrics, PluginLibraries libraries) {
+        this.libraries = libraries;
         this.metrics = metrics;
         this.api = api;
         this.hub = hub;
@@ -261,6 +264,9 @@ public final class PluginAssembler {
         for (String registration : plugin.layer().undoGlobalRegistrations()) {
             LOG.log(System.Logger.Level.WARNING, "plugin " + plugin.descriptor() + " left " + registration
                     + " registered; the host removed it, so that its loader can go");
+        }
+        if (plugin.layer().jar().moduleNames().size() > 1) {
+            libraries.released(); // its unpacked copies may have no user left
         }
         plugin.layer().closeJar(); // no plugin code runs any more: its classes are all it will ever load
         plugin.release();

@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
@@ -48,6 +49,15 @@ public final class PluginRegistry {
     private final Map<String, ResourceOverrides> overrides = new ConcurrentHashMap<>();
     private final Map<String, Map<String, String>> config = new ConcurrentHashMap<>();
     private final PhysicalNameClaims claims = new PhysicalNameClaims();
+
+    /** @return the unpacked private-library files the loaded plugins use */
+    public Set<Path> libraryFilesInUse() {
+        Set<Path> files = new HashSet<>();
+        for (LoadedPlugin plugin : loaded.values()) {
+            files.addAll(plugin.layer().jar().libraryFiles());
+        }
+        return files;
+    }
 
     /** @return the loaded plugin of that name, if any */
     public Optional<LoadedPlugin> loaded(String name) {
