@@ -54,6 +54,12 @@ final class KafkaTopicRepository implements KafkaRepository, AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(KafkaTopicRepository.class.getName());
 
+    /**
+     * The most consumers one plugin may hold at once: each is a client with its own buffers and, once
+     * subscribed, a host thread; one consumer can read many topics.
+     */
+    static final int MAX_CONSUMERS = 32;
+
     /** Headers a dead-lettered record carries besides its own: where it came from and what failed. */
     static final String DEAD_LETTER_HEADER = "pluginhost-dead-letter-";
 
@@ -142,6 +148,11 @@ final class KafkaTopicRepository implements KafkaRepository, AutoCloseable {
         if (consumers.containsKey(consumerId)) {
             throw new PluginException("plugin '" + scope.pluginName() + "' already has a consumer '" + consumerId
                     + "'; disconnect it first");
+        }
+        if (consumers.size() >= MAX_CONSUMERS) {
+            throw new PluginException("plugin '" + scope.pluginName() + "' already holds " + MAX_CONSUMERS
+                    + " Kafka consumers, the most one plugin may hold; one consumer can subscribe to many topics,"
+                    + " and disconnectConsumer frees one");
         }
         ResourceKind.TOPIC.validateLogical(groupId);
         String physicalGroup = ResourceKind.TOPIC.physicalName(scope.pluginName(), groupId);

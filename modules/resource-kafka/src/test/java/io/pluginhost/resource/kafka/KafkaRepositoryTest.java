@@ -3,6 +3,7 @@ package io.pluginhost.resource.kafka;
 import io.pluginhost.api.PluginDescriptor;
 import io.pluginhost.api.exception.InvalidArgumentException;
 import io.pluginhost.api.exception.PluginContextInvalidatedException;
+import io.pluginhost.api.exception.PluginException;
 import io.pluginhost.api.exception.TopicAccessDeniedException;
 import io.pluginhost.api.resource.KafkaMessage;
 import io.pluginhost.api.resource.KafkaRepository;
@@ -332,6 +333,22 @@ class KafkaRepositoryTest {
                 .hasMessageContaining("'orders' is one of the topics the consumer reads");
         assertThatThrownBy(() -> repository.subscribe("c", List.of("orders"), m -> { }, null))
                 .isInstanceOf(InvalidArgumentException.class);
+        ((AutoCloseable) repository).close();
+    }
+
+    @Test
+    void aPluginHoldsAtMostThirtyTwoConsumersAndADisconnectFreesOne() throws Exception {
+        String plugin = plugin();
+        KafkaRepository repository = provider.open(scope(plugin, ResourceOverrides.NONE, "orders"));
+        for (int i = 0; i < 32; i++) {
+            repository.createConsumer("c" + i, "readers");
+        }
+
+        assertThatThrownBy(() -> repository.createConsumer("one-more", "readers"))
+                .isInstanceOf(PluginException.class)
+                .hasMessageContaining("already holds 32 Kafka consumers");
+        repository.disconnectConsumer("c0");
+        repository.createConsumer("one-more", "readers");
         ((AutoCloseable) repository).close();
     }
 
