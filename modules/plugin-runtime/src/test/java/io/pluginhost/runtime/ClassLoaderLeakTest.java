@@ -231,6 +231,9 @@ class ClassLoaderLeakTest {
                         java.security.Security.addProvider(new java.security.Provider("leaky-provider", "1.0",
                                 "a provider the plugin never removes") { });
                         """),
+                Arguments.of("a shutdown hook", "java.base", """
+                        Runtime.getRuntime().addShutdownHook(new Thread(() -> { }, "leaky-hook"));
+                        """),
                 Arguments.of("the default uncaught exception handler", "java.base", """
                         Thread.setDefaultUncaughtExceptionHandler((thread, error) -> { });
                         """),

@@ -35,6 +35,8 @@ public final class ThreadHygiene {
     private static final Field INHERITABLE_THREAD_LOCALS = field(Thread.class, "inheritableThreadLocals");
     private static final Field MAP_TABLE = field(nested("java.lang.ThreadLocal$ThreadLocalMap"), "table");
     private static final Field ENTRY_VALUE = field(nested("java.lang.ThreadLocal$ThreadLocalMap$Entry"), "value");
+    /** {@code ApplicationShutdownHooks.hooks}: the registered hooks, which no public API lists. */
+    private static final Field SHUTDOWN_HOOKS = field(nested("java.lang.ApplicationShutdownHooks"), "hooks");
 
     private ThreadHygiene() {
     }
@@ -65,6 +67,55 @@ public final class ThreadHygiene {
             }
         }
         return reasons;
+    }
+
+    /**
+     * Removes the shutdown hooks an unloaded plugin registered and did not remove: an unstarted thread
+     * the JVM keeps until it exits, which keeps the plugin's loader and would run the plugin's code
+     * after its unload. A hook is the plugin's if its class, its task's class or its context loader is
+     * the plugin's (a thread made in plugin code inherits the plugin's context loader). Needs
+     * {@code java.lang} open to the host to list the hooks; where it is closed, finds nothing.
+     *
+     * @param unloaded the plugin's loaders
+     * @return the names of the hooks removed
+     */
+    public static List<String> removeShutdownHooks(Set<ClassLoader> unloaded) {
+        if (SHUTDOWN_HOOKS == null) {
+            return List.of();
+        }
+        List<Thread> hooks = new ArrayList<>();
+        synchronized (SHUTDOWN_HOOKS.getDeclaringClass()) { // the lock its static methods take
+            Object registered;
+            try {
+                registered = SHUTDOWN_HOOKS.get(null);
+            } catch (IllegalAccessException e) {
+                return List.of();
+            }
+            if (registered instanceof Map<?, ?> byThread) {
+                for (Object hook : byThread.keySet()) {
+                    if (hook instanceof Thread thread && isPlugins(thread, unloaded)) {
+                        hooks.add(thread);
+                    }
+                }
+            }
+        }
+        List<String> removed = new ArrayList<>();
+        for (Thread hook : hooks) {
+            try {
+                if (Runtime.getRuntime().removeShutdownHook(hook)) {
+                    removed.add(hook.getName());
+                }
+            } catch (IllegalStateException shuttingDown) {
+                return removed;
+            }
+        }
+        return removed;
+    }
+
+    private static boolean isPlugins(Thread thread, Set<ClassLoader> loaders) {
+        Object task = read(TARGET, thread);
+        return loaders.contains(thread.getClass().getClassLoader()) || loaders.contains(thread.getContextClassLoader())
+                || task != null && loaders.contains(task.getClass().getClassLoader());
     }
 
     /**

@@ -1,5 +1,7 @@
 package io.pluginhost.runtime.layer;
 
+import io.pluginhost.runtime.internal.ThreadHygiene;
+
 import java.security.Provider;
 import java.security.Security;
 import java.util.ArrayList;
@@ -17,10 +19,11 @@ import javax.management.StandardMBean;
 
 /**
  * Undoes what an unloaded plugin left in the JDK's global registries, each of which would keep its
- * class loader for the life of the JVM: the default uncaught-exception handler, security providers,
- * {@code java.util.logging} handlers and filters, and MBeans. Only objects whose class one of the
- * plugin's loaders defined are touched, through public API; the caller names each one, so the
- * operator can tell the plugin's author. The logging and MBean scans walk every logger and every
+ * class loader for the life of the JVM: shutdown hooks, the default uncaught-exception handler,
+ * security providers, {@code java.util.logging} handlers and filters, and MBeans. Only objects whose
+ * class one of the plugin's loaders defined are touched, through public API (the shutdown hooks are
+ * listed by reflection, where {@code java.lang} is open); the caller names each one, so the operator
+ * can tell the plugin's author. The logging and MBean scans walk every logger and every
  * MBean, so they run only for a plugin that can reach those modules
  * ({@link PluginLayer#undoGlobalRegistrations}).
  */
@@ -41,6 +44,9 @@ final class GlobalRegistrySweep {
         if (owned(uncaught, loaders)) {
             Thread.setDefaultUncaughtExceptionHandler(null); // what it replaced is not known: the JDK's default
             undone.add("the default uncaught-exception handler " + uncaught.getClass().getName());
+        }
+        for (String hook : ThreadHygiene.removeShutdownHooks(loaders)) {
+            undone.add("the shutdown hook '" + hook + "'");
         }
         for (Provider provider : Security.getProviders()) {
             if (owned(provider, loaders)) {
