@@ -113,7 +113,7 @@ class AdminApiIT {
     }
 
     @Test
-    void aPluginThatLeftALoggingHandlerASecurityProviderAndAnMBeanIsCollectedAfterUnload() throws Exception {
+    void aPluginThatLeftALoggingHandlerASecurityProviderAShutdownHookAndAnMBeanIsCollectedAfterUnload() throws Exception {
         byte[] jar = Files.readAllBytes(PluginJarBuilder.plugin("registrar").requiresJdkModule("java.logging")
                 .requiresJdkModule("java.management").body("""
                 public void initialize(PluginContext context) throws Exception {
@@ -124,6 +124,7 @@ class AdminApiIT {
                     });
                     java.security.Security.addProvider(new java.security.Provider("registrar-provider", "1.0",
                             "never removed by its plugin") { });
+                    Runtime.getRuntime().addShutdownHook(new Thread(() -> { }, "registrar-hook"));
                     java.lang.management.ManagementFactory.getPlatformMBeanServer().registerMBean(
                             new javax.management.StandardMBean(new Runnable() { public void run() { } },
                                     Runnable.class),
