@@ -12,7 +12,7 @@ import java.util.Set;
  * identifiers finds: the table after {@code REFERENCES}, rewritten like any table; the name after
  * {@code CONSTRAINT}, prefixed like an index; every {@code name(} call, which must be an allowed
  * function (or {@code nextval('declared')}, mapped); and refuses any {@code SELECT}, cast,
- * {@code $} and an identity column's {@code SEQUENCE NAME}. The text has already passed
+ * {@code $}, {@code NEXT VALUE FOR} and an identity column's {@code SEQUENCE NAME}. The text has already passed
  * {@link SqlLexer}, so its strings and comments are plain.
  */
 final class ColumnSpecs {
@@ -88,6 +88,10 @@ final class ColumnSpecs {
                 String lower = token.text().toLowerCase(Locale.ROOT);
                 if (SqlDialect.isSessionValue(lower)) {
                     throw rules.refuse("reads the session's " + token.text() + " in a column definition", spec);
+                }
+                if (lower.equals("next") && next != null && isWord(next, "value")) {
+                    throw rules.refuse("uses NEXT VALUE FOR in a column definition; use nextval('<declared name>')",
+                            spec);
                 }
                 if (lower.equals("tablespace")) {
                     throw rules.refuse("puts an index in a tablespace", spec);

@@ -46,7 +46,7 @@ public enum SqlDialect {
             "current_timestamp", "current_date", "current_time", "localtimestamp", "localtime", "now", "unnest",
             "system_range"),
             Set.of("tinyint", "int2", "int4", "int8", "bool", "varchar_ignorecase", "character large object",
-                    "binary large object", "varbinary", "binary varying", "blob", "clob", "java_object", "enum",
+                    "binary large object", "varbinary", "binary varying", "blob", "clob", "enum",
                     "geometry", "identity", "decfloat", "timestamptz"));
 
     /**
