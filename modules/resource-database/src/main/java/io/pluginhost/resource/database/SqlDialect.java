@@ -42,7 +42,7 @@ public enum SqlDialect {
             "to_timestamp", "trunc", "random_uuid", "uuid", "bitand", "bitor", "bitxor", "log10", "instr",
             "locate", "insert", "soundex", "difference", "regexp_like", "regexp_substr", "array_length",
             "array_contains", "array_slice", "cardinality", "array_max_cardinality", "json_object", "json_array",
-            "json_objectagg", "json_arrayagg", "hash", "standard_hash", "ora_hash", "truncate", "cot", "rand",
+            "json_objectagg", "json_arrayagg", "standard_hash", "ora_hash", "truncate", "cot", "rand",
             "current_timestamp", "current_date", "current_time", "localtimestamp", "localtime", "now", "unnest",
             "system_range"),
             Set.of("tinyint", "int2", "int4", "int8", "bool", "varchar_ignorecase", "character large object",
