@@ -65,3 +65,4 @@ SELECT current_timestamp
 SELECT "notes"."id" FROM "notes"
 SELECT * FROM NOTES
 SELECT id FROM notes WHERE body IS NOT NULL AND id BETWEEN 1 AND 10
+CREATE TABLE notes (id INTEGER, sequencename_x INTEGER CHECK (sequencename_x > 0))

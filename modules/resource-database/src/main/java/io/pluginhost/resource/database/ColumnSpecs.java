@@ -72,6 +72,7 @@ final class ColumnSpecs {
             StringBuilder out = new StringBuilder(spec);
             int shift = 0;
             for (Token token : perSpec.get(s)) {
+                Token beforePrevious = index > 1 ? all.get(index - 2) : null;
                 Token previous = index > 0 ? all.get(index - 1) : null;
                 Token next = index + 1 < all.size() ? all.get(index + 1) : null;
                 Token afterNext = index + 2 < all.size() ? all.get(index + 2) : null;
@@ -108,9 +109,10 @@ final class ColumnSpecs {
                         throw rules.refuse("has a CONSTRAINT without a name", spec);
                     }
                     replacement = rules.constraint(token.text());
-                } else if (lower.startsWith("sequencename") || lower.equals("sequence") && next != null
-                        && isWord(next, "name")) {
-                    // JSqlParser keeps "SEQUENCE NAME x" as one glued word; either way it names a sequence
+                } else if (lower.startsWith("sequencename") && previous != null && previous.text().equals("(")
+                        && beforePrevious != null && isWord(beforePrevious, "identity")
+                        || lower.equals("sequence") && next != null && isWord(next, "name")) {
+                    // JSqlParser keeps "(SEQUENCE NAME x" as "(" and one glued word; either way it names a sequence
                     throw rules.refuse("names the sequence of an identity column; leave the name to the database,"
                             + " which derives it from the table's", spec);
                 } else if (next != null && next.text().equals("(")
