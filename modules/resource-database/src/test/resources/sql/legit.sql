@@ -66,3 +66,4 @@ SELECT "notes"."id" FROM "notes"
 SELECT * FROM NOTES
 SELECT id FROM notes WHERE body IS NOT NULL AND id BETWEEN 1 AND 10
 CREATE TABLE notes (id INTEGER, sequencename_x INTEGER CHECK (sequencename_x > 0))
+SELECT lpad(CAST(id AS VARCHAR(10)), 6, '0') AS code FROM notes

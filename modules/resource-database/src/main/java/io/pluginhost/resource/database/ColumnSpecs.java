@@ -126,6 +126,8 @@ final class ColumnSpecs {
                         String mapped = rules.sequence(literal.substring(1, literal.length() - 1).replace("''", "'"));
                         out.replace(afterNext.start() + shift, afterNext.end() + shift, mapped);
                         shift += mapped.length() - literal.length();
+                    } else if (lower.equals("lpad") || lower.equals("rpad")) {
+                        throw rules.refuse("pads a string in a column definition", spec);
                     } else {
                         rules.function(token.text());
                     }

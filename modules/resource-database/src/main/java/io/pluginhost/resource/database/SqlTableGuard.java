@@ -15,6 +15,7 @@ import net.sf.jsqlparser.expression.VariableAssignment;
 import net.sf.jsqlparser.expression.operators.relational.ExpressionList;
 import net.sf.jsqlparser.expression.JdbcNamedParameter;
 import net.sf.jsqlparser.expression.JdbcParameter;
+import net.sf.jsqlparser.expression.LongValue;
 import net.sf.jsqlparser.expression.NumericBind;
 import net.sf.jsqlparser.parser.CCJSqlParserUtil;
 import net.sf.jsqlparser.schema.Column;
@@ -74,6 +75,9 @@ public final class SqlTableGuard {
             AlterOperation.DROP_PRIMARY_KEY, AlterOperation.DROP_UNIQUE, AlterOperation.DROP_FOREIGN_KEY,
             AlterOperation.RENAME_CONSTRAINT);
     private static final Set<String> SEQUENCE_FUNCTIONS = Set.of("nextval", "currval", "setval");
+    /** Functions that pad a string to a length; see {@link #checkPaddedLength}. */
+    private static final Set<String> PADDING_FUNCTIONS = Set.of("lpad", "rpad");
+    private static final long MAX_PADDED_LENGTH = 10_000;
     private static final Set<String> ALLOWED_CREATE_OPTIONS = Set.of("TEMP", "TEMPORARY", "UNLOGGED", "LOCAL",
             "GLOBAL");
 
@@ -276,11 +280,29 @@ public final class SqlTableGuard {
         if (name == null || name.isBlank()) {
             throw refused("calls a function the guard cannot name", String.valueOf(function));
         }
-        if (SEQUENCE_FUNCTIONS.contains(SqlNames.key(name).toLowerCase(Locale.ROOT))) {
+        String key = SqlNames.key(name).toLowerCase(Locale.ROOT);
+        if (SEQUENCE_FUNCTIONS.contains(key)) {
             sequenceCall(name, function);
             return;
         }
         checkFunctionName(name);
+        if (PADDING_FUNCTIONS.contains(key)) {
+            checkPaddedLength(name, function);
+        }
+    }
+
+    /**
+     * {@code lpad} and {@code rpad} build a string of the length asked for, as {@code repeat} does: a
+     * length of 10^9 is a gigabyte in the database, or on H2 in the host's own heap. They are allowed
+     * with a literal length of at most {@value #MAX_PADDED_LENGTH}, what padding a code or a number needs.
+     */
+    private void checkPaddedLength(String name, Function function) {
+        ExpressionList<?> arguments = function.getParameters();
+        if (arguments == null || arguments.size() < 2 || !(arguments.get(1) instanceof LongValue length)
+                || length.getValue() > MAX_PADDED_LENGTH) {
+            throw refused("calls " + name + " with a length that is not a literal of at most " + MAX_PADDED_LENGTH
+                    + " (it builds a string of the length asked for)", name);
+        }
     }
 
     private void checkFunctionName(String name) {
