@@ -19,6 +19,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 
 /**
@@ -40,7 +41,7 @@ public final class PluginLibraries implements AutoCloseable {
     /** The directory, made when the first library is stored. Guarded by {@code this}. */
     private Path directory;
     /** Whether a copy may have lost its last user since {@link #retainOnly} last ran. */
-    private final java.util.concurrent.atomic.AtomicBoolean mayHaveUnused = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean mayHaveUnused = new AtomicBoolean();
 
     private PluginLibraries(boolean deleteOnExit) {
         this.deleteOnExit = deleteOnExit;

@@ -12,7 +12,7 @@ import java.util.function.Function;
  * Deregisters the JDBC drivers an unloaded plugin registered. {@code DriverManager} holds a registered
  * driver for the life of the JVM, and with it the plugin's loader, and it lets only code that sees a
  * driver's class deregister it: so this class is not called from the host, but defined again inside
- * the plugin's own loader ({@link PluginLayer#deregisterJdbcDrivers}) and called there, as Tomcat's
+ * the plugin's own loader ({@link PluginLayer#undoGlobalRegistrations}) and called there, as Tomcat's
  * {@code JdbcLeakPrevention} is inside a web application's. Uses nothing but the JDK.
  */
 public final class JdbcDriverSweep implements Function<ClassLoader, List<String>> {

@@ -39,7 +39,7 @@ public record PluginLayer(ModuleLayer layer, Module module, Plugin instance, Plu
      *
      * @return the class names of the drivers deregistered
      */
-    public List<String> deregisterJdbcDrivers() {
+    private List<String> deregisterJdbcDrivers() {
         boolean mayHaveDrivers = jar.moduleNames().size() > 1
                 || JAVA_SQL.isPresent() && module.canRead(JAVA_SQL.get());
         if (!mayHaveDrivers || !(module.getClassLoader() instanceof PluginModuleLoader loader)) {
@@ -70,14 +70,20 @@ public record PluginLayer(ModuleLayer layer, Module module, Plugin instance, Plu
             ModuleLayer.boot().findModule("java.management");
 
     /**
-     * Undoes what the plugin's code registered in the JDK's global registries and did not take back
-     * ({@link GlobalRegistrySweep}): the default uncaught-exception handler and security providers for
-     * every plugin (two field reads and a short array), logging handlers and MBeans only for a plugin
-     * whose modules can reach {@code java.logging} or {@code java.management}.
+     * Undoes what the plugin's code registered in the JDK's global registries and did not take back,
+     * each of which would keep its loader for the life of the JVM: JDBC drivers ({@link
+     * #deregisterJdbcDrivers}), and through {@link GlobalRegistrySweep} shutdown hooks, the default
+     * uncaught-exception handler and security providers for every plugin (a few field reads and a
+     * short array), logging handlers and MBeans only for a plugin whose modules can reach {@code
+     * java.logging} or {@code java.management}.
      *
      * @return what was undone, one description each
      */
     public List<String> undoGlobalRegistrations() {
+        List<String> undone = new java.util.ArrayList<>();
+        for (String driver : deregisterJdbcDrivers()) {
+            undone.add("the JDBC driver " + driver);
+        }
         java.util.Set<ClassLoader> loaders = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         boolean logging = false;
         boolean management = false;
@@ -87,12 +93,12 @@ public record PluginLayer(ModuleLayer layer, Module module, Plugin instance, Plu
             management |= JAVA_MANAGEMENT.isPresent() && each.canRead(JAVA_MANAGEMENT.get());
         }
         try {
-            return GlobalRegistrySweep.sweep(loaders, logging, management);
+            undone.addAll(GlobalRegistrySweep.sweep(loaders, logging, management));
         } catch (RuntimeException e) {
             System.getLogger(PluginLayer.class.getName()).log(System.Logger.Level.WARNING, "could not look for what"
                     + " plugin module " + module.getName() + " left in the JDK's global registries: " + e);
-            return List.of();
         }
+        return undone;
     }
 
     /** The class file of {@link JdbcDriverSweep}, read once, when a plugin that may have a driver unloads. */

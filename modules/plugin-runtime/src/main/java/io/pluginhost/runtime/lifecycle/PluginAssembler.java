@@ -257,10 +257,6 @@ public final class PluginAssembler {
         plugin.context.invalidate();
         hub.removeAll(plugin); // anything cleanup subscribed before the context was invalidated
         ClassLoader loader = plugin.layer().classLoader();
-        for (String driver : plugin.layer().deregisterJdbcDrivers()) {
-            LOG.log(System.Logger.Level.WARNING, "plugin " + plugin.descriptor() + " registered the JDBC driver "
-                    + driver + " and did not deregister it; the host did, so that its loader can go");
-        }
         for (String registration : plugin.layer().undoGlobalRegistrations()) {
             LOG.log(System.Logger.Level.WARNING, "plugin " + plugin.descriptor() + " left " + registration
                     + " registered; the host removed it, so that its loader can go");
