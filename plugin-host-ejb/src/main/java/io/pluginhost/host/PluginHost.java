@@ -5,6 +5,7 @@ import io.pluginhost.observability.HostHealth;
 import io.pluginhost.observability.MicrometerExport;
 import io.pluginhost.resource.kafka.KafkaConnection;
 import io.pluginhost.resource.kafka.KafkaRepositoryProvider;
+import io.pluginhost.resource.kafka.SaslLogin;
 import io.pluginhost.resource.s3.S3Connection;
 import io.pluginhost.resource.s3.S3RepositoryProvider;
 import io.pluginhost.runtime.DirectoryLoadResult;
@@ -78,6 +79,7 @@ public class PluginHost {
     public static final String EVENTS_TOPIC = "java:global/jms/pluginhost/PluginEvents";
 
     private static final Logger LOG = Logger.getLogger(PluginHost.class.getName());
+    private static final String KAFKA_CLIENT_PREFIX = "pluginhost.kafka.client.";
     /** Set while an event from another node is being delivered, so it is not sent out again. */
     private static final ThreadLocal<Boolean> FROM_OTHER_NODE = new ThreadLocal<>();
 
@@ -142,24 +144,17 @@ public class PluginHost {
         }
         Optional<String> kafkaServers = config.getOptionalValue("pluginhost.kafka.bootstrap-servers", String.class);
         if (kafkaServers.isPresent()) {
-            kafka = new KafkaRepositoryProvider(new KafkaConnection(kafkaServers.get(), Map.of(),
-                    config.getOptionalValue("pluginhost.kafka.create-topics", Boolean.class).orElse(true),
-                    config.getOptionalValue("pluginhost.kafka.partitions", Integer.class).orElse(1),
-                    config.getOptionalValue("pluginhost.kafka.replication-factor", Short.class).orElse((short) 1),
-                    config.getOptionalValue("pluginhost.kafka.send-timeout", Duration.class)
-                            .orElse(Duration.ofSeconds(20)),
-                    config.getOptionalValue("pluginhost.kafka.request-timeout", Duration.class)
-                            .orElse(Duration.ofSeconds(10)),
-                    config.getOptionalValue("pluginhost.kafka.admin-timeout", Duration.class)
-                            .orElse(Duration.ofSeconds(5))), threads);
+            kafka = new KafkaRepositoryProvider(kafkaConnection(config, kafkaServers.get()), threads);
             services = services.withKafka(kafka);
         }
         Optional<String> s3AccessKey = config.getOptionalValue("pluginhost.s3.access-key", String.class);
-        if (s3AccessKey.isPresent()) {
+        // Keys switch S3 on; on AWS, where the host's role gives the credentials, pluginhost.s3.enabled does.
+        if (config.getOptionalValue("pluginhost.s3.enabled", Boolean.class).orElse(s3AccessKey.isPresent())) {
             s3 = new S3RepositoryProvider(new S3Connection(
                     config.getOptionalValue("pluginhost.s3.endpoint", String.class).map(URI::create),
                     config.getOptionalValue("pluginhost.s3.region", String.class).orElse("us-east-1"),
-                    s3AccessKey.get(), config.getValue("pluginhost.s3.secret-key", String.class),
+                    s3AccessKey.orElse(null),
+                    config.getOptionalValue("pluginhost.s3.secret-key", String.class).orElse(null),
                     config.getOptionalValue("pluginhost.s3.path-style", Boolean.class).orElse(true),
                     config.getOptionalValue("pluginhost.s3.create-buckets", Boolean.class).orElse(true),
                     config.getOptionalValue("pluginhost.s3.call-timeout", Duration.class)
@@ -245,6 +240,36 @@ public class PluginHost {
     }
 
     /** The engine's bounds from {@code pluginhost.unload.*}, {@code pluginhost.plugin-calls.*}; defaults where unset. */
+    /**
+     * @return where Kafka is and how the plugins' clients reach it: {@code pluginhost.kafka.*}, the clients'
+     *         own settings from {@code pluginhost.kafka.client.<setting>} (TLS, SASL), and a SASL log-in from
+     *         {@code pluginhost.kafka.sasl.mechanism}, {@code .username} and {@code .password}
+     */
+    static KafkaConnection kafkaConnection(Config config, String bootstrapServers) {
+        Map<String, String> client = new HashMap<>();
+        for (String key : config.getPropertyNames()) {
+            if (key.startsWith(KAFKA_CLIENT_PREFIX) && key.length() > KAFKA_CLIENT_PREFIX.length()) {
+                config.getOptionalValue(key, String.class)
+                        .ifPresent(value -> client.put(key.substring(KAFKA_CLIENT_PREFIX.length()), value));
+            }
+        }
+        KafkaConnection connection = new KafkaConnection(bootstrapServers, client,
+                config.getOptionalValue("pluginhost.kafka.create-topics", Boolean.class).orElse(true),
+                config.getOptionalValue("pluginhost.kafka.partitions", Integer.class).orElse(1),
+                config.getOptionalValue("pluginhost.kafka.replication-factor", Short.class).orElse((short) 1),
+                config.getOptionalValue("pluginhost.kafka.send-timeout", Duration.class).orElse(Duration.ofSeconds(20)),
+                config.getOptionalValue("pluginhost.kafka.request-timeout", Duration.class)
+                        .orElse(Duration.ofSeconds(10)),
+                config.getOptionalValue("pluginhost.kafka.admin-timeout", Duration.class).orElse(Duration.ofSeconds(5)));
+        Optional<String> mechanism = config.getOptionalValue("pluginhost.kafka.sasl.mechanism", String.class);
+        if (mechanism.isEmpty()) {
+            return connection;
+        }
+        return connection.withSasl(new SaslLogin(mechanism.get(),
+                config.getOptionalValue("pluginhost.kafka.sasl.username", String.class).orElse(null),
+                config.getOptionalValue("pluginhost.kafka.sasl.password", String.class).orElse(null)));
+    }
+
     static EngineLimits engineLimits(Config config) {
         EngineLimits defaults = EngineLimits.defaults();
         return new EngineLimits(

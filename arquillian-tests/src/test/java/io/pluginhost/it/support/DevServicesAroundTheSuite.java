@@ -2,6 +2,7 @@ package io.pluginhost.it.support;
 
 import io.pluginhost.devservices.DevHost;
 import io.pluginhost.devservices.DevServices;
+import io.pluginhost.devservices.KafkaDevServer;
 import io.pluginhost.devservices.PostgresDevServer;
 import io.pluginhost.devservices.S3DevServer;
 import org.junit.platform.launcher.LauncherSession;
@@ -15,7 +16,8 @@ import java.nio.file.Path;
 /**
  * Starts Kafka, the S3 server and PostgreSQL once, before any test (and so before Arquillian reads
  * {@code arquillian.xml} and starts WildFly), and publishes where they are as system properties
- * that {@code arquillian.xml} passes on to the server. Stops them after the last test.
+ * that {@code arquillian.xml} passes on to the server (which logs in to Kafka by SASL). Stops them
+ * after the last test.
  */
 public final class DevServicesAroundTheSuite implements LauncherSessionListener {
 
@@ -45,6 +47,10 @@ public final class DevServicesAroundTheSuite implements LauncherSessionListener 
         }
         System.setProperty("it.pg.url", PostgresDevServer.jdbcUrl());
         System.setProperty("it.kafka.bootstrap-servers", services.kafka().bootstrapServers());
+        // The server logs in to Kafka, as in production; the tests' own clients use the plain listener.
+        System.setProperty("it.kafka.sasl-bootstrap-servers", services.kafka().saslBootstrapServers());
+        System.setProperty("it.kafka.sasl-user", KafkaDevServer.SASL_USER);
+        System.setProperty("it.kafka.sasl-password", KafkaDevServer.SASL_PASSWORD);
         System.setProperty("it.s3.endpoint", services.s3().endpoint().toString());
         System.setProperty("it.s3.access-key", S3DevServer.ACCESS_KEY);
         System.setProperty("it.s3.secret-key", S3DevServer.SECRET_KEY);

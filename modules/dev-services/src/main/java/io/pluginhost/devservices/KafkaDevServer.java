@@ -26,18 +26,30 @@ import java.util.stream.Stream;
  * A single-node Kafka broker in this JVM, in KRaft mode (broker and controller in one process, a
  * static quorum of one), on free loopback ports, with its data in a temporary directory deleted on
  * close. For tests and for running the host on a laptop; never for production.
+ *
+ * <p>Clients reach it on two listeners: one in plain text ({@link #bootstrapServers()}), and one
+ * that asks for a SASL/PLAIN log-in as {@link #SASL_USER} ({@link #saslBootstrapServers()}), as a
+ * production cluster asks for credentials.
  */
 public final class KafkaDevServer implements AutoCloseable {
+
+    /** The one user the SASL listener knows. */
+    public static final String SASL_USER = "pluginhost-dev";
+    /** {@link #SASL_USER}'s password. */
+    public static final String SASL_PASSWORD = "pluginhost-dev-secret";
 
     private final KafkaConfig config;
     private final Path dataDirectory;
     private final String bootstrapServers;
+    private final String saslBootstrapServers;
     private KafkaRaftServer server;
 
-    private KafkaDevServer(KafkaConfig config, Path dataDirectory, String bootstrapServers) {
+    private KafkaDevServer(KafkaConfig config, Path dataDirectory, String bootstrapServers,
+                           String saslBootstrapServers) {
         this.config = config;
         this.dataDirectory = dataDirectory;
         this.bootstrapServers = bootstrapServers;
+        this.saslBootstrapServers = saslBootstrapServers;
     }
 
     /**
@@ -49,16 +61,23 @@ public final class KafkaDevServer implements AutoCloseable {
     public static KafkaDevServer start() throws Exception {
         Path data = Files.createTempDirectory("pluginhost-kafka");
         int brokerPort = LoopbackPorts.free();
+        int saslPort = LoopbackPorts.free();
         int controllerPort = LoopbackPorts.free();
         Properties properties = new Properties();
         properties.put("process.roles", "broker,controller");
         properties.put("node.id", "1");
         properties.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
-        properties.put("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
-        properties.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort);
+        properties.put("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",SASL://127.0.0.1:" + saslPort
+                + ",CONTROLLER://127.0.0.1:" + controllerPort);
+        properties.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",SASL://127.0.0.1:" + saslPort);
         properties.put("controller.listener.names", "CONTROLLER");
-        properties.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        properties.put("listener.security.protocol.map",
+                "PLAINTEXT:PLAINTEXT,SASL:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT");
         properties.put("inter.broker.listener.name", "PLAINTEXT");
+        properties.put("listener.name.sasl.sasl.enabled.mechanisms", "PLAIN");
+        properties.put("listener.name.sasl.plain.sasl.jaas.config",
+                "org.apache.kafka.common.security.plain.PlainLoginModule required user_" + SASL_USER + "=\""
+                        + SASL_PASSWORD + "\";");
         properties.put("log.dirs", data.toString());
         properties.put("num.partitions", "1");
         properties.put("auto.create.topics.enable", "false");
@@ -84,7 +103,7 @@ public final class KafkaDevServer implements AutoCloseable {
                 .setHasDynamicQuorum(false)
                 .run();
 
-        KafkaDevServer dev = new KafkaDevServer(config, data, "127.0.0.1:" + brokerPort);
+        KafkaDevServer dev = new KafkaDevServer(config, data, "127.0.0.1:" + brokerPort, "127.0.0.1:" + saslPort);
         dev.restart();
         return dev;
     }
@@ -141,6 +160,14 @@ public final class KafkaDevServer implements AutoCloseable {
     /** @return {@code host:port} for {@code bootstrap.servers} */
     public String bootstrapServers() {
         return bootstrapServers;
+    }
+
+    /**
+     * @return {@code host:port} of the listener that asks for a SASL/PLAIN log-in as {@link #SASL_USER}
+     *         with {@link #SASL_PASSWORD} ({@code security.protocol=SASL_PLAINTEXT})
+     */
+    public String saslBootstrapServers() {
+        return saslBootstrapServers;
     }
 
     /** Stops the broker and deletes its data. */

@@ -1,13 +1,16 @@
 package io.pluginhost.resource.kafka;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Where the host's Kafka is and how plugins' clients are set up.
  *
  * @param bootstrapServers    {@code host:port,...}
- * @param clientProperties    further client settings (security, timeouts), applied to every client
+ * @param clientProperties    further client settings (TLS, SASL, anything Kafka's clients take), applied to
+ *                            every client; none of {@link #HOST_SETTINGS}
  * @param createMissingTopics whether to create a plugin's topics when it loads
  * @param partitions          partitions of a created topic
  * @param replicationFactor   replication factor of a created topic
@@ -20,9 +23,27 @@ public record KafkaConnection(String bootstrapServers, Map<String, String> clien
                               boolean createMissingTopics, int partitions, short replicationFactor,
                               Duration sendTimeout, Duration requestTimeout, Duration adminTimeout) {
 
-    /** Copies the properties and checks the timeouts nest. */
+    /**
+     * Client settings the host sets itself, per plugin or from its own keys: a plugin's consumer group is
+     * its prefixed name, offsets are committed by the host after the handler ran, texts are UTF-8 strings,
+     * every send waits for all replicas, and every wait on the network sits below the engine's drain
+     * timeout. One of them among the client settings would be ignored, or would join every plugin's
+     * consumers into one static member or transaction; it is refused instead.
+     */
+    public static final Set<String> HOST_SETTINGS = Set.of("bootstrap.servers", "group.id", "group.instance.id",
+            "client.id", "transactional.id", "enable.auto.commit", "auto.offset.reset", "acks", "key.serializer",
+            "value.serializer", "key.deserializer", "value.deserializer", "request.timeout.ms", "max.block.ms",
+            "default.api.timeout.ms", "delivery.timeout.ms");
+
+    /** Copies the properties, refuses the host's own settings among them, and checks the timeouts nest. */
     public KafkaConnection {
         clientProperties = Map.copyOf(clientProperties);
+        for (String key : clientProperties.keySet()) {
+            if (HOST_SETTINGS.contains(key)) {
+                throw new IllegalArgumentException("Kafka client setting '" + key + "' is the host's own (it is set"
+                        + " per plugin, or by a pluginhost.kafka key): remove it");
+            }
+        }
         if (requestTimeout.compareTo(sendTimeout) > 0 || requestTimeout.toMillis() < 1 || adminTimeout.toMillis() < 1) {
             throw new IllegalArgumentException("Kafka timeouts must be positive and the request timeout at most the"
                     + " send timeout: request " + requestTimeout + ", send " + sendTimeout);
@@ -37,6 +58,39 @@ public record KafkaConnection(String bootstrapServers, Map<String, String> clien
     public static KafkaConnection forDevelopment(String bootstrapServers) {
         return new KafkaConnection(bootstrapServers, Map.of(), true, 1, (short) 1, Duration.ofSeconds(20),
                 Duration.ofSeconds(10), Duration.ofSeconds(5));
+    }
+
+    /**
+     * @param login a user name and password to log in to the brokers with
+     * @return these settings, every client logging in; over TLS ({@code SASL_SSL}) unless the client settings
+     *         name another SASL protocol
+     * @throws IllegalArgumentException if the client settings already set a SASL log-in, or a protocol without
+     *                                  SASL
+     */
+    public KafkaConnection withSasl(SaslLogin login) {
+        if (clientProperties.containsKey("sasl.jaas.config") || clientProperties.containsKey("sasl.mechanism")) {
+            throw new IllegalArgumentException("Kafka: a SASL user name and password, and sasl.mechanism or"
+                    + " sasl.jaas.config among the client settings: set one or the other");
+        }
+        String protocol = clientProperties.getOrDefault("security.protocol", "SASL_SSL");
+        if (!protocol.equals("SASL_SSL") && !protocol.equals("SASL_PLAINTEXT")) {
+            throw new IllegalArgumentException("Kafka: a SASL user name and password over security.protocol "
+                    + protocol + ", which has no SASL: use SASL_SSL (or SASL_PLAINTEXT on a trusted network)");
+        }
+        Map<String, String> properties = new HashMap<>(clientProperties);
+        properties.putAll(login.clientProperties());
+        properties.put("security.protocol", protocol);
+        return new KafkaConnection(bootstrapServers, properties, createMissingTopics, partitions, replicationFactor,
+                sendTimeout, requestTimeout, adminTimeout);
+    }
+
+    /** Never prints a client setting's value: {@code sasl.jaas.config} and key store passwords are among them. */
+    @Override
+    public String toString() {
+        return "KafkaConnection[bootstrapServers=" + bootstrapServers + ", clientSettings="
+                + new java.util.TreeSet<>(clientProperties.keySet()) + ", createMissingTopics=" + createMissingTopics
+                + ", partitions=" + partitions + ", replicationFactor=" + replicationFactor + ", sendTimeout="
+                + sendTimeout + ", requestTimeout=" + requestTimeout + ", adminTimeout=" + adminTimeout + "]";
     }
 
     /** @return these settings with other timeouts */

@@ -48,10 +48,10 @@ public final class KafkaRepositoryProvider implements RepositoryProvider<KafkaRe
         // Every wait on the network is bounded below the engine's drain timeout, so an unload during an
         // outage is never refused for a call stuck in a client (Kafka's defaults are 60 s and 120 s).
         String request = String.valueOf(connection.requestTimeout().toMillis());
-        properties.putIfAbsent("request.timeout.ms", request);
-        properties.putIfAbsent("max.block.ms", request);
-        properties.putIfAbsent("default.api.timeout.ms", request);
-        properties.putIfAbsent("delivery.timeout.ms", String.valueOf(Math.max(connection.sendTimeout().toMillis(),
+        properties.put("request.timeout.ms", request);
+        properties.put("max.block.ms", request);
+        properties.put("default.api.timeout.ms", request);
+        properties.put("delivery.timeout.ms", String.valueOf(Math.max(connection.sendTimeout().toMillis(),
                 connection.requestTimeout().toMillis() + 100)));
         properties.putIfAbsent("reconnect.backoff.max.ms", "1000");
         return properties;

@@ -28,6 +28,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -180,6 +181,46 @@ class KafkaRepositoryTest {
         assertThat(admin.listGroups().all().get(30, TimeUnit.SECONDS)).extracting(GroupListing::groupId)
                 .contains(plugin + "_readers");
         ((AutoCloseable) repository).close();
+    }
+
+    private static KafkaConnection saslConnection(String password) {
+        return new KafkaConnection(kafka.saslBootstrapServers(), Map.of("security.protocol", "SASL_PLAINTEXT"),
+                true, 1, (short) 1, Duration.ofSeconds(20), Duration.ofSeconds(10), Duration.ofSeconds(5))
+                .withSasl(new SaslLogin("PLAIN", KafkaDevServer.SASL_USER, password));
+    }
+
+    @Test
+    void aPluginReachesABrokerThatAsksForALogInWithTheHostsCredentials() throws Exception {
+        String plugin = plugin();
+        try (KafkaRepositoryProvider secured = new KafkaRepositoryProvider(
+                saslConnection(KafkaDevServer.SASL_PASSWORD), THREADS)) {
+            KafkaRepository repository = secured.open(scope(plugin, ResourceOverrides.NONE, "orders"));
+            BlockingQueue<ReceivedMessage> received = new LinkedBlockingQueue<>();
+            repository.createConsumer("c1", "readers");
+            repository.subscribe("c1", List.of("orders"), received::add);
+
+            repository.sendMessage("orders", List.of(KafkaMessage.of("over sasl")));
+
+            assertThat(received.poll(30, TimeUnit.SECONDS)).as("the message, consumed over SASL").isNotNull()
+                    .extracting(ReceivedMessage::value).isEqualTo("over sasl");
+            assertThat(topicNames()).as("created by the host's admin client, logged in").contains(plugin + "_orders");
+            assertThat(secured.unreachable()).isEmpty();
+            ((AutoCloseable) repository).close();
+        }
+    }
+
+    @Test
+    void aWrongPasswordIsAPluginErrorThatSaysSoNotAHang() throws Exception {
+        try (KafkaRepositoryProvider secured = new KafkaRepositoryProvider(saslConnection("wrong"), THREADS)) {
+            KafkaRepository repository = secured.open(scope(plugin(), ResourceOverrides.NONE, "orders"));
+
+            assertThatThrownBy(() -> repository.sendMessage("orders", List.of(KafkaMessage.of("x"))))
+                    .isExactlyInstanceOf(PluginException.class)
+                    .hasMessageContaining("Authentication failed");
+            assertThat(secured.unreachable()).get(InstanceOfAssertFactories.STRING)
+                    .contains("Authentication failed");
+            ((AutoCloseable) repository).close();
+        }
     }
 
     @Test

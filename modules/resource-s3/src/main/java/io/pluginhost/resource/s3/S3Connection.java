@@ -9,8 +9,10 @@ import java.util.Optional;
  *
  * @param endpoint             the endpoint, or empty for AWS's own
  * @param region               the region, e.g. {@code us-east-1}
- * @param accessKey            the access key
- * @param secretKey            the secret key
+ * @param accessKey            the access key, or null for the AWS SDK's default credentials chain (system
+ *                             properties, environment, a web identity token as on EKS, the profile file, the
+ *                             container's or instance's role)
+ * @param secretKey            the secret key; null exactly when the access key is
  * @param pathStyle            whether to address buckets by path ({@code host/bucket}), as S3-compatible
  *                             servers usually need, rather than by host name
  * @param createMissingBuckets whether to create a plugin's buckets when it loads
@@ -26,8 +28,12 @@ public record S3Connection(Optional<URI> endpoint, String region, String accessK
     /** See {@link #DEFAULT_CALL_TIMEOUT}. */
     public static final Duration DEFAULT_ATTEMPT_TIMEOUT = Duration.ofSeconds(5);
 
-    /** Checks the timeouts nest. */
+    /** Checks the timeouts nest, and that there are both keys or neither. */
     public S3Connection {
+        if ((accessKey == null) != (secretKey == null) || "".equals(accessKey) || "".equals(secretKey)) {
+            throw new IllegalArgumentException("S3 needs an access key and a secret key, or neither (then the AWS"
+                    + " SDK's default credentials chain finds them)");
+        }
         if (attemptTimeout.compareTo(callTimeout) > 0 || attemptTimeout.toMillis() < 1) {
             throw new IllegalArgumentException("S3 timeouts must be positive and an attempt at most a call: attempt "
                     + attemptTimeout + ", call " + callTimeout);
@@ -41,11 +47,16 @@ public record S3Connection(Optional<URI> endpoint, String region, String accessK
                 DEFAULT_ATTEMPT_TIMEOUT);
     }
 
+    /** @return whether the AWS SDK's default chain finds the credentials, rather than the keys given here */
+    public boolean defaultCredentials() {
+        return accessKey == null;
+    }
+
     /** Never prints the secret. */
     @Override
     public String toString() {
         return "S3Connection[endpoint=" + endpoint.map(URI::toString).orElse("aws") + ", region=" + region
-                + ", accessKey=" + accessKey + ", pathStyle=" + pathStyle + ", createMissingBuckets="
+                + ", accessKey=" + (accessKey == null ? "(default chain)" : accessKey) + ", pathStyle=" + pathStyle + ", createMissingBuckets="
                 + createMissingBuckets + ", callTimeout=" + callTimeout + ", attemptTimeout=" + attemptTimeout + "]";
     }
 }

@@ -5,6 +5,8 @@ import io.pluginhost.runtime.resource.HostContext;
 import io.pluginhost.runtime.resource.RepositoryProvider;
 import io.pluginhost.runtime.resource.ResourceScope;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -28,6 +30,7 @@ public final class S3RepositoryProvider implements RepositoryProvider<S3Reposito
     private static final System.Logger LOG = System.getLogger(S3RepositoryProvider.class.getName());
 
 
+    private final AwsCredentialsProvider credentials;
     private final S3Client client;
     private final S3Presigner presigner;
     private final boolean createMissingBuckets;
@@ -36,8 +39,12 @@ public final class S3RepositoryProvider implements RepositoryProvider<S3Reposito
      * @param connection where S3 is
      */
     public S3RepositoryProvider(S3Connection connection) {
-        StaticCredentialsProvider credentials = StaticCredentialsProvider.create(
-                AwsBasicCredentials.create(connection.accessKey(), connection.secretKey()));
+        // The default chain is built on the host's context loader: its web identity provider finds the STS
+        // client by name, and it caches what it found (and refreshes a role's session before it expires).
+        this.credentials = connection.defaultCredentials()
+                ? HostContext.call(S3RepositoryProvider.class, () -> DefaultCredentialsProvider.builder().build())
+                : StaticCredentialsProvider.create(AwsBasicCredentials.create(connection.accessKey(),
+                        connection.secretKey()));
         S3Configuration configuration = S3Configuration.builder().pathStyleAccessEnabled(connection.pathStyle())
                 .build();
         Region region = Region.of(connection.region());
@@ -112,5 +119,12 @@ public final class S3RepositoryProvider implements RepositoryProvider<S3Reposito
     public void close() {
         presigner.close();
         client.close();
+        if (credentials instanceof AutoCloseable closeable) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                LOG.log(System.Logger.Level.DEBUG, "closing the S3 credentials provider", e);
+            }
+        }
     }
 }

@@ -114,6 +114,32 @@ class S3RepositoryTest {
     }
 
     @Test
+    void withoutKeysTheHostFindsItsCredentialsAsTheAwsSdkDoes() throws Exception {
+        // On AWS the host's credentials come from its role (the instance's, the container's, or a service
+        // account's web identity on EKS), never from keys in the configuration; here, from system properties,
+        // the first place the SDK's default chain looks.
+        S3Connection keyless = new S3Connection(Optional.of(server.endpoint()), "us-east-1", null, null, true, true);
+        System.setProperty("aws.accessKeyId", S3DevServer.ACCESS_KEY);
+        System.setProperty("aws.secretAccessKey", S3DevServer.SECRET_KEY);
+        try (S3RepositoryProvider withDefaultChain = new S3RepositoryProvider(keyless)) {
+            assertThat(withDefaultChain.unreachable()).isEmpty();
+            String plugin = plugin();
+            S3Repository s3 = repository(withDefaultChain, plugin, ResourceOverrides.NONE, "reports");
+            s3.upload("a.txt", "found".getBytes(StandardCharsets.UTF_8), "text/plain", "reports");
+
+            assertThat(raw.getObjectAsBytes(r -> r.bucket(plugin + "--reports").key("a.txt")).asUtf8String())
+                    .isEqualTo("found");
+            assertThat(read(s3.getPresignedUrl("a.txt", 60, "reports"))).isEqualTo("found");
+            assertThat(keyless.toString()).contains("default chain");
+        } finally {
+            System.clearProperty("aws.accessKeyId");
+            System.clearProperty("aws.secretAccessKey");
+        }
+        assertThatThrownBy(() -> new S3Connection(Optional.empty(), "us-east-1", "only-the-access-key", null, true,
+                true)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("or neither");
+    }
+
+    @Test
     void everyOperationOnAnUndeclaredBucketIsRefusedBeforeReachingTheServer() {
         String plugin = plugin();
         S3Repository s3 = repository(provider, plugin, ResourceOverrides.NONE, "reports");
