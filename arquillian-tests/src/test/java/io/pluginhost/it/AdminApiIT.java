@@ -13,10 +13,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.URL;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -352,6 +354,29 @@ class AdminApiIT {
 
         json("PUT", "api/plugins/example-plugin-1/config", "{\"greeting\": \"Hello\"}");
         assertThat(json("POST", "api/plugins/example-plugin-1/execute", "\"WildFly\"").body()).contains("Hello, WildFly!");
+    }
+
+    @Test
+    void aViewerReadsAPluginsSecretSettingsMaskedAndAnAdminReadsThem() throws Exception {
+        try {
+            assertThat(json("PUT", "api/plugins/example-plugin-1/config",
+                    "{\"greeting\": \"Hello\", \"api-key\": \"k-123\", \"smtp.password\": \"p-456\"}").statusCode())
+                    .isEqualTo(200);
+
+            HttpResponse<String> viewer = new AdminClient(base).send(AdminClient.VIEWER, "GET",
+                    "api/plugins/example-plugin-1/config", null, HttpRequest.BodyPublishers.noBody());
+
+            assertThat(viewer.statusCode()).isEqualTo(200);
+            assertThat(viewer.body()).isEqualTo(
+                    "{\"api-key\":\"******\",\"greeting\":\"Hello\",\"smtp.password\":\"******\"}");
+            assertThat(json("GET", "api/plugins/example-plugin-1/config", null).body()).contains("k-123", "p-456");
+            // Kept across restarts in the state file, which only the server's user may read.
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(
+                    Path.of(System.getProperty("pluginhost.plugin-dir"), ".pluginhost-state.json"))))
+                    .isEqualTo("rw-------");
+        } finally {
+            json("PUT", "api/plugins/example-plugin-1/config", "{\"greeting\": \"Hello\"}");
+        }
     }
 
     private byte[] versioned(String version, String initialize) throws Exception {

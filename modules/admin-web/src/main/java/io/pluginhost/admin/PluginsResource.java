@@ -16,7 +16,9 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.core.Response;
 
 import java.util.List;
@@ -170,10 +172,13 @@ public class PluginsResource {
         return host.clearOverrides(name).stream().map(PluginView::of).toList();
     }
 
+    /** The plugin's own settings; a viewer reads a secret's value masked ({@link SensitiveSettings}). */
     @GET
     @Path("/{name}/config")
-    public Response getConfig(@PathParam("name") String name) {
-        return plugins().getConfig(name).map(settings -> Response.ok(new java.util.TreeMap<>(settings)))
+    public Response getConfig(@PathParam("name") String name, @Context SecurityContext security) {
+        boolean admin = security.isUserInRole("plugin-admin");
+        return plugins().getConfig(name)
+                .map(settings -> Response.ok(admin ? new java.util.TreeMap<>(settings) : SensitiveSettings.masked(settings)))
                 .orElseGet(() -> notFound("plugin '" + name + "' has no settings")).build();
     }
 
