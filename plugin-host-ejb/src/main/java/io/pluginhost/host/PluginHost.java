@@ -255,8 +255,11 @@ public class PluginHost {
         }
         KafkaConnection connection = new KafkaConnection(bootstrapServers, client,
                 config.getOptionalValue("pluginhost.kafka.create-topics", Boolean.class).orElse(true),
-                config.getOptionalValue("pluginhost.kafka.partitions", Integer.class).orElse(1),
-                config.getOptionalValue("pluginhost.kafka.replication-factor", Short.class).orElse((short) 1),
+                // Unset, a topic is as the cluster makes them: replication 1 would be refused or fragile there.
+                config.getOptionalValue("pluginhost.kafka.partitions", Integer.class)
+                        .orElse((int) KafkaConnection.CLUSTER_DEFAULT),
+                config.getOptionalValue("pluginhost.kafka.replication-factor", Short.class)
+                        .orElse(KafkaConnection.CLUSTER_DEFAULT),
                 config.getOptionalValue("pluginhost.kafka.send-timeout", Duration.class).orElse(Duration.ofSeconds(20)),
                 config.getOptionalValue("pluginhost.kafka.request-timeout", Duration.class)
                         .orElse(Duration.ofSeconds(10)),

@@ -59,6 +59,15 @@ public final class KafkaDevServer implements AutoCloseable {
      * @throws Exception if it does not start within a minute
      */
     public static KafkaDevServer start() throws Exception {
+        return start(Map.of());
+    }
+
+    /**
+     * @param brokerSettings broker settings over the development ones, e.g. {@code num.partitions}
+     * @return the running broker
+     * @throws Exception if it does not start within a minute
+     */
+    public static KafkaDevServer start(Map<String, String> brokerSettings) throws Exception {
         Path data = Files.createTempDirectory("pluginhost-kafka");
         int brokerPort = LoopbackPorts.free();
         int saslPort = LoopbackPorts.free();
@@ -90,6 +99,7 @@ public final class KafkaDevServer implements AutoCloseable {
         properties.put("group.initial.rebalance.delay.ms", "0");
         // The default allocates 128 MiB up front for the log cleaner; a dev broker needs little.
         properties.put("log.cleaner.dedupe.buffer.size", String.valueOf(4 * 1024 * 1024));
+        properties.putAll(brokerSettings);
         KafkaConfig config = new KafkaConfig(properties);
 
         new Formatter()

@@ -12,8 +12,8 @@ import java.util.Set;
  * @param clientProperties    further client settings (TLS, SASL, anything Kafka's clients take), applied to
  *                            every client; none of {@link #HOST_SETTINGS}
  * @param createMissingTopics whether to create a plugin's topics when it loads
- * @param partitions          partitions of a created topic
- * @param replicationFactor   replication factor of a created topic
+ * @param partitions          partitions of a created topic, or {@link #CLUSTER_DEFAULT}
+ * @param replicationFactor   replication factor of a created topic, or {@link #CLUSTER_DEFAULT}
  * @param sendTimeout         how long {@code sendMessage} waits in all (Kafka's {@code delivery.timeout.ms})
  * @param requestTimeout      how long one request, or waiting for a broker, may take ({@code request.timeout.ms},
  *                            {@code max.block.ms}, {@code default.api.timeout.ms}); at most {@code sendTimeout}
@@ -35,8 +35,23 @@ public record KafkaConnection(String bootstrapServers, Map<String, String> clien
             "value.serializer", "key.deserializer", "value.deserializer", "request.timeout.ms", "max.block.ms",
             "default.api.timeout.ms", "delivery.timeout.ms");
 
-    /** Copies the properties, refuses the host's own settings among them, and checks the timeouts nest. */
+    /**
+     * Partitions or replication factor of a created topic as the cluster sets them ({@code num.partitions},
+     * {@code default.replication.factor}), as Kafka's protocol writes "not given".
+     */
+    public static final short CLUSTER_DEFAULT = -1;
+
+    /**
+     * Copies the properties, refuses the host's own settings among them, and checks the topics' shape and
+     * that the timeouts nest.
+     */
     public KafkaConnection {
+        if ((partitions < 1 && partitions != CLUSTER_DEFAULT)
+                || (replicationFactor < 1 && replicationFactor != CLUSTER_DEFAULT)) {
+            throw new IllegalArgumentException("Kafka: a created topic's partitions and replication factor are at"
+                    + " least 1, or unset for the cluster's defaults: partitions " + partitions + ", replication "
+                    + replicationFactor);
+        }
         clientProperties = Map.copyOf(clientProperties);
         for (String key : clientProperties.keySet()) {
             if (HOST_SETTINGS.contains(key)) {
