@@ -52,7 +52,7 @@ final class PluginDatabases implements RepositoryProvider<DatabaseRepository>, A
                 config.getOptionalValue("pluginhost.database.max-result-bytes", Long.class)
                         .orElse(defaults.maxResultBytes()),
                 config.getOptionalValue("pluginhost.database.roles", Boolean.class).orElse(true),
-                config.getOptionalValue("pluginhost.database.role-secret", String.class).orElse(defaults.roleSecret()),
+                config.getOptionalValue("pluginhost.database.role-secret", String.class).orElse(null),
                 config.getOptionalValue("pluginhost.database.idle-in-transaction-timeout", Duration.class)
                         .orElse(defaults.idleInTransaction()),
                 config.getOptionalValue("pluginhost.database.temp-file-limit-kb", Long.class)

@@ -19,6 +19,12 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 /**
@@ -29,6 +35,10 @@ import java.util.regex.Pattern;
  * case the server's archive is repackaged so that {@code initdb}, {@code postgres} and
  * {@code pg_ctl} are small wrappers that hand the data directory to {@code nobody} and drop to it
  * with {@code setpriv} before running the real binary. Run as an ordinary user, nothing changes.
+ *
+ * <p>The superuser {@code postgres} logs in without a password, as zonky sets it up; every other role
+ * needs its password ({@code scram-sha-256}), as on a production server, so a plugin role's password
+ * is checked on every log-in (zonky's own set-up trusts everyone).
  */
 public final class PostgresDevServer {
 
@@ -52,11 +62,62 @@ public final class PostgresDevServer {
                     builder.setPgBinaryResolver(new NonRootBinaries());
                 }
                 server = builder.start();
+                requirePasswordsOfOtherRoles(server);
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot start the embedded PostgreSQL server", e);
+            } catch (SQLException e) {
+                throw new IllegalStateException("cannot set up the embedded PostgreSQL server's log-ins", e);
             }
         }
         return server.getPostgresDatabase();
+    }
+
+    private static final String HBA = """
+            local all postgres trust
+            host all postgres 127.0.0.1/32 trust
+            host all postgres ::1/128 trust
+            local all all scram-sha-256
+            host all all 127.0.0.1/32 scram-sha-256
+            host all all ::1/128 scram-sha-256
+            """;
+
+    /** Rewrites {@code pg_hba.conf}, reloads it, and waits until a wrong password is refused. */
+    private static void requirePasswordsOfOtherRoles(EmbeddedPostgres server) throws SQLException, IOException {
+        String probe = "pluginhost_dev_probe";
+        try (Connection connection = server.getPostgresDatabase().getConnection();
+             Statement statement = connection.createStatement()) {
+            String dataDirectory;
+            try (ResultSet rows = statement.executeQuery("SHOW data_directory")) {
+                rows.next();
+                dataDirectory = rows.getString(1);
+            }
+            // Written in place: the file keeps the owner the server runs as.
+            Files.writeString(Path.of(dataDirectory, "pg_hba.conf"), HBA, StandardCharsets.UTF_8);
+            statement.execute("CREATE ROLE " + probe + " LOGIN PASSWORD 'right'");
+            statement.execute("SELECT pg_reload_conf()");
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        try {
+            while (true) {
+                try (Connection trusted = DriverManager.getConnection(server.getJdbcUrl(probe, "postgres"), probe,
+                        "wrong")) {
+                    if (System.nanoTime() > deadline) {
+                        throw new IllegalStateException("PostgreSQL still trusts every log-in after 30 s");
+                    }
+                } catch (SQLException refused) {
+                    if ("28P01".equals(refused.getSQLState())) {
+                        return; // the new rules hold
+                    }
+                    throw refused;
+                }
+                Thread.onSpinWait();
+            }
+        } finally {
+            try (Connection connection = server.getPostgresDatabase().getConnection();
+                 Statement statement = connection.createStatement()) {
+                statement.execute("DROP ROLE " + probe);
+            }
+        }
     }
 
     private static boolean runningAsRoot() {

@@ -5,6 +5,7 @@ import io.pluginhost.runtime.resource.RepositoryProvider;
 import io.pluginhost.runtime.resource.ResourceScope;
 
 import javax.sql.DataSource;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.concurrent.ExecutorService;
@@ -21,6 +22,7 @@ public final class DatabaseRepositoryProvider implements RepositoryProvider<Data
     private final ExecutorService parserExecutor;
     private final DatabaseSettings settings;
     private final StatementWatchdog watchdog = new StatementWatchdog();
+    private byte[] roleSecret;
 
     /**
      * @param dataSource     the host's data source (in WildFly, the container's); on PostgreSQL with roles
@@ -42,12 +44,20 @@ public final class DatabaseRepositoryProvider implements RepositoryProvider<Data
         try (Connection connection = dataSource.getConnection()) {
             dialect = SqlDialect.of(connection.getMetaData().getDatabaseProductName());
             if (settings.rolesPerPlugin() && dialect == SqlDialect.POSTGRESQL) {
-                login = PostgresRoles.provision(connection, scope.pluginName(), settings);
+                login = PostgresRoles.provision(connection, scope.pluginName(), settings, roleSecret(connection));
             }
         }
         SqlTableGuard guard = new SqlTableGuard(scope.pluginName(), scope.resources().tables(), dialect,
                 parserExecutor, settings.parseTimeout());
         return new JdbcDatabaseRepository(scope, dataSource, guard, login, settings, watchdog);
+    }
+
+    private synchronized byte[] roleSecret(Connection connection) throws SQLException {
+        if (roleSecret == null) {
+            roleSecret = settings.roleSecret() != null ? settings.roleSecret().getBytes(StandardCharsets.UTF_8)
+                    : PostgresRoles.sharedSecret(connection);
+        }
+        return roleSecret;
     }
 
     /** Stops the statement watchdog; repositories opened by this provider must not be used after. */

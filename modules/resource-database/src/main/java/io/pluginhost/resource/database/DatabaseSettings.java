@@ -1,9 +1,6 @@
 package io.pluginhost.resource.database;
 
-import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.HexFormat;
 
 /**
  * How the host runs plugin SQL: the guard's parse timeout, the limits on each statement, and how
@@ -15,7 +12,8 @@ import java.util.HexFormat;
  * @param maxRows             the most rows one query may return
  * @param maxResultBytes      the most bytes (estimated: 2 per character) one query may return
  * @param rolesPerPlugin      whether each plugin logs in to PostgreSQL as its own role
- * @param roleSecret          derives each plugin role's password; give every node of a cluster the same one
+ * @param roleSecret          derives each plugin role's password; null: a random one the host keeps in the
+ *                            database, which every node using that database then shares
  * @param idleInTransaction   PostgreSQL {@code idle_in_transaction_session_timeout} of plugin roles
  * @param tempFileLimitKb     PostgreSQL {@code temp_file_limit} of plugin roles, in kB (needs a superuser host)
  */
@@ -25,30 +23,24 @@ public record DatabaseSettings(Duration parseTimeout, Duration statementTimeout,
 
     /** Checks the values. */
     public DatabaseSettings {
-        if (statementTimeout.toSeconds() < 1 || maxRows < 1 || maxResultBytes < 1 || roleSecret.isEmpty()) {
+        if (statementTimeout.toSeconds() < 1 || maxRows < 1 || maxResultBytes < 1 || "".equals(roleSecret)) {
             throw new IllegalArgumentException("database settings need a statement timeout of at least 1 s, positive"
-                    + " row and size limits and a role secret");
+                    + " row and size limits, and a role secret that is not empty");
         }
     }
 
     /**
      * @return 5 s parse, 20 s statement timeout (below the engine's 30 s drain timeout), 10,000 rows, 16 MiB,
-     *         roles on, a random secret for this JVM, 60 s idle in transaction, 1 GiB of temporary files
+     *         roles on, the role secret kept in the database, 60 s idle in transaction, 1 GiB of temporary files
      */
     public static DatabaseSettings defaults() {
-        byte[] secret = new byte[32];
-        new SecureRandom().nextBytes(secret);
         return new DatabaseSettings(Duration.ofSeconds(5), Duration.ofSeconds(20), 10_000, 16L << 20, true,
-                HexFormat.of().formatHex(secret), Duration.ofSeconds(60), 1L << 20);
+                null, Duration.ofSeconds(60), 1L << 20);
     }
 
     /** @return these settings with other limits per statement */
     public DatabaseSettings withLimits(Duration timeout, int rows, long bytes) {
         return new DatabaseSettings(parseTimeout, timeout, rows, bytes, rolesPerPlugin, roleSecret, idleInTransaction,
                 tempFileLimitKb);
-    }
-
-    byte[] roleSecretBytes() {
-        return roleSecret.getBytes(StandardCharsets.UTF_8);
     }
 }

@@ -2,7 +2,9 @@ package io.pluginhost.resource.database;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -27,7 +29,10 @@ import java.util.List;
  *
  * <p>The host's database user needs CREATEROLE (and superuser for {@code temp_file_limit}; without it
  * that one setting is skipped and logged). The password is derived from the host's role secret, so
- * every node with the same secret computes the same one; nothing is stored.
+ * every node with the same secret computes the same one. Without a configured secret, the first host
+ * to provision a role draws one at random and keeps it in the table {@value #SECRET_TABLE} of its
+ * schema (a name no plugin's table can have: plugin tables hold no {@code $}), owned by the host's
+ * user and readable by no plugin role; every node on that database then reads the same one.
  */
 final class PostgresRoles {
 
@@ -41,7 +46,57 @@ final class PostgresRoles {
         }
     }
 
+    /** Where the role secret is kept when none is configured. */
+    static final String SECRET_TABLE = "pluginhost$role_secret";
+
     private PostgresRoles() {
+    }
+
+    /**
+     * @param connection a connection of the host's user
+     * @return the role secret kept in the database, drawn at random and stored by the first host to ask
+     * @throws SQLException if the table cannot be made or read, or another role owns it (a plugin role may
+     *                      create tables in the host's schema, and must not choose the secret)
+     */
+    static byte[] sharedSecret(Connection connection) throws SQLException {
+        String table = SqlNames.quote(SECRET_TABLE);
+        byte[] drawn = new byte[32];
+        new SecureRandom().nextBytes(drawn);
+        try (Statement statement = connection.createStatement()) {
+            try {
+                statement.execute("CREATE TABLE IF NOT EXISTS " + table
+                        + " (one BOOLEAN PRIMARY KEY DEFAULT TRUE CHECK (one), secret TEXT NOT NULL)");
+            } catch (SQLException raced) {
+                // Two nodes creating it at once: one of them gets a duplicate key in the catalog; the table exists.
+                if (!"23505".equals(raced.getSQLState()) && !"42P07".equals(raced.getSQLState())) {
+                    throw raced;
+                }
+            }
+        }
+        try (PreparedStatement owner = connection.prepareStatement("SELECT tableowner, current_user FROM pg_tables"
+                + " WHERE schemaname = current_schema() AND tablename = ?")) {
+            owner.setString(1, SECRET_TABLE);
+            try (ResultSet rows = owner.executeQuery()) {
+                if (!rows.next()) {
+                    throw new SQLException("the table " + SECRET_TABLE + " is not in the host's schema");
+                }
+                if (!rows.getString(1).equals(rows.getString(2))) {
+                    throw new SQLException("the table " + SECRET_TABLE + " that keeps the plugin roles' secret is"
+                            + " owned by " + rows.getString(1) + ", not by the host's user " + rows.getString(2)
+                            + ": drop it, or set pluginhost.database.role-secret");
+                }
+            }
+        }
+        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO " + table
+                + " (secret) VALUES (?) ON CONFLICT (one) DO NOTHING")) {
+            insert.setString(1, HexFormat.of().formatHex(drawn));
+            insert.executeUpdate();
+        }
+        try (Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery("SELECT secret FROM " + table)) {
+            rows.next();
+            return rows.getString(1).getBytes(StandardCharsets.UTF_8);
+        }
     }
 
     /**
@@ -57,14 +112,16 @@ final class PostgresRoles {
      *
      * @param connection a connection of the host's user
      * @param pluginName the plugin
-     * @param settings   limits and the role secret
+     * @param settings   limits
+     * @param secret     the role secret its password is derived from
      * @return how the plugin logs in
      * @throws SQLException if the database refuses (e.g. the host user may not create roles)
      */
-    static Login provision(Connection connection, String pluginName, DatabaseSettings settings) throws SQLException {
+    static Login provision(Connection connection, String pluginName, DatabaseSettings settings, byte[] secret)
+            throws SQLException {
         String role = roleName(pluginName);
         String quotedRole = SqlNames.quote(role);
-        String password = password(settings, role);
+        String password = password(secret, role);
         boolean exists;
         try (PreparedStatement query = connection.prepareStatement("SELECT 1 FROM pg_roles WHERE rolname = ?")) {
             query.setString(1, role);
@@ -110,11 +167,11 @@ final class PostgresRoles {
         return granted;
     }
 
-    private static String password(DatabaseSettings settings, String role) {
+    private static String password(byte[] secret, String role) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(settings.roleSecretBytes(), "HmacSHA256"));
-            return HexFormat.of().formatHex(mac.doFinal(role.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            mac.init(new SecretKeySpec(secret, "HmacSHA256"));
+            return HexFormat.of().formatHex(mac.doFinal(role.getBytes(StandardCharsets.UTF_8)));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The repository on a real PostgreSQL, where each plugin also logs in as its own role. */
 class PostgresDatabaseRepositoryTest extends DatabaseRepositoryContract {
@@ -109,6 +110,50 @@ class PostgresDatabaseRepositoryTest extends DatabaseRepositoryContract {
                     SETTINGS).open(ResourceScope.of("stalled", EffectiveResources.of(descriptor,
                     ResourceOverrides.NONE), (what, e) -> { })))
                     .isInstanceOf(java.sql.SQLException.class);
+        }
+    }
+
+    @Test
+    void twoNodesWithoutAConfiguredRoleSecretKeepEachOthersPluginLoginsWorking() throws Exception {
+        // Two nodes of a cluster on one database, each started with the default settings: the second to load
+        // the plugin provisions its role again, and the first node's next connection must still log in.
+        String plugin = uniquePlugin("cluster");
+        DatabaseRepository firstNode = repository(DatabaseSettings.defaults(), plugin, "items");
+        firstNode.executeCommand("CREATE TABLE items (id INTEGER)");
+
+        DatabaseRepository secondNode = repository(DatabaseSettings.defaults(), plugin, "items");
+        secondNode.executeCommand("INSERT INTO items VALUES (2)");
+        firstNode.executeCommand("INSERT INTO items VALUES (1)");
+
+        assertThat(firstNode.executeQuery("SELECT id FROM items ORDER BY id")).extracting(row -> row.get("id"))
+                .containsExactly(1, 2);
+    }
+
+    @Test
+    void noPluginRoleReadsOrChangesTheRoleSecretTheHostKeeps() throws Exception {
+        JdbcDatabaseRepository plugin = (JdbcDatabaseRepository) repository(uniquePlugin("curious"), "items");
+        String secret = "\"" + PostgresRoles.SECRET_TABLE + "\"";
+
+        for (String sql : List.of("SELECT secret FROM " + secret, "UPDATE " + secret + " SET secret = 'mine'",
+                "DELETE FROM " + secret, "DROP TABLE " + secret)) {
+            assertThatThrownBy(() -> plugin.executeUnguarded(sql)).as(sql).isInstanceOf(PluginException.class)
+                    .hasMessageContaining("42501"); // insufficient privilege (or must be owner)
+        }
+    }
+
+    @Test
+    void aRoleSecretTableTheHostDoesNotOwnIsRefused() throws Exception {
+        repository(uniquePlugin("first"), "items"); // the host's secret table exists from here on
+        String squatter = uniquePlugin("squatter");
+        repository(squatter, "items");
+        raw("ALTER TABLE \"pluginhost$role_secret\" OWNER TO " + SqlNames.quote(PostgresRoles.roleName(squatter)));
+        try {
+            assertThatThrownBy(() -> repository(DatabaseSettings.defaults(), uniquePlugin("next"), "items"))
+                    .isInstanceOf(java.sql.SQLException.class)
+                    .hasMessageContaining("pluginhost$role_secret")
+                    .hasMessageContaining("owned by " + PostgresRoles.roleName(squatter));
+        } finally {
+            raw("ALTER TABLE \"pluginhost$role_secret\" OWNER TO postgres");
         }
     }
 
