@@ -46,6 +46,9 @@ final class PostgresRoles {
         }
     }
 
+    /** The advisory lock every host holds while it provisions a role ("pluginho" in ASCII). */
+    static final long PROVISIONING_LOCK = 0x706c7567696e686fL;
+
     /** Where the role secret is kept when none is configured. */
     static final String SECRET_TABLE = "pluginhost$role_secret";
 
@@ -119,6 +122,26 @@ final class PostgresRoles {
      */
     static Login provision(Connection connection, String pluginName, DatabaseSettings settings, byte[] secret)
             throws SQLException {
+        // Nodes of a cluster load the same plugins at once: between one host's look at pg_roles and its CREATE
+        // ROLE another's may come ("role already exists"), and concurrent grants on one schema fail with
+        // "tuple concurrently updated". Provisioning takes milliseconds; the hosts take turns.
+        try (PreparedStatement lock = connection.prepareStatement("SELECT pg_advisory_lock(?)")) {
+            lock.setLong(1, PROVISIONING_LOCK);
+            lock.setQueryTimeout((int) Math.max(1, settings.statementTimeout().toSeconds()));
+            lock.execute();
+        }
+        try {
+            return provisionAlone(connection, pluginName, settings, secret);
+        } finally {
+            try (PreparedStatement unlock = connection.prepareStatement("SELECT pg_advisory_unlock(?)")) {
+                unlock.setLong(1, PROVISIONING_LOCK);
+                unlock.execute();
+            }
+        }
+    }
+
+    private static Login provisionAlone(Connection connection, String pluginName, DatabaseSettings settings,
+                                        byte[] secret) throws SQLException {
         String role = roleName(pluginName);
         String quotedRole = SqlNames.quote(role);
         String password = password(secret, role);

@@ -16,6 +16,12 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -127,6 +133,29 @@ class PostgresDatabaseRepositoryTest extends DatabaseRepositoryContract {
 
         assertThat(firstNode.executeQuery("SELECT id FROM items ORDER BY id")).extracting(row -> row.get("id"))
                 .containsExactly(1, 2);
+    }
+
+    @Test
+    void twoNodesLoadingOnePluginAtOnceBothGetItsLogin() throws Exception {
+        // A cluster's nodes start together and load the same plugin directory: both provision each role.
+        ExecutorService nodes = Executors.newFixedThreadPool(2);
+        try {
+            for (int i = 0; i < 20; i++) {
+                String plugin = uniquePlugin("together");
+                CyclicBarrier start = new CyclicBarrier(2);
+                Callable<DatabaseRepository> load = () -> {
+                    start.await(30, TimeUnit.SECONDS);
+                    return repository(DatabaseSettings.defaults(), plugin, "items");
+                };
+                Future<DatabaseRepository> first = nodes.submit(load);
+                Future<DatabaseRepository> second = nodes.submit(load);
+
+                first.get(60, TimeUnit.SECONDS).executeCommand("CREATE TABLE items (id INTEGER)");
+                second.get(60, TimeUnit.SECONDS).executeCommand("INSERT INTO items VALUES (1)");
+            }
+        } finally {
+            nodes.shutdownNow();
+        }
     }
 
     @Test
