@@ -150,9 +150,10 @@ public class PluginHost {
         Optional<String> s3AccessKey = config.getOptionalValue("pluginhost.s3.access-key", String.class);
         // Keys switch S3 on; on AWS, where the host's role gives the credentials, pluginhost.s3.enabled does.
         if (config.getOptionalValue("pluginhost.s3.enabled", Boolean.class).orElse(s3AccessKey.isPresent())) {
-            s3 = new S3RepositoryProvider(new S3Connection(
-                    config.getOptionalValue("pluginhost.s3.endpoint", String.class).map(URI::create),
-                    config.getOptionalValue("pluginhost.s3.region", String.class).orElse("us-east-1"),
+            Optional<URI> s3Endpoint = config.getOptionalValue("pluginhost.s3.endpoint", String.class).map(URI::create);
+            s3 = new S3RepositoryProvider(new S3Connection(s3Endpoint,
+                    config.getOptionalValue("pluginhost.s3.region", String.class)
+                            .orElseGet(() -> S3Connection.defaultRegion(s3Endpoint)),
                     s3AccessKey.orElse(null),
                     config.getOptionalValue("pluginhost.s3.secret-key", String.class).orElse(null),
                     config.getOptionalValue("pluginhost.s3.path-style", Boolean.class).orElse(true),

@@ -1,5 +1,9 @@
 package io.pluginhost.resource.s3;
 
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
+import software.amazon.awssdk.regions.providers.SystemSettingsRegionProvider;
+
 import java.net.URI;
 import java.time.Duration;
 import java.util.Optional;
@@ -45,6 +49,31 @@ public record S3Connection(Optional<URI> endpoint, String region, String accessK
                         boolean createMissingBuckets) {
         this(endpoint, region, accessKey, secretKey, pathStyle, createMissingBuckets, DEFAULT_CALL_TIMEOUT,
                 DEFAULT_ATTEMPT_TIMEOUT);
+    }
+
+    /**
+     * The region when none is configured, as the AWS SDK finds it: the {@code aws.region} system property or
+     * the {@code AWS_REGION} environment variable (set on EKS, ECS and Lambda); against AWS itself also the
+     * profile file and the instance's metadata. A region that does not match a bucket's makes S3 refuse every
+     * signed request, so {@code us-east-1} is only the last resort (and what S3-compatible servers expect).
+     *
+     * @param endpoint the endpoint, or empty for AWS's own
+     * @return the region
+     */
+    public static String defaultRegion(Optional<URI> endpoint) {
+        try {
+            return new SystemSettingsRegionProvider().getRegion().id();
+        } catch (SdkClientException notSet) {
+            // not in the JVM's or the process's settings
+        }
+        if (endpoint.isEmpty()) {
+            try {
+                return DefaultAwsRegionProviderChain.builder().build().getRegion().id();
+            } catch (SdkClientException notFound) {
+                // no profile, not on AWS
+            }
+        }
+        return "us-east-1";
     }
 
     /** @return whether the AWS SDK's default chain finds the credentials, rather than the keys given here */
