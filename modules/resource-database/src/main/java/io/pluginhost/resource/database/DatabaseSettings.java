@@ -38,6 +38,15 @@ public record DatabaseSettings(Duration parseTimeout, Duration statementTimeout,
                 null, Duration.ofSeconds(60), 1L << 20);
     }
 
+    /** Never prints the role secret, which gives every plugin role's password. */
+    @Override
+    public String toString() {
+        return "DatabaseSettings[parseTimeout=" + parseTimeout + ", statementTimeout=" + statementTimeout
+                + ", maxRows=" + maxRows + ", maxResultBytes=" + maxResultBytes + ", rolesPerPlugin=" + rolesPerPlugin
+                + ", roleSecret=" + (roleSecret == null ? "(kept in the database)" : "(configured)")
+                + ", idleInTransaction=" + idleInTransaction + ", tempFileLimitKb=" + tempFileLimitKb + "]";
+    }
+
     /** @return these settings with other limits per statement */
     public DatabaseSettings withLimits(Duration timeout, int rows, long bytes) {
         return new DatabaseSettings(parseTimeout, timeout, rows, bytes, rolesPerPlugin, roleSecret, idleInTransaction,
