@@ -16,16 +16,26 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.net.URI;
 import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -87,49 +97,129 @@ class EventStreamIT {
     @Test
     void aClientThatStopsReadingHoldsNoOtherClientsEventsAndIsClosedPastItsBacklog(@TempDir Path dir)
             throws Exception {
-        AdminClient admin = new AdminClient(base);
         try (RawEventStream stalledStream = RawEventStream.open(base, 1024)) {
-            Socket stalled = stalledStream.socket();
-            AtomicInteger bulk = new AtomicInteger();
-            AtomicInteger rounds = new AtomicInteger();
-            HttpResponse<InputStream> stream = admin.events(line -> {
-                if (line.contains("\"name\":\"chatter:bulk\"")) {
-                    bulk.incrementAndGet();
-                }
-                if (line.contains("\"name\":\"chatter:done\"")) {
-                    synchronized (rounds) {
-                        rounds.incrementAndGet();
-                        rounds.notifyAll();
-                    }
-                }
-            });
+            floodWhileAnotherClientReads(dir);
+            assertThat(readToTheEnd(stalledStream.socket())).as("the stalled client's stream was closed by the server")
+                    .isTrue();
+        }
+    }
 
-            byte[] jar = Files.readAllBytes(PluginJarBuilder.plugin("chatter").body("""
-                    private io.pluginhost.api.PluginContext context;
-                    public void initialize(io.pluginhost.api.PluginContext context) { this.context = context; }
-                    public Object execute(Object in) {
-                        String block = "x".repeat(64 * 1024);
-                        for (int i = 0; i < 8; i++) {
-                            context.eventBus().emit("chatter:bulk", java.util.Map.of("i", i, "block", block));
-                        }
-                        context.eventBus().emit("chatter:done", java.util.Map.of());
-                        return "sent";
-                    }
-                    """).build(dir));
-            assertThat(admin.upload("chatter.jar", jar).statusCode()).isEqualTo(201);
-            try {
-                for (int round = 1; round <= 16; round++) {
-                    assertThat(admin.json("POST", "api/plugins/chatter/execute", "{}").body()).contains("sent");
-                    awaitAtLeast(rounds, round, "the reading client got round " + round + "; it got " + bulk.get()
-                            + " bulk events");
-                }
-                assertThat(bulk.get()).isEqualTo(16 * 8);
-                assertThat(readToTheEnd(stalled)).as("the stalled client's stream was closed by the server").isTrue();
-            } finally {
-                stream.body().close();
-                admin.json("DELETE", "api/plugins/chatter", null);
-                admin.json("DELETE", "api/jars/chatter.jar", null);
+    /**
+     * The same over HTTP/2, where the stalled client is one stream of a connection: the server's writes
+     * wait for the client's flow-control window, which a client that reads nothing never opens again
+     * (the JDK's client grants 16 MiB unless told otherwise; this one grants 64 KiB), and the host must
+     * end that stream ({@code RST_STREAM}) once the client's backlog is full.
+     */
+    @Test
+    void anHttp2ClientThatStopsReadingIsClosedPastItsBacklog(@TempDir Path dir) throws Exception {
+        CompletableFuture<HttpClient.Version> version = new CompletableFuture<>();
+        CountDownLatch opened = new CountDownLatch(1);
+        CompletableFuture<Flow.Subscription> reading = new CompletableFuture<>();
+        AtomicLong bytes = new AtomicLong();
+        CompletableFuture<String> ended = new CompletableFuture<>();
+        HttpResponse.BodySubscriber<Void> stalls = new HttpResponse.BodySubscriber<>() {
+            @Override
+            public void onSubscribe(Flow.Subscription subscription) {
+                reading.complete(subscription);
+                subscription.request(1);
             }
+
+            @Override
+            public void onNext(List<ByteBuffer> buffers) {
+                buffers.forEach(buffer -> bytes.addAndGet(buffer.remaining()));
+                opened.countDown(); // and asks for no more until the test says so
+            }
+
+            @Override
+            public void onError(Throwable error) {
+                ended.complete("reset: " + error);
+            }
+
+            @Override
+            public void onComplete() {
+                ended.complete("ended");
+            }
+
+            @Override
+            public CompletionStage<Void> getBody() {
+                return new CompletableFuture<>();
+            }
+        };
+        // The JDK's client reads its windows when it opens a connection; only this client's are small.
+        System.setProperty("jdk.httpclient.windowsize", String.valueOf(64 * 1024));
+        System.setProperty("jdk.httpclient.connectionWindowSize", String.valueOf(64 * 1024));
+        HttpClient stalledClient = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build();
+        try {
+            stalledClient.sendAsync(HttpRequest.newBuilder(URI.create(base + "api/events"))
+                    .header("Accept", "text/event-stream").header("Authorization", "Basic " + Base64.getEncoder()
+                            .encodeToString(AdminClient.ADMIN.getBytes(StandardCharsets.UTF_8))).GET().build(),
+                    info -> {
+                        version.complete(info.version());
+                        return stalls;
+                    });
+            assertThat(opened.await(30, TimeUnit.SECONDS)).as("the stalled client's stream opened").isTrue();
+        } finally {
+            System.clearProperty("jdk.httpclient.windowsize");
+            System.clearProperty("jdk.httpclient.connectionWindowSize");
+        }
+        assertThat(version.get(30, TimeUnit.SECONDS)).isEqualTo(HttpClient.Version.HTTP_2);
+        assertThat(ended).as("the stream is open while the client keeps up").isNotDone();
+
+        floodWhileAnotherClientReads(dir);
+
+        // Reading again, the client gets what its window held and then the end of a stream the server reset;
+        // a stream the server had kept would go on with the 4 MiB it held, and then with heartbeats.
+        long before = bytes.get();
+        reading.get().request(Long.MAX_VALUE);
+        assertThat(ended.get(30, TimeUnit.SECONDS)).as("the stalled client's stream was ended by the server")
+                .isNotNull();
+        assertThat(bytes.get() - before).as("bytes after the client read again").isLessThan(1024 * 1024);
+    }
+
+    /**
+     * A plugin emits 16 rounds of 512 KiB, each read by a second client before the next: about 8 MiB, more
+     * than the kernel's buffers (about 1.7 MB here) and the 4 MiB backlog hold.
+     */
+    private void floodWhileAnotherClientReads(Path dir) throws Exception {
+        AdminClient admin = new AdminClient(base);
+        AtomicInteger bulk = new AtomicInteger();
+        AtomicInteger rounds = new AtomicInteger();
+        HttpResponse<InputStream> stream = admin.events(line -> {
+            if (line.contains("\"name\":\"chatter:bulk\"")) {
+                bulk.incrementAndGet();
+            }
+            if (line.contains("\"name\":\"chatter:done\"")) {
+                synchronized (rounds) {
+                    rounds.incrementAndGet();
+                    rounds.notifyAll();
+                }
+            }
+        });
+
+        byte[] jar = Files.readAllBytes(PluginJarBuilder.plugin("chatter").body("""
+                private io.pluginhost.api.PluginContext context;
+                public void initialize(io.pluginhost.api.PluginContext context) { this.context = context; }
+                public Object execute(Object in) {
+                    String block = "x".repeat(64 * 1024);
+                    for (int i = 0; i < 8; i++) {
+                        context.eventBus().emit("chatter:bulk", java.util.Map.of("i", i, "block", block));
+                    }
+                    context.eventBus().emit("chatter:done", java.util.Map.of());
+                    return "sent";
+                }
+                """).build(dir));
+        assertThat(admin.upload("chatter.jar", jar).statusCode()).isEqualTo(201);
+        try {
+            for (int round = 1; round <= 16; round++) {
+                assertThat(admin.json("POST", "api/plugins/chatter/execute", "{}").body()).contains("sent");
+                awaitAtLeast(rounds, round, "the reading client got round " + round + "; it got " + bulk.get()
+                        + " bulk events");
+            }
+            assertThat(bulk.get()).isEqualTo(16 * 8);
+        } finally {
+            stream.body().close();
+            admin.json("DELETE", "api/plugins/chatter", null);
+            admin.json("DELETE", "api/jars/chatter.jar", null);
         }
     }
 
