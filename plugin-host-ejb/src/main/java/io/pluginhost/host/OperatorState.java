@@ -146,7 +146,8 @@ final class OperatorState {
             // Settings may hold a plugin's secrets: only the server's own user reads the file.
             Files.deleteIfExists(temporary);
             if (temporary.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-                Files.createFile(temporary, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                Files.createFile(temporary,
+                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             }
             Files.writeString(temporary, json.toJson(saved), StandardCharsets.UTF_8);
             try {

@@ -240,7 +240,6 @@ public class PluginHost {
         });
     }
 
-    /** The engine's bounds from {@code pluginhost.unload.*}, {@code pluginhost.plugin-calls.*}; defaults where unset. */
     /**
      * @return where Kafka is and how the plugins' clients reach it: {@code pluginhost.kafka.*}, the clients'
      *         own settings from {@code pluginhost.kafka.client.<setting>} (TLS, SASL), and a SASL log-in from
@@ -274,6 +273,7 @@ public class PluginHost {
                 config.getOptionalValue("pluginhost.kafka.sasl.password", String.class).orElse(null)));
     }
 
+    /** The engine's bounds from {@code pluginhost.unload.*}, {@code pluginhost.plugin-calls.*}; defaults where unset. */
     static EngineLimits engineLimits(Config config) {
         EngineLimits defaults = EngineLimits.defaults();
         return new EngineLimits(

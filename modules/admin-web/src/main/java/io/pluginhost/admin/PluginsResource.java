@@ -178,7 +178,8 @@ public class PluginsResource {
     public Response getConfig(@PathParam("name") String name, @Context SecurityContext security) {
         boolean admin = security.isUserInRole("plugin-admin");
         return plugins().getConfig(name)
-                .map(settings -> Response.ok(admin ? new java.util.TreeMap<>(settings) : SensitiveSettings.masked(settings)))
+                .map(settings -> Response.ok(admin ? new java.util.TreeMap<>(settings)
+                        : SensitiveSettings.masked(settings)))
                 .orElseGet(() -> notFound("plugin '" + name + "' has no settings")).build();
     }
 

@@ -85,7 +85,7 @@ public record S3Connection(Optional<URI> endpoint, String region, String accessK
     @Override
     public String toString() {
         return "S3Connection[endpoint=" + endpoint.map(URI::toString).orElse("aws") + ", region=" + region
-                + ", accessKey=" + (accessKey == null ? "(default chain)" : accessKey) + ", pathStyle=" + pathStyle + ", createMissingBuckets="
-                + createMissingBuckets + ", callTimeout=" + callTimeout + ", attemptTimeout=" + attemptTimeout + "]";
+                + ", accessKey=" + (accessKey == null ? "(default chain)" : accessKey) + ", pathStyle=" + pathStyle
+                + ", createMissingBuckets=" + createMissingBuckets + ", callTimeout=" + callTimeout + ", attemptTimeout=" + attemptTimeout + "]";
     }
 }
