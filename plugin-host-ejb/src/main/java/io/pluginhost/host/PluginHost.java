@@ -263,7 +263,8 @@ public class PluginHost {
                 config.getOptionalValue("pluginhost.kafka.send-timeout", Duration.class).orElse(Duration.ofSeconds(20)),
                 config.getOptionalValue("pluginhost.kafka.request-timeout", Duration.class)
                         .orElse(Duration.ofSeconds(10)),
-                config.getOptionalValue("pluginhost.kafka.admin-timeout", Duration.class).orElse(Duration.ofSeconds(5)));
+                config.getOptionalValue("pluginhost.kafka.admin-timeout", Duration.class)
+                        .orElse(Duration.ofSeconds(5)));
         Optional<String> mechanism = config.getOptionalValue("pluginhost.kafka.sasl.mechanism", String.class);
         if (mechanism.isEmpty()) {
             return connection;

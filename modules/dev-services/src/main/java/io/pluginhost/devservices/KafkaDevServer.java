@@ -78,7 +78,8 @@ public final class KafkaDevServer implements AutoCloseable {
         properties.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
         properties.put("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",SASL://127.0.0.1:" + saslPort
                 + ",CONTROLLER://127.0.0.1:" + controllerPort);
-        properties.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",SASL://127.0.0.1:" + saslPort);
+        properties.put("advertised.listeners",
+                "PLAINTEXT://127.0.0.1:" + brokerPort + ",SASL://127.0.0.1:" + saslPort);
         properties.put("controller.listener.names", "CONTROLLER");
         properties.put("listener.security.protocol.map",
                 "PLAINTEXT:PLAINTEXT,SASL:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT");

@@ -86,6 +86,7 @@ public record S3Connection(Optional<URI> endpoint, String region, String accessK
     public String toString() {
         return "S3Connection[endpoint=" + endpoint.map(URI::toString).orElse("aws") + ", region=" + region
                 + ", accessKey=" + (accessKey == null ? "(default chain)" : accessKey) + ", pathStyle=" + pathStyle
-                + ", createMissingBuckets=" + createMissingBuckets + ", callTimeout=" + callTimeout + ", attemptTimeout=" + attemptTimeout + "]";
+                + ", createMissingBuckets=" + createMissingBuckets + ", callTimeout=" + callTimeout
+                + ", attemptTimeout=" + attemptTimeout + "]";
     }
 }
