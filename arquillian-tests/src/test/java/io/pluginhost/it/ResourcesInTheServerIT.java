@@ -60,10 +60,11 @@ class ResourcesInTheServerIT {
     @Test
     void thePluginWritesToTheDatabasePublishesToKafkaAndArchivesToS3() throws Exception {
         HttpResponse<String> executed = send("POST", "api/plugins/example-plugin-repository/execute",
-                "{\"id\": 42, \"body\": \"through every repository\", \"tags\": [\"it\"]}");
+                "{\"id\": 42, \"body\": \"through every repository\", \"tags\": [\"it\"], \"readBack\": true}");
 
         assertThat(executed.statusCode()).isEqualTo(200);
-        assertThat(executed.body()).contains("\"published\":true", "\"archived\":\"notes/42.txt\"");
+        assertThat(executed.body()).contains("\"published\":true", "\"archived\":\"notes/42.txt\"",
+                "\"readBack\":\"through every repository\""); // streamed back from S3 by the plugin
         assertThat(executed.body().toLowerCase()).contains("\"body\":\"through every repository\"");
 
         try (S3Client s3 = S3Client.builder().endpointOverride(URI.create(System.getProperty("it.s3.endpoint")))

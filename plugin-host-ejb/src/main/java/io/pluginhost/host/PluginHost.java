@@ -161,7 +161,11 @@ public class PluginHost {
                     config.getOptionalValue("pluginhost.s3.call-timeout", Duration.class)
                             .orElse(S3Connection.DEFAULT_CALL_TIMEOUT),
                     config.getOptionalValue("pluginhost.s3.attempt-timeout", Duration.class)
-                            .orElse(S3Connection.DEFAULT_ATTEMPT_TIMEOUT)));
+                            .orElse(S3Connection.DEFAULT_ATTEMPT_TIMEOUT),
+                    config.getOptionalValue("pluginhost.s3.max-download-bytes", Long.class)
+                            .orElse(S3Connection.DEFAULT_MAX_DOWNLOAD_BYTES),
+                    config.getOptionalValue("pluginhost.s3.max-list-objects", Integer.class)
+                            .orElse(S3Connection.DEFAULT_MAX_LIST_OBJECTS)));
             services = services.withS3(s3);
         }
         engine = new ModuleLayerPluginManager(services, engineLimits(config));

@@ -2,6 +2,7 @@ package io.pluginhost.api.resource;
 
 import io.pluginhost.api.exception.BucketAccessDeniedException;
 
+import java.io.InputStream;
 import java.net.URI;
 import java.util.List;
 import java.util.Optional;
@@ -10,6 +11,14 @@ import java.util.Optional;
  * S3 access restricted to the plugin's declared buckets. The bucket argument is always required
  * and logical; the host maps it to the physical bucket {@code <plugin>--<bucket>}. Every method
  * throws {@link BucketAccessDeniedException} for an undeclared bucket before touching the network.
+ *
+ * <p>The host keeps nothing of an object in memory but what a call returns, so the calls that would
+ * return without bound are bounded: {@link #download} reads an object of at most
+ * {@code pluginhost.s3.max-download-bytes} (64 MiB), {@link #list(String, String)} lists at most
+ * {@code pluginhost.s3.max-list-objects} (10,000); past them they throw
+ * {@link io.pluginhost.api.exception.S3LimitExceededException} having read no more. Objects of any
+ * size go through {@link #upload(String, InputStream, long, String, String)} and {@link #openStream};
+ * listings of any length through {@link #list(String, String, int, String)}, a page at a time.
  */
 public interface S3Repository {
 
@@ -22,11 +31,38 @@ public interface S3Repository {
     void upload(String key, byte[] body, String contentType, String bucket);
 
     /**
+     * Uploads from a stream, which the host reads as it sends and never holds whole: for objects too
+     * large for a byte array (up to S3's 5 GiB for one upload). The stream is read on the calling
+     * thread, within the call timeout, and not closed.
+     *
+     * @param key         object key
+     * @param body        gives the content: exactly {@code length} bytes are read; if it ends before,
+     *                    the upload fails and nothing is stored
+     * @param length      the object's size in bytes
+     * @param contentType MIME type, e.g. {@code application/zip}
+     * @param bucket      a declared logical bucket
+     */
+    void upload(String key, InputStream body, long length, String contentType, String bucket);
+
+    /**
      * @param key    object key
      * @param bucket a declared logical bucket
      * @return the object, or empty if there is no such key
+     * @throws io.pluginhost.api.exception.S3LimitExceededException if the object is larger than
+     *         {@code pluginhost.s3.max-download-bytes}; read it with {@link #openStream}
      */
     Optional<StoredObject> download(String key, String bucket);
+
+    /**
+     * Opens an object for reading, of any size: its bytes come as the stream is read. Close the
+     * stream (try-with-resources): until then it holds one of the host's connections to S3. The host
+     * closes the streams a plugin left open when it unloads.
+     *
+     * @param key    object key
+     * @param bucket a declared logical bucket
+     * @return the open object, or empty if there is no such key
+     */
+    Optional<ObjectStream> openStream(String key, String bucket);
 
     /**
      * @param key    object key
@@ -38,8 +74,22 @@ public interface S3Repository {
      * @param prefix key prefix, {@code ""} for all
      * @param bucket a declared logical bucket
      * @return summaries of the matching objects, by key
+     * @throws io.pluginhost.api.exception.S3LimitExceededException if more than
+     *         {@code pluginhost.s3.max-list-objects} match; list them by pages
      */
     List<ObjectSummary> list(String prefix, String bucket);
+
+    /**
+     * One page of a listing, for buckets too large to list at once: pass the last key of a page as
+     * {@code startAfter} to get the next; a page shorter than {@code limit} is the last.
+     *
+     * @param prefix     key prefix, {@code ""} for all
+     * @param startAfter list the keys after this one, or {@code null} or {@code ""} from the first
+     * @param limit      the most summaries to return, 1 to 1,000 (one request to S3)
+     * @param bucket     a declared logical bucket
+     * @return summaries of the matching objects after {@code startAfter}, by key
+     */
+    List<ObjectSummary> list(String prefix, String startAfter, int limit, String bucket);
 
     /**
      * @param key    object key

@@ -5,7 +5,11 @@ import io.pluginhost.api.PluginContext;
 import io.pluginhost.api.PluginMetadata;
 import io.pluginhost.api.resource.DatabaseRepository;
 import io.pluginhost.api.resource.KafkaMessage;
+import io.pluginhost.api.resource.ObjectStream;
+import io.pluginhost.api.resource.S3Repository;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -45,7 +49,8 @@ public final class NotesPlugin implements Plugin {
     }
 
     /**
-     * @param input {@code {"id": 1, "body": "text", "tags": ["a", "b"]}}
+     * @param input {@code {"id": 1, "body": "text", "tags": ["a", "b"]}}, and {@code "readBack": true} to
+     *              read the archived note back from S3
      * @return the note as stored, with its tags joined from the tag table, and which services were used
      */
     @Override
@@ -65,8 +70,20 @@ public final class NotesPlugin implements Plugin {
         context.s3().ifPresent(s3 -> {
             s3.upload("notes/" + id + ".txt", body.getBytes(StandardCharsets.UTF_8), "text/plain", "archive");
             result.put("archived", "notes/" + id + ".txt");
+            if (Boolean.TRUE.equals(note.get("readBack"))) {
+                result.put("readBack", readBack(s3, "notes/" + id + ".txt"));
+            }
         });
         return result;
+    }
+
+    /** Reads an archived note back as a stream, as a plugin reads objects of any size; closed when read. */
+    private static String readBack(S3Repository s3, String key) {
+        try (ObjectStream stream = s3.openStream(key, "archive").orElseThrow()) {
+            return new String(stream.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static List<Map<String, Object>> store(DatabaseRepository db, int id, String body, List<?> tags) {

@@ -3,48 +3,72 @@ package io.pluginhost.resource.s3;
 import io.pluginhost.api.exception.InvalidArgumentException;
 import io.pluginhost.api.exception.BucketAccessDeniedException;
 import io.pluginhost.api.exception.PluginException;
+import io.pluginhost.api.exception.S3LimitExceededException;
+import io.pluginhost.api.resource.ObjectStream;
 import io.pluginhost.api.resource.ObjectSummary;
 import io.pluginhost.api.resource.S3Repository;
 import io.pluginhost.api.resource.StoredObject;
 import io.pluginhost.runtime.resource.HostContext;
 import io.pluginhost.runtime.resource.ResourcePolicy;
 import io.pluginhost.runtime.resource.ResourceScope;
-import software.amazon.awssdk.core.ResponseBytes;
+import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.S3Object;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
  * One plugin's {@link S3Repository}. Every operation resolves the logical bucket through the
  * plugin's policy first, so an undeclared bucket is refused before anything reaches the network;
  * then it runs on the shared client with the host's context class loader.
+ *
+ * <p>What a call brings into the host's heap is bounded ({@code download} and {@code list} by the
+ * connection's limits); streams are not, and the repository keeps the ones the plugin has open, to
+ * abort them when the engine closes it at unload: each holds an HTTP connection, which a plugin that
+ * is gone would otherwise hold until the garbage collector found the stream.
  */
-final class S3BucketRepository implements S3Repository {
+final class S3BucketRepository implements S3Repository, AutoCloseable {
 
     private static final long MAX_PRESIGN_SECONDS = 7 * 24 * 3600;
+    /** S3's own most keys in one listing response. */
+    private static final int MAX_PAGE = 1000;
 
     private final ResourceScope scope;
     private final ResourcePolicy buckets;
     private final S3Client client;
     private final S3Presigner presigner;
+    private final long maxDownloadBytes;
+    private final int maxListObjects;
+    private final Set<S3ObjectStream> openStreams = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
 
-    S3BucketRepository(ResourceScope scope, S3Client client, S3Presigner presigner) {
+    S3BucketRepository(ResourceScope scope, S3Client client, S3Presigner presigner, long maxDownloadBytes,
+                       int maxListObjects) {
         this.scope = scope;
         this.buckets = scope.resources().buckets();
         this.client = client;
         this.presigner = presigner;
+        this.maxDownloadBytes = maxDownloadBytes;
+        this.maxListObjects = maxListObjects;
     }
 
     @Override
@@ -60,18 +84,86 @@ final class S3BucketRepository implements S3Repository {
     }
 
     @Override
+    public void upload(String key, InputStream body, long length, String contentType, String bucket) {
+        String physical = bucket(bucket);
+        checkKey(key);
+        if (body == null) {
+            throw new InvalidArgumentException("body", "body must not be null");
+        }
+        if (length < 0) {
+            throw new InvalidArgumentException("length", "length must be 0 or more; got " + length);
+        }
+        try {
+            call("upload", key, bucket, () -> client.putObject(request -> request.bucket(physical).key(key)
+                    .contentType(contentType == null ? "application/octet-stream" : contentType),
+                    RequestBody.fromInputStream(body, length)));
+        } catch (IllegalStateException | UncheckedIOException e) {
+            // The SDK's word for a stream shorter than its length, or the plugin's stream failing as it is read.
+            throw new PluginException("plugin '" + scope.pluginName() + "': cannot upload '" + key + "' to bucket '"
+                    + bucket + "' from its stream: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
     public Optional<StoredObject> download(String key, String bucket) {
         String physical = bucket(bucket);
         checkKey(key);
         return call("download", key, bucket, () -> {
-            try {
-                ResponseBytes<GetObjectResponse> object = client.getObjectAsBytes(request -> request.bucket(physical)
-                        .key(key));
-                return Optional.of(new StoredObject(key, object.response().contentType(), object.asByteArray()));
-            } catch (NoSuchKeyException missing) {
+            Optional<ResponseInputStream<GetObjectResponse>> opened = get(physical, key);
+            if (opened.isEmpty()) {
                 return Optional.empty();
             }
+            ResponseInputStream<GetObjectResponse> in = opened.get();
+            try {
+                Long length = in.response().contentLength();
+                if (length != null && length > maxDownloadBytes) {
+                    in.abort(); // not one byte of it read
+                    throw tooLarge(key, bucket, length + " bytes");
+                }
+                // A server's length is not trusted with the heap: one byte more than the limit is read at most.
+                byte[] content = in.readNBytes((int) maxDownloadBytes + 1);
+                if (content.length > maxDownloadBytes) {
+                    in.abort();
+                    throw tooLarge(key, bucket, "more than " + maxDownloadBytes + " bytes");
+                }
+                in.close();
+                return Optional.of(new StoredObject(key, in.response().contentType(), content));
+            } catch (IOException e) {
+                in.abort();
+                throw new UncheckedIOException(e);
+            }
         });
+    }
+
+    @Override
+    public Optional<ObjectStream> openStream(String key, String bucket) {
+        String physical = bucket(bucket);
+        checkKey(key);
+        return call("open", key, bucket, () -> get(physical, key).map(in -> {
+            S3ObjectStream stream = new S3ObjectStream(key, in, openStreams::remove);
+            openStreams.add(stream);
+            if (closed) { // the engine closed this repository while the request was in flight
+                openStreams.remove(stream);
+                stream.closeForUnload(unloaded(key));
+                throw new PluginException(unloaded(key));
+            }
+            return stream;
+        }));
+    }
+
+    /** @return the object's response stream, or empty if there is no such key */
+    private Optional<ResponseInputStream<GetObjectResponse>> get(String physical, String key) {
+        try {
+            return Optional.of(client.getObject(request -> request.bucket(physical).key(key)));
+        } catch (NoSuchKeyException missing) {
+            return Optional.empty();
+        }
+    }
+
+    private S3LimitExceededException tooLarge(String key, String bucket, String size) {
+        return new S3LimitExceededException("max download bytes", "plugin '" + scope.pluginName() + "': object '"
+                + key + "' in bucket '" + bucket + "' is " + size + ", more than download reads into memory"
+                + " (pluginhost.s3.max-download-bytes (" + maxDownloadBytes + ")); read it with openStream");
     }
 
     @Override
@@ -85,10 +177,41 @@ final class S3BucketRepository implements S3Repository {
     public List<ObjectSummary> list(String prefix, String bucket) {
         String physical = bucket(bucket);
         String from = prefix == null ? "" : prefix;
-        return call("list", from + "*", bucket, () -> client.listObjectsV2Paginator(request -> request
-                        .bucket(physical).prefix(from)).contents().stream()
-                .map(object -> new ObjectSummary(object.key(), object.size(), object.lastModified()))
-                .toList());
+        return call("list", from + "*", bucket, () -> {
+            List<ObjectSummary> summaries = new ArrayList<>();
+            // The paginator asks S3 for the next page only as the loop gets there: past the limit, no more.
+            for (S3Object object : client.listObjectsV2Paginator(request -> request.bucket(physical).prefix(from)
+                    .maxKeys(Math.min(MAX_PAGE, maxListObjects + 1))).contents()) {
+                if (summaries.size() == maxListObjects) {
+                    throw new S3LimitExceededException("max list objects", "plugin '" + scope.pluginName()
+                            + "': there are more than " + maxListObjects + " objects under '" + from + "' in bucket '"
+                            + bucket + "', more than list returns at once (pluginhost.s3.max-list-objects);"
+                            + " list them by pages (list(prefix, startAfter, limit, bucket))");
+                }
+                summaries.add(summary(object));
+            }
+            return Collections.unmodifiableList(summaries);
+        });
+    }
+
+    @Override
+    public List<ObjectSummary> list(String prefix, String startAfter, int limit, String bucket) {
+        String physical = bucket(bucket);
+        String from = prefix == null ? "" : prefix;
+        if (limit < 1 || limit > MAX_PAGE) {
+            throw new InvalidArgumentException("limit", "a page's limit must be 1 to 1000 (S3's most in one"
+                    + " response); got " + limit);
+        }
+        return call("list", from + "*", bucket, () -> client.listObjectsV2(request -> {
+            request.bucket(physical).prefix(from).maxKeys(limit);
+            if (startAfter != null && !startAfter.isEmpty()) {
+                request.startAfter(startAfter);
+            }
+        }).contents().stream().map(S3BucketRepository::summary).toList());
+    }
+
+    private static ObjectSummary summary(S3Object object) {
+        return new ObjectSummary(object.key(), object.size(), object.lastModified());
     }
 
     @Override
@@ -134,6 +257,25 @@ final class S3BucketRepository implements S3Repository {
         return buckets.allowed();
     }
 
+    /** Aborts the streams the plugin left open; the engine calls it when the plugin unloads. */
+    @Override
+    public void close() {
+        closed = true;
+        for (S3ObjectStream stream : openStreams) {
+            openStreams.remove(stream);
+            stream.closeForUnload(unloaded(stream.key()));
+        }
+    }
+
+    /** @return how many streams the plugin has open */
+    int openStreams() {
+        return openStreams.size();
+    }
+
+    private String unloaded(String key) {
+        return "plugin '" + scope.pluginName() + "' was unloaded: the host closed its stream of S3 object '" + key + "'";
+    }
+
     /** The one place a logical bucket becomes physical: refused here, before the network, if undeclared. */
     private String bucket(String logical) {
         if (logical == null || logical.isEmpty()) {
@@ -169,7 +311,7 @@ final class S3BucketRepository implements S3Repository {
     private <T> T call(String operation, String key, String bucket, Supplier<T> work) {
         try {
             return HostContext.call(S3BucketRepository.class, work);
-        } catch (SdkException e) {
+        } catch (SdkException | UncheckedIOException e) {
             throw new PluginException("plugin '" + scope.pluginName() + "': S3 refused to " + operation + " '" + key
                     + "' in bucket '" + bucket + "': " + e.getMessage());
         }

@@ -22,17 +22,28 @@ import java.util.Optional;
  * @param createMissingBuckets whether to create a plugin's buckets when it loads
  * @param callTimeout          how long one repository call may take in all, retries included
  * @param attemptTimeout       how long one attempt (one HTTP request) may take
+ * @param maxDownloadBytes     the largest object {@code download} reads into memory
+ * @param maxListObjects       the most objects {@code list} returns in one list
  */
 public record S3Connection(Optional<URI> endpoint, String region, String accessKey, String secretKey,
                            boolean pathStyle, boolean createMissingBuckets, Duration callTimeout,
-                           Duration attemptTimeout) {
+                           Duration attemptTimeout, long maxDownloadBytes, int maxListObjects) {
 
     /** Bounds every call below the engine's 30 s drain timeout: 15 s in all, 5 s per attempt. */
     public static final Duration DEFAULT_CALL_TIMEOUT = Duration.ofSeconds(15);
     /** See {@link #DEFAULT_CALL_TIMEOUT}. */
     public static final Duration DEFAULT_ATTEMPT_TIMEOUT = Duration.ofSeconds(5);
+    /**
+     * 64 MiB: a plugin's {@code download} is a byte array in the host's heap, and a few of them at once
+     * must not take a server down; larger objects go through {@code openStream}.
+     */
+    public static final long DEFAULT_MAX_DOWNLOAD_BYTES = 64L * 1024 * 1024;
+    /** The largest {@code maxDownloadBytes}: one byte less than the largest byte array. */
+    public static final long MOST_DOWNLOAD_BYTES = Integer.MAX_VALUE - 9;
+    /** 10,000 summaries, a few MiB of heap (the database's {@code max-rows}); longer lists go by pages. */
+    public static final int DEFAULT_MAX_LIST_OBJECTS = 10_000;
 
-    /** Checks the timeouts nest, and that there are both keys or neither. */
+    /** Checks the timeouts nest and the limits are positive, and that there are both keys or neither. */
     public S3Connection {
         if ((accessKey == null) != (secretKey == null) || "".equals(accessKey) || "".equals(secretKey)) {
             throw new IllegalArgumentException("S3 needs an access key and a secret key, or neither (then the AWS"
@@ -42,9 +53,21 @@ public record S3Connection(Optional<URI> endpoint, String region, String accessK
             throw new IllegalArgumentException("S3 timeouts must be positive and an attempt at most a call: attempt "
                     + attemptTimeout + ", call " + callTimeout);
         }
+        if (maxDownloadBytes < 1 || maxDownloadBytes > MOST_DOWNLOAD_BYTES || maxListObjects < 1) {
+            throw new IllegalArgumentException("S3 limits must be positive, and a download at most " + MOST_DOWNLOAD_BYTES
+                    + " bytes (a byte array's size): max download bytes " + maxDownloadBytes + ", max list objects "
+                    + maxListObjects);
+        }
     }
 
-    /** The default timeouts. */
+    /** The default limits. */
+    public S3Connection(Optional<URI> endpoint, String region, String accessKey, String secretKey, boolean pathStyle,
+                        boolean createMissingBuckets, Duration callTimeout, Duration attemptTimeout) {
+        this(endpoint, region, accessKey, secretKey, pathStyle, createMissingBuckets, callTimeout, attemptTimeout,
+                DEFAULT_MAX_DOWNLOAD_BYTES, DEFAULT_MAX_LIST_OBJECTS);
+    }
+
+    /** The default timeouts and limits. */
     public S3Connection(Optional<URI> endpoint, String region, String accessKey, String secretKey, boolean pathStyle,
                         boolean createMissingBuckets) {
         this(endpoint, region, accessKey, secretKey, pathStyle, createMissingBuckets, DEFAULT_CALL_TIMEOUT,
@@ -76,6 +99,16 @@ public record S3Connection(Optional<URI> endpoint, String region, String accessK
         return "us-east-1";
     }
 
+    /**
+     * @param downloadBytes the largest object {@code download} reads into memory
+     * @param listObjects   the most objects {@code list} returns in one list
+     * @return this connection with those limits
+     */
+    public S3Connection withLimits(long downloadBytes, int listObjects) {
+        return new S3Connection(endpoint, region, accessKey, secretKey, pathStyle, createMissingBuckets, callTimeout,
+                attemptTimeout, downloadBytes, listObjects);
+    }
+
     /** @return whether the AWS SDK's default chain finds the credentials, rather than the keys given here */
     public boolean defaultCredentials() {
         return accessKey == null;
@@ -87,6 +120,7 @@ public record S3Connection(Optional<URI> endpoint, String region, String accessK
         return "S3Connection[endpoint=" + endpoint.map(URI::toString).orElse("aws") + ", region=" + region
                 + ", accessKey=" + (accessKey == null ? "(default chain)" : accessKey) + ", pathStyle=" + pathStyle
                 + ", createMissingBuckets=" + createMissingBuckets + ", callTimeout=" + callTimeout
-                + ", attemptTimeout=" + attemptTimeout + "]";
+                + ", attemptTimeout=" + attemptTimeout + ", maxDownloadBytes=" + maxDownloadBytes
+                + ", maxListObjects=" + maxListObjects + "]";
     }
 }

@@ -34,6 +34,8 @@ public final class S3RepositoryProvider implements RepositoryProvider<S3Reposito
     private final S3Client client;
     private final S3Presigner presigner;
     private final boolean createMissingBuckets;
+    private final long maxDownloadBytes;
+    private final int maxListObjects;
 
     /**
      * @param connection where S3 is
@@ -70,6 +72,8 @@ public final class S3RepositoryProvider implements RepositoryProvider<S3Reposito
             return builder.build();
         });
         this.createMissingBuckets = connection.createMissingBuckets();
+        this.maxDownloadBytes = connection.maxDownloadBytes();
+        this.maxListObjects = connection.maxListObjects();
     }
 
     @Override
@@ -82,7 +86,7 @@ public final class S3RepositoryProvider implements RepositoryProvider<S3Reposito
                 });
             }
         }
-        return new S3BucketRepository(scope, client, presigner);
+        return new S3BucketRepository(scope, client, presigner, maxDownloadBytes, maxListObjects);
     }
 
     private void createIfMissing(String plugin, String bucket) {

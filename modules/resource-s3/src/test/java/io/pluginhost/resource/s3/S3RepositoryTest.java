@@ -4,6 +4,8 @@ import io.pluginhost.api.PluginDescriptor;
 import io.pluginhost.api.exception.BucketAccessDeniedException;
 import io.pluginhost.api.exception.InvalidArgumentException;
 import io.pluginhost.api.exception.PluginException;
+import io.pluginhost.api.exception.S3LimitExceededException;
+import io.pluginhost.api.resource.ObjectStream;
 import io.pluginhost.api.resource.ObjectSummary;
 import io.pluginhost.api.resource.S3Repository;
 import io.pluginhost.api.resource.StoredObject;
@@ -13,9 +15,12 @@ import io.pluginhost.runtime.ModuleLayerPluginManager;
 import io.pluginhost.runtime.resource.EffectiveResources;
 import io.pluginhost.runtime.resource.ResourceOverrides;
 import io.pluginhost.runtime.resource.ResourceScope;
+import io.pluginhost.runtime.testing.Gc;
+import io.pluginhost.runtime.testing.PluginJarBuilder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -23,12 +28,17 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.Bucket;
 
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.net.HttpURLConnection;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -151,7 +161,10 @@ class S3RepositoryTest {
                 bucket -> s3.delete("k", bucket),
                 bucket -> s3.list("", bucket),
                 bucket -> s3.exists("k", bucket),
-                bucket -> s3.getPresignedUrl("k", 60, bucket));
+                bucket -> s3.getPresignedUrl("k", 60, bucket),
+                bucket -> s3.upload("k", new ByteArrayInputStream(new byte[1]), 1, "text/plain", bucket),
+                bucket -> s3.openStream("k", bucket),
+                bucket -> s3.list("", null, 10, bucket));
 
         for (Consumer<String> operation : operations) {
             assertThatThrownBy(() -> operation.accept("secrets"))
@@ -239,6 +252,199 @@ class S3RepositoryTest {
                     .asUtf8String()).isEqualTo("second note");
             assertThat(raw.listObjectsV2(r -> r.bucket("example-plugin-repository--archive")).contents())
                     .extracting(o -> o.key()).containsExactly("notes/1.txt");
+        }
+    }
+
+    @Test
+    void aDownloadOverTheLimitIsATypedErrorThatPointsToTheStream() throws Exception {
+        try (S3RepositoryProvider limited = new S3RepositoryProvider(connection(true).withLimits(1024, 5))) {
+            String plugin = plugin();
+            S3Repository s3 = repository(limited, plugin, ResourceOverrides.NONE, "files");
+            s3.upload("at-the-limit", new byte[1024], "application/octet-stream", "files");
+            s3.upload("over-the-limit", new byte[1025], "application/octet-stream", "files");
+
+            assertThat(s3.download("at-the-limit", "files").orElseThrow().content()).hasSize(1024);
+            assertThatThrownBy(() -> s3.download("over-the-limit", "files"))
+                    .isInstanceOfSatisfying(S3LimitExceededException.class,
+                            e -> assertThat(e.limit()).isEqualTo("max download bytes"))
+                    .hasMessageContaining("plugin '" + plugin + "'")
+                    .hasMessageContaining("'over-the-limit' in bucket 'files' is 1025 bytes")
+                    .hasMessageContaining("pluginhost.s3.max-download-bytes (1024)")
+                    .hasMessageContaining("openStream");
+            // The refused object's connection went back: the host still reads within its limit.
+            assertThat(s3.download("at-the-limit", "files")).isPresent();
+        }
+    }
+
+    @Test
+    void aListingOverTheLimitIsATypedErrorAndPagesListEveryObject() {
+        try (S3RepositoryProvider limited = new S3RepositoryProvider(connection(true).withLimits(1024, 5))) {
+            String plugin = plugin();
+            S3Repository s3 = repository(limited, plugin, ResourceOverrides.NONE, "files");
+            for (int i = 1; i <= 7; i++) {
+                s3.upload("logs/" + i, new byte[i], "text/plain", "files");
+            }
+            s3.upload("other", new byte[1], "text/plain", "files");
+
+            assertThatThrownBy(() -> s3.list("logs/", "files"))
+                    .isInstanceOfSatisfying(S3LimitExceededException.class,
+                            e -> assertThat(e.limit()).isEqualTo("max list objects"))
+                    .hasMessageContaining("more than 5 objects under 'logs/' in bucket 'files'")
+                    .hasMessageContaining("pluginhost.s3.max-list-objects");
+            assertThat(s3.list("other", "files")).extracting(ObjectSummary::key).containsExactly("other");
+        }
+    }
+
+    @Test
+    void pagesListEveryObjectInKeyOrder() {
+        String plugin = plugin();
+        S3Repository s3 = repository(provider, plugin, ResourceOverrides.NONE, "files");
+        for (int i = 1; i <= 7; i++) {
+            s3.upload("logs/" + i, new byte[i], "text/plain", "files");
+        }
+        s3.upload("other", new byte[1], "text/plain", "files");
+
+        List<String> keys = new ArrayList<>();
+        List<Integer> pageSizes = new ArrayList<>();
+        String after = null;
+        List<ObjectSummary> page;
+        do {
+            page = s3.list("logs/", after, 3, "files");
+            pageSizes.add(page.size());
+            page.forEach(summary -> keys.add(summary.key()));
+            after = page.isEmpty() ? after : page.get(page.size() - 1).key();
+        } while (page.size() == 3);
+
+        assertThat(pageSizes).containsExactly(3, 3, 1);
+        assertThat(keys).containsExactly("logs/1", "logs/2", "logs/3", "logs/4", "logs/5", "logs/6", "logs/7");
+        assertThat(s3.list("logs/", "logs/6", 3, "files")).extracting(ObjectSummary::size).containsExactly(7L);
+        for (int limit : new int[] {0, -1, 1001}) {
+            assertThatThrownBy(() -> s3.list("", null, limit, "files")).isInstanceOf(InvalidArgumentException.class)
+                    .hasMessageContaining("1 to 1000");
+        }
+    }
+
+    @Test
+    void aPluginStreamsAnObjectLargerThanItCouldDownloadBothWays() throws Exception {
+        long size = 3L * 1024 * 1024 + 17;
+        try (S3RepositoryProvider limited = new S3RepositoryProvider(connection(true).withLimits(1024, 5))) {
+            S3Repository s3 = repository(limited, plugin(), ResourceOverrides.NONE, "files");
+
+            s3.upload("big.bin", new Generated(size), size, "application/x-test", "files");
+
+            assertThatThrownBy(() -> s3.download("big.bin", "files")).isInstanceOf(S3LimitExceededException.class);
+            try (ObjectStream stream = s3.openStream("big.bin", "files").orElseThrow()) {
+                assertThat(stream.key()).isEqualTo("big.bin");
+                assertThat(stream.contentType()).isEqualTo("application/x-test");
+                assertThat(stream.contentLength()).isEqualTo(size);
+                assertThat(digest(stream)).isEqualTo(digest(new Generated(size)));
+            }
+            assertThat(s3.openStream("missing.bin", "files")).isEmpty();
+        }
+    }
+
+    @Test
+    void aStreamThatEndsBeforeItsLengthStoresNothingAndSaysWhy() {
+        S3Repository s3 = repository(provider, plugin(), ResourceOverrides.NONE, "files");
+
+        assertThatThrownBy(() -> s3.upload("short.bin", new Generated(50), 100, "text/plain", "files"))
+                .isInstanceOf(PluginException.class).hasMessageContaining("'short.bin'");
+        assertThat(s3.exists("short.bin", "files")).isFalse();
+        assertThatThrownBy(() -> s3.upload("k", new Generated(1), -1, "text/plain", "files"))
+                .isInstanceOf(InvalidArgumentException.class).hasMessageContaining("length");
+        assertThatThrownBy(() -> s3.upload("k", (InputStream) null, 1, "text/plain", "files"))
+                .isInstanceOf(InvalidArgumentException.class).hasMessageContaining("body");
+    }
+
+    @Test
+    void unloadClosesTheStreamsAPluginLeftOpenAndForgetsTheOnesItClosed() throws Exception {
+        String plugin = plugin();
+        S3Repository s3 = repository(provider, plugin, ResourceOverrides.NONE, "files");
+        s3.upload("a.bin", new Generated(256 * 1024), 256 * 1024, "application/octet-stream", "files");
+        S3BucketRepository repository = (S3BucketRepository) s3;
+
+        ObjectStream closedByThePlugin = s3.openStream("a.bin", "files").orElseThrow();
+        closedByThePlugin.read(new byte[10]);
+        closedByThePlugin.close();
+        ObjectStream halfRead = s3.openStream("a.bin", "files").orElseThrow();
+        halfRead.read(new byte[10]);
+        ObjectStream unread = s3.openStream("a.bin", "files").orElseThrow();
+        assertThat(repository.openStreams()).isEqualTo(2);
+
+        repository.close(); // what the engine does when the plugin unloads
+
+        assertThat(repository.openStreams()).isZero();
+        for (ObjectStream left : List.of(halfRead, unread)) {
+            assertThatThrownBy(left::read).isInstanceOf(IOException.class)
+                    .hasMessageContaining("plugin '" + plugin + "' was unloaded");
+        }
+        // The aborted streams gave their connections back: every other plugin still reads.
+        S3Repository other = repository(provider, plugin(), ResourceOverrides.NONE, "files");
+        other.upload("b.txt", "still here".getBytes(StandardCharsets.UTF_8), "text/plain", "files");
+        assertThat(other.download("b.txt", "files")).isPresent();
+    }
+
+    @Test
+    void aStreamAPluginKeepsIsClosedWhenItUnloadsAndItsLoaderIsCollected(@TempDir Path dir) throws Exception {
+        Path jar = PluginJarBuilder.plugin("streamer").buckets("files").body("""
+                private PluginContext context;
+                private java.io.InputStream kept;
+                public void initialize(PluginContext context) { this.context = context; }
+                public Object execute(Object in) throws Exception {
+                    S3Repository s3 = context.s3().orElseThrow();
+                    s3.upload("big.bin", new byte[512 * 1024], "application/octet-stream", "files");
+                    kept = s3.openStream("big.bin", "files").orElseThrow();
+                    kept.read(new byte[16]);
+                    return kept;
+                }""").build(dir);
+        try (ModuleLayerPluginManager engine = new ModuleLayerPluginManager(HostServices.NONE.withS3(provider),
+                Duration.ofSeconds(5))) {
+            engine.load(jar);
+            InputStream kept = (InputStream) engine.execute("streamer", null);
+            assertThat(kept.read()).isNotNegative();
+
+            engine.unload("streamer");
+
+            assertThatThrownBy(kept::read).isInstanceOf(IOException.class)
+                    .hasMessageContaining("plugin 'streamer' was unloaded");
+            assertThat(Gc.collectsAll(engine::unloadedButNotCollected)).as("loaders collected: still alive %s",
+                    engine.unloadedButNotCollected()).isTrue();
+        }
+    }
+
+    private static String digest(InputStream in) throws Exception {
+        MessageDigest sha = MessageDigest.getInstance("SHA-256");
+        byte[] buffer = new byte[64 * 1024];
+        for (int n; (n = in.read(buffer)) >= 0; ) {
+            sha.update(buffer, 0, n);
+        }
+        return HexFormat.of().formatHex(sha.digest());
+    }
+
+    /** {@code size} bytes made up as they are read, never held: a stream of a file too large for memory. */
+    private static final class Generated extends InputStream {
+        private final long size;
+        private long position;
+
+        Generated(long size) {
+            this.size = size;
+        }
+
+        @Override
+        public int read() {
+            return position < size ? (int) (position++ * 31 % 251) : -1;
+        }
+
+        @Override
+        public int read(byte[] into, int offset, int length) {
+            if (position >= size) {
+                return -1;
+            }
+            int n = (int) Math.min(length, size - position);
+            for (int i = 0; i < n; i++) {
+                into[offset + i] = (byte) (position++ * 31 % 251);
+            }
+            return n;
         }
     }
 
