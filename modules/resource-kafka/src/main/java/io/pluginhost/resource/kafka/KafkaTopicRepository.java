@@ -23,8 +23,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -69,7 +69,7 @@ final class KafkaTopicRepository implements KafkaRepository, AutoCloseable {
     private final ThreadFactory pollThreads;
     private final Duration sendTimeout;
     private final Map<String, PluginConsumer> consumers = new ConcurrentHashMap<>();
-    private KafkaProducer<String, String> producer;
+    private KafkaProducer<byte[], byte[]> producer;
     private boolean closed;
 
     KafkaTopicRepository(ResourceScope scope, Map<String, Object> clientProperties, ThreadFactory pollThreads,
@@ -87,15 +87,27 @@ final class KafkaTopicRepository implements KafkaRepository, AutoCloseable {
         if (messages == null || messages.isEmpty()) {
             return;
         }
-        KafkaProducer<String, String> client = producer();
-        List<Future<RecordMetadata>> acknowledgements = new ArrayList<>(messages.size());
+        List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>(messages.size());
+        for (KafkaMessage message : messages) {
+            ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(physical, text(message.key()),
+                    message.payload());
+            message.headers().forEach((name, value) -> record.headers().add(name, text(value)));
+            records.add(record);
+        }
+        send(topic, records);
+    }
+
+    private static byte[] text(String value) {
+        return value == null ? null : value.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Sends records to one topic and waits for the broker's acknowledgements, up to the send timeout. */
+    private void send(String topic, List<ProducerRecord<byte[], byte[]>> records) {
+        KafkaProducer<byte[], byte[]> client = producer();
+        List<Future<RecordMetadata>> acknowledgements = new ArrayList<>(records.size());
         try {
             HostContext.call(KafkaTopicRepository.class, () -> {
-                for (KafkaMessage message : messages) {
-                    ProducerRecord<String, String> record = new ProducerRecord<>(physical, message.key(),
-                            message.value());
-                    message.headers().forEach((name, value) -> record.headers().add(name,
-                            value == null ? null : value.getBytes(StandardCharsets.UTF_8)));
+                for (ProducerRecord<byte[], byte[]> record : records) {
                     acknowledgements.add(client.send(record));
                 }
                 return null;
@@ -123,7 +135,7 @@ final class KafkaTopicRepository implements KafkaRepository, AutoCloseable {
         }
     }
 
-    private synchronized KafkaProducer<String, String> producer() {
+    private synchronized KafkaProducer<byte[], byte[]> producer() {
         if (closed) {
             throw new PluginContextInvalidatedException(scope.pluginName());
         }
@@ -132,7 +144,7 @@ final class KafkaTopicRepository implements KafkaRepository, AutoCloseable {
             properties.put("acks", "all");
             properties.put("client.id", "pluginhost-" + scope.pluginName());
             producer = HostContext.call(KafkaTopicRepository.class, () -> new KafkaProducer<>(properties,
-                    new StringSerializer(), new StringSerializer()));
+                    new ByteArraySerializer(), new ByteArraySerializer()));
         }
         return producer;
     }
@@ -161,8 +173,8 @@ final class KafkaTopicRepository implements KafkaRepository, AutoCloseable {
         properties.put("client.id", "pluginhost-" + scope.pluginName() + "-" + consumerId);
         properties.put("auto.offset.reset", "earliest");
         properties.put("enable.auto.commit", "false");
-        KafkaConsumer<String, String> consumer = HostContext.call(KafkaTopicRepository.class,
-                () -> new KafkaConsumer<>(properties, new StringDeserializer(), new StringDeserializer()));
+        KafkaConsumer<byte[], byte[]> consumer = HostContext.call(KafkaTopicRepository.class,
+                () -> new KafkaConsumer<>(properties, new ByteArrayDeserializer(), new ByteArrayDeserializer()));
         consumers.put(consumerId, new PluginConsumer(consumerId, consumer));
     }
 
@@ -214,7 +226,7 @@ final class KafkaTopicRepository implements KafkaRepository, AutoCloseable {
         for (String id : List.copyOf(consumers.keySet())) {
             disconnectConsumer(id);
         }
-        KafkaProducer<String, String> client;
+        KafkaProducer<byte[], byte[]> client;
         synchronized (this) {
             client = producer;
             producer = null;
@@ -235,7 +247,7 @@ final class KafkaTopicRepository implements KafkaRepository, AutoCloseable {
      */
     private final class PluginConsumer implements Runnable {
         private final String id;
-        private final KafkaConsumer<String, String> consumer;
+        private final KafkaConsumer<byte[], byte[]> consumer;
         private final Map<TopicPartition, Held> held = new HashMap<>();
         private volatile boolean running;
         private Thread thread;
@@ -243,7 +255,7 @@ final class KafkaTopicRepository implements KafkaRepository, AutoCloseable {
         private MessageHandler handler;
         private RetryPolicy retry;
 
-        PluginConsumer(String id, KafkaConsumer<String, String> consumer) {
+        PluginConsumer(String id, KafkaConsumer<byte[], byte[]> consumer) {
             this.id = id;
             this.consumer = consumer;
         }
@@ -268,7 +280,7 @@ final class KafkaTopicRepository implements KafkaRepository, AutoCloseable {
                 consumer.subscribe(List.copyOf(logicalByPhysical.keySet()));
                 while (running) {
                     resumeWhatIsDue();
-                    ConsumerRecords<String, String> records = consumer.poll(Duration.ofMillis(250));
+                    ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(250));
                     Map<TopicPartition, OffsetAndMetadata> done = new HashMap<>();
                     boolean unloading = false;
                     for (TopicPartition partition : records.partitions()) {
@@ -293,9 +305,9 @@ final class KafkaTopicRepository implements KafkaRepository, AutoCloseable {
         }
 
         /** @return false if the plugin is unloading */
-        private boolean deliver(TopicPartition partition, List<ConsumerRecord<String, String>> records,
+        private boolean deliver(TopicPartition partition, List<ConsumerRecord<byte[], byte[]>> records,
                                 Map<TopicPartition, OffsetAndMetadata> done) {
-            for (ConsumerRecord<String, String> record : records) {
+            for (ConsumerRecord<byte[], byte[]> record : records) {
                 if (!running) {
                     return false;
                 }
@@ -319,10 +331,10 @@ final class KafkaTopicRepository implements KafkaRepository, AutoCloseable {
         }
 
         /** @return null if the handler took the record, else what it threw (already reported) */
-        private String handle(ConsumerRecord<String, String> record, int attempt) {
+        private String handle(ConsumerRecord<byte[], byte[]> record, int attempt) {
             String logical = logicalByPhysical.get(record.topic());
             ReceivedMessage message = new ReceivedMessage(logical, record.partition(), record.offset(),
-                    record.key(), record.value(), headers(record), record.timestamp());
+                    utf8(record.key()), utf8(record.value()), headers(record), record.timestamp(), record.value());
             String[] failure = new String[1];
             scope.callPlugin("kafka handler for topic '" + logical + "'" + (retry.attempts() == 1 ? ""
                     : " (attempt " + attempt + " of " + retry.attempts() + ")"), () -> {
@@ -339,16 +351,24 @@ final class KafkaTopicRepository implements KafkaRepository, AutoCloseable {
             return failure[0];
         }
 
-        /** @return whether the dead-letter topic took the record */
-        private boolean deadLetter(ConsumerRecord<String, String> record, int attempts, String failure) {
-            Map<String, String> headers = headers(record);
-            headers.put(DEAD_LETTER_HEADER + "topic", logicalByPhysical.get(record.topic()));
-            headers.put(DEAD_LETTER_HEADER + "partition", Integer.toString(record.partition()));
-            headers.put(DEAD_LETTER_HEADER + "offset", Long.toString(record.offset()));
-            headers.put(DEAD_LETTER_HEADER + "attempts", Integer.toString(attempts));
-            headers.put(DEAD_LETTER_HEADER + "error", failure);
+        /**
+         * Sends the record to the dead-letter topic as it came, byte for byte (key, value and headers are
+         * not read as text on the way), with headers saying where from and why.
+         *
+         * @return whether the dead-letter topic took the record
+         */
+        private boolean deadLetter(ConsumerRecord<byte[], byte[]> record, int attempts, String failure) {
+            String deadLetterTopic = retry.deadLetterTopic();
             try {
-                sendMessage(retry.deadLetterTopic(), List.of(new KafkaMessage(record.key(), record.value(), headers)));
+                // The record's headers are copied into the new one, the original's left as they are.
+                ProducerRecord<byte[], byte[]> copy = new ProducerRecord<>(topics.physicalName(deadLetterTopic), null,
+                        record.key(), record.value(), record.headers());
+                copy.headers().add(DEAD_LETTER_HEADER + "topic", text(logicalByPhysical.get(record.topic())))
+                        .add(DEAD_LETTER_HEADER + "partition", text(Integer.toString(record.partition())))
+                        .add(DEAD_LETTER_HEADER + "offset", text(Long.toString(record.offset())))
+                        .add(DEAD_LETTER_HEADER + "attempts", text(Integer.toString(attempts)))
+                        .add(DEAD_LETTER_HEADER + "error", text(failure));
+                send(deadLetterTopic, List.of(copy));
                 return true;
             } catch (PluginContextInvalidatedException unloading) {
                 running = false;
@@ -361,11 +381,14 @@ final class KafkaTopicRepository implements KafkaRepository, AutoCloseable {
             }
         }
 
-        private static Map<String, String> headers(ConsumerRecord<String, String> record) {
+        private static String utf8(byte[] bytes) {
+            return bytes == null ? null : new String(bytes, StandardCharsets.UTF_8);
+        }
+
+        private static Map<String, String> headers(ConsumerRecord<byte[], byte[]> record) {
             Map<String, String> headers = new LinkedHashMap<>();
             for (Header header : record.headers()) {
-                headers.put(header.key(), header.value() == null ? null
-                        : new String(header.value(), StandardCharsets.UTF_8));
+                headers.put(header.key(), utf8(header.value()));
             }
             return headers;
         }

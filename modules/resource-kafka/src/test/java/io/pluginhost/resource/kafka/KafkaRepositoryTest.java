@@ -26,6 +26,9 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.assertj.core.api.InstanceOfAssertFactories;
@@ -106,10 +109,16 @@ class KafkaRepositoryTest {
     }
 
     private static List<ConsumerRecord<String, String>> readAll(String physicalTopic, int expected) {
-        List<ConsumerRecord<String, String>> records = new ArrayList<>();
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of("bootstrap.servers",
+        return read(physicalTopic, expected, new StringDeserializer());
+    }
+
+    /** @return the topic's records from its start, read by {@code deserializer}: {@code expected}, or those of 30 s */
+    private static <T> List<ConsumerRecord<T, T>> read(String physicalTopic, int expected,
+                                                       Deserializer<T> deserializer) {
+        List<ConsumerRecord<T, T>> records = new ArrayList<>();
+        try (KafkaConsumer<T, T> consumer = new KafkaConsumer<>(Map.of("bootstrap.servers",
                 kafka.bootstrapServers(), "group.id", "raw-" + System.nanoTime(), "auto.offset.reset", "earliest"),
-                new StringDeserializer(), new StringDeserializer())) {
+                deserializer, deserializer)) {
             consumer.subscribe(List.of(physicalTopic));
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (records.size() < expected && System.nanoTime() < deadline) {
@@ -223,14 +232,20 @@ class KafkaRepositoryTest {
         }
     }
 
+    /** @return the plugin's repository, with consumer c1 (group readers) handing {@code received} what orders gets */
+    private static KafkaRepository subscribed(RecordingScope scope, BlockingQueue<ReceivedMessage> received) {
+        KafkaRepository repository = provider.open(scope.scope());
+        repository.createConsumer("c1", "readers");
+        repository.subscribe("c1", List.of("orders"), received::add);
+        return repository;
+    }
+
     @Test
     void aRecordWithAHeaderWithoutAValueFromAnotherProducerIsDeliveredAndStopsNothing() throws Exception {
         String plugin = plugin();
         RecordingScope scope = recording(plugin, ResourceOverrides.NONE, "orders");
-        KafkaRepository repository = provider.open(scope.scope());
         BlockingQueue<ReceivedMessage> received = new LinkedBlockingQueue<>();
-        repository.createConsumer("c1", "readers");
-        repository.subscribe("c1", List.of("orders"), received::add);
+        KafkaRepository repository = subscribed(scope, received);
         try (KafkaProducer<String, String> other = new KafkaProducer<>(Map.of("bootstrap.servers",
                 kafka.bootstrapServers()), new StringSerializer(), new StringSerializer())) {
             ProducerRecord<String, String> bare = new ProducerRecord<>(plugin + "_orders", "k", "bare");
@@ -247,6 +262,67 @@ class KafkaRepositoryTest {
         assertThat(second).as("the record after it").isNotNull();
         assertThat(second.value()).isEqualTo("after");
         assertThat(scope.errors()).isEmpty();
+        ((AutoCloseable) repository).close();
+    }
+
+    /** Bytes no UTF-8 decoder gives back as they were: an Avro or Protobuf record, say. */
+    private static final byte[] NOT_TEXT = {(byte) 0xC3, 0x28, (byte) 0xFF, 0x00, (byte) 0x80, 'x'};
+
+    private static List<ConsumerRecord<byte[], byte[]>> readAllBytes(String physicalTopic, int expected) {
+        return read(physicalTopic, expected, new ByteArrayDeserializer());
+    }
+
+    @Test
+    void aPluginSendsAndReceivesValuesThatAreNotText() throws Exception {
+        String plugin = plugin();
+        RecordingScope scope = recording(plugin, ResourceOverrides.NONE, "orders");
+        BlockingQueue<ReceivedMessage> received = new LinkedBlockingQueue<>();
+        KafkaRepository repository = subscribed(scope, received);
+
+        repository.sendMessage("orders", List.of(KafkaMessage.ofBytes("k", NOT_TEXT, Map.of("type", "avro")),
+                KafkaMessage.of("text")));
+
+        List<ConsumerRecord<byte[], byte[]>> raw = readAllBytes(plugin + "_orders", 2);
+        assertThat(raw.get(0).value()).isEqualTo(NOT_TEXT);
+        assertThat(raw.get(0).key()).isEqualTo("k".getBytes(StandardCharsets.UTF_8));
+        assertThat(raw.get(1).value()).isEqualTo("text".getBytes(StandardCharsets.UTF_8));
+        ReceivedMessage binary = received.poll(30, TimeUnit.SECONDS);
+        assertThat(binary).as("the record that is not text").isNotNull();
+        assertThat(binary.valueBytes()).isEqualTo(NOT_TEXT);
+        assertThat(binary.value()).isEqualTo(new String(NOT_TEXT, StandardCharsets.UTF_8));
+        assertThat(binary.key()).isEqualTo("k");
+        assertThat(binary.headers()).containsEntry("type", "avro");
+        ReceivedMessage text = received.poll(30, TimeUnit.SECONDS);
+        assertThat(text).as("the text record").isNotNull();
+        assertThat(text.value()).isEqualTo("text");
+        assertThat(text.valueBytes()).isEqualTo("text".getBytes(StandardCharsets.UTF_8));
+        assertThat(scope.errors()).isEmpty();
+        ((AutoCloseable) repository).close();
+    }
+
+    @Test
+    void aRecordThatIsNotTextIsDeadLetteredByteForByte() throws Exception {
+        String plugin = plugin();
+        RecordingScope scope = recording(plugin, ResourceOverrides.NONE, "orders", "orders-dead");
+        KafkaRepository repository = provider.open(scope.scope());
+        repository.createConsumer("c1", "readers");
+        repository.subscribe("c1", List.of("orders"), message -> {
+            throw new IllegalStateException("cannot digest");
+        }, RetryPolicy.attempts(1, Duration.ZERO).deadLetterTo("orders-dead"));
+        try (KafkaProducer<byte[], byte[]> other = new KafkaProducer<>(Map.of("bootstrap.servers",
+                kafka.bootstrapServers()), new ByteArraySerializer(), new ByteArraySerializer())) {
+            ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(plugin + "_orders", NOT_TEXT, NOT_TEXT);
+            record.headers().add("schema", NOT_TEXT);
+            other.send(record).get(30, TimeUnit.SECONDS);
+        }
+
+        List<ConsumerRecord<byte[], byte[]>> dead = readAllBytes(plugin + "_orders-dead", 1);
+        assertThat(dead).hasSize(1);
+        assertThat(dead.get(0).value()).as("the value, as the producer wrote it").isEqualTo(NOT_TEXT);
+        assertThat(dead.get(0).key()).as("the key, as the producer wrote it").isEqualTo(NOT_TEXT);
+        assertThat(dead.get(0).headers().lastHeader("schema").value()).isEqualTo(NOT_TEXT);
+        assertThat(new String(dead.get(0).headers().lastHeader("pluginhost-dead-letter-error").value(),
+                StandardCharsets.UTF_8)).isEqualTo("java.lang.IllegalStateException: cannot digest");
         ((AutoCloseable) repository).close();
     }
 

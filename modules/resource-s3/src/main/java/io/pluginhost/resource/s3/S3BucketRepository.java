@@ -273,7 +273,8 @@ final class S3BucketRepository implements S3Repository, AutoCloseable {
     }
 
     private String unloaded(String key) {
-        return "plugin '" + scope.pluginName() + "' was unloaded: the host closed its stream of S3 object '" + key + "'";
+        return "plugin '" + scope.pluginName() + "' was unloaded: the host closed its stream of S3 object '" + key
+                + "'";
     }
 
     /** The one place a logical bucket becomes physical: refused here, before the network, if undeclared. */

@@ -54,9 +54,9 @@ public record S3Connection(Optional<URI> endpoint, String region, String accessK
                     + attemptTimeout + ", call " + callTimeout);
         }
         if (maxDownloadBytes < 1 || maxDownloadBytes > MOST_DOWNLOAD_BYTES || maxListObjects < 1) {
-            throw new IllegalArgumentException("S3 limits must be positive, and a download at most " + MOST_DOWNLOAD_BYTES
-                    + " bytes (a byte array's size): max download bytes " + maxDownloadBytes + ", max list objects "
-                    + maxListObjects);
+            throw new IllegalArgumentException("S3 limits must be positive, and a download at most "
+                    + MOST_DOWNLOAD_BYTES + " bytes (a byte array's size): max download bytes " + maxDownloadBytes
+                    + ", max list objects " + maxListObjects);
         }
     }
 
