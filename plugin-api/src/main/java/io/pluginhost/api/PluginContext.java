@@ -7,6 +7,7 @@ import io.pluginhost.api.resource.DatabaseRepository;
 import io.pluginhost.api.resource.KafkaRepository;
 import io.pluginhost.api.resource.S3Repository;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -75,6 +76,32 @@ public interface PluginContext {
 
     /** @return every bound dependency by name, in declared order; unmodifiable */
     Map<String, Plugin> getDependencies();
+
+    /**
+     * The implementations of an extension point that loaded plugins provide: PF4J's extensions and
+     * OSGi's services, in JPMS form. A plugin declares an interface in a package it exports; plugins
+     * that depend on it implement the interface and say so in their {@code module-info}
+     * ({@code provides com.example.payments.PaymentMethod with com.example.stripe.StripeMethod;});
+     * any plugin that sees the interface asks for them here. An implementation is made (its
+     * constructor or {@code provider()} method, as {@link java.util.ServiceLoader} does) the first
+     * time it is asked for, and kept until its plugin unloads; one whose constructor throws is left
+     * out, and reported as an error of its plugin as a failing listener is.
+     *
+     * <p>Each element is a handle, not the implementation: a call goes into the providing plugin as
+     * the host's calls do (its context class loader, its call gate, so its unload waits for the call)
+     * and throws {@link PluginContextInvalidatedException} once that
+     * plugin is unloaded; the handle then holds nothing of it, so keeping one does not keep the
+     * plugin in memory. The list is what is loaded now: ask again to see plugins loaded since.
+     *
+     * @param type the extension point, an interface
+     * @param <T>  its type
+     * @return a handle per implementation, providing plugins in load order; empty if none is loaded
+     * @throws io.pluginhost.api.exception.InvalidArgumentException if {@code type} is not an interface,
+     *         or is {@link Plugin}
+     */
+    default <T> List<T> extensions(Class<T> type) {
+        throw new UnsupportedOperationException("this context does not look up extensions");
+    }
 
     /** @return this plugin's own settings (see {@link PluginConfig}) */
     PluginConfig config();

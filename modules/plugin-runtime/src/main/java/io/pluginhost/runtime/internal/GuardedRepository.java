@@ -47,11 +47,7 @@ public final class GuardedRepository implements InvocationHandler {
     @Override
     public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
         if (method.getDeclaringClass() == Object.class) {
-            return switch (method.getName()) {
-                case "equals" -> proxy == args[0];
-                case "hashCode" -> System.identityHashCode(proxy);
-                default -> "Guarded[" + context + "]";
-            };
+            return ProxyIdentity.objectMethod(proxy, method, args, "Guarded[" + context + "]");
         }
         context.ensureValid();
         try {

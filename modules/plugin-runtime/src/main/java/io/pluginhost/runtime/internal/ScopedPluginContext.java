@@ -6,6 +6,7 @@ import io.pluginhost.api.PluginConfig;
 import io.pluginhost.api.PluginContext;
 import io.pluginhost.api.PluginDescriptor;
 import io.pluginhost.api.exception.DependencyNotFoundException;
+import io.pluginhost.api.exception.InvalidArgumentException;
 import io.pluginhost.api.exception.PluginContextInvalidatedException;
 import io.pluginhost.api.exception.UndeclaredDependencyException;
 import io.pluginhost.api.resource.DatabaseRepository;
@@ -14,6 +15,7 @@ import io.pluginhost.api.resource.S3Repository;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -49,13 +51,15 @@ public final class ScopedPluginContext implements PluginContext {
      * @param database     the guarded database repository, or {@code null}
      * @param kafka        the guarded Kafka repository, or {@code null}
      * @param s3           the guarded S3 repository, or {@code null}
+     * @param extensions   where the loaded plugins' extensions are found
      */
     public void activate(PluginDescriptor descriptor, EventBus eventBus, Map<String, Plugin> dependencies,
-                         PluginConfig config, DatabaseRepository database, KafkaRepository kafka, S3Repository s3) {
+                         PluginConfig config, DatabaseRepository database, KafkaRepository kafka, S3Repository s3,
+                         ExtensionLookup extensions) {
         Map<String, Plugin> bound = dependencies.isEmpty() ? Map.of()
                 : Collections.unmodifiableMap(new LinkedHashMap<>(dependencies));
         this.state = new State(descriptor, eventBus, bound, config,
-                Optional.ofNullable(database), Optional.ofNullable(kafka), Optional.ofNullable(s3));
+                Optional.ofNullable(database), Optional.ofNullable(kafka), Optional.ofNullable(s3), extensions);
     }
 
     /** @throws PluginContextInvalidatedException if the plugin has been unloaded */
@@ -139,6 +143,16 @@ public final class ScopedPluginContext implements PluginContext {
     }
 
     @Override
+    public <T> List<T> extensions(Class<T> type) {
+        ExtensionLookup lookup = state().extensions;
+        if (type == null || !type.isInterface() || type == Plugin.class) {
+            throw new InvalidArgumentException("type", "an extension point is an interface other than Plugin; got "
+                    + (type == null ? "null" : type.getName()));
+        }
+        return lookup.extensions(type);
+    }
+
+    @Override
     public PluginConfig config() {
         return state().config;
     }
@@ -166,6 +180,6 @@ public final class ScopedPluginContext implements PluginContext {
     private record State(PluginDescriptor descriptor, EventBus eventBus, Map<String, Plugin> dependencies,
                          PluginConfig config,
                          Optional<DatabaseRepository> database, Optional<KafkaRepository> kafka,
-                         Optional<S3Repository> s3) {
+                         Optional<S3Repository> s3, ExtensionLookup extensions) {
     }
 }

@@ -1,6 +1,7 @@
 package io.pluginhost.runtime.lifecycle;
 
 import io.pluginhost.api.EventListener;
+import io.pluginhost.api.Plugin;
 import io.pluginhost.api.PluginDescriptor;
 import io.pluginhost.api.PluginEvent;
 import io.pluginhost.api.exception.CallDepthExceededException;
@@ -21,11 +22,20 @@ import io.pluginhost.runtime.layer.PluginLayer;
 import io.pluginhost.runtime.resource.EffectiveResources;
 import io.pluginhost.runtime.resource.ResourceScope;
 
+import java.lang.module.ModuleDescriptor;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -64,6 +74,10 @@ public final class LoadedPlugin implements Subscriber, ResourceScope {
     private final String name;
     /** Whether the plugin may implement {@code cleanup}; if not, unload does not call the API's no-op. */
     private final boolean implementsCleanup;
+    /** The proxies of the extensions it made, by extension point; guarded by itself, emptied at unload. */
+    private final Map<Class<?>, List<Object>> extensions = new HashMap<>();
+    /** The handles behind those proxies, to drop at unload; guarded by {@link #extensions}. */
+    private final List<ExtensionHandle> extensionHandles = new ArrayList<>();
 
     LoadedPlugin(PluginDescriptor descriptor, Path source, LoadPlan plan, PluginLayer layer,
                  ErrorSink errors, int maxCallDepth, LifecycleThreads threads, boolean implementsCleanup,
@@ -95,10 +109,123 @@ public final class LoadedPlugin implements Subscriber, ResourceScope {
         return implementsCleanup;
     }
 
-    /** Drops the layer, loader and instance. */
+    /** Drops the layer, loader and instance, and cuts the extensions it handed out loose from them. */
     void release() {
+        synchronized (extensions) {
+            extensionHandles.forEach(ExtensionHandle::drop);
+            extensionHandles.clear();
+            extensions.clear();
+        }
         layer = null;
         loader = null;
+    }
+
+    /** @return the services its module provides besides {@code Plugin}: the extension points it implements */
+    Set<String> extensionPoints() {
+        Set<String> points = new HashSet<>();
+        for (ModuleDescriptor.Provides provides : layer().module().getDescriptor().provides()) {
+            if (!provides.service().equals(Plugin.class.getName())) {
+                points.add(provides.service());
+            }
+        }
+        return points;
+    }
+
+    /**
+     * Its implementations of an extension point, made the first time they are asked for (as
+     * {@link ServiceLoader} makes providers: their constructor or {@code provider()} method), as plugin
+     * code: its context loader, through its gate.
+     *
+     * @param type the extension point
+     * @return proxies over the implementations ({@link ExtensionHandle}); empty if its module sees another
+     *         class of that name, if the plugin is unloading, or if an implementation could not be made
+     *         (its constructor threw: reported as an error of the plugin, once, as a listener's is)
+     */
+    <T> List<T> extensions(Class<T> type) {
+        synchronized (extensions) {
+            List<Object> made = extensions.get(type);
+            if (made != null) {
+                return castAll(type, made);
+            }
+        }
+        CallDepth depth = enter();
+        if (depth == null) {
+            return List.of();
+        }
+        try {
+            PluginLayer current = layer();
+            List<T> implementations = makeExtensions(current, type);
+            synchronized (extensions) {
+                List<Object> made = extensions.get(type);
+                if (made == null) {
+                    made = new ArrayList<>(implementations.size());
+                    for (T implementation : implementations) {
+                        ExtensionHandle.Handled<T> handled = ExtensionHandle.of(type, this, implementation);
+                        extensionHandles.add(handled.handle());
+                        made.add(handled.proxy());
+                    }
+                    made = List.copyOf(made);
+                    extensions.put(type, made);
+                }
+                return castAll(type, made);
+            }
+        } finally {
+            exit(depth);
+        }
+    }
+
+    /** @return its implementations of {@code type}, made as plugin code; none if they could not be made */
+    private <T> List<T> makeExtensions(PluginLayer current, Class<T> type) {
+        try {
+            return PluginCode.callWithContextLoader(current.classLoader(), () -> {
+                if (Class.forName(type.getName(), false, current.classLoader()) != type) {
+                    return List.of(); // a namesake: this plugin does not implement the caller's extension point
+                }
+                List<T> found = new ArrayList<>();
+                for (ServiceLoader.Provider<T> provider : ServiceLoader.load(current.layer(), type).stream().toList()) {
+                    if (provider.type().getModule() == current.module()) {
+                        found.add(provider.get());
+                    }
+                }
+                return found;
+            });
+        } catch (ClassNotFoundException notSeen) {
+            return List.of();
+        } catch (ServiceConfigurationError e) {
+            // "could not be instantiated": what the constructor threw is the cause
+            reportFailure("making its extension " + type.getName(), e.getCause() != null ? e.getCause() : e);
+            return List.of();
+        } catch (Throwable e) {
+            reportFailure("making its extension " + type.getName(), e);
+            return List.of();
+        }
+    }
+
+    private static <T> List<T> castAll(Class<T> type, List<Object> proxies) {
+        List<T> typed = new ArrayList<>(proxies.size());
+        for (Object proxy : proxies) {
+            typed.add(type.cast(proxy));
+        }
+        return typed;
+    }
+
+    /**
+     * Calls an extension's method as plugin code: a level deeper on this thread, through the gate (so
+     * an unload waits for it), with the plugin's context loader. What the method throws is thrown as
+     * it is, as a call of a dependency's type would.
+     */
+    Object callExtension(Object implementation, Method method, Object[] args) throws Throwable {
+        CallDepth depth = enter();
+        if (depth == null) {
+            throw new PluginContextInvalidatedException(name);
+        }
+        try {
+            return PluginCode.callWithContextLoader(loader, () -> method.invoke(implementation, args));
+        } catch (InvocationTargetException e) {
+            throw e.getCause();
+        } finally {
+            exit(depth);
+        }
     }
 
     /** Plugin code the engine calls with a deadline. */

@@ -111,7 +111,7 @@ public final class PluginAssembler {
             KafkaRepository kafka = open(services.kafka(), KafkaRepository.class, plugin, "kafka");
             S3Repository s3 = open(services.s3(), S3Repository.class, plugin, "s3");
             plugin.context.activate(jar.descriptor(), new PluginEventBus(hub, plugin, plugin.context, metrics), dependencies,
-                    new SettingsConfig(plan.config()), database, kafka, s3);
+                    new SettingsConfig(plan.config()), database, kafka, s3, registry);
             return plugin;
         } catch (Throwable t) {
             throw rolledBack(plugin, t, false);

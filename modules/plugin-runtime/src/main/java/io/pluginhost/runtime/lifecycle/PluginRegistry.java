@@ -5,6 +5,7 @@ import io.pluginhost.api.PluginDescriptor;
 import io.pluginhost.runtime.PluginInfo;
 import io.pluginhost.runtime.PluginState;
 import io.pluginhost.runtime.graph.DependencyGraph;
+import io.pluginhost.runtime.internal.ExtensionLookup;
 import io.pluginhost.runtime.resource.EffectiveResources;
 import io.pluginhost.runtime.resource.PhysicalNameClaims;
 import io.pluginhost.runtime.resource.ResourceOverrides;
@@ -13,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
@@ -33,7 +35,7 @@ import java.util.concurrent.ConcurrentSkipListSet;
  * lifecycle lock, so changes never race each other. A plugin is added only once it initialized and
  * removed before its cleanup runs.
  */
-public final class PluginRegistry {
+public final class PluginRegistry implements ExtensionLookup {
 
     private final Map<String, LoadedPlugin> loaded = new ConcurrentHashMap<>();
     /** The loaded plugins by when they were added: load order, which puts dependencies first. */
@@ -45,6 +47,8 @@ public final class PluginRegistry {
     /** For each plugin name, the loaded plugins that declare it as an optional dependency and did not bind it. */
     private final Map<String, Set<String>> unboundOptional = new ConcurrentHashMap<>();
     private final Map<String, String> pluginByModule = new ConcurrentHashMap<>();
+    /** For each extension point a loaded plugin's module provides, those plugins in load order. */
+    private final Map<String, NavigableMap<Long, LoadedPlugin>> providers = new ConcurrentHashMap<>();
     private final Map<String, PluginInfo> failed = new ConcurrentHashMap<>();
     private final Map<String, ResourceOverrides> overrides = new ConcurrentHashMap<>();
     private final Map<String, Map<String, String>> config = new ConcurrentHashMap<>();
@@ -94,6 +98,9 @@ public final class PluginRegistry {
         sequence.put(name, position);
         inLoadOrder.put(position, plugin);
         pluginByModule.put(plugin.layer().module().getName(), name);
+        for (String point : plugin.extensionPoints()) {
+            providers.computeIfAbsent(point, p -> new ConcurrentSkipListMap<>()).put(position, plugin);
+        }
         for (String dependency : plugin.bound) {
             index(dependents, dependency, name);
         }
@@ -110,8 +117,15 @@ public final class PluginRegistry {
         if (!loaded.remove(name, plugin)) {
             return;
         }
-        inLoadOrder.remove(sequence.remove(name));
+        long position = sequence.remove(name);
+        inLoadOrder.remove(position);
         pluginByModule.remove(plugin.layer().module().getName(), name);
+        for (String point : plugin.extensionPoints()) {
+            providers.computeIfPresent(point, (p, plugins) -> {
+                plugins.remove(position);
+                return plugins.isEmpty() ? null : plugins;
+            });
+        }
         for (String dependency : plugin.bound) {
             unindex(dependents, dependency, name);
         }
@@ -250,6 +264,19 @@ public final class PluginRegistry {
     public List<String> dependentsOf(String name) {
         return DependencyGraph.dependentsOf(name, this::directDependents,
                 Comparator.comparing(n -> sequence.getOrDefault(n, Long.MAX_VALUE)));
+    }
+
+    @Override
+    public <T> List<T> extensions(Class<T> type) {
+        NavigableMap<Long, LoadedPlugin> providing = providers.get(type.getName());
+        if (providing == null) {
+            return List.of();
+        }
+        List<T> handles = new ArrayList<>();
+        for (LoadedPlugin plugin : providing.values()) {
+            handles.addAll(plugin.extensions(type));
+        }
+        return Collections.unmodifiableList(handles);
     }
 
     /** @return the names of the loaded plugins, dependencies before dependents */

@@ -44,6 +44,7 @@ public final class PluginJarBuilder {
     private final List<String> topics = new ArrayList<>();
     private final List<String> buckets = new ArrayList<>();
     private final List<String> exports = new ArrayList<>();
+    private final List<String> provided = new ArrayList<>();
     private final Map<String, String> extraSources = new LinkedHashMap<>();
     private final Map<String, String> resources = new LinkedHashMap<>();
     private final List<Path> libraries = new ArrayList<>();
@@ -128,6 +129,12 @@ public final class PluginJarBuilder {
 
     public PluginJarBuilder buckets(String... names) {
         buckets.addAll(List.of(names));
+        return this;
+    }
+
+    /** Adds {@code provides <service> with <implementation>;} to the generated module-info: an extension. */
+    public PluginJarBuilder provides(String service, String implementation) {
+        provided.add("provides " + service + " with " + implementation + ";");
         return this;
     }
 
@@ -294,6 +301,7 @@ public final class PluginJarBuilder {
         StringBuilder m = new StringBuilder("module " + pkg + " {\n    requires io.pluginhost.api;\n");
         requiredModules.forEach(r -> m.append("    requires ").append(r).append(";\n"));
         exports.forEach(e -> m.append("    exports ").append(e).append(";\n"));
+        provided.forEach(p -> m.append("    ").append(p).append("\n"));
         m.append("    provides io.pluginhost.api.Plugin with ").append(pkg).append(".TestPlugin;\n}\n");
         return m.toString();
     }
