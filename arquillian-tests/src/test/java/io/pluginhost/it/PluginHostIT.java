@@ -73,6 +73,21 @@ class PluginHostIT {
     }
 
     @Test
+    void aDependentTeachesTheGreeterALanguageThroughItsExtensionPointWhileItIsLoaded() throws Exception {
+        String latin = "{\"name\": \"WildFly\", \"language\": \"la\"}";
+        assertThat(send("POST", "api/plugins/example-plugin-1/execute", latin).body()).contains("Salve, WildFly!");
+
+        assertThat(send("DELETE", "api/plugins/example-plugin-2", null).statusCode()).isEqualTo(200);
+        assertThat(send("POST", "api/plugins/example-plugin-1/execute", latin).body())
+                .contains("No plugin loaded now speaks 'la'.");
+        assertThat(send("POST", "api/diagnostics/unloaded-not-collected", null).body()).as("after a GC")
+                .contains("\"count\":").doesNotContain("example-plugin-2@");
+
+        assertThat(send("POST", "api/plugins", "{\"jar\": \"example-plugin-2.jar\"}").statusCode()).isEqualTo(201);
+        assertThat(send("POST", "api/plugins/example-plugin-1/execute", latin).body()).contains("Salve, WildFly!");
+    }
+
+    @Test
     void unloadingADependencyIsRefusedWith409UntilCascadeAndThenBothLoadAgain() throws Exception {
         HttpResponse<String> refused = send("DELETE", "api/plugins/example-plugin-1", null);
         assertThat(refused.statusCode()).isEqualTo(409);

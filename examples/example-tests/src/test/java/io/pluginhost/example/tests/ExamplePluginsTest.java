@@ -31,6 +31,13 @@ class ExamplePluginsTest {
     }
 
     @Test
+    void theGreeterSpeaksTheLanguagesItsDependentsTeachItThroughItsExtensionPoint() {
+        assertThat(kit.execute("example-plugin-1", Map.of("name", "Ada", "language", "la"))).isEqualTo("Salve, Ada!");
+        assertThat(kit.execute("example-plugin-1", Map.of("name", "Ada", "language", "tlh")))
+                .isEqualTo("No plugin loaded now speaks 'tlh'.");
+    }
+
+    @Test
     void statisticsComeFromItsPrivateLibraryAndTheGreetingFromItsDependency() {
         kit.publish("data:sample", Map.of());
 
@@ -60,6 +67,7 @@ class ExamplePluginsTest {
 
     @Test
     void unloadingEveryExampleLeavesNoLoaderBehind() {
+        kit.execute("example-plugin-1", Map.of("name", "Ada", "language", "la")); // the extension made and used
         kit.assertUnloadLeavesNoLoader();
     }
 }
