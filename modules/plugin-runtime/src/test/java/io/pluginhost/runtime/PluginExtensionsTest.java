@@ -3,6 +3,7 @@ package io.pluginhost.runtime;
 import io.pluginhost.api.exception.InvalidArgumentException;
 import io.pluginhost.api.exception.PluginException;
 import io.pluginhost.api.exception.PluginExecutionException;
+import io.pluginhost.api.exception.PluginUnloadException;
 import io.pluginhost.runtime.testing.Gc;
 import io.pluginhost.runtime.testing.PluginJarBuilder;
 import org.junit.jupiter.api.AfterEach;
@@ -10,8 +11,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -131,6 +138,48 @@ class PluginExtensionsTest {
 
         assertThat(manager.execute("payments", "pay")).as("the probe's loader is the context loader in its calls")
                 .isEqualTo(List.of("true"));
+    }
+
+    @Test
+    void anUnloadWaitsForACallInFlightIntoItsExtensionAsForAnExecute() throws Exception {
+        Duration drainTimeout = Duration.ofMillis(200);
+        try (ModuleLayerPluginManager engine = new ModuleLayerPluginManager(HostServices.NONE, drainTimeout)) {
+            Path payments = payments();
+            engine.load(payments);
+            engine.load(method("slow", payments, """
+                    public String pay(int cents) {
+                        java.util.Properties shared = System.getProperties();
+                        ((java.util.concurrent.CountDownLatch) shared.get("slow.entered")).countDown();
+                        try {
+                            ((java.util.concurrent.CountDownLatch) shared.get("slow.release")).await();
+                        } catch (InterruptedException e) {
+                            throw new IllegalStateException(e);
+                        }
+                        return "slow " + cents;
+                    }"""));
+            CountDownLatch entered = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            System.getProperties().put("slow.entered", entered);
+            System.getProperties().put("slow.release", release);
+            ExecutorService caller = Executors.newSingleThreadExecutor();
+            try {
+                Future<Object> paying = caller.submit(() -> engine.execute("payments", "pay"));
+                assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
+
+                assertThatThrownBy(() -> engine.unload("slow")).isInstanceOf(PluginUnloadException.class)
+                        .hasMessageContaining("still has 1 call(s) in progress");
+
+                release.countDown();
+                assertThat(paying.get(10, TimeUnit.SECONDS)).isEqualTo(List.of("slow 100"));
+                engine.unload("slow");
+                assertThat(engine.execute("payments", "pay")).isEqualTo(List.of());
+            } finally {
+                release.countDown();
+                caller.shutdownNow();
+                System.getProperties().remove("slow.entered");
+                System.getProperties().remove("slow.release");
+            }
+        }
     }
 
     @Test
