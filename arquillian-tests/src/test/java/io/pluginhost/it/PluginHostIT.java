@@ -75,6 +75,8 @@ class PluginHostIT {
     @Test
     void aDependentTeachesTheGreeterALanguageThroughItsExtensionPointWhileItIsLoaded() throws Exception {
         String latin = "{\"name\": \"WildFly\", \"language\": \"la\"}";
+        assertThat(send("GET", "api/plugins/example-plugin-2", null).body())
+                .contains("\"extensions\":[\"io.pluginhost.example.one.api.Language\"]");
         assertThat(send("POST", "api/plugins/example-plugin-1/execute", latin).body()).contains("Salve, WildFly!");
 
         assertThat(send("DELETE", "api/plugins/example-plugin-2", null).statusCode()).isEqualTo(200);

@@ -21,14 +21,17 @@ import java.util.Optional;
  * @param buckets    buckets in effect: logical name to physical name (empty unless loaded)
  * @param since      when it reached this state
  * @param error      why it failed, if it did
+ * @param extensions the extension points it implements ({@code provides} in its module-info, but
+ *                   {@code Plugin}), sorted; empty unless loaded
  */
 public record PluginInfo(PluginDescriptor descriptor, PluginState state, Path source, List<String> dependents,
                          Map<String, String> tables, Map<String, String> topics, Map<String, String> buckets,
-                         Instant since, Optional<String> error) {
+                         Instant since, Optional<String> error, List<String> extensions) {
 
     /** Copies the collections. */
     public PluginInfo {
         dependents = List.copyOf(dependents);
+        extensions = List.copyOf(extensions);
         tables = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(tables));
         topics = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(topics));
         buckets = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(buckets));

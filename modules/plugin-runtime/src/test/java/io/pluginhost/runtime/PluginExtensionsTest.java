@@ -101,6 +101,8 @@ class PluginExtensionsTest {
         manager.load(paying("stripe", payments));
         manager.load(paying("paypal", payments));
         assertThat(manager.execute("payments", "pay")).isEqualTo(List.of("stripe 100", "paypal 100"));
+        assertThat(manager.find("stripe").orElseThrow().extensions()).containsExactly(POINT);
+        assertThat(manager.find("payments").orElseThrow().extensions()).isEmpty();
 
         manager.unload("stripe");
         assertThat(manager.execute("payments", "pay")).isEqualTo(List.of("paypal 100"));
