@@ -91,7 +91,11 @@ public interface PluginContext {
      * the host's calls do (its context class loader, its call gate, so its unload waits for the call)
      * and throws {@link PluginContextInvalidatedException} once that
      * plugin is unloaded; the handle then holds nothing of it, so keeping one does not keep the
-     * plugin in memory. The list is what is loaded now: ask again to see plugins loaded since.
+     * plugin in memory. What an implementation throws reaches the caller as a
+     * {@link io.pluginhost.api.exception.PluginExecutionException} naming the plugin and carrying
+     * the original's class, message and stack as text (the original would hold the plugin's classes);
+     * what it returns is passed as it is, so a result of the plugin's own classes, kept, keeps it. The
+     * list is what is loaded now: ask again to see plugins loaded since.
      *
      * @param type the extension point, an interface
      * @param <T>  its type

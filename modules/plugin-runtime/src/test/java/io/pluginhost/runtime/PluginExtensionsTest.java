@@ -44,7 +44,8 @@ class PluginExtensionsTest {
 
     /**
      * {@code payments}: execute("pay") pays 100 with every method loaded now; "keep" keeps the methods
-     * loaded now in a field, "pay kept" pays with those; "ask <name>" asks for the type given by name.
+     * loaded now in a field, "pay kept" pays with those; "keep failure" pays with the first and keeps
+     * what it throws; "ask <name>" asks for the type given by name.
      */
     private Path payments() {
         return PluginJarBuilder.plugin("payments")
@@ -57,12 +58,22 @@ class PluginExtensionsTest {
                 .body("""
                         private PluginContext context;
                         private List<test.payments.api.PaymentMethod> kept = List.of();
+                        private RuntimeException keptFailure;
                         public void initialize(PluginContext context) { this.context = context; }
                         public Object execute(Object in) throws Exception {
                             String command = String.valueOf(in);
                             if (command.equals("keep")) {
                                 kept = context.extensions(test.payments.api.PaymentMethod.class);
                                 return kept.size();
+                            }
+                            if (command.equals("keep failure")) {
+                                try {
+                                    context.extensions(test.payments.api.PaymentMethod.class).get(0).pay(1);
+                                    return "paid";
+                                } catch (RuntimeException e) {
+                                    keptFailure = e;
+                                    return e.getClass().getName() + ": " + e.getMessage();
+                                }
                             }
                             if (command.startsWith("ask ")) {
                                 return context.extensions(Class.forName(command.substring(4))).size();
@@ -125,6 +136,26 @@ class PluginExtensionsTest {
                 .hasMessageContaining("PluginContextInvalidatedException").hasMessageContaining("stripe");
         assertThat(Gc.collectsAll(manager::unloadedButNotCollected))
                 .as("stripe's loader collected while payments keeps its handle; still alive: %s",
+                        manager.unloadedButNotCollected()).isTrue();
+    }
+
+    @Test
+    void whatAnImplementationThrowsReachesTheCallerDetachedSoKeepingItKeepsNothingOfThePlugin() {
+        Path payments = payments();
+        manager.load(payments);
+        manager.load(method("declining", payments, """
+                static final class Declined extends RuntimeException {
+                    Declined(String message) { super(message); }
+                }
+                public String pay(int cents) { throw new Declined("card declined for " + cents); }"""));
+
+        assertThat(manager.execute("payments", "keep failure")).isEqualTo(PluginExecutionException.class.getName()
+                + ": plugin 'declining' failed in its extension " + POINT + ".pay:"
+                + " test.declining.Method$Declined: card declined for 1");
+
+        manager.unload("declining");
+        assertThat(Gc.collectsAll(manager::unloadedButNotCollected))
+                .as("declining's loader collected while payments keeps what it threw; still alive: %s",
                         manager.unloadedButNotCollected()).isTrue();
     }
 

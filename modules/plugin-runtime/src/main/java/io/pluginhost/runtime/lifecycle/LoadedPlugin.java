@@ -211,18 +211,24 @@ public final class LoadedPlugin implements Subscriber, ResourceScope {
 
     /**
      * Calls an extension's method as plugin code: a level deeper on this thread, through the gate (so
-     * an unload waits for it), with the plugin's context loader. What the method throws is thrown as
-     * it is, as a call of a dependency's type would.
+     * an unload waits for it), with the plugin's context loader. What the method throws reaches the
+     * caller detached, as a {@link PluginExecutionException}: the caller is usually a plugin this one
+     * depends on, which outlives it, and the original (an instance of this plugin's classes, or with
+     * its frames in the JVM's backtrace) would keep this plugin's loader after it unloads.
      */
-    Object callExtension(Object implementation, Method method, Object[] args) throws Throwable {
+    Object callExtension(Object implementation, Method method, Object[] args) {
         CallDepth depth = enter();
         if (depth == null) {
             throw new PluginContextInvalidatedException(name);
         }
         try {
             return PluginCode.callWithContextLoader(loader, () -> method.invoke(implementation, args));
-        } catch (InvocationTargetException e) {
-            throw e.getCause();
+        } catch (Throwable e) {
+            Throwable thrown = e instanceof InvocationTargetException invocation ? invocation.getCause() : e;
+            DetachedException detached = DetachedException.of(thrown);
+            throw new PluginExecutionException("plugin '" + name + "' failed in its extension "
+                    + method.getDeclaringClass().getName() + "." + method.getName() + ": " + detached.getMessage(),
+                    detached);
         } finally {
             exit(depth);
         }
