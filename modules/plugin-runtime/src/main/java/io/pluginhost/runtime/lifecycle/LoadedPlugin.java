@@ -30,12 +30,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -74,6 +74,8 @@ public final class LoadedPlugin implements Subscriber, ResourceScope {
     private final String name;
     /** Whether the plugin may implement {@code cleanup}; if not, unload does not call the API's no-op. */
     private final boolean implementsCleanup;
+    /** The services its module provides besides {@code Plugin}, sorted; read at load, as queries run unlocked. */
+    private final List<String> extensionPoints;
     /** The proxies of the extensions it made, by extension point; guarded by itself, emptied at unload. */
     private final Map<Class<?>, List<Object>> extensions = new HashMap<>();
     /** The handles behind those proxies, to drop at unload; guarded by {@link #extensions}. */
@@ -95,6 +97,7 @@ public final class LoadedPlugin implements Subscriber, ResourceScope {
         this.maxCallDepth = maxCallDepth;
         this.threads = threads;
         this.context = new ScopedPluginContext(descriptor.name());
+        this.extensionPoints = extensionPointsOf(layer.module());
     }
 
     PluginLayer layer() {
@@ -120,15 +123,19 @@ public final class LoadedPlugin implements Subscriber, ResourceScope {
         loader = null;
     }
 
-    /** @return the services its module provides besides {@code Plugin}: the extension points it implements */
-    Set<String> extensionPoints() {
-        Set<String> points = new HashSet<>();
-        for (ModuleDescriptor.Provides provides : layer().module().getDescriptor().provides()) {
+    /** @return the services its module provides besides {@code Plugin}, the extension points it implements, sorted */
+    List<String> extensionPoints() {
+        return extensionPoints;
+    }
+
+    private static List<String> extensionPointsOf(Module module) {
+        Set<String> points = new TreeSet<>();
+        for (ModuleDescriptor.Provides provides : module.getDescriptor().provides()) {
             if (!provides.service().equals(Plugin.class.getName())) {
                 points.add(provides.service());
             }
         }
-        return points;
+        return List.copyOf(points);
     }
 
     /**

@@ -203,7 +203,7 @@ public final class PluginRegistry implements ExtensionLookup {
                 List.copyOf(directDependents(plugin.name())),
                 plugin.resources().tables().physicalNames(), plugin.resources().topics().physicalNames(),
                 plugin.resources().buckets().physicalNames(), plugin.loadedAt(), Optional.empty(),
-                plugin.extensionPoints().stream().sorted().toList());
+                plugin.extensionPoints());
     }
 
     /** @return a loaded plugin's snapshot, or a failed one's, if either exists */
