@@ -59,10 +59,7 @@ public class EventDeliveryBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
-        java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
-        manager = new ModuleLayerPluginManager();
-        manager.load(BenchPlugins.extract("example-plugin-1.jar"));
-        manager.load(BenchPlugins.extract("example-plugin-2.jar"));
+        manager = BenchPlugins.bothExamples();
 
         hub = new EventHub();
         hub.subscribe(Subscriber.direct("bench", EventDeliveryBenchmark.class.getClassLoader(), (event, e) -> {

@@ -39,10 +39,7 @@ public class ExtensionBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
-        java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
-        manager = new ModuleLayerPluginManager();
-        manager.load(BenchPlugins.extract("example-plugin-1.jar"));
-        manager.load(BenchPlugins.extract("example-plugin-2.jar"));
+        manager = BenchPlugins.bothExamples();
         if (!"Salve, Ada!".equals(manager.execute("example-plugin-1", LATIN))) {
             throw new IllegalStateException("example-plugin-2 does not teach example-plugin-1 Latin");
         }
