@@ -98,9 +98,10 @@ final class S3BucketRepository implements S3Repository, AutoCloseable {
                     .contentType(contentType == null ? "application/octet-stream" : contentType),
                     RequestBody.fromInputStream(body, length)));
         } catch (IllegalStateException | UncheckedIOException e) {
-            // The SDK's word for a stream shorter than its length, or the plugin's stream failing as it is read.
+            // The SDK's word for a stream shorter than its length, or the plugin's stream failing as it is read;
+            // text only, as every error here, so no client type reaches the plugin.
             throw new PluginException("plugin '" + scope.pluginName() + "': cannot upload '" + key + "' to bucket '"
-                    + bucket + "' from its stream: " + e.getMessage(), e);
+                    + bucket + "' from its stream: " + e.getMessage());
         }
     }
 
