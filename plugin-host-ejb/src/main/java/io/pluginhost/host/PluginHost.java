@@ -268,7 +268,9 @@ public class PluginHost {
                 config.getOptionalValue("pluginhost.kafka.request-timeout", Duration.class)
                         .orElse(Duration.ofSeconds(10)),
                 config.getOptionalValue("pluginhost.kafka.admin-timeout", Duration.class)
-                        .orElse(Duration.ofSeconds(5)));
+                        .orElse(Duration.ofSeconds(5)),
+                config.getOptionalValue("pluginhost.kafka.max-consumers-per-plugin", Integer.class)
+                        .orElse(KafkaConnection.DEFAULT_MAX_CONSUMERS_PER_PLUGIN));
         Optional<String> mechanism = config.getOptionalValue("pluginhost.kafka.sasl.mechanism", String.class);
         if (mechanism.isEmpty()) {
             return connection;

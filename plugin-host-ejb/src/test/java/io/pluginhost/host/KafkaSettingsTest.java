@@ -77,6 +77,14 @@ class KafkaSettingsTest {
     }
 
     @Test
+    void theConsumerCapIs32UnlessSet() {
+        assertThat(PluginHost.kafkaConnection(new MapConfig(Map.of()), "kafka:9092").maxConsumersPerPlugin())
+                .isEqualTo(32);
+        assertThat(PluginHost.kafkaConnection(new MapConfig(Map.of("pluginhost.kafka.max-consumers-per-plugin", "64")),
+                "kafka:9092").maxConsumersPerPlugin()).isEqualTo(64);
+    }
+
+    @Test
     void clientSettingsAndASaslLogInReachEveryClient() {
         KafkaConnection connection = PluginHost.kafkaConnection(new MapConfig(Map.of(
                 "pluginhost.kafka.client.ssl.truststore.location", "/etc/kafka/truststore.p12",

@@ -18,10 +18,13 @@ import java.util.Set;
  * @param requestTimeout      how long one request, or waiting for a broker, may take ({@code request.timeout.ms},
  *                            {@code max.block.ms}, {@code default.api.timeout.ms}); at most {@code sendTimeout}
  * @param adminTimeout        how long creating a plugin's topics may hold up its load
+ * @param maxConsumersPerPlugin how many consumers one plugin may hold at once (each a client and, subscribed,
+ *                            a host thread)
  */
 public record KafkaConnection(String bootstrapServers, Map<String, String> clientProperties,
                               boolean createMissingTopics, int partitions, short replicationFactor,
-                              Duration sendTimeout, Duration requestTimeout, Duration adminTimeout) {
+                              Duration sendTimeout, Duration requestTimeout, Duration adminTimeout,
+                              int maxConsumersPerPlugin) {
 
     /**
      * Client settings the host sets itself, per plugin or from its own keys: a plugin's consumer group is
@@ -40,6 +43,12 @@ public record KafkaConnection(String bootstrapServers, Map<String, String> clien
      * {@code default.replication.factor}), as Kafka's protocol writes "not given".
      */
     public static final short CLUSTER_DEFAULT = -1;
+
+    /**
+     * Consumers one plugin may hold unless the operator says otherwise: one consumer reads any number of
+     * topics, so a plugin needs more only for separate groups, and each costs a client and a thread.
+     */
+    public static final int DEFAULT_MAX_CONSUMERS_PER_PLUGIN = 32;
 
     /**
      * Copies the properties, refuses the host's own settings among them, and checks the topics' shape and
@@ -63,6 +72,18 @@ public record KafkaConnection(String bootstrapServers, Map<String, String> clien
             throw new IllegalArgumentException("Kafka timeouts must be positive and the request timeout at most the"
                     + " send timeout: request " + requestTimeout + ", send " + sendTimeout);
         }
+        if (maxConsumersPerPlugin < 1) {
+            throw new IllegalArgumentException("Kafka: a plugin may hold at least 1 consumer; got "
+                    + maxConsumersPerPlugin);
+        }
+    }
+
+    /** The default consumer cap ({@link #DEFAULT_MAX_CONSUMERS_PER_PLUGIN}). */
+    public KafkaConnection(String bootstrapServers, Map<String, String> clientProperties, boolean createMissingTopics,
+                           int partitions, short replicationFactor, Duration sendTimeout, Duration requestTimeout,
+                           Duration adminTimeout) {
+        this(bootstrapServers, clientProperties, createMissingTopics, partitions, replicationFactor, sendTimeout,
+                requestTimeout, adminTimeout, DEFAULT_MAX_CONSUMERS_PER_PLUGIN);
     }
 
     /**
@@ -96,7 +117,7 @@ public record KafkaConnection(String bootstrapServers, Map<String, String> clien
         properties.putAll(login.clientProperties());
         properties.put("security.protocol", protocol);
         return new KafkaConnection(bootstrapServers, properties, createMissingTopics, partitions, replicationFactor,
-                sendTimeout, requestTimeout, adminTimeout);
+                sendTimeout, requestTimeout, adminTimeout, maxConsumersPerPlugin);
     }
 
     /** Never prints a client setting's value: {@code sasl.jaas.config} and key store passwords are among them. */
@@ -105,12 +126,19 @@ public record KafkaConnection(String bootstrapServers, Map<String, String> clien
         return "KafkaConnection[bootstrapServers=" + bootstrapServers + ", clientSettings="
                 + new java.util.TreeSet<>(clientProperties.keySet()) + ", createMissingTopics=" + createMissingTopics
                 + ", partitions=" + partitions + ", replicationFactor=" + replicationFactor + ", sendTimeout="
-                + sendTimeout + ", requestTimeout=" + requestTimeout + ", adminTimeout=" + adminTimeout + "]";
+                + sendTimeout + ", requestTimeout=" + requestTimeout + ", adminTimeout=" + adminTimeout
+                + ", maxConsumersPerPlugin=" + maxConsumersPerPlugin + "]";
     }
 
     /** @return these settings with other timeouts */
     public KafkaConnection withTimeouts(Duration send, Duration request, Duration admin) {
         return new KafkaConnection(bootstrapServers, clientProperties, createMissingTopics, partitions,
-                replicationFactor, send, request, admin);
+                replicationFactor, send, request, admin, maxConsumersPerPlugin);
+    }
+
+    /** @return these settings with another cap on the consumers one plugin may hold */
+    public KafkaConnection withMaxConsumersPerPlugin(int consumers) {
+        return new KafkaConnection(bootstrapServers, clientProperties, createMissingTopics, partitions,
+                replicationFactor, sendTimeout, requestTimeout, adminTimeout, consumers);
     }
 }

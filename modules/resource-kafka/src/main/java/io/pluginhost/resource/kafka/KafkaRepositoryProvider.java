@@ -65,7 +65,8 @@ public final class KafkaRepositoryProvider implements RepositoryProvider<KafkaRe
                 return null;
             });
         }
-        return new KafkaTopicRepository(scope, clientProperties(), pollThreads, connection.sendTimeout());
+        return new KafkaTopicRepository(scope, clientProperties(), pollThreads, connection.sendTimeout(),
+                connection.maxConsumersPerPlugin());
     }
 
     private synchronized Admin admin() {

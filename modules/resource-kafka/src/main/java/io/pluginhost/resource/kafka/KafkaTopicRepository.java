@@ -54,12 +54,6 @@ final class KafkaTopicRepository implements KafkaRepository, AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(KafkaTopicRepository.class.getName());
 
-    /**
-     * The most consumers one plugin may hold at once: each is a client with its own buffers and, once
-     * subscribed, a host thread; one consumer can read many topics.
-     */
-    static final int MAX_CONSUMERS = 32;
-
     /** Headers a dead-lettered record carries besides its own: where it came from and what failed. */
     static final String DEAD_LETTER_HEADER = "pluginhost-dead-letter-";
 
@@ -68,17 +62,23 @@ final class KafkaTopicRepository implements KafkaRepository, AutoCloseable {
     private final Map<String, Object> clientProperties;
     private final ThreadFactory pollThreads;
     private final Duration sendTimeout;
+    /**
+     * The most consumers the plugin may hold at once: each is a client with its own buffers and, once
+     * subscribed, a host thread; one consumer can read many topics.
+     */
+    private final int maxConsumers;
     private final Map<String, PluginConsumer> consumers = new ConcurrentHashMap<>();
     private KafkaProducer<byte[], byte[]> producer;
     private boolean closed;
 
     KafkaTopicRepository(ResourceScope scope, Map<String, Object> clientProperties, ThreadFactory pollThreads,
-                         Duration sendTimeout) {
+                         Duration sendTimeout, int maxConsumers) {
         this.scope = scope;
         this.topics = scope.resources().topics();
         this.clientProperties = clientProperties;
         this.pollThreads = pollThreads;
         this.sendTimeout = sendTimeout;
+        this.maxConsumers = maxConsumers;
     }
 
     @Override
@@ -161,10 +161,10 @@ final class KafkaTopicRepository implements KafkaRepository, AutoCloseable {
             throw new PluginException("plugin '" + scope.pluginName() + "' already has a consumer '" + consumerId
                     + "'; disconnect it first");
         }
-        if (consumers.size() >= MAX_CONSUMERS) {
-            throw new PluginException("plugin '" + scope.pluginName() + "' already holds " + MAX_CONSUMERS
-                    + " Kafka consumers, the most one plugin may hold; one consumer can subscribe to many topics,"
-                    + " and disconnectConsumer frees one");
+        if (consumers.size() >= maxConsumers) {
+            throw new PluginException("plugin '" + scope.pluginName() + "' already holds " + maxConsumers
+                    + " Kafka consumers, the most one plugin may hold (pluginhost.kafka.max-consumers-per-plugin);"
+                    + " one consumer can subscribe to many topics, and disconnectConsumer frees one");
         }
         ResourceKind.TOPIC.validateLogical(groupId);
         String physicalGroup = ResourceKind.TOPIC.physicalName(scope.pluginName(), groupId);

@@ -470,6 +470,24 @@ class KafkaRepositoryTest {
     }
 
     @Test
+    void theConsumerCapIsTheOperatorsToSetAndTheRefusalNamesItsKey() throws Exception {
+        try (KafkaRepositoryProvider capped = new KafkaRepositoryProvider(
+                KafkaConnection.forDevelopment(kafka.bootstrapServers()).withMaxConsumersPerPlugin(2), THREADS)) {
+            KafkaRepository repository = capped.open(scope(plugin(), ResourceOverrides.NONE, "orders"));
+            repository.createConsumer("c1", "readers");
+            repository.createConsumer("c2", "readers");
+
+            assertThatThrownBy(() -> repository.createConsumer("c3", "readers"))
+                    .isInstanceOf(PluginException.class)
+                    .hasMessageContaining("already holds 2 Kafka consumers")
+                    .hasMessageContaining("pluginhost.kafka.max-consumers-per-plugin");
+            ((AutoCloseable) repository).close();
+        }
+        assertThatThrownBy(() -> KafkaConnection.forDevelopment("x:9092").withMaxConsumersPerPlugin(0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least 1");
+    }
+
+    @Test
     void disconnectingAndClosingStopEveryPollThread() throws Exception {
         String plugin = plugin();
         KafkaRepository repository = provider.open(scope(plugin, ResourceOverrides.NONE, "orders"));
