@@ -26,6 +26,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -319,8 +320,19 @@ class AdminApiIT {
     }
 
     @Test
-    void anUploadLargerThanTheLimitIs413() throws Exception {
+    void anUploadLargerThanTheLimitIs413AndLeavesNoStagedFileBehind() throws Exception {
+        // With its length: refused before a byte is read.
         assertThat(upload("huge.jar", new byte[9 * 1024 * 1024]).statusCode()).isEqualTo(413);
+        // Without a length (chunked): staged to disk as it arrives, never whole into memory, until the limit.
+        byte[] overTheLimit = new byte[8 * 1024 * 1024 + 64 * 1024];
+        HttpResponse<String> chunked = new AdminClient(base).send(AdminClient.ADMIN, "PUT", "api/jars/huge.jar",
+                "application/java-archive", HttpRequest.BodyPublishers.ofInputStream(
+                        () -> new java.io.ByteArrayInputStream(overTheLimit)));
+        assertThat(chunked.statusCode()).as(chunked.body()).isEqualTo(413);
+
+        try (Stream<Path> files = Files.list(Path.of(System.getProperty("pluginhost.plugin-dir")))) {
+            assertThat(files.map(f -> f.getFileName().toString())).noneMatch(f -> f.startsWith(".huge.jar"));
+        }
     }
 
     @Test

@@ -38,6 +38,8 @@ import jakarta.json.bind.JsonbBuilder;
 import org.eclipse.microprofile.config.Config;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.StandardOpenOption;
@@ -501,16 +503,67 @@ public class PluginHost {
      * or another: the other file is deleted once the new version runs), else a load. Validated before
      * anything changes; a jar that does not load is not kept, and a file it replaced comes back.
      *
-     * @param file the file name, letters, digits, '.', '_' and '-', ending in {@code .jar}
-     * @param jar  the jar's bytes
+     * <p>The body is written to a staged file as it arrives, never held whole in memory, so the upload
+     * limit costs disk, not heap; it is staged before the host's lock is taken, so a slow upload holds
+     * up no other change of the plugin directory.
+     *
+     * @param file  the file name, letters, digits, '.', '_' and '-', ending in {@code .jar}
+     * @param body  the jar as it arrives
+     * @param limit the most bytes accepted
      * @return what it did
      * @throws IllegalArgumentException if the file name is not acceptable
+     * @throws UploadTooLargeException  if the body is over the limit or ends before its end (the server's
+     *                                  own body limit cuts it so); nothing is kept
      * @throws IOException              if the file cannot be written
      */
-    public JarPut putJar(String file, byte[] jar) throws IOException {
+    public JarPut putJar(String file, InputStream body, long limit) throws IOException {
         Path target = jarPath(file);
-        synchronized (jarFiles) {
-            return putJar(file, target, jar);
+        Path staged = stage(file, body, limit);
+        try {
+            synchronized (jarFiles) {
+                return putJar(file, target, staged);
+            }
+        } finally {
+            Files.deleteIfExists(staged);
+        }
+    }
+
+    /** A jar upload over the host's limit, or one the server stopped reading (its own limit, a client gone). */
+    public static final class UploadTooLargeException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        UploadTooLargeException(String message, IOException cause) {
+            super(message, cause);
+        }
+    }
+
+    /** @return the body, in a file of the plugin directory that no directory load or restart reads */
+    private Path stage(String file, InputStream body, long limit) throws IOException {
+        Files.createDirectories(pluginDirectory);
+        // Not *.jar, so a directory load or a restart never sees a half-written or unvalidated upload.
+        Path staged = pluginDirectory.resolve("." + file + ".uploading-" + UUID.randomUUID());
+        try (OutputStream out = Files.newOutputStream(staged, StandardOpenOption.CREATE_NEW)) {
+            byte[] buffer = new byte[64 * 1024];
+            long total = 0;
+            while (true) {
+                int read;
+                try {
+                    read = body.read(buffer);
+                } catch (IOException unreadable) {
+                    throw new UploadTooLargeException("the upload could not be read to its end", unreadable);
+                }
+                if (read < 0) {
+                    return staged;
+                }
+                total += read;
+                if (total > limit) {
+                    throw new UploadTooLargeException("the upload is over " + limit + " bytes", null);
+                }
+                out.write(buffer, 0, read);
+            }
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(staged);
+            throw e;
         }
     }
 
@@ -522,42 +575,35 @@ public class PluginHost {
         }
     }
 
-    private JarPut putJar(String file, Path target, byte[] jar) throws IOException {
-        Files.createDirectories(pluginDirectory);
-        // Not *.jar, so a directory load or a restart never sees a half-written or unvalidated upload.
-        Path staged = pluginDirectory.resolve("." + file + ".uploading-" + UUID.randomUUID());
-        Files.write(staged, jar, StandardOpenOption.CREATE_NEW);
-        try {
-            String name = engine.inspect(staged).name();
-            Optional<PluginInfo> loaded = engine.find(name).filter(p -> p.state() == PluginState.LOADED);
-            if (loaded.isPresent()) {
-                UpgradeResult upgrade = engine.upgrade(name, staged, target);
-                hostWrote(target);
-                return new JarPut(Optional.of(upgrade), Optional.empty());
-            }
-            state.clearUnload(name);
-            Path backup = pluginDirectory.resolve("." + file + ".replaced-" + UUID.randomUUID());
-            boolean replacing = Files.exists(target);
-            if (replacing) {
-                Files.move(target, backup);
-            }
-            Files.move(staged, target);
+    /** The rest of {@link #putJar(String, InputStream, long)}, under the lock: the staged jar upgrades or loads. */
+    private JarPut putJar(String file, Path target, Path staged) throws IOException {
+        String name = engine.inspect(staged).name();
+        Optional<PluginInfo> loaded = engine.find(name).filter(p -> p.state() == PluginState.LOADED);
+        if (loaded.isPresent()) {
+            UpgradeResult upgrade = engine.upgrade(name, staged, target);
             hostWrote(target);
-            try {
-                PluginInfo info = engine.find(name).filter(p -> p.state() == PluginState.FAILED).isPresent()
-                        ? engine.reload(name).get(0) : engine.load(target);
-                Files.deleteIfExists(backup);
-                return new JarPut(Optional.empty(), Optional.of(info));
-            } catch (RuntimeException e) {
-                Files.deleteIfExists(target);
-                if (replacing) {
-                    Files.move(backup, target);
-                    hostWrote(target); // what was loaded from it before stays as it was
-                }
-                throw e;
+            return new JarPut(Optional.of(upgrade), Optional.empty());
+        }
+        state.clearUnload(name);
+        Path backup = pluginDirectory.resolve("." + file + ".replaced-" + UUID.randomUUID());
+        boolean replacing = Files.exists(target);
+        if (replacing) {
+            Files.move(target, backup);
+        }
+        Files.move(staged, target);
+        hostWrote(target);
+        try {
+            PluginInfo info = engine.find(name).filter(p -> p.state() == PluginState.FAILED).isPresent()
+                    ? engine.reload(name).get(0) : engine.load(target);
+            Files.deleteIfExists(backup);
+            return new JarPut(Optional.empty(), Optional.of(info));
+        } catch (RuntimeException e) {
+            Files.deleteIfExists(target);
+            if (replacing) {
+                Files.move(backup, target);
+                hostWrote(target); // what was loaded from it before stays as it was
             }
-        } finally {
-            Files.deleteIfExists(staged);
+            throw e;
         }
     }
 

@@ -40,24 +40,21 @@ public class JarsResource {
 
     /**
      * Larger than {@code pluginhost.upload.max-bytes} (default 8 MiB, below Undertow's 10 MiB
-     * max-post-size): 413. Answers 201 with the plugin when it loaded a new one, 200 with
-     * {@code {"plugin", "from", "to", "reloaded"}} when it upgraded one.
+     * max-post-size): 413. The body goes to disk as it arrives, never whole into memory. Answers 201
+     * with the plugin when it loaded a new one, 200 with {@code {"plugin", "from", "to", "reloaded"}}
+     * when it upgraded one.
      */
     @PUT
     @Path("/{file}")
     @Consumes({"application/java-archive", MediaType.APPLICATION_OCTET_STREAM})
     public Response put(@PathParam("file") String file, InputStream body) throws IOException {
         long limit = host.uploadLimitBytes();
-        byte[] jar;
+        PluginHost.JarPut put;
         try {
-            jar = body.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
-        } catch (IOException tooLargeForTheServer) {
+            put = host.putJar(file, body, limit);
+        } catch (PluginHost.UploadTooLargeException tooLarge) {
             return RequestLimits.tooLarge(limit);
         }
-        if (jar.length > limit) {
-            return RequestLimits.tooLarge(limit);
-        }
-        PluginHost.JarPut put = host.putJar(file, jar);
         if (put.upgrade().isPresent()) {
             var upgrade = put.upgrade().get();
             Map<String, Object> answer = new LinkedHashMap<>();
