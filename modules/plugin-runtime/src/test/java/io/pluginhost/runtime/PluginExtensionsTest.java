@@ -99,6 +99,12 @@ class PluginExtensionsTest {
                 .build(dir);
     }
 
+    private void assertUnloadedLoadersCollected(String whose) {
+        assertThat(Gc.collectsAll(manager::unloadedButNotCollected))
+                .as("every unloaded plugin's loader collected (%s); still alive: %s", whose,
+                        manager.unloadedButNotCollected()).isTrue();
+    }
+
     private Path paying(String name, Path payments) {
         return method(name, payments, "public String pay(int cents) { return \"" + name + " \" + cents; }");
     }
@@ -134,9 +140,7 @@ class PluginExtensionsTest {
         assertThatThrownBy(() -> manager.execute("payments", "pay kept"))
                 .isInstanceOf(PluginExecutionException.class)
                 .hasMessageContaining("PluginContextInvalidatedException").hasMessageContaining("stripe");
-        assertThat(Gc.collectsAll(manager::unloadedButNotCollected))
-                .as("stripe's loader collected while payments keeps its handle; still alive: %s",
-                        manager.unloadedButNotCollected()).isTrue();
+        assertUnloadedLoadersCollected("stripe's, while payments keeps its handle");
     }
 
     @Test
@@ -154,9 +158,7 @@ class PluginExtensionsTest {
                 + " test.declining.Method$Declined: card declined for 1");
 
         manager.unload("declining");
-        assertThat(Gc.collectsAll(manager::unloadedButNotCollected))
-                .as("declining's loader collected while payments keeps what it threw; still alive: %s",
-                        manager.unloadedButNotCollected()).isTrue();
+        assertUnloadedLoadersCollected("declining's, while payments keeps what it threw");
     }
 
     @Test
