@@ -60,11 +60,13 @@ class ResourcesInTheServerIT {
     @Test
     void thePluginWritesToTheDatabasePublishesToKafkaAndArchivesToS3() throws Exception {
         HttpResponse<String> executed = send("POST", "api/plugins/example-plugin-repository/execute",
-                "{\"id\": 42, \"body\": \"through every repository\", \"tags\": [\"it\"], \"readBack\": true}");
+                "{\"id\": 42, \"body\": \"through every repository\", \"tags\": [\"it\"], \"readBack\": true,"
+                        + " \"export\": true}");
 
         assertThat(executed.statusCode()).isEqualTo(200);
         assertThat(executed.body()).contains("\"published\":true", "\"archived\":\"notes/42.txt\"",
-                "\"readBack\":\"through every repository\""); // streamed back from S3 by the plugin
+                "\"readBack\":\"through every repository\"", // streamed back from S3 by the plugin
+                "\"exportedBytes\":");
         assertThat(executed.body().toLowerCase()).contains("\"body\":\"through every repository\"");
 
         try (S3Client s3 = S3Client.builder().endpointOverride(URI.create(System.getProperty("it.s3.endpoint")))
@@ -74,6 +76,9 @@ class ResourcesInTheServerIT {
                 .build()) {
             assertThat(s3.getObjectAsBytes(r -> r.bucket("example-plugin-repository--archive").key("notes/42.txt"))
                     .asUtf8String()).isEqualTo("through every repository");
+            // Uploaded from a stream of unknown length, written as the plugin read its table.
+            assertThat(s3.getObjectAsBytes(r -> r.bucket("example-plugin-repository--archive")
+                    .key("exports/notes.csv")).asUtf8String()).contains("42,\"through every repository\"\n");
         }
         List<String> values = new ArrayList<>();
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(

@@ -167,7 +167,9 @@ public class PluginHost {
                     config.getOptionalValue("pluginhost.s3.max-download-bytes", Long.class)
                             .orElse(S3Connection.DEFAULT_MAX_DOWNLOAD_BYTES),
                     config.getOptionalValue("pluginhost.s3.max-list-objects", Integer.class)
-                            .orElse(S3Connection.DEFAULT_MAX_LIST_OBJECTS)));
+                            .orElse(S3Connection.DEFAULT_MAX_LIST_OBJECTS),
+                    config.getOptionalValue("pluginhost.s3.upload-part-bytes", Long.class)
+                            .orElse(S3Connection.DEFAULT_UPLOAD_PART_BYTES)));
             services = services.withS3(s3);
         }
         engine = new ModuleLayerPluginManager(services, engineLimits(config));

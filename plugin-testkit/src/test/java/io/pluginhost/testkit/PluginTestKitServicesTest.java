@@ -18,11 +18,13 @@ class PluginTestKitServicesTest {
                 .plugin(Path.of("target", "example-plugins", "example-plugin-repository.jar"))
                 .build()) {
             Object result = kit.execute("example-plugin-repository",
-                    Map.of("id", 41, "body", "through the kit", "tags", List.of("pg")));
+                    Map.of("id", 41, "body", "through the kit", "tags", List.of("pg"), "export", true));
 
             assertThat(result).isInstanceOfSatisfying(Map.class, note -> assertThat(note)
                     .containsEntry("published", true)
                     .containsEntry("archived", "notes/41.txt")
+                    // its table as CSV, uploaded from a stream whose length the plugin did not know
+                    .containsEntry("exportedBytes", (long) "41,\"through the kit\"\n".length())
                     .extractingByKey("rows").asString().contains("through the kit", "pg"));
             kit.assertUnloadLeavesNoLoader();
         }

@@ -17,7 +17,8 @@ import java.util.Optional;
  * {@code pluginhost.s3.max-download-bytes} (64 MiB), {@link #list(String, String)} lists at most
  * {@code pluginhost.s3.max-list-objects} (10,000); past them they throw
  * {@link io.pluginhost.api.exception.S3LimitExceededException} having read no more. Objects of any
- * size go through {@link #upload(String, InputStream, long, String, String)} and {@link #openStream};
+ * size go through {@link #upload(String, InputStream, long, String, String)} (or, of a length not
+ * known beforehand, {@link #upload(String, InputStream, String, String)}) and {@link #openStream};
  * listings of any length through {@link #list(String, String, int, String)}, a page at a time.
  */
 public interface S3Repository {
@@ -43,6 +44,25 @@ public interface S3Repository {
      * @param bucket      a declared logical bucket
      */
     void upload(String key, InputStream body, long length, String contentType, String bucket);
+
+    /**
+     * Uploads a stream whose length is not known beforehand (a generated report, a pipe), read to its
+     * end on the calling thread and not closed. The host reads it in parts of
+     * {@code pluginhost.s3.upload-part-bytes} (8 MiB), holding one part at a time: a stream that fits
+     * in one part is stored with one request, a longer one as an S3 multipart upload of at most
+     * 10,000 parts, which S3 makes into the object only when the last part is in. If the stream fails,
+     * S3 refuses a part or the plugin unloads first, the host aborts the upload: nothing is stored and
+     * no part is left behind. Each request has the call timeout, not the upload as a whole.
+     *
+     * @param key         object key
+     * @param body        gives the content, to its end
+     * @param contentType MIME type, e.g. {@code text/csv}
+     * @param bucket      a declared logical bucket
+     * @return the object's size in bytes
+     * @throws io.pluginhost.api.exception.S3LimitExceededException if the stream is longer than
+     *         10,000 parts (the message says how long that is)
+     */
+    long upload(String key, InputStream body, String contentType, String bucket);
 
     /**
      * @param key    object key

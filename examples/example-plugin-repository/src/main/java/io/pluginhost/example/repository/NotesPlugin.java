@@ -8,9 +8,14 @@ import io.pluginhost.api.resource.KafkaMessage;
 import io.pluginhost.api.resource.ObjectStream;
 import io.pluginhost.api.resource.S3Repository;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.SequenceInputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Enumeration;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,7 +55,8 @@ public final class NotesPlugin implements Plugin {
 
     /**
      * @param input {@code {"id": 1, "body": "text", "tags": ["a", "b"]}}, and {@code "readBack": true} to
-     *              read the archived note back from S3
+     *              read the archived note back from S3, {@code "export": true} to write all notes to
+     *              {@code exports/notes.csv} in the bucket
      * @return the note as stored, with its tags joined from the tag table, and which services were used
      */
     @Override
@@ -73,6 +79,9 @@ public final class NotesPlugin implements Plugin {
             if (Boolean.TRUE.equals(note.get("readBack"))) {
                 result.put("readBack", readBack(s3, "notes/" + id + ".txt"));
             }
+            if (Boolean.TRUE.equals(note.get("export"))) {
+                context.database().ifPresent(db -> result.put("exportedBytes", export(db, s3)));
+            }
         });
         return result;
     }
@@ -84,6 +93,29 @@ public final class NotesPlugin implements Plugin {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * Writes every note as a CSV line, a line at a time as the upload reads them: the length is not known
+     * beforehand, so the host uploads in parts when there are many.
+     */
+    private static long export(DatabaseRepository db, S3Repository s3) {
+        Iterator<Map<String, Object>> notes = db.executeQuery("SELECT id, body FROM notes ORDER BY id").iterator();
+        Enumeration<InputStream> lines = new Enumeration<>() {
+            @Override
+            public boolean hasMoreElements() {
+                return notes.hasNext();
+            }
+
+            @Override
+            public InputStream nextElement() {
+                Map<String, Object> row = notes.next();
+                String body = String.valueOf(row.get("body")).replace("\"", "\"\"");
+                String line = row.get("id") + ",\"" + body + "\"\n";
+                return new ByteArrayInputStream(line.getBytes(StandardCharsets.UTF_8));
+            }
+        };
+        return s3.upload("exports/notes.csv", new SequenceInputStream(lines), "text/csv", "archive");
     }
 
     private static List<Map<String, Object>> store(DatabaseRepository db, int id, String body, List<?> tags) {

@@ -15,12 +15,16 @@ import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.ChecksumAlgorithm;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
+import software.amazon.awssdk.services.s3.model.UploadPartResponse;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -34,6 +38,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 /**
@@ -51,6 +56,9 @@ final class S3BucketRepository implements S3Repository, AutoCloseable {
     private static final long MAX_PRESIGN_SECONDS = 7 * 24 * 3600;
     /** S3's own most keys in one listing response. */
     private static final int MAX_PAGE = 1000;
+    /** S3's own most parts in one multipart upload. */
+    static final int MOST_PARTS = 10_000;
+    private static final System.Logger LOG = System.getLogger(S3BucketRepository.class.getName());
 
     private final ResourceScope scope;
     private final ResourcePolicy buckets;
@@ -58,17 +66,26 @@ final class S3BucketRepository implements S3Repository, AutoCloseable {
     private final S3Presigner presigner;
     private final long maxDownloadBytes;
     private final int maxListObjects;
+    private final int partBytes;
+    private final int maxParts;
     private final Set<S3ObjectStream> openStreams = ConcurrentHashMap.newKeySet();
+    private final Set<PartedUpload> uploadsInFlight = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
-    S3BucketRepository(ResourceScope scope, S3Client client, S3Presigner presigner, long maxDownloadBytes,
-                       int maxListObjects) {
+    /**
+     * @param limits   where the limits come from: download, list and part sizes
+     * @param maxParts the most parts of a multipart upload, S3's {@link #MOST_PARTS} but in tests
+     */
+    S3BucketRepository(ResourceScope scope, S3Client client, S3Presigner presigner, S3Connection limits,
+                       int maxParts) {
         this.scope = scope;
         this.buckets = scope.resources().buckets();
         this.client = client;
         this.presigner = presigner;
-        this.maxDownloadBytes = maxDownloadBytes;
-        this.maxListObjects = maxListObjects;
+        this.maxDownloadBytes = limits.maxDownloadBytes();
+        this.maxListObjects = limits.maxListObjects();
+        this.partBytes = (int) limits.uploadPartBytes();
+        this.maxParts = maxParts;
     }
 
     @Override
@@ -103,6 +120,101 @@ final class S3BucketRepository implements S3Repository, AutoCloseable {
             throw new PluginException("plugin '" + scope.pluginName() + "': cannot upload '" + key + "' to bucket '"
                     + bucket + "' from its stream: " + e.getMessage());
         }
+    }
+
+    @Override
+    public long upload(String key, InputStream body, String contentType, String bucket) {
+        String physical = bucket(bucket);
+        checkKey(key);
+        if (body == null) {
+            throw new InvalidArgumentException("body", "body must not be null");
+        }
+        String type = contentType == null ? "application/octet-stream" : contentType;
+        byte[] part = new byte[partBytes];
+        int length = fill(part, body, key, bucket);
+        if (length < partBytes) { // all of it in one part: one request
+            int whole = length;
+            call("upload", key, bucket, () -> client.putObject(request -> request.bucket(physical).key(key)
+                    .contentType(type), body(part, whole)));
+            return length;
+        }
+        String uploadId = call("upload", key, bucket, () -> client.createMultipartUpload(request -> request
+                .bucket(physical).key(key).contentType(type).checksumAlgorithm(ChecksumAlgorithm.CRC32)).uploadId());
+        PartedUpload upload = new PartedUpload(physical, key, uploadId, new AtomicBoolean());
+        uploadsInFlight.add(upload);
+        try {
+            List<CompletedPart> parts = new ArrayList<>();
+            long size = 0;
+            while (length > 0) {
+                if (closed) { // the engine closed this repository meanwhile, and aborted the upload
+                    throw new PluginException(unloadedDuring(key));
+                }
+                if (parts.size() == maxParts) {
+                    throw new S3LimitExceededException("max upload parts", "plugin '" + scope.pluginName()
+                            + "': the stream for '" + key + "' in bucket '" + bucket + "' is longer than " + maxParts
+                            + " parts of " + partBytes + " bytes, the most S3 stores from a stream of unknown length;"
+                            + " raise pluginhost.s3.upload-part-bytes, or upload it with its length");
+                }
+                parts.add(uploadPart(upload, parts.size() + 1, part, length, bucket));
+                size += length;
+                length = length < partBytes ? 0 : fill(part, body, key, bucket);
+            }
+            call("upload", key, bucket, () -> client.completeMultipartUpload(request -> request.bucket(physical)
+                    .key(key).uploadId(uploadId).multipartUpload(m -> m.parts(parts))));
+            return size;
+        } catch (RuntimeException e) {
+            abort(upload);
+            if (closed && !(e instanceof S3LimitExceededException)) {
+                throw new PluginException(unloadedDuring(key)); // rather than S3's word for an aborted upload
+            }
+            throw e;
+        } finally {
+            uploadsInFlight.remove(upload);
+        }
+    }
+
+    private CompletedPart uploadPart(PartedUpload upload, int number, byte[] part, int length, String bucket) {
+        UploadPartResponse response = call("upload", upload.key(), bucket, () -> client.uploadPart(request -> request
+                .bucket(upload.bucket()).key(upload.key()).uploadId(upload.id()).partNumber(number)
+                .checksumAlgorithm(ChecksumAlgorithm.CRC32), body(part, length)));
+        return CompletedPart.builder().partNumber(number).eTag(response.eTag())
+                .checksumCRC32(response.checksumCRC32()).build();
+    }
+
+    /** The first {@code length} bytes of {@code part}, not copied: each retry reads them again. */
+    private static RequestBody body(byte[] part, int length) {
+        return RequestBody.fromContentProvider(() -> new ByteArrayInputStream(part, 0, length), length,
+                "application/octet-stream");
+    }
+
+    /** @return how many bytes of the plugin's stream filled {@code part}: fewer than its size at the end only */
+    private int fill(byte[] part, InputStream body, String key, String bucket) {
+        try {
+            return body.readNBytes(part, 0, part.length);
+        } catch (IOException e) {
+            throw new PluginException("plugin '" + scope.pluginName() + "': cannot upload '" + key + "' to bucket '"
+                    + bucket + "' from its stream: " + e.getMessage());
+        }
+    }
+
+    /** Aborts a multipart upload once, so that S3 drops its parts; from the uploader or the engine's thread. */
+    private void abort(PartedUpload upload) {
+        if (!upload.aborted().compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            HostContext.call(S3BucketRepository.class, () -> client.abortMultipartUpload(request -> request
+                    .bucket(upload.bucket()).key(upload.key()).uploadId(upload.id())));
+        } catch (SdkException e) {
+            // S3 keeps the parts until a lifecycle rule (AbortIncompleteMultipartUpload) drops them.
+            LOG.log(System.Logger.Level.WARNING, "plugin ''{0}'': cannot abort the upload of ''{1}'' to bucket"
+                    + " ''{2}'' (id {3}); its parts stay until the bucket''s lifecycle rule drops them: {4}",
+                    scope.pluginName(), upload.key(), upload.bucket(), upload.id(), e.getMessage());
+        }
+    }
+
+    /** A multipart upload in flight: what aborting it takes. */
+    private record PartedUpload(String bucket, String key, String id, AtomicBoolean aborted) {
     }
 
     @Override
@@ -258,7 +370,10 @@ final class S3BucketRepository implements S3Repository, AutoCloseable {
         return buckets.allowed();
     }
 
-    /** Aborts the streams the plugin left open; the engine calls it when the plugin unloads. */
+    /**
+     * Aborts the streams the plugin left open and its uploads in flight; the engine calls it when the plugin
+     * unloads. An uploading thread finds out at its next part and throws.
+     */
     @Override
     public void close() {
         closed = true;
@@ -266,11 +381,19 @@ final class S3BucketRepository implements S3Repository, AutoCloseable {
             openStreams.remove(stream);
             stream.closeForUnload(unloaded(stream.key()));
         }
+        for (PartedUpload upload : uploadsInFlight) {
+            abort(upload);
+        }
     }
 
     /** @return how many streams the plugin has open */
     int openStreams() {
         return openStreams.size();
+    }
+
+    private String unloadedDuring(String key) {
+        return "plugin '" + scope.pluginName() + "' was unloaded: the host aborted its upload of S3 object '" + key
+                + "', and stored nothing";
     }
 
     private String unloaded(String key) {

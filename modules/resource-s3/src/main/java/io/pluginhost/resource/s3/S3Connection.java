@@ -24,10 +24,13 @@ import java.util.Optional;
  * @param attemptTimeout       how long one attempt (one HTTP request) may take
  * @param maxDownloadBytes     the largest object {@code download} reads into memory
  * @param maxListObjects       the most objects {@code list} returns in one list
+ * @param uploadPartBytes      the size of a part when a stream of unknown length is uploaded in parts: the
+ *                             heap one such upload holds while it runs
  */
 public record S3Connection(Optional<URI> endpoint, String region, String accessKey, String secretKey,
                            boolean pathStyle, boolean createMissingBuckets, Duration callTimeout,
-                           Duration attemptTimeout, long maxDownloadBytes, int maxListObjects) {
+                           Duration attemptTimeout, long maxDownloadBytes, int maxListObjects,
+                           long uploadPartBytes) {
 
     /** Bounds every call below the engine's 30 s drain timeout: 15 s in all, 5 s per attempt. */
     public static final Duration DEFAULT_CALL_TIMEOUT = Duration.ofSeconds(15);
@@ -42,6 +45,12 @@ public record S3Connection(Optional<URI> endpoint, String region, String accessK
     public static final long MOST_DOWNLOAD_BYTES = Integer.MAX_VALUE - 9;
     /** 10,000 summaries, a few MiB of heap (the database's {@code max-rows}); longer lists go by pages. */
     public static final int DEFAULT_MAX_LIST_OBJECTS = 10_000;
+    /** 8 MiB: 78 GiB in S3's 10,000 parts, at 8 MiB of heap per upload in flight. */
+    public static final long DEFAULT_UPLOAD_PART_BYTES = 8L * 1024 * 1024;
+    /** 5 MiB: S3 refuses a smaller part unless it is the last. */
+    public static final long LEAST_UPLOAD_PART_BYTES = 5L * 1024 * 1024;
+    /** A part is one byte array: {@link #MOST_DOWNLOAD_BYTES}. */
+    public static final long MOST_UPLOAD_PART_BYTES = MOST_DOWNLOAD_BYTES;
 
     /** Checks the timeouts nest and the limits are positive, and that there are both keys or neither. */
     public S3Connection {
@@ -58,13 +67,18 @@ public record S3Connection(Optional<URI> endpoint, String region, String accessK
                     + MOST_DOWNLOAD_BYTES + " bytes (a byte array's size): max download bytes " + maxDownloadBytes
                     + ", max list objects " + maxListObjects);
         }
+        if (uploadPartBytes < LEAST_UPLOAD_PART_BYTES || uploadPartBytes > MOST_UPLOAD_PART_BYTES) {
+            throw new IllegalArgumentException("S3 upload parts must be " + LEAST_UPLOAD_PART_BYTES + " bytes (5 MiB,"
+                    + " S3's smallest) to " + MOST_UPLOAD_PART_BYTES + " (a byte array's size): upload part bytes "
+                    + uploadPartBytes);
+        }
     }
 
     /** The default limits. */
     public S3Connection(Optional<URI> endpoint, String region, String accessKey, String secretKey, boolean pathStyle,
                         boolean createMissingBuckets, Duration callTimeout, Duration attemptTimeout) {
         this(endpoint, region, accessKey, secretKey, pathStyle, createMissingBuckets, callTimeout, attemptTimeout,
-                DEFAULT_MAX_DOWNLOAD_BYTES, DEFAULT_MAX_LIST_OBJECTS);
+                DEFAULT_MAX_DOWNLOAD_BYTES, DEFAULT_MAX_LIST_OBJECTS, DEFAULT_UPLOAD_PART_BYTES);
     }
 
     /** The default timeouts and limits. */
@@ -106,7 +120,16 @@ public record S3Connection(Optional<URI> endpoint, String region, String accessK
      */
     public S3Connection withLimits(long downloadBytes, int listObjects) {
         return new S3Connection(endpoint, region, accessKey, secretKey, pathStyle, createMissingBuckets, callTimeout,
-                attemptTimeout, downloadBytes, listObjects);
+                attemptTimeout, downloadBytes, listObjects, uploadPartBytes);
+    }
+
+    /**
+     * @param partBytes the size of a part of an upload of unknown length
+     * @return this connection with that part size
+     */
+    public S3Connection withUploadPartBytes(long partBytes) {
+        return new S3Connection(endpoint, region, accessKey, secretKey, pathStyle, createMissingBuckets, callTimeout,
+                attemptTimeout, maxDownloadBytes, maxListObjects, partBytes);
     }
 
     /** @return whether the AWS SDK's default chain finds the credentials, rather than the keys given here */
@@ -121,6 +144,6 @@ public record S3Connection(Optional<URI> endpoint, String region, String accessK
                 + ", accessKey=" + (accessKey == null ? "(default chain)" : accessKey) + ", pathStyle=" + pathStyle
                 + ", createMissingBuckets=" + createMissingBuckets + ", callTimeout=" + callTimeout
                 + ", attemptTimeout=" + attemptTimeout + ", maxDownloadBytes=" + maxDownloadBytes
-                + ", maxListObjects=" + maxListObjects + "]";
+                + ", maxListObjects=" + maxListObjects + ", uploadPartBytes=" + uploadPartBytes + "]";
     }
 }

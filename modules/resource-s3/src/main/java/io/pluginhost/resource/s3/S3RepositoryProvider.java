@@ -34,13 +34,18 @@ public final class S3RepositoryProvider implements RepositoryProvider<S3Reposito
     private final S3Client client;
     private final S3Presigner presigner;
     private final boolean createMissingBuckets;
-    private final long maxDownloadBytes;
-    private final int maxListObjects;
+    private final S3Connection connection;
+    private final int maxUploadParts;
 
     /**
      * @param connection where S3 is
      */
     public S3RepositoryProvider(S3Connection connection) {
+        this(connection, S3BucketRepository.MOST_PARTS);
+    }
+
+    /** With fewer parts to an upload than S3's 10,000, for tests. */
+    S3RepositoryProvider(S3Connection connection, int maxUploadParts) {
         // The default chain is built on the host's context loader: its web identity provider finds the STS
         // client by name, and it caches what it found (and refreshes a role's session before it expires).
         this.credentials = connection.defaultCredentials()
@@ -72,8 +77,8 @@ public final class S3RepositoryProvider implements RepositoryProvider<S3Reposito
             return builder.build();
         });
         this.createMissingBuckets = connection.createMissingBuckets();
-        this.maxDownloadBytes = connection.maxDownloadBytes();
-        this.maxListObjects = connection.maxListObjects();
+        this.connection = connection;
+        this.maxUploadParts = maxUploadParts;
     }
 
     @Override
@@ -86,7 +91,7 @@ public final class S3RepositoryProvider implements RepositoryProvider<S3Reposito
                 });
             }
         }
-        return new S3BucketRepository(scope, client, presigner, maxDownloadBytes, maxListObjects);
+        return new S3BucketRepository(scope, client, presigner, connection, maxUploadParts);
     }
 
     private void createIfMissing(String plugin, String bucket) {

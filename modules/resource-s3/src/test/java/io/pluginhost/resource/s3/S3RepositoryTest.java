@@ -27,10 +27,13 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.Bucket;
+import software.amazon.awssdk.services.s3.model.MultipartUpload;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.io.SequenceInputStream;
 import java.net.HttpURLConnection;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -42,6 +45,9 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
@@ -354,6 +360,123 @@ class S3RepositoryTest {
                 .isInstanceOf(InvalidArgumentException.class).hasMessageContaining("length");
         assertThatThrownBy(() -> s3.upload("k", (InputStream) null, 1, "text/plain", "files"))
                 .isInstanceOf(InvalidArgumentException.class).hasMessageContaining("body");
+    }
+
+    @Test
+    void aStreamOfUnknownLengthIsStoredWholeInOnePutOrInParts() throws Exception {
+        int part = (int) S3Connection.LEAST_UPLOAD_PART_BYTES;
+        try (S3RepositoryProvider parted = new S3RepositoryProvider(connection(true).withUploadPartBytes(part))) {
+            String plugin = plugin();
+            S3Repository s3 = repository(parted, plugin, ResourceOverrides.NONE, "files");
+            // Empty, short, exactly one part, and two parts and a bit (three parts, the last short).
+            for (long size : new long[] {0, 100, part, 2L * part + 17}) {
+                String key = "unknown-" + size;
+
+                assertThat(s3.upload(key, new Generated(size), "application/x-test", "files")).isEqualTo(size);
+
+                try (ObjectStream stream = s3.openStream(key, "files").orElseThrow()) {
+                    assertThat(stream.contentLength()).isEqualTo(size);
+                    assertThat(stream.contentType()).isEqualTo("application/x-test");
+                    assertThat(digest(stream)).isEqualTo(digest(new Generated(size)));
+                }
+            }
+            assertThat(uploadsInProgress(plugin + "--files")).isEmpty();
+        }
+    }
+
+    @Test
+    void aStreamThatFailsHalfwayStoresNothingAndLeavesNoPartsBehind() {
+        int part = (int) S3Connection.LEAST_UPLOAD_PART_BYTES;
+        try (S3RepositoryProvider parted = new S3RepositoryProvider(connection(true).withUploadPartBytes(part))) {
+            String plugin = plugin();
+            S3Repository s3 = repository(parted, plugin, ResourceOverrides.NONE, "files");
+            InputStream failsInTheSecondPart = new SequenceInputStream(new Generated(part + 1000), new InputStream() {
+                @Override
+                public int read() throws IOException {
+                    throw new IOException("disk gone");
+                }
+            });
+
+            assertThatThrownBy(() -> s3.upload("broken.bin", failsInTheSecondPart, "text/plain", "files"))
+                    .isInstanceOf(PluginException.class).hasMessageContaining("plugin '" + plugin + "'")
+                    .hasMessageContaining("'broken.bin'").hasMessageContaining("disk gone")
+                    .satisfies(e -> assertThat(e.getCause()).isNull());
+            assertThat(s3.exists("broken.bin", "files")).isFalse();
+            assertThat(uploadsInProgress(plugin + "--files")).isEmpty();
+            assertThatThrownBy(() -> s3.upload("k", (InputStream) null, "text/plain", "files"))
+                    .isInstanceOf(InvalidArgumentException.class).hasMessageContaining("body");
+        }
+    }
+
+    @Test
+    void aStreamLongerThanTheMostPartsIsATypedErrorAndStoresNothing() {
+        int part = (int) S3Connection.LEAST_UPLOAD_PART_BYTES;
+        try (S3RepositoryProvider parted = new S3RepositoryProvider(connection(true).withUploadPartBytes(part), 2)) {
+            String plugin = plugin();
+            S3Repository s3 = repository(parted, plugin, ResourceOverrides.NONE, "files");
+
+            assertThat(s3.upload("two-parts", new Generated(2L * part), "text/plain", "files")).isEqualTo(2L * part);
+            assertThatThrownBy(() -> s3.upload("too-long", new Generated(2L * part + 1), "text/plain", "files"))
+                    .isInstanceOfSatisfying(S3LimitExceededException.class,
+                            e -> assertThat(e.limit()).isEqualTo("max upload parts"))
+                    .hasMessageContaining("'too-long' in bucket 'files'")
+                    .hasMessageContaining("2 parts of " + part + " bytes")
+                    .hasMessageContaining("pluginhost.s3.upload-part-bytes");
+            assertThat(s3.exists("too-long", "files")).isFalse();
+            assertThat(uploadsInProgress(plugin + "--files")).isEmpty();
+        }
+    }
+
+    @Test
+    void unloadAbortsAnUploadInFlightAndTheUploaderSaysSo() throws Exception {
+        int part = (int) S3Connection.LEAST_UPLOAD_PART_BYTES;
+        try (S3RepositoryProvider parted = new S3RepositoryProvider(connection(true).withUploadPartBytes(part))) {
+            String plugin = plugin();
+            S3BucketRepository s3 = (S3BucketRepository) repository(parted, plugin, ResourceOverrides.NONE, "files");
+            CountDownLatch secondPartAskedFor = new CountDownLatch(1);
+            CountDownLatch unloaded = new CountDownLatch(1);
+            InputStream waitsInTheSecondPart = new SequenceInputStream(new Generated(part), new InputStream() {
+                @Override
+                public int read() throws IOException {
+                    secondPartAskedFor.countDown(); // the first part is in S3 now
+                    try {
+                        unloaded.await();
+                    } catch (InterruptedException e) {
+                        throw new InterruptedIOException();
+                    }
+                    return 7;
+                }
+            });
+            CompletableFuture<Long> uploading = CompletableFuture.supplyAsync(
+                    () -> s3.upload("cut.bin", waitsInTheSecondPart, "text/plain", "files"));
+            assertThat(secondPartAskedFor.await(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(uploadsInProgress(plugin + "--files")).hasSize(1);
+
+            s3.close(); // what the engine does when the plugin unloads
+
+            assertThat(uploadsInProgress(plugin + "--files")).isEmpty();
+            unloaded.countDown();
+            assertThatThrownBy(() -> uploading.get(30, TimeUnit.SECONDS)).hasCauseInstanceOf(PluginException.class)
+                    .hasMessageContaining("plugin '" + plugin + "' was unloaded")
+                    .hasMessageContaining("'cut.bin'");
+            assertThat(raw.listObjectsV2(r -> r.bucket(plugin + "--files")).contents()).isEmpty();
+            assertThat(uploadsInProgress(plugin + "--files")).isEmpty();
+        }
+    }
+
+    @Test
+    void aPartSizeS3WouldRefuseIsRefusedWithItsKey() {
+        for (long bytes : new long[] {S3Connection.LEAST_UPLOAD_PART_BYTES - 1,
+                S3Connection.MOST_UPLOAD_PART_BYTES + 1}) {
+            assertThatThrownBy(() -> connection(true).withUploadPartBytes(bytes))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("upload part bytes " + bytes);
+        }
+        assertThat(connection(true).uploadPartBytes()).isEqualTo(S3Connection.DEFAULT_UPLOAD_PART_BYTES);
+    }
+
+    /** @return the keys of the multipart uploads S3 keeps open in the bucket (parts stored, not yet an object) */
+    private static List<String> uploadsInProgress(String bucket) {
+        return raw.listMultipartUploads(r -> r.bucket(bucket)).uploads().stream().map(MultipartUpload::key).toList();
     }
 
     @Test
