@@ -15,8 +15,8 @@ import java.util.Set;
  * plugin, so {@code initialize} is the place to read them.
  *
  * <p>Typed getters read the text of a value; one that cannot be read as the type throws
- * {@link InvalidConfigValueException} naming the key, the value and the type, rather than falling
- * back to the default silently.
+ * {@link InvalidConfigValueException} naming the key, the value (not a {@linkplain #isSecret secret's})
+ * and the type, rather than falling back to the default silently.
  */
 public interface PluginConfig {
 
@@ -67,6 +67,23 @@ public interface PluginConfig {
 
     /** @return every setting, by key; unmodifiable */
     Map<String, String> asMap();
+
+    /**
+     * Whether a setting holds a secret, by its name: one that ends with {@code password}, {@code passwd},
+     * {@code secret}, {@code key} or {@code token}, or has {@code credential} in it, in any case
+     * ({@code api-key}, {@code apiKey}, {@code db.password}), the rule Spring Boot's actuator applied for
+     * years. The host shows such a value to no one but administrators (a viewer of the admin API reads
+     * it masked) and never puts it in an error message. It takes a harmless {@code monkey} for a secret
+     * too: a value missing from a dashboard is cheaper than a secret in one.
+     *
+     * @param key a setting's name
+     * @return whether its value is a secret
+     */
+    static boolean isSecret(String key) {
+        String lower = key.toLowerCase(java.util.Locale.ROOT);
+        return lower.contains("credential") || lower.endsWith("password") || lower.endsWith("passwd")
+                || lower.endsWith("secret") || lower.endsWith("key") || lower.endsWith("token");
+    }
 
     private static <T> T parse(String key, String value, String type, java.util.function.Function<String, T> parser) {
         try {

@@ -1,5 +1,6 @@
 package io.pluginhost.runtime;
 
+import io.pluginhost.api.PluginConfig;
 import io.pluginhost.api.exception.InvalidNameException;
 import io.pluginhost.api.exception.PluginExecutionException;
 import io.pluginhost.runtime.testing.PluginJarBuilder;
@@ -83,6 +84,35 @@ class PluginConfigTest {
         assertThatThrownBy(() -> manager.execute("tuned", "size"))
                 .isInstanceOf(PluginExecutionException.class)
                 .hasMessageContaining("setting 'size' is 'large', which is not a long");
+    }
+
+    @Test
+    void aSecretThatIsNotOfTheTypeAskedForFailsWithoutShowingItsValue() {
+        // A viewer reads GET /config with secrets masked; a failed plugin's message, which viewers also read, and
+        // the server log must not give the value away either.
+        manager.setConfig("tuned", Map.of("db-password", "hunter2", "apiToken", "s3cr3t-t0ken"));
+        manager.load(configured("tuned"));
+
+        for (String key : new String[] {"db-password", "apiToken"}) {
+            assertThatThrownBy(() -> manager.execute("tuned", key))
+                    .isInstanceOf(PluginExecutionException.class)
+                    .hasMessageContaining("setting '" + key + "' (a secret: its value is not shown) is not a long")
+                    .satisfies(e -> assertThat(e.getMessage()).doesNotContain("hunter2", "s3cr3t"));
+        }
+        assertThat(PluginConfig.isSecret("db-password")).isTrue();
+        assertThat(PluginConfig.isSecret("size")).isFalse();
+    }
+
+    @Test
+    void aLongValueIsCutInTheMessage() {
+        String huge = "x".repeat(100_000);
+        manager.setConfig("tuned", Map.of("size", huge));
+        manager.load(configured("tuned"));
+
+        assertThatThrownBy(() -> manager.execute("tuned", "size"))
+                .hasMessageContaining("setting 'size' is '" + "x".repeat(100) + "...' (100000 characters),"
+                        + " which is not a long")
+                .satisfies(e -> assertThat(e.getMessage()).hasSizeLessThan(400));
     }
 
     @Test

@@ -1,13 +1,19 @@
 package io.pluginhost.api.exception;
 
+import io.pluginhost.api.PluginConfig;
+
 /**
  * A plugin read one of its settings as a type its value is not, e.g. {@code getInt("retries", 3)}
  * when the value is {@code "three"}. The message names the key, the value and the type, so an
- * operator can fix the setting.
+ * operator can fix the setting; of a value it shows 100 characters at most, and of a
+ * {@linkplain io.pluginhost.api.PluginConfig#isSecret secret} nothing.
  */
 public class InvalidConfigValueException extends PluginException {
 
     private static final long serialVersionUID = 1L;
+
+    /** The most characters of a value a message shows. */
+    private static final int SHOWN = 100;
 
     private final String key;
 
@@ -17,8 +23,15 @@ public class InvalidConfigValueException extends PluginException {
      * @param type  the type asked for, e.g. "an int"
      */
     public InvalidConfigValueException(String key, String value, String type) {
-        super("setting '" + key + "' is '" + value + "', which is not " + type);
+        super(PluginConfig.isSecret(key) ? "setting '" + key + "' (a secret: its value is not shown) is not " + type
+                : "setting '" + key + "' is '" + shown(value) + ", which is not " + type);
         this.key = key;
+    }
+
+    /** The value in quotes, its first {@value #SHOWN} characters and its length if it is longer. */
+    private static String shown(String value) {
+        return value.length() <= SHOWN ? value + "'"
+                : value.substring(0, SHOWN) + "...' (" + value.length() + " characters)";
     }
 
     /** @return the setting at fault */
