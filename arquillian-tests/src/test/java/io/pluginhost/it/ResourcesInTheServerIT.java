@@ -20,6 +20,8 @@ import software.amazon.awssdk.services.s3.S3Client;
 import java.net.URI;
 import java.net.URL;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,7 +31,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A plugin inside WildFly reaching the database, Kafka and S3 through its repositories, with a
- * per-plugin override given as a system property (MicroProfile Config) renaming one of its tables.
+ * per-plugin override given as a system property (MicroProfile Config) renaming one of its tables,
+ * and the Kafka clients' log-in protocol given in the server's environment.
  * The dev services run in this test JVM (see {@code DevServicesAroundTheSuite}); what the plugin
  * wrote is checked with raw clients.
  */
@@ -55,6 +58,17 @@ class ResourcesInTheServerIT {
 
         assertThat(plugin.body()).contains("\"notes\":\"example-plugin-repository_notes_from_config\"",
                 "\"note_tags\":\"example-plugin-repository_note_tags\"");
+    }
+
+    @Test
+    void aPluginsKeyInTheServersEnvironmentIsNamedInItsLogAndTheHostRuns() throws Exception {
+        // The build gives the server PLUGINHOST_PLUGIN_EXAMPLE_PLUGIN_REPOSITORY_ALLOWED_TABLES (see the pom), which
+        // stopped the host from starting: SmallRye lists it as a dotted key too, and the host refused that key.
+        String log = Files.readString(Path.of(System.getProperty("jboss.home"), "standalone", "log", "server.log"));
+
+        assertThat(log).contains("environment variable PLUGINHOST_PLUGIN_EXAMPLE_PLUGIN_REPOSITORY_ALLOWED_TABLES is"
+                + " not read");
+        assertThat(send("GET", "api/plugins/example-plugin-repository", null).statusCode()).isEqualTo(200);
     }
 
     @Test

@@ -29,7 +29,7 @@ import java.util.TreeMap;
  */
 final class ConfiguredOverrides {
 
-    private static final String PREFIX = "pluginhost.plugin.";
+    private static final String PREFIX = ConfigKeys.PLUGIN_PREFIX;
 
     private ConfiguredOverrides() {
     }
@@ -41,7 +41,7 @@ final class ConfiguredOverrides {
     static Map<String, ResourceOverrides> read(Config config) {
         Map<String, ResourceOverrides.Builder> builders = new TreeMap<>();
         Map<String, Map<String, Map<String, String>>> maps = new HashMap<>();
-        for (String key : config.getPropertyNames()) {
+        for (String key : ConfigKeys.names(config)) {
             if (!key.startsWith(PREFIX)) {
                 continue;
             }
@@ -96,7 +96,7 @@ final class ConfiguredOverrides {
      */
     static Map<String, Map<String, String>> settings(Config config) {
         Map<String, Map<String, String>> settings = new TreeMap<>();
-        for (String key : config.getPropertyNames()) {
+        for (String key : ConfigKeys.names(config)) {
             if (!key.startsWith(PREFIX)) {
                 continue;
             }

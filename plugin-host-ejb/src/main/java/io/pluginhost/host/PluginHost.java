@@ -47,9 +47,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -81,7 +83,6 @@ public class PluginHost {
     public static final String EVENTS_TOPIC = "java:global/jms/pluginhost/PluginEvents";
 
     private static final Logger LOG = Logger.getLogger(PluginHost.class.getName());
-    private static final String KAFKA_CLIENT_PREFIX = "pluginhost.kafka.client.";
     /** Set while an event from another node is being delivered, so it is not sent out again. */
     private static final ThreadLocal<Boolean> FROM_OTHER_NODE = new ThreadLocal<>();
 
@@ -135,6 +136,8 @@ public class PluginHost {
 
     @PostConstruct
     void start() {
+        // A key the host does not read leaves a setting at its default: say so rather than nothing.
+        ConfigKeys.unread(ConfigKeys.names(config), KafkaConnection.clientSettingNames()).forEach(LOG::warning);
         pluginDirectory = config.getOptionalValue("pluginhost.plugin-dir", String.class)
                 .map(Path::of)
                 .orElseGet(() -> Path.of(System.getProperty("jboss.server.data.dir", "."), "plugins"))
@@ -255,11 +258,17 @@ public class PluginHost {
      */
     static KafkaConnection kafkaConnection(Config config, String bootstrapServers) {
         Map<String, String> client = new HashMap<>();
-        for (String key : config.getPropertyNames()) {
-            if (key.startsWith(KAFKA_CLIENT_PREFIX) && key.length() > KAFKA_CLIENT_PREFIX.length()) {
-                config.getOptionalValue(key, String.class)
-                        .ifPresent(value -> client.put(key.substring(KAFKA_CLIENT_PREFIX.length()), value));
+        // Kafka's settings by name, so that the environment gives them too (PLUGINHOST_KAFKA_CLIENT_SECURITY_PROTOCOL);
+        // then whatever else a source lists (a setting for a client's plug-in, such as a serializer's).
+        String prefix = ConfigKeys.KAFKA_CLIENT_PREFIX;
+        Set<String> names = new HashSet<>(KafkaConnection.clientSettingNames());
+        for (String key : ConfigKeys.names(config)) {
+            if (key.startsWith(prefix) && key.length() > prefix.length()) {
+                names.add(key.substring(prefix.length()));
             }
+        }
+        for (String name : names) {
+            config.getOptionalValue(prefix + name, String.class).ifPresent(value -> client.put(name, value));
         }
         KafkaConnection connection = new KafkaConnection(bootstrapServers, client,
                 config.getOptionalValue("pluginhost.kafka.create-topics", Boolean.class).orElse(true),

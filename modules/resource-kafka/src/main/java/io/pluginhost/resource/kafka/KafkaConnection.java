@@ -1,9 +1,15 @@
 package io.pluginhost.resource.kafka;
 
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+
 import java.time.Duration;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Where the host's Kafka is and how plugins' clients are set up.
@@ -37,6 +43,18 @@ public record KafkaConnection(String bootstrapServers, Map<String, String> clien
             "client.id", "transactional.id", "enable.auto.commit", "auto.offset.reset", "acks", "key.serializer",
             "value.serializer", "key.deserializer", "value.deserializer", "request.timeout.ms", "max.block.ms",
             "default.api.timeout.ms", "delivery.timeout.ms");
+
+    /**
+     * @return the names of the settings Kafka's producer, consumer and admin clients take, but the
+     *         {@link #HOST_SETTINGS}: what an operator may give every client of the host
+     */
+    public static Set<String> clientSettingNames() {
+        Set<String> names = new TreeSet<>(ProducerConfig.configNames());
+        names.addAll(ConsumerConfig.configNames());
+        names.addAll(AdminClientConfig.configNames());
+        names.removeAll(HOST_SETTINGS);
+        return Collections.unmodifiableSet(names);
+    }
 
     /**
      * Partitions or replication factor of a created topic as the cluster sets them ({@code num.partitions},
