@@ -71,6 +71,41 @@ class AdminApiIT {
     }
 
     /**
+     * A page on another site can POST a form to the server, and the browser attaches the operator's cached BASIC
+     * credentials: before the host refused such requests, that page could reload plugins or dump the heap.
+     */
+    @Test
+    void aChangeABrowserSendsFromAnotherSiteIsRefusedAndChangesNothing() throws Exception {
+        byte[] jar = Files.readAllBytes(PluginJarBuilder.plugin("guarded")
+                .body("private final long born = System.nanoTime(); public Object execute(Object in) { return born; }")
+                .build(dir));
+        assertThat(upload("guarded.jar", jar).statusCode()).isEqualTo(201);
+        AdminClient client = new AdminClient(base);
+        String born = json("POST", "api/plugins/guarded/execute", "null").body();
+        String self = base.getProtocol() + "://" + base.getHost() + ":" + base.getPort();
+
+        for (String[] browser : List.of(new String[] {"Sec-Fetch-Site", "cross-site", "Origin", "https://evil.example"},
+                new String[] {"Origin", "https://evil.example"}, new String[] {"Sec-Fetch-Site", "same-site"})) {
+            HttpResponse<String> refused = client.send(AdminClient.ADMIN, "POST", "api/plugins/guarded/reload", null,
+                    HttpRequest.BodyPublishers.noBody(), browser);
+            assertThat(refused.statusCode()).as(refused.body()).isEqualTo(403);
+            assertThat(refused.body()).contains("pluginhost.admin.trusted-origins");
+        }
+        assertThat(client.send(AdminClient.ADMIN, "POST", "api/diagnostics/leak-verdicts", null,
+                HttpRequest.BodyPublishers.noBody(), "Sec-Fetch-Site", "cross-site").statusCode()).isEqualTo(403);
+        assertThat(json("POST", "api/plugins/guarded/execute", "null").body()).isEqualTo(born); // not reloaded
+        assertThat(client.send(AdminClient.VIEWER, "GET", "api/plugins/guarded", null,
+                HttpRequest.BodyPublishers.noBody(), "Sec-Fetch-Site", "cross-site").statusCode()).isEqualTo(200);
+
+        // The console's own page, and a client that is not a browser (no such headers, as curl), still change.
+        assertThat(client.send(AdminClient.ADMIN, "POST", "api/plugins/guarded/reload", null,
+                HttpRequest.BodyPublishers.noBody(), "Sec-Fetch-Site", "same-origin", "Origin", self).statusCode())
+                .isEqualTo(200);
+        assertThat(json("POST", "api/plugins/guarded/execute", "null").body()).isNotEqualTo(born);
+        assertThat(json("DELETE", "api/plugins/guarded", null).statusCode()).isEqualTo(200);
+    }
+
+    /**
      * A plugin that leaves a thread-local value on the server's request thread keeps its loader after
      * unload, for as long as that thread lives; the leak diagnostic names the thread and the class,
      * without a heap dump. (The loader stays in this server for the rest of the suite: nothing can

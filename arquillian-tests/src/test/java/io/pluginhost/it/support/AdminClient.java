@@ -54,10 +54,17 @@ public final class AdminClient {
                 HttpRequest.BodyPublishers.ofByteArray(jar));
     }
 
-    /** Any request, as anyone ({@code null} credentials: anonymous). */
+    /**
+     * Any request, as anyone ({@code null} credentials: anonymous).
+     *
+     * @param headers further headers, as name and value in turn (what a browser adds: {@code Origin}, ...)
+     */
     public HttpResponse<String> send(String credentials, String method, String path, String contentType,
-                                     HttpRequest.BodyPublisher body) throws Exception {
+                                     HttpRequest.BodyPublisher body, String... headers) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path));
+        if (headers.length > 0) {
+            request.headers(headers);
+        }
         if (credentials != null) {
             request.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
                     credentials.getBytes(StandardCharsets.UTF_8)));
