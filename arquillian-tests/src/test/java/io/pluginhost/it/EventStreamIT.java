@@ -88,6 +88,50 @@ class EventStreamIT {
     }
 
     /**
+     * A plugin's scheduled task in the server: its runs reach the stream as the plugin's events, a run that
+     * throws as the plugin's error, and after an unload its loader is collected (the timer keeps nothing).
+     */
+    @Test
+    void aScheduledTaskEmitsFromTheServerUntilItsPluginUnloads(@TempDir Path dir) throws Exception {
+        byte[] jar = Files.readAllBytes(PluginJarBuilder.plugin("ticker").body("""
+                private final java.util.concurrent.atomic.AtomicInteger runs =
+                        new java.util.concurrent.atomic.AtomicInteger();
+                public void initialize(PluginContext context) {
+                    context.scheduler().scheduleAtFixedRate(java.time.Duration.ZERO, java.time.Duration.ofMillis(100),
+                            () -> {
+                                int run = runs.incrementAndGet();
+                                if (run == 2) {
+                                    throw new IllegalStateException("the second run throws");
+                                }
+                                context.eventBus().emit("ticker:tick", Map.of("run", run));
+                            });
+                }""").build(dir));
+        CountDownLatch ticked = new CountDownLatch(1);
+        CountDownLatch failed = new CountDownLatch(1);
+        AdminClient admin = new AdminClient(base);
+        HttpResponse<InputStream> stream = admin.events(line -> {
+            if (line.contains("\"name\":\"ticker:tick\"") && line.contains("\"run\":3")) {
+                ticked.countDown();
+            }
+            if (line.contains("failed in a scheduled task") && line.contains("the second run throws")) {
+                failed.countDown();
+            }
+        });
+        try {
+            assertThat(admin.upload("ticker.jar", jar).statusCode()).isEqualTo(201);
+
+            assertThat(failed.await(30, TimeUnit.SECONDS)).as("the failed run was reported").isTrue();
+            assertThat(ticked.await(30, TimeUnit.SECONDS)).as("the task ran again after it").isTrue();
+        } finally {
+            stream.body().close();
+        }
+        assertThat(admin.json("DELETE", "api/plugins/ticker", null).statusCode()).isEqualTo(200);
+        assertThat(admin.json("DELETE", "api/jars/ticker.jar", null).statusCode()).isEqualTo(204);
+        assertThat(admin.json("POST", "api/diagnostics/unloaded-not-collected", null).body())
+                .doesNotContain("ticker@");
+    }
+
+    /**
      * A console tab left open on a machine that stopped reading (asleep, or a proxy that buffers) must
      * hold no other client's events, and is closed once it holds more than its backlog. The stalled
      * client registers first, with a receive window of about 1 KiB, and reads nothing more; a plugin

@@ -110,6 +110,14 @@ public interface PluginContext {
     /** @return this plugin's own settings (see {@link PluginConfig}) */
     PluginConfig config();
 
+    /**
+     * @return the host's scheduler for this plugin's later and periodic work, whose tasks stop when the
+     *         plugin unloads (see {@link PluginScheduler})
+     */
+    default PluginScheduler scheduler() {
+        throw new UnsupportedOperationException("this context has no scheduler");
+    }
+
     /** @return the database repository, restricted to this plugin's tables; empty if the host has none */
     Optional<DatabaseRepository> database();
 

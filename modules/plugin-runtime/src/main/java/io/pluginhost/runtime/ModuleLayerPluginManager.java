@@ -21,6 +21,7 @@ import io.pluginhost.runtime.event.Subscriber;
 import io.pluginhost.runtime.graph.DependencyGraph;
 import io.pluginhost.runtime.internal.DetachedException;
 import io.pluginhost.runtime.internal.LifecycleThreads;
+import io.pluginhost.runtime.internal.TaskTimer;
 import io.pluginhost.runtime.internal.MetricsRelay;
 import io.pluginhost.runtime.layer.ApiLayer;
 import io.pluginhost.runtime.lifecycle.LeakWatch;
@@ -91,6 +92,8 @@ public final class ModuleLayerPluginManager implements PluginManager {
     private final PluginAssembler assembler;
     private final LeakWatch leaks;
     private final LifecycleThreads lifecycleThreads;
+    /** The clock of the plugins' scheduled tasks. */
+    private final TaskTimer tasks;
     private final ReentrantLock lifecycleLock = new ReentrantLock();
     /** Plugins the current lifecycle operation loaded, whose optional dependents may bind them (under the lock). */
     private final List<String> loadedInThisOperation = new ArrayList<>();
@@ -130,8 +133,9 @@ public final class ModuleLayerPluginManager implements PluginManager {
         this.leaks = new LeakWatch(hostLoader);
         this.lifecycleThreads = limits.lifecycleDeadlines() ? new LifecycleThreads(hostLoader)
                 : LifecycleThreads.onCallersThread();
+        this.tasks = new TaskTimer(hostLoader);
         this.assembler = new PluginAssembler(ApiLayer.create(), hub, services, limits, registry, leaks, this::report,
-                lifecycleThreads, metrics, libraries);
+                lifecycleThreads, metrics, libraries, tasks);
     }
 
     // ---------------------------------------------------------------- load
@@ -572,6 +576,7 @@ public final class ModuleLayerPluginManager implements PluginManager {
             unloadAll();
         } finally {
             lifecycleThreads.close();
+            tasks.close();
             libraries.close();
         }
     }

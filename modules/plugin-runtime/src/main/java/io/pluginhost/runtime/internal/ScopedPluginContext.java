@@ -3,6 +3,7 @@ package io.pluginhost.runtime.internal;
 import io.pluginhost.api.EventBus;
 import io.pluginhost.api.Plugin;
 import io.pluginhost.api.PluginConfig;
+import io.pluginhost.api.PluginScheduler;
 import io.pluginhost.api.PluginContext;
 import io.pluginhost.api.PluginDescriptor;
 import io.pluginhost.api.exception.DependencyNotFoundException;
@@ -52,14 +53,16 @@ public final class ScopedPluginContext implements PluginContext {
      * @param kafka        the guarded Kafka repository, or {@code null}
      * @param s3           the guarded S3 repository, or {@code null}
      * @param extensions   where the loaded plugins' extensions are found
+     * @param scheduler    the plugin's scheduler
      */
     public void activate(PluginDescriptor descriptor, EventBus eventBus, Map<String, Plugin> dependencies,
                          PluginConfig config, DatabaseRepository database, KafkaRepository kafka, S3Repository s3,
-                         ExtensionLookup extensions) {
+                         ExtensionLookup extensions, PluginScheduler scheduler) {
         Map<String, Plugin> bound = dependencies.isEmpty() ? Map.of()
                 : Collections.unmodifiableMap(new LinkedHashMap<>(dependencies));
         this.state = new State(descriptor, eventBus, bound, config,
-                Optional.ofNullable(database), Optional.ofNullable(kafka), Optional.ofNullable(s3), extensions);
+                Optional.ofNullable(database), Optional.ofNullable(kafka), Optional.ofNullable(s3), extensions,
+                scheduler);
     }
 
     /** @throws PluginContextInvalidatedException if the plugin has been unloaded */
@@ -158,6 +161,11 @@ public final class ScopedPluginContext implements PluginContext {
     }
 
     @Override
+    public PluginScheduler scheduler() {
+        return state().scheduler;
+    }
+
+    @Override
     public Optional<DatabaseRepository> database() {
         return state().database;
     }
@@ -180,6 +188,6 @@ public final class ScopedPluginContext implements PluginContext {
     private record State(PluginDescriptor descriptor, EventBus eventBus, Map<String, Plugin> dependencies,
                          PluginConfig config,
                          Optional<DatabaseRepository> database, Optional<KafkaRepository> kafka,
-                         Optional<S3Repository> s3, ExtensionLookup extensions) {
+                         Optional<S3Repository> s3, ExtensionLookup extensions, PluginScheduler scheduler) {
     }
 }

@@ -241,6 +241,32 @@ public final class LoadedPlugin implements Subscriber, ResourceScope {
         }
     }
 
+    /**
+     * Runs a task the plugin scheduled, as a call into it (gate, call depth, its loader as context loader); what
+     * it throws is reported as the plugin's error, detached, since no caller waits for it.
+     *
+     * @return whether it ran: not if the plugin is unloading
+     */
+    boolean runTask(Runnable task) {
+        CallDepth depth = enter();
+        if (depth == null) {
+            return false;
+        }
+        try {
+            PluginCode.callWithContextLoader(loader, () -> {
+                task.run();
+                return null;
+            });
+        } catch (Throwable e) {
+            DetachedException detached = DetachedException.of(e);
+            errors.report(name, null, new PluginExecutionException("plugin '" + name + "' failed in a scheduled"
+                    + " task: " + detached.getMessage(), detached));
+        } finally {
+            exit(depth);
+        }
+        return true;
+    }
+
     /** Plugin code the engine calls with a deadline. */
     interface LifecycleCall {
         void run() throws Exception;

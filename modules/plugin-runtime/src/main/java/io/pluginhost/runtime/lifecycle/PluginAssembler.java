@@ -14,6 +14,7 @@ import io.pluginhost.runtime.event.EventHub;
 import io.pluginhost.runtime.internal.DetachedException;
 import io.pluginhost.runtime.internal.GuardedRepository;
 import io.pluginhost.runtime.internal.LifecycleThreads;
+import io.pluginhost.runtime.internal.TaskTimer;
 import io.pluginhost.runtime.internal.MetricsRelay;
 import io.pluginhost.runtime.internal.PluginEventBus;
 import io.pluginhost.runtime.internal.SettingsConfig;
@@ -58,6 +59,7 @@ public final class PluginAssembler {
     private final MetricsRelay metrics;
     private final PluginLibraries libraries;
     private final PluginLayer.Construction construction = new ProviderConstruction();
+    private final TaskTimer timer;
 
     /**
      * @param api      the API layer every plugin layer descends from
@@ -69,10 +71,12 @@ public final class PluginAssembler {
      * @param errors   where errors of plugin code no caller waits for go
      * @param threads  where {@code initialize} and {@code cleanup} run
      * @param metrics  where plugins' work is reported
+     * @param timer    where plugins' scheduled tasks wait for their time
      */
     public PluginAssembler(ApiLayer api, EventHub hub, HostServices services, EngineLimits limits,
                            PluginRegistry registry, LeakWatch leaks, LoadedPlugin.ErrorSink errors,
-                           LifecycleThreads threads, MetricsRelay metrics, PluginLibraries libraries) {
+                           LifecycleThreads threads, MetricsRelay metrics, PluginLibraries libraries, TaskTimer timer) {
+        this.timer = timer;
         this.libraries = libraries;
         this.metrics = metrics;
         this.api = api;
@@ -106,12 +110,14 @@ public final class PluginAssembler {
         PluginLayer layer = PluginLayer.define(jar, api, dependencyLayers, construction);
         LoadedPlugin plugin = new LoadedPlugin(jar.descriptor(), jar.path(), plan, layer, errors,
                 limits.maxCallDepth(), threads, jar.provider().cleanup(), metrics);
+        PluginTasks tasks = new PluginTasks(plugin, timer);
+        plugin.closeables.add(tasks);
         try {
             DatabaseRepository database = open(services.database(), DatabaseRepository.class, plugin, "database");
             KafkaRepository kafka = open(services.kafka(), KafkaRepository.class, plugin, "kafka");
             S3Repository s3 = open(services.s3(), S3Repository.class, plugin, "s3");
             plugin.context.activate(jar.descriptor(), new PluginEventBus(hub, plugin, plugin.context, metrics), dependencies,
-                    new SettingsConfig(plan.config()), database, kafka, s3, registry);
+                    new SettingsConfig(plan.config()), database, kafka, s3, registry, tasks);
             return plugin;
         } catch (Throwable t) {
             throw rolledBack(plugin, t, false);

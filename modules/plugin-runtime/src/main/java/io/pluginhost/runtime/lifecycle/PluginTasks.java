@@ -1,0 +1,140 @@
+package io.pluginhost.runtime.lifecycle;
+
+import io.pluginhost.api.PluginScheduler;
+import io.pluginhost.api.exception.InvalidArgumentException;
+import io.pluginhost.api.exception.PluginContextInvalidatedException;
+import io.pluginhost.api.exception.ResourceLimitExceededException;
+import io.pluginhost.runtime.internal.TaskTimer;
+
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One plugin's {@link PluginScheduler}: its tasks on the engine's {@link TaskTimer}, each run a call into
+ * the plugin ({@link LoadedPlugin#runTask}). Closed at unload, after the plugin's gate has drained: every
+ * task is cancelled and leaves the timer's queue, and the set of tasks is emptied, so nothing the engine
+ * keeps refers to the plugin's code.
+ */
+final class PluginTasks implements PluginScheduler, AutoCloseable {
+
+    private final LoadedPlugin plugin;
+    private final TaskTimer timer;
+    private final Set<Task> tasks = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
+
+    PluginTasks(LoadedPlugin plugin, TaskTimer timer) {
+        this.plugin = plugin;
+        this.timer = timer;
+    }
+
+    @Override
+    public ScheduledTask schedule(Duration delay, Runnable task) {
+        return add(delay, Duration.ZERO, task, "delay");
+    }
+
+    @Override
+    public ScheduledTask scheduleAtFixedRate(Duration initialDelay, Duration period, Runnable task) {
+        if (period == null || period.compareTo(MIN_PERIOD) < 0) {
+            throw new InvalidArgumentException("period", "a task's period is at least " + MIN_PERIOD.toMillis()
+                    + " ms (each run starts a thread); got " + period);
+        }
+        return add(initialDelay, period, task, "initialDelay");
+    }
+
+    private ScheduledTask add(Duration delay, Duration period, Runnable work, String delayName) {
+        if (delay == null || delay.isNegative()) {
+            throw new InvalidArgumentException(delayName, delayName + " must be zero or more; got " + delay);
+        }
+        if (work == null) {
+            throw new InvalidArgumentException("task", "task must not be null");
+        }
+        Task task = new Task(work, period.isZero());
+        synchronized (tasks) { // the cap is exact under concurrent schedules
+            if (closed) {
+                throw new PluginContextInvalidatedException(plugin.name());
+            }
+            if (tasks.size() >= MAX_TASKS) {
+                throw new ResourceLimitExceededException("max tasks", "plugin '" + plugin.name() + "' holds "
+                        + MAX_TASKS + " scheduled tasks, the most a plugin may: cancel one first (a one-shot task"
+                        + " ends when it has run)");
+            }
+            tasks.add(task);
+        }
+        task.timing = timer.schedule(task::due, delay.toNanos(), period.toNanos());
+        if (task.done) { // cancelled before it had its timing, which would stay in the timer's queue
+            task.timing.cancel(false);
+        }
+        return task;
+    }
+
+    /** Cancels every task and forgets them; the engine calls it when the plugin unloads. */
+    @Override
+    public void close() {
+        synchronized (tasks) {
+            closed = true;
+        }
+        tasks.forEach(Task::cancel);
+        tasks.clear();
+    }
+
+    /** @return how many tasks the plugin holds, for tests */
+    int size() {
+        return tasks.size();
+    }
+
+    private final class Task implements ScheduledTask {
+        private final Runnable work;
+        private final boolean once;
+        /** Whether a run is in progress: a periodic task's next time is skipped rather than overlap it. */
+        private final AtomicBoolean running = new AtomicBoolean();
+        private volatile ScheduledFuture<?> timing;
+        private volatile boolean done;
+
+        Task(Runnable work, boolean once) {
+            this.work = work;
+            this.once = once;
+        }
+
+        /** On the timer's thread: starts a run unless the task is cancelled or a run is in progress. */
+        private void due() {
+            if (done) {
+                return;
+            }
+            if (once) {
+                end();
+            }
+            if (!running.compareAndSet(false, true)) {
+                return;
+            }
+            timer.start(plugin.name(), () -> {
+                try {
+                    plugin.runTask(work);
+                } finally {
+                    running.set(false);
+                }
+            });
+        }
+
+        @Override
+        public void cancel() {
+            end();
+            ScheduledFuture<?> scheduled = timing;
+            if (scheduled != null) {
+                scheduled.cancel(false);
+            }
+        }
+
+        private void end() {
+            done = true;
+            tasks.remove(this);
+        }
+
+        @Override
+        public boolean isDone() {
+            return done;
+        }
+    }
+}

@@ -1,0 +1,185 @@
+package io.pluginhost.runtime;
+
+import io.pluginhost.api.exception.PluginException;
+import io.pluginhost.api.exception.PluginExecutionException;
+import io.pluginhost.api.exception.PluginUnloadException;
+import io.pluginhost.runtime.testing.Gc;
+import io.pluginhost.runtime.testing.PluginJarBuilder;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * A plugin's scheduled tasks ({@code context.scheduler()}): runs as the plugin's code, reported failures,
+ * unload waiting for a run and leaving nothing of the plugin on the engine's timer. Driven by queues and
+ * latches the test hands the plugin through {@code execute}: no sleeps, no timing.
+ */
+class PluginSchedulerTest {
+
+    @TempDir
+    Path dir;
+
+    /**
+     * {@code ticker}: execute({command, queue, latch}). "every": every 10 ms, puts "&lt;context loader is the
+     * plugin's&gt; &lt;thread&gt;" in the queue; "flaky": every 10 ms, throws on odd runs and puts "run n" on even
+     * ones; "blocking": puts "started" and waits for the latch; "fill n": schedules n tasks an hour away;
+     * "cancel last": cancels the last of those; "fast": asks for a 1 ms period. In initialize it keeps itself
+     * in an inheritable thread local and schedules a task an hour away, so the engine's timer thread is made
+     * on the plugin's thread.
+     */
+    private Path ticker() {
+        return PluginJarBuilder.plugin("ticker").body("""
+                private static final InheritableThreadLocal<Object> MINE = new InheritableThreadLocal<>();
+                private final java.util.concurrent.atomic.AtomicInteger runs =
+                        new java.util.concurrent.atomic.AtomicInteger();
+                private final List<PluginScheduler.ScheduledTask> filled = new ArrayList<>();
+                private PluginContext context;
+                public void initialize(PluginContext context) {
+                    this.context = context;
+                    MINE.set(this);
+                    context.scheduler().schedule(java.time.Duration.ofHours(1), () -> { });
+                }
+                @SuppressWarnings("unchecked")
+                public Object execute(Object in) throws Exception {
+                    Object[] args = (Object[]) in;
+                    String command = (String) args[0];
+                    java.util.Queue<Object> out = (java.util.Queue<Object>) args[1];
+                    PluginScheduler scheduler = context.scheduler();
+                    java.time.Duration often = java.time.Duration.ofMillis(10);
+                    switch (command) {
+                        case "every" -> scheduler.scheduleAtFixedRate(java.time.Duration.ZERO, often, () -> out.add(
+                                (Thread.currentThread().getContextClassLoader() == getClass().getClassLoader())
+                                + " " + Thread.currentThread().getName()));
+                        case "flaky" -> scheduler.scheduleAtFixedRate(java.time.Duration.ZERO, often, () -> {
+                            int run = runs.incrementAndGet();
+                            if (run % 2 == 1) {
+                                throw new IllegalStateException("boom " + run);
+                            }
+                            out.add("run " + run);
+                        });
+                        case "blocking" -> scheduler.schedule(java.time.Duration.ZERO, () -> {
+                            out.add("started");
+                            try {
+                                ((java.util.concurrent.CountDownLatch) args[2]).await();
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            }
+                        });
+                        case "cancel last" -> filled.remove(filled.size() - 1).cancel();
+                        case "fast" -> scheduler.scheduleAtFixedRate(java.time.Duration.ZERO,
+                                java.time.Duration.ofMillis(1), () -> { });
+                        default -> {
+                            for (int i = Integer.parseInt(command.substring(5)); i > 0; i--) {
+                                filled.add(scheduler.schedule(java.time.Duration.ofHours(1), () -> { }));
+                            }
+                        }
+                    }
+                    return command;
+                }""").build(dir);
+    }
+
+    private static Object[] command(String command, BlockingQueue<Object> out) {
+        return new Object[] {command, out, null};
+    }
+
+    private static Object next(BlockingQueue<Object> queue) throws InterruptedException {
+        Object next = queue.poll(30, TimeUnit.SECONDS);
+        assertThat(next).as("nothing came in 30 s").isNotNull();
+        return next;
+    }
+
+    @Test
+    void aPeriodicTaskRunsAgainAsThePluginsCodeEachTimeOnAThreadOfItsOwn() throws Exception {
+        try (ModuleLayerPluginManager engine = new ModuleLayerPluginManager()) {
+            engine.load(ticker());
+            BlockingQueue<Object> runs = new LinkedBlockingQueue<>();
+
+            engine.execute("ticker", command("every", runs));
+
+            List<String> threads = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                String run = (String) next(runs);
+                assertThat(run).startsWith("true plugin-task-ticker-");
+                threads.add(run);
+            }
+            assertThat(threads).doesNotHaveDuplicates();
+        }
+    }
+
+    @Test
+    void aRunThatThrowsIsReportedAsThePluginsErrorAndTheTaskRunsAgain() throws Exception {
+        try (ModuleLayerPluginManager engine = new ModuleLayerPluginManager()) {
+            BlockingQueue<PluginException> failures = new LinkedBlockingQueue<>();
+            engine.addLifecycleListener(new PluginLifecycleListener() {
+                @Override
+                public void pluginFailed(String pluginName, Path source, PluginException error) {
+                    failures.add(error);
+                }
+            });
+            engine.load(ticker());
+            BlockingQueue<Object> runs = new LinkedBlockingQueue<>();
+
+            engine.execute("ticker", command("flaky", runs));
+
+            assertThat(next(runs)).isEqualTo("run 2");
+            assertThat(failures.poll(30, TimeUnit.SECONDS)).isInstanceOf(PluginExecutionException.class)
+                    .hasMessageContaining("plugin 'ticker' failed in a scheduled task")
+                    .hasMessageContaining("boom 1");
+            assertThat(next(runs)).isEqualTo("run 4");
+        }
+    }
+
+    @Test
+    void anUnloadWaitsForARunInFlightAndLeavesNothingOfThePluginOnTheTimer() throws Exception {
+        try (ModuleLayerPluginManager engine = new ModuleLayerPluginManager(HostServices.NONE,
+                Duration.ofMillis(200))) {
+            engine.load(ticker()); // its initialize made the timer's thread, with its inheritable thread local
+            BlockingQueue<Object> runs = new LinkedBlockingQueue<>();
+            CountDownLatch release = new CountDownLatch(1);
+            engine.execute("ticker", command("every", new LinkedBlockingQueue<>()));
+            try {
+                engine.execute("ticker", new Object[] {"blocking", runs, release});
+                assertThat(next(runs)).isEqualTo("started");
+
+                // The run is a call into the plugin: the unload waited for it (200 ms here) and left it loaded.
+                assertThatThrownBy(() -> engine.unload("ticker")).isInstanceOf(PluginUnloadException.class)
+                        .hasMessageContaining("call(s) in progress");
+            } finally {
+                release.countDown();
+            }
+            engine.unload("ticker");
+
+            assertThat(Gc.collectsAll(engine::unloadedButNotCollected)).as("loaders collected: still alive %s",
+                    engine.unloadedButNotCollected()).isTrue();
+        }
+    }
+
+    @Test
+    void aPluginHoldsAtMost64TasksAndAPeriodOfAtLeast10Ms() {
+        try (ModuleLayerPluginManager engine = new ModuleLayerPluginManager()) {
+            engine.load(ticker());
+            BlockingQueue<Object> unused = new LinkedBlockingQueue<>();
+            engine.execute("ticker", command("fill 63", unused)); // and the one of initialize
+
+            assertThatThrownBy(() -> engine.execute("ticker", command("fill 1", unused)))
+                    .isInstanceOf(PluginExecutionException.class)
+                    .hasMessageContaining("plugin 'ticker' holds 64 scheduled tasks, the most a plugin may");
+            engine.execute("ticker", command("cancel last", unused));
+            engine.execute("ticker", command("fill 1", unused)); // a cancelled task frees its place
+            assertThatThrownBy(() -> engine.execute("ticker", command("fast", unused)))
+                    .isInstanceOf(PluginExecutionException.class)
+                    .hasMessageContaining("a task's period is at least 10 ms");
+        }
+    }
+}
