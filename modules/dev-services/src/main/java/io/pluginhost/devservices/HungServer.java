@@ -39,6 +39,11 @@ public final class HungServer implements AutoCloseable {
         return socket.getLocalPort();
     }
 
+    /** @return how many connections it accepted */
+    public int connections() {
+        return accepted.size();
+    }
+
     private void accept() {
         while (!socket.isClosed()) {
             try {

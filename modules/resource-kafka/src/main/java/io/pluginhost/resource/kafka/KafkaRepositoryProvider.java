@@ -7,8 +7,10 @@ import io.pluginhost.runtime.resource.RepositoryProvider;
 import io.pluginhost.runtime.resource.ResourceScope;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.TopicExistsException;
 
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -103,11 +105,15 @@ public final class KafkaRepositoryProvider implements RepositoryProvider<KafkaRe
     }
 
     private void createMissingTopics(ResourceScope scope) {
-        Admin admin = admin();
+        Collection<String> topics = scope.resources().topics().physicalNames().values();
+        if (topics.isEmpty()) {
+            return; // nothing to ask Kafka: a plugin that uses none loads as fast with the brokers down
+        }
         long millis = connection.adminTimeout().toMillis();
         try {
+            Admin admin = admin();
             Set<String> existing = admin.listTopics().names().get(millis, TimeUnit.MILLISECONDS);
-            List<NewTopic> missing = scope.resources().topics().physicalNames().values().stream()
+            List<NewTopic> missing = topics.stream()
                     .filter(topic -> !existing.contains(topic))
                     .map(topic -> new NewTopic(topic, connection.partitions(), connection.replicationFactor()))
                     .toList();
@@ -126,6 +132,10 @@ public final class KafkaRepositoryProvider implements RepositoryProvider<KafkaRe
         } catch (java.util.concurrent.TimeoutException e) {
             LOG.log(System.Logger.Level.WARNING, "plugin ''{0}'': Kafka did not answer within {1} while creating its"
                     + " topics; it loads without them", scope.pluginName(), connection.adminTimeout());
+        } catch (KafkaException e) {
+            // A client setting the clients refuse (a SASL set-up with no log-in): the plugin's calls say so, typed.
+            LOG.log(System.Logger.Level.WARNING, "plugin ''{0}'': cannot create its topics: the Kafka client refuses"
+                    + " the host''s settings: {1}", scope.pluginName(), e.getMessage());
         }
     }
 

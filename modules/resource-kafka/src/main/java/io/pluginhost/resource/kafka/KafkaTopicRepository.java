@@ -40,6 +40,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 /**
  * One plugin's {@link KafkaRepository}. Topic names and consumer group ids go through the plugin's
@@ -135,6 +136,20 @@ final class KafkaTopicRepository implements KafkaRepository, AutoCloseable {
         }
     }
 
+    /**
+     * Makes a Kafka client on the host's context loader; a setting it refuses (a SASL set-up with no log-in)
+     * reaches the plugin as its error, in text, as every Kafka failure does.
+     */
+    private <C> C client(String what, Supplier<C> make) {
+        try {
+            return HostContext.call(KafkaTopicRepository.class, make);
+        } catch (KafkaException e) {
+            throw new PluginException("plugin '" + scope.pluginName() + "': the Kafka client refuses the host's"
+                    + " settings, so its " + what + " cannot be made: " + e.getMessage()
+                    + (e.getCause() == null ? "" : " (" + e.getCause().getMessage() + ")"));
+        }
+    }
+
     private synchronized KafkaProducer<byte[], byte[]> producer() {
         if (closed) {
             throw new PluginContextInvalidatedException(scope.pluginName());
@@ -143,8 +158,8 @@ final class KafkaTopicRepository implements KafkaRepository, AutoCloseable {
             Map<String, Object> properties = new HashMap<>(clientProperties);
             properties.put("acks", "all");
             properties.put("client.id", "pluginhost-" + scope.pluginName());
-            producer = HostContext.call(KafkaTopicRepository.class, () -> new KafkaProducer<>(properties,
-                    new ByteArraySerializer(), new ByteArraySerializer()));
+            producer = client("producer", () -> new KafkaProducer<>(properties, new ByteArraySerializer(),
+                    new ByteArraySerializer()));
         }
         return producer;
     }
@@ -173,7 +188,7 @@ final class KafkaTopicRepository implements KafkaRepository, AutoCloseable {
         properties.put("client.id", "pluginhost-" + scope.pluginName() + "-" + consumerId);
         properties.put("auto.offset.reset", "earliest");
         properties.put("enable.auto.commit", "false");
-        KafkaConsumer<byte[], byte[]> consumer = HostContext.call(KafkaTopicRepository.class,
+        KafkaConsumer<byte[], byte[]> consumer = client("consumer '" + consumerId + "'",
                 () -> new KafkaConsumer<>(properties, new ByteArrayDeserializer(), new ByteArrayDeserializer()));
         consumers.put(consumerId, new PluginConsumer(consumerId, consumer));
     }

@@ -41,8 +41,11 @@ class KafkaOutageTest {
     }
 
     private static ResourceScope scope(String plugin) {
-        PluginDescriptor descriptor = new PluginDescriptor(plugin, "1", "", List.of(), List.of(), List.of("events"),
-                List.of());
+        return scope(plugin, List.of("events"));
+    }
+
+    private static ResourceScope scope(String plugin, List<String> topics) {
+        PluginDescriptor descriptor = new PluginDescriptor(plugin, "1", "", List.of(), List.of(), topics, List.of());
         return ResourceScope.of(plugin, EffectiveResources.of(descriptor, ResourceOverrides.NONE), (what, e) -> { });
     }
 
@@ -104,6 +107,46 @@ class KafkaOutageTest {
 
             repository.close(); // an unload during the outage
             assertThat(repository.getAllowedTopics()).containsExactly("events");
+        }
+    }
+
+    /**
+     * Every load asked Kafka for its topics, also of a plugin that declares none: with the brokers down or
+     * hanging, every plugin's load waited the admin timeout.
+     */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void aPluginThatDeclaresNoTopicLoadsWithoutAskingKafka() throws Exception {
+        try (HungServer hung = HungServer.start();
+             KafkaRepositoryProvider provider = provider("127.0.0.1:" + hung.port())) {
+            KafkaTopicRepository repository = (KafkaTopicRepository) provider.open(scope("quiet", List.of()));
+
+            assertThat(hung.connections()).as("connections made to the broker").isZero();
+            repository.close();
+        }
+    }
+
+    /**
+     * A client setting the clients refuse (here SASL with no log-in) made Admin.create throw Kafka's own
+     * exception out of every load, also of plugins that use no Kafka, and a send threw it to the plugin.
+     */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void aClientSettingKafkaRefusesFailsThePluginsCallsTypedNotItsLoad() throws Exception {
+        KafkaConnection development = KafkaConnection.forDevelopment(kafka.bootstrapServers());
+        KafkaConnection refused = new KafkaConnection(development.bootstrapServers(),
+                java.util.Map.of("security.protocol", "SASL_PLAINTEXT"), true, 1, (short) 1,
+                Duration.ofSeconds(3), Duration.ofSeconds(2), Duration.ofSeconds(2));
+        try (KafkaRepositoryProvider provider = new KafkaRepositoryProvider(refused, Thread::new)) {
+            ((KafkaTopicRepository) provider.open(scope("quiet", List.of()))).close();
+            KafkaTopicRepository repository = (KafkaTopicRepository) provider.open(scope("refused"));
+
+            assertThatThrownBy(() -> repository.sendMessage("events", List.of(KafkaMessage.of("lost"))))
+                    .isInstanceOf(PluginException.class).hasMessageContaining("plugin 'refused'");
+            assertThatThrownBy(() -> repository.createConsumer("reader", "readers"))
+                    .isInstanceOf(PluginException.class).hasMessageContaining("plugin 'refused'");
+            assertThat(provider.unreachable()).isPresent();
+            repository.close();
         }
     }
 }
