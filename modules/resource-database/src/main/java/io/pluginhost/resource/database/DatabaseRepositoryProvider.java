@@ -39,6 +39,13 @@ public final class DatabaseRepositoryProvider implements RepositoryProvider<Data
 
     @Override
     public DatabaseRepository open(ResourceScope scope) throws SQLException {
+        if (scope.resources().tables().allowed().isEmpty()) {
+            return new DeferredDatabaseRepository(scope, () -> openNow(scope));
+        }
+        return openNow(scope);
+    }
+
+    private JdbcDatabaseRepository openNow(ResourceScope scope) throws SQLException {
         PostgresRoles.Login login = null;
         SqlDialect dialect;
         try (Connection connection = dataSource.getConnection()) {

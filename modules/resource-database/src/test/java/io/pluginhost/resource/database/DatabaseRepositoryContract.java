@@ -230,6 +230,17 @@ abstract class DatabaseRepositoryContract {
     }
 
     @Test
+    void aPluginThatDeclaresNoTableOpensTheDatabaseOnItsFirstStatement() throws Exception {
+        DatabaseRepository db = repository(uniquePlugin("tableless"));
+
+        assertThat(db.getAllowedTables()).isEmpty();
+        assertThat(db.executeQuery("SELECT 41 + 1 AS answer"))
+                .extracting(row -> ((Number) row.get("answer")).intValue()).containsExactly(42);
+        assertThatThrownBy(() -> db.executeQuery("SELECT * FROM items"))
+                .isInstanceOf(io.pluginhost.api.exception.TableAccessDeniedException.class);
+    }
+
+    @Test
     void theWrongNumberOfParametersIsAClearError() throws Exception {
         DatabaseRepository db = repository(uniquePlugin("params"), "items");
         db.executeCommand("CREATE TABLE items (id INTEGER)");

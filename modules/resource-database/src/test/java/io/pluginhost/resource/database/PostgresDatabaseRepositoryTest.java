@@ -119,6 +119,30 @@ class PostgresDatabaseRepositoryTest extends DatabaseRepositoryContract {
         }
     }
 
+    /**
+     * Every load opened a connection, also of a plugin that declares no table: with the database down or
+     * hanging, no plugin loaded, whether it used the database or not.
+     */
+    @Test
+    @org.junit.jupiter.api.Timeout(value = 60, unit = java.util.concurrent.TimeUnit.SECONDS)
+    void aPluginThatDeclaresNoTableLoadsWhileTheDatabaseHangsAndItsStatementFailsTyped() throws Exception {
+        try (io.pluginhost.devservices.HungServer hung = io.pluginhost.devservices.HungServer.start()) {
+            org.postgresql.ds.PGSimpleDataSource dataSource = new org.postgresql.ds.PGSimpleDataSource();
+            dataSource.setURL("jdbc:postgresql://127.0.0.1:" + hung.port() + "/postgres?loginTimeout=2&socketTimeout=5");
+            PluginDescriptor descriptor = new PluginDescriptor("tableless", "1", "", List.of(), List.of(), List.of(),
+                    List.of());
+
+            DatabaseRepository db = new DatabaseRepositoryProvider(dataSource, PARSER, SETTINGS).open(
+                    ResourceScope.of("tableless", EffectiveResources.of(descriptor, ResourceOverrides.NONE),
+                            (what, e) -> { }));
+
+            assertThat(hung.connections()).as("connections made to the database at load").isZero();
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> db.executeQuery("SELECT 1 AS one"))
+                    .isInstanceOf(io.pluginhost.api.exception.PluginException.class)
+                    .hasMessageContaining("plugin 'tableless'");
+        }
+    }
+
     @Test
     void twoNodesWithoutAConfiguredRoleSecretKeepEachOthersPluginLoginsWorking() throws Exception {
         // Two nodes of a cluster on one database, each started with the default settings: the second to load
