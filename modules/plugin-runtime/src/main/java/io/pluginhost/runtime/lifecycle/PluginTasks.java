@@ -20,6 +20,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class PluginTasks implements PluginScheduler, AutoCloseable {
 
+    private static final System.Logger LOG = System.getLogger(PluginTasks.class.getName());
+
     private final LoadedPlugin plugin;
     private final TaskTimer timer;
     private final Set<Task> tasks = ConcurrentHashMap.newKeySet();
@@ -80,11 +82,6 @@ final class PluginTasks implements PluginScheduler, AutoCloseable {
         tasks.clear();
     }
 
-    /** @return how many tasks the plugin holds, for tests */
-    int size() {
-        return tasks.size();
-    }
-
     private final class Task implements ScheduledTask {
         private final Runnable work;
         private final boolean once;
@@ -109,13 +106,21 @@ final class PluginTasks implements PluginScheduler, AutoCloseable {
             if (!running.compareAndSet(false, true)) {
                 return;
             }
-            timer.start(plugin.name(), () -> {
-                try {
-                    plugin.runTask(work);
-                } finally {
-                    running.set(false);
-                }
-            });
+            try {
+                timer.start(plugin.name(), () -> {
+                    try {
+                        plugin.runTask(work);
+                    } finally {
+                        running.set(false);
+                    }
+                });
+            } catch (RuntimeException | OutOfMemoryError e) {
+                // No thread to be had: this time is lost, not the task (the timer would drop a periodic task
+                // whose step threw, without a word).
+                running.set(false);
+                LOG.log(System.Logger.Level.WARNING, "plugin ''{0}'': a scheduled run could not start: {1}",
+                        plugin.name(), e.toString());
+            }
         }
 
         @Override
