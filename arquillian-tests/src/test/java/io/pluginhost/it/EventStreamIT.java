@@ -122,6 +122,7 @@ class EventStreamIT {
 
             assertThat(failed.await(30, TimeUnit.SECONDS)).as("the failed run was reported").isTrue();
             assertThat(ticked.await(30, TimeUnit.SECONDS)).as("the task ran again after it").isTrue();
+            assertThat(admin.json("GET", "api/plugins/ticker", null).body()).contains("\"scheduledTasks\":1");
         } finally {
             stream.body().close();
         }

@@ -20,11 +20,12 @@ import java.util.Map;
  * @param since         when it reached its state, ISO-8601
  * @param error         why it failed, if it did
  * @param extensions    the extension points it implements, loaded
+ * @param scheduledTasks its scheduled tasks that have not ended
  */
 public record PluginView(String name, String version, String description, String state, String source,
                          List<String> dependencies, List<String> dependents, Map<String, List<String>> declared,
                          Map<String, Map<String, String>> effective, String since, String error,
-                         List<String> extensions) {
+                         List<String> extensions, int scheduledTasks) {
 
     static PluginView of(PluginInfo info) {
         return new PluginView(info.name(), info.version(), info.descriptor().description(), info.state().name(),
@@ -32,6 +33,6 @@ public record PluginView(String name, String version, String description, String
                 Map.of("tables", info.descriptor().allowedTables(), "topics", info.descriptor().allowedTopics(),
                         "buckets", info.descriptor().allowedBuckets()),
                 Map.of("tables", info.tables(), "topics", info.topics(), "buckets", info.buckets()),
-                info.since().toString(), info.error().orElse(null), info.extensions());
+                info.since().toString(), info.error().orElse(null), info.extensions(), info.scheduledTasks());
     }
 }

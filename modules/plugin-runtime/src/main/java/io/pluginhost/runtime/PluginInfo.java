@@ -23,10 +23,11 @@ import java.util.Optional;
  * @param error      why it failed, if it did
  * @param extensions the extension points it implements ({@code provides} in its module-info, but
  *                   {@code Plugin}), sorted; empty unless loaded
+ * @param scheduledTasks its scheduled tasks that have not ended (0 unless loaded)
  */
 public record PluginInfo(PluginDescriptor descriptor, PluginState state, Path source, List<String> dependents,
                          Map<String, String> tables, Map<String, String> topics, Map<String, String> buckets,
-                         Instant since, Optional<String> error, List<String> extensions) {
+                         Instant since, Optional<String> error, List<String> extensions, int scheduledTasks) {
 
     /** Copies the collections. */
     public PluginInfo {

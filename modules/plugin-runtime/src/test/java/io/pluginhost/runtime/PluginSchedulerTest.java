@@ -175,7 +175,9 @@ class PluginSchedulerTest {
             assertThatThrownBy(() -> engine.execute("ticker", command("fill 1", unused)))
                     .isInstanceOf(PluginExecutionException.class)
                     .hasMessageContaining("plugin 'ticker' holds 64 scheduled tasks, the most a plugin may");
+            assertThat(engine.get("ticker").scheduledTasks()).isEqualTo(64);
             engine.execute("ticker", command("cancel last", unused));
+            assertThat(engine.get("ticker").scheduledTasks()).isEqualTo(63);
             engine.execute("ticker", command("fill 1", unused)); // a cancelled task frees its place
             assertThatThrownBy(() -> engine.execute("ticker", command("fast", unused)))
                     .isInstanceOf(PluginExecutionException.class)

@@ -62,6 +62,8 @@ public final class LoadedPlugin implements Subscriber, ResourceScope {
     final ScopedPluginContext context;
     /** Repositories and anything else to close on unload, in opening order. */
     final List<AutoCloseable> closeables = new ArrayList<>();
+    /** Its scheduler, set when it is assembled. */
+    volatile PluginTasks tasks;
     /** Threads left running plugin code past a deadline: they keep the loader, so the leak report names them. */
     final List<String> stuckThreads = new CopyOnWriteArrayList<>();
     private final ErrorSink errors;
@@ -121,6 +123,12 @@ public final class LoadedPlugin implements Subscriber, ResourceScope {
         }
         layer = null;
         loader = null;
+    }
+
+    /** @return how many of its scheduled tasks have not ended */
+    int scheduledTasks() {
+        PluginTasks current = tasks;
+        return current == null ? 0 : current.size();
     }
 
     /** @return the services its module provides besides {@code Plugin}, the extension points it implements, sorted */

@@ -111,6 +111,7 @@ public final class PluginAssembler {
         LoadedPlugin plugin = new LoadedPlugin(jar.descriptor(), jar.path(), plan, layer, errors,
                 limits.maxCallDepth(), threads, jar.provider().cleanup(), metrics);
         PluginTasks tasks = new PluginTasks(plugin, timer);
+        plugin.tasks = tasks;
         plugin.closeables.add(tasks);
         try {
             DatabaseRepository database = open(services.database(), DatabaseRepository.class, plugin, "database");

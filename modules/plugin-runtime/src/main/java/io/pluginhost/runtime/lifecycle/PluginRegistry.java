@@ -159,7 +159,7 @@ public final class PluginRegistry implements ExtensionLookup {
     /** Lists a plugin that was loaded and did not come back (a failed reload), so it can be retried. */
     public void markFailed(PluginDescriptor descriptor, Path source, String why) {
         failed.put(descriptor.name(), new PluginInfo(descriptor, PluginState.FAILED, source, List.of(), Map.of(),
-                Map.of(), Map.of(), Instant.now(), Optional.of(why), List.of()));
+                Map.of(), Map.of(), Instant.now(), Optional.of(why), List.of(), 0));
     }
 
     /** @return the failed plugin of that name, if any */
@@ -203,7 +203,7 @@ public final class PluginRegistry implements ExtensionLookup {
                 List.copyOf(directDependents(plugin.name())),
                 plugin.resources().tables().physicalNames(), plugin.resources().topics().physicalNames(),
                 plugin.resources().buckets().physicalNames(), plugin.loadedAt(), Optional.empty(),
-                plugin.extensionPoints());
+                plugin.extensionPoints(), plugin.scheduledTasks());
     }
 
     /** @return a loaded plugin's snapshot, or a failed one's, if either exists */

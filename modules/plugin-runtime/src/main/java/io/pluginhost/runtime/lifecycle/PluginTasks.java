@@ -72,6 +72,11 @@ final class PluginTasks implements PluginScheduler, AutoCloseable {
         return task;
     }
 
+    /** @return how many tasks have not ended */
+    int size() {
+        return tasks.size();
+    }
+
     /** Cancels every task and forgets them; the engine calls it when the plugin unloads. */
     @Override
     public void close() {
