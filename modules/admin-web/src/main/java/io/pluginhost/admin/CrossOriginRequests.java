@@ -1,5 +1,6 @@
 package io.pluginhost.admin;
 
+import jakarta.annotation.PostConstruct;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
@@ -38,11 +39,17 @@ public class CrossOriginRequests implements ContainerRequestFilter {
     @ConfigProperty(name = "pluginhost.admin.trusted-origins")
     Optional<String> trustedOrigins;
 
+    /** The trusted origins, parsed once. */
+    private Set<String> trusted = Set.of();
+
+    @PostConstruct
+    void parse() {
+        trusted = trustedOrigins.map(list -> Arrays.stream(list.split(",")).map(String::trim)
+                .filter(origin -> !origin.isEmpty()).collect(Collectors.toUnmodifiableSet())).orElse(Set.of());
+    }
+
     @Override
     public void filter(ContainerRequestContext request) {
-        Set<String> trusted = trustedOrigins == null ? Set.of() : trustedOrigins.map(list -> Arrays
-                .stream(list.split(",")).map(String::trim).filter(origin -> !origin.isEmpty())
-                .collect(Collectors.toSet())).orElse(Set.of());
         refusal(request.getMethod(), request.getHeaderString("Sec-Fetch-Site"), request.getHeaderString("Origin"),
                 request.getHeaderString("Host"), trusted)
                 .ifPresent(why -> request.abortWith(ProblemResponses.problem(403, "Forbidden", why)));

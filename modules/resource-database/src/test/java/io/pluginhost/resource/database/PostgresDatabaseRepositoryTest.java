@@ -108,15 +108,20 @@ class PostgresDatabaseRepositoryTest extends DatabaseRepositoryContract {
     @org.junit.jupiter.api.Timeout(value = 60, unit = java.util.concurrent.TimeUnit.SECONDS)
     void aHungDatabaseFailsTheRepositoryWithinTheDataSourcesTimeouts() throws Exception {
         try (io.pluginhost.devservices.HungServer hung = io.pluginhost.devservices.HungServer.start()) {
-            org.postgresql.ds.PGSimpleDataSource dataSource = new org.postgresql.ds.PGSimpleDataSource();
-            dataSource.setURL("jdbc:postgresql://127.0.0.1:" + hung.port() + "/postgres?loginTimeout=2&socketTimeout=5");
-            PluginDescriptor descriptor = new PluginDescriptor("stalled", "1", "", List.of(), List.of("items"),
-                    List.of(), List.of());
-            org.assertj.core.api.Assertions.assertThatThrownBy(() -> new DatabaseRepositoryProvider(dataSource, PARSER,
-                    SETTINGS).open(ResourceScope.of("stalled", EffectiveResources.of(descriptor,
-                    ResourceOverrides.NONE), (what, e) -> { })))
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> openOn(hung, "stalled", "items"))
                     .isInstanceOf(java.sql.SQLException.class);
         }
+    }
+
+    /** Opens a plugin's repository on a PostgreSQL data source whose server accepts and never answers. */
+    private static DatabaseRepository openOn(io.pluginhost.devservices.HungServer hung, String plugin,
+                                             String... tables) throws java.sql.SQLException {
+        org.postgresql.ds.PGSimpleDataSource dataSource = new org.postgresql.ds.PGSimpleDataSource();
+        dataSource.setURL("jdbc:postgresql://127.0.0.1:" + hung.port() + "/postgres?loginTimeout=2&socketTimeout=5");
+        PluginDescriptor descriptor = new PluginDescriptor(plugin, "1", "", List.of(), List.of(tables), List.of(),
+                List.of());
+        return new DatabaseRepositoryProvider(dataSource, PARSER, SETTINGS).open(ResourceScope.of(plugin,
+                EffectiveResources.of(descriptor, ResourceOverrides.NONE), (what, e) -> { }));
     }
 
     /**
@@ -127,14 +132,7 @@ class PostgresDatabaseRepositoryTest extends DatabaseRepositoryContract {
     @org.junit.jupiter.api.Timeout(value = 60, unit = java.util.concurrent.TimeUnit.SECONDS)
     void aPluginThatDeclaresNoTableLoadsWhileTheDatabaseHangsAndItsStatementFailsTyped() throws Exception {
         try (io.pluginhost.devservices.HungServer hung = io.pluginhost.devservices.HungServer.start()) {
-            org.postgresql.ds.PGSimpleDataSource dataSource = new org.postgresql.ds.PGSimpleDataSource();
-            dataSource.setURL("jdbc:postgresql://127.0.0.1:" + hung.port() + "/postgres?loginTimeout=2&socketTimeout=5");
-            PluginDescriptor descriptor = new PluginDescriptor("tableless", "1", "", List.of(), List.of(), List.of(),
-                    List.of());
-
-            DatabaseRepository db = new DatabaseRepositoryProvider(dataSource, PARSER, SETTINGS).open(
-                    ResourceScope.of("tableless", EffectiveResources.of(descriptor, ResourceOverrides.NONE),
-                            (what, e) -> { }));
+            DatabaseRepository db = openOn(hung, "tableless");
 
             assertThat(hung.connections()).as("connections made to the database at load").isZero();
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> db.executeQuery("SELECT 1 AS one"))
