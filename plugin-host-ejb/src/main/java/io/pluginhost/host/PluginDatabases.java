@@ -61,9 +61,9 @@ final class PluginDatabases implements RepositoryProvider<DatabaseRepository>, A
 
     @Override
     public DatabaseRepository open(ResourceScope scope) throws Exception {
-        String jndiName = config.getOptionalValue("pluginhost.plugin." + scope.pluginName() + ".datasource", String.class)
-                .or(() -> config.getOptionalValue("pluginhost.datasource", String.class))
-                .orElse("java:jboss/datasources/ExampleDS");
+        String jndiName = config
+                .getOptionalValue(ConfigKeys.PLUGIN_PREFIX + scope.pluginName() + ".datasource", String.class)
+                .orElseGet(this::hostJndiName);
         DatabaseRepositoryProvider provider = byJndiName.computeIfAbsent(jndiName,
                 name -> new DatabaseRepositoryProvider(lookup(scope.pluginName(), name), parser, settings));
         return provider.open(scope);
@@ -78,7 +78,7 @@ final class PluginDatabases implements RepositoryProvider<DatabaseRepository>, A
      */
     Map<String, String> problems(Duration timeout) {
         Set<String> names = new TreeSet<>(byJndiName.keySet());
-        names.add(config.getOptionalValue("pluginhost.datasource", String.class).orElse("java:jboss/datasources/ExampleDS"));
+        names.add(hostJndiName());
         Map<String, String> problems = new LinkedHashMap<>();
         int seconds = (int) Math.max(1, timeout.toSeconds());
         for (String name : names) {
@@ -102,12 +102,19 @@ final class PluginDatabases implements RepositoryProvider<DatabaseRepository>, A
         byJndiName.clear();
     }
 
+    /** The data source of every plugin that has none of its own. */
+    private String hostJndiName() {
+        return config.getOptionalValue("pluginhost.datasource", String.class)
+                .orElse("java:jboss/datasources/ExampleDS");
+    }
+
     private static DataSource lookup(String plugin, String jndiName) {
         try {
             return (DataSource) new InitialContext().lookup(jndiName);
         } catch (NamingException | ClassCastException e) {
-            throw new PluginException("plugin '" + plugin + "': no DataSource at " + jndiName + " (set"
-                    + " pluginhost.plugin." + plugin + ".datasource or pluginhost.datasource to an existing JNDI name)");
+            throw new PluginException("plugin '" + plugin + "': no DataSource at " + jndiName + " (set "
+                    + ConfigKeys.PLUGIN_PREFIX + plugin + ".datasource or pluginhost.datasource to an existing"
+                    + " JNDI name)");
         }
     }
 }
