@@ -99,15 +99,21 @@ function renderPlugins(metrics) {
     const calls = m ? Object.entries(m.repositoryCalls).filter(([, n]) => n > 0)
         .map(([kind, n]) => `${kind} ${n}` + (m.repositoryErrors[kind] ? ` (${m.repositoryErrors[kind]})` : ''))
         .join(', ') : '';
+    const callbackErrors = m ? Object.entries(m.callbackErrors ?? {}).filter(([, n]) => n > 0)
+        .map(([kind, n]) => `${kind} ${n}`).join(', ') : '';
+    const implemented = cell(plugin.extensions.map(type => type.substring(type.lastIndexOf('.') + 1)).join(', '));
+    implemented.title = plugin.extensions.join('\n');
     const actions = document.createElement('td');
     actions.append(
         button('Reload', () => act(`reload ${plugin.name}`, () => call('POST', `plugins/${enc(plugin.name)}/reload`))),
         button('Unload', () => unload(plugin)),
         button('Overrides', () => openOverrides(plugin.name), {mutating: false}));
     row.append(cell(plugin.name), cell(plugin.version), state, cell(plugin.dependencies.join(', ')),
-        cell(plugin.dependents.join(', ')), cell(resourcesText(plugin)),
+        cell(plugin.dependents.join(', ')), cell(resourcesText(plugin)), implemented,
+        cell(String(plugin.scheduledTasks), 'tasks'),
         cell(m ? `${m.executions} / ${m.executionErrors} / ${m.executionMeanMillis.toFixed(2)}` : '0'),
-        cell(m ? `${m.eventsEmitted} / ${m.eventsReceived}` : '0 / 0'), cell(calls), actions);
+        cell(m ? `${m.eventsEmitted} / ${m.eventsReceived}` : '0 / 0'), cell(calls),
+        cell(callbackErrors, callbackErrors ? 'callback-errors error' : 'callback-errors'), actions);
     body.append(row);
   }
   $('graph').replaceChildren(drawGraph(plugins));

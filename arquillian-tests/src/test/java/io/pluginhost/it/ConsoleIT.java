@@ -109,7 +109,8 @@ class ConsoleIT {
         open(AdminClient.VIEWER);
 
         assertThat(browser.findElement(row("example-plugin-1")).getText()).contains("LOADED");
-        assertThat(browser.findElement(row("example-plugin-2")).getText()).contains("example-plugin-1");
+        assertThat(browser.findElement(row("example-plugin-2")).getText())
+                .contains("example-plugin-1", "Language"); // the dependency, the extension point it implements
         assertThat(browser.findElements(By.cssSelector("#graph svg g.node[data-plugin='example-plugin-2']"))).hasSize(1);
         assertThat(browser.findElements(By.cssSelector(
                 "#graph svg line[data-from='example-plugin-2'][data-to='example-plugin-1']"))).hasSize(1);
@@ -125,9 +126,17 @@ class ConsoleIT {
     }
 
     @Test
-    void anAdminUploadsAJarAndSeesItAppearWithoutReloadingThePage() throws Exception {
-        Path jar = PluginJarBuilder.plugin("console-upload").version("1.2.3")
-                .body("public Object execute(Object in) { return \"uploaded\"; }").build(dir);
+    void anAdminUploadsAJarAndSeesItAppearAndItsFailedTaskWithoutReloadingThePage() throws Exception {
+        // Its execute leaves a task that throws: the console shows the count of its failed callbacks.
+        Path jar = PluginJarBuilder.plugin("console-upload").version("1.2.3").body("""
+                private PluginContext context;
+                public void initialize(PluginContext context) { this.context = context; }
+                public Object execute(Object in) {
+                    context.scheduler().schedule(java.time.Duration.ZERO, () -> {
+                        throw new IllegalStateException("a task that throws");
+                    });
+                    return "uploaded";
+                }""").build(dir);
         AdminClient admin = new AdminClient(base);
         try {
             open(AdminClient.ADMIN);
@@ -145,6 +154,8 @@ class ConsoleIT {
             waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("events"), "LOADED console-upload"));
             assertThat(page.executeScript("return window.sameDocument")).as("the page was not reloaded").isEqualTo("yes");
             assertThat(admin.json("POST", "api/plugins/console-upload/execute", "null").body()).contains("uploaded");
+            waiting().until(ExpectedConditions.textToBePresentInElementLocated(
+                    By.cssSelector("#plugins tr[data-plugin='console-upload'] td.callback-errors"), "task 1"));
         } finally {
             admin.json("DELETE", "api/plugins/console-upload", null);
             admin.json("DELETE", "api/jars/console-upload-1.2.3.jar", null);

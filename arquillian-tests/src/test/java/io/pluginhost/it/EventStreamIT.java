@@ -89,7 +89,8 @@ class EventStreamIT {
 
     /**
      * A plugin's scheduled task in the server: its runs reach the stream as the plugin's events, a run that
-     * throws as the plugin's error, and after an unload its loader is collected (the timer keeps nothing).
+     * throws as the plugin's error (and is counted in the metrics), and after an unload its loader is
+     * collected (the timer keeps nothing).
      */
     @Test
     void aScheduledTaskEmitsFromTheServerUntilItsPluginUnloads(@TempDir Path dir) throws Exception {
@@ -123,6 +124,14 @@ class EventStreamIT {
             assertThat(failed.await(30, TimeUnit.SECONDS)).as("the failed run was reported").isTrue();
             assertThat(ticked.await(30, TimeUnit.SECONDS)).as("the task ran again after it").isTrue();
             assertThat(admin.json("GET", "api/plugins/ticker", null).body()).contains("\"scheduledTasks\":1");
+            // The failed run is counted, for the console and for an alert in Prometheus.
+            assertThat(admin.json("GET", "api/metrics", null).body())
+                    .contains("\"callbackErrors\":{\"listener\":0,\"task\":1,\"handler\":0,\"extension\":0}");
+            String scrape = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                    "http://127.0.0.1:9990/prometheus")).build(), HttpResponse.BodyHandlers.ofString()).body();
+            assertThat(scrape.lines().filter(line -> line.startsWith("pluginhost_plugin_callback_errors_total{")
+                    && line.contains("plugin=\"ticker\"") && line.contains("kind=\"task\"")))
+                    .as(scrape).singleElement().asString().endsWith(" 1.0");
         } finally {
             stream.body().close();
         }

@@ -30,6 +30,12 @@ record BothMetrics(PluginMetrics first, PluginMetrics second) implements PluginM
     }
 
     @Override
+    public void callbackFailed(String plugin, String kind) {
+        first.callbackFailed(plugin, kind);
+        second.callbackFailed(plugin, kind);
+    }
+
+    @Override
     public void loaded(String plugin, long nanos) {
         first.loaded(plugin, nanos);
         second.loaded(plugin, nanos);

@@ -57,6 +57,14 @@ final class PluginCounters implements PluginMetrics {
     }
 
     @Override
+    public void callbackFailed(String plugin, String kind) {
+        int index = CALLBACK_KINDS.indexOf(kind);
+        if (index >= 0) {
+            of(plugin).callbackErrors[index].increment();
+        }
+    }
+
+    @Override
     public void loaded(String plugin, long nanos) {
         Counters counters = of(plugin);
         counters.loads.increment();
@@ -86,6 +94,7 @@ final class PluginCounters implements PluginMetrics {
         final LongAdder received = new LongAdder();
         final LongAdder[] repositoryCalls = adders(REPOSITORY_KINDS.size());
         final LongAdder[] repositoryErrors = adders(REPOSITORY_KINDS.size());
+        final LongAdder[] callbackErrors = adders(CALLBACK_KINDS.size());
         final LongAdder loads = new LongAdder();
         final LongAdder unloads = new LongAdder();
         final AtomicLong lastLoadNanos = new AtomicLong();
@@ -114,6 +123,11 @@ final class PluginCounters implements PluginMetrics {
             }
             view.put("repositoryCalls", calls);
             view.put("repositoryErrors", errors);
+            Map<String, Long> callbacks = new LinkedHashMap<>();
+            for (int i = 0; i < CALLBACK_KINDS.size(); i++) {
+                callbacks.put(CALLBACK_KINDS.get(i), callbackErrors[i].sum());
+            }
+            view.put("callbackErrors", callbacks);
             view.put("loads", loads.sum());
             view.put("unloads", unloads.sum());
             view.put("lastLoadMillis", lastLoadNanos.get() / 1e6);

@@ -19,6 +19,8 @@ import java.util.concurrent.TimeUnit;
  *       Timer's own histogram settings;</li>
  *   <li>{@code pluginhost_plugin_events_total{plugin, direction=emitted|received}};</li>
  *   <li>{@code pluginhost_plugin_repository_calls_total{plugin, kind=database|kafka|s3, outcome}};</li>
+ *   <li>{@code pluginhost_plugin_callback_errors_total{plugin, kind=listener|task|handler|extension}}: plugin
+ *       code no caller waited for that threw;</li>
  *   <li>{@code pluginhost_plugin_load_seconds_*} and {@code pluginhost_plugin_unload_seconds_*}.</li>
  * </ul>
  * Meters are looked up once per plugin and kept, so a report costs a map read and an add.
@@ -43,6 +45,7 @@ final class MicrometerPluginMetrics implements PluginMetrics {
         final Counter received;
         final Counter[] calls = new Counter[REPOSITORY_KINDS.size()];
         final Counter[] errors = new Counter[REPOSITORY_KINDS.size()];
+        final Counter[] callbackErrors = new Counter[CALLBACK_KINDS.size()];
         final Timer load;
         final Timer unload;
         final Counter[] buckets = new Counter[BOUNDS.length + 1];
@@ -59,6 +62,10 @@ final class MicrometerPluginMetrics implements PluginMetrics {
             for (int i = 0; i < REPOSITORY_KINDS.size(); i++) {
                 calls[i] = repositoryCalls(plugin, REPOSITORY_KINDS.get(i), "success");
                 errors[i] = repositoryCalls(plugin, REPOSITORY_KINDS.get(i), "error");
+            }
+            for (int i = 0; i < CALLBACK_KINDS.size(); i++) {
+                callbackErrors[i] = registry.counter("pluginhost.plugin.callback.errors", "plugin", plugin, "kind",
+                        CALLBACK_KINDS.get(i));
             }
             load = registry.timer("pluginhost.plugin.load", "plugin", plugin);
             unload = registry.timer("pluginhost.plugin.unload", "plugin", plugin);
@@ -107,6 +114,14 @@ final class MicrometerPluginMetrics implements PluginMetrics {
         if (i >= 0) {
             Meters meters = of(plugin);
             (failed ? meters.errors[i] : meters.calls[i]).increment();
+        }
+    }
+
+    @Override
+    public void callbackFailed(String plugin, String kind) {
+        int i = CALLBACK_KINDS.indexOf(kind);
+        if (i >= 0) {
+            of(plugin).callbackErrors[i].increment();
         }
     }
 

@@ -52,4 +52,21 @@ class MicrometerPluginMetricsTest {
                 "outcome", "error").counter().count()).isEqualTo(1);
         assertThat(registry.find("pluginhost.plugin.repository.calls").tag("kind", "ftp").counters()).isEmpty();
     }
+
+    @Test
+    void callbacksThatThrewAreCountedPerPluginAndKindEachFromZero() {
+        metrics.callbackFailed("orders", "listener");
+        metrics.callbackFailed("orders", "listener");
+        metrics.callbackFailed("orders", "task");
+        metrics.callbackFailed("orders", "cron"); // not a kind: ignored
+
+        assertThat(registry.get("pluginhost.plugin.callback.errors").tags("plugin", "orders", "kind", "listener")
+                .counter().count()).isEqualTo(2);
+        assertThat(registry.get("pluginhost.plugin.callback.errors").tags("plugin", "orders", "kind", "task")
+                .counter().count()).isEqualTo(1);
+        // Every kind is there from the plugin's first report, so an alert on a rate sees a series at 0.
+        assertThat(registry.get("pluginhost.plugin.callback.errors").tags("plugin", "orders", "kind", "handler")
+                .counter().count()).isZero();
+        assertThat(registry.find("pluginhost.plugin.callback.errors").tag("kind", "cron").counters()).isEmpty();
+    }
 }

@@ -11,6 +11,9 @@ public interface PluginMetrics {
     /** The kinds {@link #repositoryCall} reports, in a fixed order (implementations index by it). */
     java.util.List<String> REPOSITORY_KINDS = java.util.List.of("database", "kafka", "s3");
 
+    /** The kinds {@link #callbackFailed} reports, in a fixed order (implementations index by it). */
+    java.util.List<String> CALLBACK_KINDS = java.util.List.of("listener", "task", "handler", "extension");
+
     /** Reports nothing. */
     PluginMetrics NONE = new PluginMetrics() {
     };
@@ -41,6 +44,18 @@ public interface PluginMetrics {
      * @param failed whether the call threw
      */
     default void repositoryCall(String plugin, String kind, boolean failed) {
+    }
+
+    /**
+     * Plugin code that no caller waits for threw, or was refused for going too deep; the engine
+     * reported it to the lifecycle listeners as the plugin's error and went on.
+     *
+     * @param plugin the plugin
+     * @param kind   {@code listener} (an event listener), {@code task} (a run of a scheduled task),
+     *               {@code handler} (what a repository calls back, a Kafka record handler) or
+     *               {@code extension} (making an implementation of an extension point another plugin asked for)
+     */
+    default void callbackFailed(String plugin, String kind) {
     }
 
     /** The plugin was loaded (read, validated, assembled, initialized) in {@code nanos}. */

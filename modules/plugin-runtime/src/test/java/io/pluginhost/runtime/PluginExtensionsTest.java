@@ -225,6 +225,13 @@ class PluginExtensionsTest {
                 failures.add(pluginName + ": " + error.getMessage());
             }
         });
+        List<String> counted = new java.util.concurrent.CopyOnWriteArrayList<>();
+        manager.setMetrics(new PluginMetrics() {
+            @Override
+            public void callbackFailed(String plugin, String kind) {
+                counted.add(plugin + " " + kind);
+            }
+        });
         Path payments = payments();
         manager.load(payments);
         manager.load(method("broken", payments, """
@@ -236,6 +243,7 @@ class PluginExtensionsTest {
         assertThat(manager.execute("payments", "pay")).isEqualTo(List.of("paypal 100"));
         assertThat(failures).hasSize(1).first(org.assertj.core.api.InstanceOfAssertFactories.STRING)
                 .startsWith("broken: ").contains("making its extension " + POINT, "no API key");
+        assertThat(counted).containsExactly("broken extension");
     }
 
     @Test

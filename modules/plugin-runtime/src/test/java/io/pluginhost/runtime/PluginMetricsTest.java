@@ -1,6 +1,7 @@
 package io.pluginhost.runtime;
 
 import io.pluginhost.api.exception.PluginExecutionException;
+import io.pluginhost.runtime.resource.ResourceScope;
 import io.pluginhost.runtime.testing.FakeDatabase;
 import io.pluginhost.runtime.testing.PluginJarBuilder;
 import org.junit.jupiter.api.AfterEach;
@@ -9,7 +10,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -83,6 +87,49 @@ class PluginMetricsTest {
 
         assertThat(reports).containsExactly("loaded counted", "repository counted database ok", "emitted counted tick",
                 "executed counted ok", "received counted", "executed counted failed", "unloaded counted");
+    }
+
+    @Test
+    void aListenerATaskOrAHandlerThatThrowsIsCountedAsTheCallbackKindItIs() throws Exception {
+        BlockingQueue<String> failures = new LinkedBlockingQueue<>();
+        List<ResourceScope> scopes = new CopyOnWriteArrayList<>();
+        FakeDatabase database = new FakeDatabase();
+        ModuleLayerPluginManager engine = new ModuleLayerPluginManager(HostServices.NONE.withDatabase(scope -> {
+            scopes.add(scope);
+            return database.open(scope);
+        }), EngineLimits.defaults());
+        try (engine) {
+            engine.setMetrics(new PluginMetrics() {
+                @Override
+                public void callbackFailed(String plugin, String kind) {
+                    failures.add(plugin + " " + kind);
+                }
+            });
+            engine.load(PluginJarBuilder.plugin("careless").tables("notes").body("""
+                    private PluginContext context;
+                    public void initialize(PluginContext context) {
+                        this.context = context;
+                        context.eventBus().on("tick", e -> { throw new IllegalStateException("listener"); });
+                    }
+                    public Object execute(Object in) {
+                        context.scheduler().schedule(java.time.Duration.ZERO, () -> {
+                            throw new IllegalStateException("task");
+                        });
+                        return null;
+                    }
+                    """).build(dir));
+
+            engine.publish("tick", null);
+            assertThat(failures.poll(30, TimeUnit.SECONDS)).isEqualTo("careless listener");
+            engine.execute("careless", null);
+            assertThat(failures.poll(30, TimeUnit.SECONDS)).isEqualTo("careless task");
+            // What a repository runs of the plugin's, a Kafka record handler, goes through its scope.
+            scopes.get(0).callPlugin("a handler", () -> {
+                throw new IllegalStateException("handler");
+            });
+            assertThat(failures.poll(30, TimeUnit.SECONDS)).isEqualTo("careless handler");
+            assertThat(failures).isEmpty();
+        }
     }
 
     @Test

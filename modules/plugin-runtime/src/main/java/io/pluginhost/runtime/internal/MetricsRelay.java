@@ -56,6 +56,15 @@ public final class MetricsRelay implements PluginMetrics {
     }
 
     @Override
+    public void callbackFailed(String plugin, String kind) {
+        try {
+            target.callbackFailed(plugin, kind);
+        } catch (RuntimeException ignored) {
+            // metrics are best effort
+        }
+    }
+
+    @Override
     public void loaded(String plugin, long nanos) {
         try {
             target.loaded(plugin, nanos);

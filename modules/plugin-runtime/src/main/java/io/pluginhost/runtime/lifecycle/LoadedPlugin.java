@@ -208,10 +208,10 @@ public final class LoadedPlugin implements Subscriber, ResourceScope {
             return List.of();
         } catch (ServiceConfigurationError e) {
             // "could not be instantiated": what the constructor threw is the cause
-            reportFailure("making its extension " + type.getName(), e.getCause() != null ? e.getCause() : e);
+            reportFailure("extension", "making its extension " + type.getName(), e.getCause() != null ? e.getCause() : e);
             return List.of();
         } catch (Throwable e) {
-            reportFailure("making its extension " + type.getName(), e);
+            reportFailure("extension", "making its extension " + type.getName(), e);
             return List.of();
         }
     }
@@ -267,6 +267,7 @@ public final class LoadedPlugin implements Subscriber, ResourceScope {
             });
         } catch (Throwable e) {
             DetachedException detached = DetachedException.of(e);
+            metrics.callbackFailed(name, "task");
             errors.report(name, null, new PluginExecutionException("plugin '" + name + "' failed in a scheduled"
                     + " task: " + detached.getMessage(), detached));
         } finally {
@@ -427,6 +428,7 @@ public final class LoadedPlugin implements Subscriber, ResourceScope {
         try {
             depth = enter(threadDepth);
         } catch (CallDepthExceededException tooDeep) {
+            metrics.callbackFailed(name, "listener");
             errors.report(descriptor.name(), null, tooDeep);
             return;
         }
@@ -447,7 +449,7 @@ public final class LoadedPlugin implements Subscriber, ResourceScope {
             thread.setContextClassLoader(previous);
         }
         if (failure != null) {
-            reportFailure("listener for event '" + event.name() + "'", failure);
+            reportFailure("listener", "listener for event '" + event.name() + "'", failure);
         }
     }
 
@@ -465,14 +467,15 @@ public final class LoadedPlugin implements Subscriber, ResourceScope {
         try {
             return PluginCode.callWithContextLoader(layer().classLoader(), code);
         } catch (Throwable e) {
-            reportFailure(what, e);
+            reportFailure("handler", what, e);
             return null;
         } finally {
             exit(depth);
         }
     }
 
-    private void reportFailure(String what, Throwable e) {
+    private void reportFailure(String kind, String what, Throwable e) {
+        metrics.callbackFailed(name, kind);
         DetachedException detached = DetachedException.of(e);
         errors.report(descriptor.name(), null, new PluginExecutionException("plugin '" + descriptor.name()
                 + "': " + what + " failed: " + detached.getMessage(), detached));
