@@ -1,10 +1,12 @@
 package io.pluginhost.testkit;
 
 import io.pluginhost.api.PluginEvent;
+import io.pluginhost.api.exception.PluginException;
 import io.pluginhost.runtime.EngineLimits;
 import io.pluginhost.runtime.HostServices;
 import io.pluginhost.runtime.ModuleLayerPluginManager;
 import io.pluginhost.runtime.PluginInfo;
+import io.pluginhost.runtime.PluginLifecycleListener;
 import io.pluginhost.runtime.PluginManager;
 import io.pluginhost.resource.database.DatabaseRepositoryProvider;
 import io.pluginhost.resource.database.DatabaseSettings;
@@ -28,7 +30,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -65,7 +66,10 @@ import java.util.stream.Stream;
 public final class PluginTestKit implements AutoCloseable, BeforeAllCallback, AfterAllCallback, AfterEachCallback {
 
     private final ModuleLayerPluginManager engine;
-    private final List<PluginEvent> events = new CopyOnWriteArrayList<>();
+    /** Guarded by itself, which is notified of each event and error captured. */
+    private final List<PluginEvent> events = new ArrayList<>();
+    /** Guarded by {@link #events}. */
+    private final List<PluginException> errors = new ArrayList<>();
     private final AutoCloseable subscription;
     private final List<AutoCloseable> resources;
     private final Path workDirectory;
@@ -87,7 +91,8 @@ public final class PluginTestKit implements AutoCloseable, BeforeAllCallback, Af
                 DataSource dataSource = dataSource(builder.database);
                 if (builder.database == Database.H2) {
                     opened.add(() -> {
-                        try (var connection = dataSource.getConnection(); var statement = connection.createStatement()) {
+                        try (var connection = dataSource.getConnection();
+                             var statement = connection.createStatement()) {
                             statement.execute("SHUTDOWN"); // the in-memory database is the kit's alone
                         }
                     });
@@ -101,7 +106,13 @@ public final class PluginTestKit implements AutoCloseable, BeforeAllCallback, Af
                 services = DevServicesBridge.start(services, builder.kafka, builder.s3, opened);
             }
             this.engine = new ModuleLayerPluginManager(services, EngineLimits.defaults());
-            this.subscription = engine.subscribe("**", events::add);
+            this.subscription = engine.subscribe("**", event -> captured(events, event));
+            engine.addLifecycleListener(new PluginLifecycleListener() {
+                @Override
+                public void pluginFailed(String pluginName, Path source, PluginException error) {
+                    captured(errors, error);
+                }
+            });
             builder.config.forEach(engine::setConfig);
             for (Path jar : builder.plugins) {
                 engine.load(jar);
@@ -133,24 +144,147 @@ public final class PluginTestKit implements AutoCloseable, BeforeAllCallback, Af
         return engine.execute(plugin, input);
     }
 
-    /** Emits an event from the host to every matching listener; returns how many received it. */
+    /**
+     * Emits an event from the host to every matching listener.
+     *
+     * @return how many of the plugins' listeners received it (the kit's own capture of every event not counted)
+     */
     public int publish(String event, Object data) {
-        return engine.publish(event, data);
+        return engine.publish(event, data) - 1;
     }
 
     /** @return every event emitted on the bus since the kit started (or {@link #clearEvents()}), in order */
     public List<PluginEvent> events() {
-        return List.copyOf(events);
+        synchronized (events) {
+            return List.copyOf(events);
+        }
     }
 
     /** @return the events of that name, in order */
     public List<PluginEvent> events(String name) {
-        return events.stream().filter(e -> e.name().equals(name)).toList();
+        synchronized (events) {
+            return events.stream().filter(e -> e.name().equals(name)).toList();
+        }
+    }
+
+    /** @return the captured event of that name, if one was emitted */
+    public Optional<PluginEvent> lastEvent(String name) {
+        List<PluginEvent> named = events(name);
+        return named.isEmpty() ? Optional.empty() : Optional.of(named.get(named.size() - 1));
     }
 
     /** Forgets the captured events. */
     public void clearEvents() {
-        events.clear();
+        synchronized (events) {
+            events.clear();
+        }
+    }
+
+    /**
+     * Waits until an event of that name has been emitted (since the kit started or {@link #clearEvents()}),
+     * as a plugin's scheduled task or a listener on another thread does; no sleeping in the test.
+     *
+     * @return the first such event
+     * @throws AssertionError if none came in {@code timeout}, naming the events that did and the plugins' errors
+     */
+    public PluginEvent awaitEvent(String name, Duration timeout) {
+        return awaitEvents(name, 1, timeout).get(0);
+    }
+
+    /**
+     * Waits until {@code count} events of that name have been emitted.
+     *
+     * @return the first {@code count} of them, in order
+     * @throws AssertionError if fewer came in {@code timeout}, naming the events that did and the plugins' errors
+     */
+    public List<PluginEvent> awaitEvents(String name, int count, Duration timeout) {
+        List<PluginEvent> named = await(timeout, () -> events(name), count);
+        if (named.size() < count) {
+            throw new AssertionError("waited " + timeout.toMillis() + " ms for " + count + " event(s) '" + name
+                    + "', " + named.size() + " came; events captured: " + events().stream().map(PluginEvent::name)
+                    .toList() + "; plugin errors: " + messages(errors()));
+        }
+        return named.subList(0, count);
+    }
+
+    /**
+     * @return every error the engine reported for a plugin since the kit started (or {@link #clearErrors()}),
+     *         in order: a listener, scheduled task, record handler or extension that threw, and a failed load
+     */
+    public List<PluginException> errors() {
+        synchronized (events) {
+            return List.copyOf(errors);
+        }
+    }
+
+    /** Forgets the captured errors. */
+    public void clearErrors() {
+        synchronized (events) {
+            errors.clear();
+        }
+    }
+
+    /**
+     * Waits until the engine has reported {@code count} plugin errors, as a scheduled task that throws does.
+     *
+     * @return the first {@code count} of them, in order
+     * @throws AssertionError if fewer came in {@code timeout}
+     */
+    public List<PluginException> awaitErrors(int count, Duration timeout) {
+        List<PluginException> reported = await(timeout, this::errors, count);
+        if (reported.size() < count) {
+            throw new AssertionError("waited " + timeout.toMillis() + " ms for " + count + " plugin error(s), "
+                    + reported.size() + " came: " + messages(reported));
+        }
+        return reported.subList(0, count);
+    }
+
+    /**
+     * Asserts that no plugin code failed where no caller saw it: a listener, scheduled task, record handler
+     * or extension that threw only reaches the engine's log and this list, so a test that only checks what
+     * a plugin returned would pass without it.
+     *
+     * @throws AssertionError naming each error
+     */
+    public void assertNoErrors() {
+        List<PluginException> reported = errors();
+        if (!reported.isEmpty()) {
+            AssertionError failure = new AssertionError(reported.size() + " plugin error(s): " + messages(reported));
+            reported.forEach(failure::addSuppressed);
+            throw failure;
+        }
+    }
+
+    /** Adds to a captured list and wakes whoever waits for it. */
+    private <T> void captured(List<T> list, T item) {
+        synchronized (events) {
+            list.add(item);
+            events.notifyAll();
+        }
+    }
+
+    /** Waits on the captured lists until {@code read} has {@code count} items or the time is up. */
+    private <T> List<T> await(Duration timeout, java.util.function.Supplier<List<T>> read, int count) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (events) {
+            List<T> now = read.get();
+            long left = deadline - System.nanoTime();
+            while (now.size() < count && left > 0) {
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(events, left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new AssertionError("interrupted while waiting", e);
+                }
+                now = read.get();
+                left = deadline - System.nanoTime();
+            }
+            return now;
+        }
+    }
+
+    private static List<String> messages(List<PluginException> errors) {
+        return errors.stream().map(Throwable::getMessage).toList();
     }
 
     /** Loads one more plugin jar. */
@@ -355,11 +489,5 @@ public final class PluginTestKit implements AutoCloseable, BeforeAllCallback, Af
         public PluginTestKit build() {
             return new PluginTestKit(this);
         }
-    }
-
-    /** @return the captured event of that name, if one was emitted */
-    public Optional<PluginEvent> lastEvent(String name) {
-        List<PluginEvent> named = events(name);
-        return named.isEmpty() ? Optional.empty() : Optional.of(named.get(named.size() - 1));
     }
 }

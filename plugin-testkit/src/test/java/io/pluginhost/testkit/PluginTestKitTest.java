@@ -1,17 +1,23 @@
 package io.pluginhost.testkit;
 
+import io.pluginhost.api.PluginEvent;
 import io.pluginhost.runtime.testing.PluginJarBuilder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The kit itself: it runs the real engine, captures events, and its leak assertion can fail. */
+/**
+ * The kit itself: it runs the real engine, captures events and the plugins' errors, waits for events
+ * without sleeping, and its assertions can fail.
+ */
 class PluginTestKitTest {
 
     @TempDir
@@ -42,6 +48,71 @@ class PluginTestKitTest {
                     .isInstanceOf(AssertionError.class)
                     .hasMessageContaining("holder");
             assertThat(plugin).isNotNull();
+        }
+    }
+
+    /** Subscribes to {@code poke} with a listener that throws; its execute schedules a task that throws. */
+    private Path careless() {
+        return PluginJarBuilder.plugin("careless").body("""
+                private PluginContext context;
+                public void initialize(PluginContext context) {
+                    this.context = context;
+                    context.eventBus().on("poke", e -> { throw new IllegalStateException("poked too hard"); });
+                }
+                public Object execute(Object in) {
+                    context.scheduler().schedule(java.time.Duration.ZERO, () -> {
+                        throw new IllegalStateException("a task that throws");
+                    });
+                    return null;
+                }""").build(dir);
+    }
+
+    @Test
+    void aListenerThatThrowsIsAnErrorTheTestSeesAndAssertNoErrorsFailsOnIt() {
+        try (PluginTestKit kit = PluginTestKit.builder().plugin(careless()).build()) {
+            kit.assertNoErrors();
+
+            assertThat(kit.publish("poke", null)).as("the plugin's listener, not the kit's capture").isEqualTo(1);
+
+            assertThat(kit.errors()).singleElement().satisfies(error -> assertThat(error.getMessage())
+                    .contains("careless", "listener for event 'poke'", "poked too hard"));
+            assertThatThrownBy(kit::assertNoErrors).isInstanceOf(AssertionError.class)
+                    .hasMessageContaining("1 plugin error").hasMessageContaining("poked too hard");
+            kit.clearErrors();
+            kit.assertNoErrors();
+        }
+    }
+
+    @Test
+    void aTestWaitsForWhatAScheduledTaskEmitsAndForItsErrorsWithoutSleeping() {
+        Path ticker = PluginJarBuilder.plugin("ticker").body("""
+                private int runs;
+                public void initialize(PluginContext context) {
+                    context.scheduler().scheduleAtFixedRate(java.time.Duration.ZERO, java.time.Duration.ofMillis(10),
+                            () -> context.eventBus().emit("ticker:tick", Map.of("run", ++runs)));
+                }""").build(dir);
+        try (PluginTestKit kit = PluginTestKit.builder().plugin(ticker).plugin(careless()).build()) {
+            List<PluginEvent> ticks = kit.awaitEvents("ticker:tick", 3, Duration.ofSeconds(30));
+
+            assertThat(ticks).extracting(PluginEvent::data)
+                    .containsExactly(Map.of("run", 1), Map.of("run", 2), Map.of("run", 3));
+            assertThat(kit.awaitEvent("ticker:tick", Duration.ofSeconds(30))).isEqualTo(ticks.get(0));
+
+            kit.execute("careless", null);
+            assertThat(kit.awaitErrors(1, Duration.ofSeconds(30))).singleElement()
+                    .satisfies(error -> assertThat(error.getMessage()).contains("careless", "a task that throws"));
+        }
+    }
+
+    @Test
+    void waitingForAnEventThatDoesNotComeFailsWithWhatCameAndThePluginsErrors() {
+        try (PluginTestKit kit = PluginTestKit.builder().plugin(careless()).build()) {
+            kit.publish("poke", null);
+
+            assertThatThrownBy(() -> kit.awaitEvent("never", Duration.ofMillis(50)))
+                    .isInstanceOf(AssertionError.class)
+                    .hasMessageContaining("1 event(s) 'never'")
+                    .hasMessageContaining("poked too hard");
         }
     }
 

@@ -21,6 +21,7 @@ class GreeterPluginTest {
     void greetsWithItsConfiguredWord() {
         assertEquals("Hi, Ada!", kit.execute("${pluginName}", "Ada"));
         assertEquals(1, kit.events("${pluginName}:ready").size());
+        kit.assertNoErrors(); // no listener or scheduled task of the plugin threw
     }
 
     @Test

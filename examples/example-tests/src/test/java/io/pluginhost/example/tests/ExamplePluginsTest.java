@@ -47,6 +47,7 @@ class ExamplePluginsTest {
                 .containsEntry("sum", 6.5).containsEntry("mean", 6.5 / 3).containsEntry("max", 3.5)
                 .containsEntry("greeting", "Hi, Ada!").containsEntry("dataEventsSeen", 1L));
         assertThat(kit.events("stats:computed")).hasSize(1);
+        kit.assertNoErrors(); // the listener of data:sample did not throw
     }
 
     @Test
@@ -55,6 +56,7 @@ class ExamplePluginsTest {
 
         assertThat(kit.events("task:acknowledged")).extracting(PluginEvent::data)
                 .containsExactly(Map.of("plugin", "example-plugin-2", "taskId", "t-1"));
+        kit.assertNoErrors();
     }
 
     @Test
