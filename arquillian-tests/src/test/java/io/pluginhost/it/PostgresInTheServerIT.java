@@ -3,6 +3,7 @@ package io.pluginhost.it;
 import io.pluginhost.it.support.AdminClient;
 import io.pluginhost.devservices.PostgresDevServer;
 import io.pluginhost.runtime.testing.PluginJarBuilder;
+import org.jboss.arquillian.container.test.api.Deployer;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.OperateOnDeployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.File;
+import java.io.InputStream;
 import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -26,6 +28,9 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -38,6 +43,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
 class PostgresInTheServerIT {
+
+    private static final String LATE_DATA_SOURCE = "postgres-late";
+
+    @ArquillianResource
+    Deployer deployer;
 
     private final HttpClient http = HttpClient.newHttpClient();
 
@@ -55,21 +65,46 @@ class PostgresInTheServerIT {
 
     @Deployment(name = "postgres", order = 2, testable = false)
     static WebArchive postgresDataSource() throws Exception {
+        return dataSource("plugins-postgres.war", "java:global/jdbc/PluginsPG");
+    }
+
+    /** The data source of {@code pg-late} (see arquillian.xml), deployed by the test that needs it. */
+    @Deployment(name = LATE_DATA_SOURCE, managed = false, testable = false)
+    static WebArchive lateDataSource() throws Exception {
+        return dataSource("plugins-postgres-late.war", "java:global/jdbc/PluginsPGLate");
+    }
+
+    private static WebArchive dataSource(String file, String jndiName) throws Exception {
         File driver = new File(org.postgresql.Driver.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         String url = System.getProperty("it.pg.url").replace("&", "&amp;");
-        return ShrinkWrap.create(WebArchive.class, "plugins-postgres.war")
+        return ShrinkWrap.create(WebArchive.class, file)
                 .addAsLibrary(driver)
                 .setWebXML(new StringAsset("""
                         <web-app xmlns="https://jakarta.ee/xml/ns/jakartaee" version="6.0">
                           <data-source>
-                            <name>java:global/jdbc/PluginsPG</name>
+                            <name>%s</name>
                             <class-name>org.postgresql.ds.PGSimpleDataSource</class-name>
                             <url>%s</url>
                             <user>postgres</user>
                             <transactional>false</transactional>
                           </data-source>
                         </web-app>
-                        """.formatted(url)));
+                        """.formatted(jndiName, url)));
+    }
+
+    /** @return a plugin that creates its table {@code notes} in {@code initialize}; {@code execute} runs the body */
+    private Path notesPlugin(String name, String execute) {
+        return PluginJarBuilder.plugin(name).tables("notes").body("""
+                private PluginContext context;
+                public void initialize(PluginContext context) {
+                    this.context = context;
+                    context.database().orElseThrow().executeCommand(
+                        "CREATE TABLE IF NOT EXISTS notes (id INTEGER PRIMARY KEY, body VARCHAR(100))");
+                }
+                public Object execute(Object in) {
+                %s
+                }
+                """.formatted(execute)).build(dir);
     }
 
     private HttpResponse<String> admin(String method, String path, String type, HttpRequest.BodyPublisher body)
@@ -79,19 +114,10 @@ class PostgresInTheServerIT {
 
     @Test
     void aPluginMappedToThePostgresDataSourceCreatesInsertsAndQueriesThereUnderItsOwnRole() throws Exception {
-        byte[] jar = Files.readAllBytes(PluginJarBuilder.plugin("pg-notes").tables("notes").body("""
-                private PluginContext context;
-                public void initialize(PluginContext context) {
-                    this.context = context;
-                    context.database().orElseThrow().executeCommand(
-                        "CREATE TABLE IF NOT EXISTS notes (id INTEGER PRIMARY KEY, body VARCHAR(100))");
-                }
-                public Object execute(Object in) {
-                    DatabaseRepository db = context.database().orElseThrow();
-                    db.executeCommand("INSERT INTO notes (id, body) VALUES ($1, $2)", 1, "on postgres");
-                    return db.executeQuery("SELECT id, body FROM notes WHERE id = $1", 1);
-                }
-                """).build(dir));
+        byte[] jar = Files.readAllBytes(notesPlugin("pg-notes", """
+                DatabaseRepository db = context.database().orElseThrow();
+                db.executeCommand("INSERT INTO notes (id, body) VALUES ($1, $2)", 1, "on postgres");
+                return db.executeQuery("SELECT id, body FROM notes WHERE id = $1", 1);"""));
         HttpResponse<String> uploaded = admin("PUT", "api/jars/pg-notes.jar",
                 "application/java-archive", HttpRequest.BodyPublishers.ofByteArray(jar));
         assertThat(uploaded.statusCode()).as(uploaded.body()).isEqualTo(201);
@@ -107,5 +133,49 @@ class PostgresInTheServerIT {
             assertThat(rows.next()).as("the physical table exists on PostgreSQL").isTrue();
             assertThat(rows.getString(1)).isEqualTo("ph_pg-notes");
         }
+    }
+
+    /**
+     * A plugin whose data source is not there when its jar arrives (deployed after the host, or its
+     * database down) fails to load, waits for it, and loads by itself once the data source answers
+     * ({@code pluginhost.load-retry.period=PT1S} here).
+     */
+    @Test
+    void aPluginThatFailedForWantOfItsDataSourceLoadsByItselfOnceItIsThere() throws Exception {
+        Path jar = notesPlugin("pg-late", """
+                return context.database().orElseThrow().executeQuery("SELECT count(*) AS notes FROM notes");""");
+        Path target = Path.of(System.getProperty("pluginhost.plugin-dir")).resolve("pg-late.jar");
+        AdminClient admin = new AdminClient(host);
+        BlockingQueue<String> lifecycle = new LinkedBlockingQueue<>();
+        HttpResponse<InputStream> stream = admin.events(line -> {
+            if (line.contains("\"kind\"") && line.contains("\"plugin\":\"pg-late\"")) {
+                lifecycle.add(line);
+            }
+        });
+        boolean deployed = false;
+        try {
+            Files.copy(jar, target); // hot deploy loads it, before its data source exists
+
+            assertThat(next(lifecycle)).contains("\"kind\":\"FAILED\"", "java:global/jdbc/PluginsPGLate");
+            deployer.deploy(LATE_DATA_SOURCE);
+            deployed = true;
+
+            assertThat(next(lifecycle)).contains("\"kind\":\"LOADED\"");
+            assertThat(admin.json("POST", "api/plugins/pg-late/execute", "null").body()).contains("\"notes\":0");
+            Files.delete(target);
+            assertThat(next(lifecycle)).contains("\"kind\":\"UNLOADED\"");
+        } finally {
+            stream.body().close();
+            Files.deleteIfExists(target);
+            if (deployed) {
+                deployer.undeploy(LATE_DATA_SOURCE);
+            }
+        }
+    }
+
+    private static String next(BlockingQueue<String> lifecycle) throws InterruptedException {
+        String event = lifecycle.poll(30, TimeUnit.SECONDS);
+        assertThat(event).as("a lifecycle event of pg-late within 30 s").isNotNull();
+        return event;
     }
 }

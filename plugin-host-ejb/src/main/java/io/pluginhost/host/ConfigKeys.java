@@ -56,7 +56,8 @@ final class ConfigKeys {
             "pluginhost.events.max-clients", "pluginhost.events.heartbeat",
             "pluginhost.hot-deploy.enabled", "pluginhost.hot-deploy.quiet-ms", "pluginhost.hot-deploy.rescan",
             "pluginhost.hot-deploy.cascade", "pluginhost.health.failed-plugin-is-down",
-            "pluginhost.upload.max-bytes", "pluginhost.admin.trusted-origins");
+            "pluginhost.upload.max-bytes", "pluginhost.admin.trusted-origins", "pluginhost.load-retry.enabled",
+            "pluginhost.load-retry.period");
 
     private static final String ENV_PREFIX = "PLUGINHOST_";
     private static final Set<String> ENV_KEYS = KEYS.stream().map(ConfigKeys::environmentName)

@@ -61,10 +61,7 @@ final class PluginDatabases implements RepositoryProvider<DatabaseRepository>, A
 
     @Override
     public DatabaseRepository open(ResourceScope scope) throws Exception {
-        String jndiName = config
-                .getOptionalValue(ConfigKeys.PLUGIN_PREFIX + scope.pluginName() + ".datasource", String.class)
-                .orElseGet(this::hostJndiName);
-        DatabaseRepositoryProvider provider = byJndiName.computeIfAbsent(jndiName,
+        DatabaseRepositoryProvider provider = byJndiName.computeIfAbsent(jndiNameOf(scope.pluginName()),
                 name -> new DatabaseRepositoryProvider(lookup(scope.pluginName(), name), parser, settings));
         return provider.open(scope);
     }
@@ -80,19 +77,30 @@ final class PluginDatabases implements RepositoryProvider<DatabaseRepository>, A
         Set<String> names = new TreeSet<>(byJndiName.keySet());
         names.add(hostJndiName());
         Map<String, String> problems = new LinkedHashMap<>();
-        int seconds = (int) Math.max(1, timeout.toSeconds());
         for (String name : names) {
-            String problem = null;
-            try (Connection connection = lookup("(readiness)", name).getConnection()) {
-                if (!connection.isValid(seconds)) {
-                    problem = "the connection did not validate within " + seconds + " s";
-                }
-            } catch (SQLException | RuntimeException e) {
-                problem = e.getMessage();
-            }
-            problems.put(name, problem);
+            problems.put(name, problem(name, timeout));
         }
         return problems;
+    }
+
+    /**
+     * @param plugin  a plugin
+     * @param timeout how long its data source may take to answer
+     * @return the JNDI name of the plugin's data source and why it cannot be used, or empty if it answered
+     */
+    Map<String, String> problemOf(String plugin, Duration timeout) {
+        String name = jndiNameOf(plugin);
+        String problem = problem(name, timeout);
+        return problem == null ? Map.of() : Map.of(name, problem);
+    }
+
+    private String problem(String jndiName, Duration timeout) {
+        int seconds = (int) Math.max(1, timeout.toSeconds());
+        try (Connection connection = lookup("(readiness)", jndiName).getConnection()) {
+            return connection.isValid(seconds) ? null : "the connection did not validate within " + seconds + " s";
+        } catch (SQLException | RuntimeException e) {
+            return e.getMessage();
+        }
     }
 
     /** Stops every provider's statement watchdog; called when the host stops, after every plugin unloaded. */
@@ -100,6 +108,11 @@ final class PluginDatabases implements RepositoryProvider<DatabaseRepository>, A
     public void close() {
         byJndiName.values().forEach(DatabaseRepositoryProvider::close);
         byJndiName.clear();
+    }
+
+    private String jndiNameOf(String plugin) {
+        return config.getOptionalValue(ConfigKeys.PLUGIN_PREFIX + plugin + ".datasource", String.class)
+                .orElseGet(this::hostJndiName);
     }
 
     /** The data source of every plugin that has none of its own. */

@@ -18,6 +18,8 @@ import io.pluginhost.runtime.UpgradeResult;
 import io.pluginhost.runtime.PluginState;
 import io.pluginhost.runtime.PluginManager;
 import io.pluginhost.runtime.resource.ResourceOverrides;
+import io.pluginhost.api.PluginDescriptor;
+import io.pluginhost.runtime.watch.OutageRetries;
 import io.pluginhost.runtime.watch.PluginDirectoryWatcher;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -50,6 +52,9 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -132,6 +137,8 @@ public class PluginHost {
     private Path pluginDirectory;
     private OperatorState state;
     private PluginDirectoryWatcher watcher;
+    private OutageRetries retries;
+    private ScheduledExecutorService retryTimer;
     private final PluginCounters counters = new PluginCounters();
 
     @PostConstruct
@@ -205,6 +212,10 @@ public class PluginHost {
                 .orElseGet(() -> pluginDirectory.resolve(".pluginhost-state.json")), json);
         state.overrides().forEach(engine::setOverrides);
         state.config().forEach(engine::setConfig);
+        if (config.getOptionalValue("pluginhost.load-retry.enabled", Boolean.class).orElse(true)) {
+            startOutageRetries(config.getOptionalValue("pluginhost.load-retry.period", Duration.class)
+                    .orElse(Duration.ofSeconds(30)));
+        }
         if (Files.isDirectory(pluginDirectory)) {
             DirectoryLoadResult result = engine.loadDirectory(pluginDirectory, state.unloaded());
             if (!state.unloaded().isEmpty()) {
@@ -249,6 +260,41 @@ public class PluginHost {
                 return PluginHost.this.withoutServerPaths(message);
             }
         });
+    }
+
+    /**
+     * Loads again, once its services answer, each plugin that failed to load while one of them did not (see
+     * {@link OutageRetries}); looks run on a thread of their own, so a service that hangs holds up no load.
+     */
+    private void startOutageRetries(Duration period) {
+        retryTimer = Executors.newSingleThreadScheduledExecutor(threads);
+        retries = new OutageRetries(engine, this::outageOf, period,
+                (delay, look) -> retryTimer.schedule(look, delay.toNanos(), TimeUnit.NANOSECONDS),
+                () -> state.unloaded(), jarFiles);
+        engine.addLifecycleListener(retries);
+    }
+
+    /**
+     * @return per service the plugin has resources on (declared, or set by an operator's override), why it does
+     *         not answer now; empty if all answer
+     */
+    private Map<String, String> outageOf(PluginDescriptor plugin) {
+        Optional<ResourceOverrides> overrides = engine.getOverrides(plugin.name());
+        Map<String, String> problems = new java.util.LinkedHashMap<>();
+        if (databases != null
+                && !overrides.flatMap(ResourceOverrides::allowedTables).orElse(plugin.allowedTables()).isEmpty()) {
+            databases.problemOf(plugin.name(), Duration.ofSeconds(2))
+                    .forEach((name, problem) -> problems.put("database " + name, problem));
+        }
+        if (kafka != null
+                && !overrides.flatMap(ResourceOverrides::allowedTopics).orElse(plugin.allowedTopics()).isEmpty()) {
+            kafka.unreachable().ifPresent(problem -> problems.put("kafka", problem));
+        }
+        if (s3 != null
+                && !overrides.flatMap(ResourceOverrides::allowedBuckets).orElse(plugin.allowedBuckets()).isEmpty()) {
+            s3.unreachable().ifPresent(problem -> problems.put("s3", problem));
+        }
+        return problems;
     }
 
     /**
@@ -317,6 +363,10 @@ public class PluginHost {
         meters.stop();
         if (watcher != null) {
             watcher.close();
+        }
+        if (retries != null) {
+            retries.close();
+            retryTimer.shutdownNow();
         }
         if (busSubscription != null) {
             try {
