@@ -141,7 +141,7 @@ function renderJars(jars) {
     const row = document.createElement('tr');
     row.dataset.jar = jar.file;
     const actions = document.createElement('td');
-    if (jar.state === 'UNLOADED') {
+    if (['UNLOADED', 'FAILED', 'WAITING'].includes(jar.state)) {
       actions.append(button('Load', () => act(`load ${jar.file}`, () => call('POST', 'plugins', {json: {jar: jar.file}}))));
     }
     if (jar.state !== 'LOADED') {

@@ -102,6 +102,27 @@ class HotDeployIT {
         }
     }
 
+    /** A jar whose plugin does not load is listed as FAILED with why, not as a jar merely not loaded. */
+    @Test
+    void aJarCopiedInThatFailsToLoadIsListedAsFailedWithWhy() throws Exception {
+        Path target = Path.of(System.getProperty("pluginhost.plugin-dir")).resolve("hot-broken.jar");
+        AdminClient admin = new AdminClient(base);
+        BlockingQueue<String> lifecycle = new LinkedBlockingQueue<>();
+        HttpResponse<InputStream> stream = listen(admin, lifecycle);
+        try {
+            Files.copy(PluginJarBuilder.plugin("hot-broken").body(
+                    "public void initialize(PluginContext c) { throw new IllegalStateException(\"no licence\"); }")
+                    .build(dir), target);
+            awaitEvent(lifecycle, "FAILED", "hot-broken", null);
+
+            assertThat(AdminClient.jarEntry(admin.json("GET", "api/jars", null).body(), "hot-broken.jar"))
+                    .contains("\"plugin\":\"hot-broken@1.0.0\"", "\"state\":\"FAILED\"", "no licence");
+        } finally {
+            Files.deleteIfExists(target);
+            stream.body().close();
+        }
+    }
+
     /** Opens the event stream and queues every lifecycle event of the hot-* plugins; returns once it is open. */
     private static HttpResponse<InputStream> listen(AdminClient admin, BlockingQueue<String> lifecycle)
             throws Exception {

@@ -157,6 +157,9 @@ class PostgresInTheServerIT {
             Files.copy(jar, target); // hot deploy loads it, before its data source exists
 
             assertThat(next(lifecycle)).contains("\"kind\":\"FAILED\"", "java:global/jdbc/PluginsPGLate");
+            // The host looks at the failure on a thread of its own, at once: the jar is then listed as waiting.
+            assertThat(jarUntil(admin, "pg-late.jar", "\"state\":\"WAITING\""))
+                    .contains("loaded again once database java:global/jdbc/PluginsPGLate answer");
             deployer.deploy(LATE_DATA_SOURCE);
             deployed = true;
 
@@ -171,6 +174,17 @@ class PostgresInTheServerIT {
                 deployer.undeploy(LATE_DATA_SOURCE);
             }
         }
+    }
+
+    /** @return the jar's entry in {@code GET /jars} once it contains {@code text}; asked every 100 ms, 30 s at most */
+    private static String jarUntil(AdminClient admin, String file, String text) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        String entry = AdminClient.jarEntry(admin.json("GET", "api/jars", null).body(), file);
+        while ((entry == null || !entry.contains(text)) && System.nanoTime() < deadline) {
+            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+            entry = AdminClient.jarEntry(admin.json("GET", "api/jars", null).body(), file);
+        }
+        return entry;
     }
 
     private static String next(BlockingQueue<String> lifecycle) throws InterruptedException {

@@ -16,6 +16,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
@@ -96,7 +97,11 @@ final class PluginDatabases implements RepositoryProvider<DatabaseRepository>, A
 
     private String problem(String jndiName, Duration timeout) {
         int seconds = (int) Math.max(1, timeout.toSeconds());
-        try (Connection connection = lookup("(readiness)", jndiName).getConnection()) {
+        Optional<DataSource> dataSource = find(jndiName);
+        if (dataSource.isEmpty()) {
+            return "no DataSource at " + jndiName;
+        }
+        try (Connection connection = dataSource.get().getConnection()) {
             return connection.isValid(seconds) ? null : "the connection did not validate within " + seconds + " s";
         } catch (SQLException | RuntimeException e) {
             return e.getMessage();
@@ -122,12 +127,16 @@ final class PluginDatabases implements RepositoryProvider<DatabaseRepository>, A
     }
 
     private static DataSource lookup(String plugin, String jndiName) {
+        return find(jndiName).orElseThrow(() -> new PluginException("plugin '" + plugin + "': no DataSource at "
+                + jndiName + " (set " + ConfigKeys.PLUGIN_PREFIX + plugin + ".datasource or pluginhost.datasource to"
+                + " an existing JNDI name)"));
+    }
+
+    private static Optional<DataSource> find(String jndiName) {
         try {
-            return (DataSource) new InitialContext().lookup(jndiName);
+            return Optional.of((DataSource) new InitialContext().lookup(jndiName));
         } catch (NamingException | ClassCastException e) {
-            throw new PluginException("plugin '" + plugin + "': no DataSource at " + jndiName + " (set "
-                    + ConfigKeys.PLUGIN_PREFIX + plugin + ".datasource or pluginhost.datasource to an existing"
-                    + " JNDI name)");
+            return Optional.empty();
         }
     }
 }

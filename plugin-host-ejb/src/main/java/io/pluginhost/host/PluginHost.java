@@ -140,6 +140,7 @@ public class PluginHost {
     private OutageRetries retries;
     private ScheduledExecutorService retryTimer;
     private final PluginCounters counters = new PluginCounters();
+    private FailedLoads failedLoads;
 
     @PostConstruct
     void start() {
@@ -186,6 +187,8 @@ public class PluginHost {
         ModuleLayerPluginManager started = engine;
         engine.setMetrics(new BothMetrics(counters, meters.start(() -> started.unloadedButNotCollected().size())));
         relay = new HostEventRelay(threads, json);
+        failedLoads = new FailedLoads(engine::find);
+        engine.addLifecycleListener(failedLoads); // first: a client told of a failure finds it in GET /jars
         engine.addLifecycleListener(new CdiLifecycleBridge(lifecycle, relay));
         nodeId = config.getOptionalValue("pluginhost.node-id", String.class)
                 .orElseGet(() -> System.getProperty("jboss.node.name", "node") + "-" + UUID.randomUUID());
@@ -552,7 +555,8 @@ public class PluginHost {
      * @param size     bytes
      * @param modified last modified, ISO-8601
      * @param plugin   the plugin it holds ({@code name@version}), if it is a valid plugin jar
-     * @param state    LOADED (a loaded plugin comes from it), FAILED (its plugin failed to come back),
+     * @param state    LOADED (a loaded plugin comes from it), FAILED (its last load failed), WAITING (its
+     *                 last load failed while a service it uses did not answer; loaded again once it does),
      *                 UNLOADED (valid, not loaded) or INVALID
      * @param problem  why it failed or is invalid, if so (no server path in it)
      */
@@ -686,12 +690,18 @@ public class PluginHost {
                 String problem = null;
                 if (info != null) {
                     plugin = info.descriptor().toString();
-                    state = info.state().name();
-                    problem = info.error().map(this::withoutServerPaths).orElse(null);
+                    Optional<String> failure = info.error();
+                    Map<String, String> waitsFor = waitingFor(info.name(), failure);
+                    state = waitsFor.isEmpty() ? info.state().name() : "WAITING";
+                    problem = failure.map(why -> withoutServerPaths(explained(why, waitsFor))).orElse(null);
                 } else {
                     try {
-                        plugin = engine.inspect(path).toString();
-                        state = "UNLOADED";
+                        PluginDescriptor descriptor = engine.inspect(path);
+                        plugin = descriptor.toString();
+                        Optional<String> failure = failedLoads.of(path, attributes.lastModifiedTime());
+                        Map<String, String> waitsFor = waitingFor(descriptor.name(), failure);
+                        state = failure.isEmpty() ? "UNLOADED" : waitsFor.isEmpty() ? "FAILED" : "WAITING";
+                        problem = failure.map(why -> withoutServerPaths(explained(why, waitsFor))).orElse(null);
                     } catch (RuntimeException e) {
                         state = "INVALID";
                         problem = withoutServerPaths(e.getMessage());
@@ -702,6 +712,16 @@ public class PluginHost {
             }
         }
         return jars;
+    }
+
+    /** @return what a plugin whose load failed waits for (service to problem); empty if it does not wait */
+    private Map<String, String> waitingFor(String plugin, Optional<String> failure) {
+        return failure.isEmpty() || retries == null ? Map.of() : retries.waiting().getOrDefault(plugin, Map.of());
+    }
+
+    private static String explained(String failure, Map<String, String> waitsFor) {
+        return waitsFor.isEmpty() ? failure : "loaded again once " + String.join(" and ", waitsFor.keySet())
+                + " answer(s) (now: " + String.join("; ", waitsFor.values()) + "); it failed: " + failure;
     }
 
     /**
@@ -739,6 +759,7 @@ public class PluginHost {
             }
         }
         boolean deleted = Files.deleteIfExists(target);
+        failedLoads.forget(target);
         if (deleted && plugin != null) {
             state.clearUnload(plugin);
         }

@@ -114,4 +114,15 @@ public final class AdminClient {
         }
         return stream;
     }
+
+    /**
+     * @param jars the body of {@code GET /jars}
+     * @param file a jar's file name
+     * @return the JSON object of that jar in it, or {@code null} if it is not listed
+     */
+    public static String jarEntry(String jars, String file) {
+        java.util.regex.Matcher entry = java.util.regex.Pattern.compile(
+                "\\{[^{}]*\"file\":\"" + java.util.regex.Pattern.quote(file) + "\"[^{}]*}").matcher(jars);
+        return entry.find() ? entry.group() : null;
+    }
 }

@@ -1,0 +1,80 @@
+package io.pluginhost.host;
+
+import io.pluginhost.api.exception.PluginException;
+import io.pluginhost.runtime.PluginInfo;
+import io.pluginhost.runtime.PluginLifecycleListener;
+import io.pluginhost.runtime.PluginState;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+/**
+ * Why the last load of each jar of the plugin directory failed, for {@code GET /jars}: a plugin that
+ * failed to load for the first time is not known to the engine, and its jar would otherwise be listed
+ * as merely not loaded. A failure is kept with the jar's modification time then, so a different file
+ * put under the same name later is not listed with an older file's failure; a load from the jar forgets it.
+ */
+final class FailedLoads implements PluginLifecycleListener {
+
+    private record Failure(FileTime modified, String message) {
+    }
+
+    private final Map<Path, Failure> byJar = new ConcurrentHashMap<>();
+    private final Function<String, Optional<PluginInfo>> plugins;
+
+    /** @param plugins finds a plugin the engine knows by name ({@code PluginManager.find}) */
+    FailedLoads(Function<String, Optional<PluginInfo>> plugins) {
+        this.plugins = plugins;
+    }
+
+    @Override
+    public void pluginFailed(String pluginName, Path source, PluginException error) {
+        if (source == null) {
+            return; // a loaded plugin's listener or task, not a load
+        }
+        Path jar = source.toAbsolutePath().normalize();
+        boolean loadedFromIt = pluginName != null && plugins.apply(pluginName)
+                .filter(p -> p.state() == PluginState.LOADED && p.source().toAbsolutePath().normalize().equals(jar))
+                .isPresent();
+        if (loadedFromIt) {
+            byJar.remove(jar); // an upgrade that failed and was rolled back: what the jar holds runs
+            return;
+        }
+        try {
+            byJar.put(jar, new Failure(Files.getLastModifiedTime(jar), error.getMessage()));
+        } catch (IOException gone) {
+            byJar.remove(jar); // a staged upload already removed, or a jar deleted meanwhile
+        }
+    }
+
+    @Override
+    public void pluginLoaded(PluginInfo plugin) {
+        byJar.remove(plugin.source().toAbsolutePath().normalize());
+    }
+
+    /**
+     * @param jar      a jar of the plugin directory
+     * @param modified its modification time now
+     * @return why its last load failed, if it did and the file is the one that failed
+     */
+    Optional<String> of(Path jar, FileTime modified) {
+        Path key = jar.toAbsolutePath().normalize();
+        Failure failure = byJar.get(key);
+        if (failure != null && !failure.modified().equals(modified)) {
+            byJar.remove(key, failure);
+            return Optional.empty();
+        }
+        return Optional.ofNullable(failure).map(Failure::message);
+    }
+
+    /** Forgets a jar's failure: the jar was deleted. */
+    void forget(Path jar) {
+        byJar.remove(jar.toAbsolutePath().normalize());
+    }
+}

@@ -1,0 +1,85 @@
+package io.pluginhost.host;
+
+import io.pluginhost.api.PluginDescriptor;
+import io.pluginhost.api.exception.PluginLoadException;
+import io.pluginhost.runtime.PluginInfo;
+import io.pluginhost.runtime.PluginState;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** What {@code GET /jars} says of a jar whose last load failed. */
+class FailedLoadsTest {
+
+    @TempDir
+    Path dir;
+
+    private final Map<String, PluginInfo> known = new HashMap<>();
+    private final FailedLoads failed = new FailedLoads(name -> Optional.ofNullable(known.get(name)));
+
+    private static PluginInfo loaded(String name, Path source) {
+        return new PluginInfo(new PluginDescriptor(name, "1.0.0", "", List.of(), List.of(), List.of(), List.of()),
+                PluginState.LOADED, source, List.of(), Map.of(), Map.of(), Map.of(), Instant.now(), Optional.empty(),
+                List.of(), 0);
+    }
+
+    private FileTime modified(Path jar) throws Exception {
+        return Files.getLastModifiedTime(jar);
+    }
+
+    @Test
+    void aFailedLoadIsKeptForItsJarUntilTheJarLoadsOrIsDeleted() throws Exception {
+        Path jar = Files.writeString(dir.resolve("notes.jar"), "v1");
+
+        failed.pluginFailed("notes", jar, new PluginLoadException("no database", null));
+        assertThat(failed.of(jar, modified(jar))).contains("no database");
+
+        failed.pluginLoaded(loaded("notes", jar));
+        assertThat(failed.of(jar, modified(jar))).isEmpty();
+
+        failed.pluginFailed("notes", jar, new PluginLoadException("no database", null));
+        failed.forget(jar);
+        assertThat(failed.of(jar, modified(jar))).isEmpty();
+    }
+
+    @Test
+    void anotherFileUnderTheSameNameIsNotListedWithTheOldOnesFailure() throws Exception {
+        Path jar = Files.writeString(dir.resolve("notes.jar"), "v1");
+        failed.pluginFailed("notes", jar, new PluginLoadException("broken", null));
+
+        Files.setLastModifiedTime(jar, FileTime.from(modified(jar).toInstant().plusSeconds(5)));
+
+        assertThat(failed.of(jar, modified(jar))).isEmpty();
+    }
+
+    /** A failed upgrade reports its failure after the old version is back: the jar's plugin runs. */
+    @Test
+    void anUpgradeThatFailedAndWasRolledBackLeavesNoFailureOnTheJar() throws Exception {
+        Path jar = Files.writeString(dir.resolve("versioned.jar"), "2.0.0");
+        known.put("versioned", loaded("versioned", jar));
+
+        failed.pluginFailed("versioned", jar, new PluginLoadException("3.0.0 failed, rolled back to 2.0.0", null));
+        known.remove("versioned"); // then unloaded by an operator
+
+        assertThat(failed.of(jar, modified(jar))).isEmpty();
+    }
+
+    @Test
+    void aLoadedPluginsListenerThatThrowsIsNoFailedLoad() throws Exception {
+        Path jar = Files.writeString(dir.resolve("notes.jar"), "v1");
+
+        failed.pluginFailed("notes", null, new PluginLoadException("a listener threw", null));
+
+        assertThat(failed.of(jar, modified(jar))).isEmpty();
+    }
+}
