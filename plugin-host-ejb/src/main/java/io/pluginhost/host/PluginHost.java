@@ -691,7 +691,8 @@ public class PluginHost {
                 if (info != null) {
                     plugin = info.descriptor().toString();
                     Optional<String> failure = info.error();
-                    Map<String, String> waitsFor = waitingFor(info.name(), failure);
+                    Map<String, String> waitsFor = info.state() == PluginState.FAILED
+                            ? waitingFor(info.name(), failure) : Map.of();
                     state = waitsFor.isEmpty() ? info.state().name() : "WAITING";
                     problem = failure.map(why -> withoutServerPaths(explained(why, waitsFor))).orElse(null);
                 } else {

@@ -170,9 +170,10 @@ public final class OutageRetries implements PluginLifecycleListener, AutoCloseab
             Map<String, String> problems = services.problems(plugin.get());
             if (!problems.isEmpty()) {
                 if (!waitedNow.contains(name)) {
-                    LOG.log(System.Logger.Level.INFO, () -> "plugin '" + name + "' failed to load while " + problems
-                            + " could not be reached; it is loaded again once " + (problems.size() == 1 ? "it answers"
-                            : "they answer") + " (asked every " + period.toSeconds() + " s)");
+                    LOG.log(System.Logger.Level.INFO, () -> "plugin '" + name + "' failed to load while "
+                            + String.join(" and ", problems.keySet()) + " did not answer ("
+                            + String.join("; ", problems.values()) + "); it is loaded again once "
+                            + (problems.size() == 1 ? "it answers" : "they answer") + ", asked every " + period);
                 }
                 stillDown.put(name, problems);
             } else if (waitedNow.contains(name)) {
