@@ -32,9 +32,9 @@ public interface S3Repository {
     void upload(String key, byte[] body, String contentType, String bucket);
 
     /**
-     * Uploads from a stream, which the host reads as it sends and never holds whole: for objects too
-     * large for a byte array (up to S3's 5 GiB for one upload). The stream is read on the calling
-     * thread, within the call timeout, and not closed.
+     * Uploads from a stream, which the host never holds whole: for objects too large for a byte array.
+     * As {@link #upload(String, InputStream, String, String)}, it is read in parts the host can send again
+     * after an error S3 says to retry; on the calling thread, and not closed.
      *
      * @param key         object key
      * @param body        gives the content: exactly {@code length} bytes are read; if it ends before,

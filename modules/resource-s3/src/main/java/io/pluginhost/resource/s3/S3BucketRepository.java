@@ -110,15 +110,45 @@ final class S3BucketRepository implements S3Repository, AutoCloseable {
         if (length < 0) {
             throw new InvalidArgumentException("length", "length must be 0 or more; got " + length);
         }
-        try {
-            call("upload", key, bucket, () -> client.putObject(request -> request.bucket(physical).key(key)
-                    .contentType(contentType == null ? "application/octet-stream" : contentType),
-                    RequestBody.fromInputStream(body, length)));
-        } catch (IllegalStateException | UncheckedIOException e) {
-            // The SDK's word for a stream shorter than its length, or the plugin's stream failing as it is read;
-            // text only, as every error here, so no client type reaches the plugin.
-            throw new PluginException("plugin '" + scope.pluginName() + "': cannot upload '" + key + "' to bucket '"
-                    + bucket + "' from its stream: " + e.getMessage());
+        if (length > (long) partBytes * maxParts) {
+            throw new S3LimitExceededException("max upload parts", "plugin '" + scope.pluginName() + "': '" + key
+                    + "' (" + length + " bytes) is longer than " + maxParts + " parts of " + partBytes + " bytes;"
+                    + " raise pluginhost.s3.upload-part-bytes");
+        }
+        // In parts the host holds, as a stream of unknown length: the SDK sends a part again after a retryable
+        // error, and could not rewind the plugin's stream to send it whole again.
+        upload(key, new ExactLength(body, length), contentType, bucket);
+    }
+
+    /** The first {@code length} bytes of a stream; ending before them is an error, so nothing is stored. */
+    private static final class ExactLength extends InputStream {
+        private final InputStream body;
+        private final long length;
+        private long left;
+
+        ExactLength(InputStream body, long length) {
+            this.body = body;
+            this.length = length;
+            this.left = length;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] into, int offset, int count) throws IOException {
+            if (left == 0) {
+                return -1;
+            }
+            int read = body.read(into, offset, (int) Math.min(count, left));
+            if (read < 0) {
+                throw new IOException("the stream ended after " + (length - left) + " of its " + length + " bytes");
+            }
+            left -= read;
+            return read;
         }
     }
 
