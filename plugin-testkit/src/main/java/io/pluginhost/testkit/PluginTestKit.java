@@ -66,9 +66,11 @@ import java.util.stream.Stream;
 public final class PluginTestKit implements AutoCloseable, BeforeAllCallback, AfterAllCallback, AfterEachCallback {
 
     private final ModuleLayerPluginManager engine;
-    /** Guarded by itself, which is notified of each event and error captured. */
+    /** Guards what the kit captures; notified of each event and error, for those who wait for them. */
+    private final Object captures = new Object();
+    /** Guarded by {@link #captures}. */
     private final List<PluginEvent> events = new ArrayList<>();
-    /** Guarded by {@link #events}. */
+    /** Guarded by {@link #captures}. */
     private final List<PluginException> errors = new ArrayList<>();
     private final AutoCloseable subscription;
     private final List<AutoCloseable> resources;
@@ -155,14 +157,14 @@ public final class PluginTestKit implements AutoCloseable, BeforeAllCallback, Af
 
     /** @return every event emitted on the bus since the kit started (or {@link #clearEvents()}), in order */
     public List<PluginEvent> events() {
-        synchronized (events) {
+        synchronized (captures) {
             return List.copyOf(events);
         }
     }
 
     /** @return the events of that name, in order */
     public List<PluginEvent> events(String name) {
-        synchronized (events) {
+        synchronized (captures) {
             return events.stream().filter(e -> e.name().equals(name)).toList();
         }
     }
@@ -175,7 +177,7 @@ public final class PluginTestKit implements AutoCloseable, BeforeAllCallback, Af
 
     /** Forgets the captured events. */
     public void clearEvents() {
-        synchronized (events) {
+        synchronized (captures) {
             events.clear();
         }
     }
@@ -212,14 +214,14 @@ public final class PluginTestKit implements AutoCloseable, BeforeAllCallback, Af
      *         in order: a listener, scheduled task, record handler or extension that threw, and a failed load
      */
     public List<PluginException> errors() {
-        synchronized (events) {
+        synchronized (captures) {
             return List.copyOf(errors);
         }
     }
 
     /** Forgets the captured errors. */
     public void clearErrors() {
-        synchronized (events) {
+        synchronized (captures) {
             errors.clear();
         }
     }
@@ -257,21 +259,21 @@ public final class PluginTestKit implements AutoCloseable, BeforeAllCallback, Af
 
     /** Adds to a captured list and wakes whoever waits for it. */
     private <T> void captured(List<T> list, T item) {
-        synchronized (events) {
+        synchronized (captures) {
             list.add(item);
-            events.notifyAll();
+            captures.notifyAll();
         }
     }
 
     /** Waits on the captured lists until {@code read} has {@code count} items or the time is up. */
     private <T> List<T> await(Duration timeout, java.util.function.Supplier<List<T>> read, int count) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        synchronized (events) {
+        synchronized (captures) {
             List<T> now = read.get();
             long left = deadline - System.nanoTime();
             while (now.size() < count && left > 0) {
                 try {
-                    TimeUnit.NANOSECONDS.timedWait(events, left);
+                    TimeUnit.NANOSECONDS.timedWait(captures, left);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new AssertionError("interrupted while waiting", e);

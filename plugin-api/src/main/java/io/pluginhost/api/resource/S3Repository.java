@@ -42,6 +42,8 @@ public interface S3Repository {
      * @param length      the object's size in bytes
      * @param contentType MIME type, e.g. {@code application/zip}
      * @param bucket      a declared logical bucket
+     * @throws io.pluginhost.api.exception.S3LimitExceededException if {@code length} is more than 10,000 parts
+     *         hold, before anything is read
      */
     void upload(String key, InputStream body, long length, String contentType, String bucket);
 
