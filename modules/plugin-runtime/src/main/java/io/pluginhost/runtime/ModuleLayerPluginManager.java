@@ -613,7 +613,14 @@ public final class ModuleLayerPluginManager implements PluginManager {
 
     @Override
     public List<PluginInfo> reload(String name, ResourceOverrides newOverrides) {
-        return locked(() -> reloadLocked(name, newOverrides));
+        if (newOverrides == null) {
+            return reload(name);
+        }
+        newOverrides.validateNames();
+        return locked(() -> registry.loaded(name).isPresent()
+                ? changeStored(name, "new overrides of plugin '" + name + "' were",
+                        () -> registry.storeOverrides(name, newOverrides))
+                : reloadLocked(name, newOverrides));
     }
 
     private List<PluginInfo> reloadLocked(String name, ResourceOverrides newOverrides) {
@@ -787,10 +794,8 @@ public final class ModuleLayerPluginManager implements PluginManager {
     public List<PluginInfo> setConfig(String name, Map<String, String> settings) {
         ResourceKind.validatePluginName(name);
         settings.forEach(ModuleLayerPluginManager::checkSetting);
-        return locked(() -> {
-            registry.storeConfig(name, settings);
-            return registry.loaded(name).isPresent() ? reloadLocked(name, null) : List.of();
-        });
+        return locked(() -> changeStored(name, "new settings of plugin '" + name + "' were",
+                () -> registry.storeConfig(name, settings)));
     }
 
     private static void checkSetting(String key, String value) {
@@ -810,21 +815,17 @@ public final class ModuleLayerPluginManager implements PluginManager {
 
     @Override
     public List<PluginInfo> clearConfig(String name) {
-        return locked(() -> registry.clearConfig(name) && registry.loaded(name).isPresent()
-                ? reloadLocked(name, null) : List.of());
+        return locked(() -> registry.storedConfig(name).isEmpty() ? List.of()
+                : changeStored(name, "clearing the settings of plugin '" + name + "' was",
+                        () -> registry.clearConfig(name)));
     }
 
     @Override
     public List<PluginInfo> setOverrides(String name, ResourceOverrides newOverrides) {
         ResourceKind.validatePluginName(name);
         newOverrides.validateNames();
-        return locked(() -> {
-            if (registry.loaded(name).isEmpty()) {
-                registry.storeOverrides(name, newOverrides);
-                return List.of();
-            }
-            return reloadLocked(name, newOverrides); // validates them before anything unloads
-        });
+        return locked(() -> changeStored(name, "new overrides of plugin '" + name + "' were",
+                () -> registry.storeOverrides(name, newOverrides)));
     }
 
     @Override
@@ -834,8 +835,73 @@ public final class ModuleLayerPluginManager implements PluginManager {
 
     @Override
     public List<PluginInfo> clearOverrides(String name) {
-        return locked(() -> registry.clearOverrides(name) && registry.loaded(name).isPresent()
-                ? reloadLocked(name, null) : List.of());
+        return locked(() -> registry.storedOverrides(name).isEmpty() ? List.of()
+                : changeStored(name, "clearing the overrides of plugin '" + name + "' was",
+                        () -> registry.clearOverrides(name)));
+    }
+
+    /**
+     * Changes a plugin's stored overrides or settings, all or nothing. A loaded plugin is reloaded with
+     * its dependents; if the new values are refused, or the plugin or a dependent does not come back
+     * with them, the previous values are stored again and what ran before is loaded again with them,
+     * and the failure is thrown. So a change that throws has changed nothing the engine stores (the
+     * host persists only a change that did not throw). Caller holds the lock.
+     *
+     * @param change what the change is, for the message ("new settings of plugin 'x' were")
+     * @param store  stores the new values
+     * @return the plugins reloaded, none if it is not loaded
+     */
+    private List<PluginInfo> changeStored(String name, String change, Runnable store) {
+        Optional<ResourceOverrides> overridesBefore = registry.storedOverrides(name);
+        Optional<Map<String, String>> configBefore = registry.storedConfig(name);
+        LoadedPlugin before = registry.loaded(name).orElse(null);
+        store.run();
+        if (before == null) {
+            return List.of();
+        }
+        Map<String, Path> ran = new LinkedHashMap<>(); // what runs now, dependencies first
+        ran.put(name, before.source());
+        registry.dependentsOf(name).forEach(d -> ran.put(d, registry.require(d).source()));
+        try {
+            return reloadLocked(name, null); // validates the new values before anything unloads
+        } catch (RuntimeException e) {
+            overridesBefore.ifPresentOrElse(o -> registry.storeOverrides(name, o), () -> registry.clearOverrides(name));
+            configBefore.ifPresentOrElse(c -> registry.storeConfig(name, c), () -> registry.clearConfig(name));
+            if (registry.loaded(name).orElse(null) == before) {
+                throw e; // refused, or a dependent did not drain: the plugin never stopped, nothing changed
+            }
+            throw report(name, before.source(), rollBack(ran, change, e));
+        }
+    }
+
+    /**
+     * Stops what a failed change loaded and loads {@code ran} again with the values stored now.
+     *
+     * @return the failure to throw, saying whether the rollback succeeded
+     */
+    private PluginLoadException rollBack(Map<String, Path> ran, String change, RuntimeException failure) {
+        List<PluginException> rollbackFailures = new ArrayList<>();
+        for (String each : reversed(List.copyOf(ran.keySet()))) {
+            Optional<LoadedPlugin> loadedWithNewValues = registry.loaded(each);
+            if (loadedWithNewValues.isPresent()) {
+                try {
+                    stop(loadedWithNewValues.get()).ifPresent(rollbackFailures::add);
+                } catch (PluginUnloadException stillLoaded) {
+                    rollbackFailures.add(stillLoaded);
+                    break; // its dependencies must stay
+                }
+            }
+        }
+        loadAgain(ran, rollbackFailures);
+        Throwable[] parts = failure.getSuppressed(); // a reload's summary carries each plugin's failure
+        String why = parts.length > 0 ? parts[0].getMessage() : failure.getMessage();
+        PluginLoadException thrown = new PluginLoadException(rollbackFailures.isEmpty()
+                ? change + " rolled back, and " + String.join(", ", ran.keySet()) + (ran.size() == 1 ? " runs" : " run")
+                + " as before: " + why
+                : change + " not applied, and rolling back failed too: " + why + "; then "
+                + rollbackFailures.stream().map(Throwable::getMessage).toList(), failure);
+        rollbackFailures.forEach(thrown::addSuppressed);
+        return thrown;
     }
 
     // ---------------------------------------------------------------- queries and calls

@@ -129,7 +129,8 @@ public interface PluginManager extends AutoCloseable {
     List<PluginInfo> reload(String name);
 
     /**
-     * Reloads with new overrides, which replace the stored ones.
+     * Reloads with new overrides, which replace the stored ones: for a loaded plugin, all or nothing,
+     * as {@link #setOverrides}.
      *
      * @param name      the plugin
      * @param overrides the new overrides
@@ -175,11 +176,14 @@ public interface PluginManager extends AutoCloseable {
 
     /**
      * Stores overrides for a plugin name; if that plugin is loaded, reloads it (and its dependents).
+     * All or nothing: if the plugin or a dependent does not come back with them, the previous
+     * overrides are stored again, what ran before runs again with them, and the failure is thrown.
      *
      * @param name      the plugin name (need not be loaded)
      * @param overrides the overrides
      * @return the plugins reloaded, if any
      * @throws InvalidNameException if a name in the overrides is invalid
+     * @throws io.pluginhost.api.exception.PluginException of the type naming what is wrong; nothing changed
      */
     List<PluginInfo> setOverrides(String name, ResourceOverrides overrides);
 
@@ -190,7 +194,8 @@ public interface PluginManager extends AutoCloseable {
     Optional<ResourceOverrides> getOverrides(String name);
 
     /**
-     * Removes a plugin's overrides; if it is loaded, reloads it with its declared resources.
+     * Removes a plugin's overrides; if it is loaded, reloads it with its declared resources. All or
+     * nothing, as {@link #setOverrides}.
      *
      * @param name the plugin name
      * @return the plugins reloaded, if any
@@ -235,7 +240,8 @@ public interface PluginManager extends AutoCloseable {
     /**
      * Replaces a plugin's own settings (what {@code context.config()} returns). If it is loaded, it is
      * reloaded with them, with its dependents, as for overrides; if not, they are stored for its next
-     * load. A plugin that fails to initialize with new settings is listed as FAILED; the settings stay.
+     * load. All or nothing: if the plugin or a dependent does not come back with the new settings, the
+     * previous ones are stored again, what ran before runs again with them, and the failure is thrown.
      *
      * @param name     the plugin name (need not be loaded)
      * @param settings the settings by key
@@ -251,7 +257,8 @@ public interface PluginManager extends AutoCloseable {
     Optional<Map<String, String>> getConfig(String name);
 
     /**
-     * Removes a plugin's settings; if it is loaded, reloads it without them.
+     * Removes a plugin's settings; if it is loaded, reloads it without them. All or nothing, as
+     * {@link #setConfig}.
      *
      * @param name the plugin name
      * @return the plugins reloaded, if any
