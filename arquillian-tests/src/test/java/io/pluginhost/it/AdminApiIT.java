@@ -183,9 +183,12 @@ class AdminApiIT {
         assertThat(notAJar.statusCode()).isEqualTo(422);
         assertThat(notAJar.headers().firstValue("Content-Type")).hasValueSatisfying(
                 type -> assertThat(type).startsWith("application/problem+json"));
+        // Named as the operator named it, not by the file the upload was staged in.
+        assertThat(notAJar.body()).contains("garbage.jar is not a readable module jar").doesNotContain("uploading");
 
         byte[] noDescriptor = Files.readAllBytes(PluginJarBuilder.jarWithoutModuleInfo(dir, "plain.jar"));
-        assertThat(upload("plain.jar", noDescriptor).body()).contains("no module-info.class");
+        assertThat(upload("plain.jar", noDescriptor).body()).contains("no module-info.class")
+                .doesNotContain("uploading");
 
         byte[] selfCycle = Files.readAllBytes(PluginJarBuilder.plugin("ouroboros").dependsOn("ouroboros").build(dir));
         HttpResponse<String> cycle = upload("ouroboros.jar", selfCycle);
@@ -382,6 +385,21 @@ class AdminApiIT {
         HttpResponse<String> cleared = json("DELETE", "api/plugins/example-plugin-repository/overrides", null);
         assertThat(cleared.body()).contains("\"note_tags\":\"example-plugin-repository_note_tags\"");
         assertThat(json("GET", "api/plugins/example-plugin-repository/overrides", null).statusCode()).isEqualTo(404);
+    }
+
+    /** An operator's mistake must not take a running plugin down, nor be kept for the next restart. */
+    @Test
+    void overridesOrSettingsThePluginCannotStartWithAre422AndChangeNothing() throws Exception {
+        HttpResponse<String> refused = json("PUT", "api/plugins/example-plugin-repository/overrides",
+                "{\"allowedTables\": [\"notes\"]}"); // its initialize also creates note_tags
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(422);
+        assertThat(refused.body()).contains("new overrides of plugin 'example-plugin-repository' were rolled back",
+                "note_tags");
+        assertThat(json("GET", "api/plugins/example-plugin-repository/overrides", null).statusCode()).isEqualTo(404);
+        assertThat(json("GET", "api/plugins/example-plugin-repository", null).body()).contains("\"state\":\"LOADED\"",
+                "\"note_tags\":\"example-plugin-repository_note_tags\"");
+        Path stateFile = Path.of(System.getProperty("pluginhost.plugin-dir"), ".pluginhost-state.json");
+        assertThat(Files.exists(stateFile) ? Files.readString(stateFile) : "").doesNotContain("\"notes\"]");
     }
 
     @Test

@@ -60,6 +60,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import java.util.regex.Pattern;
 
 /**
  * The plugin host inside WildFly: owns the engine for the lifetime of the deployment. At start-up
@@ -90,6 +91,9 @@ public class PluginHost {
     private static final Logger LOG = Logger.getLogger(PluginHost.class.getName());
     /** Set while an event from another node is being delivered, so it is not sent out again. */
     private static final ThreadLocal<Boolean> FROM_OTHER_NODE = new ThreadLocal<>();
+    /** The name {@link #stage} gives an upload: the operator knows it by the jar's own name. */
+    private static final Pattern STAGED_UPLOAD = Pattern.compile(
+            "\\.([\\w.-]+\\.jar)\\.uploading-[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12}");
 
     @Resource(lookup = "java:/ConnectionFactory")
     ConnectionFactory jmsConnections;
@@ -780,8 +784,8 @@ public class PluginHost {
         if (message == null) {
             return null;
         }
-        return message.replace(pluginDirectory.toString() + java.io.File.separator, "")
-                .replaceAll("(?<!\\w)(/[^\\s'\"/:]+)+/([^\\s'\"/]+)", "$2");
+        return STAGED_UPLOAD.matcher(message.replace(pluginDirectory.toString() + java.io.File.separator, "")
+                .replaceAll("(?<!\\w)(/[^\\s'\"/:]+)+/([^\\s'\"/]+)", "$2")).replaceAll("$1");
     }
 
     /**
