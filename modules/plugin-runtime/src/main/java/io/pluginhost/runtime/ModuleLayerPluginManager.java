@@ -867,11 +867,21 @@ public final class ModuleLayerPluginManager implements PluginManager {
         } catch (RuntimeException e) {
             overridesBefore.ifPresentOrElse(o -> registry.storeOverrides(name, o), () -> registry.clearOverrides(name));
             configBefore.ifPresentOrElse(c -> registry.storeConfig(name, c), () -> registry.clearConfig(name));
-            if (registry.loaded(name).orElse(null) == before) {
-                throw e; // refused, or a dependent did not drain: the plugin never stopped, nothing changed
+            if (registry.loaded(name).orElse(null) != before) {
+                throw report(name, before.source(), rollBack(ran, change, e));
             }
-            throw report(name, before.source(), rollBack(ran, change, e));
+            if (e instanceof PluginLoadException incomplete) { // a call in flight did not drain in time
+                throw new PluginLoadException(change + " not applied: " + firstCause(incomplete) + "; "
+                        + name + " runs as before", incomplete);
+            }
+            throw e; // the new values were refused before anything stopped
         }
+    }
+
+    /** @return the first plugin's failure a reload's summary carries, or its own message */
+    private static String firstCause(RuntimeException failure) {
+        Throwable[] parts = failure.getSuppressed();
+        return parts.length > 0 ? parts[0].getMessage() : failure.getMessage();
     }
 
     /**
@@ -885,7 +895,7 @@ public final class ModuleLayerPluginManager implements PluginManager {
             Optional<LoadedPlugin> loadedWithNewValues = registry.loaded(each);
             if (loadedWithNewValues.isPresent()) {
                 try {
-                    stop(loadedWithNewValues.get()).ifPresent(rollbackFailures::add);
+                    stop(loadedWithNewValues.get()); // a cleanup failure is reported, and it is unloaded anyway
                 } catch (PluginUnloadException stillLoaded) {
                     rollbackFailures.add(stillLoaded);
                     break; // its dependencies must stay
@@ -893,8 +903,7 @@ public final class ModuleLayerPluginManager implements PluginManager {
             }
         }
         loadAgain(ran, rollbackFailures);
-        Throwable[] parts = failure.getSuppressed(); // a reload's summary carries each plugin's failure
-        String why = parts.length > 0 ? parts[0].getMessage() : failure.getMessage();
+        String why = firstCause(failure);
         PluginLoadException thrown = new PluginLoadException(rollbackFailures.isEmpty()
                 ? change + " rolled back, and " + String.join(", ", ran.keySet()) + (ran.size() == 1 ? " runs" : " run")
                 + " as before: " + why

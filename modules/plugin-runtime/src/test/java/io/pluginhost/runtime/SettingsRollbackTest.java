@@ -14,6 +14,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -51,7 +53,13 @@ class SettingsRollbackTest {
                     mode = context.config().get("mode", "calm");
                     if (mode.equals("broken")) throw new IllegalStateException("cannot run in mode " + mode);
                 }
-                public Object execute(Object in) { return mode; }
+                public Object execute(Object in) throws Exception {
+                    if (in instanceof java.util.concurrent.CountDownLatch[] latches) {
+                        latches[0].countDown(); // in flight
+                        latches[1].await();
+                    }
+                    return mode;
+                }
                 """).build(dir);
     }
 
@@ -101,6 +109,31 @@ class SettingsRollbackTest {
         assertThat(manager.list()).extracting(PluginInfo::name, PluginInfo::state).containsExactly(
                 org.assertj.core.groups.Tuple.tuple("moody", PluginState.LOADED),
                 org.assertj.core.groups.Tuple.tuple("follower", PluginState.LOADED));
+    }
+
+    @Test
+    void settingsThatCannotBeAppliedWhileACallIsInFlightChangeNothing() throws Exception {
+        ModuleLayerPluginManager impatient = new ModuleLayerPluginManager(HostServices.NONE, Duration.ofMillis(100));
+        CountDownLatch[] latches = {new CountDownLatch(1), new CountDownLatch(1)};
+        try {
+            impatient.setConfig("moody", Map.of("mode", "happy"));
+            impatient.load(moody());
+            CompletableFuture<Object> call = CompletableFuture.supplyAsync(() -> impatient.execute("moody", latches));
+            latches[0].await();
+
+            assertThatThrownBy(() -> impatient.setConfig("moody", Map.of("mode", "sad")))
+                    .isInstanceOf(PluginLoadException.class)
+                    .hasMessageContaining("new settings of plugin 'moody' were not applied")
+                    .hasMessageContaining("call(s) in progress");
+
+            assertThat(impatient.getConfig("moody")).contains(Map.of("mode", "happy"));
+            latches[1].countDown();
+            assertThat(call.get()).isEqualTo("happy");
+            assertThat(impatient.execute("moody", null)).isEqualTo("happy");
+        } finally {
+            latches[1].countDown();
+            impatient.close();
+        }
     }
 
     @Test
