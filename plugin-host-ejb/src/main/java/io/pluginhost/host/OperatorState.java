@@ -1,5 +1,6 @@
 package io.pluginhost.host;
 
+import io.pluginhost.runtime.PluginManager;
 import io.pluginhost.runtime.resource.ResourceOverrides;
 import jakarta.json.bind.Jsonb;
 
@@ -38,6 +39,8 @@ final class OperatorState {
     private final Set<String> unloaded = new TreeSet<>();
     private final Map<String, ResourceOverrides> overrides = new TreeMap<>();
     private final Map<String, Map<String, String>> config = new TreeMap<>();
+    /** Whether an entry of the file was left out (see {@link #applyTo}). */
+    private boolean refusedAny;
 
     private OperatorState(Path file, Jsonb json) {
         this.file = file;
@@ -72,22 +75,81 @@ final class OperatorState {
         return state;
     }
 
-    @SuppressWarnings("unchecked")
+    /** Reads what was saved; an entry of the wrong shape is left out, as {@link #applyTo} says. */
     private void read(Map<String, Object> saved) {
         if (saved.get("unloaded") instanceof List<?> names) {
             names.forEach(n -> unloaded.add(String.valueOf(n)));
         }
         if (saved.get("overrides") instanceof Map<?, ?> byPlugin) {
-            byPlugin.forEach((plugin, value) -> overrides.put(String.valueOf(plugin),
-                    overridesFrom((Map<String, Object>) value)));
+            byPlugin.forEach((plugin, value) -> {
+                try {
+                    overrides.put(String.valueOf(plugin), overridesFrom(map(value, "the overrides")));
+                } catch (IllegalArgumentException e) {
+                    refused("overrides", String.valueOf(plugin), e.getMessage());
+                }
+            });
         }
         if (saved.get("config") instanceof Map<?, ?> byPlugin) {
             byPlugin.forEach((plugin, value) -> {
-                Map<String, String> settings = new TreeMap<>();
-                ((Map<String, Object>) value).forEach((k, v) -> settings.put(k, String.valueOf(v)));
-                config.put(String.valueOf(plugin), settings);
+                try {
+                    Map<String, String> settings = new TreeMap<>();
+                    map(value, "the settings").forEach((k, v) -> settings.put(k, String.valueOf(v)));
+                    config.put(String.valueOf(plugin), settings);
+                } catch (IllegalArgumentException e) {
+                    refused("settings", String.valueOf(plugin), e.getMessage());
+                }
             });
         }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> map(Object value, String what) {
+        if (!(value instanceof Map<?, ?>)) {
+            throw new IllegalArgumentException(what + " are not a JSON object");
+        }
+        return (Map<String, Object>) value;
+    }
+
+    /**
+     * Gives the engine the overrides and settings kept here, before anything loads. An entry that cannot
+     * be read or that the engine refuses now (a rule a newer host made stricter, a hand edit) is logged
+     * and left out, so that one entry cannot keep the host from starting; the file as it was is kept
+     * beside it as {@code <file>.refused}, and the state kept from now on is what the engine took.
+     *
+     * @param engine an engine with nothing loaded yet
+     */
+    synchronized void applyTo(PluginManager engine) {
+        overrides.entrySet().removeIf(entry -> !accepted("overrides", entry.getKey(),
+                () -> engine.setOverrides(entry.getKey(), entry.getValue())));
+        config.entrySet().removeIf(entry -> !accepted("settings", entry.getKey(),
+                () -> engine.setConfig(entry.getKey(), entry.getValue())));
+        if (refusedAny) {
+            Path aside = file.resolveSibling(file.getFileName() + ".refused");
+            try {
+                Files.copy(file, aside, StandardCopyOption.REPLACE_EXISTING);
+            } catch (IOException e) {
+                LOG.warning("cannot keep the operator state as it was in " + aside.getFileName() + ": " + e);
+            }
+            save();
+        }
+    }
+
+    /** @return whether the engine took the entry; if not, says why and what happens now */
+    private boolean accepted(String kind, String plugin, Runnable apply) {
+        try {
+            apply.run();
+            return true;
+        } catch (RuntimeException e) {
+            refused(kind, plugin, e.getMessage());
+            return false;
+        }
+    }
+
+    private void refused(String kind, String plugin, String why) {
+        refusedAny = true;
+        LOG.warning("the " + kind + " of plugin '" + plugin + "' kept in " + file.getFileName() + " are refused now ("
+                + why + "); the host starts without them, and keeps the file as it was in " + file.getFileName()
+                + ".refused");
     }
 
     synchronized Set<String> unloaded() {
@@ -171,17 +233,35 @@ final class OperatorState {
         return value;
     }
 
-    @SuppressWarnings("unchecked")
     private static ResourceOverrides overridesFrom(Map<String, Object> value) {
-        return new ResourceOverrides(
-                Optional.ofNullable((List<String>) value.get("allowedTables")),
-                Optional.ofNullable((List<String>) value.get("allowedTopics")),
-                Optional.ofNullable((List<String>) value.get("allowedBuckets")),
-                names(value.get("tableNameMap")), names(value.get("topicNameMap")), names(value.get("bucketNameMap")));
+        return new ResourceOverrides(list(value, "allowedTables"), list(value, "allowedTopics"),
+                list(value, "allowedBuckets"), names(value, "tableNameMap"), names(value, "topicNameMap"),
+                names(value, "bucketNameMap"));
     }
 
-    @SuppressWarnings("unchecked")
-    private static Map<String, String> names(Object map) {
-        return map == null ? Map.of() : Map.copyOf((Map<String, String>) map);
+    /** @return a list of names, each as text (the engine checks them), or none */
+    private static Optional<List<String>> list(Map<String, Object> overrides, String field) {
+        Object value = overrides.get(field);
+        if (value == null) {
+            return Optional.empty();
+        }
+        if (!(value instanceof List<?> names)) {
+            throw new IllegalArgumentException("'" + field + "' is not a list of names");
+        }
+        return Optional.of(names.stream().map(String::valueOf).toList());
+    }
+
+    /** @return a map of names, each as text (the engine checks them), or an empty one */
+    private static Map<String, String> names(Map<String, Object> overrides, String field) {
+        Object value = overrides.get(field);
+        if (value == null) {
+            return Map.of();
+        }
+        if (!(value instanceof Map<?, ?> names)) {
+            throw new IllegalArgumentException("'" + field + "' is not a map of names");
+        }
+        Map<String, String> copy = new TreeMap<>();
+        names.forEach((from, to) -> copy.put(String.valueOf(from), String.valueOf(to)));
+        return copy;
     }
 }

@@ -217,8 +217,7 @@ public class PluginHost {
         ConfiguredOverrides.settings(config).forEach(engine::setConfig);
         state = OperatorState.load(config.getOptionalValue("pluginhost.state-file", String.class).map(Path::of)
                 .orElseGet(() -> pluginDirectory.resolve(".pluginhost-state.json")), json);
-        state.overrides().forEach(engine::setOverrides);
-        state.config().forEach(engine::setConfig);
+        state.applyTo(engine);
         if (config.getOptionalValue("pluginhost.load-retry.enabled", Boolean.class).orElse(true)) {
             startOutageRetries(config.getOptionalValue("pluginhost.load-retry.period", Duration.class)
                     .orElse(Duration.ofSeconds(30)));
