@@ -123,6 +123,35 @@ class HotDeployIT {
         }
     }
 
+    /**
+     * A loaded plugin's jar replaced by one that does not load: the plugin runs on as loaded before, and
+     * the listing says that the file now in its place is not what runs, and why.
+     */
+    @Test
+    void aLoadedPluginsJarReplacedByOneThatDoesNotLoadIsListedWithWhyWhileItRunsOn() throws Exception {
+        Path target = Path.of(System.getProperty("pluginhost.plugin-dir")).resolve("hot-stale.jar");
+        AdminClient admin = new AdminClient(base);
+        BlockingQueue<String> lifecycle = new LinkedBlockingQueue<>();
+        HttpResponse<InputStream> stream = listen(admin, lifecycle);
+        try {
+            Files.copy(plugin("hot-stale"), target);
+            awaitEvent(lifecycle, "LOADED", "hot-stale", "1.0.0");
+
+            Path refused = PluginJarBuilder.plugin("hot-stale").version("2.0.0").dependsOn("hot-absent")
+                    .build(Files.createDirectories(dir.resolve("stale-2")));
+            Files.copy(refused, target, StandardCopyOption.REPLACE_EXISTING);
+            awaitEvent(lifecycle, "FAILED", "hot-stale", null);
+
+            assertThat(AdminClient.jarEntry(admin.json("GET", "api/jars", null).body(), "hot-stale.jar"))
+                    .contains("\"plugin\":\"hot-stale@1.0.0\"", "\"state\":\"LOADED\"",
+                            "it runs as loaded before; the file now here does not load", "hot-absent");
+            assertThat(admin.json("GET", "api/plugins/hot-stale", null).body()).contains("\"version\":\"1.0.0\"");
+        } finally {
+            Files.deleteIfExists(target);
+            stream.body().close();
+        }
+    }
+
     /** Opens the event stream and queues every lifecycle event of the hot-* plugins; returns once it is open. */
     private static HttpResponse<InputStream> listen(AdminClient admin, BlockingQueue<String> lifecycle)
             throws Exception {

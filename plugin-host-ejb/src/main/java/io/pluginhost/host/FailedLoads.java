@@ -26,6 +26,8 @@ final class FailedLoads implements PluginLifecycleListener {
     }
 
     private final Map<Path, Failure> byJar = new ConcurrentHashMap<>();
+    /** The modification time each jar had when a plugin was last loaded from it. */
+    private final Map<Path, FileTime> loadedVersions = new ConcurrentHashMap<>();
     private final Function<String, Optional<PluginInfo>> plugins;
 
     /** @param plugins finds a plugin the engine knows by name ({@code PluginManager.find}) */
@@ -39,23 +41,32 @@ final class FailedLoads implements PluginLifecycleListener {
             return; // a loaded plugin's listener or task, not a load
         }
         Path jar = source.toAbsolutePath().normalize();
+        FileTime modified;
+        try {
+            modified = Files.getLastModifiedTime(jar);
+        } catch (IOException gone) {
+            byJar.remove(jar); // a staged upload already removed, or a jar deleted meanwhile
+            return;
+        }
         boolean loadedFromIt = pluginName != null && plugins.apply(pluginName)
                 .filter(p -> p.state() == PluginState.LOADED && p.source().toAbsolutePath().normalize().equals(jar))
                 .isPresent();
-        if (loadedFromIt) {
+        if (loadedFromIt && modified.equals(loadedVersions.get(jar))) {
             byJar.remove(jar); // an upgrade that failed and was rolled back: what the jar holds runs
             return;
         }
-        try {
-            byJar.put(jar, new Failure(Files.getLastModifiedTime(jar), error.getMessage()));
-        } catch (IOException gone) {
-            byJar.remove(jar); // a staged upload already removed, or a jar deleted meanwhile
-        }
+        byJar.put(jar, new Failure(modified, error.getMessage()));
     }
 
     @Override
     public void pluginLoaded(PluginInfo plugin) {
-        byJar.remove(plugin.source().toAbsolutePath().normalize());
+        Path jar = plugin.source().toAbsolutePath().normalize();
+        byJar.remove(jar);
+        try {
+            loadedVersions.put(jar, Files.getLastModifiedTime(jar));
+        } catch (IOException gone) {
+            loadedVersions.remove(jar);
+        }
     }
 
     /**
@@ -73,8 +84,21 @@ final class FailedLoads implements PluginLifecycleListener {
         return Optional.ofNullable(failure).map(Failure::message);
     }
 
+    /**
+     * @param jar      the jar a loaded plugin was loaded from
+     * @param modified its modification time now
+     * @return why the file it holds now did not load, if it is another file than the one that runs and
+     *         its load failed (a plugin runs as loaded before a bad jar replaced its own)
+     */
+    Optional<String> ofLoaded(Path jar, FileTime modified) {
+        return modified.equals(loadedVersions.get(jar.toAbsolutePath().normalize())) ? Optional.empty()
+                : of(jar, modified);
+    }
+
     /** Forgets a jar's failure: the jar was deleted. */
     void forget(Path jar) {
-        byJar.remove(jar.toAbsolutePath().normalize());
+        Path key = jar.toAbsolutePath().normalize();
+        byJar.remove(key);
+        loadedVersions.remove(key);
     }
 }

@@ -698,6 +698,10 @@ public class PluginHost {
                             ? waitingFor(info.name(), failure) : Map.of();
                     state = waitsFor.isEmpty() ? info.state().name() : "WAITING";
                     problem = failure.map(why -> withoutServerPaths(explained(why, waitsFor))).orElse(null);
+                    if (info.state() == PluginState.LOADED) {
+                        problem = failedLoads.ofLoaded(path, attributes.lastModifiedTime()).map(why -> withoutServerPaths(
+                                "it runs as loaded before; the file now here does not load: " + why)).orElse(null);
+                    }
                 } else {
                     try {
                         PluginDescriptor descriptor = engine.inspect(path);

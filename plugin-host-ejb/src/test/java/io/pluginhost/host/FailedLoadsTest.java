@@ -67,11 +67,37 @@ class FailedLoadsTest {
     void anUpgradeThatFailedAndWasRolledBackLeavesNoFailureOnTheJar() throws Exception {
         Path jar = Files.writeString(dir.resolve("versioned.jar"), "2.0.0");
         known.put("versioned", loaded("versioned", jar));
+        failed.pluginLoaded(known.get("versioned")); // 2.0.0 loaded again after 3.0.0 failed
 
         failed.pluginFailed("versioned", jar, new PluginLoadException("3.0.0 failed, rolled back to 2.0.0", null));
         known.remove("versioned"); // then unloaded by an operator
 
         assertThat(failed.of(jar, modified(jar))).isEmpty();
+    }
+
+    /**
+     * A loaded plugin's jar replaced on disk by one that does not load (hot deploy, or a reload over
+     * REST): the plugin runs as loaded before, and the listing must say that the file is not what runs.
+     */
+    @Test
+    void aLoadedPluginsJarReplacedByOneThatDoesNotLoadIsListedWithWhy() throws Exception {
+        Path jar = Files.writeString(dir.resolve("notes.jar"), "v1");
+        known.put("notes", loaded("notes", jar));
+        failed.pluginLoaded(known.get("notes"));
+        assertThat(failed.ofLoaded(jar, modified(jar))).isEmpty();
+
+        Files.writeString(jar, "garbage");
+        Files.setLastModifiedTime(jar, FileTime.from(modified(jar).toInstant().plusSeconds(5)));
+        failed.pluginFailed(null, jar, new PluginLoadException("notes.jar is not a readable module jar", null));
+        assertThat(failed.ofLoaded(jar, modified(jar))).contains("notes.jar is not a readable module jar");
+
+        Files.writeString(jar, "v2");
+        Files.setLastModifiedTime(jar, FileTime.from(modified(jar).toInstant().plusSeconds(5)));
+        failed.pluginFailed("notes", jar, new PluginLoadException("needs contacts@^2, which is not loaded", null));
+        assertThat(failed.ofLoaded(jar, modified(jar))).contains("needs contacts@^2, which is not loaded");
+
+        failed.pluginLoaded(known.get("notes")); // the jar fixed, and reloaded
+        assertThat(failed.ofLoaded(jar, modified(jar))).isEmpty();
     }
 
     @Test
