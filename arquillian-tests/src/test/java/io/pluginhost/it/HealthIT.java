@@ -63,19 +63,20 @@ class HealthIT {
     @Test
     void aFailedPluginTakesReadinessDownWithItsReason() throws Exception {
         AdminClient admin = new AdminClient(base);
+        // The server runs on this machine: the plugin looks for its licence in a file the test removes.
+        Path licence = Files.writeString(dir.resolve("licence"), "yes");
         Path jar = PluginJarBuilder.plugin("health-faulty")
                 .body("public void initialize(io.pluginhost.api.PluginContext context) {"
-                        + " if (context.config().get(\"licence\").isEmpty()) {"
+                        + " if (!java.nio.file.Files.exists(java.nio.file.Path.of(\"" + licence + "\"))) {"
                         + " throw new IllegalStateException(\"cannot start: no licence\"); } }")
                 .build(dir);
         try {
-            assertThat(admin.json("PUT", "api/plugins/health-faulty/config", "{\"licence\": \"yes\"}").statusCode())
-                    .isEqualTo(200);
             assertThat(admin.upload("health-faulty.jar", Files.readAllBytes(jar)).statusCode()).isEqualTo(201);
             assertThat(ready().statusCode()).isEqualTo(200);
 
-            // Taking the licence away reloads the plugin, which then fails: it stays listed as FAILED.
-            admin.json("DELETE", "api/plugins/health-faulty/config", null);
+            // Reloaded without its licence, the plugin fails: it stays listed as FAILED.
+            Files.delete(licence);
+            assertThat(admin.json("POST", "api/plugins/health-faulty/reload", null).statusCode()).isEqualTo(422);
             assertThat(admin.json("GET", "api/plugins/health-faulty", null).body()).contains("\"state\":\"FAILED\"");
 
             HttpResponse<String> ready = ready();
@@ -84,7 +85,6 @@ class HealthIT {
         } finally {
             admin.json("DELETE", "api/plugins/health-faulty", null);
             admin.json("DELETE", "api/jars/health-faulty.jar", null);
-            admin.json("DELETE", "api/plugins/health-faulty/config", null);
         }
         assertThat(ready().statusCode()).as("back up once the failed plugin is gone").isEqualTo(200);
     }
