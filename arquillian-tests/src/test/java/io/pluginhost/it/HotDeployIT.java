@@ -117,7 +117,15 @@ class HotDeployIT {
 
             assertThat(AdminClient.jarEntry(admin.json("GET", "api/jars", null).body(), "hot-broken.jar"))
                     .contains("\"plugin\":\"hot-broken@1.0.0\"", "\"state\":\"FAILED\"", "no licence");
+
+            // An operator can hold it unloaded, as a loaded one: not retried, not loaded at the next start.
+            HttpResponse<String> unloaded = admin.json("DELETE", "api/plugins/hot-broken", null);
+            assertThat(unloaded.statusCode()).as(unloaded.body()).isEqualTo(200);
+            assertThat(unloaded.body()).contains("\"unloaded\":[\"hot-broken\"]");
+            assertThat(AdminClient.jarEntry(admin.json("GET", "api/jars", null).body(), "hot-broken.jar"))
+                    .contains("\"state\":\"UNLOADED\"", "no licence");
         } finally {
+            admin.json("DELETE", "api/jars/hot-broken.jar", null); // forgets the unload with the jar
             Files.deleteIfExists(target);
             stream.body().close();
         }

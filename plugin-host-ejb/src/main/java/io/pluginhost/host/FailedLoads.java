@@ -22,7 +22,7 @@ import java.util.function.Function;
  */
 final class FailedLoads implements PluginLifecycleListener {
 
-    private record Failure(FileTime modified, String message) {
+    private record Failure(FileTime modified, String plugin, String message) {
     }
 
     private final Map<Path, Failure> byJar = new ConcurrentHashMap<>();
@@ -55,7 +55,7 @@ final class FailedLoads implements PluginLifecycleListener {
             byJar.remove(jar); // an upgrade that failed and was rolled back: what the jar holds runs
             return;
         }
-        byJar.put(jar, new Failure(modified, error.getMessage()));
+        byJar.put(jar, new Failure(modified, pluginName, error.getMessage()));
     }
 
     @Override
@@ -93,6 +93,23 @@ final class FailedLoads implements PluginLifecycleListener {
     Optional<String> ofLoaded(Path jar, FileTime modified) {
         return modified.equals(loadedVersions.get(jar.toAbsolutePath().normalize())) ? Optional.empty()
                 : of(jar, modified);
+    }
+
+    /**
+     * @param plugin a plugin name
+     * @return whether a jar still there, unchanged, failed to load as that plugin (a plugin the engine
+     *         does not know when it failed its first load)
+     */
+    boolean failedAsPlugin(String plugin) {
+        return byJar.entrySet().stream().anyMatch(entry -> plugin.equals(entry.getValue().plugin()) && unchanged(entry));
+    }
+
+    private static boolean unchanged(Map.Entry<Path, Failure> failure) {
+        try {
+            return Files.getLastModifiedTime(failure.getKey()).equals(failure.getValue().modified());
+        } catch (IOException gone) {
+            return false;
+        }
     }
 
     /** Forgets a jar's failure: the jar was deleted. */

@@ -497,7 +497,9 @@ public class PluginHost {
 
     /**
      * Unloads as {@link PluginManager#unload(String, boolean)} does, and remembers it: after a restart
-     * the plugins it unloaded stay unloaded until loaded again over REST.
+     * the plugins it unloaded stay unloaded until loaded again over REST. A plugin whose jar failed its
+     * first load (listed by {@link #listJars} as FAILED or WAITING) is held unloaded the same way: it is
+     * not loaded again when its services answer, nor at the next start.
      *
      * @return the plugins unloaded
      */
@@ -506,6 +508,13 @@ public class PluginHost {
             List<String> unloaded = engine.unload(name, cascade);
             state.unloaded(unloaded);
             return unloaded;
+        } catch (io.pluginhost.api.exception.PluginNotFoundException e) {
+            if (!failedLoads.failedAsPlugin(name)) {
+                throw e;
+            }
+            state.unloaded(List.of(name));
+            LOG.info(() -> "plugin '" + name + "', whose load failed, is held unloaded: not retried, not loaded at start");
+            return List.of(name);
         } catch (io.pluginhost.api.exception.PluginUnloadException e) {
             if (engine.find(name).filter(p -> p.state() == PluginState.LOADED).isEmpty()) {
                 state.unloaded(List.of(name)); // unloaded, though its cleanup failed
@@ -707,8 +716,10 @@ public class PluginHost {
                         PluginDescriptor descriptor = engine.inspect(path);
                         plugin = descriptor.toString();
                         Optional<String> failure = failedLoads.of(path, attributes.lastModifiedTime());
-                        Map<String, String> waitsFor = waitingFor(descriptor.name(), failure);
-                        state = failure.isEmpty() ? "UNLOADED" : waitsFor.isEmpty() ? "FAILED" : "WAITING";
+                        boolean heldUnloaded = this.state.unloaded().contains(descriptor.name());
+                        Map<String, String> waitsFor = heldUnloaded ? Map.of() : waitingFor(descriptor.name(), failure);
+                        state = failure.isEmpty() || heldUnloaded ? "UNLOADED"
+                                : waitsFor.isEmpty() ? "FAILED" : "WAITING";
                         problem = failure.map(why -> withoutServerPaths(explained(why, waitsFor))).orElse(null);
                     } catch (RuntimeException e) {
                         state = "INVALID";

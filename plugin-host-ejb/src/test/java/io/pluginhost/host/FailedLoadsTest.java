@@ -101,6 +101,18 @@ class FailedLoadsTest {
     }
 
     @Test
+    void aPluginWhoseJarFailedItsFirstLoadIsKnownByNameWhileTheJarIsUnchanged() throws Exception {
+        Path jar = Files.writeString(dir.resolve("notes.jar"), "v1");
+        failed.pluginFailed("notes", jar, new PluginLoadException("no database", null));
+
+        assertThat(failed.failedAsPlugin("notes")).isTrue();
+        assertThat(failed.failedAsPlugin("other")).isFalse();
+
+        Files.setLastModifiedTime(jar, FileTime.from(modified(jar).toInstant().plusSeconds(5)));
+        assertThat(failed.failedAsPlugin("notes")).isFalse();
+    }
+
+    @Test
     void aLoadedPluginsListenerThatThrowsIsNoFailedLoad() throws Exception {
         Path jar = Files.writeString(dir.resolve("notes.jar"), "v1");
 

@@ -428,7 +428,7 @@ public final class ModuleLayerPluginManager implements PluginManager {
             Optional<LoadedPlugin> plugin = registry.loaded(name);
             if (plugin.isEmpty()) {
                 if (registry.forgetFailed(name)) {
-                    return List.of();
+                    return List.of(name); // no longer listed: as unloaded as it can be
                 }
                 throw new PluginNotFoundException(name);
             }

@@ -107,6 +107,7 @@ public interface PluginManager extends AutoCloseable {
      * Unloads a plugin, and with {@code cascade} first every plugin that requires it, dependents
      * before their dependencies. A plugin bound to it only as an optional dependency (directly or
      * through one that goes) is not unloaded but loaded again without it, even without {@code cascade}.
+     * A plugin listed as FAILED is forgotten, and its name returned.
      *
      * @param name    the plugin
      * @param cascade whether to unload dependents too

@@ -4,6 +4,7 @@ import io.pluginhost.api.exception.CircularDependencyException;
 import io.pluginhost.api.exception.DependencyNotFoundException;
 import io.pluginhost.api.exception.DependentsLoadedException;
 import io.pluginhost.api.exception.InvalidPluginException;
+import io.pluginhost.api.exception.PluginNotFoundException;
 import io.pluginhost.api.exception.SelfDependencyException;
 import io.pluginhost.runtime.testing.ExamplePlugins;
 import io.pluginhost.runtime.testing.Handoff;
@@ -240,6 +241,23 @@ class PluginDependencyTest {
         replace(jar, PluginJarBuilder.plugin("flaky").version("3").build(staging));
         assertThat(manager.reload("flaky")).extracting(PluginInfo::version).containsExactly("3");
         assertThat(manager.get("flaky").state()).isEqualTo(PluginState.LOADED);
+    }
+
+    /** Unloading a failed plugin takes it off the list, and says so: the host records it as unloaded. */
+    @Test
+    void unloadingAFailedPluginForgetsItAndNamesIt() throws IOException {
+        Path jar = PluginJarBuilder.plugin("flaky").build(dir);
+        manager.load(jar);
+        Path staging = Files.createDirectory(dir.resolve("staging"));
+        replace(jar, PluginJarBuilder.plugin("flaky").version("2")
+                .body("public void initialize(PluginContext c) { throw new IllegalStateException(\"v2 is broken\"); }")
+                .build(staging));
+        assertThatThrownBy(() -> manager.reload("flaky")).hasMessageContaining("v2 is broken");
+
+        assertThat(manager.unload("flaky", false)).containsExactly("flaky");
+
+        assertThat(manager.find("flaky")).isEmpty();
+        assertThatThrownBy(() -> manager.unload("flaky", false)).isInstanceOf(PluginNotFoundException.class);
     }
 
     @Test
