@@ -224,16 +224,26 @@ class PluginDependencyTest {
                 org.assertj.core.groups.Tuple.tuple("a", "1.0.0"), org.assertj.core.groups.Tuple.tuple("b", "1.0.0"));
     }
 
-    @Test
-    void aReloadThatFailsInInitializeLeavesThePluginFailedAndRetryable() throws IOException {
+    /**
+     * Loads plugin {@code flaky}, replaces its jar by a version 2 that throws in initialize, and
+     * reloads it, which fails.
+     *
+     * @return its jar
+     */
+    private Path flakyAfterAFailedReload() throws IOException {
         Path jar = PluginJarBuilder.plugin("flaky").build(dir);
         manager.load(jar);
-        Path staging = Files.createDirectory(dir.resolve("staging"));
         replace(jar, PluginJarBuilder.plugin("flaky").version("2")
                 .body("public void initialize(PluginContext c) { throw new IllegalStateException(\"v2 is broken\"); }")
-                .build(staging));
-
+                .build(Files.createDirectories(dir.resolve("staging"))));
         assertThatThrownBy(() -> manager.reload("flaky")).hasMessageContaining("v2 is broken");
+        return jar;
+    }
+
+    @Test
+    void aReloadThatFailsInInitializeLeavesThePluginFailedAndRetryable() throws IOException {
+        Path jar = flakyAfterAFailedReload();
+        Path staging = dir.resolve("staging");
 
         PluginInfo failed = manager.get("flaky");
         assertThat(failed.state()).isEqualTo(PluginState.FAILED);
@@ -246,13 +256,7 @@ class PluginDependencyTest {
     /** Unloading a failed plugin takes it off the list, and says so: the host records it as unloaded. */
     @Test
     void unloadingAFailedPluginForgetsItAndNamesIt() throws IOException {
-        Path jar = PluginJarBuilder.plugin("flaky").build(dir);
-        manager.load(jar);
-        Path staging = Files.createDirectory(dir.resolve("staging"));
-        replace(jar, PluginJarBuilder.plugin("flaky").version("2")
-                .body("public void initialize(PluginContext c) { throw new IllegalStateException(\"v2 is broken\"); }")
-                .build(staging));
-        assertThatThrownBy(() -> manager.reload("flaky")).hasMessageContaining("v2 is broken");
+        flakyAfterAFailedReload();
 
         assertThat(manager.unload("flaky", false)).containsExactly("flaky");
 
