@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.InputStream;
 import java.net.URI;
 import java.net.URL;
 import java.net.http.HttpClient;
@@ -18,6 +19,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -58,6 +62,39 @@ class HealthIT {
                 "\"example-plugin-1\":\"LOADED 1.0.0\"", "\"name\":\"pluginhost-services\"",
                 "\"database: java:jboss/datasources/ExampleDS\":\"reachable\"", "\"kafka\":\"reachable\"",
                 "\"s3\":\"reachable\"");
+    }
+
+    /**
+     * A jar whose plugin fails its first load (at start, or copied in) was not reported at all: the
+     * engine does not list a plugin that never loaded, and the node stayed ready without it.
+     */
+    @Test
+    void aPluginWhoseJarFailsItsFirstLoadTakesReadinessDownUntilAnOperatorHoldsItUnloaded() throws Exception {
+        AdminClient admin = new AdminClient(base);
+        Path target = Path.of(System.getProperty("pluginhost.plugin-dir")).resolve("health-first.jar");
+        BlockingQueue<String> failed = new LinkedBlockingQueue<>();
+        HttpResponse<InputStream> stream = admin.events(line -> {
+            if (line.contains("\"kind\":\"FAILED\"") && line.contains("\"plugin\":\"health-first\"")) {
+                failed.add(line);
+            }
+        });
+        try {
+            Files.copy(PluginJarBuilder.plugin("health-first").body("public void initialize(io.pluginhost.api"
+                    + ".PluginContext context) { throw new IllegalStateException(\"cannot start: no licence\"); }")
+                    .build(dir), target); // hot deploy loads it
+            assertThat(failed.poll(30, TimeUnit.SECONDS)).as("its load failed").isNotNull();
+
+            HttpResponse<String> down = ready();
+            assertThat(down.statusCode()).as(down.body()).isEqualTo(503);
+            assertThat(down.body()).contains("\"health-first\":\"FAILED: ", "no licence");
+
+            assertThat(admin.json("DELETE", "api/plugins/health-first", null).statusCode()).isEqualTo(200);
+            assertThat(ready().statusCode()).as("held unloaded by an operator").isEqualTo(200);
+        } finally {
+            stream.body().close();
+            admin.json("DELETE", "api/jars/health-first.jar", null);
+            Files.deleteIfExists(target);
+        }
     }
 
     @Test

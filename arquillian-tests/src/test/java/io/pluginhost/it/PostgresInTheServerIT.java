@@ -118,20 +118,28 @@ class PostgresInTheServerIT {
                 DatabaseRepository db = context.database().orElseThrow();
                 db.executeCommand("INSERT INTO notes (id, body) VALUES ($1, $2)", 1, "on postgres");
                 return db.executeQuery("SELECT id, body FROM notes WHERE id = $1", 1);"""));
-        HttpResponse<String> uploaded = admin("PUT", "api/jars/pg-notes.jar",
-                "application/java-archive", HttpRequest.BodyPublishers.ofByteArray(jar));
-        assertThat(uploaded.statusCode()).as(uploaded.body()).isEqualTo(201);
+        AdminClient admin = new AdminClient(host);
+        try {
+            HttpResponse<String> uploaded = admin("PUT", "api/jars/pg-notes.jar",
+                    "application/java-archive", HttpRequest.BodyPublishers.ofByteArray(jar));
+            assertThat(uploaded.statusCode()).as(uploaded.body()).isEqualTo(201);
 
-        HttpResponse<String> executed = admin("POST", "api/plugins/pg-notes/execute", "application/json",
-                HttpRequest.BodyPublishers.ofString("null"));
+            HttpResponse<String> executed = admin("POST", "api/plugins/pg-notes/execute", "application/json",
+                    HttpRequest.BodyPublishers.ofString("null"));
 
-        // PostgreSQL folds unquoted labels to lowercase (H2's ExampleDS would answer ID and BODY).
-        assertThat(executed.body()).contains("{\"id\":1,\"body\":\"on postgres\"}");
-        try (Connection connection = PostgresDevServer.dataSource().getConnection();
-             Statement raw = connection.createStatement();
-             ResultSet rows = raw.executeQuery("SELECT tableowner FROM pg_tables WHERE tablename = 'pg-notes_notes'")) {
-            assertThat(rows.next()).as("the physical table exists on PostgreSQL").isTrue();
-            assertThat(rows.getString(1)).isEqualTo("ph_pg-notes");
+            // PostgreSQL folds unquoted labels to lowercase (H2's ExampleDS would answer ID and BODY).
+            assertThat(executed.body()).contains("{\"id\":1,\"body\":\"on postgres\"}");
+            try (Connection connection = PostgresDevServer.dataSource().getConnection();
+                 Statement raw = connection.createStatement();
+                 ResultSet rows = raw.executeQuery(
+                         "SELECT tableowner FROM pg_tables WHERE tablename = 'pg-notes_notes'")) {
+                assertThat(rows.next()).as("the physical table exists on PostgreSQL").isTrue();
+                assertThat(rows.getString(1)).isEqualTo("ph_pg-notes");
+            }
+        } finally {
+            // Left in the directory, it would fail to load wherever its data source is not deployed.
+            admin.json("DELETE", "api/plugins/pg-notes", null);
+            admin.json("DELETE", "api/jars/pg-notes.jar", null);
         }
     }
 

@@ -11,8 +11,11 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * Why the last load of each jar of the plugin directory failed, for {@code GET /jars}: a plugin that
@@ -102,6 +105,24 @@ final class FailedLoads implements PluginLifecycleListener {
      */
     boolean failedAsPlugin(String plugin) {
         return byJar.entrySet().stream().anyMatch(entry -> plugin.equals(entry.getValue().plugin()) && unchanged(entry));
+    }
+
+    /**
+     * @param listed       whether the engine lists a plugin of that name (loaded, or FAILED after a reload)
+     * @param heldUnloaded the plugins an operator holds unloaded
+     * @return by plugin name, why its jar, still there and unchanged, failed its first load: plugins the
+     *         engine does not list, which readiness reports besides the engine's (a jar no name could be
+     *         read from is no plugin, and left to {@code GET /jars})
+     */
+    Map<String, String> firstLoadFailures(Predicate<String> listed, Set<String> heldUnloaded) {
+        Map<String, String> failures = new TreeMap<>();
+        for (Map.Entry<Path, Failure> entry : byJar.entrySet()) {
+            String plugin = entry.getValue().plugin();
+            if (plugin != null && !listed.test(plugin) && !heldUnloaded.contains(plugin) && unchanged(entry)) {
+                failures.put(plugin, entry.getValue().message());
+            }
+        }
+        return failures;
     }
 
     private static boolean unchanged(Map.Entry<Path, Failure> failure) {

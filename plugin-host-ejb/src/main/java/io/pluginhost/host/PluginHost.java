@@ -262,6 +262,11 @@ public class PluginHost {
             }
 
             @Override
+            public Map<String, String> firstLoadFailures() {
+                return failedLoads.firstLoadFailures(name -> engine.find(name).isPresent(), state.unloaded());
+            }
+
+            @Override
             public String withoutServerPaths(String message) {
                 return PluginHost.this.withoutServerPaths(message);
             }

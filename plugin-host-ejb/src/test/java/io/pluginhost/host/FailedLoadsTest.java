@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -110,6 +111,26 @@ class FailedLoadsTest {
 
         Files.setLastModifiedTime(jar, FileTime.from(modified(jar).toInstant().plusSeconds(5)));
         assertThat(failed.failedAsPlugin("notes")).isFalse();
+    }
+
+    /** What readiness reports besides the engine's list: plugins whose jar failed its first load. */
+    @Test
+    void pluginsThatFailedTheirFirstLoadAreListedUnlessKnownHeldOrChanged() throws Exception {
+        Path notes = Files.writeString(dir.resolve("notes.jar"), "v1");
+        Path audit = Files.writeString(dir.resolve("audit.jar"), "v1");
+        Path billing = Files.writeString(dir.resolve("billing.jar"), "v1");
+        Path reloaded = Files.writeString(dir.resolve("crm.jar"), "v1");
+        Path unreadable = Files.writeString(dir.resolve("broken.jar"), "not a zip");
+        failed.pluginFailed("notes", notes, new PluginLoadException("no database", null));
+        failed.pluginFailed("audit", audit, new PluginLoadException("no licence", null));
+        failed.pluginFailed("billing", billing, new PluginLoadException("a bug", null));
+        failed.pluginFailed("crm", reloaded, new PluginLoadException("its reload failed", null));
+        failed.pluginFailed(null, unreadable, new PluginLoadException("not a readable module jar", null));
+        Files.setLastModifiedTime(billing, FileTime.from(modified(billing).toInstant().plusSeconds(5)));
+        known.put("crm", loaded("crm", reloaded)); // the engine lists it (here as loaded, in life as FAILED)
+
+        assertThat(failed.firstLoadFailures(name -> known.containsKey(name), Set.of("audit")))
+                .containsExactly(Map.entry("notes", "no database"));
     }
 
     @Test

@@ -19,6 +19,12 @@ public interface HealthSource {
      */
     Map<String, String> serviceProblems();
 
+    /**
+     * @return by plugin name, why its jar failed its first load: plugins the engine does not list
+     *         (it lists a plugin that failed a reload as FAILED), and that no operator holds unloaded
+     */
+    Map<String, String> firstLoadFailures();
+
     /** @return the message with the server's directories masked */
     String withoutServerPaths(String message);
 }

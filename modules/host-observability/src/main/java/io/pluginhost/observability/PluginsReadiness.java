@@ -10,9 +10,12 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
 
+import java.util.Map;
+
 /**
  * {@code pluginhost-plugins} in {@code /health/ready}: one entry per plugin, {@code LOADED <version>} or
- * {@code FAILED: <why>}; down while any plugin is FAILED, unless
+ * {@code FAILED: <why>} (the engine's FAILED plugins, and those whose jar failed its first load, at start or
+ * when it was copied in); down while any plugin is FAILED, unless
  * {@code pluginhost.health.failed-plugin-is-down=false} (then the failures are listed but the node
  * stays in the load balancer).
  */
@@ -41,6 +44,10 @@ public class PluginsReadiness implements HealthCheck {
             } else {
                 response.withData(plugin.name(), plugin.state().name() + " " + plugin.version());
             }
+        }
+        for (Map.Entry<String, String> firstLoad : host.firstLoadFailures().entrySet()) {
+            failed = true; // a jar of the plugin directory whose plugin never loaded: as down as a failed reload
+            response.withData(firstLoad.getKey(), "FAILED: " + host.withoutServerPaths(firstLoad.getValue()));
         }
         boolean failedIsDown = config.getOptionalValue("pluginhost.health.failed-plugin-is-down", Boolean.class)
                 .orElse(true);
