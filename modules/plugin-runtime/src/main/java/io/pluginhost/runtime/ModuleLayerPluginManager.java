@@ -147,7 +147,24 @@ public final class ModuleLayerPluginManager implements PluginManager {
 
     @Override
     public PluginInfo load(Path jar, ResourceOverrides overrides) {
-        return locked(() -> loadJar(read(jar), overrides));
+        return locked(() -> {
+            PluginJar read = read(jar);
+            return keepingOverridesOnFailure(read.name(), () -> loadJar(read, overrides));
+        });
+    }
+
+    /**
+     * Runs a load with new overrides for a plugin that is not loaded: they stay stored only if it loads,
+     * as {@link #setOverrides} keeps them. Caller holds the lock.
+     */
+    private <T> T keepingOverridesOnFailure(String name, Supplier<T> load) {
+        Optional<ResourceOverrides> before = registry.storedOverrides(name);
+        try {
+            return load.get();
+        } catch (RuntimeException e) {
+            before.ifPresentOrElse(o -> registry.storeOverrides(name, o), () -> registry.clearOverrides(name));
+            throw e;
+        }
     }
 
     @Override
@@ -620,7 +637,7 @@ public final class ModuleLayerPluginManager implements PluginManager {
         return locked(() -> registry.loaded(name).isPresent()
                 ? changeStored(name, "new overrides of plugin '" + name + "' were",
                         () -> registry.storeOverrides(name, newOverrides))
-                : reloadLocked(name, newOverrides));
+                : keepingOverridesOnFailure(name, () -> reloadLocked(name, newOverrides)));
     }
 
     private List<PluginInfo> reloadLocked(String name, ResourceOverrides newOverrides) {

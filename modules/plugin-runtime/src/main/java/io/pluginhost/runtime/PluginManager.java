@@ -45,7 +45,8 @@ public interface PluginManager extends AutoCloseable {
     PluginInfo load(Path jar);
 
     /**
-     * Loads a plugin jar with overrides, which are stored for its name if the jar is valid.
+     * Loads a plugin jar with overrides, which are stored for its name if it loads (else the ones stored
+     * before stay).
      *
      * @param jar       the jar
      * @param overrides overrides to apply and keep

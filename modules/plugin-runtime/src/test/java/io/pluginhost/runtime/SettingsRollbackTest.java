@@ -10,7 +10,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -179,6 +181,34 @@ class SettingsRollbackTest {
                 .hasMessageContaining("rolled back");
         assertThat(manager.getOverrides("crm")).contains(renamed);
         assertThat(manager.get("crm").state()).isEqualTo(PluginState.LOADED);
+    }
+
+    @Test
+    void overridesGivenWithALoadThatFailsAreNotKept() throws Exception {
+        Path crm = PluginJarBuilder.plugin("crm").tables("users").body("""
+                public void initialize(PluginContext context) {
+                    context.database().orElseThrow().executeQuery("users");
+                }
+                """).build(dir);
+        ResourceOverrides renamed = ResourceOverrides.builder().tableNameMap(Map.of("users", "people")).build();
+        manager.setOverrides("crm", renamed);
+
+        ResourceOverrides withoutUsers = ResourceOverrides.builder().allowedTables(List.of("audit")).build();
+        assertThatThrownBy(() -> manager.load(crm, withoutUsers)).isInstanceOf(PluginLoadException.class)
+                .hasMessageContaining("has not declared table 'users'");
+
+        assertThat(manager.getOverrides("crm")).contains(renamed);
+        assertThat(manager.load(crm).tables()).containsExactly(Map.entry("users", "crm_people"));
+
+        // Failed now (a new jar that does not start), and reloaded with overrides it cannot start with either.
+        Path broken = PluginJarBuilder.plugin("crm").version("2").tables("users")
+                .body("public void initialize(PluginContext c) { throw new IllegalStateException(\"v2\"); }")
+                .build(Files.createTempDirectory(dir, "v2"));
+        Files.copy(broken, crm, StandardCopyOption.REPLACE_EXISTING);
+        assertThatThrownBy(() -> manager.reload("crm")).hasMessageContaining("v2");
+        assertThat(manager.get("crm").state()).isEqualTo(PluginState.FAILED);
+        assertThatThrownBy(() -> manager.reload("crm", withoutUsers)).isInstanceOf(PluginLoadException.class);
+        assertThat(manager.getOverrides("crm")).contains(renamed);
     }
 
     @Test
