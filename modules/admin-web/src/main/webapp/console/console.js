@@ -144,6 +144,11 @@ function renderJars(jars) {
     if (['UNLOADED', 'FAILED', 'WAITING'].includes(jar.state)) {
       actions.append(button('Load', () => act(`load ${jar.file}`, () => call('POST', 'plugins', {json: {jar: jar.file}}))));
     }
+    if (['FAILED', 'WAITING'].includes(jar.state) && jar.plugin) {
+      const name = jar.plugin.split('@')[0];
+      actions.append(button('Hold', () => act(`hold ${name} unloaded`, () => call('DELETE', `plugins/${enc(name)}`)),
+          {title: 'keep it unloaded: not loaded again when its services answer, nor at the next start'}));
+    }
     if (jar.state !== 'LOADED') {
       actions.append(button('Delete', () => {
         if (window.confirm(`Delete ${jar.file} from the plugin directory?`)) {

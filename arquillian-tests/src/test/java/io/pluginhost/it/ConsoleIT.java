@@ -162,6 +162,29 @@ class ConsoleIT {
         }
     }
 
+    /** A jar whose plugin failed to load can be held unloaded from the console, so it is not tried again. */
+    @Test
+    void anAdminHoldsAFailedJarsPluginUnloaded() throws Exception {
+        Path target = Path.of(System.getProperty("pluginhost.plugin-dir")).resolve("console-failing.jar");
+        AdminClient admin = new AdminClient(base);
+        try {
+            open(AdminClient.ADMIN);
+            waiting().until(ExpectedConditions.attributeToBe(By.tagName("body"), "data-stream", "live"));
+            Files.copy(PluginJarBuilder.plugin("console-failing").body("public void initialize(PluginContext c) {"
+                    + " throw new IllegalStateException(\"no licence\"); }").build(dir), target); // hot deploy
+
+            By jarRow = By.cssSelector("#jars tr[data-jar='console-failing.jar']");
+            waiting().until(ExpectedConditions.textToBePresentInElementLocated(jarRow, "FAILED"));
+            browser.findElement(jarRow).findElement(By.xpath(".//button[text()='Hold']")).click();
+
+            waiting().until(ExpectedConditions.textToBePresentInElementLocated(jarRow, "UNLOADED"));
+            assertThat(browser.findElement(jarRow).getText()).contains("no licence");
+        } finally {
+            admin.json("DELETE", "api/jars/console-failing.jar", null);
+            Files.deleteIfExists(target);
+        }
+    }
+
     /**
      * A browser's {@code EventSource} gives up for good on a response that is not the stream, such as
      * the 503 past {@code pluginhost.events.max-clients} (8 in this suite's server); the console asks
