@@ -44,6 +44,13 @@ class LifecycleDeadlineTest {
         Handoff.take(RELEASE);
     }
 
+    /**
+     * An initialize that runs code of the plugin's own (a method of its class), so it is handed to the
+     * lifecycle worker: what the batching tests count.
+     */
+    private static final String WORKS = "public void initialize(PluginContext c) { setUp(c); }"
+            + " private void setUp(PluginContext c) { }";
+
     /** Plugin code that ignores interruption and waits until the test lets it go. */
     private static String stuck() {
         return Handoff.awaitLatch(RELEASE);
@@ -96,7 +103,7 @@ class LifecycleDeadlineTest {
                     assertThat(timeout.threadName()).isEqualTo("plugin-constructor-stuck-new");
                 });
 
-        manager.load(PluginJarBuilder.plugin("fine").body("public void initialize(PluginContext c) { }").build(dir));
+        manager.load(PluginJarBuilder.plugin("fine").body(WORKS).build(dir));
         manager.unload("fine");
         assertThat(manager.find("stuck-new")).isEmpty();
         assertThat(manager.leakSuspects().get("stuck-new@1.0.0"))
@@ -143,6 +150,100 @@ class LifecycleDeadlineTest {
         long before = manager.lifecycleHandOffs();
         manager.load(PluginJarBuilder.plugin("busy-new").body(body).build(dir));
         assertThat(manager.lifecycleHandOffs() - before).isEqualTo(1);
+    }
+
+    /**
+     * An initialize that only hands the host what it needs (listeners, settings read, dependencies
+     * looked up, fields set), in straight-line code that calls nothing but the host's context, bus and
+     * settings, runs no plugin code and cannot loop: it runs on the caller's thread, with no hand-off,
+     * and the plugin works as if it had been handed off.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "public void initialize(PluginContext c) { }",
+            "private PluginContext context; public void initialize(PluginContext c) { this.context = c; }",
+            "public void initialize(PluginContext c) { c.eventBus().on(\"probe\", this::heard); }",
+            "private long limit; private int extra; private java.time.Duration every; private boolean on;"
+                    + " private String word; private Optional<String> raw;"
+                    + " private java.util.concurrent.atomic.AtomicLong seen;"
+                    + " public void initialize(PluginContext c) { PluginConfig config = c.config();"
+                    + " limit = config.getLong(\"limit\", 5L); extra = config.getInt(\"extra\", 1);"
+                    + " every = config.getDuration(\"every\", java.time.Duration.ofSeconds(1));"
+                    + " on = config.getBoolean(\"on\", true); word = config.get(\"word\", \"x\");"
+                    + " raw = config.get(\"raw\"); seen = new java.util.concurrent.atomic.AtomicLong();"
+                    + " EventBus bus = c.eventBus(); bus.once(\"never\", e -> { }); bus.off(\"never\", this::heard);"
+                    + " bus.on(\"pro\" + limit + word, e -> { }); bus.on(\"probe\", e -> heard(e)); }"})
+    void anInitializeThatCallsOnlyTheHostRunsOnTheCallersThread(String initialize) {
+        String heard = " private void heard(PluginEvent e) { " + Handoff.put("bounded.heard", "e.name()") + " }";
+        long before = manager.lifecycleHandOffs();
+
+        manager.load(PluginJarBuilder.plugin("bounded-init").body(initialize + heard).build(dir));
+
+        assertThat(manager.lifecycleHandOffs() - before).isZero();
+        manager.publish("probe", null);
+        assertThat((String) Handoff.take("bounded.heard")).isEqualTo(initialize.contains("probe") ? "probe" : null);
+        manager.unload("bounded-init");
+    }
+
+    /**
+     * Any other initialize may run plugin code, its own or another plugin's, or loop: handed to the
+     * lifecycle worker, under its deadline. Here each is something a straight-line initialize can do
+     * through an object the host did not make: call the plugin's own method, make a plugin object,
+     * call a listener, emit (which runs other plugins' listeners), call a host method on a plugin
+     * object (a dependency, a field), loop, catch, throw, reach a static field or method, concatenate
+     * an object (its {@code toString}).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "public void initialize(PluginContext c) { setUp(); } private void setUp() { }",
+            "public void initialize(PluginContext c) { new Helper(); } static final class Helper { }",
+            "public void initialize(PluginContext c) throws Exception {"
+                    + " io.pluginhost.api.EventListener l = e -> { }; l.onEvent(null); }",
+            "public void initialize(PluginContext c) { c.eventBus().emit(\"probe\", null); }",
+            "public void initialize(PluginContext c) { c.getDependency(\"other\", PluginContext.class).eventBus(); }",
+            "private PluginContext saved; public void initialize(PluginContext c) { saved = c; saved.eventBus(); }",
+            "public void initialize(PluginContext c) { for (int i = 0; i < 3; i++) { c.config(); } }",
+            "public void initialize(PluginContext c) { try { c.config(); } catch (RuntimeException e) { } }",
+            "public void initialize(PluginContext c) { throw new IllegalStateException(\"no\"); }",
+            "public void initialize(PluginContext c) { System.getLogger(\"x\"); }",
+            "static final class Holder { static Object value = new Object(); }"
+                    + " public void initialize(PluginContext c) { Object o = Holder.value; }",
+            "public void initialize(PluginContext c) { c.eventBus().on(\"x\" + c.config(), e -> { }); }",
+            "public void initialize(PluginContext c) { c.config().asMap().size(); }"})
+    void anInitializeThatMayRunPluginCodeIsHandedToTheLifecycleWorker(String initialize) {
+        long before = manager.lifecycleHandOffs();
+        try {
+            manager.load(PluginJarBuilder.plugin("busy-init").body(initialize).build(dir));
+        } catch (PluginLoadException expected) {
+            // some of them fail on the worker (no such dependency, a throw): where they ran is the point
+        }
+        assertThat(manager.lifecycleHandOffs() - before).isEqualTo(1);
+    }
+
+    /**
+     * A host method is host code only on the host's object: a plugin that implements the settings
+     * interface itself and calls it on itself runs its own code, here code that never returns, which
+     * the deadline stops.
+     */
+    @Test
+    void aHostMethodCalledOnThePluginsOwnObjectIsPluginCodeUnderTheDeadline() {
+        Path jar = PluginJarBuilder.plugin("self-config").source("test/self_config/TestPlugin.java", """
+                package test.self_config;
+
+                import io.pluginhost.api.*;
+                import java.util.*;
+
+                @PluginMetadata(name = "self-config", version = "1.0.0")
+                public class TestPlugin implements Plugin, PluginConfig {
+                    public void initialize(PluginContext c) { ((PluginConfig) this).getInt("limit", 1); }
+                    public Optional<String> get(String key) { %s return Optional.empty(); }
+                    public Set<String> keys() { return Set.of(); }
+                    public Map<String, String> asMap() { return Map.of(); }
+                }
+                """.formatted(stuck())).build(dir);
+
+        assertThatThrownBy(() -> assertTimeoutPreemptively(Duration.ofSeconds(30), () -> manager.load(jar)))
+                .isInstanceOf(PluginLoadException.class).cause().isInstanceOf(PluginTimeoutException.class);
     }
 
     @Test
@@ -230,14 +331,14 @@ class LifecycleDeadlineTest {
         Path work = java.nio.file.Files.createDirectory(dir.resolve("work"));
         for (int i = 0; i < 6; i++) {
             java.nio.file.Files.move(PluginJarBuilder.plugin("independent-" + i)
-                    .body("public void initialize(PluginContext c) { }").build(work), plugins.resolve(i + ".jar"));
+                    .body(WORKS).build(work), plugins.resolve(i + ".jar"));
         }
 
         assertThat(manager.loadDirectory(plugins).loaded()).hasSize(6);
         assertThat(manager.lifecycleHandOffs()).isEqualTo(1);
 
         java.nio.file.Files.move(PluginJarBuilder.plugin("dependent").dependsOn("independent-0")
-                .body("public void initialize(PluginContext c) { }").build(work), plugins.resolve("7.jar"));
+                .body(WORKS).build(work), plugins.resolve("7.jar"));
         manager.unloadAll();
         long before = manager.lifecycleHandOffs();
         assertThat(manager.loadDirectory(plugins).loaded()).hasSize(7);
@@ -251,7 +352,7 @@ class LifecycleDeadlineTest {
     @Test
     void pluginsWhoseDependenciesAreLoadedAreInitializedTogether() throws Exception {
         Path plugins = sharedPluginAndFiveDependents();
-        java.nio.file.Files.move(PluginJarBuilder.plugin("other").body("public void initialize(PluginContext c) { }")
+        java.nio.file.Files.move(PluginJarBuilder.plugin("other").body(WORKS)
                 .build(java.nio.file.Files.createDirectory(dir.resolve("other"))), plugins.resolve("6.jar"));
 
         assertThat(manager.loadDirectory(plugins).loaded()).extracting(PluginInfo::name)
@@ -288,11 +389,10 @@ class LifecycleDeadlineTest {
     private Path sharedPluginAndFiveDependents() throws java.io.IOException {
         Path plugins = java.nio.file.Files.createDirectory(dir.resolve("plugins"));
         Path work = java.nio.file.Files.createDirectory(dir.resolve("work"));
-        String initialize = "public void initialize(PluginContext c) { }";
-        java.nio.file.Files.move(PluginJarBuilder.plugin("base").body(initialize).build(work),
+        java.nio.file.Files.move(PluginJarBuilder.plugin("base").body(WORKS).build(work),
                 plugins.resolve("0.jar"));
         for (int i = 1; i <= 5; i++) {
-            java.nio.file.Files.move(PluginJarBuilder.plugin("user-" + i).dependsOn("base").body(initialize)
+            java.nio.file.Files.move(PluginJarBuilder.plugin("user-" + i).dependsOn("base").body(WORKS)
                     .build(work), plugins.resolve(i + ".jar"));
         }
         return plugins;

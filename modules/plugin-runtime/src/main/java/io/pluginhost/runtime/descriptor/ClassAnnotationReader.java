@@ -65,9 +65,13 @@ final class ClassAnnotationReader {
      *                       collections, atomics and locks ({@link #INERT_NEW}) in its own fields,
      *                       with no branch and no handler. Anything else is plugin code, which the
      *                       engine runs within a deadline.
+     * @param inertInitialize whether its {@code initialize} runs no code of the plugin's but its own
+     *                       straight-line body and cannot block ({@link InertInitialize}): the class
+     *                       extends {@code Object}, implements only API interfaces, has no
+     *                       {@code provider()} method, and declares {@code initialize}
      */
     record ProviderClass(Optional<Map<String, Object>> annotation, boolean providerMethod,
-                         Optional<Set<String>> methods, boolean inertConstruction) {
+                         Optional<Set<String>> methods, boolean inertConstruction, boolean inertInitialize) {
 
         /** @return whether the class may have the method: it does not only if its methods are known and lack it */
         boolean mayHave(String method) {
@@ -103,40 +107,54 @@ final class ClassAnnotationReader {
         String[] utf8 = pool.utf8;
         skipFields(in);
         Set<String> methods = new HashSet<>();
-        int[] constructorCode = {-1}; // where the no-argument constructor's Code attribute starts
-        boolean providerMethod = readMethods(in, utf8, methods, constructorCode);
+        // where the Code attributes of the no-argument constructor and of initialize(PluginContext) start
+        int[] code = {-1, -1};
+        String initialize = "initialize(L" + apiPrefix + "PluginContext;)V";
+        boolean providerMethod = readMethods(in, utf8, methods, initialize, code);
         Optional<Set<String>> declared = closed ? Optional.of(Set.copyOf(methods)) : Optional.empty();
-        boolean inert = closed && !providerMethod && !methods.contains("<clinit>()V") && constructorCode[0] >= 0
-                && inertConstructor(classFile, constructorCode[0], pool, thisClass);
+        boolean inert = closed && !providerMethod && !methods.contains("<clinit>()V") && code[0] >= 0
+                && inertConstructor(classFile, code[0], pool, thisClass);
         String descriptor = "L" + annotationType.replace('.', '/') + ";";
+        Optional<Map<String, Object>> annotation = Optional.empty();
+        int bootstrapMethods = -1;
         int attributes = in.readUnsignedShort();
         for (int i = 0; i < attributes; i++) {
             String name = utf8(utf8, in.readUnsignedShort());
             int length = in.readInt();
-            if (name.equals("RuntimeVisibleAnnotations") || name.equals("RuntimeInvisibleAnnotations")) {
+            int start = in.take(length);
+            int end = in.at;
+            in.at = start;
+            if (annotation.isEmpty()
+                    && (name.equals("RuntimeVisibleAnnotations") || name.equals("RuntimeInvisibleAnnotations"))) {
                 int annotations = in.readUnsignedShort();
-                for (int a = 0; a < annotations; a++) {
+                for (int a = 0; a < annotations && annotation.isEmpty(); a++) {
                     String type = utf8(utf8, in.readUnsignedShort());
                     Map<String, Object> members = readMembers(in, utf8, 0);
                     if (type.equals(descriptor)) {
-                        return new ProviderClass(Optional.of(members), providerMethod, declared, inert);
+                        annotation = Optional.of(members);
                     }
                 }
-            } else {
-                in.skip(length);
+            } else if (name.equals("BootstrapMethods")) {
+                bootstrapMethods = in.at;
             }
+            in.at = end;
         }
-        return new ProviderClass(Optional.empty(), providerMethod, declared, inert);
+        boolean inertInitialize = closed && !providerMethod && code[1] >= 0
+                && InertInitialize.judge(classFile, code[1], pool, thisClass, bootstrapMethods, apiPrefix);
+        return new ProviderClass(annotation, providerMethod, declared, inert, inertInitialize);
     }
 
     /**
      * The constants the reader looks at: UTF-8 strings, class names, and the references a constructor
      * uses; other entries are only tagged.
      */
-    private static final class ConstantPool {
+    static final class ConstantPool {
         final String[] utf8;
         final byte[] tags;
-        /** Class: its name's index; Fieldref, Methodref, NameAndType: both indexes, packed. */
+        /**
+         * Class: its name's index; Fieldref, Methodref, InterfaceMethodref, NameAndType, InvokeDynamic:
+         * both indexes, packed; MethodHandle: the reference's index.
+         */
         final int[] refs;
 
         ConstantPool(int count) {
@@ -164,11 +182,20 @@ final class ClassAnnotationReader {
 
         /** @return the name and descriptor of a field or method reference, e.g. {@code <init>()V} */
         String memberOf(int ref) throws IOException {
+            return utf8(utf8, refs[nameAndType(ref)] >>> 16) + typeOf(ref);
+        }
+
+        /** @return the descriptor of a field, method or invokedynamic reference, e.g. {@code ()V} */
+        String typeOf(int ref) throws IOException {
+            return utf8(utf8, refs[nameAndType(ref)] & 0xFFFF);
+        }
+
+        private int nameAndType(int ref) throws IOException {
             int nameAndType = refs[ref] & 0xFFFF;
             if (!isRef(nameAndType, 12)) {
                 throw new IOException("constant pool index " + nameAndType + " is not a name and type");
             }
-            return utf8(utf8, refs[nameAndType] >>> 16) + utf8(utf8, refs[nameAndType] & 0xFFFF);
+            return nameAndType;
         }
     }
 
@@ -183,8 +210,12 @@ final class ClassAnnotationReader {
                 case 7 -> pool.refs[i] = in.readUnsignedShort(); // Class
                 case 9, 10, 11, 12 -> pool.refs[i] = in.readInt(); // refs, NameAndType: two indexes
                 case 8, 16, 19, 20 -> in.skip(2); // String, MethodType, Module, Package
-                case 15 -> in.skip(3); // MethodHandle
-                case 3, 4, 17, 18 -> in.skip(4); // Integer, Float, Dynamic, InvokeDynamic
+                case 15 -> { // MethodHandle: its kind, then the reference's index
+                    in.skip(1);
+                    pool.refs[i] = in.readUnsignedShort();
+                }
+                case 18 -> pool.refs[i] = in.readInt(); // InvokeDynamic: bootstrap method, NameAndType
+                case 3, 4, 17 -> in.skip(4); // Integer, Float, Dynamic
                 case 5, 6 -> { // Long, Double take two slots
                     in.skip(8);
                     i++;
@@ -269,12 +300,14 @@ final class ClassAnnotationReader {
     }
 
     /**
-     * @param names           where to put each method's name and descriptor
-     * @param constructorCode where to put the offset of the no-argument constructor's code, if any
+     * @param names      where to put each method's name and descriptor
+     * @param initialize the name and descriptor of {@code initialize}
+     * @param code       where to put the offsets of the no-argument constructor's code and of
+     *                   {@code initialize}'s, if the class declares them
      * @return whether one of the methods is a {@code public static provider()} method
      */
-    private static boolean readMethods(ClassBytes in, String[] utf8, Set<String> names, int[] constructorCode)
-            throws IOException {
+    private static boolean readMethods(ClassBytes in, String[] utf8, Set<String> names, String initialize,
+                                       int[] code) throws IOException {
         boolean providerMethod = false;
         int count = in.readUnsignedShort();
         for (int i = 0; i < count; i++) {
@@ -284,13 +317,14 @@ final class ClassAnnotationReader {
             providerMethod |= (access & PUBLIC_STATIC) == PUBLIC_STATIC && name.equals("provider")
                     && type.startsWith("()L");
             names.add(name + type);
-            boolean constructor = name.equals("<init>") && type.equals("()V");
+            int which = name.equals("<init>") && type.equals("()V") ? 0
+                    : (access & 0x0008) == 0 && initialize.equals(name + type) ? 1 : -1;
             int attributes = in.readUnsignedShort();
             for (int a = 0; a < attributes; a++) {
-                boolean code = utf8(utf8, in.readUnsignedShort()).equals("Code");
+                boolean isCode = utf8(utf8, in.readUnsignedShort()).equals("Code");
                 int length = in.readInt();
-                if (constructor && code) {
-                    constructorCode[0] = in.at;
+                if (which >= 0 && isCode) {
+                    code[which] = in.at;
                 }
                 in.skip(length);
             }
@@ -349,7 +383,7 @@ final class ClassAnnotationReader {
         }
     }
 
-    private static String utf8(String[] pool, int index) throws IOException {
+    static String utf8(String[] pool, int index) throws IOException {
         if (index <= 0 || index >= pool.length || pool[index] == null) {
             throw new IOException("constant pool index " + index + " is not a UTF-8 constant");
         }
@@ -360,16 +394,16 @@ final class ClassAnnotationReader {
      * A class file's bytes read in order, as {@link DataInputStream} would read them, without a
      * synchronized stream call per byte (which made this reader a third of reading a jar).
      */
-    private static final class ClassBytes {
+    static final class ClassBytes {
         private final byte[] bytes;
-        private int at;
+        int at;
 
         ClassBytes(byte[] bytes) {
             this.bytes = bytes;
         }
 
         /** @return where the next {@code count} bytes start, now read */
-        private int take(int count) throws IOException {
+        int take(int count) throws IOException {
             if (count < 0 || count > bytes.length - at) {
                 throw new IOException("truncated class file");
             }

@@ -38,11 +38,14 @@ public record PluginJar(Path path, ModuleDescriptor module, Provider provider, P
      * @param inertConstruction whether making an instance runs no code of the plugin's and cannot
      *                       block (its class file shows it): then the engine makes it on the caller's
      *                       thread; otherwise on a lifecycle thread, within the initialize deadline
+     * @param inertInitialize whether its {@code initialize} runs no other code of the plugin's and
+     *                       cannot block (its class file shows it calls only the host's context, bus and
+     *                       settings, in straight-line code): then the engine calls it on the caller's thread
      * @param classFile      its class file, which the plugin's loader defines without opening the jar
      *                       again (a one-class plugin never needs it open)
      */
     public record Provider(String className, boolean providerMethod, boolean initialize, boolean cleanup,
-                           boolean inertConstruction, byte[] classFile) {
+                           boolean inertConstruction, boolean inertInitialize, byte[] classFile) {
     }
 
     /**

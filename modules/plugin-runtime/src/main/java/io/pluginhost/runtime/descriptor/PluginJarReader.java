@@ -154,7 +154,8 @@ public final class PluginJarReader {
             }
             PluginDescriptor descriptor = descriptorOf(jar, providerClass, facts.annotation().get());
             PluginJar.Provider provider = new PluginJar.Provider(providerClass, facts.providerMethod(),
-                    facts.mayHave(INITIALIZE), facts.mayHave(CLEANUP), facts.inertConstruction(), classFile);
+                    facts.mayHave(INITIALIZE), facts.mayHave(CLEANUP), facts.inertConstruction(),
+                    facts.inertInitialize(), classFile);
             return new PluginJar(jar, forLayer(module), provider, descriptor, libraries(file, jar, module),
                     jar.toUri());
         } catch (InvalidModuleDescriptorException | java.io.UncheckedIOException | SecurityException

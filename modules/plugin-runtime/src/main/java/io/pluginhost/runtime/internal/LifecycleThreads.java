@@ -115,7 +115,8 @@ public final class LifecycleThreads {
      * on one hand-off, where a call each would wake it once per call. A call that overruns its
      * deadline is abandoned with its thread (renamed and interrupted, as by {@link #call}); one that
      * throws retires its thread. The caller deals with that call before it runs the rest, so plugin
-     * code never runs beside another plugin's failed call.
+     * code never runs beside another plugin's failed call. An {@linkplain Call#Call(String, ClassLoader,
+     * Callable, Duration, boolean) inert} call the caller runs itself, unless it comes after one it handed over.
      *
      * @param calls the calls, each run at most once
      * @param from  the first to run
@@ -125,7 +126,7 @@ public final class LifecycleThreads {
     public int callAll(Call[] calls, int from) {
         int next = from;
         while (next < calls.length) {
-            next = onCallersThread ? runHere(calls[next], next) : handOver(calls, next);
+            next = onCallersThread || calls[next].inert ? runHere(calls[next], next) : handOver(calls, next);
             if (calls[next - 1].outcome != Outcome.RETURNED) {
                 break;
             }
@@ -275,6 +276,8 @@ public final class LifecycleThreads {
         final String name;
         final ClassLoader contextLoader;
         final long deadlineNanos;
+        /** Whether it runs on the caller's thread whatever the threads' mode. */
+        final boolean inert;
         Callable<?> code;
         Throwable failure;
         Outcome outcome = Outcome.PENDING;
@@ -289,10 +292,22 @@ public final class LifecycleThreads {
          *                      from the hand-off)
          */
         public Call(String name, ClassLoader contextLoader, Callable<?> code, Duration deadline) {
+            this(name, contextLoader, code, deadline, false);
+        }
+
+        /**
+         * @param inert whether the code provably runs no plugin code but its own straight-line body and
+         *              cannot block (the engine judged it from the class file): then the caller's
+         *              thread runs it, with the plugin's context loader, as with deadlines switched
+         *              off; a hand-off would cost more than the call, and there is nothing to stop
+         *              waiting for
+         */
+        public Call(String name, ClassLoader contextLoader, Callable<?> code, Duration deadline, boolean inert) {
             this.name = name;
             this.contextLoader = contextLoader;
             this.code = code;
             this.deadlineNanos = deadline.toNanos();
+            this.inert = inert;
         }
 
         /** @return how it ended; {@link Outcome#PENDING} until its batch returned */

@@ -290,7 +290,7 @@ public final class LoadedPlugin implements Subscriber, ResourceScope {
      * @throws Throwable              whatever the plugin code threw
      */
     void callWithDeadline(String phase, Duration deadline, LifecycleCall code) throws Throwable {
-        LifecycleThreads.Call call = lifecycleCall(phase, deadline, code);
+        LifecycleThreads.Call call = lifecycleCall(phase, deadline, code, false);
         threads.callAll(new LifecycleThreads.Call[] {call}, 0);
         Throwable failure = failureOf(call, phase, deadline);
         if (failure != null) {
@@ -298,12 +298,17 @@ public final class LoadedPlugin implements Subscriber, ResourceScope {
         }
     }
 
-    /** @return {@code initialize} or {@code cleanup} as a call for a lifecycle thread, not yet run */
-    LifecycleThreads.Call lifecycleCall(String phase, Duration deadline, LifecycleCall code) {
+    /**
+     * @param inert whether the code provably runs no other plugin code and cannot block, so the
+     *              caller's thread runs it ({@link LifecycleThreads.Call#Call(String, ClassLoader,
+     *              java.util.concurrent.Callable, Duration, boolean)})
+     * @return {@code initialize} or {@code cleanup} as a call for a lifecycle thread, not yet run
+     */
+    LifecycleThreads.Call lifecycleCall(String phase, Duration deadline, LifecycleCall code, boolean inert) {
         return new LifecycleThreads.Call(threadName(phase), layer().classLoader(), () -> {
             code.run();
             return null;
-        }, deadline);
+        }, deadline, inert);
     }
 
     /**

@@ -168,7 +168,8 @@ public final class PluginAssembler {
             return null;
         }
         Plugin instance = plugin.layer().instance();
-        return plugin.lifecycleCall("initialize", limits.initializeTimeout(), () -> instance.initialize(plugin.context));
+        return plugin.lifecycleCall("initialize", limits.initializeTimeout(), () -> instance.initialize(plugin.context),
+                jar.provider().inertInitialize());
     }
 
     /**
