@@ -38,8 +38,11 @@ import java.util.stream.Stream;
  *       jar cache, so every load reads and validates its jar.</li>
  * </ul>
  * {@code pluginhostNoDeadlines*} run {@code initialize} on the caller's thread with no deadline
- * ({@code EngineLimits.withoutLifecycleDeadlines()}), as PF4J runs {@code start}: the difference to
- * {@code pluginhost*} is the price of the deadline's hand-off to the lifecycle worker.
+ * ({@code EngineLimits.withoutLifecycleDeadlines()}), as PF4J runs {@code start}. The template's
+ * {@code initialize} only subscribes a listener, which the engine judges inert and runs on the
+ * caller's thread with deadlines on too, so both take the same path; for a plugin whose
+ * {@code initialize} runs code of its own, the difference would be the deadline's hand-off to the
+ * lifecycle worker ({@link HandOffBenchmark}).
  *
  * <p>{@code jpmsFloorNewJar} is the least a host with a module layer per plugin can do for a jar it
  * has not seen: resolve a configuration for the jar's module (its descriptor already read, outside
