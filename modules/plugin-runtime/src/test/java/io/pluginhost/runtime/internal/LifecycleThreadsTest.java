@@ -31,10 +31,16 @@ class LifecycleThreadsTest {
     }
 
     private LifecycleThreads.Call call(String name, ClassLoader loader, Duration deadline, Callable<?> code) {
+        return call(name, loader, deadline, code, false);
+    }
+
+    /** @param inert whether the caller's thread runs it ({@link LifecycleThreads.Call#inert}) */
+    private LifecycleThreads.Call call(String name, ClassLoader loader, Duration deadline, Callable<?> code,
+                                       boolean inert) {
         return new LifecycleThreads.Call("plugin-initialize-" + name, loader, () -> {
             ran.add(name + " on " + Thread.currentThread().getName() + "#" + Thread.currentThread().getId());
             return code.call();
-        }, deadline);
+        }, deadline, inert);
     }
 
     /** @return calls a, b, c, of which b runs {@code code} within {@code deadline} */
@@ -141,5 +147,33 @@ class LifecycleThreadsTest {
 
     private static String threadOf(String record) {
         return record.substring(record.indexOf(" on ") + 4);
+    }
+
+    /**
+     * An inert call (its code provably calls only the host) runs on the caller's thread with the
+     * plugin's loader, and costs no hand-off; one after a call that was handed over goes with the batch.
+     */
+    @Test
+    void inertCallsRunOnTheCallersThreadUnlessTheyFollowAHandedOverCall() {
+        ClassLoader own = loader("inert");
+        List<Object> loaders = new CopyOnWriteArrayList<>();
+        Callable<?> seeLoader = () -> loaders.add(Thread.currentThread().getContextClassLoader() == own);
+        String caller = Thread.currentThread().getName() + "#" + Thread.currentThread().getId();
+        LifecycleThreads.Call[] batch = {
+                call("first", own, LONG, seeLoader, true), call("handed", own, LONG, seeLoader),
+                call("after", own, LONG, seeLoader, true)};
+
+        assertThat(threads.callAll(batch, 0)).isEqualTo(3);
+
+        assertThat(threads.handOffs()).isEqualTo(1);
+        assertThat(ran.get(0)).isEqualTo("first on " + caller);
+        assertThat(ran.get(1)).doesNotEndWith(caller);
+        assertThat(ran.get(2)).isEqualTo("after on " + ran.get(1).substring("handed on ".length()));
+        assertThat(loaders).containsExactly(true, true, true);
+        assertThat(Thread.currentThread().getContextClassLoader()).isNotSameAs(own);
+
+        assertThat(threads.callAll(new LifecycleThreads.Call[] {call("alone", own, LONG, seeLoader, true)}, 0)).isEqualTo(1);
+        assertThat(threads.handOffs()).isEqualTo(1);
+        assertThat(ran.get(3)).isEqualTo("alone on " + caller);
     }
 }
