@@ -172,7 +172,8 @@ class LifecycleThreadsTest {
         assertThat(loaders).containsExactly(true, true, true);
         assertThat(Thread.currentThread().getContextClassLoader()).isNotSameAs(own);
 
-        assertThat(threads.callAll(new LifecycleThreads.Call[] {call("alone", own, LONG, seeLoader, true)}, 0)).isEqualTo(1);
+        LifecycleThreads.Call alone = call("alone", own, LONG, seeLoader, true);
+        assertThat(threads.callAll(new LifecycleThreads.Call[] {alone}, 0)).isEqualTo(1);
         assertThat(threads.handOffs()).isEqualTo(1);
         assertThat(ran.get(3)).isEqualTo("alone on " + caller);
     }
