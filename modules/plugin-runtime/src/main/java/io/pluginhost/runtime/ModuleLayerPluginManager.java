@@ -162,9 +162,14 @@ public final class ModuleLayerPluginManager implements PluginManager {
         try {
             return load.get();
         } catch (RuntimeException e) {
-            before.ifPresentOrElse(o -> registry.storeOverrides(name, o), () -> registry.clearOverrides(name));
+            restoreOverrides(name, before);
             throw e;
         }
+    }
+
+    /** Stores the overrides a plugin had before a change again, or none if it had none. */
+    private void restoreOverrides(String name, Optional<ResourceOverrides> before) {
+        before.ifPresentOrElse(o -> registry.storeOverrides(name, o), () -> registry.clearOverrides(name));
     }
 
     @Override
@@ -882,7 +887,7 @@ public final class ModuleLayerPluginManager implements PluginManager {
         try {
             return reloadLocked(name, null); // validates the new values before anything unloads
         } catch (RuntimeException e) {
-            overridesBefore.ifPresentOrElse(o -> registry.storeOverrides(name, o), () -> registry.clearOverrides(name));
+            restoreOverrides(name, overridesBefore);
             configBefore.ifPresentOrElse(c -> registry.storeConfig(name, c), () -> registry.clearConfig(name));
             if (registry.loaded(name).orElse(null) != before) {
                 throw report(name, before.source(), rollBack(ran, change, e));
