@@ -409,7 +409,9 @@ class AdminApiIT {
 
         HttpResponse<String> set = json("PUT", "api/plugins/example-plugin-1/config", "{\"greeting\": \"Bonjour\"}");
         assertThat(set.statusCode()).as(set.body()).isEqualTo(200);
-        assertThat(set.body()).contains("\"name\":\"example-plugin-1\"", "\"name\":\"example-plugin-2\"");
+        assertThat(set.body()).contains("\"name\":\"example-plugin-1\"", "\"name\":\"example-plugin-2\"")
+                .as("example-plugin-1 as it stands after its dependent came back")
+                .contains("\"dependents\":[\"example-plugin-2\"]");
         assertThat(json("POST", "api/plugins/example-plugin-1/execute", "\"WildFly\"").body()).contains("Bonjour, WildFly!");
 
         assertThat(json("PUT", "api/plugins/example-plugin-1/config", "{\"greeting\": {\"nested\": 1}}").statusCode())

@@ -61,6 +61,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 /**
  * The engine: each plugin in its own {@link ModuleLayer} whose parents are the API layer and the
@@ -142,7 +143,7 @@ public final class ModuleLayerPluginManager implements PluginManager {
 
     @Override
     public PluginInfo load(Path jar) {
-        return locked(() -> loadJar(read(jar), null));
+        return locked(() -> loadJar(read(jar), null), this::asItStands);
     }
 
     @Override
@@ -150,7 +151,7 @@ public final class ModuleLayerPluginManager implements PluginManager {
         return locked(() -> {
             PluginJar read = read(jar);
             return keepingOverridesOnFailure(read.name(), () -> loadJar(read, overrides));
-        });
+        }, this::asItStands);
     }
 
     /**
@@ -189,7 +190,7 @@ public final class ModuleLayerPluginManager implements PluginManager {
                         + ": " + e, e));
             }
             return loadTogether(jars, skip);
-        });
+        }, this::asTheyStand);
     }
 
     @Override
@@ -201,7 +202,7 @@ public final class ModuleLayerPluginManager implements PluginManager {
         return locked(() -> {
             lifecycleThreads.startWorker(); // it starts while the jars are read
             return loadTogether(distinct, Set.of());
-        });
+        }, this::asTheyStand);
     }
 
     /**
@@ -630,7 +631,7 @@ public final class ModuleLayerPluginManager implements PluginManager {
 
     @Override
     public List<PluginInfo> reload(String name) {
-        return locked(() -> reloadLocked(name, null));
+        return locked(() -> reloadLocked(name, null), this::asTheyStand);
     }
 
     @Override
@@ -642,7 +643,7 @@ public final class ModuleLayerPluginManager implements PluginManager {
         return locked(() -> registry.loaded(name).isPresent()
                 ? changeStored(name, "new overrides of plugin '" + name + "' were",
                         () -> registry.storeOverrides(name, newOverrides))
-                : keepingOverridesOnFailure(name, () -> reloadLocked(name, newOverrides)));
+                : keepingOverridesOnFailure(name, () -> reloadLocked(name, newOverrides)), this::asTheyStand);
     }
 
     private List<PluginInfo> reloadLocked(String name, ResourceOverrides newOverrides) {
@@ -770,7 +771,7 @@ public final class ModuleLayerPluginManager implements PluginManager {
                         + " {1}", name, failures.stream().map(Throwable::getMessage).toList());
             }
             return result;
-        });
+        }, this::asTheyStand);
     }
 
     private static void restore(boolean inPlace, Path oldJar, Path backup) {
@@ -817,7 +818,7 @@ public final class ModuleLayerPluginManager implements PluginManager {
         ResourceKind.validatePluginName(name);
         settings.forEach(ModuleLayerPluginManager::checkSetting);
         return locked(() -> changeStored(name, "new settings of plugin '" + name + "' were",
-                () -> registry.storeConfig(name, settings)));
+                () -> registry.storeConfig(name, settings)), this::asTheyStand);
     }
 
     private static void checkSetting(String key, String value) {
@@ -839,7 +840,7 @@ public final class ModuleLayerPluginManager implements PluginManager {
     public List<PluginInfo> clearConfig(String name) {
         return locked(() -> registry.storedConfig(name).isEmpty() ? List.of()
                 : changeStored(name, "clearing the settings of plugin '" + name + "' was",
-                        () -> registry.clearConfig(name)));
+                        () -> registry.clearConfig(name)), this::asTheyStand);
     }
 
     @Override
@@ -847,7 +848,7 @@ public final class ModuleLayerPluginManager implements PluginManager {
         ResourceKind.validatePluginName(name);
         newOverrides.validateNames();
         return locked(() -> changeStored(name, "new overrides of plugin '" + name + "' were",
-                () -> registry.storeOverrides(name, newOverrides)));
+                () -> registry.storeOverrides(name, newOverrides)), this::asTheyStand);
     }
 
     @Override
@@ -859,7 +860,7 @@ public final class ModuleLayerPluginManager implements PluginManager {
     public List<PluginInfo> clearOverrides(String name) {
         return locked(() -> registry.storedOverrides(name).isEmpty() ? List.of()
                 : changeStored(name, "clearing the overrides of plugin '" + name + "' was",
-                        () -> registry.clearOverrides(name)));
+                        () -> registry.clearOverrides(name)), this::asTheyStand);
     }
 
     /**
@@ -1040,6 +1041,17 @@ public final class ModuleLayerPluginManager implements PluginManager {
     // ---------------------------------------------------------------- helpers
 
     private <T> T locked(Supplier<T> operation) {
+        return locked(operation, UnaryOperator.identity());
+    }
+
+    /**
+     * Runs an operation under the lock, then binds waiting dependents, then turns its result into what
+     * it is when the operation ends, still under the lock.
+     *
+     * @param asItEnds the result as it stands after everything the operation did: snapshots of plugins
+     *                 taken while it ran miss what came after them (dependents loaded again, or bound)
+     */
+    private <T> T locked(Supplier<T> operation, UnaryOperator<T> asItEnds) {
         try {
             lifecycleLock.lockInterruptibly();
         } catch (InterruptedException e) {
@@ -1047,8 +1059,9 @@ public final class ModuleLayerPluginManager implements PluginManager {
             throw new PluginException("interrupted while waiting for another plugin operation to finish");
         }
         try {
+            T result;
             try {
-                return operation.get();
+                result = operation.get();
             } finally {
                 try {
                     bindWaitingDependents();
@@ -1057,9 +1070,27 @@ public final class ModuleLayerPluginManager implements PluginManager {
                     deleteUnusedLibraries();
                 }
             }
+            return asItEnds.apply(result);
         } finally {
             lifecycleLock.unlock();
         }
+    }
+
+    /** A plugin's snapshot as the registry has it now, or the one given if it no longer knows it. Under the lock. */
+    private PluginInfo asItStands(PluginInfo taken) {
+        return registry.find(taken.name()).orElse(taken);
+    }
+
+    private List<PluginInfo> asTheyStand(List<PluginInfo> taken) {
+        return taken.stream().map(this::asItStands).toList();
+    }
+
+    private DirectoryLoadResult asTheyStand(DirectoryLoadResult taken) {
+        return new DirectoryLoadResult(asTheyStand(taken.loaded()), taken.failed());
+    }
+
+    private UpgradeResult asTheyStand(UpgradeResult taken) {
+        return new UpgradeResult(taken.name(), taken.fromVersion(), taken.toVersion(), asTheyStand(taken.reloaded()));
     }
 
     /**
