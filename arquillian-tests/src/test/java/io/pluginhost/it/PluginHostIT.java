@@ -12,6 +12,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import java.net.URL;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -96,6 +97,13 @@ class PluginHostIT {
         assertThat(refused.headers().firstValue("Content-Type")).hasValueSatisfying(
                 type -> assertThat(type).startsWith("application/problem+json"));
         assertThat(refused.body()).contains("example-plugin-2");
+        for (String unclear : List.of("1", "yes", "maybe")) {
+            HttpResponse<String> malformed = send("DELETE", "api/plugins/example-plugin-1?cascade=" + unclear, null);
+            assertThat(malformed.statusCode()).as("cascade=" + unclear + " is no answer: " + malformed.body())
+                    .isEqualTo(400);
+            assertThat(malformed.body()).contains("cascade");
+        }
+        assertThat(send("GET", "api/plugins/example-plugin-2", null).statusCode()).isEqualTo(200);
 
         HttpResponse<String> cascade = send("DELETE", "api/plugins/example-plugin-1?cascade=true", null);
         assertThat(cascade.statusCode()).isEqualTo(200);

@@ -73,10 +73,11 @@ public class PluginsResource {
 
     @DELETE
     @Path("/{name}")
-    public Response unload(@PathParam("name") String name, @QueryParam("cascade") boolean cascade) {
+    public Response unload(@PathParam("name") String name, @QueryParam("cascade") String cascade) {
+        boolean cascading = flag("cascade", cascade);
         List<String> before = loadedNames();
         try {
-            return Response.ok(Map.of("unloaded", host.unload(name, cascade))).build();
+            return Response.ok(Map.of("unloaded", host.unload(name, cascading))).build();
         } catch (PluginUnloadException e) {
             String detail = host.withoutServerPaths(e.getMessage());
             if (plugins().find(name).filter(p -> p.state() == PluginState.LOADED).isPresent()) {
@@ -87,6 +88,21 @@ public class PluginsResource {
             unloaded.removeAll(loadedNames());
             return Response.ok(Map.of("unloaded", unloaded, "warning", detail)).build(); // cleanup failed
         }
+    }
+
+    /**
+     * A yes-or-no query parameter: absent or {@code false} is no, {@code true} yes (any case). Anything
+     * else is refused rather than read as no, as JAX-RS reads a {@code boolean}: an operator who wrote
+     * {@code cascade=1} meant yes.
+     */
+    private static boolean flag(String parameter, String value) {
+        if (value == null || value.equalsIgnoreCase("false")) {
+            return false;
+        }
+        if (value.equalsIgnoreCase("true")) {
+            return true;
+        }
+        throw new jakarta.ws.rs.BadRequestException("'" + parameter + "' is true or false, not '" + value + "'");
     }
 
     private List<String> loadedNames() {
