@@ -117,6 +117,10 @@ class HotDeployIT {
 
             assertThat(AdminClient.jarEntry(admin.json("GET", "api/jars", null).body(), "hot-broken.jar"))
                     .contains("\"plugin\":\"hot-broken@1.0.0\"", "\"state\":\"FAILED\"", "no licence");
+            HttpResponse<String> asked = admin.json("GET", "api/plugins/hot-broken", null);
+            assertThat(asked.statusCode()).isEqualTo(404);
+            assertThat(asked.body()).as("a 404 that says why").contains("is not loaded: its jar hot-broken.jar failed"
+                    + " to load", "no licence").doesNotContain(System.getProperty("pluginhost.plugin-dir"));
 
             // An operator can hold it unloaded, as a loaded one: not retried, not loaded at the next start.
             HttpResponse<String> unloaded = admin.json("DELETE", "api/plugins/hot-broken", null);

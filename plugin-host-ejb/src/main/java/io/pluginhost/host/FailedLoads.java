@@ -98,13 +98,18 @@ final class FailedLoads implements PluginLifecycleListener {
                 : of(jar, modified);
     }
 
+    /** A jar of the plugin directory whose last load failed, and why. */
+    record JarFailure(Path jar, String message) {
+    }
+
     /**
      * @param plugin a plugin name
-     * @return whether a jar still there, unchanged, failed to load as that plugin (a plugin the engine
-     *         does not know when it failed its first load)
+     * @return the jar, still there and unchanged, that failed to load as that plugin, and why (a plugin
+     *         the engine does not know when it failed its first load)
      */
-    boolean failedAsPlugin(String plugin) {
-        return byJar.entrySet().stream().anyMatch(entry -> plugin.equals(entry.getValue().plugin()) && unchanged(entry));
+    Optional<JarFailure> ofPlugin(String plugin) {
+        return byJar.entrySet().stream().filter(entry -> plugin.equals(entry.getValue().plugin()) && unchanged(entry))
+                .findFirst().map(entry -> new JarFailure(entry.getKey(), entry.getValue().message()));
     }
 
     /**

@@ -514,7 +514,7 @@ public class PluginHost {
             state.unloaded(unloaded);
             return unloaded;
         } catch (io.pluginhost.api.exception.PluginNotFoundException e) {
-            if (!failedLoads.failedAsPlugin(name)) {
+            if (failedLoads.ofPlugin(name).isEmpty()) {
                 throw e;
             }
             state.unloaded(List.of(name));
@@ -736,6 +736,28 @@ public class PluginHost {
             }
         }
         return jars;
+    }
+
+    /**
+     * Why a plugin the engine does not know is not loaded, when a jar of the plugin directory, still
+     * there and unchanged, failed its first load as that plugin: for the 404 that would otherwise only
+     * say it is not loaded.
+     *
+     * @param name a plugin name
+     * @return e.g. "its jar notes.jar failed to load: ...", without server paths; empty if the engine
+     *         knows the plugin or no such jar failed
+     */
+    public Optional<String> firstLoadFailure(String name) {
+        if (name == null || engine.find(name).isPresent()) {
+            return Optional.empty();
+        }
+        return failedLoads.ofPlugin(name).map(failed -> {
+            boolean held = state.unloaded().contains(name);
+            Map<String, String> waitsFor = held ? Map.of() : waitingFor(name, Optional.of(failed.message()));
+            return withoutServerPaths("its jar " + failed.jar().getFileName() + " failed to load"
+                    + (held ? ", and an operator holds it unloaded" : "") + ": "
+                    + explained(failed.message(), waitsFor));
+        });
     }
 
     /** @return what a plugin whose load failed waits for (service to problem); empty if it does not wait */

@@ -106,11 +106,11 @@ class FailedLoadsTest {
         Path jar = Files.writeString(dir.resolve("notes.jar"), "v1");
         failed.pluginFailed("notes", jar, new PluginLoadException("no database", null));
 
-        assertThat(failed.failedAsPlugin("notes")).isTrue();
-        assertThat(failed.failedAsPlugin("other")).isFalse();
+        assertThat(failed.ofPlugin("notes")).contains(new FailedLoads.JarFailure(jar, "no database"));
+        assertThat(failed.ofPlugin("other")).isEmpty();
 
         Files.setLastModifiedTime(jar, FileTime.from(modified(jar).toInstant().plusSeconds(5)));
-        assertThat(failed.failedAsPlugin("notes")).isFalse();
+        assertThat(failed.ofPlugin("notes")).isEmpty();
     }
 
     /** What readiness reports besides the engine's list: plugins whose jar failed its first load. */

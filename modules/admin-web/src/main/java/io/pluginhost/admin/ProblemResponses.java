@@ -22,7 +22,8 @@ import java.util.Map;
  * Every plugin error as an RFC 9457 {@code application/problem+json} response with the status a
  * client can act on: 404 unknown plugin, 409 dependents loaded or name taken, 422 a plugin or its
  * dependencies are invalid, 500 otherwise. Only the message text is sent, never the exception, and
- * never a server path (a jar is named by its file name).
+ * never a server path (a jar is named by its file name). A plugin not found whose jar failed its first
+ * load is not known to the engine; the detail then says why its jar did not load.
  */
 @Provider
 public class ProblemResponses implements ExceptionMapper<PluginException> {
@@ -35,7 +36,13 @@ public class ProblemResponses implements ExceptionMapper<PluginException> {
 
     @Override
     public Response toResponse(PluginException error) {
-        String detail = host == null ? error.getMessage() : host.withoutServerPaths(error.getMessage());
+        if (host == null) {
+            return problem(status(error), title(error), error.getMessage());
+        }
+        String detail = host.withoutServerPaths(error.getMessage());
+        if (error instanceof PluginNotFoundException notFound) {
+            detail += host.firstLoadFailure(notFound.pluginName()).map(why -> ": " + why).orElse("");
+        }
         return problem(status(error), title(error), detail);
     }
 
