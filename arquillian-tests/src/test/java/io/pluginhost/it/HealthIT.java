@@ -86,7 +86,8 @@ class HealthIT {
 
             HttpResponse<String> down = ready();
             assertThat(down.statusCode()).as(down.body()).isEqualTo(503);
-            assertThat(down.body()).contains("\"health-first\":\"FAILED: ", "no licence");
+            assertThat(down.body()).contains("\"health-first\":\"FAILED: ", "no licence")
+                    .as("the engine check counts it among the failed too").contains("\"failed\":1");
 
             assertThat(admin.json("DELETE", "api/plugins/health-first", null).statusCode()).isEqualTo(200);
             assertThat(ready().statusCode()).as("held unloaded by an operator").isEqualTo(200);

@@ -9,8 +9,9 @@ import org.eclipse.microprofile.health.Readiness;
 
 /**
  * {@code pluginhost} in {@code /health/ready}: the engine has started and read the plugin directory;
- * with how many plugins are loaded and failed, and the class loaders of unloaded plugins still in
- * memory (a leak once a collection has run).
+ * with how many plugins are loaded and failed (listed by the engine as FAILED, or whose jar failed
+ * its first load, as {@code pluginhost-plugins} reports them), and the class loaders of unloaded
+ * plugins still in memory (a leak once a collection has run).
  */
 @Readiness
 @ApplicationScoped
@@ -27,7 +28,8 @@ public class EngineReadiness implements HealthCheck {
             return HealthCheckResponse.named("pluginhost").up()
                     .withData("node", host.nodeId())
                     .withData("loaded", list.stream().filter(p -> p.state() == PluginState.LOADED).count())
-                    .withData("failed", list.stream().filter(p -> p.state() == PluginState.FAILED).count())
+                    .withData("failed", list.stream().filter(p -> p.state() == PluginState.FAILED).count()
+                            + host.firstLoadFailures().size())
                     .withData("unloadedNotCollected", plugins.unloadedButNotCollected().size())
                     .build();
         });
