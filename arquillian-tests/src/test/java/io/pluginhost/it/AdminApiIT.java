@@ -240,12 +240,16 @@ class AdminApiIT {
     /**
      * A plugin whose execute hangs holds at most {@code pluginhost.execute.max-concurrent} (16 by
      * default) of the server's request threads: a call past them is refused with 503 after waiting
-     * {@code queue-wait} (1 s) for a place, while every other endpoint and plugin answers.
+     * {@code queue-wait} (1 s) for a place, while every other endpoint and plugin answers. Plugins that
+     * hang together hold at most {@code max-concurrent-total} (20 here, see arquillian.xml): then every
+     * plugin's call is refused, and the other endpoints still answer.
      */
     @Test
-    void aPluginThatHangsInExecuteHoldsNoMoreRequestThreadsThanItsCap() throws Exception {
+    void pluginsThatHangInExecuteHoldNoMoreRequestThreadsThanTheirCaps() throws Exception {
         int cap = 16;
+        int total = 20;
         ServerLatch entered = ServerLatch.of("entered", cap);
+        ServerLatch enteredToo = ServerLatch.of("entered-too", total - cap);
         ServerLatch release = ServerLatch.of("release-execute", 1);
         byte[] jar = Files.readAllBytes(PluginJarBuilder.plugin("hangs-in-execute").body("""
                 public Object execute(Object in) {
@@ -254,19 +258,33 @@ class AdminApiIT {
                     return "released";
                 }
                 """.formatted(entered.countDown(), release.awaitIgnoringInterrupts())).build(dir));
+        byte[] too = Files.readAllBytes(PluginJarBuilder.plugin("hangs-too").body("""
+                public Object execute(Object in) {
+                    %s
+                    %s
+                    return "released";
+                }
+                """.formatted(enteredToo.countDown(), release.awaitIgnoringInterrupts())).build(dir));
         byte[] control = Files.readAllBytes(PluginJarBuilder.plugin("answers-meanwhile").body("""
                 public Object execute(Object in) throws Exception {
-                    if ("release".equals(in)) {
-                        %s
-                        return "released";
-                    }
                     return "entered=" + %s;
                 }
-                """.formatted(release.countDown(), entered.openedWithin30Seconds())).build(dir));
+                """.formatted(entered.openedWithin30Seconds())).build(dir));
+        // Loads only once the other plugin's calls are all inside it; its initialize runs on no request's place.
+        byte[] waitsForThem = Files.readAllBytes(PluginJarBuilder.plugin("sees-them-hang").body("""
+                public void initialize(PluginContext context) throws Exception {
+                    if (!%s) {
+                        throw new IllegalStateException("the calls of hangs-too did not all start");
+                    }
+                }
+                """.formatted(enteredToo.openedWithin(8))).build(dir)); // under the 10 s deadline of initialize
+        byte[] releaser = Files.readAllBytes(PluginJarBuilder.plugin("releases-them").body(
+                "public void initialize(PluginContext context) { %s }".formatted(release.countDown())).build(dir));
         assertThat(upload("hangs-in-execute.jar", jar).statusCode()).isEqualTo(201);
+        assertThat(upload("hangs-too.jar", too).statusCode()).isEqualTo(201);
         assertThat(upload("answers-meanwhile.jar", control).statusCode()).isEqualTo(201);
         AdminClient admin = new AdminClient(base);
-        ExecutorService pool = Executors.newFixedThreadPool(cap + 1);
+        ExecutorService pool = Executors.newFixedThreadPool(total + 1);
         try {
             List<Future<HttpResponse<String>>> hung = new ArrayList<>();
             for (int i = 0; i < cap; i++) {
@@ -283,7 +301,18 @@ class AdminApiIT {
             assertThat(refused.body()).contains("already runs 16 calls from REST");
             assertThat(json("GET", "api/plugins", null).statusCode()).isEqualTo(200);
 
-            assertThat(json("POST", "api/plugins/answers-meanwhile/execute", "\"release\"").body()).contains("released");
+            for (int i = cap; i < total; i++) {
+                hung.add(pool.submit(() -> admin.json("POST", "api/plugins/hangs-too/execute", "null")));
+            }
+            HttpResponse<String> seen = upload("sees-them-hang.jar", waitsForThem);
+            assertThat(seen.statusCode()).as(seen.body()).isEqualTo(201);
+            HttpResponse<String> full = json("POST", "api/plugins/answers-meanwhile/execute", "null");
+            assertThat(full.statusCode()).as(full.body()).isEqualTo(503);
+            assertThat(full.body()).contains("already run 20 calls from REST in all",
+                    "pluginhost.execute.max-concurrent-total");
+            assertThat(json("GET", "api/plugins", null).statusCode()).as("the admin API answers").isEqualTo(200);
+
+            assertThat(upload("releases-them.jar", releaser).statusCode()).isEqualTo(201);
             for (Future<HttpResponse<String>> call : hung) {
                 HttpResponse<String> answer = call.get(60, TimeUnit.SECONDS);
                 assertThat(answer.statusCode()).isEqualTo(200);
@@ -291,10 +320,15 @@ class AdminApiIT {
             }
             assertThat(json("POST", "api/plugins/hangs-in-execute/execute", "null").statusCode()).isEqualTo(200);
         } finally {
-            json("POST", "api/plugins/answers-meanwhile/execute", "\"release\""); // a failed test lets them go too
+            if (json("GET", "api/plugins/releases-them", null).statusCode() == 404) {
+                upload("releases-them.jar", releaser); // a failed test lets them go too
+            }
             pool.shutdownNow();
-            json("DELETE", "api/plugins/hangs-in-execute", null);
-            json("DELETE", "api/plugins/answers-meanwhile", null);
+            for (String plugin : List.of("hangs-in-execute", "hangs-too", "answers-meanwhile", "sees-them-hang",
+                    "releases-them")) {
+                json("DELETE", "api/plugins/" + plugin, null);
+                json("DELETE", "api/jars/" + plugin + ".jar", null);
+            }
         }
     }
 

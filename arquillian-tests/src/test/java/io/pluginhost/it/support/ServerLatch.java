@@ -40,7 +40,12 @@ public final class ServerLatch {
 
     /** @return an expression, in code that may throw {@code InterruptedException}: whether it opened within 30 s */
     public String openedWithin30Seconds() {
-        return latch() + ".await(30, java.util.concurrent.TimeUnit.SECONDS)";
+        return openedWithin(30);
+    }
+
+    /** @return an expression, in code that may throw {@code InterruptedException}: whether it opened in time */
+    public String openedWithin(int seconds) {
+        return latch() + ".await(" + seconds + ", java.util.concurrent.TimeUnit.SECONDS)";
     }
 
     /** @return a statement that counts the latch down */

@@ -117,8 +117,9 @@ public class PluginsResource {
 
     /**
      * Calls the plugin's execute with the JSON body; answers {@code {"result": ...}}, or 503 when the
-     * plugin already runs {@code pluginhost.execute.max-concurrent} calls from REST and none ended
-     * within {@code pluginhost.execute.queue-wait} ({@link ExecuteBulkhead}).
+     * plugin already runs {@code pluginhost.execute.max-concurrent} calls from REST, or plugins run
+     * {@code pluginhost.execute.max-concurrent-total} in all, and none ended within
+     * {@code pluginhost.execute.queue-wait} ({@link ExecuteBulkhead}).
      */
     @POST
     @Path("/{name}/execute")
@@ -128,16 +129,15 @@ public class PluginsResource {
             // Throws as any call of a plugin that is not loaded does (or, loaded just now, runs outside the cap).
             return result(name, plugins().execute(name, input));
         }
-        java.util.concurrent.Semaphore place = bulkhead.enter(name);
-        if (place == null) {
-            return Response.fromResponse(ProblemResponses.problem(503, "Plugin Busy", "plugin '" + name
-                    + "' already runs " + bulkhead.max() + " calls from REST (pluginhost.execute.max-concurrent)"
-                    + " and none ended in time; try again later")).header("Retry-After", "1").build();
-        }
+        ExecuteBulkhead.Place place;
         try {
+            place = bulkhead.enter(name);
+        } catch (ExecuteBulkhead.Full full) {
+            return Response.fromResponse(ProblemResponses.problem(503, "Plugin Busy", full.getMessage()))
+                    .header("Retry-After", "1").build();
+        }
+        try (place) {
             return result(name, plugins().execute(name, input));
-        } finally {
-            place.release();
         }
     }
 
