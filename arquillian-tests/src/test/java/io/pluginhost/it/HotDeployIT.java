@@ -126,6 +126,8 @@ class HotDeployIT {
             HttpResponse<String> unloaded = admin.json("DELETE", "api/plugins/hot-broken", null);
             assertThat(unloaded.statusCode()).as(unloaded.body()).isEqualTo(200);
             assertThat(unloaded.body()).contains("\"unloaded\":[\"hot-broken\"]");
+            assertThat(admin.json("GET", "api/plugins/hot-broken", null).body())
+                    .contains("its jar hot-broken.jar failed to load, and an operator holds it unloaded");
             assertThat(AdminClient.jarEntry(admin.json("GET", "api/jars", null).body(), "hot-broken.jar"))
                     .contains("\"state\":\"UNLOADED\"", "no licence");
         } finally {

@@ -108,7 +108,9 @@ class PluginHostIT {
         HttpResponse<String> cascade = send("DELETE", "api/plugins/example-plugin-1?cascade=true", null);
         assertThat(cascade.statusCode()).isEqualTo(200);
         assertThat(cascade.body()).contains("[\"example-plugin-2\",\"example-plugin-1\"]");
-        assertThat(send("GET", "api/plugins/example-plugin-2", null).statusCode()).isEqualTo(404);
+        HttpResponse<String> gone = send("GET", "api/plugins/example-plugin-2", null);
+        assertThat(gone.statusCode()).isEqualTo(404);
+        assertThat(gone.body()).as("a 404 that says why").contains("is not loaded: an operator unloaded it");
 
         assertThat(send("POST", "api/plugins", "{\"jar\": \"example-plugin-1.jar\"}").statusCode()).isEqualTo(201);
         assertThat(send("POST", "api/plugins", "{\"jar\": \"example-plugin-2.jar\"}").statusCode()).isEqualTo(201);

@@ -739,25 +739,27 @@ public class PluginHost {
     }
 
     /**
-     * Why a plugin the engine does not know is not loaded, when a jar of the plugin directory, still
-     * there and unchanged, failed its first load as that plugin: for the 404 that would otherwise only
-     * say it is not loaded.
+     * Why a plugin the engine does not know is not loaded, when the host knows: a jar of the plugin
+     * directory, still there and unchanged, failed its first load as that plugin, or an operator
+     * unloaded it. For the 404 that would otherwise only say it is not loaded.
      *
      * @param name a plugin name
      * @return e.g. "its jar notes.jar failed to load: ...", without server paths; empty if the engine
-     *         knows the plugin or no such jar failed
+     *         knows the plugin or the host knows nothing of it
      */
-    public Optional<String> firstLoadFailure(String name) {
+    public Optional<String> whyNotLoaded(String name) {
         if (name == null || engine.find(name).isPresent()) {
             return Optional.empty();
         }
-        return failedLoads.ofPlugin(name).map(failed -> {
-            boolean held = state.unloaded().contains(name);
+        boolean held = state.unloaded().contains(name);
+        Optional<String> failure = failedLoads.ofPlugin(name).map(failed -> {
             Map<String, String> waitsFor = held ? Map.of() : waitingFor(name, Optional.of(failed.message()));
             return withoutServerPaths("its jar " + failed.jar().getFileName() + " failed to load"
                     + (held ? ", and an operator holds it unloaded" : "") + ": "
                     + explained(failed.message(), waitsFor));
         });
+        return failure.isPresent() || !held ? failure : Optional.of("an operator unloaded it; it stays unloaded,"
+                + " at start too, until it is loaded again (POST /plugins)");
     }
 
     /** @return what a plugin whose load failed waits for (service to problem); empty if it does not wait */

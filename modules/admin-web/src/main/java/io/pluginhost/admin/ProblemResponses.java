@@ -22,8 +22,8 @@ import java.util.Map;
  * Every plugin error as an RFC 9457 {@code application/problem+json} response with the status a
  * client can act on: 404 unknown plugin, 409 dependents loaded or name taken, 422 a plugin or its
  * dependencies are invalid, 500 otherwise. Only the message text is sent, never the exception, and
- * never a server path (a jar is named by its file name). A plugin not found whose jar failed its first
- * load is not known to the engine; the detail then says why its jar did not load.
+ * never a server path (a jar is named by its file name). A plugin not found may be one the host knows:
+ * its jar failed its first load, or an operator unloaded it; the detail then says so.
  */
 @Provider
 public class ProblemResponses implements ExceptionMapper<PluginException> {
@@ -41,7 +41,7 @@ public class ProblemResponses implements ExceptionMapper<PluginException> {
         }
         String detail = host.withoutServerPaths(error.getMessage());
         if (error instanceof PluginNotFoundException notFound) {
-            detail += host.firstLoadFailure(notFound.pluginName()).map(why -> ": " + why).orElse("");
+            detail += host.whyNotLoaded(notFound.pluginName()).map(why -> ": " + why).orElse("");
         }
         return problem(status(error), title(error), detail);
     }
