@@ -242,7 +242,8 @@ class AdminApiIT {
      * default) of the server's request threads: a call past them is refused with 503 after waiting
      * {@code queue-wait} (1 s) for a place, while every other endpoint and plugin answers. Plugins that
      * hang together hold at most {@code max-concurrent-total} (20 here, see arquillian.xml): then every
-     * plugin's call is refused, and the other endpoints still answer.
+     * plugin's call is refused, and the other endpoints still answer. One whose calls never return can be
+     * unloaded by force (after the 30 s drain): its calls keep only its loader, and the diagnostics say so.
      */
     @Test
     void pluginsThatHangInExecuteHoldNoMoreRequestThreadsThanTheirCaps() throws Exception {
@@ -311,6 +312,13 @@ class AdminApiIT {
             assertThat(full.body()).contains("already run 20 calls from REST in all",
                     "pluginhost.execute.max-concurrent-total");
             assertThat(json("GET", "api/plugins", null).statusCode()).as("the admin API answers").isEqualTo(200);
+
+            // Its calls never drain: an unload is refused, unless forced; then the calls hold only its loader.
+            HttpResponse<String> forced = json("DELETE", "api/plugins/hangs-too?force=true", null);
+            assertThat(forced.statusCode()).as(forced.body()).isEqualTo(200);
+            assertThat(forced.body()).contains("\"unloaded\":[\"hangs-too\"]");
+            assertThat(json("GET", "api/diagnostics/unloaded-not-collected", null).body())
+                    .contains("hangs-too@1.0.0", "4 call(s) into it were still in progress when it was unloaded by force");
 
             assertThat(upload("releases-them.jar", releaser).statusCode()).isEqualTo(201);
             for (Future<HttpResponse<String>> call : hung) {

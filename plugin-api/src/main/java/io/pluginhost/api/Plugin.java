@@ -29,8 +29,10 @@ public interface Plugin {
     }
 
     /**
-     * Called once on unload, after the plugin's event listeners have been removed and while its
-     * context is still valid. The plugin is unloaded even if this throws.
+     * Called once on unload, after the plugin's event listeners have been removed, its calls in flight
+     * have ended, and while its context is still valid. (An operator may unload by force a plugin whose
+     * call never returns: that call then goes on beside {@code cleanup}.) The plugin is unloaded even if
+     * this throws.
      *
      * @throws Exception reported to the caller of unload; the unload still completes
      */

@@ -10,7 +10,8 @@ import java.time.Duration;
  *
  * <p>Each run is a call into the plugin as {@code execute} is: on a thread of its own, with the
  * plugin's class loader as context loader, counted so that an unload waits for a run in flight (up to
- * the drain timeout) and {@code cleanup} never runs beside one. A run that throws is reported as the
+ * the drain timeout) and {@code cleanup} never runs beside one, unless the plugin is unloaded by force
+ * because a call never returned. A run that throws is reported as the
  * plugin's error (logged, and to the lifecycle listeners) and a periodic task runs again at its next
  * time; a run that is still going at its next time skips that time rather than overlap. Unloading the
  * plugin cancels its tasks, and the host keeps nothing of them.

@@ -501,16 +501,16 @@ public class PluginHost {
     }
 
     /**
-     * Unloads as {@link PluginManager#unload(String, boolean)} does, and remembers it: after a restart
+     * Unloads as {@link PluginManager#unload(String, boolean, boolean)} does, and remembers it: after a restart
      * the plugins it unloaded stay unloaded until loaded again over REST. A plugin whose jar failed its
      * first load (listed by {@link #listJars} as FAILED or WAITING) is held unloaded the same way: it is
      * not loaded again when its services answer, nor at the next start.
      *
      * @return the plugins unloaded
      */
-    public List<String> unload(String name, boolean cascade) {
+    public List<String> unload(String name, boolean cascade, boolean force) {
         try {
-            List<String> unloaded = engine.unload(name, cascade);
+            List<String> unloaded = engine.unload(name, cascade, force);
             state.unloaded(unloaded);
             return unloaded;
         } catch (io.pluginhost.api.exception.PluginNotFoundException e) {

@@ -73,11 +73,13 @@ public class PluginsResource {
 
     @DELETE
     @Path("/{name}")
-    public Response unload(@PathParam("name") String name, @QueryParam("cascade") String cascade) {
+    public Response unload(@PathParam("name") String name, @QueryParam("cascade") String cascade,
+                           @QueryParam("force") String force) {
         boolean cascading = flag("cascade", cascade);
+        boolean forced = flag("force", force);
         List<String> before = loadedNames();
         try {
-            return Response.ok(Map.of("unloaded", host.unload(name, cascading))).build();
+            return Response.ok(Map.of("unloaded", host.unload(name, cascading, forced))).build();
         } catch (PluginUnloadException e) {
             String detail = host.withoutServerPaths(e.getMessage());
             if (plugins().find(name).filter(p -> p.state() == PluginState.LOADED).isPresent()) {

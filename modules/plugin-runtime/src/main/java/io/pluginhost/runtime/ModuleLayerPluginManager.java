@@ -447,6 +447,11 @@ public final class ModuleLayerPluginManager implements PluginManager {
 
     @Override
     public List<String> unload(String name, boolean cascade) {
+        return unload(name, cascade, false);
+    }
+
+    @Override
+    public List<String> unload(String name, boolean cascade, boolean force) {
         return locked(() -> {
             Optional<LoadedPlugin> plugin = registry.loaded(name);
             if (plugin.isEmpty()) {
@@ -468,10 +473,10 @@ public final class ModuleLayerPluginManager implements PluginManager {
             List<String> order = new ArrayList<>(dependents);
             Collections.reverse(order);
             order.add(name);
-            drainAllOrNone(name, order);
+            drainAllOrNone(name, order, force);
             List<PluginUnloadException> failures = new ArrayList<>();
             for (String each : order) {
-                stop(registry.require(each)).ifPresent(failures::add);
+                stop(registry.require(each), force).ifPresent(failures::add);
             }
             // A plugin that does not come back without its optional dependency is reported and listed as
             // FAILED; the unload itself succeeded, so only cleanup failures are thrown.
@@ -548,6 +553,15 @@ public final class ModuleLayerPluginManager implements PluginManager {
      * @throws PluginUnloadException naming the plugin that did not drain; every gate is open again
      */
     private void drainAllOrNone(String name, List<String> order) {
+        drainAllOrNone(name, order, false);
+    }
+
+    /**
+     * As {@link #drainAllOrNone(String, List)}; with {@code force}, a plugin whose calls did not drain
+     * stays closed to new calls and is let go with them running: what holds its loader is noted for the
+     * leak diagnostics, and nothing is refused.
+     */
+    private void drainAllOrNone(String name, List<String> order, boolean force) {
         List<LoadedPlugin> closed = new ArrayList<>();
         for (String each : order) {
             LoadedPlugin plugin = registry.require(each);
@@ -558,7 +572,10 @@ public final class ModuleLayerPluginManager implements PluginManager {
                 Thread.currentThread().interrupt();
                 drained = false;
             }
-            if (!drained) {
+            if (!drained && force) {
+                plugin.gate().closeNow();
+                plugin.unloadedWithCallsInFlight(limits.drainTimeout());
+            } else if (!drained) {
                 closed.forEach(p -> p.gate().reopen());
                 String busy = "plugin '" + each + "' still has " + plugin.gate().callsInFlight() + " call(s) in"
                         + " progress after " + limits.drainTimeout();
@@ -573,6 +590,11 @@ public final class ModuleLayerPluginManager implements PluginManager {
 
     @Override
     public List<String> unloadAll() {
+        return unloadAll(false);
+    }
+
+    /** @param force whether plugins with calls still in progress are unloaded anyway (the engine closes) */
+    private List<String> unloadAll(boolean force) {
         return locked(() -> {
             List<String> order = new ArrayList<>(registry.namesInLoadOrder());
             Collections.reverse(order);
@@ -582,7 +604,7 @@ public final class ModuleLayerPluginManager implements PluginManager {
                     continue; // a dependent could not be unloaded; its dependencies must stay
                 }
                 try {
-                    stop(registry.require(name));
+                    stop(registry.require(name), force);
                     unloaded.add(name);
                 } catch (PluginUnloadException e) {
                     // reported by stop(); the plugin stays loaded
@@ -596,7 +618,7 @@ public final class ModuleLayerPluginManager implements PluginManager {
     @Override
     public void close() {
         try {
-            unloadAll();
+            unloadAll(true); // the host goes: a call that never returns must not keep a plugin loaded
         } finally {
             lifecycleThreads.close();
             tasks.close();
@@ -611,9 +633,20 @@ public final class ModuleLayerPluginManager implements PluginManager {
      * @throws PluginUnloadException if calls in flight did not finish in time (it stays loaded)
      */
     private Optional<PluginUnloadException> stop(LoadedPlugin plugin) {
+        return stop(plugin, false);
+    }
+
+    /**
+     * As {@link #stop(LoadedPlugin)}; with {@code force}, calls in flight past the drain timeout are left
+     * running. A plugin whose gate an operation closed already (draining all it stops first) is not waited
+     * for again.
+     */
+    private Optional<PluginUnloadException> stop(LoadedPlugin plugin, boolean force) {
         String name = plugin.name();
         long started = System.nanoTime();
-        drainAllOrNone(name, List.of(name));
+        if (!plugin.gate().isClosed()) {
+            drainAllOrNone(name, List.of(name), force);
+        }
         registry.remove(plugin);
         stoppedInThisOperation.put(name, plugin.descriptor());
         Optional<Throwable> problem = assembler.tearDown(plugin, true);

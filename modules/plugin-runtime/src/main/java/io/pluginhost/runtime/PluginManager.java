@@ -118,6 +118,21 @@ public interface PluginManager extends AutoCloseable {
     List<String> unload(String name, boolean cascade);
 
     /**
+     * As {@link #unload(String, boolean)}, and with {@code force} calls into those plugins still in
+     * progress after the drain timeout do not stop it: the JDK cannot stop their threads, so they go on
+     * running the plugin's code (whose calls into the host now fail) and keep its class loader until
+     * they return, which {@link #leakSuspects()} names; {@code cleanup} may then run beside them.
+     * Everything else of the plugins goes as in any unload. Without {@code force}, such calls refuse the
+     * unload and nothing is unloaded.
+     *
+     * @param name    the plugin
+     * @param cascade whether to unload dependents too
+     * @param force   whether calls still in progress after the drain timeout are left running
+     * @return the names unloaded, in order
+     */
+    List<String> unload(String name, boolean cascade, boolean force);
+
+    /**
      * Reloads a plugin from its jar (reading it anew) with its stored overrides, together with every
      * loaded plugin that depends on it, so they bind to the new layer. The new jar is validated
      * before anything is unloaded.

@@ -2,6 +2,7 @@ package io.pluginhost.runtime;
 
 import io.pluginhost.api.exception.PluginNotFoundException;
 import io.pluginhost.api.exception.PluginUnloadException;
+import io.pluginhost.runtime.testing.Gc;
 import io.pluginhost.runtime.testing.PluginJarBuilder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -95,37 +96,95 @@ class PluginConcurrencyTest {
         assertThat(System.clearProperty("racer.inFlightAtCleanup")).isEqualTo("0");
     }
 
+    /**
+     * Plugin "stuck", loaded with a 200 ms drain timeout, and one call of its execute that blocks until
+     * {@link #close}: its execute counts {@code stuck.entered} down and waits for {@code stuck.release}.
+     */
+    private final class StuckCall implements AutoCloseable {
+
+        private final CountDownLatch entered = new CountDownLatch(1);
+        private final CountDownLatch release = new CountDownLatch(1);
+        private final Future<Object> blocked;
+
+        StuckCall() throws Exception {
+            manager.close(); // the test's default engine, replaced by one that drains for 200 ms only
+            manager = new ModuleLayerPluginManager(HostServices.NONE, Duration.ofMillis(200));
+            manager.load(PluginJarBuilder.plugin("stuck").body("""
+                    public void initialize(PluginContext context) {
+                        context.eventBus().on("tick", e -> { });
+                    }
+                    public Object execute(Object in) throws Exception {
+                        if ("block".equals(in)) {
+                            ((java.util.concurrent.CountDownLatch) System.getProperties().get("stuck.entered")).countDown();
+                            ((java.util.concurrent.CountDownLatch) System.getProperties().get("stuck.release")).await();
+                        }
+                        return "done";
+                    }
+                    """).build(dir));
+            System.getProperties().put("stuck.entered", entered);
+            System.getProperties().put("stuck.release", release);
+            blocked = pool.submit(() -> manager.execute("stuck", "block"));
+            assertThat(entered.await(10, TimeUnit.SECONDS)).as("the call is inside the plugin").isTrue();
+        }
+
+        /** @return what the blocked call answered, once released */
+        Object released() throws Exception {
+            release.countDown();
+            return blocked.get(10, TimeUnit.SECONDS);
+        }
+
+        @Override
+        public void close() {
+            release.countDown();
+            System.getProperties().remove("stuck.entered");
+            System.getProperties().remove("stuck.release");
+        }
+    }
+
     @Test
     void anUnloadThatCannotDrainCallsInTimeIsRefusedAndThePluginKeepsServing() throws Exception {
-        manager = new ModuleLayerPluginManager(HostServices.NONE, Duration.ofMillis(200));
-        manager.load(PluginJarBuilder.plugin("stuck").body("""
-                public Object execute(Object in) throws Exception {
-                    if ("block".equals(in)) {
-                        ((java.util.concurrent.CountDownLatch) System.getProperties().get("stuck.entered")).countDown();
-                        ((java.util.concurrent.CountDownLatch) System.getProperties().get("stuck.release")).await();
-                    }
-                    return "done";
-                }
-                """).build(dir));
-        CountDownLatch entered = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        System.getProperties().put("stuck.entered", entered);
-        System.getProperties().put("stuck.release", release);
-        try {
-            Future<?> blocked = pool.submit(() -> manager.execute("stuck", "block"));
-            assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
-
+        try (StuckCall call = new StuckCall()) {
             assertThatThrownBy(() -> manager.unload("stuck"))
                     .isInstanceOf(PluginUnloadException.class)
                     .hasMessageContaining("still has 1 call(s) in progress after PT0.2S; it stays loaded");
 
             assertThat(manager.execute("stuck", "quick")).isEqualTo("done");
-            release.countDown();
-            assertThat(blocked.get(10, TimeUnit.SECONDS)).isEqualTo("done");
-        } finally {
-            release.countDown();
-            System.getProperties().remove("stuck.entered");
-            System.getProperties().remove("stuck.release");
+            assertThat(call.released()).isEqualTo("done");
+        }
+    }
+
+    /**
+     * An operator can unload a plugin whose call never returns: the engine cannot stop the thread, so
+     * the plugin's loader stays until the call ends, and the diagnostics say so; everything else goes.
+     */
+    @Test
+    void aForcedUnloadOfAPluginStuckInACallUnloadsItAndNamesTheCallAsWhatHoldsItsLoader() throws Exception {
+        try (StuckCall call = new StuckCall()) {
+            assertThat(manager.unload("stuck", false, true)).containsExactly("stuck");
+
+            assertThat(manager.find("stuck")).isEmpty();
+            assertThat(manager.hub().ownerCount()).as("its listeners are gone").isZero();
+            assertThatThrownBy(() -> manager.execute("stuck", "quick")).isInstanceOf(PluginNotFoundException.class);
+            assertThat(manager.unloadedButNotCollected()).containsExactly("stuck@1.0.0");
+            assertThat(manager.leakSuspects().get("stuck@1.0.0")).as("waited for once, not again per step")
+                    .filteredOn(suspect -> suspect.contains("unloaded by force")).singleElement().asString()
+                    .contains("1 call(s) into it were still in progress when it was unloaded by force after PT0.2S");
+
+            assertThat(call.released()).isEqualTo("done");
+            assertThat(Gc.collectsAll(manager::unloadedButNotCollected)).as("collected once the call ended").isTrue();
+        }
+    }
+
+    /** Closing the engine (the EAR undeployed, the server stopping) leaves no plugin loaded, stuck or not. */
+    @Test
+    void closingTheEngineUnloadsAPluginStuckInACall() throws Exception {
+        try (StuckCall call = new StuckCall()) {
+            manager.close();
+
+            assertThat(manager.list()).isEmpty();
+            assertThat(manager.hub().ownerCount()).isZero();
+            assertThat(call.released()).isEqualTo("done");
+            assertThat(Gc.collectsAll(manager::unloadedButNotCollected)).isTrue();
         }
     }
 

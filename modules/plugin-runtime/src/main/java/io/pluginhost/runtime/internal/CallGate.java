@@ -67,6 +67,11 @@ public final class CallGate {
         }
     }
 
+    /** Refuses new calls without waiting for those in flight: an unload by force, after {@link #close} timed out. */
+    public void closeNow() {
+        closed = true;
+    }
+
     /** Admits calls again after a {@link #close} that drained, when the unload it prepared is called off. */
     public void reopen() {
         closed = false;

@@ -361,6 +361,17 @@ public final class LoadedPlugin implements Subscriber, ResourceScope {
     }
 
     /**
+     * Notes that it is unloaded by force with calls in flight: their threads keep its loader until
+     * they return, so the leak report names them.
+     *
+     * @param waited how long the unload waited for them
+     */
+    public void unloadedWithCallsInFlight(Duration waited) {
+        stuckThreads.add(gate.callsInFlight() + " call(s) into it were still in progress when it was unloaded by"
+                + " force after " + waited + "; the threads running them keep its loader until they return");
+    }
+
+    /**
      * Calls the plugin's {@code execute} through its gate.
      *
      * @param input the input
