@@ -38,7 +38,7 @@ class PluginConcurrencyTest {
     }
 
     /**
-     * execute sleeps a little and counts calls in flight; cleanup records how many were in flight.
+     * execute works for 2 ms and counts calls in flight; cleanup records how many were in flight.
      * It listens to {@code tick} and answers with {@code tock}, to have events in flight too.
      */
     private Path slowPlugin(String name) {
@@ -50,7 +50,15 @@ class PluginConcurrencyTest {
                 }
                 public Object execute(Object in) throws Exception {
                     inFlight.incrementAndGet();
-                    try { Thread.sleep(2); return "ok"; } finally { inFlight.decrementAndGet(); }
+                    try {
+                        long end = System.nanoTime() + 2_000_000;
+                        while (System.nanoTime() < end) {
+                            Thread.onSpinWait();
+                        }
+                        return "ok";
+                    } finally {
+                        inFlight.decrementAndGet();
+                    }
                 }
                 public void cleanup() { System.setProperty("%s.inFlightAtCleanup", String.valueOf(inFlight.get())); }
                 """.formatted(name)).build(dir);
@@ -62,15 +70,17 @@ class PluginConcurrencyTest {
         AtomicInteger results = new AtomicInteger();
         AtomicInteger unloadedErrors = new AtomicInteger();
         List<Throwable> unexpected = new ArrayList<>();
-        CountDownLatch started = new CountDownLatch(4);
+        CountDownLatch answered = new CountDownLatch(4); // each caller has had a result: all are calling
         List<Future<?>> callers = new ArrayList<>();
         for (int t = 0; t < 4; t++) {
             callers.add(pool.submit(() -> {
-                started.countDown();
                 for (int i = 0; i < 200; i++) {
                     try {
                         assertThat(manager.execute("racer", i)).isEqualTo("ok");
                         results.incrementAndGet();
+                        if (i == 0) {
+                            answered.countDown();
+                        }
                     } catch (PluginNotFoundException e) {
                         unloadedErrors.incrementAndGet();
                     } catch (Throwable e) {
@@ -81,8 +91,7 @@ class PluginConcurrencyTest {
                 }
             }));
         }
-        started.await();
-        Thread.sleep(20);
+        assertThat(answered.await(30, TimeUnit.SECONDS)).isTrue();
 
         manager.unload("racer");
         for (Future<?> caller : callers) {
