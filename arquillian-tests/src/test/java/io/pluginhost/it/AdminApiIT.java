@@ -318,7 +318,8 @@ class AdminApiIT {
             assertThat(forced.statusCode()).as(forced.body()).isEqualTo(200);
             assertThat(forced.body()).contains("\"unloaded\":[\"hangs-too\"]");
             assertThat(json("GET", "api/diagnostics/unloaded-not-collected", null).body())
-                    .contains("hangs-too@1.0.0", "4 call(s) into it were still in progress when it was unloaded by force");
+                    .contains("hangs-too@1.0.0",
+                            "4 call(s) into it were still in progress when it was unloaded by force");
 
             assertThat(upload("releases-them.jar", releaser).statusCode()).isEqualTo(201);
             for (Future<HttpResponse<String>> call : hung) {

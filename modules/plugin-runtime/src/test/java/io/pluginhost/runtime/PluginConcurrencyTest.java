@@ -124,8 +124,9 @@ class PluginConcurrencyTest {
                     }
                     public Object execute(Object in) throws Exception {
                         if ("block".equals(in)) {
-                            ((java.util.concurrent.CountDownLatch) System.getProperties().get("stuck.entered")).countDown();
-                            ((java.util.concurrent.CountDownLatch) System.getProperties().get("stuck.release")).await();
+                            var properties = System.getProperties();
+                            ((java.util.concurrent.CountDownLatch) properties.get("stuck.entered")).countDown();
+                            ((java.util.concurrent.CountDownLatch) properties.get("stuck.release")).await();
                         }
                         return "done";
                     }
