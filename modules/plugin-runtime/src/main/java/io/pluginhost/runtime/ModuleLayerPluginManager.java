@@ -578,7 +578,7 @@ public final class ModuleLayerPluginManager implements PluginManager {
             } else if (!drained) {
                 closed.forEach(p -> p.gate().reopen());
                 String busy = "plugin '" + each + "' still has " + plugin.gate().callsInFlight() + " call(s) in"
-                        + " progress after " + limits.drainTimeout();
+                        + " progress after " + limits.drainTimeout().toMillis() + " ms";
                 throw report(name, registry.require(name).source(), new PluginUnloadException(order.size() == 1
                         ? busy + "; it stays loaded"
                         : "cannot unload plugin '" + name + "' and its dependents " + order.subList(0, order.size() - 1)

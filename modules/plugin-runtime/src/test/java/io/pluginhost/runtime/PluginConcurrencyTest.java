@@ -156,7 +156,7 @@ class PluginConcurrencyTest {
         try (StuckCall call = new StuckCall()) {
             assertThatThrownBy(() -> manager.unload("stuck"))
                     .isInstanceOf(PluginUnloadException.class)
-                    .hasMessageContaining("still has 1 call(s) in progress after PT0.2S; it stays loaded");
+                    .hasMessageContaining("still has 1 call(s) in progress after 200 ms; it stays loaded");
 
             assertThat(manager.execute("stuck", "quick")).isEqualTo("done");
             assertThat(call.released()).isEqualTo("done");
@@ -178,7 +178,7 @@ class PluginConcurrencyTest {
             assertThat(manager.unloadedButNotCollected()).containsExactly("stuck@1.0.0");
             assertThat(manager.leakSuspects().get("stuck@1.0.0")).as("waited for once, not again per step")
                     .filteredOn(suspect -> suspect.contains("unloaded by force")).singleElement().asString()
-                    .contains("1 call(s) into it were still in progress when it was unloaded by force after PT0.2S");
+                    .contains("1 call(s) into it were still in progress when it was unloaded by force after 200 ms");
 
             assertThat(call.released()).isEqualTo("done");
             assertThat(Gc.collectsAll(manager::unloadedButNotCollected)).as("collected once the call ended").isTrue();

@@ -368,7 +368,7 @@ public final class LoadedPlugin implements Subscriber, ResourceScope {
      */
     public void unloadedWithCallsInFlight(Duration waited) {
         stuckThreads.add(gate.callsInFlight() + " call(s) into it were still in progress when it was unloaded by"
-                + " force after " + waited + "; the threads running them keep its loader until they return");
+                + " force after " + waited.toMillis() + " ms; the threads running them keep its loader until they return");
     }
 
     /**
