@@ -43,7 +43,10 @@ function say(text, ok = true) {
   message.className = ok ? 'ok' : 'error';
 }
 
-/** Calls the admin API; answers the parsed JSON, or throws an Error with the problem's detail. */
+/**
+ * Calls the admin API; answers the parsed JSON, or throws an Error with the problem's detail, carrying
+ * the response's status and the problem's title and detail for a caller that answers some refusals.
+ */
 async function call(method, path, {json, body, type} = {}) {
   const init = {method, headers: {Accept: 'application/json'}, credentials: 'same-origin'};
   if (json !== undefined) {
@@ -58,7 +61,8 @@ async function call(method, path, {json, body, type} = {}) {
   const parsed = text ? JSON.parse(text) : null;
   if (!response.ok) {
     const detail = parsed?.detail ?? parsed?.title ?? response.statusText;
-    throw new Error(`${response.status}: ${detail}`);
+    throw Object.assign(new Error(`${response.status}: ${detail}`),
+        {status: response.status, title: parsed?.title, detail});
   }
   return parsed;
 }
@@ -131,7 +135,35 @@ async function unload(plugin) {
       return;
     }
   }
-  await act(`unload ${plugin.name}`, () => call('DELETE', `plugins/${enc(plugin.name)}${cascade ? '?cascade=true' : ''}`));
+  const path = `plugins/${enc(plugin.name)}?cascade=${cascade}`;
+  // The server waits up to its drain timeout for calls in progress before it answers.
+  say(`unloading ${plugin.name}: waiting for its calls in progress to return`);
+  try {
+    await call('DELETE', path);
+  } catch (e) {
+    if (e.status === 409 && e.title === 'Plugin Busy') {
+      await offerForcedUnload(plugin, path, e.detail);
+    } else {
+      say(`unload ${plugin.name} failed: ${e.message}`, false);
+      await refresh();
+    }
+    return;
+  }
+  say(`unload ${plugin.name} done`);
+  await refresh();
+}
+
+/** Calls that never return refused the unload: the operator may leave them running and unload the rest. */
+async function offerForcedUnload(plugin, path, detail) {
+  const force = window.confirm(`${plugin.name} was not unloaded: ${detail}\n\nForce the unload? Its repositories, `
+      + 'listeners and tasks go now; the calls run on until they return and keep only its class loader.');
+  if (!force) {
+    say(`${plugin.name} was not unloaded: calls into it are still in progress`, false);
+    await refresh();
+    return;
+  }
+  say(`unloading ${plugin.name} by force: waiting for its calls once more`);
+  await act(`unload ${plugin.name} by force`, () => call('DELETE', `${path}&force=true`));
 }
 
 function renderJars(jars) {

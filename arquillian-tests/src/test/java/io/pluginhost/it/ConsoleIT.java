@@ -2,6 +2,7 @@ package io.pluginhost.it;
 
 import io.pluginhost.it.support.AdminClient;
 import io.pluginhost.it.support.RawEventStream;
+import io.pluginhost.it.support.ServerLatch;
 import io.pluginhost.runtime.testing.PluginJarBuilder;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
@@ -28,11 +29,16 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.io.File;
 import java.net.URL;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -263,6 +269,64 @@ class ConsoleIT {
             admin.json("DELETE", "api/plugins/console-base?cascade=true", null);
             admin.json("DELETE", "api/jars/console-dependent.jar", null);
             admin.json("DELETE", "api/jars/console-base.jar", null);
+        }
+    }
+
+    /**
+     * A plugin whose call never returns cannot be unloaded within the drain timeout (30 s): the console
+     * says it is waiting, then offers to force the unload with the server's reason, and forces it when
+     * the operator agrees (another drain, then the plugin goes and its call runs on).
+     */
+    @Test
+    void anUnloadRefusedForCallsInProgressOffersToForceIt() throws Exception {
+        ServerLatch entered = ServerLatch.of("console-entered", 1);
+        ServerLatch release = ServerLatch.of("console-release", 1);
+        byte[] stuck = Files.readAllBytes(PluginJarBuilder.plugin("console-stuck").body("""
+                public Object execute(Object in) throws Exception {
+                    if ("entered?".equals(in)) {
+                        return "entered=" + %s;
+                    }
+                    %s
+                    %s
+                    return "released";
+                }
+                """.formatted(entered.openedWithin30Seconds(), entered.countDown(), release.awaitIgnoringInterrupts()))
+                .build(dir));
+        byte[] releaser = Files.readAllBytes(PluginJarBuilder.plugin("console-releaser").body(
+                "public void initialize(PluginContext context) { %s }".formatted(release.countDown())).build(dir));
+        AdminClient admin = new AdminClient(base);
+        ExecutorService caller = Executors.newSingleThreadExecutor();
+        assertThat(admin.upload("console-stuck.jar", stuck).statusCode()).isEqualTo(201);
+        try {
+            Future<HttpResponse<String>> call = caller.submit(
+                    () -> admin.json("POST", "api/plugins/console-stuck/execute", "null"));
+            assertThat(admin.json("POST", "api/plugins/console-stuck/execute", "\"entered?\"").body())
+                    .contains("entered=true");
+            open(AdminClient.ADMIN);
+            WebDriverWait drains = new WebDriverWait(browser, Duration.ofSeconds(90));
+
+            browser.findElement(row("console-stuck")).findElement(By.xpath(".//button[.='Unload']")).click();
+            assertThat(browser.findElement(By.id("message")).getText()).contains("unloading console-stuck");
+            Alert question = drains.until(ExpectedConditions.alertIsPresent());
+            assertThat(question.getText()).contains("console-stuck", "1 call(s) in progress after 30000 ms",
+                    "An unload with force=true unloads it anyway", "Force the unload?");
+            question.accept();
+
+            drains.until(ExpectedConditions.numberOfElementsToBe(row("console-stuck"), 0));
+            assertThat(browser.findElement(By.id("message")).getText()).contains("unload console-stuck by force done");
+            assertThat(admin.json("GET", "api/diagnostics/unloaded-not-collected", null).body())
+                    .contains("console-stuck@1.0.0", "1 call(s) into it were still in progress");
+            assertThat(admin.upload("console-releaser.jar", releaser).statusCode()).isEqualTo(201);
+            assertThat(call.get(60, TimeUnit.SECONDS).body()).contains("released");
+        } finally {
+            if (admin.json("GET", "api/plugins/console-releaser", null).statusCode() == 404) {
+                admin.upload("console-releaser.jar", releaser); // a failed test lets the call go too
+            }
+            caller.shutdownNow();
+            for (String plugin : List.of("console-stuck", "console-releaser")) {
+                admin.json("DELETE", "api/plugins/" + plugin + "?force=true", null);
+                admin.json("DELETE", "api/jars/" + plugin + ".jar", null);
+            }
         }
     }
 }

@@ -84,7 +84,8 @@ public class PluginsResource {
             String detail = host.withoutServerPaths(e.getMessage());
             if (plugins().find(name).filter(p -> p.state() == PluginState.LOADED).isPresent()) {
                 // Calls in flight did not finish within the drain timeout: nothing was unloaded.
-                return ProblemResponses.problem(409, "Plugin Busy", detail);
+                return ProblemResponses.problem(409, "Plugin Busy", detail + ". An unload with force=true"
+                        + " unloads it anyway and leaves those calls running until they return.");
             }
             List<String> unloaded = new java.util.ArrayList<>(before);
             unloaded.removeAll(loadedNames());
