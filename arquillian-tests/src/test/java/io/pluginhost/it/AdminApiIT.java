@@ -594,11 +594,32 @@ class AdminApiIT {
             {"PUT", "api/plugins/example-plugin-1/config"},
             {"POST", "api/plugins"},
         };
+        String settings = json("GET", "api/plugins/example-plugin-1/config", null).body(); // arquillian.xml's
+        assertThat(settings).isEqualTo("{\"greeting\":\"Hello\"}");
+        // Cut short; more after the value (JSON-B read the first value and ignored the rest); a key twice.
         for (String[] endpoint : bodies) {
-            HttpResponse<String> refused = json(endpoint[0], endpoint[1], "{\"broken\": ");
-            assertThat(refused.statusCode()).as("%s %s: %s", endpoint[0], endpoint[1], refused.body()).isEqualTo(400);
-            assertThat(refused.headers().firstValue("Content-Type")).hasValueSatisfying(
-                    type -> assertThat(type).startsWith("application/problem+json"));
+            for (String body : new String[] {"{\"broken\": ", "{\"jar\": \"x.jar\"} {\"jar\": \"y.jar\"}",
+                "{\"jar\": \"x.jar\", \"jar\": \"y.jar\"}"}) {
+                HttpResponse<String> refused = json(endpoint[0], endpoint[1], body);
+                assertThat(refused.statusCode()).as("%s %s %s: %s", endpoint[0], endpoint[1], body, refused.body())
+                        .isEqualTo(400);
+                assertThat(refused.headers().firstValue("Content-Type")).hasValueSatisfying(
+                        type -> assertThat(type).startsWith("application/problem+json"));
+                assertThat(refused.body()).contains("the body is not JSON this endpoint takes");
+            }
+        }
+        // JSON-B read an array as a map's entries, so "[]" cleared every setting: an object is asked for.
+        try {
+            for (String[] endpoint : List.of(bodies).subList(1, bodies.length)) {
+                HttpResponse<String> array = json(endpoint[0], endpoint[1], "[]");
+                assertThat(array.statusCode()).as("%s %s: %s", endpoint[0], endpoint[1], array.body()).isEqualTo(400);
+                assertThat(array.body()).contains("give a JSON object, not an array");
+            }
+            assertThat(json("GET", "api/plugins/example-plugin-1/config", null).body()).isEqualTo(settings);
+        } finally {
+            if (!json("GET", "api/plugins/example-plugin-1/config", null).body().equals(settings)) {
+                json("PUT", "api/plugins/example-plugin-1/config", settings); // as the other tests expect it
+            }
         }
         HttpResponse<String> bogus = json("PUT", "api/plugins/example-plugin-repository/overrides", "{\"bogus\": 1}");
         assertThat(bogus.statusCode()).isEqualTo(422);

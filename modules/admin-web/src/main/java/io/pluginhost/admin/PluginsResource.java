@@ -63,9 +63,8 @@ public class PluginsResource {
      */
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    public Response load(Map<String, String> request) {
-        String jar = request == null ? null : request.get("jar");
-        if (jar == null || jar.isBlank()) {
+    public Response load(Map<String, Object> request) {
+        if (request == null || !(request.get("jar") instanceof String jar) || jar.isBlank()) {
             return ProblemResponses.problem(400, "Bad Request", "give the jar to load: {\"jar\": \"name.jar\"}");
         }
         return Response.status(201).entity(PluginView.of(host.loadFromDirectory(jar))).build();
