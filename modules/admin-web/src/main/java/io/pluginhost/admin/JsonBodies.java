@@ -77,16 +77,25 @@ public class JsonBodies implements MessageBodyReader<Object> {
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
         try (JsonParser parser = Json.createParser(new InputStreamReader(new ByteArrayInputStream(bytes), utf8))) {
             Object value = value(parser, parser.next(), 1);
-            if (parser.hasNext()) {
-                throw refused("it goes on after its JSON value");
+            if (endsAfter(parser)) {
+                return value;
             }
-            return value;
+            throw refused("it goes on after its JSON value, at offset " + parser.getLocation().getStreamOffset());
         } catch (JsonParsingException e) {
             throw refused(e.getMessage());
         } catch (java.util.NoSuchElementException e) {
             throw refused("it ends inside its JSON value");
         } catch (jakarta.json.JsonException e) { // reading the body failed
             throw refused(e.getCause() instanceof CharacterCodingException ? "it is not UTF-8" : e.getMessage());
+        }
+    }
+
+    /** @return whether nothing but white space follows the value read (the parser reads what follows as a token) */
+    private static boolean endsAfter(JsonParser parser) {
+        try {
+            return !parser.hasNext();
+        } catch (JsonParsingException e) {
+            return false;
         }
     }
 

@@ -57,7 +57,7 @@ class JsonBodiesTest {
     void aBodyIsOneValueAndNothingAfterIt() {
         for (String body : new String[] {"{\"a\": 1} trailing", "{\"a\": 1}{\"a\": 2}", "[1] [2]", "1 2"}) {
             assertThatThrownBy(() -> read(Object.class, body)).as(body).isInstanceOf(ProcessingException.class)
-                    .hasMessageNotContaining("null");
+                    .hasMessageStartingWith("it goes on after its JSON value, at offset ");
         }
     }
 
