@@ -621,6 +621,12 @@ class AdminApiIT {
                 json("PUT", "api/plugins/example-plugin-1/config", settings); // as the other tests expect it
             }
         }
+        AdminClient admin = new AdminClient(base);
+        HttpResponse<String> text = admin.send(AdminClient.ADMIN, "POST", "api/plugins/example-plugin-1/execute",
+                "text/plain", java.net.http.HttpRequest.BodyPublishers.ofString("hi"));
+        assertThat(text.statusCode()).isEqualTo(415);
+        assertThat(text.body()).contains("the body's type text/plain is not one this endpoint takes",
+                "application/json").doesNotContain("RESTEASY");
         HttpResponse<String> bogus = json("PUT", "api/plugins/example-plugin-repository/overrides", "{\"bogus\": 1}");
         assertThat(bogus.statusCode()).isEqualTo(422);
         assertThat(bogus.body()).contains("bogus");

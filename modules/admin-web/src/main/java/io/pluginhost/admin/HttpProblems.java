@@ -1,6 +1,9 @@
 package io.pluginhost.admin;
 
+import jakarta.ws.rs.NotSupportedException;
 import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
@@ -12,6 +15,9 @@ import jakarta.ws.rs.ext.Provider;
  */
 @Provider
 public class HttpProblems implements ExceptionMapper<WebApplicationException> {
+
+    @Context
+    HttpHeaders headers;
 
     @Override
     public Response toResponse(WebApplicationException error) {
@@ -25,6 +31,10 @@ public class HttpProblems implements ExceptionMapper<WebApplicationException> {
             return MalformedRequests.badJson(error.getCause());
         }
         Response.StatusType type = Response.Status.fromStatusCode(status);
-        return ProblemResponses.problem(status, type == null ? "Error" : type.getReasonPhrase(), error.getMessage());
+        String detail = error instanceof NotSupportedException
+                ? "the body's type " + (headers.getMediaType() == null ? "(none given)" : headers.getMediaType())
+                + " is not one this endpoint takes: JSON bodies are application/json, jars application/java-archive"
+                : error.getMessage();
+        return ProblemResponses.problem(status, type == null ? "Error" : type.getReasonPhrase(), detail);
     }
 }
