@@ -69,7 +69,7 @@ public class JsonBodies implements MessageBodyReader<Object> {
         } catch (IOException e) {
             throw refused("it could not be read: " + e.getMessage());
         }
-        if (new String(bytes, StandardCharsets.ISO_8859_1).isBlank()) {
+        if (onlyWhiteSpace(bytes)) {
             return null;
         }
         // JSON between systems is UTF-8 (RFC 8259); bytes that are not are refused, not replaced.
@@ -88,6 +88,16 @@ public class JsonBodies implements MessageBodyReader<Object> {
         } catch (jakarta.json.JsonException e) { // reading the body failed
             throw refused(e.getCause() instanceof CharacterCodingException ? "it is not UTF-8" : e.getMessage());
         }
+    }
+
+    /** @return whether the body holds only JSON's white space: space, tab, line feed, carriage return */
+    private static boolean onlyWhiteSpace(byte[] bytes) {
+        for (byte b : bytes) {
+            if (b != ' ' && b != '\t' && b != '\n' && b != '\r') {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** @return whether nothing but white space follows the value read (the parser reads what follows as a token) */
