@@ -7,8 +7,9 @@ import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
 
 /**
- * A body the JSON binding cannot read (malformed JSON, or JSON of the wrong shape): 400 problem
- * details, instead of the container's 500 with a plain-text message.
+ * A body that cannot be read: one {@link JsonBodies} refuses (malformed JSON, more after the value, a
+ * key twice, an array where an object is taken), or one JSON-B cannot bind. 400 problem details with
+ * the reason, instead of the container's 500 with a plain-text message.
  */
 @Provider
 public class MalformedRequests implements ExceptionMapper<ProcessingException> {
