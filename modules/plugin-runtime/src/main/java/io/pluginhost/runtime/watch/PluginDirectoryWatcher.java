@@ -119,6 +119,7 @@ public final class PluginDirectoryWatcher implements AutoCloseable {
      * @param cascade        whether removing a dependency's jar unloads its dependents too
      * @param threads        where the watching thread comes from (in WildFly, a managed thread factory)
      * @throws IOException if the directory cannot be created or listed
+     * @throws IllegalArgumentException if the quiet period or the rescan interval is not positive
      */
     public PluginDirectoryWatcher(PluginManager engine, Path directory, Duration quietPeriod, Duration rescanInterval,
                                   boolean cascade, ThreadFactory threads) throws IOException {
@@ -128,6 +129,12 @@ public final class PluginDirectoryWatcher implements AutoCloseable {
     /** With {@code fileEvents} false, only the listing finds changes: what a network file system gives. */
     PluginDirectoryWatcher(PluginManager engine, Path directory, Duration quietPeriod, Duration rescanInterval,
                            boolean cascade, ThreadFactory threads, boolean fileEvents) throws IOException {
+        // Zero would read a jar still being copied; a rescan of zero would list the directory at every tick.
+        if (quietPeriod.isNegative() || quietPeriod.isZero() || rescanInterval.isNegative()
+                || rescanInterval.isZero()) {
+            throw new IllegalArgumentException("hot deploy's quiet period and rescan interval must be positive: quiet"
+                    + " period " + quietPeriod.toMillis() + " ms, rescan interval " + rescanInterval.toMillis() + " ms");
+        }
         this.engine = engine;
         this.directory = directory.toAbsolutePath().normalize();
         this.quietPeriod = quietPeriod;

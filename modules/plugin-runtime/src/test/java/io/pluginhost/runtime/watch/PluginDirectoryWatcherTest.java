@@ -26,6 +26,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
 /** Hot deployment: a jar copied in loads, a replaced one reloads, a removed one unloads; never half a file. */
@@ -133,6 +134,32 @@ class PluginDirectoryWatcherTest {
         }
     }
 
+
+    /**
+     * A quiet period of zero or less would read a jar while it is still being copied, and a rescan
+     * interval of zero or less would list the directory at every tick: both are refused before the
+     * watcher starts, so a misconfigured host fails to start instead of misbehaving.
+     */
+    @Test
+    void aQuietPeriodOrRescanIntervalThatIsNotPositiveIsRefusedBeforeAnyThreadStarts() {
+        List<Thread> started = new ArrayList<>();
+        for (Duration[] settings : new Duration[][] {{Duration.ZERO, Duration.ofSeconds(5)},
+                {Duration.ofMillis(-500), Duration.ofSeconds(5)}, {Duration.ofMillis(500), Duration.ZERO},
+                {Duration.ofMillis(500), Duration.ofSeconds(-5)}}) {
+            assertThatThrownBy(() -> new PluginDirectoryWatcher(engine, plugins, settings[0], settings[1], true,
+                    task -> {
+                        Thread thread = new Thread(task);
+                        started.add(thread);
+                        return thread;
+                    }))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("must be positive")
+                    .hasMessageContaining(settings[0].isNegative() || settings[0].isZero()
+                            ? "quiet period " + settings[0].toMillis() + " ms"
+                            : "rescan interval " + settings[1].toMillis() + " ms");
+        }
+        assertThat(started).isEmpty();
+    }
     @Test
     void aJarWrittenInPiecesIsReadOnlyOnceItIsComplete() throws Exception {
         byte[] jar = Files.readAllBytes(built("slow", "1.0.0"));
