@@ -203,6 +203,11 @@ class AdminApiIT {
                 .isEqualTo(422);
         assertThat(json("GET", "api/plugins", null).body()).doesNotContain("ouroboros", "\"ping\"");
         assertThat(upload("../escape.jar", new byte[10]).statusCode()).isEqualTo(400);
+        // A refused name is told which rule it breaks: its length, its first character.
+        HttpResponse<String> tooLong = upload("a".repeat(102) + ".jar", new byte[10]);
+        assertThat(tooLong.statusCode()).isEqualTo(400);
+        assertThat(tooLong.body()).contains("at most 105 characters");
+        assertThat(upload("-x.jar", new byte[10]).body()).contains("starting with a letter or digit");
     }
 
     /**

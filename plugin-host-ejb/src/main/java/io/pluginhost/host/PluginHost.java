@@ -817,7 +817,8 @@ public class PluginHost {
     /** A jar file directly in the plugin directory, by a name that cannot leave it. */
     private Path jarPath(String file) {
         if (file == null || !file.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,100}\\.jar")) {
-            throw new IllegalArgumentException("name the jar <name>.jar with letters, digits, '.', '_', '-'");
+            throw new IllegalArgumentException("name the jar <name>.jar with letters, digits, '.', '_' and '-',"
+                    + " starting with a letter or digit, at most 105 characters in all");
         }
         return pluginDirectory.resolve(file).toAbsolutePath().normalize();
     }
