@@ -148,6 +148,21 @@ public class PluginHost {
 
     @PostConstruct
     void start() {
+        try {
+            startServing();
+        } catch (RuntimeException | Error e) {
+            // The deployment fails: stop what the start set going, or the plugins it loaded keep running
+            // (their tasks, their Kafka consumers) and its threads keep the EAR's class loader.
+            try {
+                stop();
+            } catch (RuntimeException | Error suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+    }
+
+    private void startServing() {
         // A key the host does not read leaves a setting at its default: say so rather than nothing.
         ConfigKeys.unread(ConfigKeys.names(config), KafkaConnection.clientSettingNames()).forEach(LOG::warning);
         pluginDirectory = config.getOptionalValue("pluginhost.plugin-dir", String.class)
@@ -377,6 +392,8 @@ public class PluginHost {
         }
         if (retries != null) {
             retries.close();
+        }
+        if (retryTimer != null) {
             retryTimer.shutdownNow();
         }
         if (busSubscription != null) {
