@@ -5,7 +5,6 @@ import io.pluginhost.runtime.resource.ResourceOverrides;
 import jakarta.json.bind.Jsonb;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -195,7 +194,21 @@ final class OperatorState {
         save();
     }
 
+    /**
+     * Writes the state as it is, before a change is made: one the host could not keep is refused.
+     *
+     * @throws OperatorStateNotSavedException if the file cannot be written; nothing was changed
+     */
+    synchronized void checkSavable() {
+        save("nothing was changed");
+    }
+
     private void save() {
+        save("the change holds until the server restarts");
+    }
+
+    /** @param consequence what it means for the change in hand if the file cannot be written */
+    private void save(String consequence) {
         Map<String, Object> saved = new LinkedHashMap<>();
         saved.put("unloaded", new ArrayList<>(unloaded));
         Map<String, Object> savedOverrides = new TreeMap<>();
@@ -218,8 +231,19 @@ final class OperatorState {
                 Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING);
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot save the operator state to " + file.getFileName(), e);
+            throw new OperatorStateNotSavedException("cannot save the operator state to " + file.getFileName() + " ("
+                    + reason(e) + "); " + consequence + ". Give pluginhost.state-file a writable place", e);
         }
+    }
+
+    /** @return why a file operation failed, without the server's paths */
+    private static String reason(IOException e) {
+        if (e instanceof java.nio.file.FileSystemException fileSystem) {
+            String at = fileSystem.getFile() == null ? "" : " " + Path.of(fileSystem.getFile()).getFileName();
+            return e.getClass().getSimpleName() + at
+                    + (fileSystem.getReason() == null ? "" : ": " + fileSystem.getReason());
+        }
+        return String.valueOf(e.getMessage());
     }
 
     private static Map<String, Object> overridesJson(ResourceOverrides o) {

@@ -526,6 +526,7 @@ public class PluginHost {
      * @return the plugins unloaded
      */
     public List<String> unload(String name, boolean cascade, boolean force) {
+        state.checkSavable();
         try {
             List<String> unloaded = engine.unload(name, cascade, force);
             state.unloaded(unloaded);
@@ -547,6 +548,7 @@ public class PluginHost {
 
     /** {@link PluginManager#setOverrides}, kept across restarts. */
     public List<PluginInfo> setOverrides(String name, ResourceOverrides overrides) {
+        state.checkSavable();
         List<PluginInfo> reloaded = engine.setOverrides(name, overrides);
         state.overrides(name, Optional.of(overrides));
         return reloaded;
@@ -554,6 +556,7 @@ public class PluginHost {
 
     /** {@link PluginManager#clearOverrides}; after a restart MicroProfile Config's apply again. */
     public List<PluginInfo> clearOverrides(String name) {
+        state.checkSavable();
         List<PluginInfo> reloaded = engine.clearOverrides(name);
         state.overrides(name, Optional.empty());
         return reloaded;
@@ -561,6 +564,7 @@ public class PluginHost {
 
     /** {@link PluginManager#setConfig}, kept across restarts. */
     public List<PluginInfo> setConfig(String name, Map<String, String> settings) {
+        state.checkSavable();
         List<PluginInfo> reloaded = engine.setConfig(name, settings);
         state.config(name, Optional.of(settings));
         return reloaded;
@@ -568,6 +572,7 @@ public class PluginHost {
 
     /** {@link PluginManager#clearConfig}; after a restart MicroProfile Config's apply again. */
     public List<PluginInfo> clearConfig(String name) {
+        state.checkSavable();
         List<PluginInfo> reloaded = engine.clearConfig(name);
         state.config(name, Optional.empty());
         return reloaded;

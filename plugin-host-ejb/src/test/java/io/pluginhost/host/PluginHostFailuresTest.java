@@ -20,12 +20,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * The host's start with a setting it cannot use, found after plugins have loaded: the deployment fails,
- * and what the start had set going (the engine and its plugins, the host's threads) is stopped, not
- * left running in a deployment that failed. The container's services are small fakes; the engine and
- * the plugin are real.
+ * The host where something it needs fails: a setting it cannot use, found after plugins have loaded (the
+ * deployment fails, and what the start had set going is stopped, not left running in it), and a state
+ * file it cannot write (a change is refused before it is made). The container's services are small
+ * fakes; the engine and the plugins are real.
  */
-class PluginHostStartTest {
+class PluginHostFailuresTest {
 
     private static final String CLEANED = "pluginhost.test.start-failure.cleaned";
 
@@ -63,6 +63,42 @@ class PluginHostStartTest {
         assertThat(host.plugins()).as("no engine is left").isNull();
     }
 
+    /**
+     * Where the operator state cannot be written (a read-only volume, a path through a file), a change
+     * over REST is refused before it is made: otherwise the plugin is unloaded, or its settings changed,
+     * and the caller gets an error for it, and the next restart undoes it.
+     */
+    @Test
+    void aChangeTheHostCannotSaveIsRefusedWithNothingChanged() throws Exception {
+        Path plugins = Files.createDirectories(dir.resolve("plugins"));
+        PluginJarBuilder.plugin("kept").build(plugins);
+        Path notADirectory = Files.writeString(dir.resolve("not-a-directory"), "");
+        PluginHost host = host(Map.of("pluginhost.plugin-dir", plugins.toString(),
+                "pluginhost.database.enabled", "false",
+                "pluginhost.state-file", notADirectory.resolve("state.json").toString()));
+        host.start();
+        try {
+            List<org.assertj.core.api.ThrowableAssert.ThrowingCallable> changes = List.of(
+                    () -> host.unload("kept", false, false),
+                    () -> host.setConfig("kept", Map.of("greeting", "Hi")),
+                    () -> host.clearConfig("kept"),
+                    () -> host.setOverrides("kept", io.pluginhost.runtime.resource.ResourceOverrides.builder()
+                            .allowedTables(List.of("notes")).build()),
+                    () -> host.clearOverrides("kept"));
+            for (var change : changes) {
+                assertThatThrownBy(change).isInstanceOf(OperatorStateNotSavedException.class)
+                        .hasMessageContaining("cannot save the operator state to state.json")
+                        .hasMessageContaining("nothing was changed");
+            }
+            assertThat(host.plugins().find("kept")).hasValueSatisfying(
+                    plugin -> assertThat(plugin.state()).isEqualTo(io.pluginhost.runtime.PluginState.LOADED));
+            assertThat(host.plugins().getConfig("kept")).isEmpty();
+            assertThat(host.plugins().getOverrides("kept")).isEmpty();
+        } finally {
+            host.stop();
+        }
+    }
+
     private PluginHost host(Map<String, String> settings) {
         PluginHost host = new PluginHost();
         host.config = TestConfig.of(Map.of(), settings);
@@ -84,7 +120,7 @@ class PluginHostStartTest {
 
     @SuppressWarnings("unchecked")
     private static <T> T fake(Class<?> type) {
-        return (T) Proxy.newProxyInstance(PluginHostStartTest.class.getClassLoader(), new Class<?>[] {type},
+        return (T) Proxy.newProxyInstance(PluginHostFailuresTest.class.getClassLoader(), new Class<?>[] {type},
                 (proxy, method, args) -> {
                     if (method.getName().equals("fire")) {
                         return null;
