@@ -655,6 +655,19 @@ class AdminApiIT {
         assertThat(missing.statusCode()).isEqualTo(400);
         assertThat(missing.body()).doesNotContain(directory);
         assertThat(json("GET", "api/jars", null).body()).contains("broken.jar").doesNotContain(directory);
+
+        // A file error is answered as problem details too, naming the file but not where it is.
+        Path inTheWay = Files.createDirectories(Path.of(directory, "in-the-way.jar", "inside"));
+        try {
+            HttpResponse<String> fileError = json("DELETE", "api/jars/in-the-way.jar", null);
+            assertThat(fileError.statusCode()).isEqualTo(500);
+            assertThat(fileError.headers().firstValue("Content-Type")).hasValueSatisfying(
+                    type -> assertThat(type).startsWith("application/problem+json"));
+            assertThat(fileError.body()).contains("cannot write or read in-the-way.jar").doesNotContain(directory);
+        } finally {
+            Files.delete(inTheWay);
+            Files.delete(inTheWay.getParent());
+        }
     }
 
     @Test
