@@ -14,6 +14,7 @@ import io.pluginhost.leaks.LoaderLeakAnalyzer;
 import io.pluginhost.runtime.EngineLimits;
 import io.pluginhost.runtime.ModuleLayerPluginManager;
 import io.pluginhost.runtime.PluginInfo;
+import io.pluginhost.runtime.PluginLifecycleListener;
 import io.pluginhost.runtime.UpgradeResult;
 import io.pluginhost.runtime.PluginState;
 import io.pluginhost.runtime.PluginManager;
@@ -233,6 +234,13 @@ public class PluginHost {
         state = OperatorState.load(config.getOptionalValue("pluginhost.state-file", String.class).map(Path::of)
                 .orElseGet(() -> pluginDirectory.resolve(".pluginhost-state.json")), json);
         state.applyTo(engine);
+        // However it got loaded (REST, hot deploy of a new jar), a plugin that runs is no longer held unloaded.
+        engine.addLifecycleListener(new PluginLifecycleListener() {
+            @Override
+            public void pluginLoaded(PluginInfo plugin) {
+                state.clearUnload(plugin.name());
+            }
+        });
         if (config.getOptionalValue("pluginhost.load-retry.enabled", Boolean.class).orElse(true)) {
             startOutageRetries(config.getOptionalValue("pluginhost.load-retry.period", Duration.class)
                     .orElse(Duration.ofSeconds(30)));

@@ -20,12 +20,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * The host where something it needs fails: a setting it cannot use, found after plugins have loaded (the
- * deployment fails, and what the start had set going is stopped, not left running in it), and a state
- * file it cannot write (a change is refused before it is made). The container's services are small
- * fakes; the engine and the plugins are real.
+ * The host outside a container: where something it needs fails (a setting it cannot use, found after
+ * plugins have loaded; a state file it cannot write), and what its state keeps across a restart. The
+ * container's services are small fakes; the engine, the plugins and the files are real.
  */
-class PluginHostFailuresTest {
+class PluginHostTest {
 
     private static final String CLEANED = "pluginhost.test.start-failure.cleaned";
 
@@ -99,6 +98,47 @@ class PluginHostFailuresTest {
         }
     }
 
+    /**
+     * An operator unloaded a plugin over REST, then copied a new jar of it into the directory, which hot
+     * deploy loaded: the plugin runs, so the unload no longer holds, and a restart must not drop it.
+     */
+    @Test
+    void aPluginHotDeployLoadsAgainIsNoLongerHeldUnloadedAtTheNextStart() throws Exception {
+        Path plugins = Files.createDirectories(dir.resolve("plugins"));
+        Path build = Files.createDirectories(dir.resolve("build"));
+        Files.move(PluginJarBuilder.plugin("held").build(build), plugins.resolve("held.jar"));
+        Map<String, String> settings = Map.of("pluginhost.plugin-dir", plugins.toString(),
+                "pluginhost.database.enabled", "false",
+                "pluginhost.hot-deploy.enabled", "true",
+                "pluginhost.hot-deploy.quiet-ms", "100");
+        PluginHost host = host(settings);
+        host.start();
+        try {
+            host.unload("held", false, false);
+            java.util.concurrent.CountDownLatch loadedAgain = new java.util.concurrent.CountDownLatch(1);
+            host.plugins().addLifecycleListener(new io.pluginhost.runtime.PluginLifecycleListener() {
+                @Override
+                public void pluginLoaded(io.pluginhost.runtime.PluginInfo plugin) {
+                    loadedAgain.countDown();
+                }
+            });
+            Files.move(PluginJarBuilder.plugin("held").version("1.1.0").build(build), plugins.resolve("held.jar"),
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            assertThat(loadedAgain.await(10, java.util.concurrent.TimeUnit.SECONDS)).as("hot deploy loaded it")
+                    .isTrue();
+        } finally {
+            host.stop();
+        }
+
+        PluginHost restarted = host(settings);
+        restarted.start();
+        try {
+            assertThat(restarted.plugins().find("held")).as("loaded at the next start").isPresent();
+        } finally {
+            restarted.stop();
+        }
+    }
+
     private PluginHost host(Map<String, String> settings) {
         PluginHost host = new PluginHost();
         host.config = TestConfig.of(Map.of(), settings);
@@ -120,7 +160,7 @@ class PluginHostFailuresTest {
 
     @SuppressWarnings("unchecked")
     private static <T> T fake(Class<?> type) {
-        return (T) Proxy.newProxyInstance(PluginHostFailuresTest.class.getClassLoader(), new Class<?>[] {type},
+        return (T) Proxy.newProxyInstance(PluginHostTest.class.getClassLoader(), new Class<?>[] {type},
                 (proxy, method, args) -> {
                     if (method.getName().equals("fire")) {
                         return null;
