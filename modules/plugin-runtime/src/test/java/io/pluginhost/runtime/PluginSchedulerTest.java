@@ -34,7 +34,9 @@ class PluginSchedulerTest {
      * {@code ticker}: execute({command, queue, latch}). "every": every 10 ms, puts "&lt;context loader is the
      * plugin's&gt; &lt;thread&gt;" in the queue; "flaky": every 10 ms, throws on odd runs and puts "run n" on even
      * ones; "blocking": puts "started" and waits for the latch; "fill n": schedules n tasks an hour away;
-     * "cancel last": cancels the last of those; "fast": asks for a 1 ms period. In initialize it keeps itself
+     * "cancel last": cancels the last of those; "fast": asks for a 1 ms period; "forever": schedules a task and
+     * a periodic one {@code Long.MAX_VALUE} seconds away, more than the JDK's clock counts in nanoseconds, and
+     * one that runs now and then every {@code Long.MAX_VALUE} seconds, putting "once" in the queue. In initialize it keeps itself
      * in an inheritable thread local and schedules a task an hour away, so the engine's timer thread is made
      * on the plugin's thread.
      */
@@ -79,6 +81,12 @@ class PluginSchedulerTest {
                         case "cancel last" -> filled.remove(filled.size() - 1).cancel();
                         case "fast" -> scheduler.scheduleAtFixedRate(java.time.Duration.ZERO,
                                 java.time.Duration.ofMillis(1), () -> { });
+                        case "forever" -> {
+                            java.time.Duration never = java.time.Duration.ofSeconds(Long.MAX_VALUE);
+                            scheduler.schedule(never, () -> out.add("ran"));
+                            scheduler.scheduleAtFixedRate(never, never, () -> out.add("ran"));
+                            scheduler.scheduleAtFixedRate(java.time.Duration.ZERO, never, () -> out.add("once"));
+                        }
                         default -> {
                             for (int i = Integer.parseInt(command.substring(5)); i > 0; i--) {
                                 filled.add(scheduler.schedule(java.time.Duration.ofHours(1), () -> { }));
@@ -182,6 +190,19 @@ class PluginSchedulerTest {
             assertThatThrownBy(() -> engine.execute("ticker", command("fast", unused)))
                     .isInstanceOf(PluginExecutionException.class)
                     .hasMessageContaining("a task's period is at least 10 ms");
+        }
+    }
+
+    /** As far away as a Duration goes is never, not an ArithmeticException that leaves a task counted. */
+    @Test
+    void aDelayOrPeriodBeyondWhatTheClockCountsMeansNever() throws Exception {
+        try (ModuleLayerPluginManager engine = new ModuleLayerPluginManager()) {
+            engine.load(ticker());
+            BlockingQueue<Object> out = new LinkedBlockingQueue<>();
+            engine.execute("ticker", command("forever", out));
+            assertThat(engine.get("ticker").scheduledTasks()).isEqualTo(4); // and the one of initialize
+            assertThat(next(out)).isEqualTo("once");
+            assertThat(out.poll(500, TimeUnit.MILLISECONDS)).as("a second run, long before its time").isNull();
         }
     }
 }

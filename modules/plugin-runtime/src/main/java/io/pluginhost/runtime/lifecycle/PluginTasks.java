@@ -21,6 +21,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class PluginTasks implements PluginScheduler, AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(PluginTasks.class.getName());
+    /**
+     * Never, in practice: 73 years. The JDK's timer orders its queue by the differences of its tasks'
+     * times, which must fit a long: it keeps a first delay within that, but not the period it adds after
+     * each run, so a period near {@code Long.MAX_VALUE} nanoseconds could put it before an overdue task.
+     */
+    private static final Duration LONGEST = Duration.ofNanos(Long.MAX_VALUE / 4);
 
     private final LoadedPlugin plugin;
     private final TaskTimer timer;
@@ -65,11 +71,16 @@ final class PluginTasks implements PluginScheduler, AutoCloseable {
             }
             tasks.add(task);
         }
-        task.timing = timer.schedule(task::due, delay.toNanos(), period.toNanos());
+        task.timing = timer.schedule(task::due, saturatedNanos(delay), saturatedNanos(period));
         if (task.done) { // cancelled before it had its timing, which would stay in the timer's queue
             task.timing.cancel(false);
         }
         return task;
+    }
+
+    /** @return the duration in nanoseconds, at most {@link #LONGEST}'s */
+    private static long saturatedNanos(Duration duration) {
+        return duration.compareTo(LONGEST) > 0 ? LONGEST.toNanos() : duration.toNanos();
     }
 
     /** @return how many tasks have not ended */
