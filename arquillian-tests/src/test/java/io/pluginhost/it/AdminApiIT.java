@@ -150,6 +150,35 @@ class AdminApiIT {
         assertThat(diagnostic).contains("\"count\":").doesNotContain("with-driver@");
     }
 
+    /**
+     * The host writes a plugin's records as JSON (an execute result over REST, an event's payload for the
+     * event stream and other nodes); JSON-B keeps a model of each class it writes, which must not keep the
+     * plugin's loader once it is unloaded.
+     */
+    @Test
+    void aPluginWhoseRecordsTheHostWroteAsJsonIsCollectedAfterUnload() throws Exception {
+        byte[] jar = Files.readAllBytes(PluginJarBuilder.plugin("records")
+                .moduleInfo("module test.records { requires io.pluginhost.api; opens test.records;"
+                        + " provides io.pluginhost.api.Plugin with test.records.TestPlugin; }")
+                .body("""
+                        public record Note(String text, int stars) { }
+                        private PluginContext context;
+                        public void initialize(PluginContext context) { this.context = context; }
+                        public Object execute(Object in) {
+                            context.eventBus().emit("records:noted", new Note("sent", 4));
+                            return new Note("returned", 5);
+                        }
+                        """).build(dir));
+        assertThat(upload("records.jar", jar).statusCode()).isEqualTo(201);
+        assertThat(json("POST", "api/plugins/records/execute", "{}").body())
+                .isEqualTo("{\"result\":{\"stars\":5,\"text\":\"returned\"}}");
+        assertThat(json("DELETE", "api/plugins/records", null).statusCode()).isEqualTo(200);
+        json("DELETE", "api/jars/records.jar", null);
+
+        String diagnostic = json("POST", "api/diagnostics/unloaded-not-collected", null).body();
+        assertThat(diagnostic).contains("\"count\":").doesNotContain("records@");
+    }
+
     @Test
     void aPluginThatLeftALoggingHandlerASecurityProviderAShutdownHookAndAnMBeanIsCollectedAfterUnload() throws Exception {
         byte[] jar = Files.readAllBytes(PluginJarBuilder.plugin("registrar").requiresJdkModule("java.logging")

@@ -1,6 +1,5 @@
 package io.pluginhost.host;
 
-import jakarta.json.bind.Jsonb;
 
 import java.util.concurrent.ThreadFactory;
 
@@ -23,9 +22,9 @@ final class HostEventRelay implements AutoCloseable {
     static final long MAX_CHARS = 64L << 20;
 
     private final BoundedHostThread worker;
-    private final Jsonb json;
+    private final PluginObjectJson json;
 
-    HostEventRelay(ThreadFactory threads, Jsonb json) {
+    HostEventRelay(ThreadFactory threads, PluginObjectJson json) {
         this.json = json;
         this.worker = new BoundedHostThread("passing plugin events on to CDI observers, the event stream and other"
                 + " nodes", CAPACITY, MAX_CHARS, threads);
@@ -46,7 +45,7 @@ final class HostEventRelay implements AutoCloseable {
         }
         try {
             String text = json.toJson(data);
-            return new Copy(json.fromJson(text, Object.class), text.length());
+            return new Copy(json.fromJson(text), text.length());
         } catch (RuntimeException | StackOverflowError e) { // not JSON-shaped, or cyclic
             String text = text(data);
             return new Copy(text, text.length());

@@ -125,6 +125,7 @@ public class PluginHost {
 
     private ModuleLayerPluginManager engine;
     private final Jsonb json = JsonbBuilder.create();
+    private final PluginObjectJson pluginObjects = new PluginObjectJson();
     private String nodeId;
     private JmsEventBridge bridge;
     private HostEventRelay relay;
@@ -206,10 +207,16 @@ public class PluginHost {
         engine = new ModuleLayerPluginManager(services, engineLimits(config));
         ModuleLayerPluginManager started = engine;
         engine.setMetrics(new BothMetrics(counters, meters.start(() -> started.unloadedButNotCollected().size())));
-        relay = new HostEventRelay(threads, json);
+        relay = new HostEventRelay(threads, pluginObjects);
         failedLoads = new FailedLoads(engine::find);
         engine.addLifecycleListener(failedLoads); // first: a client told of a failure finds it in GET /jars
         engine.addLifecycleListener(new CdiLifecycleBridge(lifecycle, relay));
+        engine.addLifecycleListener(new PluginLifecycleListener() {
+            @Override
+            public void pluginUnloaded(PluginDescriptor plugin) {
+                pluginObjects.forgetPluginClasses(); // or JSON-B's models of its classes keep its loader
+            }
+        });
         nodeId = config.getOptionalValue("pluginhost.node-id", String.class)
                 .orElseGet(() -> System.getProperty("jboss.node.name", "node") + "-" + UUID.randomUUID());
         bridge = new JmsEventBridge(nodeId, jmsConnections, eventsTopic, json, threads);
@@ -443,6 +450,11 @@ public class PluginHost {
     /** @return the engine */
     public PluginManager plugins() {
         return engine;
+    }
+
+    /** @return the JSON-B to write plugins' objects with (an execute result): it keeps no unloaded plugin */
+    public PluginObjectJson pluginObjectJson() {
+        return pluginObjects;
     }
 
     /**

@@ -6,8 +6,6 @@ import io.pluginhost.runtime.PluginManager;
 import io.pluginhost.runtime.PluginState;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
-import jakarta.json.bind.Jsonb;
-import jakarta.json.bind.JsonbBuilder;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -33,9 +31,6 @@ import java.util.Map;
 @RequestScoped
 @Produces(MediaType.APPLICATION_JSON)
 public class PluginsResource {
-
-    /** Writes execute results; thread-safe. */
-    private static final Jsonb RESULTS = JsonbBuilder.create();
 
     @Inject
     PluginHost host;
@@ -148,10 +143,10 @@ public class PluginsResource {
      * nested deeper than the writer's stack) is the plugin's failure, a 500 that says so, where the
      * provider's failure would be answered as a malformed request.
      */
-    private static Response result(String plugin, Object result) {
+    private Response result(String plugin, Object result) {
         String body;
         try {
-            body = RESULTS.toJson(java.util.Collections.singletonMap("result", result));
+            body = host.pluginObjectJson().toJson(java.util.Collections.singletonMap("result", result));
         } catch (RuntimeException | StackOverflowError e) {
             return ProblemResponses.problem(500, "Plugin Result Not JSON", "plugin '" + plugin + "' returned a "
                     + (result == null ? "null" : result.getClass().getName()) + " that cannot be written as JSON: "

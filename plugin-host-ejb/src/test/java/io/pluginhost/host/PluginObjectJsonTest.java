@@ -1,0 +1,52 @@
+package io.pluginhost.host;
+
+import io.pluginhost.runtime.testing.PluginJarBuilder;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.lang.ref.WeakReference;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Writing a plugin's record as JSON keeps its class, and so its loader, in JSON-B's models until the host
+ * forgets them, which it does at every unload (the real server: {@code AdminApiIT}).
+ */
+class PluginObjectJsonTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aClassWrittenOnceIsHeldUntilTheModelsAreForgotten() throws Exception {
+        PluginObjectJson json = new PluginObjectJson();
+        Path jar = PluginJarBuilder.libraryJar(dir, "records.jar",
+                Map.of("records/Note.java", "package records; public record Note(String text, int stars) { }"));
+        WeakReference<ClassLoader> loader = writeOneNote(json, jar);
+
+        assertThat(collected(loader)).as("held by JSON-B's model of records.Note").isFalse();
+        json.forgetPluginClasses();
+        assertThat(collected(loader)).as("collected once the models are forgotten").isTrue();
+        assertThat(json.toJson(Map.of("still", "works"))).isEqualTo("{\"still\":\"works\"}");
+    }
+
+    private static WeakReference<ClassLoader> writeOneNote(PluginObjectJson json, Path jar) throws Exception {
+        URLClassLoader loader = new URLClassLoader(new URL[] {jar.toUri().toURL()}, null);
+        Object note = loader.loadClass("records.Note").getConstructor(String.class, int.class).newInstance("hi", 3);
+        assertThat(json.toJson(note)).isEqualTo("{\"stars\":3,\"text\":\"hi\"}");
+        loader.close();
+        return new WeakReference<>(loader);
+    }
+
+    private static boolean collected(WeakReference<ClassLoader> loader) throws InterruptedException {
+        for (int i = 0; i < 20 && loader.get() != null; i++) {
+            System.gc();
+            Thread.sleep(50);
+        }
+        return loader.get() == null;
+    }
+}
