@@ -124,7 +124,7 @@ public class PluginsResource {
     public Response execute(@PathParam("name") String name, Object input) throws InterruptedException {
         if (plugins().find(name).isEmpty()) {
             // Throws as any call of a plugin that is not loaded does (or, loaded just now, runs outside the cap).
-            return result(name, plugins().execute(name, input));
+            return respond(plugins().execute(name, input, result -> written(name, result)));
         }
         ExecuteBulkhead.Place place;
         try {
@@ -134,25 +134,34 @@ public class PluginsResource {
                     .header("Retry-After", "1").build();
         }
         try (place) {
-            return result(name, plugins().execute(name, input));
+            return respond(plugins().execute(name, input, result -> written(name, result)));
         }
     }
 
+    /** An execute result as JSON text, or why it cannot be. */
+    private record Written(String body, String problem) {
+    }
+
     /**
-     * Writes the result here, not in the JAX-RS provider: a result that cannot be written (cyclic, or
-     * nested deeper than the writer's stack) is the plugin's failure, a 500 that says so, where the
-     * provider's failure would be answered as a malformed request.
+     * Writes the result here, not in the JAX-RS provider, and inside the plugin's call: writing runs the
+     * plugin's code (its getters), which an unload must wait for as for execute itself. A result that
+     * cannot be written (cyclic, or nested deeper than the writer's stack) is the plugin's failure, a 500
+     * that says so, where the provider's failure would be answered as a malformed request.
      */
-    private Response result(String plugin, Object result) {
-        String body;
+    private Written written(String plugin, Object result) {
         try {
-            body = host.pluginObjectJson().toJson(java.util.Collections.singletonMap("result", result));
+            return new Written(host.pluginObjectJson().toJson(java.util.Collections.singletonMap("result", result)),
+                    null);
         } catch (RuntimeException | StackOverflowError e) {
-            return ProblemResponses.problem(500, "Plugin Result Not JSON", "plugin '" + plugin + "' returned a "
-                    + (result == null ? "null" : result.getClass().getName()) + " that cannot be written as JSON: "
+            return new Written(null, "plugin '" + plugin + "' returned a " + (result == null ? "null"
+                    : result.getClass().getName()) + " that cannot be written as JSON: "
                     + (e instanceof StackOverflowError ? "it is cyclic, or nested too deeply" : e.getMessage()));
         }
-        return Response.ok(body, MediaType.APPLICATION_JSON_TYPE).build();
+    }
+
+    private static Response respond(Written written) {
+        return written.problem() != null ? ProblemResponses.problem(500, "Plugin Result Not JSON", written.problem())
+                : Response.ok(written.body(), MediaType.APPLICATION_JSON_TYPE).build();
     }
 
     @GET

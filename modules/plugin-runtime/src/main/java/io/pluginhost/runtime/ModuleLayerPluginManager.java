@@ -988,7 +988,12 @@ public final class ModuleLayerPluginManager implements PluginManager {
 
     @Override
     public Object execute(String name, Object input) {
-        return registry.loaded(name).orElseThrow(() -> new PluginNotFoundException(name)).execute(input);
+        return execute(name, input, Function.identity());
+    }
+
+    @Override
+    public <R> R execute(String name, Object input, Function<Object, R> reader) {
+        return registry.loaded(name).orElseThrow(() -> new PluginNotFoundException(name)).execute(input, reader);
     }
 
     // ---------------------------------------------------------------- events and listeners

@@ -192,6 +192,22 @@ public interface PluginManager extends AutoCloseable {
     Object execute(String name, Object input);
 
     /**
+     * Calls a loaded plugin's {@code execute} and hands its result to {@code reader} inside the same call:
+     * for a host that turns the result into a form of its own (JSON, text), which runs the plugin's code
+     * (a getter, {@code toString}). The reader runs on the caller's thread with the plugin's context
+     * loader, and an unload waits for it as for {@code execute}.
+     *
+     * @param name   the plugin
+     * @param input  its input
+     * @param reader turns the result into the caller's form; what it throws is the plugin's failure
+     * @param <R>    the caller's form
+     * @return what the reader returned
+     * @throws PluginNotFoundException  if it is not loaded (or is being unloaded)
+     * @throws PluginExecutionException if the plugin or the reader threw
+     */
+    <R> R execute(String name, Object input, java.util.function.Function<Object, R> reader);
+
+    /**
      * Stores overrides for a plugin name; if that plugin is loaded, reloads it (and its dependents).
      * All or nothing: if the plugin or a dependent does not come back with them, the previous
      * overrides are stored again, what ran before runs again with them, and the failure is thrown.

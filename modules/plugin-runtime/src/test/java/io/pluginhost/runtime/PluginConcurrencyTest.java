@@ -164,6 +164,41 @@ class PluginConcurrencyTest {
     }
 
     /**
+     * A host that turns a result into its own form (JSON, whose writer calls the result's getters) runs
+     * the plugin's code: the reader runs inside the call, with the plugin's context loader, and an unload
+     * waits for it as for the call itself.
+     */
+    @Test
+    void aResultsReaderRunsInsideTheCallSoAnUnloadWaitsForIt() throws Exception {
+        manager.close(); // the test's default engine, replaced by one that drains for 200 ms only
+        manager = new ModuleLayerPluginManager(HostServices.NONE, Duration.ofMillis(200));
+        manager.load(PluginJarBuilder.plugin("read").body("public Object execute(Object in) { return this; }")
+                .build(dir));
+        CountDownLatch reading = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Future<String> read = pool.submit(() -> manager.execute("read", null, result -> {
+            reading.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return Thread.currentThread().getContextClassLoader() == result.getClass().getClassLoader()
+                    ? "read with the plugin's loader" : "read with another loader";
+        }));
+        try {
+            assertThat(reading.await(10, TimeUnit.SECONDS)).as("the reader runs").isTrue();
+            assertThatThrownBy(() -> manager.unload("read"))
+                    .isInstanceOf(PluginUnloadException.class)
+                    .hasMessageContaining("still has 1 call(s) in progress after 200 ms; it stays loaded");
+        } finally {
+            release.countDown();
+        }
+        assertThat(read.get(10, TimeUnit.SECONDS)).isEqualTo("read with the plugin's loader");
+        assertThat(manager.unload("read", false, false)).containsExactly("read");
+    }
+
+    /**
      * An operator can unload a plugin whose call never returns: the engine cannot stop the thread, so
      * the plugin's loader stays until the call ends, and the diagnostics say so; everything else goes.
      */

@@ -38,6 +38,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
 
 /**
  * The engine's record of one loaded plugin: everything it holds for it, and the one way calls go
@@ -372,12 +373,14 @@ public final class LoadedPlugin implements Subscriber, ResourceScope {
     }
 
     /**
-     * Calls the plugin's {@code execute} through its gate.
+     * Calls the plugin's {@code execute} through its gate, and the reader on its result inside the same call.
      *
-     * @param input the input
-     * @return its result
+     * @param input  the input
+     * @param reader turns the result into the caller's form (it may run the plugin's code)
+     * @param <R>    the caller's form
+     * @return what the reader returned
      */
-    public Object execute(Object input) {
+    public <R> R execute(Object input, Function<Object, R> reader) {
         CallDepth depth = enter();
         if (depth == null) {
             throw new PluginNotFoundException(descriptor.name(), "plugin '" + descriptor.name()
@@ -386,8 +389,8 @@ public final class LoadedPlugin implements Subscriber, ResourceScope {
         long started = System.nanoTime();
         try {
             PluginLayer current = layer();
-            Object result = PluginCode.callWithContextLoader(current.classLoader(),
-                    () -> current.instance().execute(input));
+            R result = PluginCode.callWithContextLoader(current.classLoader(),
+                    () -> reader.apply(current.instance().execute(input)));
             metrics.executed(name, System.nanoTime() - started, false);
             return result;
         } catch (Throwable e) {
