@@ -28,7 +28,8 @@ class FileErrorsTest {
 
     @Test
     void anotherIoErrorIsToldByItsMessage() {
-        assertThat(FileErrors.describe(new IOException("No space left on device"))).isEqualTo("No space left on device");
+        assertThat(FileErrors.describe(new IOException("No space left on device")))
+                .isEqualTo("No space left on device");
         assertThat(FileErrors.describe(new IOException())).isEqualTo("IOException");
     }
 }

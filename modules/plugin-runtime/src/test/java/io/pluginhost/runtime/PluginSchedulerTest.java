@@ -36,9 +36,9 @@ class PluginSchedulerTest {
      * ones; "blocking": puts "started" and waits for the latch; "fill n": schedules n tasks an hour away;
      * "cancel last": cancels the last of those; "fast": asks for a 1 ms period; "forever": schedules a task and
      * a periodic one {@code Long.MAX_VALUE} seconds away, more than the JDK's clock counts in nanoseconds, and
-     * one that runs now and then every {@code Long.MAX_VALUE} seconds, putting "once" in the queue. In initialize it keeps itself
-     * in an inheritable thread local and schedules a task an hour away, so the engine's timer thread is made
-     * on the plugin's thread.
+     * one that runs now and then every {@code Long.MAX_VALUE} seconds, putting "once" in the queue. In
+     * initialize it keeps itself in an inheritable thread local and schedules a task an hour away, so the
+     * engine's timer thread is made on the plugin's thread.
      */
     private Path ticker() {
         return PluginJarBuilder.plugin("ticker").body("""

@@ -132,8 +132,9 @@ public final class PluginDirectoryWatcher implements AutoCloseable {
         // Zero would read a jar still being copied; a rescan of zero would list the directory at every tick.
         if (quietPeriod.isNegative() || quietPeriod.isZero() || rescanInterval.isNegative()
                 || rescanInterval.isZero()) {
-            throw new IllegalArgumentException("hot deploy's quiet period and rescan interval must be positive: quiet"
-                    + " period " + quietPeriod.toMillis() + " ms, rescan interval " + rescanInterval.toMillis() + " ms");
+            throw new IllegalArgumentException("hot deploy's quiet period and rescan interval must be positive:"
+                    + " quiet period " + quietPeriod.toMillis() + " ms, rescan interval " + rescanInterval.toMillis()
+                    + " ms");
         }
         this.engine = engine;
         this.directory = directory.toAbsolutePath().normalize();
