@@ -1,5 +1,6 @@
 package io.pluginhost.host;
 
+import io.pluginhost.runtime.testing.Gc;
 import io.pluginhost.runtime.testing.PluginJarBuilder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,9 +29,9 @@ class PluginObjectJsonTest {
                 Map.of("records/Note.java", "package records; public record Note(String text, int stars) { }"));
         WeakReference<ClassLoader> loader = writeOneNote(json, jar);
 
-        assertThat(collected(loader)).as("held by JSON-B's model of records.Note").isFalse();
+        assertThat(Gc.collects(loader)).as("held by JSON-B's model of records.Note").isFalse();
         json.forgetPluginClasses();
-        assertThat(collected(loader)).as("collected once the models are forgotten").isTrue();
+        assertThat(Gc.collects(loader)).as("collected once the models are forgotten").isTrue();
         assertThat(json.toJson(Map.of("still", "works"))).isEqualTo("{\"still\":\"works\"}");
     }
 
@@ -40,13 +41,5 @@ class PluginObjectJsonTest {
         assertThat(json.toJson(note)).isEqualTo("{\"stars\":3,\"text\":\"hi\"}");
         loader.close();
         return new WeakReference<>(loader);
-    }
-
-    private static boolean collected(WeakReference<ClassLoader> loader) throws InterruptedException {
-        for (int i = 0; i < 20 && loader.get() != null; i++) {
-            System.gc();
-            Thread.sleep(50);
-        }
-        return loader.get() == null;
     }
 }
