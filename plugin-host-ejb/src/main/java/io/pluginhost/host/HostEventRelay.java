@@ -1,6 +1,5 @@
 package io.pluginhost.host;
 
-
 import java.util.concurrent.ThreadFactory;
 
 /**

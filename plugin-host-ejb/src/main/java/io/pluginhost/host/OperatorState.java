@@ -232,18 +232,9 @@ final class OperatorState {
             }
         } catch (IOException e) {
             throw new OperatorStateNotSavedException("cannot save the operator state to " + file.getFileName() + " ("
-                    + reason(e) + "); " + consequence + ". Give pluginhost.state-file a writable place", e);
+                    + FileProblems.describe(e) + "); " + consequence + ". Give pluginhost.state-file a writable place",
+                    e);
         }
-    }
-
-    /** @return why a file operation failed, without the server's paths */
-    private static String reason(IOException e) {
-        if (e instanceof java.nio.file.FileSystemException fileSystem) {
-            String at = fileSystem.getFile() == null ? "" : " " + Path.of(fileSystem.getFile()).getFileName();
-            return e.getClass().getSimpleName() + at
-                    + (fileSystem.getReason() == null ? "" : ": " + fileSystem.getReason());
-        }
-        return String.valueOf(e.getMessage());
     }
 
     private static Map<String, Object> overridesJson(ResourceOverrides o) {

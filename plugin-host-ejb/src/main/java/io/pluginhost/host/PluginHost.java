@@ -211,12 +211,6 @@ public class PluginHost {
         failedLoads = new FailedLoads(engine::find);
         engine.addLifecycleListener(failedLoads); // first: a client told of a failure finds it in GET /jars
         engine.addLifecycleListener(new CdiLifecycleBridge(lifecycle, relay));
-        engine.addLifecycleListener(new PluginLifecycleListener() {
-            @Override
-            public void pluginUnloaded(PluginDescriptor plugin) {
-                pluginObjects.forgetPluginClasses(); // or JSON-B's models of its classes keep its loader
-            }
-        });
         nodeId = config.getOptionalValue("pluginhost.node-id", String.class)
                 .orElseGet(() -> System.getProperty("jboss.node.name", "node") + "-" + UUID.randomUUID());
         bridge = new JmsEventBridge(nodeId, jmsConnections, eventsTopic, json, threads);
@@ -241,11 +235,16 @@ public class PluginHost {
         state = OperatorState.load(config.getOptionalValue("pluginhost.state-file", String.class).map(Path::of)
                 .orElseGet(() -> pluginDirectory.resolve(".pluginhost-state.json")), json);
         state.applyTo(engine);
-        // However it got loaded (REST, hot deploy of a new jar), a plugin that runs is no longer held unloaded.
         engine.addLifecycleListener(new PluginLifecycleListener() {
             @Override
             public void pluginLoaded(PluginInfo plugin) {
+                // However it got loaded (REST, hot deploy of a new jar), a plugin that runs is not held unloaded.
                 state.clearUnload(plugin.name());
+            }
+
+            @Override
+            public void pluginUnloaded(PluginDescriptor plugin) {
+                pluginObjects.forgetPluginClasses(); // or JSON-B's models of its classes keep its loader
             }
         });
         if (config.getOptionalValue("pluginhost.load-retry.enabled", Boolean.class).orElse(true)) {

@@ -1,5 +1,6 @@
 package io.pluginhost.admin;
 
+import io.pluginhost.host.FileProblems;
 import io.pluginhost.host.PluginHost;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.core.Response;
@@ -9,8 +10,6 @@ import jakarta.ws.rs.ext.Provider;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.FileSystemException;
-import java.nio.file.Path;
-import java.util.Locale;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -40,14 +39,7 @@ public class FileErrors implements ExceptionMapper<IOException> {
 
     /** @return what failed, with a file's name but not its path */
     static String describe(IOException error) {
-        if (error instanceof FileSystemException file) {
-            String name = file.getFile() == null ? "a file" : String.valueOf(Path.of(file.getFile()).getFileName());
-            String why = file.getReason() != null ? file.getReason()
-                    : file.getClass().getSimpleName().replace("Exception", "")
-                            .replaceAll("([a-z])([A-Z])", "$1 $2").toLowerCase(Locale.ROOT);
-            return "cannot write or read " + name + ": " + why;
-        }
-        return error.getMessage() != null ? error.getMessage() : error.getClass().getSimpleName();
+        return (error instanceof FileSystemException ? "cannot write or read " : "") + FileProblems.describe(error);
     }
 
     /** The same for one wrapped unchecked; its own message, where it has one, says what it was doing. */
