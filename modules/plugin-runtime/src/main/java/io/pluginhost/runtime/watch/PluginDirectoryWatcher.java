@@ -80,6 +80,8 @@ public final class PluginDirectoryWatcher implements AutoCloseable {
     /** Jars the host wrote and acted on itself ({@link #written}), as they were then; taken by the watching thread. */
     private final Map<Path, Seen> hostWrites = new ConcurrentHashMap<>();
     private volatile boolean closed;
+    /** The directory's watch was cancelled (it was removed): watch it again once it is back. Watching thread only. */
+    private boolean watchLost;
 
     private record Seen(long size, FileTime modified, long sinceNanos) {
         boolean sameFile(Seen other) {
@@ -170,8 +172,7 @@ public final class PluginDirectoryWatcher implements AutoCloseable {
         try {
             WatchService service = directory.getFileSystem().newWatchService();
             try {
-                directory.register(service, StandardWatchEventKinds.ENTRY_CREATE,
-                        StandardWatchEventKinds.ENTRY_MODIFY, StandardWatchEventKinds.ENTRY_DELETE);
+                register(directory, service);
                 return service;
             } catch (IOException | UnsupportedOperationException e) {
                 service.close();
@@ -182,6 +183,29 @@ public final class PluginDirectoryWatcher implements AutoCloseable {
                     + "); the directory is listed every rescan interval instead");
             return null;
         }
+    }
+
+    private static void register(Path directory, WatchService service) throws IOException {
+        directory.register(service, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY,
+                StandardWatchEventKinds.ENTRY_DELETE);
+    }
+
+    /**
+     * Watches the directory again once it exists again, and lists it: jars copied in before the watch
+     * was back raised no event.
+     */
+    private void watchAgain() {
+        if (!Files.isDirectory(directory)) {
+            return;
+        }
+        try {
+            register(directory, watcher);
+        } catch (IOException e) {
+            return; // at the next tick
+        }
+        watchLost = false;
+        LOG.log(System.Logger.Level.INFO, "hot deploy: " + directory + " is back; watching it again");
+        rescan();
     }
 
     private void watch() {
@@ -202,7 +226,12 @@ public final class PluginDirectoryWatcher implements AutoCloseable {
                             rescan();
                         }
                     }
-                    key.reset();
+                    if (!key.reset()) {
+                        watchLost = true; // the directory was removed, and its events with it
+                    }
+                }
+                if (watchLost) {
+                    watchAgain();
                 }
                 settle();
             } catch (ClosedWatchServiceException | InterruptedException e) {

@@ -136,6 +136,23 @@ class PluginDirectoryWatcherTest {
 
 
     /**
+     * A directory removed and made again (a volume remounted, a deployment script's rm -rf) is watched
+     * again: file events from the new directory are found at once, not at the next listing (an hour
+     * here).
+     */
+    @Test
+    void aDirectoryRemovedAndMadeAgainIsWatchedAgain() throws Exception {
+        Path again = Files.createDirectories(dir.resolve("remounted"));
+        try (PluginDirectoryWatcher watching = new PluginDirectoryWatcher(engine, again, Duration.ofMillis(200),
+                Duration.ofHours(1), true, Thread::new, true)) {
+            Files.delete(again);
+            Files.createDirectories(again);
+            Files.move(built("returned", "1.0.0"), again.resolve("returned.jar"));
+            assertThat(next()).isEqualTo("loaded returned@1.0.0");
+        }
+    }
+
+    /**
      * A quiet period of zero or less would read a jar while it is still being copied, and a rescan
      * interval of zero or less would list the directory at every tick: both are refused before the
      * watcher starts, so a misconfigured host fails to start instead of misbehaving.
