@@ -1,6 +1,7 @@
 package io.pluginhost.admin;
 
 import io.pluginhost.host.FileProblems;
+import io.pluginhost.host.OperatorStateNotSavedException;
 import io.pluginhost.host.PluginHost;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.core.Response;
@@ -28,10 +29,10 @@ public class FileErrors implements ExceptionMapper<IOException> {
 
     @Override
     public Response toResponse(IOException error) {
-        return answer(error, describe(error));
+        return answer(host, error, describe(error));
     }
 
-    Response answer(Exception error, String detail) {
+    private static Response answer(PluginHost host, Exception error, String detail) {
         LOG.log(Level.WARNING, "an admin request failed on a file: " + detail, error);
         return ProblemResponses.problem(500, "Internal Server Error",
                 host == null ? detail : host.withoutServerPaths(detail));
@@ -42,7 +43,11 @@ public class FileErrors implements ExceptionMapper<IOException> {
         return (error instanceof FileSystemException ? "cannot write or read " : "") + FileProblems.describe(error);
     }
 
-    /** The same for one wrapped unchecked; its own message, where it has one, says what it was doing. */
+    /**
+     * The same for one wrapped unchecked. The host's own ({@link OperatorStateNotSavedException}) says what
+     * it was doing, without paths; any other is told by its cause, since its message is often the cause's
+     * text, path and all.
+     */
     @Provider
     public static class Unchecked implements ExceptionMapper<UncheckedIOException> {
 
@@ -51,10 +56,12 @@ public class FileErrors implements ExceptionMapper<IOException> {
 
         @Override
         public Response toResponse(UncheckedIOException error) {
-            FileErrors answering = new FileErrors();
-            answering.host = host;
-            return answering.answer(error, error.getMessage() != null ? error.getMessage()
-                    : describe(error.getCause()));
+            return answer(host, error, describe(error));
         }
+    }
+
+    /** @return what failed: the host's own message, or the cause's file and reason */
+    static String describe(UncheckedIOException error) {
+        return error instanceof OperatorStateNotSavedException ? error.getMessage() : describe(error.getCause());
     }
 }

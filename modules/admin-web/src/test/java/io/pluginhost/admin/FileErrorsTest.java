@@ -27,6 +27,13 @@ class FileErrorsTest {
     }
 
     @Test
+    void aWrappedOneIsToldByItsCauseNotByItsMessageWhichHoldsThePath() {
+        assertThat(FileErrors.describe(new java.io.UncheckedIOException(
+                new java.nio.file.NoSuchFileException("/srv/wildfly/data/plugins/notes.jar"))))
+                .isEqualTo("cannot write or read notes.jar: no such file");
+    }
+
+    @Test
     void anotherIoErrorIsToldByItsMessage() {
         assertThat(FileErrors.describe(new IOException("No space left on device")))
                 .isEqualTo("No space left on device");
