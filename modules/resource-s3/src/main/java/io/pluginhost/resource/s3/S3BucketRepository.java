@@ -17,6 +17,7 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.ChecksumAlgorithm;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.EncodingType;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
@@ -95,9 +96,9 @@ final class S3BucketRepository implements S3Repository, AutoCloseable {
         if (body == null) {
             throw new InvalidArgumentException("body", "body must not be null");
         }
+        String type = contentType(contentType);
         call("upload", key, bucket, () -> client.putObject(request -> request.bucket(physical).key(key)
-                .contentType(contentType == null ? "application/octet-stream" : contentType),
-                RequestBody.fromBytes(body)));
+                .contentType(type), RequestBody.fromBytes(body)));
     }
 
     @Override
@@ -159,7 +160,7 @@ final class S3BucketRepository implements S3Repository, AutoCloseable {
         if (body == null) {
             throw new InvalidArgumentException("body", "body must not be null");
         }
-        String type = contentType == null ? "application/octet-stream" : contentType;
+        String type = contentType(contentType);
         byte[] part = new byte[partBytes];
         int length = fill(part, body, key, bucket);
         if (length < partBytes) { // all of it in one part: one request
@@ -322,9 +323,11 @@ final class S3BucketRepository implements S3Repository, AutoCloseable {
         String from = prefix == null ? "" : prefix;
         return call("list", from + "*", bucket, () -> {
             List<ObjectSummary> summaries = new ArrayList<>();
-            // The paginator asks S3 for the next page only as the loop gets there: past the limit, no more.
+            // The paginator asks S3 for the next page only as the loop gets there: past the limit, no more. Keys
+            // come URL-encoded (the SDK decodes them): XML 1.0 cannot carry most control characters, and one such
+            // key would otherwise break every listing of its bucket.
             for (S3Object object : client.listObjectsV2Paginator(request -> request.bucket(physical).prefix(from)
-                    .maxKeys(Math.min(MAX_PAGE, maxListObjects + 1))).contents()) {
+                    .maxKeys(Math.min(MAX_PAGE, maxListObjects + 1)).encodingType(EncodingType.URL)).contents()) {
                 if (summaries.size() == maxListObjects) {
                     throw new S3LimitExceededException("max list objects", "plugin '" + scope.pluginName()
                             + "': there are more than " + maxListObjects + " objects under '" + from + "' in bucket '"
@@ -346,7 +349,7 @@ final class S3BucketRepository implements S3Repository, AutoCloseable {
                     + " response); got " + limit);
         }
         return call("list", from + "*", bucket, () -> client.listObjectsV2(request -> {
-            request.bucket(physical).prefix(from).maxKeys(limit);
+            request.bucket(physical).prefix(from).maxKeys(limit).encodingType(EncodingType.URL);
             if (startAfter != null && !startAfter.isEmpty()) {
                 request.startAfter(startAfter);
             }
@@ -461,6 +464,26 @@ final class S3BucketRepository implements S3Repository, AutoCloseable {
                 segmentStart = i + 1;
             }
         }
+    }
+
+    /**
+     * The content type to send: the default for none, else the plugin's if it can be a header's value. One with a
+     * line break or another control character would otherwise fail in the HTTP client as its own exception, or
+     * (in a client that did not check) add a header of the plugin's making.
+     */
+    private static String contentType(String contentType) {
+        if (contentType == null || contentType.isEmpty()) {
+            return "application/octet-stream";
+        }
+        for (int i = 0; i < contentType.length(); i++) {
+            char c = contentType.charAt(i);
+            if (c < 0x20 || c > 0x7e) {
+                throw new InvalidArgumentException("contentType", "a content type is printable ASCII, a header's"
+                        + " value (e.g. 'text/plain; charset=utf-8'); got one with U+"
+                        + String.format("%04X", (int) c) + " at " + i);
+            }
+        }
+        return contentType;
     }
 
     private <T> T call(String operation, String key, String bucket, Supplier<T> work) {

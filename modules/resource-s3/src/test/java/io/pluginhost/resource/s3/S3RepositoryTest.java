@@ -302,6 +302,48 @@ class S3RepositoryTest {
     }
 
     @Test
+    void keysXmlCannotCarryAreListedAsTheyWereStored() {
+        // XML 1.0 has no way to write most control characters: unencoded, one such key broke every listing of
+        // its bucket ("Could not parse XML response"), so a key taken from user input could hide the rest.
+        String plugin = plugin();
+        S3Repository s3 = repository(provider, plugin, ResourceOverrides.NONE, "files");
+        List<String> stored = List.of("in/bell\u0007", "in/plus+and space", "in/percent%20", "in/tab\tand\u0001",
+                "in/\u00e9t\u00e9 \u2603");
+        for (String key : stored) {
+            s3.upload(key, key.getBytes(StandardCharsets.UTF_8), "text/plain", "files");
+        }
+
+        assertThat(s3.list("in/", "files")).extracting(ObjectSummary::key).containsExactlyInAnyOrderElementsOf(stored);
+        assertThat(s3.list("in/", null, 10, "files")).extracting(ObjectSummary::key)
+                .containsExactlyInAnyOrderElementsOf(stored);
+        assertThat(s3.list("in/tab\t", "in/", 10, "files")).extracting(ObjectSummary::key)
+                .containsExactly("in/tab\tand\u0001");
+    }
+
+    @Test
+    void aContentTypeThatIsNoHeaderValueIsATypedRefusalAndStoresNothing() {
+        String plugin = plugin();
+        S3Repository s3 = repository(provider, plugin, ResourceOverrides.NONE, "files");
+        List<Consumer<String>> uploads = List.of(
+                type -> s3.upload("a.txt", new byte[1], type, "files"),
+                type -> s3.upload("a.txt", new ByteArrayInputStream(new byte[1]), 1, type, "files"),
+                type -> s3.upload("a.txt", new ByteArrayInputStream(new byte[1]), type, "files"));
+
+        for (String type : List.of("text/plain\r\nX-Evil: 1", "text/plain\n", "text/\u0000plain", "text/pl\u00e4in")) {
+            for (Consumer<String> upload : uploads) {
+                assertThatThrownBy(() -> upload.accept(type)).as(type)
+                        .isInstanceOf(InvalidArgumentException.class)
+                        .hasMessageContaining("content type");
+            }
+        }
+        assertThat(s3.exists("a.txt", "files")).isFalse();
+        s3.upload("b.bin", new byte[1], "", "files");
+        assertThat(s3.download("b.bin", "files").orElseThrow().contentType()).isEqualTo("application/octet-stream");
+        s3.upload("a.txt", new byte[1], "text/csv", "files");
+        assertThat(s3.download("a.txt", "files").orElseThrow().contentType()).isEqualTo("text/csv");
+    }
+
+    @Test
     void pagesListEveryObjectInKeyOrder() {
         String plugin = plugin();
         S3Repository s3 = repository(provider, plugin, ResourceOverrides.NONE, "files");
