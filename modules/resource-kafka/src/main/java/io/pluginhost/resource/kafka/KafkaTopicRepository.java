@@ -1,6 +1,7 @@
 package io.pluginhost.resource.kafka;
 
 import io.pluginhost.api.exception.InvalidArgumentException;
+import io.pluginhost.api.exception.InvalidNameException;
 import io.pluginhost.api.exception.PluginContextInvalidatedException;
 import io.pluginhost.api.exception.PluginException;
 import io.pluginhost.api.resource.KafkaMessage;
@@ -181,8 +182,7 @@ final class KafkaTopicRepository implements KafkaRepository, AutoCloseable {
                     + " Kafka consumers, the most one plugin may hold (pluginhost.kafka.max-consumers-per-plugin);"
                     + " one consumer can subscribe to many topics, and disconnectConsumer frees one");
         }
-        ResourceKind.TOPIC.validateLogical(groupId);
-        String physicalGroup = ResourceKind.TOPIC.physicalName(scope.pluginName(), groupId);
+        String physicalGroup = physicalGroup(groupId);
         Map<String, Object> properties = new HashMap<>(clientProperties);
         properties.put("group.id", physicalGroup);
         properties.put("client.id", "pluginhost-" + scope.pluginName() + "-" + consumerId);
@@ -191,6 +191,17 @@ final class KafkaTopicRepository implements KafkaRepository, AutoCloseable {
         KafkaConsumer<byte[], byte[]> consumer = client("consumer '" + consumerId + "'",
                 () -> new KafkaConsumer<>(properties, new ByteArrayDeserializer(), new ByteArrayDeserializer()));
         consumers.put(consumerId, new PluginConsumer(consumerId, consumer));
+    }
+
+    /** A group is named by the topic rules and prefixed alike, but a refusal names it as the group it is. */
+    private String physicalGroup(String groupId) {
+        try {
+            ResourceKind.TOPIC.validateLogical(groupId);
+            return ResourceKind.TOPIC.physicalName(scope.pluginName(), groupId);
+        } catch (InvalidNameException e) {
+            throw new InvalidNameException("consumer group '" + groupId + "' of plugin '" + scope.pluginName()
+                    + "' is invalid; a group is named as a topic is: " + e.getMessage());
+        }
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.pluginhost.resource.kafka;
 
 import io.pluginhost.api.PluginDescriptor;
 import io.pluginhost.api.exception.InvalidArgumentException;
+import io.pluginhost.api.exception.InvalidNameException;
 import io.pluginhost.api.exception.PluginContextInvalidatedException;
 import io.pluginhost.api.exception.PluginException;
 import io.pluginhost.api.exception.TopicAccessDeniedException;
@@ -450,6 +451,25 @@ class KafkaRepositoryTest {
                 .hasMessageContaining("'orders' is one of the topics the consumer reads");
         assertThatThrownBy(() -> repository.subscribe("c", List.of("orders"), m -> { }, null))
                 .isInstanceOf(InvalidArgumentException.class);
+        ((AutoCloseable) repository).close();
+    }
+
+    @Test
+    void aConsumerGroupNameIsCheckedAsAGroupAndTheRefusalSaysSo() throws Exception {
+        String plugin = plugin();
+        KafkaRepository repository = provider.open(scope(plugin, ResourceOverrides.NONE, "orders"));
+
+        for (String group : new String[] {"../x", "a b", "Readers", ""}) {
+            assertThatThrownBy(() -> repository.createConsumer("c", group)).as(group)
+                    .isInstanceOf(InvalidNameException.class)
+                    .hasMessageStartingWith("consumer group '" + group + "' of plugin '" + plugin + "' is invalid");
+        }
+        assertThatThrownBy(() -> repository.createConsumer("c", null))
+                .isInstanceOf(InvalidNameException.class).hasMessageStartingWith("consumer group");
+        assertThatThrownBy(() -> repository.createConsumer("c", "g".repeat(300)))
+                .isInstanceOf(InvalidNameException.class).hasMessageStartingWith("consumer group")
+                .hasMessageContaining("249 characters");
+        repository.createConsumer("c", "readers.v2");
         ((AutoCloseable) repository).close();
     }
 
