@@ -70,19 +70,33 @@ public interface PluginConfig {
 
     /**
      * Whether a setting holds a secret, by its name: one that ends with {@code password}, {@code passwd},
-     * {@code secret}, {@code key} or {@code token}, or has {@code credential} in it, in any case
-     * ({@code api-key}, {@code apiKey}, {@code db.password}), the rule Spring Boot's actuator applied for
-     * years. The host shows such a value to no one but administrators (a viewer of the admin API reads
-     * it masked) and never puts it in an error message. It takes a harmless {@code monkey} for a secret
-     * too: a value missing from a dashboard is cheaper than a secret in one.
+     * {@code secret}, {@code key} or {@code token}, or has {@code credential} in it, the rule Spring Boot's actuator
+     * applied for years ({@code api-key}, {@code apiKey}, {@code db.password}); or one with any of the words
+     * {@code password}, {@code passwd}, {@code pwd}, {@code passphrase}, {@code secret}, {@code pem}, {@code jaas},
+     * {@code cookie} or {@code authorization} ({@code ssl.key.passphrase}, {@code private_key_pem},
+     * {@code sasl.jaas.config}), or whose last word is {@code auth} ({@code basic-auth}); in any case. Words are
+     * split at anything not a letter or digit and where a lowercase letter meets a capital. The host shows such a
+     * value to no one but administrators (a viewer of the admin API reads it masked) and never puts it in an error
+     * message. It takes a harmless {@code monkey} for a secret too: a value missing from a dashboard is cheaper
+     * than a secret in one.
      *
      * @param key a setting's name
      * @return whether its value is a secret
      */
     static boolean isSecret(String key) {
-        String lower = key.toLowerCase(java.util.Locale.ROOT);
-        return lower.contains("credential") || lower.endsWith("password") || lower.endsWith("passwd")
-                || lower.endsWith("secret") || lower.endsWith("key") || lower.endsWith("token");
+        return Secrets.isSecret(key);
+    }
+
+    /**
+     * A setting's value as someone who may not read secrets sees it: {@code ******} for a {@linkplain #isSecret
+     * secret}, and of any other value the password of every URL in it ({@code postgres://app:******@db/notes}).
+     *
+     * @param key   the setting's name
+     * @param value its value
+     * @return the value to show
+     */
+    static String masked(String key, String value) {
+        return Secrets.masked(key, value);
     }
 
     private static <T> T parse(String key, String value, String type, java.util.function.Function<String, T> parser) {

@@ -90,10 +90,11 @@ class PluginConfigTest {
     void aSecretThatIsNotOfTheTypeAskedForFailsWithoutShowingItsValue() {
         // A viewer reads GET /config with secrets masked; a failed plugin's message, which viewers also read, and
         // the server log must not give the value away either.
-        manager.setConfig("tuned", Map.of("db-password", "hunter2", "apiToken", "s3cr3t-t0ken"));
+        manager.setConfig("tuned", Map.of("db-password", "hunter2", "apiToken", "s3cr3t-t0ken",
+                "ssl.key.passphrase", "hunter2", "private_key_pem", "hunter2"));
         manager.load(configured("tuned"));
 
-        for (String key : new String[] {"db-password", "apiToken"}) {
+        for (String key : new String[] {"db-password", "apiToken", "ssl.key.passphrase", "private_key_pem"}) {
             assertThatThrownBy(() -> manager.execute("tuned", key))
                     .isInstanceOf(PluginExecutionException.class)
                     .hasMessageContaining("setting '" + key + "' (a secret: its value is not shown) is not a long")
@@ -101,6 +102,17 @@ class PluginConfigTest {
         }
         assertThat(PluginConfig.isSecret("db-password")).isTrue();
         assertThat(PluginConfig.isSecret("size")).isFalse();
+    }
+
+    @Test
+    void aPasswordInAUrlIsNotShownWhenTheUrlIsNotOfTheTypeAskedFor() {
+        manager.setConfig("tuned", Map.of("size", "postgres://app:hunter2@db:5432/notes"));
+        manager.load(configured("tuned"));
+
+        assertThatThrownBy(() -> manager.execute("tuned", "size"))
+                .isInstanceOf(PluginExecutionException.class)
+                .hasMessageContaining("setting 'size' is 'postgres://app:******@db:5432/notes', which is not a long")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("hunter2"));
     }
 
     @Test

@@ -5,8 +5,8 @@ import io.pluginhost.api.PluginConfig;
 /**
  * A plugin read one of its settings as a type its value is not, e.g. {@code getInt("retries", 3)}
  * when the value is {@code "three"}. The message names the key, the value and the type, so an
- * operator can fix the setting; of a value it shows 100 characters at most, and of a
- * {@linkplain io.pluginhost.api.PluginConfig#isSecret secret} nothing.
+ * operator can fix the setting; of a value it shows 100 characters at most, of a
+ * {@linkplain io.pluginhost.api.PluginConfig#isSecret secret} nothing, and of a URL no password.
  */
 public class InvalidConfigValueException extends PluginException {
 
@@ -24,7 +24,7 @@ public class InvalidConfigValueException extends PluginException {
      */
     public InvalidConfigValueException(String key, String value, String type) {
         super(PluginConfig.isSecret(key) ? "setting '" + key + "' (a secret: its value is not shown) is not " + type
-                : "setting '" + key + "' is '" + shown(value) + ", which is not " + type);
+                : "setting '" + key + "' is '" + shown(PluginConfig.masked(key, value)) + ", which is not " + type);
         this.key = key;
     }
 
