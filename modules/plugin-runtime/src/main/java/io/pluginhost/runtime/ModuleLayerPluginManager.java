@@ -107,7 +107,10 @@ public final class ModuleLayerPluginManager implements PluginManager {
     private final List<PluginLifecycleListener> listeners = new CopyOnWriteArrayList<>();
     /** The context loader of whoever created the engine (in WildFly, the deployment's): host code runs under it. */
     private final ClassLoader hostLoader = hostLoader();
-    private final Subscriber host = Subscriber.direct(null, hostLoader, (event, e) -> report(null, null,
+    /** The log of errors of plugin code no caller waits for: a plugin failing in a loop writes a line per 10 s. */
+    private final ErrorLogThrottle callbackLog = new ErrorLogThrottle(Duration.ofSeconds(10), System::nanoTime,
+            line -> LOG.log(System.Logger.Level.WARNING, line));
+    private final Subscriber host = Subscriber.direct(null, hostLoader, (event, e) -> reportCallback(null, "listener",
             new PluginExecutionException("host listener for event '" + event.name() + "' failed: " + e,
                     DetachedException.of(e)))); // its stack may hold the emitting plugin's frames
 
@@ -135,7 +138,8 @@ public final class ModuleLayerPluginManager implements PluginManager {
         this.lifecycleThreads = limits.lifecycleDeadlines() ? new LifecycleThreads(hostLoader)
                 : LifecycleThreads.onCallersThread();
         this.tasks = new TaskTimer(hostLoader);
-        this.assembler = new PluginAssembler(ApiLayer.create(), hub, services, limits, registry, leaks, this::report,
+        this.assembler = new PluginAssembler(ApiLayer.create(), hub, services, limits, registry, leaks,
+                this::reportCallback,
                 lifecycleThreads, metrics, libraries, tasks);
     }
 
@@ -338,6 +342,7 @@ public final class ModuleLayerPluginManager implements PluginManager {
     /** Takes apart a prepared plugin that will not be registered. Caller holds the lock. */
     private void discard(Prepared prepared, boolean initialized) {
         assembler.tearDown(prepared.plugin(), initialized);
+        callbackLog.forget(prepared.jar().name());
         registry.unreserve(prepared.jar().name(), prepared.plan().resources());
     }
 
@@ -650,6 +655,7 @@ public final class ModuleLayerPluginManager implements PluginManager {
         registry.remove(plugin);
         stoppedInThisOperation.put(name, plugin.descriptor());
         Optional<Throwable> problem = assembler.tearDown(plugin, true);
+        callbackLog.forget(name);
         metrics.unloaded(name, System.nanoTime() - started);
         PluginDescriptor descriptor = plugin.descriptor();
         for (PluginLifecycleListener listener : listeners) {
@@ -1050,11 +1056,24 @@ public final class ModuleLayerPluginManager implements PluginManager {
      */
     private <E extends PluginException> E report(String pluginName, Path source, E error) {
         LOG.log(System.Logger.Level.WARNING, error.getMessage());
+        tell(pluginName, source, error);
+        return error;
+    }
+
+    /**
+     * Reports an error of plugin code no caller waits for (a listener, a scheduled task, a handler, making an
+     * extension): to every lifecycle listener, and to the log as {@link ErrorLogThrottle} allows.
+     */
+    private void reportCallback(String pluginName, String kind, PluginException error) {
+        callbackLog.report(pluginName, kind, error.getMessage());
+        tell(pluginName, null, error);
+    }
+
+    private void tell(String pluginName, Path source, PluginException error) {
         LOG.log(System.Logger.Level.DEBUG, "details", error);
         for (PluginLifecycleListener listener : listeners) {
             notify(() -> listener.pluginFailed(pluginName, source, error));
         }
-        return error;
     }
 
     /** Runs a lifecycle listener with the host's context loader: it may be reached from a plugin's thread. */

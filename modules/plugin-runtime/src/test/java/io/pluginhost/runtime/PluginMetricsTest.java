@@ -133,6 +133,63 @@ class PluginMetricsTest {
     }
 
     @Test
+    void aListenerThatFailsOnEveryEventIsLoggedOnceAndCountedEveryTime() {
+        List<String> warnings = new CopyOnWriteArrayList<>();
+        java.util.logging.Logger log = java.util.logging.Logger.getLogger(ModuleLayerPluginManager.class.getName());
+        java.util.logging.Handler capture = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord record) {
+                if (record.getLevel() == java.util.logging.Level.WARNING) {
+                    warnings.add(record.getMessage());
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        List<String> told = new CopyOnWriteArrayList<>();
+        List<String> counted = new CopyOnWriteArrayList<>();
+        manager.addLifecycleListener(new PluginLifecycleListener() {
+            @Override
+            public void pluginFailed(String pluginName, Path source, io.pluginhost.api.exception.PluginException e) {
+                told.add(pluginName);
+            }
+        });
+        manager.setMetrics(new PluginMetrics() {
+            @Override
+            public void callbackFailed(String plugin, String kind) {
+                counted.add(kind);
+            }
+        });
+        manager.load(PluginJarBuilder.plugin("careless").body("""
+                public void initialize(PluginContext context) {
+                    context.eventBus().on("tick", e -> { throw new IllegalStateException("listener"); });
+                }
+                """).build(dir));
+        log.addHandler(capture);
+        try {
+            for (int i = 0; i < 50; i++) {
+                manager.publish("tick", i);
+            }
+            manager.unload("careless");
+        } finally {
+            log.removeHandler(capture);
+        }
+
+        assertThat(told).hasSize(50);
+        assertThat(counted).hasSize(50);
+        assertThat(warnings).containsExactly(
+                "plugin 'careless': listener for event 'tick' failed: java.lang.IllegalStateException: listener",
+                "plugin 'careless' unloaded with 49 more errors of its event listeners not logged; its metrics count"
+                        + " every one");
+    }
+
+    @Test
     void metricsThatThrowNeverFailPluginCode() {
         manager.setMetrics(new PluginMetrics() {
             @Override

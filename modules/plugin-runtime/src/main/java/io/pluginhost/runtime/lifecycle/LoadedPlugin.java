@@ -48,9 +48,10 @@ import java.util.function.Function;
  */
 public final class LoadedPlugin implements Subscriber, ResourceScope {
 
-    /** Where errors of plugin code that no caller waits for (listeners, handlers) go. */
+    /** Where errors of plugin code that no caller waits for (listeners, tasks, handlers, extensions) go. */
     public interface ErrorSink {
-        void report(String pluginName, Path source, PluginException error);
+        /** @param kind "listener", "task", "handler" or "extension", as the metrics count them */
+        void report(String pluginName, String kind, PluginException error);
     }
 
     final PluginDescriptor descriptor;
@@ -269,7 +270,7 @@ public final class LoadedPlugin implements Subscriber, ResourceScope {
         } catch (Throwable e) {
             DetachedException detached = DetachedException.of(e);
             metrics.callbackFailed(name, "task");
-            errors.report(name, null, new PluginExecutionException("plugin '" + name + "' failed in a scheduled"
+            errors.report(name, "task", new PluginExecutionException("plugin '" + name + "' failed in a scheduled"
                     + " task: " + detached.getMessage(), detached));
         } finally {
             exit(depth);
@@ -448,7 +449,7 @@ public final class LoadedPlugin implements Subscriber, ResourceScope {
             depth = enter(threadDepth);
         } catch (CallDepthExceededException tooDeep) {
             metrics.callbackFailed(name, "listener");
-            errors.report(descriptor.name(), null, tooDeep);
+            errors.report(descriptor.name(), "listener", tooDeep);
             return;
         }
         if (depth == null) {
@@ -496,7 +497,7 @@ public final class LoadedPlugin implements Subscriber, ResourceScope {
     private void reportFailure(String kind, String what, Throwable e) {
         metrics.callbackFailed(name, kind);
         DetachedException detached = DetachedException.of(e);
-        errors.report(descriptor.name(), null, new PluginExecutionException("plugin '" + descriptor.name()
+        errors.report(descriptor.name(), kind, new PluginExecutionException("plugin '" + descriptor.name()
                 + "': " + what + " failed: " + detached.getMessage(), detached));
     }
 
