@@ -54,7 +54,7 @@ final class ConfigKeys {
             "pluginhost.execute.queue-wait",
             "pluginhost.leaks.max-heap-mb", "pluginhost.leaks.timeout-seconds",
             "pluginhost.events.remote-delivery-timeout", "pluginhost.events.client-backlog-chars",
-            "pluginhost.events.max-clients", "pluginhost.events.heartbeat",
+            "pluginhost.events.max-clients", "pluginhost.events.heartbeat", "pluginhost.events.max-payload-chars",
             "pluginhost.hot-deploy.enabled", "pluginhost.hot-deploy.quiet-ms", "pluginhost.hot-deploy.rescan",
             "pluginhost.hot-deploy.cascade", "pluginhost.health.failed-plugin-is-down",
             "pluginhost.upload.max-bytes", "pluginhost.admin.trusted-origins", "pluginhost.load-retry.enabled",

@@ -207,7 +207,8 @@ public class PluginHost {
         engine = new ModuleLayerPluginManager(services, engineLimits(config));
         ModuleLayerPluginManager started = engine;
         engine.setMetrics(new BothMetrics(counters, meters.start(() -> started.unloadedButNotCollected().size())));
-        relay = new HostEventRelay(threads, pluginObjects);
+        relay = new HostEventRelay(threads, pluginObjects, config.getOptionalValue(
+                "pluginhost.events.max-payload-chars", Integer.class).orElse(1 << 20));
         failedLoads = new FailedLoads(engine::find);
         engine.addLifecycleListener(failedLoads); // first: a client told of a failure finds it in GET /jars
         engine.addLifecycleListener(new CdiLifecycleBridge(lifecycle, relay));
@@ -219,7 +220,12 @@ public class PluginHost {
                 this::publishFromOtherNode, System::nanoTime);
         busSubscription = engine.subscribe("**", event -> {
             // On the emitting (plugin) thread: copy, then hand off; see HostEventRelay.
-            HostEventRelay.Copy data = relay.copy(event.data());
+            Optional<HostEventRelay.Copy> copied = relay.copy(event.data());
+            if (copied.isEmpty()) {
+                relay.notPassedOn(event.source(), event.name());
+                return;
+            }
+            HostEventRelay.Copy data = copied.get();
             boolean fromOtherNode = FROM_OTHER_NODE.get() != null;
             relay.relay(() -> {
                 busEvents.fire(new PluginBusEvent(event.name(), data.value(), event.source()));
@@ -245,6 +251,7 @@ public class PluginHost {
             @Override
             public void pluginUnloaded(PluginDescriptor plugin) {
                 pluginObjects.forgetPluginClasses(); // or JSON-B's models of its classes keep its loader
+                relay.forget(plugin.name());
             }
         });
         if (config.getOptionalValue("pluginhost.load-retry.enabled", Boolean.class).orElse(true)) {

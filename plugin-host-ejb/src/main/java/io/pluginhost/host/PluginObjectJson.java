@@ -25,6 +25,16 @@ public final class PluginObjectJson {
     }
 
     /**
+     * @param value a plugin's object
+     * @param to    where its JSON text goes
+     * @throws RuntimeException   if it is not JSON-shaped, or writing to {@code to} failed (JSON-B's exception)
+     * @throws StackOverflowError if it is cyclic or nested too deeply
+     */
+    public void toJson(Object value, java.io.Writer to) {
+        json.toJson(value, to);
+    }
+
+    /**
      * @param text JSON text
      * @return its value as plain JSON types (maps, lists, strings, numbers, booleans)
      */

@@ -139,6 +139,44 @@ class PluginHostTest {
         }
     }
 
+    /**
+     * A payload is copied as JSON before the host passes it on (CDI, the event stream, other nodes): one of
+     * 70 MB ran a 512 MB server out of heap. Over the limit, local plugins still receive it; the host does not.
+     */
+    @Test
+    void anEventWhosePayloadIsOverTheLimitIsNotPassedOnAndTheHostKeepsGoing() throws Exception {
+        Path plugins = Files.createDirectories(dir.resolve("plugins"));
+        PluginJarBuilder.plugin("emitter").body("""
+                private PluginContext context;
+                public void initialize(PluginContext context) { this.context = context; }
+                public Object execute(Object in) {
+                    context.eventBus().emit("big:x", "x".repeat(200));
+                    context.eventBus().emit("small:x", java.util.Map.of("ok", true));
+                    return null;
+                }
+                """).build(plugins);
+        java.util.concurrent.BlockingQueue<PluginBusEvent> fired = new java.util.concurrent.LinkedBlockingQueue<>();
+        PluginHost host = host(Map.of("pluginhost.plugin-dir", plugins.toString(),
+                "pluginhost.database.enabled", "false",
+                "pluginhost.events.max-payload-chars", "100"));
+        host.busEvents = recording(fired);
+        host.start();
+        try {
+            host.plugins().execute("emitter", null);
+
+            PluginBusEvent first = fired.poll(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(first).as("the small event, after the big one was left out").isNotNull();
+            assertThat(first.name()).isEqualTo("small:x");
+            assertThat(first.data()).isEqualTo(Map.of("ok", true));
+        } finally {
+            host.stop();
+        }
+        assertThatThrownBy(() -> host(Map.of("pluginhost.plugin-dir", plugins.toString(),
+                "pluginhost.database.enabled", "false", "pluginhost.events.max-payload-chars", "0")).start())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("pluginhost.events.max-payload-chars must be at least 1");
+    }
+
     private PluginHost host(Map<String, String> settings) {
         PluginHost host = new PluginHost();
         host.config = TestConfig.of(Map.of(), settings);
@@ -156,6 +194,18 @@ class PluginHostTest {
                     throw new UnsupportedOperationException(method.getName());
                 });
         return host;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Event<PluginBusEvent> recording(java.util.Collection<PluginBusEvent> fired) {
+        return (Event<PluginBusEvent>) Proxy.newProxyInstance(PluginHostTest.class.getClassLoader(),
+                new Class<?>[] {Event.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("fire")) {
+                        fired.add((PluginBusEvent) args[0]);
+                        return null;
+                    }
+                    throw new UnsupportedOperationException(method.getName());
+                });
     }
 
     @SuppressWarnings("unchecked")
