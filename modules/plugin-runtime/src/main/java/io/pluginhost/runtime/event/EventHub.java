@@ -212,7 +212,7 @@ public final class EventHub {
     /** The subscriptions matching an event name, in subscription order: cached, or computed from the trie. */
     private Subscription[] route(String name) {
         long current = version;
-        Route cached = routes.get(name);
+        Route cached = name == null ? null : routes.get(name); // a name is cached only once parse took it
         if (cached != null && cached.version == current) {
             return cached.subscriptions;
         }
@@ -292,11 +292,18 @@ public final class EventHub {
 
     /**
      * Splits a name or pattern into segments. Names may not contain wildcards; patterns may use
-     * {@code *} anywhere and {@code **} at most once (so a match is never counted twice).
+     * {@code *} anywhere and {@code **} at most once (so a match is never counted twice). Neither may hold a
+     * control character.
      */
     static String[] parse(String text, boolean pattern) {
         if (text == null || text.isEmpty()) {
             throw new InvalidNameException("event " + (pattern ? "pattern" : "name") + " must not be empty");
+        }
+        for (int i = 0; i < text.length(); i++) {
+            if (Character.isISOControl(text.charAt(i))) { // a line break would forge lines where it is logged
+                throw new InvalidNameException("event " + (pattern ? "pattern" : "name") + " has a control character"
+                        + " (U+" + String.format("%04X", (int) text.charAt(i)) + ") at " + i);
+            }
         }
         String[] segments = text.split(":", -1);
         int any = 0;

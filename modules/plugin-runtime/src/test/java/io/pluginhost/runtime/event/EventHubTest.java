@@ -282,6 +282,21 @@ class EventHubTest {
         assertThatThrownBy(() -> hub.subscribe(b, "a::b", e -> { }, false)).hasMessageContaining("empty segment");
         assertThatThrownBy(() -> hub.subscribe(b, "da*ta", e -> { }, false)).hasMessageContaining("whole segment");
         assertThatThrownBy(() -> hub.subscribe(b, "**:x:**", e -> { }, false)).hasMessageContaining("only once");
+        assertThatThrownBy(() -> hub.emit("a", null, null))
+                .isInstanceOf(io.pluginhost.api.exception.InvalidNameException.class)
+                .hasMessage("event name must not be empty");
+        assertThatThrownBy(() -> hub.subscribe(b, null, e -> { }, false))
+                .isInstanceOf(io.pluginhost.api.exception.InvalidNameException.class);
+        // A line break in a name would forge lines wherever it is logged ("listener for event '...' failed").
+        for (String name : new String[] {"a\nb", "a:b\r", "tab\there", "nul\u0000", "del\u007f", "c1\u0085"}) {
+            assertThatThrownBy(() -> hub.emit("a", name, null)).as(name)
+                    .isInstanceOf(io.pluginhost.api.exception.InvalidNameException.class)
+                    .hasMessageContaining("control character");
+            assertThatThrownBy(() -> hub.subscribe(b, name, e -> { }, false)).as(name)
+                    .isInstanceOf(io.pluginhost.api.exception.InvalidNameException.class)
+                    .hasMessageContaining("control character");
+        }
+        assertThat(hub.emit("a", "caf\u00e9:\u2603 snow", null)).isZero();
     }
 
     @Test
