@@ -842,12 +842,13 @@ public final class ModuleLayerPluginManager implements PluginManager {
      * (a dependent with an optional dependency in another range is loaded again without it).
      */
     private void checkDependentsAccept(PluginJar fresh) {
+        String loaded = registry.require(fresh.name()).descriptor().version();
         for (String dependent : registry.directDependents(fresh.name())) {
             PluginDescriptor descriptor = registry.require(dependent).descriptor();
             descriptor.requirement(fresh.name()).filter(r -> !r.optional()).ifPresent(r ->
                     LoadValidator.mismatch(r, fresh.descriptor().version()).ifPresent(why -> {
-                        throw new DependencyVersionException(dependent, fresh.name(), r.versionRange(),
-                                fresh.descriptor().version(), why);
+                        throw DependencyVersionException.newVersionRefused(dependent, fresh.name(), r.versionRange(),
+                                loaded, fresh.descriptor().version(), why);
                     }));
         }
     }

@@ -158,7 +158,9 @@ class DependencyConstraintsTest {
 
         assertThatThrownBy(() -> manager.reload("base"))
                 .isInstanceOf(DependencyVersionException.class)
-                .hasMessageContaining("plugin 'user' requires 'base' in versions 1.x, but version 2.0.0");
+                .hasMessage("plugin 'base' 2.0.0 does not suit plugin 'user', which requires it in versions 1.x;"
+                        + " nothing was changed: 'base' stays at 1.0.0 (unload 'user' first, or give a version in"
+                        + " that range)");
         assertThat(manager.get("base").version()).isEqualTo("1.0.0");
         assertThat(manager.execute("user", null)).isEqualTo("1.0.0");
     }

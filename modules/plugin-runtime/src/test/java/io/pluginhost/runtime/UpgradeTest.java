@@ -112,7 +112,11 @@ class UpgradeTest {
         manager.load(user(jar, "base@1.x"));
         Path two = staged("2.0.0");
 
-        assertThatThrownBy(() -> manager.upgrade("base", two, jar)).isInstanceOf(DependencyVersionException.class);
+        // Not "version 2.0.0 is loaded; load a version in that range first": 1.0.0 is, and the operator asked for 2.
+        assertThatThrownBy(() -> manager.upgrade("base", two, jar)).isInstanceOf(DependencyVersionException.class)
+                .hasMessage("plugin 'base' 2.0.0 does not suit plugin 'user', which requires it in versions 1.x;"
+                        + " nothing was changed: 'base' stays at 1.0.0 (unload 'user' first, or give a version in"
+                        + " that range)");
         Path other = Files.move(PluginJarBuilder.plugin("other").build(dir), dir.resolve("other.jar.uploading"));
         assertThatThrownBy(() -> manager.upgrade("base", other, jar))
                 .isInstanceOf(InvalidPluginException.class)
