@@ -666,6 +666,37 @@ class AdminApiIT {
         assertThat(bogus.body()).contains("bogus");
     }
 
+    /**
+     * The JAX-RS runtime's own errors read as the API's: a 405 names the methods the path takes and carries the
+     * Allow header HTTP requires (it had neither, and the detail was RESTEasy's "return 405 with Allow header").
+     */
+    @Test
+    void theRuntimesOwnErrorsAreToldInTheApisWordsAndA405SaysWhatIsAllowed() throws Exception {
+        AdminClient admin = new AdminClient(base);
+        HttpResponse<String> patch = admin.send(AdminClient.ADMIN, "PATCH", "api/plugins/example-plugin-1",
+                "application/json", java.net.http.HttpRequest.BodyPublishers.ofString("{}"));
+        assertThat(patch.statusCode()).isEqualTo(405);
+        assertThat(patch.headers().firstValue("Allow")).hasValueSatisfying(allow ->
+                assertThat(allow.split(",\\s*")).contains("GET", "DELETE").doesNotContain("PATCH"));
+        assertThat(patch.body()).contains("PATCH is not a method /pluginhost/api/plugins/example-plugin-1 takes",
+                "GET", "DELETE");
+
+        HttpResponse<String> nowhere = json("GET", "api/nothing-here", null);
+        assertThat(nowhere.statusCode()).isEqualTo(404);
+        assertThat(nowhere.body()).contains("no such path: /pluginhost/api/nothing-here");
+
+        HttpResponse<String> html = admin.send(AdminClient.ADMIN, "POST", "api/plugins/example-plugin-1/execute",
+                "application/json", java.net.http.HttpRequest.BodyPublishers.ofString("\"x\""), "Accept", "text/html");
+        assertThat(html.statusCode()).isEqualTo(406);
+        assertThat(html.body()).contains("text/html", "application/json");
+
+        for (HttpResponse<String> answer : List.of(patch, nowhere, html)) {
+            assertThat(answer.headers().firstValue("Content-Type")).hasValueSatisfying(
+                    type -> assertThat(type).startsWith("application/problem+json"));
+            assertThat(answer.body()).doesNotContain("RESTEASY");
+        }
+    }
+
     @Test
     void aTooLargeBodyIs413WithProblemDetails() throws Exception {
         String huge = "\"" + "x".repeat(2 * 1024 * 1024) + "\"";
