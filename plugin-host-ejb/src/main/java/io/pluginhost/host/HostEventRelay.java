@@ -5,9 +5,9 @@ import java.io.Writer;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadFactory;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import java.util.concurrent.ThreadFactory;
 
 /**
  * Runs the host's reactions to plugin events (CDI observers, the server-sent-events stream, the JMS
@@ -113,20 +113,21 @@ final class HostEventRelay implements AutoCloseable {
 
         @Override
         public void write(char[] chars, int offset, int length) throws IOException {
-            if (text.length() + length > limit) {
-                over = true;
-                throw new IOException("over " + limit + " characters");
-            }
+            makeRoom(length);
             text.append(chars, offset, length);
         }
 
         @Override
         public void write(String string, int offset, int length) throws IOException {
+            makeRoom(length);
+            text.append(string, offset, offset + length);
+        }
+
+        private void makeRoom(int length) throws IOException {
             if (text.length() + length > limit) {
                 over = true;
                 throw new IOException("over " + limit + " characters");
             }
-            text.append(string, offset, offset + length);
         }
 
         int length() {

@@ -58,7 +58,8 @@ public class HttpProblems implements ExceptionMapper<WebApplicationException> {
         String path = uri == null ? "this path" : uri.getRequestUri().getRawPath();
         if (error instanceof NotSupportedException) {
             return "the body's type " + (headers.getMediaType() == null ? "(none given)" : headers.getMediaType())
-                    + " is not one this endpoint takes: JSON bodies are application/json, jars application/java-archive";
+                    + " is not one this endpoint takes: JSON bodies are application/json, jars"
+                    + " application/java-archive";
         }
         if (error instanceof NotAllowedException) {
             Set<String> allowed = response.getAllowedMethods();

@@ -139,8 +139,7 @@ public final class ModuleLayerPluginManager implements PluginManager {
                 : LifecycleThreads.onCallersThread();
         this.tasks = new TaskTimer(hostLoader);
         this.assembler = new PluginAssembler(ApiLayer.create(), hub, services, limits, registry, leaks,
-                this::reportCallback,
-                lifecycleThreads, metrics, libraries, tasks);
+                this::reportCallback, lifecycleThreads, metrics, libraries, tasks);
     }
 
     // ---------------------------------------------------------------- load
