@@ -58,6 +58,8 @@ final class KafkaTopicRepository implements KafkaRepository, AutoCloseable {
 
     /** Headers a dead-lettered record carries besides its own: where it came from and what failed. */
     static final String DEAD_LETTER_HEADER = "pluginhost-dead-letter-";
+    /** The longest consumer id: Kafka's client id, which holds it, is sent with every request. */
+    static final int MAX_CONSUMER_ID = 200;
 
     private final ResourceScope scope;
     private final ResourcePolicy topics;
@@ -172,6 +174,12 @@ final class KafkaTopicRepository implements KafkaRepository, AutoCloseable {
         }
         if (consumerId == null || consumerId.isBlank()) {
             throw new InvalidArgumentException("consumerId", "a consumer id is required");
+        }
+        if (consumerId.length() > MAX_CONSUMER_ID || consumerId.chars().anyMatch(Character::isISOControl)) {
+            // It is part of the client id Kafka sends with every request, and of what the host logs.
+            throw new InvalidArgumentException("consumerId", "a consumer id is 1 to " + MAX_CONSUMER_ID
+                    + " characters with no control character; got " + consumerId.length() + " characters"
+                    + (consumerId.chars().anyMatch(Character::isISOControl) ? " with a control character" : ""));
         }
         if (consumers.containsKey(consumerId)) {
             throw new PluginException("plugin '" + scope.pluginName() + "' already has a consumer '" + consumerId

@@ -455,7 +455,7 @@ class KafkaRepositoryTest {
     }
 
     @Test
-    void aConsumerGroupNameIsCheckedAsAGroupAndTheRefusalSaysSo() throws Exception {
+    void aConsumerGroupNameIsCheckedAsAGroupAndTheRefusalSaysSoAndAConsumerIdIsBounded() throws Exception {
         String plugin = plugin();
         KafkaRepository repository = provider.open(scope(plugin, ResourceOverrides.NONE, "orders"));
 
@@ -470,6 +470,12 @@ class KafkaRepositoryTest {
                 .isInstanceOf(InvalidNameException.class).hasMessageStartingWith("consumer group")
                 .hasMessageContaining("249 characters");
         repository.createConsumer("c", "readers.v2");
+        for (String id : new String[] {"a\nb", "tab\t", "x".repeat(201)}) {
+            assertThatThrownBy(() -> repository.createConsumer(id, "readers")).as(id)
+                    .isInstanceOf(InvalidArgumentException.class)
+                    .hasMessageContaining("a consumer id is 1 to 200 characters with no control character");
+        }
+        repository.createConsumer("x".repeat(200), "readers");
         ((AutoCloseable) repository).close();
     }
 
