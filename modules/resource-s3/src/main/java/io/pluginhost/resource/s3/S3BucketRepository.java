@@ -55,6 +55,11 @@ import java.util.function.Supplier;
 final class S3BucketRepository implements S3Repository, AutoCloseable {
 
     private static final long MAX_PRESIGN_SECONDS = 7 * 24 * 3600;
+    /**
+     * The most object streams one plugin holds open at once: each is a socket, which the repository keeps until
+     * the stream is closed or the plugin unloads.
+     */
+    static final int MAX_OPEN_STREAMS = 64;
     /** S3's own most keys in one listing response. */
     private static final int MAX_PAGE = 1000;
     /** S3's own most parts in one multipart upload. */
@@ -283,6 +288,11 @@ final class S3BucketRepository implements S3Repository, AutoCloseable {
     public Optional<ObjectStream> openStream(String key, String bucket) {
         String physical = bucket(bucket);
         checkKey(key);
+        if (openStreams.size() >= MAX_OPEN_STREAMS) {
+            throw new S3LimitExceededException("max open streams", "plugin '" + scope.pluginName() + "' has "
+                    + MAX_OPEN_STREAMS + " object streams open, the most one plugin may hold (each is a connection"
+                    + " to S3); close one (try-with-resources) before opening '" + key + "'");
+        }
         return call("open", key, bucket, () -> get(physical, key).map(in -> {
             S3ObjectStream stream = new S3ObjectStream(key, in, openStreams::remove);
             openStreams.add(stream);

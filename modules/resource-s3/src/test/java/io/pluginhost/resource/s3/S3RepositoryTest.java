@@ -550,6 +550,31 @@ class S3RepositoryTest {
     }
 
     @Test
+    void aPluginHoldsAtMostSixtyFourOpenStreamsAndClosingOneFreesItsPlace() throws Exception {
+        // Each open stream is a socket, and the repository keeps it until the plugin unloads: a plugin that forgets
+        // to close them would otherwise run the server out of file descriptors.
+        String plugin = plugin();
+        S3Repository s3 = repository(provider, plugin, ResourceOverrides.NONE, "files");
+        s3.upload("a.bin", new byte[16], "application/octet-stream", "files");
+        List<ObjectStream> open = new ArrayList<>();
+        for (int i = 0; i < S3BucketRepository.MAX_OPEN_STREAMS; i++) {
+            open.add(s3.openStream("a.bin", "files").orElseThrow());
+        }
+
+        assertThatThrownBy(() -> s3.openStream("a.bin", "files"))
+                .isInstanceOfSatisfying(S3LimitExceededException.class,
+                        e -> assertThat(e.limit()).isEqualTo("max open streams"))
+                .hasMessageContaining("plugin '" + plugin + "' has 64 object streams open")
+                .hasMessageContaining("close one");
+        open.remove(0).close();
+        try (ObjectStream again = s3.openStream("a.bin", "files").orElseThrow()) {
+            assertThat(again.readAllBytes()).hasSize(16);
+        }
+        assertThat(s3.download("a.bin", "files")).as("the other calls go on").isPresent();
+        ((S3BucketRepository) s3).close();
+    }
+
+    @Test
     void aStreamAPluginKeepsIsClosedWhenItUnloadsAndItsLoaderIsCollected(@TempDir Path dir) throws Exception {
         Path jar = PluginJarBuilder.plugin("streamer").buckets("files").body("""
                 private PluginContext context;
