@@ -50,6 +50,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The SQL guard of one plugin: accepts one statement of an allowed kind that touches only the
@@ -129,7 +130,13 @@ public final class SqlTableGuard {
                 return cached;
             }
         }
-        GuardedSql guarded = rewrite(sql);
+        GuardedSql guarded;
+        try {
+            guarded = rewrite(sql);
+        } catch (StackOverflowError deep) { // the rewriter, the audit and the deparser all recurse into the tree
+            throw refused("is nested too deeply for the guard to check (a long chain of operators, brackets or set"
+                    + " operations); write a long list of values as IN (...) or pass it as one array parameter", "");
+        }
         synchronized (cache) {
             cache.put(sql, guarded);
         }
@@ -263,6 +270,10 @@ public final class SqlTableGuard {
             }
             return statements;
         } catch (JSQLParserException e) {
+            if (e.getCause() instanceof TimeoutException) {
+                throw refused("cannot be parsed: the parser did not finish it within " + parseTimeoutMillis + " ms;"
+                        + " deeply nested brackets take it longest", "");
+            }
             throw refused("cannot be parsed: " + firstLine(e), sql);
         }
     }
@@ -510,7 +521,7 @@ public final class SqlTableGuard {
     }
 
     private static String firstLine(Exception e) {
-        Throwable cause = e.getCause() != null ? e.getCause() : e;
+        Throwable cause = e.getCause() != null && e.getCause().getMessage() != null ? e.getCause() : e;
         String message = String.valueOf(cause.getMessage());
         int newline = message.indexOf('\n');
         return newline < 0 ? message : message.substring(0, newline);

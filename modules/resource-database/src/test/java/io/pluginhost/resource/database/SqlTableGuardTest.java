@@ -274,6 +274,33 @@ class SqlTableGuardTest {
     }
 
     @Test
+    void aStatementNestedTooDeeplyToCheckIsRefusedSayingSo() {
+        // 20,000 ORs (a list a plugin builds from user input) made a StackOverflowError escape the guard.
+        for (String sql : new String[] {"SELECT * FROM notes WHERE id = 0" + " OR id = 1".repeat(20_000),
+            "SELECT 1" + " + 1".repeat(20_000) + " FROM notes"}) {
+            assertThatThrownBy(() -> guard.guard(sql))
+                    .isInstanceOf(TableAccessDeniedException.class)
+                    .hasMessageStartingWith("plugin 'crm': statement refused: it is nested too deeply for the guard to"
+                            + " check")
+                    .hasMessageContaining("IN (...)");
+        }
+        assertThat(guard.guard("SELECT * FROM notes WHERE id = 0" + " OR id = 1".repeat(100)).sql()).contains("OR");
+    }
+
+    @Test
+    void aStatementTheParserCannotReadInTimeIsRefusedNamingTheTimeout() {
+        SqlTableGuard quick = new SqlTableGuard("crm", EffectiveResources.of(new PluginDescriptor("crm", "1", "",
+                List.of(), List.of("notes"), List.of(), List.of()), ResourceOverrides.NONE).tables(),
+                SqlDialect.POSTGRESQL, PARSER, Duration.ofMillis(100));
+        String brackets = "SELECT " + "(".repeat(3000) + "1" + ")".repeat(3000) + " FROM notes";
+
+        assertThatThrownBy(() -> quick.guard(brackets))
+                .isInstanceOf(TableAccessDeniedException.class)
+                .hasMessageContaining("the parser did not finish it within 100 ms")
+                .hasMessageNotContaining("null");
+    }
+
+    @Test
     void aRepeatedStatementComesFromTheCache() {
         GuardedSql first = guard.guard("SELECT * FROM notes WHERE id = ?");
 
