@@ -135,7 +135,7 @@ public final class SqlTableGuard {
             guarded = rewrite(sql);
         } catch (StackOverflowError deep) { // the rewriter, the audit and the deparser all recurse into the tree
             throw refused("is nested too deeply for the guard to check (a long chain of operators, brackets or set"
-                    + " operations); write a long list of values as IN (...) or pass it as one array parameter", "");
+                    + " operations); write a long list of values as IN (...)", "");
         }
         synchronized (cache) {
             cache.put(sql, guarded);
