@@ -558,10 +558,15 @@ public class PluginHost {
             state.unloaded(unloaded);
             return unloaded;
         } catch (io.pluginhost.api.exception.PluginNotFoundException e) {
-            if (failedLoads.ofPlugin(name).isEmpty()) {
+            Optional<FailedLoads.JarFailure> failure = failedLoads.ofPlugin(name);
+            if (failure.isEmpty()) {
                 throw e;
             }
             state.unloaded(List.of(name));
+            PluginDirectoryWatcher watching = watcher;
+            if (watching != null) { // nor tried again by hot deploy when what it waits for comes
+                watching.stopWaiting(failure.get().jar());
+            }
             LOG.info(() -> "plugin '" + name + "', whose load failed, is held unloaded: not retried, not loaded at start");
             return List.of(name);
         } catch (io.pluginhost.api.exception.PluginUnloadException e) {

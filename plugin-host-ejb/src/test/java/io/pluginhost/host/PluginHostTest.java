@@ -140,6 +140,48 @@ class PluginHostTest {
     }
 
     /**
+     * A jar that waits for its dependency (copied in first, or left behind when its dependency's jar was
+     * removed) is held unloaded by an operator's unload: the watcher must not load it when the dependency comes.
+     */
+    @Test
+    void aWaitingJarAnOperatorUnloadedIsNotLoadedWhenItsDependencyComes() throws Exception {
+        Path plugins = Files.createDirectories(dir.resolve("plugins"));
+        Path build = Files.createDirectories(dir.resolve("build"));
+        PluginHost host = host(Map.of("pluginhost.plugin-dir", plugins.toString(),
+                "pluginhost.database.enabled", "false",
+                "pluginhost.hot-deploy.enabled", "true",
+                "pluginhost.hot-deploy.quiet-ms", "100"));
+        host.start();
+        try {
+            java.util.concurrent.BlockingQueue<String> events = new java.util.concurrent.LinkedBlockingQueue<>();
+            host.plugins().addLifecycleListener(new io.pluginhost.runtime.PluginLifecycleListener() {
+                @Override
+                public void pluginLoaded(io.pluginhost.runtime.PluginInfo plugin) {
+                    events.add("loaded " + plugin.name());
+                }
+
+                @Override
+                public void pluginFailed(String name, Path source, io.pluginhost.api.exception.PluginException e) {
+                    events.add("failed " + name);
+                }
+            });
+            Files.move(PluginJarBuilder.plugin("leaf").dependsOn("base").build(build), plugins.resolve("leaf.jar"));
+            assertThat(events.poll(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("failed leaf");
+            host.unload("leaf", false, false); // held: its load failed, and the operator wants it out
+
+            Files.move(PluginJarBuilder.plugin("base").build(build), plugins.resolve("base.jar"));
+            assertThat(events.poll(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("loaded base");
+            // A jar copied in after base settles after base's retries: by its load, they are done.
+            Files.move(PluginJarBuilder.plugin("marker").build(build), plugins.resolve("marker.jar"));
+            assertThat(events.poll(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("loaded marker");
+
+            assertThat(host.plugins().find("leaf")).as("still held unloaded").isEmpty();
+        } finally {
+            host.stop();
+        }
+    }
+
+    /**
      * A payload is copied as JSON before the host passes it on (CDI, the event stream, other nodes): one of
      * 70 MB ran a 512 MB server out of heap. Over the limit, local plugins still receive it; the host does not.
      */

@@ -23,7 +23,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -36,8 +35,8 @@ import java.util.concurrent.TimeUnit;
  * Hot deployment: watches a plugin directory and brings the engine in line with it. A jar that
  * appears is loaded; a jar a loaded plugin comes from that changes is reloaded (the engine reads and
  * validates the new content before it unloads anything, and reloads the dependents); a jar that
- * disappears is unloaded, with its dependents if {@code cascade}, else it stays loaded and the refusal
- * is logged.
+ * disappears is unloaded, with its dependents if {@code cascade} (whose jars, still there, then wait for
+ * a version of it they accept, as a new jar does), else it stays loaded and the refusal is logged.
  *
  * <p>Never reads a half-written file: a change is acted on only once the file's size and modification
  * time have stayed the same for the quiet period (a copy in progress keeps changing them). Jars that
@@ -75,8 +74,11 @@ public final class PluginDirectoryWatcher implements AutoCloseable {
     private final Map<Path, Seen> pending = new HashMap<>();
     /** What each jar was when the watcher last acted on it, so an unchanged jar is not reloaded. */
     private final Map<Path, Seen> actedOn = new HashMap<>();
-    /** New jars refused for what another jar may bring; tried again once the loaded plugins change. */
-    private final Set<Path> waiting = new LinkedHashSet<>();
+    /**
+     * Jars refused for what another jar may bring (new ones, and the dependents a removed jar took with it);
+     * tried again once the loaded plugins change. Written by the watching thread, and by {@link #stopWaiting}.
+     */
+    private final Set<Path> waiting = ConcurrentHashMap.newKeySet();
     /** Jars the host wrote and acted on itself ({@link #written}), as they were then; taken by the watching thread. */
     private final Map<Path, Seen> hostWrites = new ConcurrentHashMap<>();
     private volatile boolean closed;
@@ -165,6 +167,17 @@ public final class PluginDirectoryWatcher implements AutoCloseable {
     public void written(Path jar) {
         Path absolute = jar.toAbsolutePath().normalize();
         seen(absolute).ifPresent(now -> hostWrites.put(absolute, now));
+    }
+
+    /**
+     * Tells the watcher that an operator holds the plugin of this jar unloaded: if the jar waits for what
+     * another jar may bring, it is no longer tried again; a later change of the file is acted on as usual.
+     * Thread-safe.
+     *
+     * @param jar a jar in the watched directory
+     */
+    public void stopWaiting(Path jar) {
+        waiting.remove(jar.toAbsolutePath().normalize());
     }
 
     /** @return the platform's file events for the directory, or null if it gives none (then listing alone) */
@@ -351,7 +364,16 @@ public final class PluginDirectoryWatcher implements AutoCloseable {
             }
             LOG.log(System.Logger.Level.INFO, "hot deploy: {0} removed; unloading plugin {1}{2}", jar.getFileName(),
                     name, cascade ? " and its dependents" : "");
-            engine.unload(name, cascade);
+            Map<String, Path> sources = new HashMap<>();
+            engine.list().forEach(p -> sources.put(p.name(), p.source().toAbsolutePath().normalize()));
+            for (String unloaded : engine.unload(name, cascade)) {
+                Path dependent = sources.get(unloaded);
+                if (!unloaded.equals(name) && dependent != null && actedOn.containsKey(dependent)) {
+                    // Its jar is still here: it waits for a version of what it needs, as a jar copied in before
+                    // its dependency does (an upgrade by copying the new jar in and deleting the old one).
+                    waiting.add(dependent);
+                }
+            }
             return true;
         } catch (PluginException e) {
             LOG.log(System.Logger.Level.WARNING, "hot deploy: {0} was removed, but plugin ''{1}'' stays loaded: {2}",

@@ -248,4 +248,31 @@ class PluginDirectoryWatcherTest {
         assertThat(engine.list()).extracting(p -> p.descriptor().name(), p -> p.descriptor().version())
                 .containsExactly(tuple("base", "2.0.0"));
     }
+
+    /**
+     * An operator upgrades a dependency by copying its new jar in and deleting the old one: its dependents,
+     * unloaded with the old version, load again with the new one, as OSGi resolves a bundle again once what
+     * it needs is back. Before, they stayed unloaded, listed with no reason, although their jars were there.
+     */
+    @Test
+    void theDependentsOfARemovedJarLoadAgainOnceAVersionTheyAcceptIsBack() throws Exception {
+        Files.move(built("base", "1.0.0"), plugins.resolve("base-1.0.0.jar"));
+        assertThat(next()).isEqualTo("loaded base@1.0.0");
+        Files.move(built("leaf", "1.0.0", "base@^1.0"), plugins.resolve("leaf.jar"));
+        assertThat(next()).isEqualTo("loaded leaf@1.0.0");
+        Files.move(built("base", "1.1.0"), plugins.resolve("base-1.1.0.jar"));
+        assertThat(next()).isEqualTo("failed base-1.1.0.jar");
+
+        Files.delete(plugins.resolve("base-1.0.0.jar"));
+
+        assertThat(List.of(next(), next(), next(), next())).containsExactly("unloaded leaf@1.0.0",
+                "unloaded base@1.0.0", "loaded base@1.1.0", "loaded leaf@1.0.0");
+
+        // Removed for good, the dependency takes its dependents with it; they wait, and are told why.
+        Files.delete(plugins.resolve("base-1.1.0.jar"));
+        assertThat(List.of(next(), next(), next())).containsExactly("unloaded leaf@1.0.0", "unloaded base@1.1.0",
+                "failed leaf.jar");
+        Files.move(built("base", "1.2.0"), plugins.resolve("base-1.2.0.jar"));
+        assertThat(List.of(next(), next())).containsExactly("loaded base@1.2.0", "loaded leaf@1.0.0");
+    }
 }
