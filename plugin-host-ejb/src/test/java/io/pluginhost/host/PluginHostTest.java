@@ -2,6 +2,8 @@ package io.pluginhost.host;
 
 import io.pluginhost.observability.HostHealth;
 import io.pluginhost.observability.MicrometerExport;
+import io.pluginhost.runtime.PluginInfo;
+import io.pluginhost.runtime.PluginLifecycleListener;
 import io.pluginhost.runtime.testing.PluginJarBuilder;
 import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.event.Event;
@@ -14,7 +16,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -107,25 +112,15 @@ class PluginHostTest {
         Path plugins = Files.createDirectories(dir.resolve("plugins"));
         Path build = Files.createDirectories(dir.resolve("build"));
         Files.move(PluginJarBuilder.plugin("held").build(build), plugins.resolve("held.jar"));
-        Map<String, String> settings = Map.of("pluginhost.plugin-dir", plugins.toString(),
-                "pluginhost.database.enabled", "false",
-                "pluginhost.hot-deploy.enabled", "true",
-                "pluginhost.hot-deploy.quiet-ms", "100");
+        Map<String, String> settings = hotDeploy(plugins);
         PluginHost host = host(settings);
         host.start();
         try {
             host.unload("held", false, false);
-            java.util.concurrent.CountDownLatch loadedAgain = new java.util.concurrent.CountDownLatch(1);
-            host.plugins().addLifecycleListener(new io.pluginhost.runtime.PluginLifecycleListener() {
-                @Override
-                public void pluginLoaded(io.pluginhost.runtime.PluginInfo plugin) {
-                    loadedAgain.countDown();
-                }
-            });
+            BlockingQueue<String> events = lifecycle(host);
             Files.move(PluginJarBuilder.plugin("held").version("1.1.0").build(build), plugins.resolve("held.jar"),
                     java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-            assertThat(loadedAgain.await(10, java.util.concurrent.TimeUnit.SECONDS)).as("hot deploy loaded it")
-                    .isTrue();
+            assertThat(events.poll(10, TimeUnit.SECONDS)).as("hot deploy loaded it").isEqualTo("loaded held");
         } finally {
             host.stop();
         }
@@ -147,33 +142,19 @@ class PluginHostTest {
     void aWaitingJarAnOperatorUnloadedIsNotLoadedWhenItsDependencyComes() throws Exception {
         Path plugins = Files.createDirectories(dir.resolve("plugins"));
         Path build = Files.createDirectories(dir.resolve("build"));
-        PluginHost host = host(Map.of("pluginhost.plugin-dir", plugins.toString(),
-                "pluginhost.database.enabled", "false",
-                "pluginhost.hot-deploy.enabled", "true",
-                "pluginhost.hot-deploy.quiet-ms", "100"));
+        PluginHost host = host(hotDeploy(plugins));
         host.start();
         try {
-            java.util.concurrent.BlockingQueue<String> events = new java.util.concurrent.LinkedBlockingQueue<>();
-            host.plugins().addLifecycleListener(new io.pluginhost.runtime.PluginLifecycleListener() {
-                @Override
-                public void pluginLoaded(io.pluginhost.runtime.PluginInfo plugin) {
-                    events.add("loaded " + plugin.name());
-                }
-
-                @Override
-                public void pluginFailed(String name, Path source, io.pluginhost.api.exception.PluginException e) {
-                    events.add("failed " + name);
-                }
-            });
+            BlockingQueue<String> events = lifecycle(host);
             Files.move(PluginJarBuilder.plugin("leaf").dependsOn("base").build(build), plugins.resolve("leaf.jar"));
-            assertThat(events.poll(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("failed leaf");
+            assertThat(events.poll(10, TimeUnit.SECONDS)).isEqualTo("failed leaf");
             host.unload("leaf", false, false); // held: its load failed, and the operator wants it out
 
             Files.move(PluginJarBuilder.plugin("base").build(build), plugins.resolve("base.jar"));
-            assertThat(events.poll(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("loaded base");
+            assertThat(events.poll(10, TimeUnit.SECONDS)).isEqualTo("loaded base");
             // A jar copied in after base settles after base's retries: by its load, they are done.
             Files.move(PluginJarBuilder.plugin("marker").build(build), plugins.resolve("marker.jar"));
-            assertThat(events.poll(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("loaded marker");
+            assertThat(events.poll(10, TimeUnit.SECONDS)).isEqualTo("loaded marker");
 
             assertThat(host.plugins().find("leaf")).as("still held unloaded").isEmpty();
         } finally {
@@ -197,7 +178,7 @@ class PluginHostTest {
                     return null;
                 }
                 """).build(plugins);
-        java.util.concurrent.BlockingQueue<PluginBusEvent> fired = new java.util.concurrent.LinkedBlockingQueue<>();
+        BlockingQueue<PluginBusEvent> fired = new LinkedBlockingQueue<>();
         PluginHost host = host(Map.of("pluginhost.plugin-dir", plugins.toString(),
                 "pluginhost.database.enabled", "false",
                 "pluginhost.events.max-payload-chars", "100"));
@@ -206,7 +187,7 @@ class PluginHostTest {
         try {
             host.plugins().execute("emitter", null);
 
-            PluginBusEvent first = fired.poll(10, java.util.concurrent.TimeUnit.SECONDS);
+            PluginBusEvent first = fired.poll(10, TimeUnit.SECONDS);
             assertThat(first).as("the small event, after the big one was left out").isNotNull();
             assertThat(first.name()).isEqualTo("small:x");
             assertThat(first.data()).isEqualTo(Map.of("ok", true));
@@ -217,6 +198,29 @@ class PluginHostTest {
                 "pluginhost.database.enabled", "false", "pluginhost.events.max-payload-chars", "0")).start())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("pluginhost.events.max-payload-chars must be at least 1");
+    }
+
+    /** Settings of a host that watches {@code plugins} and acts on a jar 100 ms after it settled. */
+    private static Map<String, String> hotDeploy(Path plugins) {
+        return Map.of("pluginhost.plugin-dir", plugins.toString(), "pluginhost.database.enabled", "false",
+                "pluginhost.hot-deploy.enabled", "true", "pluginhost.hot-deploy.quiet-ms", "100");
+    }
+
+    /** The host's loads and failures from now on, as "loaded name" and "failed name". */
+    private static BlockingQueue<String> lifecycle(PluginHost host) {
+        BlockingQueue<String> events = new LinkedBlockingQueue<>();
+        host.plugins().addLifecycleListener(new PluginLifecycleListener() {
+            @Override
+            public void pluginLoaded(PluginInfo plugin) {
+                events.add("loaded " + plugin.name());
+            }
+
+            @Override
+            public void pluginFailed(String name, Path source, io.pluginhost.api.exception.PluginException e) {
+                events.add("failed " + name);
+            }
+        });
+        return events;
     }
 
     private PluginHost host(Map<String, String> settings) {
