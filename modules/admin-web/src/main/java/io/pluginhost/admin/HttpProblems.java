@@ -15,6 +15,7 @@ import jakarta.ws.rs.ext.Provider;
 
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Every HTTP error the JAX-RS runtime raises (404 no such path, 405, 406, 415 wrong content type, a
@@ -64,7 +65,7 @@ public class HttpProblems implements ExceptionMapper<WebApplicationException> {
         if (error instanceof NotAllowedException) {
             Set<String> allowed = response.getAllowedMethods();
             return (request == null ? "this method" : request.getMethod()) + " is not a method " + path + " takes"
-                    + (allowed.isEmpty() ? "" : "; it takes " + String.join(", ", new java.util.TreeSet<>(allowed)));
+                    + (allowed.isEmpty() ? "" : "; it takes " + String.join(", ", new TreeSet<>(allowed)));
         }
         if (error instanceof NotAcceptableException) {
             return "this endpoint answers in application/json (problems in application/problem+json, the event"

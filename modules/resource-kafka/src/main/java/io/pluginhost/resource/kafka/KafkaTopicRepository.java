@@ -175,11 +175,12 @@ final class KafkaTopicRepository implements KafkaRepository, AutoCloseable {
         if (consumerId == null || consumerId.isBlank()) {
             throw new InvalidArgumentException("consumerId", "a consumer id is required");
         }
-        if (consumerId.length() > MAX_CONSUMER_ID || consumerId.chars().anyMatch(Character::isISOControl)) {
+        boolean control = consumerId.chars().anyMatch(Character::isISOControl);
+        if (consumerId.length() > MAX_CONSUMER_ID || control) {
             // It is part of the client id Kafka sends with every request, and of what the host logs.
             throw new InvalidArgumentException("consumerId", "a consumer id is 1 to " + MAX_CONSUMER_ID
                     + " characters with no control character; got " + consumerId.length() + " characters"
-                    + (consumerId.chars().anyMatch(Character::isISOControl) ? " with a control character" : ""));
+                    + (control ? " with a control character" : ""));
         }
         if (consumers.containsKey(consumerId)) {
             throw new PluginException("plugin '" + scope.pluginName() + "' already has a consumer '" + consumerId
