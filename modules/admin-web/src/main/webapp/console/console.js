@@ -11,6 +11,11 @@ API.password = '';
 const MAX_EVENTS = 200;
 /** A refused stream (503: the server's most clients are connected) is asked for again after this. */
 const STREAM_RETRY_MS = 10_000;
+/**
+ * The least time between two refreshes the event stream asks for: a plugin that fails every 10 ms sends a
+ * lifecycle event each time, and each refresh reads the whole host (four requests).
+ */
+const STREAM_REFRESH_MS = 1_000;
 let admin = false;
 let plugins = [];
 let overridesOf = null;
@@ -215,6 +220,8 @@ function parseOverrides() {
 
 let refreshing = null;
 let again = false;
+let lastRefresh = 0;
+let refreshSoon = null;
 
 /** Reloads every view from the API; calls that arrive while one runs fold into one more. */
 async function refresh() {
@@ -225,6 +232,7 @@ async function refresh() {
   refreshing = (async () => {
     do {
       again = false;
+      lastRefresh = Date.now();
       try {
         const [list, metrics, jars, leaks] = await Promise.all([call('GET', 'plugins'), call('GET', 'metrics'),
           call('GET', 'jars'), call('GET', 'diagnostics/unloaded-not-collected')]);
@@ -242,6 +250,17 @@ async function refresh() {
   } finally {
     refreshing = null;
   }
+}
+
+/** A refresh the event stream asks for: at most one each STREAM_REFRESH_MS, however many events come. */
+function refreshForStream() {
+  if (refreshSoon) {
+    return;
+  }
+  refreshSoon = setTimeout(() => {
+    refreshSoon = null;
+    refresh();
+  }, Math.max(0, lastRefresh + STREAM_REFRESH_MS - Date.now()));
 }
 
 function logEvent(kind, data) {
@@ -264,7 +283,7 @@ function listen() {
   });
   stream.addEventListener('lifecycle', e => {
     logEvent('lifecycle', JSON.parse(e.data));
-    refresh();
+    refreshForStream();
   });
   stream.addEventListener('bus', e => logEvent('bus', JSON.parse(e.data)));
   stream.onerror = () => {

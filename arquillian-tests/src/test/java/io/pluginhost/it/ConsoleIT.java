@@ -168,6 +168,60 @@ class ConsoleIT {
         }
     }
 
+    /**
+     * Each lifecycle event on the stream made the page read the whole host again (four requests), so a plugin
+     * whose task failed every 10 ms kept every open console asking without pause. Now the stream's events
+     * refresh the page at most once a second, however many come; counted by the browser's own resource timing.
+     */
+    @Test
+    void aFloodOfFailuresRefreshesThePageAtMostOnceASecond() throws Exception {
+        Path jar = PluginJarBuilder.plugin("console-noisy").body("""
+                private PluginContext context;
+                public void initialize(PluginContext context) { this.context = context; }
+                public Object execute(Object in) {
+                    context.scheduler().scheduleAtFixedRate(java.time.Duration.ZERO, java.time.Duration.ofMillis(10),
+                            () -> { throw new IllegalStateException("again"); });
+                    return "flooding";
+                }""").build(dir);
+        AdminClient admin = new AdminClient(base);
+        try {
+            assertThat(admin.upload("console-noisy.jar", Files.readAllBytes(jar)).statusCode()).isEqualTo(201);
+            open(AdminClient.ADMIN);
+            JavascriptExecutor page = (JavascriptExecutor) browser;
+            page.executeScript("performance.setResourceTimingBufferSize(100000)");
+            waiting().until(ExpectedConditions.attributeToBe(By.tagName("body"), "data-stream", "live"));
+            assertThat(admin.json("POST", "api/plugins/console-noisy/execute", "null").body()).contains("flooding");
+            waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("events"), "FAILED console-noisy"));
+
+            double from = ((Number) page.executeScript("return performance.now()")).doubleValue();
+            // Until the server has counted 300 more failures: 300 lifecycle events on the stream, 3 s or more.
+            long start = callbackErrors(admin);
+            waiting().until(driver -> callbackErrors(admin) >= start + 300);
+            double to = ((Number) page.executeScript("return performance.now()")).doubleValue();
+            long reads = ((Number) page.executeScript("return performance.getEntriesByType('resource')"
+                    + ".filter(e => e.name.endsWith('/api/plugins') && e.startTime >= arguments[0]"
+                    + " && e.startTime <= arguments[1]).length", from, to)).longValue();
+
+            assertThat(reads).as("reads of the plugins in %.0f ms", to - from)
+                    .isLessThanOrEqualTo(Math.round((to - from) / 1000) + 2);
+        } finally {
+            admin.json("DELETE", "api/plugins/console-noisy", null);
+            admin.json("DELETE", "api/jars/console-noisy.jar", null);
+        }
+    }
+
+    /** @return how many of console-noisy's callbacks threw, as the admin API counts them */
+    private static long callbackErrors(AdminClient admin) {
+        try {
+            String metrics = admin.json("GET", "api/metrics", null).body();
+            java.util.regex.Matcher task = java.util.regex.Pattern.compile(
+                    "\"console-noisy\":\\{.*?\"callbackErrors\":\\{[^}]*\"task\":(\\d+)").matcher(metrics);
+            return task.find() ? Long.parseLong(task.group(1)) : 0;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** A jar whose plugin failed to load can be held unloaded from the console, so it is not tried again. */
     @Test
     void anAdminHoldsAFailedJarsPluginUnloaded() throws Exception {
