@@ -697,6 +697,29 @@ class AdminApiIT {
         }
     }
 
+    /** The host writes a result into its heap and copies it again into the response: past a limit it stops. */
+    @Test
+    void aResultLongerThanTheLimitIsA500AndTheServerKeepsServing() throws Exception {
+        byte[] jar = Files.readAllBytes(PluginJarBuilder.plugin("verbose")
+                .body("public Object execute(Object in) { return \"x\".repeat(((Number) in).intValue()); }")
+                .build(dir));
+        assertThat(new AdminClient(base).upload("verbose.jar", jar).statusCode()).isEqualTo(201);
+        try {
+            HttpResponse<String> within = json("POST", "api/plugins/verbose/execute", "1000");
+            assertThat(within.statusCode()).isEqualTo(200);
+            assertThat(within.body()).hasSize(1_000 + "{\"result\":\"\"}".length());
+
+            HttpResponse<String> over = json("POST", "api/plugins/verbose/execute", String.valueOf(17 << 20));
+            assertThat(over.statusCode()).isEqualTo(500);
+            assertThat(over.body()).contains("\"title\":\"Plugin Result Too Large\"",
+                    "longer than 16777216 characters of JSON", "pluginhost.execute.max-result-chars");
+            assertThat(json("POST", "api/plugins/verbose/execute", "3").body()).isEqualTo("{\"result\":\"xxx\"}");
+        } finally {
+            json("DELETE", "api/plugins/verbose", null);
+            json("DELETE", "api/jars/verbose.jar", null);
+        }
+    }
+
     @Test
     void aTooLargeBodyIs413WithProblemDetails() throws Exception {
         String huge = "\"" + "x".repeat(2 * 1024 * 1024) + "\"";

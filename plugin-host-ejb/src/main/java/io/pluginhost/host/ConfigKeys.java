@@ -51,7 +51,7 @@ final class ConfigKeys {
             "pluginhost.plugin-calls.initialize-seconds", "pluginhost.plugin-calls.cleanup-seconds",
             "pluginhost.plugin-calls.lifecycle-deadlines", "pluginhost.plugin-calls.max-listeners",
             "pluginhost.execute.max-concurrent", "pluginhost.execute.max-concurrent-total",
-            "pluginhost.execute.queue-wait",
+            "pluginhost.execute.queue-wait", "pluginhost.execute.max-result-chars",
             "pluginhost.leaks.max-heap-mb", "pluginhost.leaks.timeout-seconds",
             "pluginhost.events.remote-delivery-timeout", "pluginhost.events.client-backlog-chars",
             "pluginhost.events.max-clients", "pluginhost.events.heartbeat", "pluginhost.events.max-payload-chars",

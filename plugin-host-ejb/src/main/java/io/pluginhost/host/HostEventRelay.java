@@ -1,7 +1,5 @@
 package io.pluginhost.host;
 
-import java.io.IOException;
-import java.io.Writer;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -67,14 +65,9 @@ final class HostEventRelay implements AutoCloseable {
         if (data == null) {
             return Optional.of(new Copy(null, 0));
         }
-        LimitedWriter text = new LimitedWriter(maxPayloadChars);
         try {
-            json.toJson(data, text);
-            return Optional.of(new Copy(json.fromJson(text.toString()), text.length()));
-        } catch (RuntimeException | StackOverflowError e) { // not JSON-shaped, cyclic, or over the limit
-            if (text.over) {
-                return Optional.empty();
-            }
+            return json.toJson(data, maxPayloadChars).map(text -> new Copy(json.fromJson(text), text.length()));
+        } catch (RuntimeException | StackOverflowError e) { // not JSON-shaped, or cyclic
             String plain = text(data);
             return plain.length() > maxPayloadChars ? Optional.empty() : Optional.of(new Copy(plain, plain.length()));
         }
@@ -99,53 +92,6 @@ final class HostEventRelay implements AutoCloseable {
     /** A plugin unloaded: its next oversized event is logged at WARNING again. */
     void forget(String plugin) {
         warned.remove(plugin);
-    }
-
-    /** Holds what is written up to a limit, and fails the write that would pass it. */
-    private static final class LimitedWriter extends Writer {
-        private final StringBuilder text = new StringBuilder();
-        private final int limit;
-        boolean over;
-
-        LimitedWriter(int limit) {
-            this.limit = limit;
-        }
-
-        @Override
-        public void write(char[] chars, int offset, int length) throws IOException {
-            makeRoom(length);
-            text.append(chars, offset, length);
-        }
-
-        @Override
-        public void write(String string, int offset, int length) throws IOException {
-            makeRoom(length);
-            text.append(string, offset, offset + length);
-        }
-
-        private void makeRoom(int length) throws IOException {
-            if (text.length() + length > limit) {
-                over = true;
-                throw new IOException("over " + limit + " characters");
-            }
-        }
-
-        int length() {
-            return text.length();
-        }
-
-        @Override
-        public String toString() {
-            return text.toString();
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
     }
 
     /** @return the payload's own text, or what it is when even that fails (a cyclic structure) */

@@ -3,6 +3,10 @@ package io.pluginhost.host;
 import jakarta.json.bind.Jsonb;
 import jakarta.json.bind.JsonbBuilder;
 
+import java.io.IOException;
+import java.io.Writer;
+import java.util.Optional;
+
 /**
  * JSON-B for objects of plugins' classes: an {@code execute} result, an event's payload. Yasson keeps a
  * model of every class it has written for the life of its {@link Jsonb}, so one Jsonb shared for the
@@ -25,13 +29,69 @@ public final class PluginObjectJson {
     }
 
     /**
-     * @param value a plugin's object
-     * @param to    where its JSON text goes
-     * @throws RuntimeException   if it is not JSON-shaped, or writing to {@code to} failed (JSON-B's exception)
+     * Writes no more than {@code maxChars} of a plugin's object: a result or payload of hundreds of megabytes,
+     * written whole (and then copied again), runs the server out of heap.
+     *
+     * @param value    a plugin's object
+     * @param maxChars the most characters of JSON to write
+     * @return its JSON text, or empty if that is longer than {@code maxChars} (writing stopped there)
+     * @throws RuntimeException   if it is not JSON-shaped (JSON-B's exception)
      * @throws StackOverflowError if it is cyclic or nested too deeply
      */
-    public void toJson(Object value, java.io.Writer to) {
-        json.toJson(value, to);
+    public Optional<String> toJson(Object value, int maxChars) {
+        LimitedWriter text = new LimitedWriter(maxChars);
+        try {
+            json.toJson(value, text);
+        } catch (RuntimeException e) {
+            if (text.over) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+        return Optional.of(text.toString());
+    }
+
+    /** Holds what is written up to a limit, and fails the write that would pass it. */
+    private static final class LimitedWriter extends Writer {
+        private final StringBuilder text = new StringBuilder();
+        private final int limit;
+        boolean over;
+
+        LimitedWriter(int limit) {
+            this.limit = limit;
+        }
+
+        @Override
+        public void write(char[] chars, int offset, int length) throws IOException {
+            makeRoom(length);
+            text.append(chars, offset, length);
+        }
+
+        @Override
+        public void write(String string, int offset, int length) throws IOException {
+            makeRoom(length);
+            text.append(string, offset, offset + length);
+        }
+
+        private void makeRoom(int length) throws IOException {
+            if (text.length() + length > limit) {
+                over = true;
+                throw new IOException("over " + limit + " characters");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return text.toString();
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
     }
 
     /**

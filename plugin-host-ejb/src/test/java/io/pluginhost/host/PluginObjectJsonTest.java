@@ -42,4 +42,29 @@ class PluginObjectJsonTest {
         loader.close();
         return new WeakReference<>(loader);
     }
+
+    @Test
+    void aBoundedWriteStopsAtItsLimitAndSaysSo() {
+        PluginObjectJson json = new PluginObjectJson();
+
+        assertThat(json.toJson(Map.of("a", "xyz"), 11)).hasValue("{\"a\":\"xyz\"}");
+        assertThat(json.toJson(Map.of("a", "xyz"), 10)).isEmpty();
+        java.util.List<String> endless = new java.util.AbstractList<>() {
+            @Override
+            public String get(int index) {
+                return "item";
+            }
+
+            @Override
+            public int size() {
+                return Integer.MAX_VALUE;
+            }
+        };
+        assertThat(json.toJson(endless, 1_000)).as("stops at the limit, not at 2^31 elements").isEmpty();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> json.toJson(new Object() {
+            public String getBroken() {
+                throw new IllegalStateException("no");
+            }
+        }, 1_000)).as("not JSON-shaped: JSON-B's own error").isInstanceOf(RuntimeException.class);
+    }
 }

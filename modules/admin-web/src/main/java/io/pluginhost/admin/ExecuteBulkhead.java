@@ -47,6 +47,14 @@ public class ExecuteBulkhead {
     @ConfigProperty(name = "pluginhost.execute.queue-wait", defaultValue = "PT1S")
     Duration queueWait;
 
+    /**
+     * The most characters of JSON one result may have: the host writes it into its heap and copies it once more
+     * into the response, and a result of a few hundred megabytes ran a 512 MB server out of heap.
+     */
+    @Inject
+    @ConfigProperty(name = "pluginhost.execute.max-result-chars", defaultValue = "16777216")
+    int maxResultChars;
+
     private final ConcurrentHashMap<String, Semaphore> places = new ConcurrentHashMap<>();
     private Semaphore shared;
     private int total;
@@ -90,10 +98,19 @@ public class ExecuteBulkhead {
             throw new IllegalArgumentException("pluginhost.execute.max-concurrent-total must be at least 1, not "
                     + total);
         }
+        if (maxResultChars < 1) {
+            throw new IllegalArgumentException("pluginhost.execute.max-result-chars must be at least 1, not "
+                    + maxResultChars);
+        }
         if (queueWait.isNegative()) {
             throw new IllegalArgumentException("pluginhost.execute.queue-wait must not be negative, not " + queueWait);
         }
         shared = new Semaphore(total);
+    }
+
+    /** @return the most characters of JSON one result may have ({@code pluginhost.execute.max-result-chars}) */
+    int maxResultChars() {
+        return maxResultChars;
     }
 
     /**

@@ -138,8 +138,8 @@ public class PluginsResource {
         }
     }
 
-    /** An execute result as JSON text, or why it cannot be. */
-    private record Written(String body, String problem) {
+    /** An execute result as JSON text, or why it cannot be (a problem's title and detail). */
+    private record Written(String body, String title, String problem) {
     }
 
     /**
@@ -149,18 +149,23 @@ public class PluginsResource {
      * that says so, where the provider's failure would be answered as a malformed request.
      */
     private Written written(String plugin, Object result) {
+        int most = bulkhead.maxResultChars();
         try {
-            return new Written(host.pluginObjectJson().toJson(java.util.Collections.singletonMap("result", result)),
-                    null);
+            return host.pluginObjectJson().toJson(java.util.Collections.singletonMap("result", result), most)
+                    .map(body -> new Written(body, null, null))
+                    .orElseGet(() -> new Written(null, "Plugin Result Too Large", "plugin '" + plugin + "' returned"
+                            + " a result longer than " + most + " characters of JSON, the most the host writes"
+                            + " (pluginhost.execute.max-result-chars); return less, or put it in S3 and return its"
+                            + " key"));
         } catch (RuntimeException | StackOverflowError e) {
-            return new Written(null, "plugin '" + plugin + "' returned a " + (result == null ? "null"
-                    : result.getClass().getName()) + " that cannot be written as JSON: "
+            return new Written(null, "Plugin Result Not JSON", "plugin '" + plugin + "' returned a "
+                    + (result == null ? "null" : result.getClass().getName()) + " that cannot be written as JSON: "
                     + (e instanceof StackOverflowError ? "it is cyclic, or nested too deeply" : e.getMessage()));
         }
     }
 
     private static Response respond(Written written) {
-        return written.problem() != null ? ProblemResponses.problem(500, "Plugin Result Not JSON", written.problem())
+        return written.problem() != null ? ProblemResponses.problem(500, written.title(), written.problem())
                 : Response.ok(written.body(), MediaType.APPLICATION_JSON_TYPE).build();
     }
 

@@ -16,8 +16,19 @@ class ExecuteBulkheadTest {
         bulkhead.max = max;
         bulkhead.maxTotal = Optional.ofNullable(total);
         bulkhead.queueWait = wait;
+        bulkhead.maxResultChars = 16 << 20;
         bulkhead.check();
         return bulkhead;
+    }
+
+    @Test
+    void aResultLimitBelowOneIsRefusedNamingItsKey() {
+        ExecuteBulkhead bulkhead = new ExecuteBulkhead();
+        bulkhead.max = 1;
+        bulkhead.maxTotal = Optional.empty();
+        bulkhead.queueWait = Duration.ZERO;
+        assertThatThrownBy(bulkhead::check).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("pluginhost.execute.max-result-chars must be at least 1, not 0");
     }
 
     @Test
