@@ -85,7 +85,8 @@ public final class ModuleLayerPluginManager implements PluginManager {
 
     /** Private libraries of plugin jars, unpacked; deleted at {@link #close()}. */
     private final PluginLibraries libraries = PluginLibraries.inTemporaryDirectory(false);
-    private final PluginJarCache reader = new PluginJarCache(new PluginJarReader(libraries));
+    private final PluginJarReader describer = new PluginJarReader(libraries);
+    private final PluginJarCache reader = new PluginJarCache(describer);
     private final EngineLimits limits;
     private final EventHub hub;
     private final PluginRegistry registry = new PluginRegistry();
@@ -732,7 +733,7 @@ public final class ModuleLayerPluginManager implements PluginManager {
 
     @Override
     public PluginDescriptor inspect(Path jar) {
-        return locked(() -> reader.read(jar).descriptor()); // the cache is not thread-safe: under the lock
+        return describer.describe(jar); // beside any operation: the admin API lists jars while a plugin starts
     }
 
     @Override

@@ -244,7 +244,9 @@ public interface PluginManager extends AutoCloseable {
     void setMetrics(PluginMetrics metrics);
 
     /**
-     * Reads and validates a jar as {@code load} would before running any code, without loading it.
+     * Reads and validates a jar's module descriptor and metadata as {@code load} does before running any
+     * code, without loading it. Its private libraries are neither unpacked nor checked (its load does), and
+     * it waits for no plugin operation: a listing of many jars stays cheap while a plugin starts.
      *
      * @param jar a plugin jar
      * @return its descriptor

@@ -3,6 +3,7 @@ package io.pluginhost.runtime;
 import io.pluginhost.api.exception.PluginNotFoundException;
 import io.pluginhost.api.exception.PluginUnloadException;
 import io.pluginhost.runtime.testing.Gc;
+import io.pluginhost.runtime.testing.Handoff;
 import io.pluginhost.runtime.testing.PluginJarBuilder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -230,6 +231,33 @@ class PluginConcurrencyTest {
             assertThat(manager.hub().ownerCount()).isZero();
             assertThat(call.released()).isEqualTo("done");
             assertThat(Gc.collectsAll(manager::unloadedButNotCollected)).isTrue();
+        }
+    }
+
+    /**
+     * Reading a jar's descriptor (the admin API lists the plugin directory with it, the console every
+     * second) waits for no plugin operation: a plugin's {@code initialize} may take its whole deadline.
+     */
+    @Test
+    void inspectingAJarAnswersWhileAnotherPluginIsStillInitializing() throws Exception {
+        CountDownLatch entered = Handoff.latch("inspect.entered");
+        CountDownLatch release = Handoff.latch("inspect.release");
+        Path slow = PluginJarBuilder.plugin("slow-start").body("public void initialize(PluginContext context) { "
+                + Handoff.countDown("inspect.entered") + " " + Handoff.awaitLatch("inspect.release") + " }").build(dir);
+        Path other = PluginJarBuilder.plugin("other").version("2.1.0").build(dir);
+        try {
+            Future<PluginInfo> loading = pool.submit(() -> manager.load(slow));
+            assertThat(entered.await(30, TimeUnit.SECONDS)).as("slow-start is in initialize").isTrue();
+
+            Future<io.pluginhost.api.PluginDescriptor> inspected = pool.submit(() -> manager.inspect(other));
+
+            assertThat(inspected.get(10, TimeUnit.SECONDS).toString()).isEqualTo("other@2.1.0");
+            release.countDown();
+            assertThat(loading.get(30, TimeUnit.SECONDS).state()).isEqualTo(PluginState.LOADED);
+        } finally {
+            release.countDown();
+            Handoff.take("inspect.entered");
+            Handoff.take("inspect.release");
         }
     }
 

@@ -144,6 +144,30 @@ class PrivateLibrariesTest {
         assertThat(copyOf("gamma")).exists();
     }
 
+    /**
+     * Inspecting a jar (the admin API lists every jar of the plugin directory with it) reads its descriptor
+     * only: unpacking up to 256 MiB of libraries, for a listing, to delete them again, is for its load.
+     */
+    @Test
+    void inspectingAJarUnpacksNoneOfItsLibraries() throws IOException {
+        Path jar = userOf("alpha", textlib("1.0"));
+        java.util.Set<Path> before = libraryStores();
+
+        assertThat(manager.inspect(jar).name()).isEqualTo("alpha");
+
+        assertThat(libraryStores()).as("library directories").isEqualTo(before);
+        manager.load(jar);
+        assertThat(manager.execute("alpha", null)).as("its load unpacks them").isEqualTo("1.0");
+    }
+
+    /** The engines' library directories in the temporary directory. */
+    private static java.util.Set<Path> libraryStores() throws IOException {
+        try (var files = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+            return files.filter(p -> p.getFileName().toString().startsWith("pluginhost-libs-"))
+                    .collect(java.util.stream.Collectors.toSet());
+        }
+    }
+
     @Test
     void neitherTheHostNorAnotherPluginNorADependentSeesALibrary() throws IOException {
         Path library = textlib("1.0");

@@ -72,6 +72,23 @@ public final class PluginJarReader {
      * @throws io.pluginhost.api.exception.InvalidNameException if a name in the metadata is invalid
      */
     public PluginJar read(Path jar) {
+        return read(jar, true);
+    }
+
+    /**
+     * Reads what {@link #read(Path)} checks before the private libraries: the module descriptor and the
+     * provider's metadata. Unpacks nothing and touches no shared state, so it may run beside any
+     * plugin operation; a jar whose libraries would be refused is refused at its load.
+     *
+     * @param jar path to the jar
+     * @return its descriptor
+     * @throws InvalidPluginException as {@link #read(Path)}, for all but the libraries
+     */
+    public PluginDescriptor describe(Path jar) {
+        return read(jar, false).descriptor();
+    }
+
+    private PluginJar read(Path jar, boolean withLibraries) {
         long size;
         try {
             BasicFileAttributes attributes = Files.readAttributes(jar, BasicFileAttributes.class);
@@ -83,7 +100,7 @@ public final class PluginJarReader {
             throw new InvalidPluginException("plugin jar " + jar + " does not exist or is not a file", e);
         }
         try {
-            return read(jar, size <= MAX_IN_MEMORY ? readWhole(jar, (int) size) : null);
+            return read(jar, size <= MAX_IN_MEMORY ? readWhole(jar, (int) size) : null, withLibraries);
         } catch (IOException e) {
             throw new InvalidPluginException(jar + " is not a readable module jar: " + rootMessage(e), e);
         }
@@ -116,9 +133,13 @@ public final class PluginJarReader {
      * @see #read(Path)
      */
     PluginJar read(Path jar, byte[] content) {
+        return read(jar, content, true);
+    }
+
+    private PluginJar read(Path jar, byte[] content, boolean withLibraries) {
         if (content != null) {
             try {
-                return read(jar, new InMemoryEntries(InMemoryZip.parse(content)));
+                return read(jar, new InMemoryEntries(InMemoryZip.parse(content)), withLibraries);
             } catch (InMemoryZip.Unusual e) {
                 // not a plain jar: the JDK's reader below takes it, or says what is wrong with it
             } catch (IOException e) {
@@ -126,13 +147,13 @@ public final class PluginJarReader {
             }
         }
         try (JarFile file = new JarFile(jar.toFile(), false, ZipFile.OPEN_READ, Runtime.version())) {
-            return read(jar, new JarFileEntries(file));
+            return read(jar, new JarFileEntries(file), withLibraries);
         } catch (IOException e) {
             throw new InvalidPluginException(jar + " is not a readable module jar: " + rootMessage(e), e);
         }
     }
 
-    private PluginJar read(Path jar, Entries file) throws IOException {
+    private PluginJar read(Path jar, Entries file, boolean withLibraries) throws IOException {
         try {
             byte[] info = file.read(MODULE_INFO);
             if (info == null) {
@@ -156,8 +177,8 @@ public final class PluginJarReader {
             PluginJar.Provider provider = new PluginJar.Provider(providerClass, facts.providerMethod(),
                     facts.mayHave(INITIALIZE), facts.mayHave(CLEANUP), facts.inertConstruction(),
                     facts.inertInitialize(), classFile);
-            return new PluginJar(jar, forLayer(module), provider, descriptor, libraries(file, jar, module),
-                    jar.toUri());
+            return new PluginJar(jar, forLayer(module), provider, descriptor,
+                    withLibraries ? libraries(file, jar, module) : List.of(), jar.toUri());
         } catch (InvalidModuleDescriptorException | java.io.UncheckedIOException | SecurityException
                 | IllegalStateException e) {
             throw new InvalidPluginException(jar + " is not a readable module jar: " + rootMessage(e), e);
