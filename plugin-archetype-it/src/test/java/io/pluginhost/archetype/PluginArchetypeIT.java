@@ -46,6 +46,101 @@ class PluginArchetypeIT {
         }
     }
 
+    /**
+     * The README's next step for a plugin author: the generated plugin declares a table, a topic and a
+     * bucket, and its test starts PostgreSQL, Kafka and S3 with the dev services, added as the README
+     * says (no versions: the parent manages them). The build must put one AWS SDK version on the test's
+     * class path, the host's: s3proxy alone pulled two of its modules in an older version, beside
+     * {@code resource-s3}'s.
+     */
+    @Test
+    void aGeneratedPluginThatStoresInADatabaseKafkaAndS3IsTestedAgainstTheDevServices() throws Exception {
+        String version = System.getProperty("pluginhost.version");
+        maven(work, "org.apache.maven.plugins:maven-archetype-plugin:3.4.1:generate", "-DarchetypeCatalog=local",
+                "-DarchetypeGroupId=io.pluginhost", "-DarchetypeArtifactId=plugin-archetype",
+                "-DarchetypeVersion=" + version, "-DgroupId=com.example.notes", "-DartifactId=notes",
+                "-Dversion=1.0.0", "-Dpackage=com.example.notes", "-DinteractiveMode=false");
+        Path project = work.resolve("notes");
+        Path pom = project.resolve("pom.xml");
+        Files.writeString(pom, Files.readString(pom).replace("  </dependencies>", """
+                    <dependency><groupId>io.pluginhost</groupId><artifactId>dev-services</artifactId></dependency>
+                    <dependency><groupId>io.pluginhost</groupId><artifactId>resource-kafka</artifactId></dependency>
+                    <dependency><groupId>io.pluginhost</groupId><artifactId>resource-s3</artifactId></dependency>
+                  </dependencies>"""));
+        Path moduleInfo = project.resolve("src/main/java/module-info.java");
+        Files.writeString(moduleInfo, Files.readString(moduleInfo).replace("GreeterPlugin", "NotesPlugin"));
+        Path sources = project.resolve("src/main/java/com/example/notes");
+        Files.delete(sources.resolve("GreeterPlugin.java"));
+        Files.writeString(sources.resolve("NotesPlugin.java"), """
+                package com.example.notes;
+
+                import io.pluginhost.api.Plugin;
+                import io.pluginhost.api.PluginContext;
+                import io.pluginhost.api.PluginMetadata;
+                import io.pluginhost.api.resource.KafkaMessage;
+
+                import java.util.List;
+
+                @PluginMetadata(name = "notes", version = "1.0.0", allowedTables = "notes",
+                        allowedTopics = "noted", allowedBuckets = "cards")
+                public final class NotesPlugin implements Plugin {
+                    private PluginContext context;
+
+                    @Override
+                    public void initialize(PluginContext context) {
+                        this.context = context;
+                        context.database().orElseThrow().executeCommand(
+                                "CREATE TABLE IF NOT EXISTS notes (id SERIAL PRIMARY KEY, body TEXT NOT NULL)");
+                    }
+
+                    @Override
+                    public Object execute(Object input) {
+                        String body = String.valueOf(input);
+                        var db = context.database().orElseThrow();
+                        db.executeCommand("INSERT INTO notes (body) VALUES (?)", body);
+                        context.kafka().orElseThrow().sendMessage("noted", List.of(KafkaMessage.of(body)));
+                        context.s3().orElseThrow().upload(body + ".txt", body.getBytes(), "text/plain", "cards");
+                        return db.executeQuery("SELECT count(*) AS n FROM notes").get(0).get("n") + " "
+                                + context.s3().orElseThrow().exists(body + ".txt", "cards");
+                    }
+                }
+                """);
+        Path tests = project.resolve("src/test/java/com/example/notes");
+        Files.delete(tests.resolve("GreeterPluginTest.java"));
+        Files.writeString(tests.resolve("NotesPluginTest.java"), """
+                package com.example.notes;
+
+                import io.pluginhost.testkit.PluginTestKit;
+                import org.junit.jupiter.api.Test;
+                import org.junit.jupiter.api.extension.RegisterExtension;
+
+                import static org.junit.jupiter.api.Assertions.assertEquals;
+
+                class NotesPluginTest {
+                    @RegisterExtension
+                    static PluginTestKit kit = PluginTestKit.builder().plugin(PluginTestKit.projectJar())
+                            .database(PluginTestKit.Database.POSTGRES).withKafka().withS3().build();
+
+                    @Test
+                    void storesANoteInEachService() {
+                        assertEquals("1 true", kit.execute("notes", "first"));
+                        assertEquals("2 true", kit.execute("notes", "second"));
+                        kit.assertNoErrors();
+                        kit.assertUnloadLeavesNoLoader();
+                    }
+                }
+                """);
+
+        String build = maven(project, "verify", "dependency:list", "-DincludeGroupIds=software.amazon.awssdk");
+
+        assertThat(build).contains("Tests run: 1, Failures: 0, Errors: 0");
+        List<String> sdkVersions = build.lines().filter(line -> line.contains("software.amazon.awssdk:"))
+                .map(line -> line.replaceAll(".*software\\.amazon\\.awssdk:[^:]+:jar:([^:]+):.*", "$1"))
+                .distinct().toList();
+        assertThat(sdkVersions).as("AWS SDK versions on the plugin's test class path")
+                .containsExactly(System.getProperty("aws.sdk.version"));
+    }
+
     /** Runs the Maven that runs this build, offline and in batch mode; fails with its output if it fails. */
     private static String maven(Path directory, String... arguments) throws IOException, InterruptedException {
         Path home = Path.of(System.getProperty("maven.home"));
