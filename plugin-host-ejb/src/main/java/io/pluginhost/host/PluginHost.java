@@ -826,9 +826,10 @@ public class PluginHost {
     }
 
     /**
-     * Deletes a jar from the plugin directory; refused while a loaded plugin comes from it. A failed
-     * plugin listed from it is forgotten, and so is an operator's unload of its plugin: the mark was
-     * about this jar, and must not keep a later jar of the same name from loading at the next start.
+     * Deletes a jar from the plugin directory; refused while a loaded plugin comes from it, and after a
+     * load or reload in progress, which may be from it, has ended. A failed plugin listed from it is
+     * forgotten, and so is an operator's unload of its plugin: the mark was about this jar, and must not
+     * keep a later jar of the same name from loading at the next start.
      *
      * @param file the file name
      * @return whether it existed
@@ -837,7 +838,17 @@ public class PluginHost {
     public boolean deleteJar(String file) throws IOException {
         Path target = jarPath(file);
         synchronized (jarFiles) {
-            return deleteJar(file, target);
+            try {
+                return engine.betweenOperations(() -> {
+                    try {
+                        return deleteJar(file, target);
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                });
+            } catch (java.io.UncheckedIOException e) {
+                throw e.getCause();
+            }
         }
     }
 

@@ -4,6 +4,7 @@ import io.pluginhost.observability.HostHealth;
 import io.pluginhost.observability.MicrometerExport;
 import io.pluginhost.runtime.PluginInfo;
 import io.pluginhost.runtime.PluginLifecycleListener;
+import io.pluginhost.runtime.testing.Handoff;
 import io.pluginhost.runtime.testing.PluginJarBuilder;
 import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.event.Event;
@@ -198,6 +199,56 @@ class PluginHostTest {
                 "pluginhost.database.enabled", "false", "pluginhost.events.max-payload-chars", "0")).start())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("pluginhost.events.max-payload-chars must be at least 1");
+    }
+
+    /**
+     * {@code DELETE /jars/x.jar} while {@code POST /plugins {"jar": "x.jar"}} is still in the plugin's
+     * {@code initialize}: the plugin was not yet listed, so the jar was deleted (204), and a second later
+     * the plugin ran from a jar that no longer existed, gone at the next start. The delete waits for the
+     * load, then is refused as for any loaded plugin.
+     */
+    @Test
+    void aJarIsNotDeletedWhileAPluginLoadsFromIt() throws Exception {
+        Path plugins = Files.createDirectories(dir.resolve("plugins"));
+        PluginHost host = host(Map.of("pluginhost.plugin-dir", plugins.toString(),
+                "pluginhost.database.enabled", "false"));
+        host.start();
+        java.util.concurrent.CountDownLatch entered = Handoff.latch("delete.entered");
+        java.util.concurrent.CountDownLatch release = Handoff.latch("delete.release");
+        try {
+            Path build = Files.createDirectories(dir.resolve("build"));
+            Files.move(PluginJarBuilder.plugin("slow").body("public void initialize(PluginContext context) { "
+                    + Handoff.countDown("delete.entered") + " " + Handoff.awaitLatch("delete.release") + " }")
+                    .build(build), plugins.resolve("slow.jar"));
+            java.util.concurrent.CompletableFuture<PluginInfo> loading = java.util.concurrent.CompletableFuture
+                    .supplyAsync(() -> host.loadFromDirectory("slow.jar"));
+            assertThat(entered.await(30, TimeUnit.SECONDS)).as("slow is in initialize").isTrue();
+
+            java.util.concurrent.CompletableFuture<Object> deleting = new java.util.concurrent.CompletableFuture<>();
+            Thread deleter = new Thread(() -> {
+                try {
+                    deleting.complete(host.deleteJar("slow.jar"));
+                } catch (Throwable e) {
+                    deleting.complete(e);
+                }
+            });
+            deleter.start();
+            while (!deleting.isDone() && deleter.getState() != Thread.State.WAITING) {
+                Thread.onSpinWait(); // the delete answered, or waits for the load
+            }
+            release.countDown();
+
+            assertThat(loading.get(30, TimeUnit.SECONDS).state()).isEqualTo(io.pluginhost.runtime.PluginState.LOADED);
+            assertThat(deleting.get(30, TimeUnit.SECONDS)).as("the delete's outcome")
+                    .isInstanceOfSatisfying(IllegalStateException.class, e -> assertThat(e.getMessage())
+                            .isEqualTo("plugin 'slow' is loaded from slow.jar; unload it first"));
+            assertThat(plugins.resolve("slow.jar")).exists();
+        } finally {
+            release.countDown();
+            Handoff.take("delete.entered");
+            Handoff.take("delete.release");
+            host.stop();
+        }
     }
 
     /** Settings of a host that watches {@code plugins} and acts on a jar 100 ms after it settled. */

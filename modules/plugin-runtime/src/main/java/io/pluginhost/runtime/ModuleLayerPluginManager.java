@@ -732,6 +732,11 @@ public final class ModuleLayerPluginManager implements PluginManager {
     }
 
     @Override
+    public <T> T betweenOperations(Supplier<T> action) {
+        return locked(action);
+    }
+
+    @Override
     public PluginDescriptor inspect(Path jar) {
         return describer.describe(jar); // beside any operation: the admin API lists jars while a plugin starts
     }

@@ -244,6 +244,18 @@ public interface PluginManager extends AutoCloseable {
     void setMetrics(PluginMetrics metrics);
 
     /**
+     * Runs {@code action} while no load, unload or reload is in progress, and lets none start until it
+     * ends; waits for one in progress. For a host that changes what an operation reads, such as deleting
+     * a jar no plugin is loaded from: a plugin still in its {@code initialize} is not listed yet. The
+     * action may call this engine.
+     *
+     * @param action what to run
+     * @param <T>    its result's type
+     * @return its result
+     */
+    <T> T betweenOperations(java.util.function.Supplier<T> action);
+
+    /**
      * Reads and validates a jar's module descriptor and metadata as {@code load} does before running any
      * code, without loading it. Its private libraries are neither unpacked nor checked (its load does), and
      * it waits for no plugin operation: a listing of many jars stays cheap while a plugin starts.
