@@ -719,7 +719,7 @@ public class PluginHost {
             hostWrote(target);
             return new JarPut(Optional.of(upgrade), Optional.empty());
         }
-        state.clearUnload(name);
+        state.checkSavable(); // the unload it lifts is saved once it runs
         Path backup = pluginDirectory.resolve("." + file + ".replaced-" + UUID.randomUUID());
         boolean replacing = Files.exists(target);
         if (replacing) {
@@ -727,19 +727,21 @@ public class PluginHost {
         }
         Files.move(staged, target);
         hostWrote(target);
+        PluginInfo info;
         try {
-            PluginInfo info = engine.find(name).filter(p -> p.state() == PluginState.FAILED).isPresent()
+            info = engine.find(name).filter(p -> p.state() == PluginState.FAILED).isPresent()
                     ? engine.reload(name).get(0) : engine.load(target);
-            Files.deleteIfExists(backup);
-            return new JarPut(Optional.empty(), Optional.of(info));
         } catch (RuntimeException e) {
             Files.deleteIfExists(target);
             if (replacing) {
                 Files.move(backup, target);
                 hostWrote(target); // what was loaded from it before stays as it was
             }
-            throw e;
+            throw e; // and an operator's unload of the plugin holds
         }
+        Files.deleteIfExists(backup);
+        state.clearUnload(name);
+        return new JarPut(Optional.empty(), Optional.of(info));
     }
 
     /** @return every jar in the plugin directory with its state, by file name */

@@ -251,6 +251,42 @@ class PluginHostTest {
         }
     }
 
+    /**
+     * An operator unloaded a plugin, then uploaded a new jar of it that fails to load: the old jar comes
+     * back, and the operator's unload must hold with it, at the next start too.
+     */
+    @Test
+    void anUploadThatFailsToLoadKeepsAnOperatorsUnload() throws Exception {
+        Path plugins = Files.createDirectories(dir.resolve("plugins"));
+        Path build = Files.createDirectories(dir.resolve("build"));
+        Files.move(PluginJarBuilder.plugin("held").build(build), plugins.resolve("held.jar"));
+        Map<String, String> settings = Map.of("pluginhost.plugin-dir", plugins.toString(),
+                "pluginhost.database.enabled", "false");
+        PluginHost host = host(settings);
+        host.start();
+        try {
+            host.unload("held", false, false);
+            Path failing = PluginJarBuilder.plugin("held").version("2.0.0")
+                    .body("public void initialize(PluginContext context) { throw new IllegalStateException(\"no\"); }")
+                    .build(build);
+            try (var body = Files.newInputStream(failing)) {
+                assertThatThrownBy(() -> host.putJar("held.jar", body, 1 << 20))
+                        .isInstanceOf(io.pluginhost.api.exception.PluginException.class);
+            }
+            assertThat(host.plugins().find("held")).isEmpty();
+        } finally {
+            host.stop();
+        }
+
+        PluginHost restarted = host(settings);
+        restarted.start();
+        try {
+            assertThat(restarted.plugins().find("held")).as("still held unloaded at the next start").isEmpty();
+        } finally {
+            restarted.stop();
+        }
+    }
+
     /** Settings of a host that watches {@code plugins} and acts on a jar 100 ms after it settled. */
     private static Map<String, String> hotDeploy(Path plugins) {
         return Map.of("pluginhost.plugin-dir", plugins.toString(), "pluginhost.database.enabled", "false",
