@@ -27,9 +27,14 @@ public record KafkaMessage(String key, String value, Map<String, String> headers
      * @throws InvalidArgumentException if a header has no name, or the value is given both as text and as bytes
      */
     public KafkaMessage {
-        headers = headers == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(headers));
-        if (headers.containsKey(null)) {
-            throw new InvalidArgumentException("headers", "a Kafka header needs a name");
+        if (headers == null) {
+            headers = Map.of();
+        } else {
+            Map<String, String> copy = new LinkedHashMap<>(headers);
+            if (copy.containsKey(null)) { // asked of the copy: Map.of() and its kind throw for a null key
+                throw new InvalidArgumentException("headers", "a Kafka header needs a name");
+            }
+            headers = Collections.unmodifiableMap(copy);
         }
         if (value != null && valueBytes != null) {
             throw new InvalidArgumentException("value", "a Kafka message's value is text or bytes, not both");

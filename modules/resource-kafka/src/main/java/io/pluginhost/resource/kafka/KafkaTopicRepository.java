@@ -93,6 +93,10 @@ final class KafkaTopicRepository implements KafkaRepository, AutoCloseable {
         }
         List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>(messages.size());
         for (KafkaMessage message : messages) {
+            if (message == null) {
+                throw new InvalidArgumentException("messages", "message " + records.size() + " of " + messages.size()
+                        + " is null; a record without a value is new KafkaMessage(key, null, headers)");
+            }
             ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(physical, text(message.key()),
                     message.payload());
             message.headers().forEach((name, value) -> record.headers().add(name, text(value)));

@@ -301,6 +301,37 @@ class KafkaRepositoryTest {
         ((AutoCloseable) repository).close();
     }
 
+    /**
+     * A record without a value is a tombstone, which deletes its key from a compacted topic: the API says
+     * to send one as {@code new KafkaMessage(key, null, headers)}. It failed with a bare
+     * NullPointerException, as did a list with no message in a place, which is a plugin's mistake to name.
+     */
+    @Test
+    void aMessageWithoutAValueIsSentAndReceivedAsATombstone() throws Exception {
+        String plugin = plugin();
+        RecordingScope scope = recording(plugin, ResourceOverrides.NONE, "orders");
+        BlockingQueue<ReceivedMessage> received = new LinkedBlockingQueue<>();
+        KafkaRepository repository = subscribed(scope, received);
+
+        repository.sendMessage("orders", List.of(new KafkaMessage("k", null, null)));
+
+        List<ConsumerRecord<byte[], byte[]>> raw = readAllBytes(plugin + "_orders", 1);
+        assertThat(raw).hasSize(1);
+        assertThat(raw.get(0).value()).as("a tombstone").isNull();
+        ReceivedMessage tombstone = received.poll(30, TimeUnit.SECONDS);
+        assertThat(tombstone).as("delivered to the plugin").isNotNull();
+        assertThat(tombstone.key()).isEqualTo("k");
+        assertThat(tombstone.value()).isNull();
+        assertThat(tombstone.valueBytes()).isNull();
+        List<KafkaMessage> withAHole = new ArrayList<>(List.of(KafkaMessage.of("a")));
+        withAHole.add(null);
+        assertThatThrownBy(() -> repository.sendMessage("orders", withAHole))
+                .isInstanceOf(io.pluginhost.api.exception.InvalidArgumentException.class)
+                .hasMessageContaining("message 1 of 2 is null");
+        assertThat(scope.errors()).isEmpty();
+        ((AutoCloseable) repository).close();
+    }
+
     @Test
     void aRecordThatIsNotTextIsDeadLetteredByteForByte() throws Exception {
         String plugin = plugin();
