@@ -1,7 +1,21 @@
 package io.pluginhost.resource.database;
 
 import io.pluginhost.api.exception.InvalidArgumentException;
+
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.OffsetDateTime;
+import java.time.OffsetTime;
+import java.time.Period;
+import java.time.ZonedDateTime;
 import java.util.List;
+import java.util.Set;
+import java.util.UUID;
 
 /**
  * A plugin statement the guard accepted, rewritten to physical, quoted table names.
@@ -28,6 +42,14 @@ public record GuardedSql(String sql, boolean returnsRows, int parameterCount, Li
      */
     public Object[] bind(Object[] params) {
         Object[] given = params == null ? new Object[0] : params;
+        for (int i = 0; i < given.length; i++) {
+            if (!isStorable(given[i])) {
+                throw new InvalidArgumentException("params", "parameter " + (i + 1) + " is a "
+                        + given[i].getClass().getName() + "; pass null, a String, a Boolean, a number (Integer,"
+                        + " Long, BigDecimal and the like), a byte[], a date or time (java.time, java.sql), a UUID,"
+                        + " or an array of those");
+            }
+        }
         if (parameterOrder.isEmpty()) {
             if (given.length != parameterCount) {
                 throw new InvalidArgumentException("params", "the statement has " + parameterCount + " parameter(s); "
@@ -46,4 +68,28 @@ public record GuardedSql(String sql, boolean returnsRows, int parameterCount, Li
         }
         return bound;
     }
+
+    /**
+     * Whether both databases store a value of this kind as a value: H2 stores any other object Java-serialized,
+     * as a {@code JAVA_OBJECT} it deserializes when read, and PostgreSQL's driver refuses it.
+     */
+    private static boolean isStorable(Object value) {
+        if (value == null || STORABLE.contains(value.getClass()) || value instanceof java.util.Date) {
+            return true; // java.util.Date: java.sql.Date, Time and Timestamp too
+        }
+        if (value instanceof Object[] array) {
+            for (Object element : array) {
+                if (!isStorable(element)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        return value.getClass().isArray() && value.getClass().getComponentType().isPrimitive(); // int[], long[]
+    }
+
+    private static final Set<Class<?>> STORABLE = Set.of(String.class, Character.class, Boolean.class, Byte.class,
+            Short.class, Integer.class, Long.class, Float.class, Double.class, BigDecimal.class, BigInteger.class,
+            byte[].class, UUID.class, LocalDate.class, LocalTime.class, LocalDateTime.class, OffsetDateTime.class,
+            OffsetTime.class, ZonedDateTime.class, Instant.class, Duration.class, Period.class);
 }

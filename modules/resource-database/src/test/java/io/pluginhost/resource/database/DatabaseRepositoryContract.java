@@ -253,6 +253,31 @@ abstract class DatabaseRepositoryContract {
                 .hasMessageContaining("use executeCommand");
     }
 
+    /**
+     * A parameter that is not a value both databases store (a map, an enum, a plugin's own object): H2 stored
+     * it Java-serialized, as a {@code JAVA_OBJECT} the host deserializes when it is read, or refused it with
+     * "Serialization failed"; PostgreSQL's driver refused it in its own words. It is refused before either,
+     * naming its place; the values the README promises go through on both.
+     */
+    @Test
+    void aParameterOfAKindNoDatabaseStoresIsRefusedNamingItsPlace() throws Exception {
+        DatabaseRepository db = repository(uniquePlugin("kinds"), "items");
+        db.executeCommand("CREATE TABLE items (id INTEGER, label VARCHAR(40), due DATE, ref UUID, seen TIMESTAMP)");
+
+        for (Object odd : new Object[] {Map.of("a", 1), java.time.DayOfWeek.MONDAY, new Object(), List.of(1),
+                new StringBuilder("text"), new Object[] {1, Map.of()}}) {
+            assertThatThrownBy(() -> db.executeQuery("SELECT id FROM items WHERE id = ? AND label = ?", 1, odd))
+                    .as("%s", odd.getClass().getName())
+                    .isInstanceOf(io.pluginhost.api.exception.InvalidArgumentException.class)
+                    .hasMessageStartingWith("parameter 2 is a " + odd.getClass().getName() + ";");
+        }
+        java.util.UUID ref = java.util.UUID.randomUUID();
+        db.executeCommand("INSERT INTO items VALUES (?, ?, ?, ?, ?)", 1L, "one", java.time.LocalDate.of(2026, 12, 5),
+                ref, java.time.LocalDateTime.of(2026, 12, 5, 10, 0));
+        assertThat(db.executeQuery("SELECT label FROM items WHERE id = $1 AND ref = $2 AND due = $3", (short) 1,
+                ref, java.sql.Date.valueOf("2026-12-05"))).containsExactly(Map.of("label", "one"));
+    }
+
     @Test
     void postgresStyleNumberedPlaceholdersBindByNumber() throws Exception {
         DatabaseRepository db = repository(uniquePlugin("dollar"), "items");
