@@ -13,6 +13,7 @@ import java.time.OffsetDateTime;
 import java.time.OffsetTime;
 import java.time.Period;
 import java.time.ZonedDateTime;
+import java.util.Date;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -29,6 +30,12 @@ import java.util.UUID;
  */
 public record GuardedSql(String sql, boolean returnsRows, int parameterCount, List<Integer> parameterOrder,
                          boolean readOnly) {
+
+    /** The kinds of parameter both databases store as values; also {@link Date} and its java.sql kinds, and arrays. */
+    private static final Set<Class<?>> STORABLE = Set.of(String.class, Character.class, Boolean.class, Byte.class,
+            Short.class, Integer.class, Long.class, Float.class, Double.class, BigDecimal.class, BigInteger.class,
+            byte[].class, UUID.class, LocalDate.class, LocalTime.class, LocalDateTime.class, OffsetDateTime.class,
+            OffsetTime.class, ZonedDateTime.class, Instant.class, Duration.class, Period.class);
 
     /** Copies the order. */
     public GuardedSql {
@@ -74,8 +81,8 @@ public record GuardedSql(String sql, boolean returnsRows, int parameterCount, Li
      * as a {@code JAVA_OBJECT} it deserializes when read, and PostgreSQL's driver refuses it.
      */
     private static boolean isStorable(Object value) {
-        if (value == null || STORABLE.contains(value.getClass()) || value instanceof java.util.Date) {
-            return true; // java.util.Date: java.sql.Date, Time and Timestamp too
+        if (value == null || STORABLE.contains(value.getClass()) || value instanceof Date) {
+            return true;
         }
         if (value instanceof Object[] array) {
             for (Object element : array) {
@@ -87,9 +94,4 @@ public record GuardedSql(String sql, boolean returnsRows, int parameterCount, Li
         }
         return value.getClass().isArray() && value.getClass().getComponentType().isPrimitive(); // int[], long[]
     }
-
-    private static final Set<Class<?>> STORABLE = Set.of(String.class, Character.class, Boolean.class, Byte.class,
-            Short.class, Integer.class, Long.class, Float.class, Double.class, BigDecimal.class, BigInteger.class,
-            byte[].class, UUID.class, LocalDate.class, LocalTime.class, LocalDateTime.class, OffsetDateTime.class,
-            OffsetTime.class, ZonedDateTime.class, Instant.class, Duration.class, Period.class);
 }

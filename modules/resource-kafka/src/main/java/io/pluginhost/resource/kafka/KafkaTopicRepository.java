@@ -94,8 +94,9 @@ final class KafkaTopicRepository implements KafkaRepository, AutoCloseable {
         List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>(messages.size());
         for (KafkaMessage message : messages) {
             if (message == null) {
-                throw new InvalidArgumentException("messages", "message " + records.size() + " of " + messages.size()
-                        + " is null; a record without a value is new KafkaMessage(key, null, headers)");
+                throw new InvalidArgumentException("messages", "the message at index " + records.size() + " (of "
+                        + messages.size() + ") is null; a record without a value is"
+                        + " new KafkaMessage(key, null, headers)");
             }
             ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(physical, text(message.key()),
                     message.payload());

@@ -327,7 +327,7 @@ class KafkaRepositoryTest {
         withAHole.add(null);
         assertThatThrownBy(() -> repository.sendMessage("orders", withAHole))
                 .isInstanceOf(io.pluginhost.api.exception.InvalidArgumentException.class)
-                .hasMessageContaining("message 1 of 2 is null");
+                .hasMessageContaining("the message at index 1 (of 2) is null");
         assertThat(scope.errors()).isEmpty();
         ((AutoCloseable) repository).close();
     }
