@@ -10,8 +10,16 @@ import org.jboss.shrinkwrap.api.spec.EnterpriseArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.io.InputStream;
 import java.net.URL;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -47,6 +55,45 @@ class RestartIT {
 
     private HttpResponse<String> json(String method, String path, String body) throws Exception {
         return admin.json(method, path, body);
+    }
+
+    /**
+     * An undeploy (a redeploy, the server stopping) with consoles open: the host ends each event stream,
+     * and the container then told a listener that went through the stream's CDI bean, gone by then, so
+     * every redeploy logged "UT015021: Failure dispatching async event ... WELD-000229" as an ERROR.
+     */
+    @Test
+    void anUndeployEndsTheOpenEventStreamsAndLogsNoError() throws Exception {
+        Path log = Path.of(System.getProperty("jboss.home"), "standalone", "log", "server.log");
+        deployer.deploy(HOST);
+        long mark = Files.size(log);
+        List<HttpResponse<InputStream>> streams = new ArrayList<>();
+        try {
+            for (int i = 0; i < 2; i++) {
+                HttpResponse<InputStream> stream = admin.stream("api/events");
+                streams.add(stream);
+                assertThat(stream.statusCode()).isEqualTo(200);
+            }
+        } finally {
+            deployer.undeploy(HOST);
+        }
+
+        for (HttpResponse<InputStream> stream : streams) {
+            CompletableFuture<byte[]> rest = CompletableFuture.supplyAsync(() -> {
+                try (InputStream body = stream.body()) {
+                    return body.readAllBytes();
+                } catch (java.io.IOException ended) {
+                    return new byte[0]; // the connection closed rather than ended: ended too
+                }
+            });
+            assertThat(rest.get(30, TimeUnit.SECONDS)).as("the stream ended").isNotNull();
+        }
+        String written;
+        try (var in = Files.newInputStream(log)) {
+            in.skipNBytes(mark);
+            written = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        assertThat(written).as("the server log during the undeploy").doesNotContain("UT015021", "WELD-000229");
     }
 
     @Test

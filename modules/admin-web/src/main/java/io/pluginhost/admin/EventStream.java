@@ -62,11 +62,6 @@ public class EventStream {
         return clients.add(sink, event("ready", json.toJson(Map.of("stream", "plugin lifecycle and bus events"))));
     }
 
-    /** The client's connection ended without the stream closing it. */
-    void ended(StreamClients.Client client) {
-        clients.ended(client);
-    }
-
     void onLifecycle(@Observes PluginLifecycleEvent event) {
         if (clients.size() == 0) {
             return;

@@ -66,17 +66,17 @@ public class EventsServlet extends HttpServlet {
         async.addListener(new AsyncListener() {
             @Override
             public void onComplete(AsyncEvent event) {
-                events.ended(client);
+                client.ended();
             }
 
             @Override
             public void onTimeout(AsyncEvent event) {
-                events.ended(client);
+                client.ended();
             }
 
             @Override
             public void onError(AsyncEvent event) {
-                events.ended(client);
+                client.ended();
             }
 
             @Override

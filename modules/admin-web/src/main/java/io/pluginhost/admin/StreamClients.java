@@ -124,7 +124,7 @@ final class StreamClients {
     }
 
     /** The client's connection ended (the container said so); forgets it without closing it again. */
-    void ended(Client client) {
+    private void ended(Client client) {
         if (clients.remove(client)) {
             client.stop();
         }
@@ -173,6 +173,15 @@ final class StreamClients {
             unsentChars += event.length();
             notifyAll();
             return 0;
+        }
+
+        /**
+         * Its connection ended without the stream closing it (the container said so); forgets it. Called
+         * on the client itself, not through the CDI bean that registered it: at an undeploy the container
+         * reports the streams the bean's {@code @PreDestroy} ended after the bean is gone.
+         */
+        void ended() {
+            StreamClients.this.ended(this);
         }
 
         private synchronized void stop() {

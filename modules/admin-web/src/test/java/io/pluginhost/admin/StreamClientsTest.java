@@ -179,7 +179,7 @@ class StreamClientsTest {
         StreamClients.Client client = clients.add(sink, event("ready", 1));
         sink.awaitWritten(1);
 
-        clients.ended(client);
+        client.ended();
         clients.sendToAll(event("after", 1));
 
         assertThat(clients.size()).isZero();
