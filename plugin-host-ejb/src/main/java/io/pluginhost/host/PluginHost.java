@@ -136,6 +136,7 @@ public class PluginHost {
      * upload's jar and then delete it in the other's roll-back, losing the loaded plugin's file.
      */
     private final Object jarFiles = new Object();
+    private final SharedRun<Map<String, String>> leakVerdicts = new SharedRun<>(this::analyseLeaks);
     private PluginDatabases databases;
     private AutoCloseable busSubscription;
     private KafkaRepositoryProvider kafka;
@@ -902,11 +903,16 @@ public class PluginHost {
      * Dumps the heap and says, for every unloaded plugin whose loader is still in memory, what keeps it
      * (see {@link LoaderLeakAnalyzer}). Bounded by {@code pluginhost.leaks.max-heap-mb} (default 1024)
      * and {@code pluginhost.leaks.timeout-seconds} (default 120); the dump goes to the server's temp
-     * directory and is deleted.
+     * directory and is deleted. One runs at a time: a caller that asks while one runs (two operators, a
+     * double click) gets its verdicts, rather than a second dump on disk and a second analysis in the heap.
      *
      * @return plugin (name@version) to the path from a GC root that keeps its loader
      */
     public Map<String, String> leakVerdicts() {
+        return leakVerdicts.get();
+    }
+
+    private Map<String, String> analyseLeaks() {
         Path work = Path.of(System.getProperty("jboss.server.temp.dir", System.getProperty("java.io.tmpdir")));
         return new LoaderLeakAnalyzer(work,
                 Duration.ofSeconds(config.getOptionalValue("pluginhost.leaks.timeout-seconds", Integer.class).orElse(120)),
