@@ -755,8 +755,16 @@ public class PluginHost {
         }
         try (var files = Files.list(pluginDirectory)) {
             for (Path path : files.filter(p -> p.getFileName().toString().endsWith(".jar")).sorted().toList()) {
-                var attributes = Files.readAttributes(path, java.nio.file.attribute.BasicFileAttributes.class);
                 String fileName = path.getFileName().toString();
+                java.nio.file.attribute.BasicFileAttributes attributes;
+                try {
+                    attributes = Files.readAttributes(path, java.nio.file.attribute.BasicFileAttributes.class);
+                } catch (IOException unreadable) { // one entry: the others are still listed
+                    jars.add(new JarFile(fileName, 0, null, null, "INVALID", "it cannot be read: "
+                            + (unreadable instanceof java.nio.file.NoSuchFileException
+                                    ? "a link to a file that does not exist" : withoutServerPaths(unreadable.toString()))));
+                    continue;
+                }
                 PluginInfo info = bySource.get(path.toAbsolutePath().normalize());
                 String plugin = null;
                 String state;

@@ -287,6 +287,33 @@ class PluginHostTest {
         }
     }
 
+    /**
+     * One entry of the plugin directory that cannot be read (a link whose target went, as a deployment
+     * tool leaves one) failed the whole listing: {@code GET /jars} answered 500 for every jar.
+     */
+    @Test
+    void theJarListingShowsAnEntryItCannotReadAsInvalidAndListsTheRest() throws Exception {
+        Path plugins = Files.createDirectories(dir.resolve("plugins"));
+        PluginJarBuilder.plugin("listed").build(plugins);
+        Files.createSymbolicLink(plugins.resolve("gone.jar"), dir.resolve("nowhere.jar"));
+        Files.createDirectories(plugins.resolve("folder.jar"));
+        PluginHost host = host(Map.of("pluginhost.plugin-dir", plugins.toString(),
+                "pluginhost.database.enabled", "false"));
+        host.start();
+        try {
+            List<PluginHost.JarFile> jars = host.listJars();
+
+            assertThat(jars).extracting(PluginHost.JarFile::file, PluginHost.JarFile::state).containsExactly(
+                    org.assertj.core.groups.Tuple.tuple("folder.jar", "INVALID"),
+                    org.assertj.core.groups.Tuple.tuple("gone.jar", "INVALID"),
+                    org.assertj.core.groups.Tuple.tuple("listed-1.0.0.jar", "LOADED"));
+            assertThat(jars.get(1).problem()).isEqualTo("it cannot be read: a link to a file that does not exist");
+            assertThat(jars.get(0).problem()).doesNotContain(plugins.toString());
+        } finally {
+            host.stop();
+        }
+    }
+
     /** Settings of a host that watches {@code plugins} and acts on a jar 100 ms after it settled. */
     private static Map<String, String> hotDeploy(Path plugins) {
         return Map.of("pluginhost.plugin-dir", plugins.toString(), "pluginhost.database.enabled", "false",
