@@ -760,9 +760,11 @@ public class PluginHost {
                 try {
                     attributes = Files.readAttributes(path, java.nio.file.attribute.BasicFileAttributes.class);
                 } catch (IOException unreadable) { // one entry: the others are still listed
-                    jars.add(new JarFile(fileName, 0, null, null, "INVALID", "it cannot be read: "
-                            + (unreadable instanceof java.nio.file.NoSuchFileException
-                                    ? "a link to a file that does not exist" : withoutServerPaths(unreadable.toString()))));
+                    boolean gone = unreadable instanceof java.nio.file.NoSuchFileException;
+                    if (!gone || Files.isSymbolicLink(path)) { // a file deleted while listed is not listed
+                        jars.add(new JarFile(fileName, 0, null, null, "INVALID", "it cannot be read: " + (gone
+                                ? "a link to a file that does not exist" : withoutServerPaths(unreadable.toString()))));
+                    }
                     continue;
                 }
                 PluginInfo info = bySource.get(path.toAbsolutePath().normalize());
