@@ -726,6 +726,14 @@ class AdminApiIT {
         HttpResponse<String> refused = json("POST", "api/plugins/example-plugin-1/execute", huge);
         assertThat(refused.statusCode()).isEqualTo(413);
         assertThat(refused.body()).contains("larger than");
+
+        // Without a length (chunked) it was read whole, and handed to the plugin.
+        byte[] chunked = huge.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        HttpResponse<String> streamed = new AdminClient(base).send(AdminClient.ADMIN, "POST",
+                "api/plugins/example-plugin-1/execute", "application/json",
+                HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(chunked)));
+        assertThat(streamed.statusCode()).as(streamed.body()).isEqualTo(413);
+        assertThat(streamed.body()).contains("the body is larger than 1048576 bytes");
     }
 
     @Test

@@ -61,13 +61,18 @@ public class JsonBodies implements MessageBodyReader<Object> {
      * @return its one JSON value as maps, lists, strings, numbers, booleans and {@code null}; {@code null}
      *         for an empty body
      * @throws ProcessingException if it is not exactly one JSON value
+     * @throws RequestLimits.TooLarge if it is longer than {@link RequestLimits#MAX_JSON_BYTES}
      */
     static Object read(InputStream body) {
         byte[] bytes;
         try {
-            bytes = body.readAllBytes(); // at most 1 MiB: RequestLimits refused a longer one
+            // RequestLimits refused a longer body with its length; one sent without (chunked) stops here.
+            bytes = body.readNBytes((int) RequestLimits.MAX_JSON_BYTES + 1);
         } catch (IOException e) {
             throw refused("it could not be read: " + e.getMessage());
+        }
+        if (bytes.length > RequestLimits.MAX_JSON_BYTES) {
+            throw new RequestLimits.TooLarge(RequestLimits.MAX_JSON_BYTES);
         }
         if (onlyWhiteSpace(bytes)) {
             return null;

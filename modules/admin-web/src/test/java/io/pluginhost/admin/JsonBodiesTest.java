@@ -4,6 +4,7 @@ import jakarta.ws.rs.ProcessingException;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayInputStream;
+import java.io.InputStream;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -83,5 +84,23 @@ class JsonBodiesTest {
         String deeper = "[".repeat(200_000) + "]".repeat(200_000);
         assertThatThrownBy(() -> read(Object.class, deeper))
                 .hasMessageEndingWith("it is nested deeper than " + JsonBodies.MAX_DEPTH + " levels");
+    }
+
+    @Test
+    void aBodyWithoutALengthIsReadNoFurtherThanTheLimitAndRefusedWith413() {
+        // A chunked body has no length for RequestLimits to refuse up front: it was read whole into the heap,
+        // up to Undertow's max-post-size (a 60 MB string reached the plugin).
+        long length = 64L << 20;
+        long[] read = {0};
+        InputStream endless = new InputStream() {
+            @Override
+            public int read() {
+                return read[0]++ == 0 || read[0] == length ? '"' : read[0] > length ? -1 : 'x';
+            }
+        };
+
+        assertThatThrownBy(() -> new JsonBodies().readFrom(Object.class, Object.class, null, null, null, endless))
+                .isInstanceOf(RequestLimits.TooLarge.class).hasMessage("the body is larger than 1048576 bytes");
+        assertThat(read[0]).isLessThanOrEqualTo(RequestLimits.MAX_JSON_BYTES + 1);
     }
 }
