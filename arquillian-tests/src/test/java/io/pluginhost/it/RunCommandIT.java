@@ -19,59 +19,126 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The README's run command, as an operator uses it: start it, wait for "running", press Ctrl-C
- * (SIGINT), and find no process of it and nothing listening on WildFly's ports within 15 s.
+ * (SIGINT), or stop WildFly through its management, and find no process of it and nothing listening on
+ * WildFly's, Kafka's and S3's ports.
  */
 class RunCommandIT {
 
     @Test
     void ctrlCStopsWildFlyS3AndKafkaWithin15SecondsLeavingNoProcessAndNoPort() throws Exception {
-        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), DevHost.class.getName(),
-                System.getProperty("jboss.home"), System.getProperty("pluginhost.ear"),
-                System.getProperty("pluginhost.plugin-dir"));
-        Process run = new ProcessBuilder(command).redirectErrorStream(true).start();
-        CountDownLatch running = new CountDownLatch(1);
-        List<String> output = java.util.Collections.synchronizedList(new ArrayList<>());
-        Thread reader = new Thread(() -> {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(run.getInputStream(),
-                    StandardCharsets.UTF_8))) {
-                for (String line; (line = in.readLine()) != null; ) {
-                    output.add(line);
-                    if (line.startsWith("Plugin host is running")) {
-                        System.out.println("run command: " + line);
-                        running.countDown();
-                    }
-                }
-            } catch (IOException ended) {
-                // the process is gone
-            }
-        }, "run-command-output");
-        reader.setDaemon(true);
-        reader.start();
-        List<ProcessHandle> tree = new ArrayList<>();
+        RunCommand run = RunCommand.start();
         try {
-            assertThat(running.await(240, TimeUnit.SECONDS)).as("running within 4 minutes: %s", output).isTrue();
-            tree.add(run.toHandle());
-            run.descendants().forEach(tree::add);
-            assertThat(tree).as("the run command and WildFly's processes").hasSizeGreaterThan(1);
             assertThat(listening(8080)).isTrue();
             measureUploadToServing();
 
             long pressed = System.nanoTime();
-            new ProcessBuilder("kill", "-INT", String.valueOf(run.pid())).start().waitFor();
+            new ProcessBuilder("kill", "-INT", String.valueOf(run.process.pid())).start().waitFor();
 
-            assertThat(run.waitFor(15, TimeUnit.SECONDS)).as("the run command ended within 15 s: %s", output).isTrue();
-            for (ProcessHandle process : tree) {
-                assertThat(process.onExit().isDone() || !process.isAlive())
-                        .as("process %d stopped", process.pid()).isTrue();
-            }
+            assertThat(run.process.waitFor(15, TimeUnit.SECONDS)).as("the run command ended within 15 s: %s",
+                    run.output).isTrue();
+            run.assertNothingLeft();
             System.out.println("run command: stopped " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - pressed)
                     + " ms after Ctrl-C");
+        } finally {
+            run.destroy();
+        }
+    }
+
+    /**
+     * WildFly stopped by its own management (an operator's {@code :shutdown}, the web console, a crash):
+     * the run command said nothing and kept Kafka and S3 running until Ctrl-C.
+     */
+    @Test
+    void aServerShutDownByItsManagementEndsTheRunCommandAndItsServices() throws Exception {
+        RunCommand run = RunCommand.start();
+        try {
+            Path cli = Path.of(System.getProperty("jboss.home"), "bin", "jboss-cli.sh");
+            ProcessBuilder shutdown = new ProcessBuilder("sh", cli.toString(), "-c", "--controller=127.0.0.1:9990",
+                    "--command=:shutdown").redirectErrorStream(true);
+            shutdown.environment().put("JBOSS_HOME", System.getProperty("jboss.home"));
+            Process management = shutdown.start();
+            String answer = new String(management.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(management.waitFor(60, TimeUnit.SECONDS) && management.exitValue() == 0).as(answer).isTrue();
+
+            assertThat(run.process.waitFor(30, TimeUnit.SECONDS)).as("the run command ended: %s", run.output).isTrue();
+            assertThat(run.process.exitValue()).as("%s", run.output).isZero();
+            assertThat(run.output).anyMatch(line -> line.startsWith("WildFly stopped (exit status 0)"));
+            run.assertNothingLeft();
+        } finally {
+            run.destroy();
+        }
+    }
+
+    /** The run command started as an operator starts it, once it says it is running. */
+    private static final class RunCommand {
+
+        final Process process;
+        final List<String> output = java.util.Collections.synchronizedList(new ArrayList<>());
+        final List<ProcessHandle> tree = new ArrayList<>();
+        final List<Integer> servicePorts = new ArrayList<>();
+
+        private RunCommand(Process process) {
+            this.process = process;
+        }
+
+        static RunCommand start() throws Exception {
+            List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-cp", System.getProperty("java.class.path"), DevHost.class.getName(),
+                    System.getProperty("jboss.home"), System.getProperty("pluginhost.ear"),
+                    System.getProperty("pluginhost.plugin-dir"));
+            RunCommand run = new RunCommand(new ProcessBuilder(command).redirectErrorStream(true).start());
+            CountDownLatch running = new CountDownLatch(1);
+            Thread reader = new Thread(() -> {
+                try (BufferedReader in = new BufferedReader(new InputStreamReader(run.process.getInputStream(),
+                        StandardCharsets.UTF_8))) {
+                    for (String line; (line = in.readLine()) != null; ) {
+                        run.output.add(line);
+                        if (line.startsWith("Plugin host is running")) {
+                            System.out.println("run command: " + line);
+                        } else if (line.startsWith("Press Ctrl-C")) { // the last line of the "running" message
+                            running.countDown();
+                        }
+                    }
+                } catch (IOException ended) {
+                    // the process is gone
+                }
+            }, "run-command-output");
+            reader.setDaemon(true);
+            reader.start();
+            try {
+                assertThat(running.await(240, TimeUnit.SECONDS)).as("running within 4 minutes: %s", run.output)
+                        .isTrue();
+            } catch (AssertionError | InterruptedException e) {
+                run.destroy();
+                throw e;
+            }
+            run.tree.add(run.process.toHandle());
+            run.process.descendants().forEach(run.tree::add);
+            assertThat(run.tree).as("the run command and WildFly's processes").hasSizeGreaterThan(1);
+            // "  Kafka 127.0.0.1:34601, S3 http://127.0.0.1:46297, H2 ExampleDS"
+            java.util.regex.Matcher ports = java.util.regex.Pattern.compile("Kafka 127\\.0\\.0\\.1:(\\d+), S3 "
+                    + "http://127\\.0\\.0\\.1:(\\d+)").matcher(String.join("\n", run.output));
+            assertThat(ports.find()).as("Kafka's and S3's ports in %s", run.output).isTrue();
+            run.servicePorts.addAll(List.of(Integer.parseInt(ports.group(1)), Integer.parseInt(ports.group(2))));
+            return run;
+        }
+
+        /** No process of the run command is alive, and nothing listens on WildFly's, Kafka's and S3's ports. */
+        void assertNothingLeft() {
+            for (ProcessHandle process : tree) {
+                assertThat(process.onExit().isDone() || !process.isAlive()).as("process %d stopped", process.pid())
+                        .isTrue();
+            }
             assertThat(listening(8080)).as("port 8080 free").isFalse();
             assertThat(listening(9990)).as("port 9990 free").isFalse();
-        } finally {
+            for (int port : servicePorts) {
+                assertThat(listening(port)).as("Kafka's or S3's port %d free", port).isFalse();
+            }
+        }
+
+        void destroy() {
             tree.forEach(ProcessHandle::destroyForcibly);
-            run.destroyForcibly();
+            process.destroyForcibly();
         }
     }
 

@@ -14,12 +14,14 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The README's run command: starts Kafka and the S3 server, deploys the EAR into the WildFly the
  * build unpacked, starts WildFly with the example plugins as its plugin directory and the dev
  * services configured, prints where to go and the development credentials, and on Ctrl-C stops
- * WildFly, then S3, then Kafka.
+ * WildFly, then S3, then Kafka. When WildFly stops by itself (its management's {@code :shutdown}, a
+ * crash), it says so and stops S3 and Kafka.
  *
  * <p>Arguments: the WildFly home, the EAR, the plugin directory.
  */
@@ -72,8 +74,10 @@ public final class DevHost {
         Set<ProcessHandle> processes = ConcurrentHashMap.newKeySet();
         processes.add(server.toHandle());
         CountDownLatch stopped = new CountDownLatch(1);
+        AtomicBoolean stopping = new AtomicBoolean();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            System.out.println("Stopping WildFly, S3 and Kafka ...");
+            stopping.set(true);
+            System.out.println(server.isAlive() ? "Stopping WildFly, S3 and Kafka ..." : "Stopping S3 and Kafka ...");
             server.descendants().forEach(processes::add);
             stop(processes);
             removeDeployment(deployments);
@@ -95,7 +99,14 @@ public final class DevHost {
         System.out.println("  Kafka " + kafka.bootstrapServers() + ", S3 " + s3.endpoint() + ", H2 ExampleDS");
         System.out.println("  server log " + log);
         System.out.println("Press Ctrl-C to stop.");
-        stopped.await();
+        int status = server.waitFor();
+        if (stopping.get()) {
+            stopped.await(); // Ctrl-C: WildFly got it too; the shutdown hook stops the rest
+            return;
+        }
+        // Stopped by its own management (:shutdown), or it crashed: the services have nothing left to serve.
+        System.out.println("WildFly stopped (exit status " + status + "); see " + log);
+        System.exit(status == 0 ? 0 : 1); // runs the shutdown hook: S3 and Kafka stop, the deployment goes
     }
 
     private static void awaitDeployment(Process server, Path deployments, Path log) throws Exception {
