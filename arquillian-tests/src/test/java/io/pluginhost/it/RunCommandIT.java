@@ -32,7 +32,7 @@ class RunCommandIT {
             measureUploadToServing();
 
             long pressed = System.nanoTime();
-            new ProcessBuilder("kill", "-INT", String.valueOf(run.process.pid())).start().waitFor();
+            run.interrupt();
 
             assertThat(run.process.waitFor(15, TimeUnit.SECONDS)).as("the run command ended within 15 s: %s",
                     run.output).isTrue();
@@ -69,6 +69,35 @@ class RunCommandIT {
         }
     }
 
+    /**
+     * A second run command while one runs (another terminal, forgotten): it took the first server's
+     * answer for its own ("running ... in 0.5 s") and, when its own WildFly failed on the ports, removed
+     * the EAR from the deployments the two share, undeploying the first.
+     */
+    @Test
+    void aSecondRunCommandRefusesToStartAndLeavesTheFirstServing() throws Exception {
+        RunCommand first = RunCommand.start();
+        try {
+            Process second = new ProcessBuilder(RunCommand.command()).redirectErrorStream(true).start();
+            String output = new String(second.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+            assertThat(second.waitFor(60, TimeUnit.SECONDS)).as(output).isTrue();
+            assertThat(second.exitValue()).as(output).isNotZero();
+            assertThat(output).contains("another run command is using " + Path.of(System.getProperty("jboss.home"))
+                    .toAbsolutePath()).doesNotContain("Plugin host is running");
+            assertThat(Path.of(System.getProperty("jboss.home"), "standalone", "deployments", "pluginhost.ear"))
+                    .exists();
+            io.pluginhost.it.support.AdminClient admin = new io.pluginhost.it.support.AdminClient(
+                    new java.net.URL("http://127.0.0.1:8080/pluginhost/"));
+            assertThat(admin.json("GET", "api/plugins", null).statusCode()).isEqualTo(200);
+
+            first.interrupt();
+            assertThat(first.process.waitFor(15, TimeUnit.SECONDS)).as("%s", first.output).isTrue();
+        } finally {
+            first.destroy();
+        }
+    }
+
     /** The run command started as an operator starts it, once it says it is running. */
     private static final class RunCommand {
 
@@ -81,12 +110,15 @@ class RunCommandIT {
             this.process = process;
         }
 
+        /** The README's run command, as {@code mvn -pl ear exec:java@run} runs it. */
+        static List<String> command() {
+            return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                    System.getProperty("java.class.path"), DevHost.class.getName(), System.getProperty("jboss.home"),
+                    System.getProperty("pluginhost.ear"), System.getProperty("pluginhost.plugin-dir"));
+        }
+
         static RunCommand start() throws Exception {
-            List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-cp", System.getProperty("java.class.path"), DevHost.class.getName(),
-                    System.getProperty("jboss.home"), System.getProperty("pluginhost.ear"),
-                    System.getProperty("pluginhost.plugin-dir"));
-            RunCommand run = new RunCommand(new ProcessBuilder(command).redirectErrorStream(true).start());
+            RunCommand run = new RunCommand(new ProcessBuilder(command()).redirectErrorStream(true).start());
             CountDownLatch running = new CountDownLatch(1);
             Thread reader = new Thread(() -> {
                 try (BufferedReader in = new BufferedReader(new InputStreamReader(run.process.getInputStream(),
@@ -134,6 +166,11 @@ class RunCommandIT {
             for (int port : servicePorts) {
                 assertThat(listening(port)).as("Kafka's or S3's port %d free", port).isFalse();
             }
+        }
+
+        /** Ctrl-C. */
+        void interrupt() throws IOException, InterruptedException {
+            new ProcessBuilder("kill", "-INT", String.valueOf(process.pid())).start().waitFor();
         }
 
         void destroy() {

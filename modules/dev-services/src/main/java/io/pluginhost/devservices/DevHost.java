@@ -1,13 +1,17 @@
 package io.pluginhost.devservices;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -43,6 +47,10 @@ public final class DevHost {
         Path wildfly = Path.of(args[0]).toAbsolutePath();
         Path ear = Path.of(args[1]).toAbsolutePath();
         Path plugins = Path.of(args[2]).toAbsolutePath();
+        FileChannel lock = exclusiveUse(wildfly); // held until this JVM ends
+        for (int port : new int[] {8080, 9990}) {
+            checkFree(port);
+        }
         DevServices services = DevServices.start();
         KafkaDevServer kafka = services.kafka();
         S3DevServer s3 = services.s3();
@@ -107,6 +115,33 @@ public final class DevHost {
         // Stopped by its own management (:shutdown), or it crashed: the services have nothing left to serve.
         System.out.println("WildFly stopped (exit status " + status + "); see " + log);
         System.exit(status == 0 ? 0 : 1); // runs the shutdown hook: S3 and Kafka stop, the deployment goes
+    }
+
+    /**
+     * Claims the WildFly home for this run: a second run command would take the first server's answer
+     * for its own, and its shutdown would remove the EAR the two share from the deployment scanner.
+     *
+     * @return the channel whose lock this JVM holds until it ends
+     */
+    private static FileChannel exclusiveUse(Path wildfly) throws IOException {
+        FileChannel channel = FileChannel.open(wildfly.resolve("standalone/.pluginhost-run-command.lock"),
+                StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        if (channel.tryLock() == null) {
+            channel.close();
+            throw new IllegalStateException("another run command is using " + wildfly + ": stop it first (Ctrl-C in"
+                    + " its terminal)");
+        }
+        return channel;
+    }
+
+    /** Refuses to start WildFly where another server already answers: it would fail, and that one answer. */
+    private static void checkFree(int port) {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.bind(new InetSocketAddress("127.0.0.1", port));
+        } catch (IOException e) {
+            throw new IllegalStateException("port " + port + " on 127.0.0.1 is in use (another WildFly?): stop what"
+                    + " listens there first", e);
+        }
     }
 
     private static void awaitDeployment(Process server, Path deployments, Path log) throws Exception {
