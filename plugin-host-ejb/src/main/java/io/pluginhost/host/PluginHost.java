@@ -650,6 +650,7 @@ public class PluginHost {
      * @throws IllegalArgumentException if the file name is not acceptable
      * @throws UploadTooLargeException  if the body is over the limit or ends before its end (the server's
      *                                  own body limit cuts it so); nothing is kept
+     * @throws IllegalStateException    if the file is the jar of a loaded plugin other than the one uploaded
      * @throws IOException              if the file cannot be written
      */
     public JarPut putJar(String file, InputStream body, long limit) throws IOException {
@@ -714,6 +715,14 @@ public class PluginHost {
     /** The rest of {@link #putJar(String, InputStream, long)}, under the lock: the staged jar upgrades or loads. */
     private JarPut putJar(String file, Path target, Path staged) throws IOException {
         String name = engine.inspect(staged).name();
+        for (PluginInfo info : engine.list()) {
+            if (info.state() == PluginState.LOADED && !info.name().equals(name)
+                    && info.source().toAbsolutePath().normalize().equals(target)) {
+                throw new IllegalStateException(file + " holds the loaded plugin '" + info.name() + "', which runs"
+                        + " from it; a jar of plugin '" + name + "' cannot take its place: upload it under another"
+                        + " file name, or unload '" + info.name() + "' first");
+            }
+        }
         Optional<PluginInfo> loaded = engine.find(name).filter(p -> p.state() == PluginState.LOADED);
         if (loaded.isPresent()) {
             UpgradeResult upgrade = engine.upgrade(name, staged, target);

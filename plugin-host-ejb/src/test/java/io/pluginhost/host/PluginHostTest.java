@@ -288,6 +288,51 @@ class PluginHostTest {
     }
 
     /**
+     * {@code PUT /jars/kept.jar} with a jar of another plugin overwrote the jar a loaded plugin runs from:
+     * the upload loaded, the plugin of {@code kept.jar} ran on from a file that no longer held it, could
+     * not be reloaded, and was gone at the next start. An upgrade of a third plugin to that file name did
+     * the same, and deleted the third plugin's own jar.
+     */
+    @Test
+    void aJarOfAnotherPluginDoesNotTakeTheFileALoadedPluginRunsFrom() throws Exception {
+        Path plugins = Files.createDirectories(dir.resolve("plugins"));
+        Path build = Files.createDirectories(dir.resolve("build"));
+        Files.move(PluginJarBuilder.plugin("kept").build(build), plugins.resolve("kept.jar"));
+        Files.move(PluginJarBuilder.plugin("other").build(build), plugins.resolve("other.jar"));
+        byte[] kept = Files.readAllBytes(plugins.resolve("kept.jar"));
+        Map<String, String> settings = Map.of("pluginhost.plugin-dir", plugins.toString(),
+                "pluginhost.database.enabled", "false");
+        PluginHost host = host(settings);
+        host.start();
+        try {
+            Path newcomer = PluginJarBuilder.plugin("newcomer").build(build);
+            Path otherUpgrade = PluginJarBuilder.plugin("other").version("2.0.0").build(build);
+            for (Path upload : List.of(newcomer, otherUpgrade)) {
+                try (var body = Files.newInputStream(upload)) {
+                    assertThatThrownBy(() -> host.putJar("kept.jar", body, 1 << 20)).as(upload.toString())
+                            .isInstanceOf(IllegalStateException.class)
+                            .hasMessageContaining("kept.jar holds the loaded plugin 'kept'");
+                }
+            }
+            assertThat(Files.readAllBytes(plugins.resolve("kept.jar"))).isEqualTo(kept);
+            assertThat(host.plugins().find("newcomer")).isEmpty();
+            assertThat(host.plugins().find("other").orElseThrow().descriptor().version()).isEqualTo("1.0.0");
+            assertThat(plugins.resolve("other.jar")).exists();
+            host.plugins().reload("kept");
+        } finally {
+            host.stop();
+        }
+        PluginHost restarted = host(settings);
+        restarted.start();
+        try {
+            assertThat(restarted.plugins().find("kept")).isPresent();
+            assertThat(restarted.plugins().find("other")).isPresent();
+        } finally {
+            restarted.stop();
+        }
+    }
+
+    /**
      * One entry of the plugin directory that cannot be read (a link whose target went, as a deployment
      * tool leaves one) failed the whole listing: {@code GET /jars} answered 500 for every jar.
      */

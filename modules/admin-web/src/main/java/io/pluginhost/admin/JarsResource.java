@@ -39,10 +39,11 @@ public class JarsResource {
     }
 
     /**
-     * Larger than {@code pluginhost.upload.max-bytes} (default 8 MiB, below Undertow's 10 MiB
-     * max-post-size): 413. The body goes to disk as it arrives, never whole into memory. Answers 201
-     * with the plugin when it loaded a new one, 200 with {@code {"plugin", "from", "to", "reloaded"}}
-     * when it upgraded one.
+     * Larger than {@code pluginhost.upload.max-bytes} (default 8 MiB; Undertow's own limit, which
+     * {@code configure.cli} raises to 1 GiB, must be above it): 413. The body goes to disk as it arrives,
+     * never whole into memory. Answers 201 with the plugin when it loaded a new one, 200 with
+     * {@code {"plugin", "from", "to", "reloaded"}} when it upgraded one, 409 when the file is the jar of
+     * another plugin that is loaded.
      */
     @PUT
     @Path("/{file}")
@@ -54,6 +55,8 @@ public class JarsResource {
             put = host.putJar(file, body, limit);
         } catch (PluginHost.UploadTooLargeException tooLarge) {
             return RequestLimits.tooLarge(limit);
+        } catch (IllegalStateException taken) {
+            return ProblemResponses.problem(409, "Conflict", taken.getMessage());
         }
         if (put.upgrade().isPresent()) {
             var upgrade = put.upgrade().get();
