@@ -727,6 +727,7 @@ public class PluginHost {
         if (loaded.isPresent()) {
             UpgradeResult upgrade = engine.upgrade(name, staged, target);
             hostWrote(target);
+            forgetFailedOthers(target, name);
             return new JarPut(Optional.of(upgrade), Optional.empty());
         }
         state.checkSavable(); // the unload it lifts is saved once it runs
@@ -751,7 +752,21 @@ public class PluginHost {
         }
         Files.deleteIfExists(backup);
         state.clearUnload(name);
+        forgetFailedOthers(target, name);
         return new JarPut(Optional.empty(), Optional.of(info));
+    }
+
+    /**
+     * Forgets the failed plugins listed from a jar that now holds another plugin, as a delete of the jar
+     * forgets them: no reload could bring them back from it.
+     */
+    private void forgetFailedOthers(Path jar, String holds) {
+        for (PluginInfo info : engine.list()) {
+            if (info.state() == PluginState.FAILED && !info.name().equals(holds)
+                    && info.source().toAbsolutePath().normalize().equals(jar)) {
+                engine.unload(info.name());
+            }
+        }
     }
 
     /** @return every jar in the plugin directory with its state, by file name */

@@ -5,6 +5,8 @@ import io.pluginhost.observability.MicrometerExport;
 import io.pluginhost.runtime.PluginInfo;
 import io.pluginhost.runtime.PluginLifecycleListener;
 import io.pluginhost.runtime.testing.Handoff;
+import io.pluginhost.api.exception.PluginException;
+import io.pluginhost.runtime.PluginState;
 import io.pluginhost.runtime.testing.PluginJarBuilder;
 import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.event.Event;
@@ -329,6 +331,40 @@ class PluginHostTest {
             assertThat(restarted.plugins().find("other")).isPresent();
         } finally {
             restarted.stop();
+        }
+    }
+
+    /**
+     * A jar of another plugin put in place of one whose plugin failed its reload: the failed entry stayed,
+     * listed from a file that no longer held it, and kept readiness down until an operator unloaded a
+     * plugin that no jar had any more. It is forgotten, as a delete of the jar forgets it.
+     */
+    @Test
+    void aJarPutInPlaceOfAFailedPluginsJarForgetsThatPlugin() throws Exception {
+        Path plugins = Files.createDirectories(dir.resolve("plugins"));
+        Path build = Files.createDirectories(dir.resolve("build"));
+        Files.move(PluginJarBuilder.plugin("flaky").body("""
+                public void initialize(PluginContext context) {
+                    if (System.getProperty("plugin-host-test.flaky") != null) {
+                        throw new IllegalStateException("no");
+                    }
+                }
+                """).build(build), plugins.resolve("slot.jar"));
+        PluginHost host = host(Map.of("pluginhost.plugin-dir", plugins.toString(),
+                "pluginhost.database.enabled", "false"));
+        host.start();
+        System.setProperty("plugin-host-test.flaky", "yes");
+        try {
+            assertThatThrownBy(() -> host.plugins().reload("flaky")).isInstanceOf(PluginException.class);
+            assertThat(host.plugins().find("flaky").orElseThrow().state()).isEqualTo(PluginState.FAILED);
+            try (var body = Files.newInputStream(PluginJarBuilder.plugin("fixed").build(build))) {
+                host.putJar("slot.jar", body, 1 << 20);
+            }
+            assertThat(host.plugins().find("fixed").orElseThrow().state()).isEqualTo(PluginState.LOADED);
+            assertThat(host.plugins().find("flaky")).isEmpty();
+        } finally {
+            System.clearProperty("plugin-host-test.flaky");
+            host.stop();
         }
     }
 
