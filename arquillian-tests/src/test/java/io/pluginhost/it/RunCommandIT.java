@@ -54,11 +54,10 @@ class RunCommandIT {
         try {
             Path cli = Path.of(System.getProperty("jboss.home"), "bin", "jboss-cli.sh");
             ProcessBuilder shutdown = new ProcessBuilder("sh", cli.toString(), "-c", "--controller=127.0.0.1:9990",
-                    "--command=:shutdown").redirectErrorStream(true);
+                    "--command=:shutdown");
             shutdown.environment().put("JBOSS_HOME", System.getProperty("jboss.home"));
-            Process management = shutdown.start();
-            String answer = new String(management.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(management.waitFor(60, TimeUnit.SECONDS) && management.exitValue() == 0).as(answer).isTrue();
+            Finished management = finish(shutdown, 60);
+            assertThat(management.status()).as(management.output()).isZero();
 
             assertThat(run.process.waitFor(30, TimeUnit.SECONDS)).as("the run command ended: %s", run.output).isTrue();
             assertThat(run.process.exitValue()).as("%s", run.output).isZero();
@@ -78,13 +77,13 @@ class RunCommandIT {
     void aSecondRunCommandRefusesToStartAndLeavesTheFirstServing() throws Exception {
         RunCommand first = RunCommand.start();
         try {
-            Process second = new ProcessBuilder(RunCommand.command()).redirectErrorStream(true).start();
-            String output = new String(second.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            Finished second = finish(new ProcessBuilder(RunCommand.command()), 60);
 
-            assertThat(second.waitFor(60, TimeUnit.SECONDS)).as(output).isTrue();
-            assertThat(second.exitValue()).as(output).isNotZero();
-            assertThat(output).contains("another run command is using " + Path.of(System.getProperty("jboss.home"))
-                    .toAbsolutePath()).doesNotContain("Plugin host is running");
+            assertThat(second.ended()).as(second.output()).isTrue();
+            assertThat(second.status()).as(second.output()).isNotZero();
+            Path wildfly = Path.of(System.getProperty("jboss.home")).toAbsolutePath();
+            assertThat(second.output()).contains("another run command is using " + wildfly)
+                    .doesNotContain("Plugin host is running");
             assertThat(Path.of(System.getProperty("jboss.home"), "standalone", "deployments", "pluginhost.ear"))
                     .exists();
             io.pluginhost.it.support.AdminClient admin = new io.pluginhost.it.support.AdminClient(
@@ -95,6 +94,25 @@ class RunCommandIT {
             assertThat(first.process.waitFor(15, TimeUnit.SECONDS)).as("%s", first.output).isTrue();
         } finally {
             first.destroy();
+        }
+    }
+
+    /** A command that ran to its end, or was killed at its time limit ({@code ended} false). */
+    private record Finished(boolean ended, int status, String output) {
+    }
+
+    /** Runs a command to its end, killing it after {@code seconds}; its output goes through a file, not a pipe. */
+    private static Finished finish(ProcessBuilder command, int seconds) throws Exception {
+        Path log = java.nio.file.Files.createTempFile("run-command-it", ".log");
+        try {
+            Process process = command.redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            boolean ended = process.waitFor(seconds, TimeUnit.SECONDS);
+            if (!ended) {
+                process.destroyForcibly().waitFor();
+            }
+            return new Finished(ended, process.exitValue(), java.nio.file.Files.readString(log));
+        } finally {
+            java.nio.file.Files.delete(log);
         }
     }
 

@@ -292,8 +292,8 @@ class PluginHostTest {
     /**
      * {@code PUT /jars/kept.jar} with a jar of another plugin overwrote the jar a loaded plugin runs from:
      * the upload loaded, the plugin of {@code kept.jar} ran on from a file that no longer held it, could
-     * not be reloaded, and was gone at the next start. An upgrade of a third plugin to that file name did
-     * the same, and deleted the third plugin's own jar.
+     * not be reloaded, and was gone at the next start. (An upgrade of a third plugin to that file name was
+     * already refused, by the engine: "another file of that name is in the way"; now the same way.)
      */
     @Test
     void aJarOfAnotherPluginDoesNotTakeTheFileALoadedPluginRunsFrom() throws Exception {

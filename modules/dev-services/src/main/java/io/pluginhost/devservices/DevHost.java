@@ -134,7 +134,7 @@ public final class DevHost {
         return channel;
     }
 
-    /** Refuses to start WildFly where another server already answers: it would fail, and that one answer. */
+    /** Refuses to start WildFly where another server listens: it would fail, and the other answer in its place. */
     private static void checkFree(int port) {
         try (ServerSocket socket = new ServerSocket()) {
             socket.bind(new InetSocketAddress("127.0.0.1", port));
