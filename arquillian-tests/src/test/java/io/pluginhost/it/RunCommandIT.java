@@ -97,6 +97,30 @@ class RunCommandIT {
         }
     }
 
+    /**
+     * A start that fails once Kafka and S3 run (here the EAR's deployment, on a setting it cannot read):
+     * the run command printed nothing and never ended, its Kafka and S3 threads keeping its JVM up, with
+     * WildFly still running beside the failed deployment.
+     */
+    @Test
+    void aStartThatFailsSaysWhyAndLeavesNothingRunning() throws Exception {
+        ProcessBuilder command = new ProcessBuilder(RunCommand.command());
+        command.environment().put("PREPEND_JAVA_OPTS", "-XX:TieredStopAtLevel=1 -Dpluginhost.events.heartbeat=soon");
+
+        Finished run = finish(command, 120);
+
+        assertThat(run.ended()).as("the run command ended: %s", run.output()).isTrue();
+        assertThat(run.status()).as(run.output()).isNotZero();
+        assertThat(run.output()).contains("the EAR failed to deploy", "pluginhost.events.heartbeat", "soon")
+                .doesNotContain("Plugin host is running");
+        assertThat(listening(8080)).as("port 8080 free").isFalse();
+        assertThat(listening(9990)).as("port 9990 free").isFalse();
+        try (var files = java.nio.file.Files.list(Path.of(System.getProperty("jboss.home"), "standalone",
+                "deployments"))) {
+            assertThat(files.map(f -> f.getFileName().toString())).noneMatch(f -> f.startsWith("pluginhost.ear"));
+        }
+    }
+
     /** A command that ran to its end, or was killed at its time limit ({@code ended} false). */
     private record Finished(boolean ended, int status, String output) {
     }
@@ -108,6 +132,7 @@ class RunCommandIT {
             Process process = command.redirectErrorStream(true).redirectOutput(log.toFile()).start();
             boolean ended = process.waitFor(seconds, TimeUnit.SECONDS);
             if (!ended) {
+                process.descendants().forEach(ProcessHandle::destroyForcibly); // a WildFly it started
                 process.destroyForcibly().waitFor();
             }
             return new Finished(ended, process.exitValue(), java.nio.file.Files.readString(log));

@@ -93,7 +93,13 @@ public final class DevHost {
             stopped.countDown();
         }, "dev-host-shutdown"));
 
-        awaitDeployment(server, deployments, log);
+        try {
+            awaitDeployment(server, deployments, log);
+        } catch (IllegalStateException notStarted) {
+            // Kafka's and S3's threads would keep this JVM up, and WildFly would run on beside a failed deployment.
+            System.out.println("The plugin host did not start: " + notStarted.getMessage());
+            System.exit(1); // runs the shutdown hook: WildFly, S3 and Kafka stop, the deployment goes
+        }
         server.descendants().forEach(processes::add);
         System.out.println();
         System.out.println("Plugin host is running: " + URL + " (started in "
@@ -151,8 +157,10 @@ public final class DevHost {
             if (!server.isAlive()) {
                 throw new IllegalStateException("WildFly exited; see " + log);
             }
-            if (Files.exists(deployments.resolve("pluginhost.ear.failed"))) {
-                throw new IllegalStateException("the EAR failed to deploy; see " + log);
+            Path failed = deployments.resolve("pluginhost.ear.failed");
+            if (Files.exists(failed)) { // the deployment scanner writes WildFly's reason into it
+                throw new IllegalStateException("the EAR failed to deploy: " + Files.readString(failed).strip()
+                        .replace("\\\\\\\"", "\"").replace("\\\"", "\"") + "\n  see " + log);
             }
             try {
                 HttpResponse<Void> response = http.send(HttpRequest.newBuilder(URI.create(URL)).build(),
