@@ -2,6 +2,7 @@ package io.pluginhost.it;
 
 import io.pluginhost.it.support.AdminClient;
 import io.pluginhost.it.support.RawEventStream;
+import io.pluginhost.it.support.ServerPorts;
 import io.pluginhost.runtime.testing.PluginJarBuilder;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
@@ -128,7 +129,7 @@ class EventStreamIT {
             assertThat(admin.json("GET", "api/metrics", null).body())
                     .contains("\"callbackErrors\":{\"listener\":0,\"task\":1,\"handler\":0,\"extension\":0}");
             String scrape = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
-                    "http://127.0.0.1:9990/prometheus")).build(), HttpResponse.BodyHandlers.ofString()).body();
+                    ServerPorts.management() + "/prometheus")).build(), HttpResponse.BodyHandlers.ofString()).body();
             assertThat(scrape.lines().filter(line -> line.startsWith("pluginhost_plugin_callback_errors_total{")
                     && line.contains("plugin=\"ticker\"") && line.contains("kind=\"task\"")))
                     .as(scrape).singleElement().asString().endsWith(" 1.0");

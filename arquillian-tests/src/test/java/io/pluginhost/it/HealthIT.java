@@ -1,6 +1,7 @@
 package io.pluginhost.it;
 
 import io.pluginhost.it.support.AdminClient;
+import io.pluginhost.it.support.ServerPorts;
 import io.pluginhost.runtime.testing.PluginJarBuilder;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
@@ -34,7 +35,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @RunAsClient
 class HealthIT {
 
-    private static final String READY = "http://127.0.0.1:9990/health/ready";
+    private static final String READY = ServerPorts.management() + "/health/ready";
 
     private final HttpClient http = HttpClient.newHttpClient();
 

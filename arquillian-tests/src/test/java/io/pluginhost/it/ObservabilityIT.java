@@ -1,6 +1,7 @@
 package io.pluginhost.it;
 
 import io.pluginhost.it.support.AdminClient;
+import io.pluginhost.it.support.ServerPorts;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
@@ -41,7 +42,7 @@ class ObservabilityIT {
 
     @Test
     void theAdminApiIsDescribedByAnOpenApiDocument() throws Exception {
-        HttpResponse<String> document = get("http://127.0.0.1:8080/openapi");
+        HttpResponse<String> document = get(ServerPorts.http() + "/openapi");
 
         assertThat(document.statusCode()).isEqualTo(200);
         assertThat(document.body()).contains("/plugins/{name}", "/jars/{file}");
@@ -61,7 +62,7 @@ class ObservabilityIT {
         assertThat(admin.json("GET", "api/metrics", null).body()).contains(
                 "\"example-plugin-repository\":{\"executions\":1,\"executionErrors\":1,");
 
-        HttpResponse<String> scrape = get("http://127.0.0.1:9990/prometheus");
+        HttpResponse<String> scrape = get(ServerPorts.management() + "/prometheus");
 
         assertThat(scrape.statusCode()).isEqualTo(200);
         assertThat(lines(scrape.body(), "pluginhost")).as(scrape.body()).isNotEmpty();

@@ -1,6 +1,7 @@
 package io.pluginhost.it;
 
 import io.pluginhost.it.support.AdminClient;
+import io.pluginhost.it.support.ServerPorts;
 import org.jboss.arquillian.container.test.api.Deployer;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
@@ -43,7 +44,7 @@ class RestartIT {
         return AdminClient.hostEar();
     }
 
-    private final AdminClient admin = new AdminClient(url("http://127.0.0.1:8080/pluginhost/"));
+    private final AdminClient admin = new AdminClient(url(ServerPorts.http() + "/pluginhost/"));
 
     private static URL url(String text) {
         try {

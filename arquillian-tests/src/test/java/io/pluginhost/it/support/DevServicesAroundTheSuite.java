@@ -16,8 +16,8 @@ import java.nio.file.Path;
 /**
  * Starts Kafka, the S3 server and PostgreSQL once, before any test (and so before Arquillian reads
  * {@code arquillian.xml} and starts WildFly), and publishes where they are as system properties
- * that {@code arquillian.xml} passes on to the server (which logs in to Kafka by SASL). Stops them
- * after the last test.
+ * that {@code arquillian.xml} passes on to the server (which logs in to Kafka by SASL), with the
+ * server's own port offset ({@link ServerPorts}). Stops them after the last test.
  */
 public final class DevServicesAroundTheSuite implements LauncherSessionListener {
 
@@ -40,6 +40,7 @@ public final class DevServicesAroundTheSuite implements LauncherSessionListener 
                 throw new UncheckedIOException(e);
             }
         }
+        ServerPorts.choose();
         try {
             services = DevServices.start();
         } catch (Exception e) {
