@@ -95,7 +95,7 @@ public final class DevHost {
 
         try {
             awaitDeployment(server, deployments, log);
-        } catch (IllegalStateException notStarted) {
+        } catch (Exception notStarted) { // not deployed, WildFly gone, no answer in time, the marker unreadable
             // Kafka's and S3's threads would keep this JVM up, and WildFly would run on beside a failed deployment.
             System.out.println("The plugin host did not start: " + notStarted.getMessage());
             System.exit(1); // runs the shutdown hook: WildFly, S3 and Kafka stop, the deployment goes
