@@ -33,6 +33,9 @@ public final class DevHost {
 
     private static final String URL = "http://127.0.0.1:8080/pluginhost/api/plugins";
 
+    /** Holds the WildFly home's lock until this JVM ends (a local no longer used could be collected, and closed). */
+    private static FileChannel runLock;
+
     private DevHost() {
     }
 
@@ -47,7 +50,7 @@ public final class DevHost {
         Path wildfly = Path.of(args[0]).toAbsolutePath();
         Path ear = Path.of(args[1]).toAbsolutePath();
         Path plugins = Path.of(args[2]).toAbsolutePath();
-        FileChannel lock = exclusiveUse(wildfly); // held until this JVM ends
+        runLock = exclusiveUse(wildfly);
         for (int port : new int[] {8080, 9990}) {
             checkFree(port);
         }
