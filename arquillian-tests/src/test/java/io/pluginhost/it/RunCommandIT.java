@@ -1,6 +1,8 @@
 package io.pluginhost.it;
 
 import io.pluginhost.devservices.DevHost;
+import io.pluginhost.devservices.WildFlyPorts;
+import io.pluginhost.it.support.ServerPorts;
 import org.junit.jupiter.api.Test;
 
 import java.io.BufferedReader;
@@ -28,7 +30,9 @@ class RunCommandIT {
     void ctrlCStopsWildFlyS3AndKafkaWithin15SecondsLeavingNoProcessAndNoPort() throws Exception {
         RunCommand run = RunCommand.start();
         try {
-            assertThat(listening(8080)).isTrue();
+            assertThat(run.output).as("on the port offset it was given").anyMatch(line -> line.startsWith(
+                    "Plugin host is running: " + ServerPorts.http() + "/pluginhost/api/plugins "));
+            assertThat(listening(8080 + ServerPorts.offset())).isTrue();
             measureUploadToServing();
 
             long pressed = System.nanoTime();
@@ -53,8 +57,8 @@ class RunCommandIT {
         RunCommand run = RunCommand.start();
         try {
             Path cli = Path.of(System.getProperty("jboss.home"), "bin", "jboss-cli.sh");
-            ProcessBuilder shutdown = new ProcessBuilder("sh", cli.toString(), "-c", "--controller=127.0.0.1:9990",
-                    "--command=:shutdown");
+            ProcessBuilder shutdown = new ProcessBuilder("sh", cli.toString(), "-c",
+                    "--controller=127.0.0.1:" + (9990 + ServerPorts.offset()), "--command=:shutdown");
             shutdown.environment().put("JBOSS_HOME", System.getProperty("jboss.home"));
             Finished management = finish(shutdown, 60);
             assertThat(management.status()).as(management.output()).isZero();
@@ -87,7 +91,7 @@ class RunCommandIT {
             assertThat(Path.of(System.getProperty("jboss.home"), "standalone", "deployments", "pluginhost.ear"))
                     .exists();
             io.pluginhost.it.support.AdminClient admin = new io.pluginhost.it.support.AdminClient(
-                    new java.net.URL("http://127.0.0.1:8080/pluginhost/"));
+                    new java.net.URL(ServerPorts.http() + "/pluginhost/"));
             assertThat(admin.json("GET", "api/plugins", null).statusCode()).isEqualTo(200);
 
             first.interrupt();
@@ -113,11 +117,17 @@ class RunCommandIT {
         assertThat(run.status()).as(run.output()).isNotZero();
         assertThat(run.output()).contains("the EAR failed to deploy", "pluginhost.events.heartbeat", "soon")
                 .doesNotContain("Plugin host is running");
-        assertThat(listening(8080)).as("port 8080 free").isFalse();
-        assertThat(listening(9990)).as("port 9990 free").isFalse();
+        assertNoWildFlyPort();
         try (var files = java.nio.file.Files.list(Path.of(System.getProperty("jboss.home"), "standalone",
                 "deployments"))) {
             assertThat(files.map(f -> f.getFileName().toString())).noneMatch(f -> f.startsWith("pluginhost.ear"));
+        }
+    }
+
+    /** Nothing listens on WildFly's ports at this run's offset. */
+    private static void assertNoWildFlyPort() {
+        for (int port : WildFlyPorts.ports(ServerPorts.offset())) {
+            assertThat(listening(port)).as("WildFly's port %d free", port).isFalse();
         }
     }
 
@@ -153,9 +163,14 @@ class RunCommandIT {
             this.process = process;
         }
 
-        /** The README's run command, as {@code mvn -pl ear exec:java@run} runs it. */
+        /**
+         * The README's run command, as {@code mvn -pl ear exec:java@run} runs it, on this run's port offset
+         * ({@code mvn -Djboss.socket.binding.port-offset=...}), so that it does not collide with another
+         * server, or another test run, on WildFly's own ports.
+         */
         static List<String> command() {
-            return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+            return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-D" + WildFlyPorts.OFFSET_PROPERTY + "=" + ServerPorts.offset(), "-cp",
                     System.getProperty("java.class.path"), DevHost.class.getName(), System.getProperty("jboss.home"),
                     System.getProperty("pluginhost.ear"), System.getProperty("pluginhost.plugin-dir"));
         }
@@ -204,8 +219,7 @@ class RunCommandIT {
                 assertThat(process.onExit().isDone() || !process.isAlive()).as("process %d stopped", process.pid())
                         .isTrue();
             }
-            assertThat(listening(8080)).as("port 8080 free").isFalse();
-            assertThat(listening(9990)).as("port 9990 free").isFalse();
+            assertNoWildFlyPort();
             for (int port : servicePorts) {
                 assertThat(listening(port)).as("Kafka's or S3's port %d free", port).isFalse();
             }
@@ -228,7 +242,7 @@ class RunCommandIT {
      */
     private static void measureUploadToServing() throws Exception {
         io.pluginhost.it.support.AdminClient admin = new io.pluginhost.it.support.AdminClient(
-                new java.net.URL("http://127.0.0.1:8080/pluginhost/"));
+                new java.net.URL(ServerPorts.http() + "/pluginhost/"));
         java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("upload-timing");
         for (int i = 0; i < 5; i++) {
             String name = "timed-" + i;

@@ -1,9 +1,7 @@
 package io.pluginhost.it.support;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
+import io.pluginhost.devservices.WildFlyPorts;
+
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -14,8 +12,6 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public final class ServerPorts {
 
-    /** The socket bindings of {@code standalone-full.xml}. */
-    private static final int[] STANDARD = {3528, 3529, 4712, 4713, 8009, 8080, 8443, 9990, 9993};
     /** Keeps 9993 plus the offset below 32768, where Linux's ephemeral ports begin. */
     private static final int MAX_OFFSET = 22_000;
 
@@ -29,24 +25,13 @@ public final class ServerPorts {
     public static void choose() {
         for (int attempt = 0; attempt < 200; attempt++) {
             int offset = ThreadLocalRandom.current().nextInt(100, MAX_OFFSET);
-            if (allFree(offset)) {
+            if (WildFlyPorts.allFree(offset)) {
                 System.setProperty("it.port-offset", String.valueOf(offset));
                 System.setProperty("it.management-port", String.valueOf(9990 + offset));
                 return;
             }
         }
         throw new IllegalStateException("no port offset at which all of WildFly's ports are free");
-    }
-
-    private static boolean allFree(int offset) {
-        for (int port : STANDARD) {
-            try (ServerSocket socket = new ServerSocket()) {
-                socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port + offset));
-            } catch (IOException taken) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** @return {@code http://127.0.0.1:<port>} of the server's HTTP listener */
@@ -59,7 +44,8 @@ public final class ServerPorts {
         return "http://127.0.0.1:" + (9990 + offset());
     }
 
-    private static int offset() {
+    /** @return the offset chosen for this run ({@code -Djboss.socket.binding.port-offset}) */
+    public static int offset() {
         return Integer.parseInt(System.getProperty("it.port-offset", "0"));
     }
 }

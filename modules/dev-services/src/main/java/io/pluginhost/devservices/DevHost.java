@@ -1,8 +1,6 @@
 package io.pluginhost.devservices;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -27,11 +25,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * WildFly, then S3, then Kafka. When WildFly stops by itself (its management's {@code :shutdown}, a
  * crash), it says so and stops S3 and Kafka.
  *
- * <p>Arguments: the WildFly home, the EAR, the plugin directory.
+ * <p>Arguments: the WildFly home, the EAR, the plugin directory. WildFly's own
+ * {@code -Djboss.socket.binding.port-offset} (given to Maven) moves all of WildFly's ports, to run it
+ * beside another server.
  */
 public final class DevHost {
-
-    private static final String URL = "http://127.0.0.1:8080/pluginhost/api/plugins";
 
     /** Holds the WildFly home's lock until this JVM ends (a local no longer used could be collected, and closed). */
     private static FileChannel runLock;
@@ -50,10 +48,12 @@ public final class DevHost {
         Path wildfly = Path.of(args[0]).toAbsolutePath();
         Path ear = Path.of(args[1]).toAbsolutePath();
         Path plugins = Path.of(args[2]).toAbsolutePath();
+        int offset = WildFlyPorts.offset(System.getProperty(WildFlyPorts.OFFSET_PROPERTY));
         runLock = exclusiveUse(wildfly);
-        for (int port : new int[] {8080, 9990}) {
-            checkFree(port);
-        }
+        WildFlyPorts.requireFree(offset);
+        String http = "http://127.0.0.1:" + (8080 + offset);
+        String management = "http://127.0.0.1:" + (9990 + offset);
+        String api = http + "/pluginhost/api/plugins";
         DevServices services = DevServices.start();
         KafkaDevServer kafka = services.kafka();
         S3DevServer s3 = services.s3();
@@ -65,6 +65,7 @@ public final class DevHost {
         ProcessBuilder builder = new ProcessBuilder(List.of("sh", wildfly.resolve("bin/standalone.sh").toString(),
                 "-c", "standalone-full.xml",
                 "-Djboss.bind.address=127.0.0.1",
+                "-D" + WildFlyPorts.OFFSET_PROPERTY + "=" + offset,
                 "-Dpluginhost.plugin-dir=" + plugins,
                 "-Dpluginhost.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
                 "-Dpluginhost.s3.endpoint=" + s3.endpoint(),
@@ -97,7 +98,7 @@ public final class DevHost {
         }, "dev-host-shutdown"));
 
         try {
-            awaitDeployment(server, deployments, log);
+            awaitDeployment(server, api, deployments, log);
         } catch (Exception notStarted) { // not deployed, WildFly gone, no answer in time, the marker unreadable
             // Kafka's and S3's threads would keep this JVM up, and WildFly would run on beside a failed deployment.
             System.out.println("The plugin host did not start: " + notStarted.getMessage());
@@ -105,13 +106,13 @@ public final class DevHost {
         }
         server.descendants().forEach(processes::add);
         System.out.println();
-        System.out.println("Plugin host is running: " + URL + " (started in "
+        System.out.println("Plugin host is running: " + api + " (started in "
                 + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started) / 100 / 10.0 + " s)");
         System.out.println("  admin  (load, unload, reload, execute): plugin-admin / plugin-admin-dev");
         System.out.println("  viewer (read only):                     plugin-viewer / plugin-viewer-dev");
-        System.out.println("  console: http://127.0.0.1:8080/pluginhost/console/");
-        System.out.println("  health:  http://127.0.0.1:9990/health/ready   metrics: http://127.0.0.1:9990/prometheus");
-        System.out.println("  try:    curl -u plugin-admin:plugin-admin-dev " + URL);
+        System.out.println("  console: " + http + "/pluginhost/console/");
+        System.out.println("  health:  " + management + "/health/ready   metrics: " + management + "/prometheus");
+        System.out.println("  try:    curl -u plugin-admin:plugin-admin-dev " + api);
         System.out.println("  plugins from " + plugins);
         System.out.println("  Kafka " + kafka.bootstrapServers() + ", S3 " + s3.endpoint() + ", H2 ExampleDS");
         System.out.println("  server log " + log);
@@ -143,17 +144,7 @@ public final class DevHost {
         return channel;
     }
 
-    /** Refuses to start WildFly where another server listens: it would fail, and the other answer in its place. */
-    private static void checkFree(int port) {
-        try (ServerSocket socket = new ServerSocket()) {
-            socket.bind(new InetSocketAddress("127.0.0.1", port));
-        } catch (IOException e) {
-            throw new IllegalStateException("port " + port + " on 127.0.0.1 is in use (another WildFly?): stop what"
-                    + " listens there first", e);
-        }
-    }
-
-    private static void awaitDeployment(Process server, Path deployments, Path log) throws Exception {
+    private static void awaitDeployment(Process server, String api, Path deployments, Path log) throws Exception {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(240);
         while (System.nanoTime() < deadline) {
@@ -166,7 +157,7 @@ public final class DevHost {
                         .replace("\\\\\\\"", "\"").replace("\\\"", "\"") + "\n  see " + log);
             }
             try {
-                HttpResponse<Void> response = http.send(HttpRequest.newBuilder(URI.create(URL)).build(),
+                HttpResponse<Void> response = http.send(HttpRequest.newBuilder(URI.create(api)).build(),
                         HttpResponse.BodyHandlers.discarding());
                 if (response.statusCode() == 401 || response.statusCode() == 200) {
                     return;
@@ -176,7 +167,7 @@ public final class DevHost {
             }
             Thread.sleep(500);
         }
-        throw new IllegalStateException("WildFly did not serve " + URL + " within 4 minutes; see " + log);
+        throw new IllegalStateException("WildFly did not serve " + api + " within 4 minutes; see " + log);
     }
 
     /**
