@@ -43,6 +43,7 @@ import org.eclipse.microprofile.config.Config;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.StandardOpenOption;
@@ -168,6 +169,8 @@ public class PluginHost {
     private void startServing() {
         // A key the host does not read leaves a setting at its default: say so rather than nothing.
         ConfigKeys.unread(ConfigKeys.names(config), KafkaConnection.clientSettingNames()).forEach(LOG::warning);
+        // So does a listener that refuses, with a bare 400 before the host sees it, bodies the host accepts.
+        ListenerLimits.warnings(uploadLimitBytes(), ManagementFactory.getPlatformMBeanServer()).forEach(LOG::warning);
         pluginDirectory = config.getOptionalValue("pluginhost.plugin-dir", String.class)
                 .map(Path::of)
                 .orElseGet(() -> Path.of(System.getProperty("jboss.server.data.dir", "."), "plugins"))
