@@ -377,8 +377,9 @@ class AdminApiIT {
 
     /**
      * JSON the host cannot write or read (a cyclic payload or result, a result or body nested deeper
-     * than a writer's stack) is answered for what it is: the plugin's failure, or a bad request. Before,
-     * the emit failed with the host's stack overflow, and a bad result was blamed on the caller's body.
+     * than a writer's stack, a NaN or infinite number) is answered for what it is: the plugin's failure,
+     * or a bad request. Before, the emit failed with the host's stack overflow, and a bad result was
+     * blamed on the caller's body.
      */
     @Test
     void aCyclicOrTooDeepPayloadOrResultIsAnsweredForWhatItIs() throws Exception {
@@ -394,6 +395,12 @@ class AdminApiIT {
                     }
                     if ("own".equals(in)) {
                         return new Item(); // an object of the plugin's own class, not a JSON value
+                    }
+                    if ("nan".equals(in)) {
+                        return java.util.Map.of("ratio", Double.NaN);
+                    }
+                    if ("infinite".equals(in)) {
+                        return java.util.List.of(1.5f, Float.POSITIVE_INFINITY);
                     }
                     if ("deep".equals(in)) {
                         Object deep = "x";
@@ -423,6 +430,15 @@ class AdminApiIT {
             HttpResponse<String> own = json("POST", "api/plugins/cyclic/execute", "\"own\"");
             assertThat(own.statusCode()).as(own.body()).isEqualTo(500);
             assertThat(own.body()).contains("Plugin Result Not JSON", "returned a test.cyclic.TestPlugin$Item");
+            // Yasson's words were "Character N is neither a decimal digit number, decimal point, nor ...".
+            HttpResponse<String> nan = json("POST", "api/plugins/cyclic/execute", "\"nan\"");
+            assertThat(nan.statusCode()).as(nan.body()).isEqualTo(500);
+            assertThat(nan.body()).contains("Plugin Result Not JSON", "a number in it is NaN or infinite, and JSON has"
+                    + " no NaN or infinite numbers: return null, or a string, in its place")
+                    .doesNotContain("Character");
+            HttpResponse<String> infinite = json("POST", "api/plugins/cyclic/execute", "\"infinite\"");
+            assertThat(infinite.statusCode()).as(infinite.body()).isEqualTo(500);
+            assertThat(infinite.body()).contains("a number in it is NaN or infinite").doesNotContain("Character");
 
             String deepBody = "[".repeat(200_000) + "]".repeat(200_000);
             HttpResponse<String> deepRequest = json("POST", "api/plugins/cyclic/execute", deepBody);

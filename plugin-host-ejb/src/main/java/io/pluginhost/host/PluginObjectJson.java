@@ -2,6 +2,7 @@ package io.pluginhost.host;
 
 import jakarta.json.bind.Jsonb;
 import jakarta.json.bind.JsonbBuilder;
+import jakarta.json.bind.JsonbException;
 
 import java.io.IOException;
 import java.io.Writer;
@@ -25,7 +26,11 @@ public final class PluginObjectJson {
      * @throws StackOverflowError if it is cyclic or nested too deeply
      */
     public String toJson(Object value) {
-        return json.toJson(value);
+        try {
+            return json.toJson(value);
+        } catch (RuntimeException e) {
+            throw withNumberNamed(e);
+        }
     }
 
     /**
@@ -46,10 +51,34 @@ public final class PluginObjectJson {
             if (text.over) {
                 return Optional.empty();
             }
-            throw e;
+            throw withNumberNamed(e);
         }
         return Optional.of(text.toString());
     }
+
+    /**
+     * JSON-B refuses a NaN or infinite {@code double} or {@code float} in words about its internals ("Character
+     * N is neither a decimal digit number ...", "Internal error: double value cannot be Infinite or NaN"),
+     * depending on its version: while writing, only such a number fails to convert to a JSON number. The
+     * property JSON-B names on the way out ("Unable to serialize property 'x' from a.B") is kept.
+     */
+    private static RuntimeException withNumberNamed(RuntimeException e) {
+        String where = "a number in it";
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            java.util.regex.Matcher property = PROPERTY.matcher(String.valueOf(cause.getMessage()));
+            if (property.find()) {
+                where = "property '" + property.group(1) + "' of " + property.group(2);
+            }
+            if (cause instanceof NumberFormatException) {
+                return new JsonbException(where + " is NaN or infinite, and JSON has no NaN or infinite numbers:"
+                        + " return null, or a string, in its place", e);
+            }
+        }
+        return e;
+    }
+
+    private static final java.util.regex.Pattern PROPERTY =
+            java.util.regex.Pattern.compile("serialize property '([^']*)' from ([\\w.$]+)");
 
     /** Holds what is written up to a limit, and fails the write that would pass it. */
     private static final class LimitedWriter extends Writer {

@@ -67,4 +67,30 @@ class PluginObjectJsonTest {
             }
         }, 1_000)).as("not JSON-shaped: JSON-B's own error").isInstanceOf(RuntimeException.class);
     }
+
+    /** A measurement of a plugin, as a plugin's record would carry it. */
+    public record Reading(String sensor, double value, Float ratio) {
+    }
+
+    /**
+     * A result with NaN or an infinity was refused with Yasson's words for it: "Character N is neither a
+     * decimal digit number, decimal point, nor "e" notation exponential mark".
+     */
+    @Test
+    void aNumberJsonCannotCarryIsNamedAsSuch() {
+        PluginObjectJson json = new PluginObjectJson();
+
+        for (Object result : new Object[] {Map.of("ratio", Double.NaN),
+                java.util.List.of(1.5f, Float.NEGATIVE_INFINITY), new Reading("t1", Double.POSITIVE_INFINITY, 0.5f),
+                new Reading("t2", 1.0, Float.NaN), Double.NaN}) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> json.toJson(result, 1_000)).as("%s", result)
+                    .isInstanceOf(RuntimeException.class)
+                    .hasMessageContaining("JSON has no NaN or infinite numbers")
+                    .hasMessageNotContaining("Character");
+        }
+        assertThat(json.toJson(new Reading("t3", 2.5, 0.25f), 1_000)).hasValue(
+                "{\"ratio\":0.25,\"sensor\":\"t3\",\"value\":2.5}");
+        assertThat(json.toJson(new java.util.TreeMap<>(Map.of("big", Double.MAX_VALUE, "small", -Float.MIN_VALUE)),
+                1_000)).hasValue("{\"big\":1.7976931348623157E308,\"small\":-1.4E-45}");
+    }
 }
