@@ -32,10 +32,12 @@ final class SqlLexer {
     /**
      * @param sql     the text
      * @param refusal builds the exception for a refusal
+     * @return whether the text has a token other than {@code ;} (outside comments)
      */
-    static void check(String sql, SqlRefusal refusal) {
+    static boolean check(String sql, SqlRefusal refusal) {
         int i = 0;
         int n = sql.length();
+        boolean tokens = false;
         String previousWord = null; // the identifier or keyword just before, if the last token was one
         boolean previousString = false;
         while (i < n) {
@@ -52,6 +54,7 @@ final class SqlLexer {
                 i = string(sql, i, refusal);
                 previousWord = null;
                 previousString = true;
+                tokens = true;
                 continue;
             } else if (c == '"') {
                 i = closingQuote(sql, i, '"', refusal, "an unterminated quoted identifier");
@@ -96,8 +99,10 @@ final class SqlLexer {
                 i++;
                 previousWord = null;
             }
+            tokens |= c != ';'; // a token began at c
             previousString = false;
         }
+        return tokens;
     }
 
     /** A plain string: doubled quotes escape; a backslash before a quote is refused. @return index after it */

@@ -144,10 +144,9 @@ public final class SqlTableGuard {
     }
 
     private GuardedSql rewrite(String sql) {
-        if (sql == null || sql.isBlank()) {
-            throw refused("is empty", "");
+        if (sql == null || !SqlLexer.check(sql, this::refused)) {
+            throw refused("is empty (nothing but semicolons, spaces or comments)", "");
         }
-        SqlLexer.check(sql, this::refused);
         Statements statements = parse(sql);
         if (statements.size() != 1) {
             throw refused("contains " + statements.size() + " statements; run exactly one statement per call", sql);

@@ -254,6 +254,19 @@ class SqlTableGuardTest {
                 .hasMessageContaining("names a schema or database ('public.notes')");
     }
 
+    /** A statement of only semicolons, spaces and comments was refused with JSqlParser's parse error. */
+    @Test
+    void aStatementWithNothingButSemicolonsAndCommentsIsEmpty() {
+        for (String empty : new String[] {"", "  ", ";", " ; ;\n", "-- nothing\n;", "/* nothing */ ;", "\t;/**/;--"}) {
+            assertThatThrownBy(() -> guard.guard(empty)).as("'%s'", empty)
+                    .hasMessage("plugin 'crm': statement refused: it is empty (nothing but semicolons, spaces or"
+                            + " comments)");
+        }
+        assertThat(guard.guard("SELECT 1;").sql()).isEqualTo("SELECT 1");
+        assertThat(guard.guard("; SELECT 1").sql()).as("one statement, sent as the guard wrote it")
+                .isEqualTo("SELECT 1");
+    }
+
     @Test
     void numberedPlaceholdersBecomeJdbcPlaceholdersInTextOrder() {
         GuardedSql guarded = guard.guard("SELECT id FROM notes WHERE body = $2 AND id > $1 OR id = $2");
