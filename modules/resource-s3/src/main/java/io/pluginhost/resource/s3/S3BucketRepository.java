@@ -457,11 +457,18 @@ final class S3BucketRepository implements S3Repository, AutoCloseable {
      * A key is 1 to 1024 bytes and has no {@code .} or {@code ..} segment (split at {@code /} and {@code \}). S3
      * itself takes such a key literally, but on a path-style URL a server, a proxy in front of it or a browser
      * following a presigned URL may resolve {@code reports/../other--bucket/x} into another plugin's bucket.
+     * Nor does it start with a separator: AWS keeps {@code /x} as a key other than {@code x}, which tools that
+     * join bucket and key show alike, and s3proxy refuses it, so a plugin would behave differently in
+     * development and in production.
      */
     private static void checkKey(String key) {
         if (key == null || key.isEmpty() || key.getBytes(StandardCharsets.UTF_8).length > 1024) {
             throw new InvalidArgumentException("key", "an object key must be 1 to 1024 bytes; got "
                     + (key == null ? "null" : "'" + key + "'"));
+        }
+        if (key.charAt(0) == '/' || key.charAt(0) == '\\') {
+            throw new InvalidArgumentException("key", "an object key must not start with '/' (or '\\'): some stores"
+                    + " refuse it, others keep it as a key other than the one without it; got '" + key + "'");
         }
         int segmentStart = 0;
         for (int i = 0; i <= key.length(); i++) {

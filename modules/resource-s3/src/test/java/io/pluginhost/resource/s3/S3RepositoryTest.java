@@ -213,6 +213,34 @@ class S3RepositoryTest {
                 .isEqualTo("victim's");
     }
 
+    /**
+     * A key with a leading {@code /} was refused by s3proxy as a plain {@code PluginException} (400) and taken
+     * by AWS as a key other than the one without it, so the same plugin behaved differently in development
+     * and in production, and tools that join bucket and key show the two alike.
+     */
+    @Test
+    void aKeyWithALeadingSlashIsRefusedTheSameWayOnEveryStore() {
+        S3Repository mine = repository(provider, plugin(), ResourceOverrides.NONE, "reports");
+        List<Consumer<String>> operations = List.of(
+                key -> mine.upload(key, new byte[1], "text/plain", "reports"),
+                key -> mine.download(key, "reports"),
+                key -> mine.delete(key, "reports"),
+                key -> mine.exists(key, "reports"),
+                key -> mine.getPresignedUrl(key, 60, "reports"));
+
+        for (String key : List.of("/notes.txt", "//notes.txt", "/", "\\notes.txt")) {
+            for (Consumer<String> operation : operations) {
+                assertThatThrownBy(() -> operation.accept(key)).as(key)
+                        .isInstanceOf(InvalidArgumentException.class)
+                        .hasMessageContaining("must not start with '/'");
+            }
+        }
+        for (String key : List.of("folder/", "a//b", "a/b/")) {
+            mine.upload(key, key.getBytes(StandardCharsets.UTF_8), "text/plain", "reports");
+            assertThat(mine.download(key, "reports")).as(key).isPresent();
+        }
+    }
+
     @Test
     void nameMapsApplyBeforePrefixing() {
         String plugin = plugin();
