@@ -778,7 +778,7 @@ public class PluginHost {
         engine.list().forEach(info -> bySource.put(info.source().toAbsolutePath().normalize(), info));
         List<JarFile> jars = new ArrayList<>();
         if (!Files.isDirectory(pluginDirectory)) {
-            return jars;
+            return withFilesGone(jars, bySource);
         }
         try (var files = Files.list(pluginDirectory)) {
             for (Path path : files.filter(p -> p.getFileName().toString().endsWith(".jar")).sorted().toList()) {
@@ -828,6 +828,31 @@ public class PluginHost {
                         state, problem));
             }
         }
+        return withFilesGone(jars, bySource);
+    }
+
+    /**
+     * Adds the plugins that came from a jar of the plugin directory no longer there (deleted outside the
+     * host, with hot deploy off): they run on, but would not come back, and the listing is where an
+     * operator looks for their jars.
+     */
+    private List<JarFile> withFilesGone(List<JarFile> jars, Map<Path, PluginInfo> bySource) {
+        Set<String> listed = jars.stream().map(JarFile::file).collect(java.util.stream.Collectors.toSet());
+        for (Map.Entry<Path, PluginInfo> entry : bySource.entrySet()) {
+            Path source = entry.getKey();
+            String file = source.getFileName().toString();
+            if (pluginDirectory.equals(source.getParent()) && !listed.contains(file) && !Files.exists(source)) {
+                PluginInfo info = entry.getValue();
+                jars.add(new JarFile(file, 0, null, info.descriptor().toString(), info.state().name(),
+                        "the file is gone (deleted outside the host): " + (info.state() == PluginState.LOADED
+                                ? "the plugin runs as loaded, but a reload fails and it will not load at the next"
+                                        + " start; upload the jar again (PUT /api/jars/" + file + "), or unload the"
+                                        + " plugin"
+                                : "upload the jar again (PUT /api/jars/" + file + "), or unload the plugin to"
+                                        + " forget it")));
+            }
+        }
+        jars.sort(java.util.Comparator.comparing(JarFile::file));
         return jars;
     }
 

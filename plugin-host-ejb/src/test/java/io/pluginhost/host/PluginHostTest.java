@@ -395,6 +395,39 @@ class PluginHostTest {
         }
     }
 
+    /**
+     * A loaded plugin's jar deleted outside the host (a clean-up script, an operator's {@code rm}, with hot
+     * deploy off): the plugin ran on, {@code GET /jars} no longer listed it, and nothing said that it
+     * would not come back at the next start.
+     */
+    @Test
+    void aLoadedPluginWhoseJarWasDeletedOutsideTheHostIsListedWithWhatThatMeans() throws Exception {
+        Path plugins = Files.createDirectories(dir.resolve("plugins"));
+        Path jar = PluginJarBuilder.plugin("orphan").build(plugins);
+        PluginJarBuilder.plugin("kept").build(plugins);
+        PluginHost host = host(Map.of("pluginhost.plugin-dir", plugins.toString(),
+                "pluginhost.database.enabled", "false"));
+        host.start();
+        try {
+            Files.delete(jar);
+
+            List<PluginHost.JarFile> jars = host.listJars();
+
+            assertThat(jars).extracting(PluginHost.JarFile::file, PluginHost.JarFile::plugin,
+                    PluginHost.JarFile::state).containsExactly(
+                    org.assertj.core.groups.Tuple.tuple("kept-1.0.0.jar", "kept@1.0.0", "LOADED"),
+                    org.assertj.core.groups.Tuple.tuple("orphan-1.0.0.jar", "orphan@1.0.0", "LOADED"));
+            PluginHost.JarFile orphan = jars.get(1);
+            assertThat(orphan.size()).isZero();
+            assertThat(orphan.modified()).isNull();
+            assertThat(orphan.problem()).isEqualTo("the file is gone (deleted outside the host): the plugin runs as"
+                    + " loaded, but a reload fails and it will not load at the next start; upload the jar again"
+                    + " (PUT /api/jars/orphan-1.0.0.jar), or unload the plugin");
+        } finally {
+            host.stop();
+        }
+    }
+
     /** Settings of a host that watches {@code plugins} and acts on a jar 100 ms after it settled. */
     private static Map<String, String> hotDeploy(Path plugins) {
         return Map.of("pluginhost.plugin-dir", plugins.toString(), "pluginhost.database.enabled", "false",
