@@ -227,10 +227,19 @@ class AdminApiIT {
         byte[] orphan = Files.readAllBytes(PluginJarBuilder.plugin("ping").dependsOn("pong").build(dir));
         assertThat(upload("ping.jar", orphan).body()).contains("depends on 'pong', which is not loaded");
 
+        // Built against an API this host does not have: refused at load, not by a NoSuchMethodError later.
+        byte[] newerApi = Files.readAllBytes(PluginJarBuilder.plugin("from-the-future")
+                .compiledAgainstApi(PluginJarBuilder.apiOfVersion(dir, "0.99.0")).build(dir));
+        HttpResponse<String> future = upload("from-the-future.jar", newerApi);
+        assertThat(future.statusCode()).as(future.body()).isEqualTo(422);
+        assertThat(future.body()).contains("cannot run on this host: it was built against plugin API 0.99.0, and"
+                + " this host's " + io.pluginhost.runtime.version.ApiCompatibility.HOST_API.orElseThrow() + " is a"
+                + " version that breaks compatibility with it");
+
         // Nothing was kept: the same names can be uploaded again, and the server still serves.
         assertThat(upload("garbage.jar", "still not a zip".getBytes(StandardCharsets.UTF_8)).statusCode())
                 .isEqualTo(422);
-        assertThat(json("GET", "api/plugins", null).body()).doesNotContain("ouroboros", "\"ping\"");
+        assertThat(json("GET", "api/plugins", null).body()).doesNotContain("ouroboros", "\"ping\"", "from-the-future");
         assertThat(upload("../escape.jar", new byte[10]).statusCode()).isEqualTo(400);
         // A refused name is told which rule it breaks: its length, its first character.
         HttpResponse<String> tooLong = upload("a".repeat(102) + ".jar", new byte[10]);

@@ -75,4 +75,28 @@ class PluginModuleDescriptorTest {
                 "uses", List.of("test.services.api.Greeter"),
                 "requires", List.of("io.pluginhost.api [] -", "java.base [MANDATED] -", "java.sql [STATIC] -")));
     }
+
+    /**
+     * A plugin built against a newer plugin API loaded, and failed with a NoSuchMethodError only when it
+     * first called what this host's API does not have, long after it loaded.
+     */
+    @Test
+    void aPluginBuiltAgainstANewerOrIncompatibleApiIsRefusedAtLoadNamingBothVersions() throws Exception {
+        String host = io.pluginhost.runtime.version.ApiCompatibility.HOST_API.orElseThrow().toString();
+        io.pluginhost.runtime.version.Version ours = io.pluginhost.runtime.version.Version.parse(host).orElseThrow();
+        String newer = ours.major() + "." + (ours.minor() + 1) + ".0";
+        Path jar = PluginJarBuilder.plugin("newer-api")
+                .compiledAgainstApi(PluginJarBuilder.apiOfVersion(dir, newer)).build(dir);
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> manager.load(jar))
+                .isInstanceOf(io.pluginhost.api.exception.InvalidPluginException.class)
+                .hasMessageContaining("cannot run on this host: it was built against plugin API " + newer)
+                .hasMessageContaining("this host's " + host);
+        assertThat(manager.list()).isEmpty();
+
+        String older = ours.major() + "." + ours.minor() + ".0";
+        manager.load(PluginJarBuilder.plugin("older-patch-api")
+                .compiledAgainstApi(PluginJarBuilder.apiOfVersion(dir, older)).build(dir));
+        assertThat(manager.find("older-patch-api")).isPresent();
+    }
 }

@@ -8,6 +8,7 @@ import io.pluginhost.api.PluginMetadata;
 import io.pluginhost.api.exception.InvalidPluginException;
 import io.pluginhost.runtime.layer.ApiLayer;
 import io.pluginhost.runtime.resource.ResourceKind;
+import io.pluginhost.runtime.version.ApiCompatibility;
 import io.pluginhost.runtime.version.VersionRange;
 
 import java.io.IOException;
@@ -308,7 +309,10 @@ public final class PluginJarReader {
     private static String checkModule(Path jar, ModuleDescriptor module) {
         boolean requiresApi = false;
         for (ModuleDescriptor.Requires requires : module.requires()) {
-            requiresApi |= requires.name().equals(ApiLayer.API_MODULE);
+            if (requires.name().equals(ApiLayer.API_MODULE)) {
+                requiresApi = true;
+                checkApiVersion(jar, module, requires);
+            }
         }
         if (!requiresApi) {
             throw new InvalidPluginException("module " + module.name() + " in " + jar + " does not require "
@@ -325,6 +329,17 @@ public final class PluginJarReader {
                     + " with exactly one class; found " + providers);
         }
         return providers.get(0);
+    }
+
+    /** Refuses a plugin compiled against an API version this host's does not run ({@link ApiCompatibility}). */
+    private static void checkApiVersion(Path jar, ModuleDescriptor module, ModuleDescriptor.Requires api) {
+        if (api.rawCompiledVersion().isPresent() && ApiCompatibility.HOST_API.isPresent()) {
+            ApiCompatibility.problem(api.rawCompiledVersion().get(), ApiCompatibility.HOST_API.get())
+                    .ifPresent(why -> {
+                        throw new InvalidPluginException("module " + module.name() + " in " + jar + " cannot run on"
+                                + " this host: " + why);
+                    });
+        }
     }
 
     /**

@@ -49,6 +49,7 @@ public final class PluginJarBuilder {
     private final Map<String, String> resources = new LinkedHashMap<>();
     private final List<Path> libraries = new ArrayList<>();
     private String body = "";
+    private Path api;
     private String moduleInfo;
     private boolean metadata = true;
 
@@ -115,6 +116,37 @@ public final class PluginJarBuilder {
     public PluginJarBuilder compileAgainst(Path jar) {
         dependencyJars.add(jar);
         return this;
+    }
+
+    /** Compiles against another plugin-api jar than the tests run with (one of another version). */
+    public PluginJarBuilder compiledAgainstApi(Path apiJar) {
+        this.api = apiJar;
+        return this;
+    }
+
+    /**
+     * A copy of the plugin-api jar the tests run with, with another module version, as another release of
+     * the API would have it.
+     *
+     * @param dir     where to put it
+     * @param version its module version
+     * @return the copy
+     */
+    public static Path apiOfVersion(Path dir, String version) throws IOException {
+        Path copy = dir.resolve("plugin-api-" + version + ".jar");
+        Path api = apiLocation();
+        if (Files.isDirectory(api)) {
+            writeJar(api, copy);
+        } else {
+            Files.copy(api, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        java.util.spi.ToolProvider jar = java.util.spi.ToolProvider.findFirst("jar").orElseThrow();
+        java.io.StringWriter out = new java.io.StringWriter();
+        if (jar.run(new java.io.PrintWriter(out), new java.io.PrintWriter(out), "--update", "--file", copy.toString(),
+                "--module-version", version) != 0) {
+            throw new IllegalStateException("jar --update --module-version " + version + ": " + out);
+        }
+        return copy;
     }
 
     public PluginJarBuilder tables(String... names) {
@@ -328,7 +360,7 @@ public final class PluginJarBuilder {
         JavaCompiler compiler = ToolProvider.getSystemJavaCompiler();
         DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
         List<String> modulePath = new ArrayList<>();
-        modulePath.add(apiLocation().toString());
+        modulePath.add((api != null ? api : apiLocation()).toString());
         dependencyJars.forEach(j -> modulePath.add(j.toString()));
         List<String> options = List.of("--release", "17", "-d", classes.toString(),
                 "--module-path", String.join(java.io.File.pathSeparator, modulePath));
