@@ -161,6 +161,7 @@ public final class PluginJarReader {
                 throw new InvalidPluginException(jar + " has no module-info.class; a plugin must be a named module that"
                         + " requires " + ApiLayer.API_MODULE + " and provides " + PLUGIN_SERVICE);
             }
+            checkClassVersion(jar, MODULE_INFO, info);
             ModuleDescriptor module = ModuleDescriptor.read(ByteBuffer.wrap(info), () -> packages(file));
             String providerClass = checkModule(jar, module);
             byte[] classFile = file.read(providerClass.replace('.', '/') + ".class");
@@ -168,6 +169,7 @@ public final class PluginJarReader {
                 throw new InvalidPluginException(jar + " declares provider " + providerClass + " but has no "
                         + providerClass.replace('.', '/') + ".class");
             }
+            checkClassVersion(jar, providerClass, classFile);
             ClassAnnotationReader.ProviderClass facts = ClassAnnotationReader.read(classFile, METADATA,
                     Plugin.class.getPackageName());
             if (facts.annotation().isEmpty()) {
@@ -329,6 +331,24 @@ public final class PluginJarReader {
                     + " with exactly one class; found " + providers);
         }
         return providers.get(0);
+    }
+
+    /**
+     * Refuses a class file of a newer Java than the server's in words that name both and the fix: the JDK
+     * says "Unsupported major.minor version 65.0" (a plugin built by JDK 21 without {@code --release 17}).
+     */
+    private static void checkClassVersion(Path jar, String what, byte[] classFile) {
+        if (classFile.length < 8 || (classFile[0] & 0xff) != 0xca || (classFile[1] & 0xff) != 0xfe) {
+            return; // not a class file: the readers refuse it as damaged
+        }
+        int major = (classFile[6] & 0xff) << 8 | classFile[7] & 0xff;
+        int server = Runtime.version().feature();
+        if (major > server + 44) {
+            throw new InvalidPluginException(what + " in " + jar + " was compiled for Java " + (major - 44)
+                    + " (class file version " + major + "), and this server runs Java " + server + ": build the"
+                    + " plugin with --release " + server + " (maven.compiler.release), or run the server on Java "
+                    + (major - 44));
+        }
     }
 
     /** Refuses a plugin compiled against an API version this host's does not run ({@link ApiCompatibility}). */

@@ -265,6 +265,34 @@ class PluginJarReaderTest {
         return to;
     }
 
+    /**
+     * A plugin built by a newer JDK than the server runs on (javac 21 without {@code --release 17}) was
+     * refused as "not a readable module jar: Unsupported major.minor version 65.0": the JDK's words,
+     * which name neither Java version nor the fix.
+     */
+    @Test
+    void aPluginCompiledForANewerJavaThanTheServersIsRefusedNamingBothJavaVersions() throws Exception {
+        Path built = PluginJarBuilder.plugin("from-java-next").build(dir);
+        int server = Runtime.version().feature();
+        String provider = PluginJarBuilder.moduleOf("from-java-next").replace('.', '/') + "/TestPlugin.class";
+        for (String entry : List.of("module-info.class", provider)) {
+            byte[] classFile;
+            try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(built.toFile())) {
+                classFile = zip.getInputStream(zip.getEntry(entry)).readAllBytes();
+            }
+            classFile[6] = 0;
+            classFile[7] = (byte) (server + 1 + 44); // the class file version of the next Java
+            Path newer = dir.resolve("newer-" + entry.replace('/', '_') + ".jar");
+            replaceEntry(built, newer, entry, classFile);
+
+            assertThatThrownBy(() -> reader.read(newer)).as(entry)
+                    .isInstanceOf(InvalidPluginException.class)
+                    .hasMessageContaining("was compiled for Java " + (server + 1) + " (class file version "
+                            + (server + 1 + 44) + "), and this server runs Java " + server + ": build the plugin with"
+                            + " --release " + server + " (maven.compiler.release)");
+        }
+    }
+
     private static void replaceEntry(Path from, Path to, String name, byte[] content) throws Exception {
         try (java.util.zip.ZipFile in = new java.util.zip.ZipFile(from.toFile());
              java.util.zip.ZipOutputStream out = new java.util.zip.ZipOutputStream(java.nio.file.Files.newOutputStream(to))) {
