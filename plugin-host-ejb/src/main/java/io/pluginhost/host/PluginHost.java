@@ -897,7 +897,7 @@ public class PluginHost {
      * keep a later jar of the same name from loading at the next start.
      *
      * @param file the file name
-     * @return whether it existed
+     * @return whether it existed, or a failed plugin was listed from it (its file deleted outside the host)
      * @throws IllegalStateException naming the plugin, if one is loaded from it
      */
     public boolean deleteJar(String file) throws IOException {
@@ -918,6 +918,7 @@ public class PluginHost {
     }
 
     private boolean deleteJar(String file, Path target) throws IOException {
+        boolean forgot = false;
         for (PluginInfo info : engine.list()) {
             if (info.source().toAbsolutePath().normalize().equals(target)) {
                 if (info.state() == PluginState.LOADED) {
@@ -925,6 +926,7 @@ public class PluginHost {
                             + "; unload it first");
                 }
                 engine.unload(info.name()); // forgets a FAILED entry
+                forgot = true;
             }
         }
         String plugin = null;
@@ -940,7 +942,7 @@ public class PluginHost {
         if (deleted && plugin != null) {
             state.clearUnload(plugin);
         }
-        return deleted;
+        return deleted || forgot; // a failed plugin listed from a jar deleted outside the host is gone now too
     }
 
     /** A jar file directly in the plugin directory, by a name that cannot leave it. */

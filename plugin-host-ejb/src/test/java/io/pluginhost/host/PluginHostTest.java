@@ -428,6 +428,41 @@ class PluginHostTest {
         }
     }
 
+    /**
+     * A failed plugin whose jar was deleted outside the host: {@code DELETE /jars} of that file forgot the
+     * plugin, as it should, and answered 404 "the plugin directory has no ..." all the same.
+     */
+    @Test
+    void deletingTheGoneJarOfAFailedPluginForgetsItAndSaysItDid() throws Exception {
+        Path plugins = Files.createDirectories(dir.resolve("plugins"));
+        Path jar = PluginJarBuilder.plugin("fails-then-goes").body("""
+                public void initialize(PluginContext context) {
+                    if (System.getProperty("plugin-host-test.fails") != null) {
+                        throw new IllegalStateException("no");
+                    }
+                }
+                """).build(plugins);
+        PluginHost host = host(Map.of("pluginhost.plugin-dir", plugins.toString(),
+                "pluginhost.database.enabled", "false"));
+        host.start();
+        System.setProperty("plugin-host-test.fails", "yes");
+        try {
+            assertThatThrownBy(() -> host.plugins().reload("fails-then-goes")).isInstanceOf(PluginException.class);
+            assertThat(host.plugins().find("fails-then-goes").orElseThrow().state()).isEqualTo(PluginState.FAILED);
+            Files.delete(jar);
+            assertThat(host.listJars()).extracting(PluginHost.JarFile::state).containsExactly("FAILED");
+
+            assertThat(host.deleteJar(jar.getFileName().toString())).as("something was deleted").isTrue();
+
+            assertThat(host.plugins().find("fails-then-goes")).isEmpty();
+            assertThat(host.listJars()).isEmpty();
+            assertThat(host.deleteJar(jar.getFileName().toString())).as("nothing left to delete").isFalse();
+        } finally {
+            System.clearProperty("plugin-host-test.fails");
+            host.stop();
+        }
+    }
+
     /** Settings of a host that watches {@code plugins} and acts on a jar 100 ms after it settled. */
     private static Map<String, String> hotDeploy(Path plugins) {
         return Map.of("pluginhost.plugin-dir", plugins.toString(), "pluginhost.database.enabled", "false",
