@@ -179,6 +179,40 @@ class AdminApiIT {
         assertThat(diagnostic).contains("\"count\":").doesNotContain("records@");
     }
 
+    /**
+     * A plugin with Jackson as a private library: Jackson keeps a buffer recycler per thread in a
+     * {@code ThreadLocal<SoftReference<BufferRecycler>>}, set on the request thread that ran
+     * {@code execute}, and never removed. WildFly's request threads live for the server's life, so the
+     * plugin's loader stayed after its unload, and the leak diagnostic named no thread (the value's
+     * class is the JDK's SoftReference). Here the same pattern, with a strong value and a soft one.
+     */
+    @Test
+    void threadLocalsAPluginLeftOnRequestThreadsDoNotKeepItAfterUnload() throws Exception {
+        byte[] jar = Files.readAllBytes(PluginJarBuilder.plugin("recycler").body("""
+                static final ThreadLocal<java.lang.ref.SoftReference<Buffers>> RECYCLER = new ThreadLocal<>();
+                static final ThreadLocal<Buffers> LAST = new ThreadLocal<>();
+                public static final class Buffers { final byte[] bytes = new byte[1024]; }
+                public Object execute(Object in) {
+                    java.lang.ref.SoftReference<Buffers> kept = RECYCLER.get();
+                    boolean reused = kept != null && kept.get() != null;
+                    if (!reused) {
+                        RECYCLER.set(new java.lang.ref.SoftReference<>(new Buffers()));
+                    }
+                    LAST.set(new Buffers());
+                    return "ok";
+                }
+                """).build(dir));
+        assertThat(upload("recycler.jar", jar).statusCode()).isEqualTo(201);
+        for (int i = 0; i < 40; i++) { // over the request threads of the listener's worker
+            assertThat(json("POST", "api/plugins/recycler/execute", "null").body()).isEqualTo("{\"result\":\"ok\"}");
+        }
+        assertThat(json("DELETE", "api/plugins/recycler", null).statusCode()).isEqualTo(200);
+        json("DELETE", "api/jars/recycler.jar", null);
+
+        String diagnostic = json("POST", "api/diagnostics/unloaded-not-collected", null).body();
+        assertThat(diagnostic).contains("\"count\":").doesNotContain("recycler@");
+    }
+
     @Test
     void aPluginThatLeftALoggingHandlerASecurityProviderAShutdownHookAndAnMBeanIsCollectedAfterUnload() throws Exception {
         byte[] jar = Files.readAllBytes(PluginJarBuilder.plugin("registrar").requiresJdkModule("java.logging")

@@ -522,6 +522,7 @@ public class PluginHost {
             engine.publish(name, data);
         } finally {
             FROM_OTHER_NODE.remove();
+            engine.releaseCallingThread(); // the delivery thread outlives the plugins it delivers to
         }
     }
 

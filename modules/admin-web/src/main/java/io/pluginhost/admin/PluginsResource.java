@@ -122,19 +122,25 @@ public class PluginsResource {
     @Path("/{name}/execute")
     @Consumes(MediaType.APPLICATION_JSON)
     public Response execute(@PathParam("name") String name, Object input) throws InterruptedException {
-        if (plugins().find(name).isEmpty()) {
-            // Throws as any call of a plugin that is not loaded does (or, loaded just now, runs outside the cap).
-            return respond(plugins().execute(name, input, result -> written(name, result)));
-        }
-        ExecuteBulkhead.Place place;
         try {
-            place = bulkhead.enter(name);
-        } catch (ExecuteBulkhead.Full full) {
-            return Response.fromResponse(ProblemResponses.problem(503, "Plugin Busy", full.getMessage()))
-                    .header("Retry-After", "1").build();
-        }
-        try (place) {
-            return respond(plugins().execute(name, input, result -> written(name, result)));
+            if (plugins().find(name).isEmpty()) {
+                // Throws as any call of a plugin that is not loaded does (or, loaded just now, runs outside the cap).
+                return respond(plugins().execute(name, input, result -> written(name, result)));
+            }
+            ExecuteBulkhead.Place place;
+            try {
+                place = bulkhead.enter(name);
+            } catch (ExecuteBulkhead.Full full) {
+                return Response.fromResponse(ProblemResponses.problem(503, "Plugin Busy", full.getMessage()))
+                        .header("Retry-After", "1").build();
+            }
+            try (place) {
+                return respond(plugins().execute(name, input, result -> written(name, result)));
+            }
+        } finally {
+            // The request thread is the container's and outlives every plugin: what plugin code left in its
+            // thread locals (a library's per-thread cache) would keep an unloaded plugin's loader.
+            plugins().releaseCallingThread();
         }
     }
 

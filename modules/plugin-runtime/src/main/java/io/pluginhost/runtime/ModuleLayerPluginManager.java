@@ -23,7 +23,9 @@ import io.pluginhost.runtime.internal.DetachedException;
 import io.pluginhost.runtime.internal.LifecycleThreads;
 import io.pluginhost.runtime.internal.MetricsRelay;
 import io.pluginhost.runtime.internal.TaskTimer;
+import io.pluginhost.runtime.internal.ThreadHygiene;
 import io.pluginhost.runtime.layer.ApiLayer;
+import io.pluginhost.runtime.layer.PluginLayer;
 import io.pluginhost.runtime.lifecycle.LeakWatch;
 import io.pluginhost.runtime.lifecycle.LoadPlan;
 import io.pluginhost.runtime.lifecycle.LoadValidator;
@@ -1039,6 +1041,14 @@ public final class ModuleLayerPluginManager implements PluginManager {
     @Override
     public List<String> unloadedButNotCollected() {
         return leaks.unloadedButNotCollected();
+    }
+
+    @Override
+    public int releaseCallingThread() {
+        if (io.pluginhost.runtime.event.CallDepth.current().depth() > 0) {
+            return 0; // a plugin's call is still running on this thread: its values are in use
+        }
+        return ThreadHygiene.removeFromCurrentThread(PluginLayer::isPluginLoader);
     }
 
     @Override

@@ -355,6 +355,19 @@ public interface PluginManager extends AutoCloseable {
      */
     Map<String, List<String>> leakSuspects();
 
+    /**
+     * Removes from the calling thread the thread-local values that plugin code left on it: a value of a
+     * plugin's class, a reference to one (a library's {@code ThreadLocal<SoftReference<...>>}, as
+     * Jackson keeps its buffers), or any value of a plugin's own {@code ThreadLocal} subclass. A thread
+     * a container lends (a request thread) outlives every plugin, and such a value would keep an
+     * unloaded plugin's loader for the thread's life; the engine cannot change another thread's
+     * values safely, so the host calls this on the lent thread once the plugin calls made on it have
+     * returned. Does nothing while a plugin call is in progress on the thread.
+     *
+     * @return how many values it removed
+     */
+    int releaseCallingThread();
+
     /** Unloads everything. */
     @Override
     void close();

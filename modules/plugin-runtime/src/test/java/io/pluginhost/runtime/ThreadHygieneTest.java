@@ -153,6 +153,54 @@ class ThreadHygieneTest {
         assertThat(manager.leakSuspects()).doesNotContainKey("sticky@1.0.0");
     }
 
+    /**
+     * A library's per-thread cache, as Jackson keeps its buffers: a {@code ThreadLocal<SoftReference<...>>}
+     * of the JDK's classes, whose referent is the plugin's. The diagnostic named no thread (it matched the
+     * value's own class, SoftReference), and nothing removed it. The host releases a lent thread after
+     * its plugin calls; the loader then goes while the thread lives on.
+     */
+    @Test
+    void aLentThreadReleasedAfterItsCallsKeepsNoThreadLocalOfThePlugin() throws Exception {
+        manager.load(PluginJarBuilder.plugin("recycling").body("""
+                static final ThreadLocal<java.lang.ref.SoftReference<Buffers>> RECYCLER = new ThreadLocal<>();
+                static final ThreadLocal<Object> MINE = new ThreadLocal<>() { };
+                public static final class Buffers { }
+                public Object execute(Object in) {
+                    RECYCLER.set(new java.lang.ref.SoftReference<>(new Buffers()));
+                    MINE.set("a JDK value in the plugin's own ThreadLocal subclass");
+                    %s
+                    return "cached";
+                }
+                """.formatted(Handoff.put("recycling.loader",
+                "new java.lang.ref.WeakReference<ClassLoader>(getClass().getClassLoader())"))).build(dir));
+        CountDownLatch called = new CountDownLatch(1);
+        CountDownLatch released = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicReference<Integer> removed = new AtomicReference<>();
+        Thread caller = new Thread(() -> {
+            manager.execute("recycling", null);
+            called.countDown();
+            awaitQuietly(release);
+            removed.set(manager.releaseCallingThread());
+            released.countDown();
+            awaitQuietly(this.release); // lives on, as a container's request thread does
+        }, "lent-thread-of-test");
+        caller.start();
+        called.await();
+        WeakReference<ClassLoader> loader = Handoff.take("recycling.loader");
+        manager.unload("recycling");
+
+        assertThat(manager.leakSuspects().get("recycling@1.0.0")).anySatisfy(reason -> assertThat(reason)
+                .contains("thread 'lent-thread-of-test' holds a thread-local SoftReference to the plugin's class"
+                        + " test.recycling.TestPlugin$Buffers"));
+
+        release.countDown();
+        released.await();
+        assertThat(removed.get()).isEqualTo(2);
+        assertThat(Gc.collects(loader)).as("collected while the lent thread lives on").isTrue();
+        assertThat(caller.isAlive()).isTrue();
+    }
+
     private static void awaitQuietly(CountDownLatch latch) {
         try {
             latch.await();

@@ -47,6 +47,11 @@ public final class CallDepth {
         return this;
     }
 
+    /** @return how many plugin calls are in progress on this record's thread */
+    public int depth() {
+        return depth;
+    }
+
     /** Ends the innermost call. */
     public void exit() {
         names[--depth] = null;

@@ -1,5 +1,6 @@
 package io.pluginhost.runtime.internal;
 
+import java.lang.ref.Reference;
 import java.lang.reflect.Field;
 import java.security.AccessControlContext;
 import java.security.ProtectionDomain;
@@ -10,6 +11,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * What an unloaded plugin may have left in the JVM's threads, and the cleaning Tomcat's leak
@@ -122,8 +124,10 @@ public final class ThreadHygiene {
      * Finds the thread-local values of unloaded plugins' classes that live threads still hold: a
      * plugin that sets a {@code ThreadLocal} on a thread it does not own (a container's request
      * thread) and never removes it keeps its loader while that thread lives. Only reads: another
-     * thread's map cannot be changed safely, so the entry is named, not removed. A value is matched by
-     * its own class (or array component), not by what it holds. Needs {@code java.lang} open to the
+     * thread's map cannot be changed safely, so the entry is named, not removed (a host removes them on
+     * the thread itself: {@link #removeFromCurrentThread}). A value is matched by its own class (or array
+     * component), what it refers to if it is a {@link Reference}, or the plugin's {@code ThreadLocal}
+     * subclass it is kept under; not by what else it holds. Needs {@code java.lang} open to the
      * host; where it is closed, finds nothing.
      *
      * @param loaders unloaded plugins' loaders that are still in memory
@@ -147,18 +151,17 @@ public final class ThreadHygiene {
                 }
                 for (Object entry : entries) {
                     Object value = entry == null ? null : read(ENTRY_VALUE, entry);
-                    if (value == null) {
+                    Class<?> type = value == null ? null : pluginClassOf(entry, value, wanted::contains);
+                    if (type == null) {
                         continue;
-                    }
-                    Class<?> type = value.getClass();
-                    while (type.isArray()) {
-                        type = type.getComponentType();
                     }
                     ClassLoader loader = type.getClassLoader();
                     if (loader != null && wanted.contains(loader)) {
-                        String reason = "thread '" + thread.getName() + "' holds a thread-local value of the plugin's"
-                                + " class " + type.getName() + " (set on a thread the plugin does not own and never"
-                                + " removed); the loader stays until that thread ends or removes it";
+                        String held = value instanceof Reference<?> ? value.getClass().getSimpleName() + " to "
+                                : "value of ";
+                        String reason = "thread '" + thread.getName() + "' holds a thread-local " + held
+                                + "the plugin's class " + type.getName() + " (set on a thread the plugin does not own"
+                                + " and never removed); the loader stays until that thread ends or removes it";
                         List<String> reasons = found.computeIfAbsent(loader, l -> new ArrayList<>());
                         if (!reasons.contains(reason)) {
                             reasons.add(reason);
@@ -168,6 +171,71 @@ public final class ThreadHygiene {
             }
         }
         return found;
+    }
+
+    /**
+     * Removes from the current thread the thread-local values that belong to plugins: safe on the
+     * thread's own map, as {@link ThreadLocal#remove()} is. Needs {@code java.lang} open to the host;
+     * where it is closed, removes nothing.
+     *
+     * @param plugins whether a class loader is a plugin's
+     * @return how many values it removed
+     */
+    public static int removeFromCurrentThread(Predicate<ClassLoader> plugins) {
+        if (MAP_TABLE == null || ENTRY_VALUE == null) {
+            return 0;
+        }
+        Thread thread = Thread.currentThread();
+        List<Object> stale = new ArrayList<>(0);
+        List<ThreadLocal<?>> owned = new ArrayList<>(0);
+        for (Field map : new Field[] {THREAD_LOCALS, INHERITABLE_THREAD_LOCALS}) {
+            if (!(read(MAP_TABLE, read(map, thread)) instanceof Object[] entries)) {
+                continue;
+            }
+            for (Object entry : entries) {
+                Object value = entry == null ? null : read(ENTRY_VALUE, entry);
+                if (value != null && pluginClassOf(entry, value, plugins) != null) {
+                    ThreadLocal<?> key = (ThreadLocal<?>) ((Reference<?>) entry).get();
+                    if (key != null) {
+                        owned.add(key);
+                    } else {
+                        stale.add(entry); // its ThreadLocal is gone; the map drops the entry when it next looks
+                    }
+                }
+            }
+        }
+        owned.forEach(ThreadLocal::remove); // after the walk: a removal reorders the table it walked
+        for (Object entry : stale) {
+            try {
+                ENTRY_VALUE.set(entry, null);
+            } catch (IllegalAccessException e) {
+                // field() made it accessible
+            }
+        }
+        return owned.size() + stale.size();
+    }
+
+    /**
+     * @return the plugin class a thread-local entry holds on to: its value's class (or array component),
+     *         the class of what the value refers to if it is a {@link Reference} (a cache's soft reference),
+     *         or the entry's {@code ThreadLocal} subclass; {@code null} if none is a plugin's
+     */
+    private static Class<?> pluginClassOf(Object entry, Object value, Predicate<ClassLoader> plugins) {
+        Object held = value instanceof Reference<?> reference ? reference.get() : value;
+        if (held != null) {
+            Class<?> type = held.getClass();
+            while (type.isArray()) {
+                type = type.getComponentType();
+            }
+            if (type.getClassLoader() != null && plugins.test(type.getClassLoader())) {
+                return type;
+            }
+        }
+        Object key = ((Reference<?>) entry).get();
+        if (key != null && key.getClass().getClassLoader() != null && plugins.test(key.getClass().getClassLoader())) {
+            return key.getClass();
+        }
+        return null;
     }
 
     /**

@@ -27,6 +27,14 @@ import java.util.concurrent.Callable;
  */
 public record PluginLayer(ModuleLayer layer, Module module, Plugin instance, PluginModuleFinder jar) {
 
+    /**
+     * @param loader a class loader
+     * @return whether it is a plugin layer's (the plugin's module and its private libraries)
+     */
+    public static boolean isPluginLoader(ClassLoader loader) {
+        return loader instanceof PluginModuleLoader;
+    }
+
     /** @return the class loader of the plugin's module */
     public ClassLoader classLoader() {
         return module.getClassLoader();
