@@ -106,31 +106,6 @@ class AdminApiIT {
     }
 
     /**
-     * A plugin that leaves a thread-local value on the server's request thread keeps its loader after
-     * unload, for as long as that thread lives; the leak diagnostic names the thread and the class,
-     * without a heap dump. (The loader stays in this server for the rest of the suite: nothing can
-     * safely remove another thread's entry.)
-     */
-    @Test
-    void aThreadLocalLeftOnARequestThreadIsNamedByTheLeakDiagnostic() throws Exception {
-        byte[] jar = Files.readAllBytes(PluginJarBuilder.plugin("sticky-request").body("""
-                static final ThreadLocal<Object> CACHE = new ThreadLocal<>();
-                public Object execute(Object in) {
-                    CACHE.set(new TestPlugin()); // never removed
-                    return Thread.currentThread().getName();
-                }
-                """).build(dir));
-        assertThat(upload("sticky-request.jar", jar).statusCode()).isEqualTo(201);
-        String thread = json("POST", "api/plugins/sticky-request/execute", "null").body()
-                .replaceAll(".*\"result\":\"([^\"]+)\".*", "$1");
-        assertThat(json("DELETE", "api/plugins/sticky-request", null).statusCode()).isEqualTo(200);
-
-        String diagnostic = json("POST", "api/diagnostics/unloaded-not-collected", null).body();
-        assertThat(diagnostic).contains("sticky-request@1.0.0", "thread '" + thread + "' holds a thread-local value",
-                "test.sticky_request.TestPlugin");
-    }
-
-    /**
      * A plugin that ships a JDBC driver, which registers itself with the server's {@code DriverManager},
      * is collected after unload: the host deregisters the driver from inside the plugin's loader.
      */
