@@ -16,6 +16,7 @@ import io.pluginhost.runtime.descriptor.PluginJar;
 import io.pluginhost.runtime.descriptor.PluginJarCache;
 import io.pluginhost.runtime.descriptor.PluginJarReader;
 import io.pluginhost.runtime.descriptor.PluginLibraries;
+import io.pluginhost.runtime.event.CallDepth;
 import io.pluginhost.runtime.event.EventHub;
 import io.pluginhost.runtime.event.Subscriber;
 import io.pluginhost.runtime.graph.DependencyGraph;
@@ -1045,7 +1046,7 @@ public final class ModuleLayerPluginManager implements PluginManager {
 
     @Override
     public int releaseCallingThread() {
-        if (io.pluginhost.runtime.event.CallDepth.current().depth() > 0) {
+        if (CallDepth.current().depth() > 0) {
             return 0; // a plugin's call is still running on this thread: its values are in use
         }
         return ThreadHygiene.removeFromCurrentThread(PluginLayer::isPluginLoader);

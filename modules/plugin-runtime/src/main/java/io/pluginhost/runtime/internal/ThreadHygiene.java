@@ -155,17 +155,14 @@ public final class ThreadHygiene {
                     if (type == null) {
                         continue;
                     }
-                    ClassLoader loader = type.getClassLoader();
-                    if (loader != null && wanted.contains(loader)) {
-                        String held = value instanceof Reference<?> ? value.getClass().getSimpleName() + " to "
-                                : "value of ";
-                        String reason = "thread '" + thread.getName() + "' holds a thread-local " + held
-                                + "the plugin's class " + type.getName() + " (set on a thread the plugin does not own"
-                                + " and never removed); the loader stays until that thread ends or removes it";
-                        List<String> reasons = found.computeIfAbsent(loader, l -> new ArrayList<>());
-                        if (!reasons.contains(reason)) {
-                            reasons.add(reason);
-                        }
+                    String held = value instanceof Reference<?> ? value.getClass().getSimpleName() + " to "
+                            : "value of ";
+                    String reason = "thread '" + thread.getName() + "' holds a thread-local " + held
+                            + "the plugin's class " + type.getName() + " (set on a thread the plugin does not own"
+                            + " and never removed); the loader stays until that thread ends or removes it";
+                    List<String> reasons = found.computeIfAbsent(type.getClassLoader(), l -> new ArrayList<>());
+                    if (!reasons.contains(reason)) {
+                        reasons.add(reason);
                     }
                 }
             }

@@ -190,12 +190,7 @@ class S3RepositoryTest {
         S3Repository theirs = repository(provider, victim, ResourceOverrides.NONE, "secrets");
         theirs.upload("plan.txt", "victim's".getBytes(StandardCharsets.UTF_8), "text/plain", "secrets");
         S3Repository mine = repository(provider, attacker, ResourceOverrides.NONE, "reports");
-        List<Consumer<String>> operations = List.of(
-                key -> mine.upload(key, new byte[1], "text/plain", "reports"),
-                key -> mine.download(key, "reports"),
-                key -> mine.delete(key, "reports"),
-                key -> mine.exists(key, "reports"),
-                key -> mine.getPresignedUrl(key, 60, "reports"));
+        List<Consumer<String>> operations = keyOperations(mine, "reports");
 
         for (String key : List.of("../" + victim + "--secrets/plan.txt", "a/../../" + victim + "--secrets/plan.txt",
                 "./x", "a/./b", "a/..", "..", ".", "..\\" + victim + "--secrets\\plan.txt")) {
@@ -213,6 +208,16 @@ class S3RepositoryTest {
                 .isEqualTo("victim's");
     }
 
+    /** @return every operation of the repository that takes a key, on that bucket */
+    private static List<Consumer<String>> keyOperations(S3Repository s3, String bucket) {
+        return List.of(
+                key -> s3.upload(key, new byte[1], "text/plain", bucket),
+                key -> s3.download(key, bucket),
+                key -> s3.delete(key, bucket),
+                key -> s3.exists(key, bucket),
+                key -> s3.getPresignedUrl(key, 60, bucket));
+    }
+
     /**
      * A key with a leading {@code /} was refused by s3proxy as a plain {@code PluginException} (400) and taken
      * by AWS as a key other than the one without it, so the same plugin behaved differently in development
@@ -221,12 +226,7 @@ class S3RepositoryTest {
     @Test
     void aKeyWithALeadingSlashIsRefusedTheSameWayOnEveryStore() {
         S3Repository mine = repository(provider, plugin(), ResourceOverrides.NONE, "reports");
-        List<Consumer<String>> operations = List.of(
-                key -> mine.upload(key, new byte[1], "text/plain", "reports"),
-                key -> mine.download(key, "reports"),
-                key -> mine.delete(key, "reports"),
-                key -> mine.exists(key, "reports"),
-                key -> mine.getPresignedUrl(key, 60, "reports"));
+        List<Consumer<String>> operations = keyOperations(mine, "reports");
 
         for (String key : List.of("/notes.txt", "//notes.txt", "/", "\\notes.txt")) {
             for (Consumer<String> operation : operations) {
