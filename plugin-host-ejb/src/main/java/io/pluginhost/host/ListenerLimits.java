@@ -17,8 +17,6 @@ import java.util.TreeSet;
  */
 final class ListenerLimits {
 
-    /** The largest JSON body any endpoint takes, which every listener must let through too. */
-    private static final long JSON_BYTES = 1L << 20;
     private static final String[] LISTENER_KINDS = {"http-listener", "https-listener", "ajp-listener"};
 
     private ListenerLimits() {
@@ -31,7 +29,7 @@ final class ListenerLimits {
      *         raises its limit; empty if there is none, or the model is not there to read
      */
     static List<String> warnings(long uploadLimit, MBeanServer server) {
-        long needed = Math.max(uploadLimit, JSON_BYTES);
+        long needed = Math.max(uploadLimit, PluginHost.MAX_JSON_BYTES); // every listener must let JSON through
         List<String> warnings = new ArrayList<>();
         for (String kind : LISTENER_KINDS) {
             for (ObjectName listener : listeners(server, kind)) {

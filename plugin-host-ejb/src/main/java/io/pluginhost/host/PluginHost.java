@@ -89,6 +89,8 @@ public class PluginHost {
 
     /** The topic plugin bus events cross nodes on; defined by the application itself. */
     public static final String EVENTS_TOPIC = "java:global/jms/pluginhost/PluginEvents";
+    /** The largest JSON body the admin API takes, on any endpoint, in bytes. */
+    public static final long MAX_JSON_BYTES = 1L << 20;
 
     private static final Logger LOG = Logger.getLogger(PluginHost.class.getName());
     /** Set while an event from another node is being delivered, so it is not sent out again. */

@@ -20,7 +20,7 @@ import jakarta.ws.rs.ext.Provider;
 public class RequestLimits implements ContainerRequestFilter {
 
     /** The largest JSON body any endpoint takes. */
-    static final long MAX_JSON_BYTES = 1L << 20;
+    static final long MAX_JSON_BYTES = PluginHost.MAX_JSON_BYTES;
 
     @Inject
     PluginHost host;
