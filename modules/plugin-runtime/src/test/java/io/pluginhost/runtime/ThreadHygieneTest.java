@@ -175,15 +175,15 @@ class ThreadHygieneTest {
                 "new java.lang.ref.WeakReference<ClassLoader>(getClass().getClassLoader())"))).build(dir));
         CountDownLatch called = new CountDownLatch(1);
         CountDownLatch released = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch releaseNow = new CountDownLatch(1);
         AtomicReference<Integer> removed = new AtomicReference<>();
         Thread caller = new Thread(() -> {
             manager.execute("recycling", null);
             called.countDown();
-            awaitQuietly(release);
+            awaitQuietly(releaseNow);
             removed.set(manager.releaseCallingThread());
             released.countDown();
-            awaitQuietly(this.release); // lives on, as a container's request thread does
+            awaitQuietly(release); // the class's latch, counted down after the test: lives on, as a request thread does
         }, "lent-thread-of-test");
         caller.start();
         called.await();
@@ -194,7 +194,7 @@ class ThreadHygieneTest {
                 .contains("thread 'lent-thread-of-test' holds a thread-local SoftReference to the plugin's class"
                         + " test.recycling.TestPlugin$Buffers"));
 
-        release.countDown();
+        releaseNow.countDown();
         released.await();
         assertThat(removed.get()).isEqualTo(2);
         assertThat(Gc.collects(loader)).as("collected while the lent thread lives on").isTrue();
