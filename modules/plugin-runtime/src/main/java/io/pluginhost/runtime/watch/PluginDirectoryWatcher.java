@@ -34,9 +34,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * Hot deployment: watches a plugin directory and brings the engine in line with it. A jar that
  * appears is loaded; a jar a loaded plugin comes from that changes is reloaded (the engine reads and
- * validates the new content before it unloads anything, and reloads the dependents); a jar that
- * disappears is unloaded, with its dependents if {@code cascade} (whose jars, still there, then wait for
- * a version of it they accept, as a new jar does), else it stays loaded and the refusal is logged.
+ * validates the new content before it unloads anything, and reloads the dependents), unless it now
+ * holds another plugin: then it counts as removed and copied in anew; a jar that disappears is unloaded,
+ * with its dependents if {@code cascade} (whose jars, still there, then wait for a version of it they
+ * accept, as a new jar does), else it stays loaded and the refusal is logged.
  *
  * <p>Never reads a half-written file: a change is acted on only once the file's size and modification
  * time have stayed the same for the quiet period (a copy in progress keeps changing them). Jars that
@@ -331,14 +332,20 @@ public final class PluginDirectoryWatcher implements AutoCloseable {
         }
         boolean changed = false;
         for (Path jar : removed) {
-            changed |= removed(jar);
+            changed |= removed(jar, "removed");
         }
         List<Path> fresh = new ArrayList<>();
         for (Path jar : present) {
             Optional<PluginInfo> from = fromJar(jar);
+            Optional<String> another = from.flatMap(plugin -> anotherPluginIn(jar, plugin));
+            if (another.isPresent()) {
+                // The file no longer holds its plugin: as if it were removed and the new jar copied in.
+                changed |= removed(jar, "now holds plugin '" + another.get() + "'");
+                from = fromJar(jar);
+            }
             if (from.isEmpty()) {
                 fresh.add(jar);
-            } else {
+            } else if (another.isEmpty()) {
                 changed |= reloaded(jar, from.get());
             }
         }
@@ -350,8 +357,11 @@ public final class PluginDirectoryWatcher implements AutoCloseable {
         }
     }
 
-    /** @return whether it unloaded a plugin */
-    private boolean removed(Path jar) {
+    /**
+     * @param happened what became of the file, for the log: "removed", or that it holds another plugin now
+     * @return whether it unloaded a plugin
+     */
+    private boolean removed(Path jar, String happened) {
         Optional<PluginInfo> from = fromJar(jar);
         if (from.isEmpty()) {
             return false;
@@ -362,8 +372,8 @@ public final class PluginDirectoryWatcher implements AutoCloseable {
                 engine.unload(name); // forgets it
                 return false;
             }
-            LOG.log(System.Logger.Level.INFO, "hot deploy: {0} removed; unloading plugin {1}{2}", jar.getFileName(),
-                    name, cascade ? " and its dependents" : "");
+            LOG.log(System.Logger.Level.INFO, "hot deploy: {0} {1}; unloading plugin ''{2}''{3}", jar.getFileName(),
+                    happened, name, cascade ? " and its dependents" : "");
             Map<String, Path> sources = new HashMap<>();
             engine.list().forEach(p -> sources.put(p.name(), p.source().toAbsolutePath().normalize()));
             for (String unloaded : engine.unload(name, cascade)) {
@@ -376,9 +386,22 @@ public final class PluginDirectoryWatcher implements AutoCloseable {
             }
             return true;
         } catch (PluginException e) {
-            LOG.log(System.Logger.Level.WARNING, "hot deploy: {0} was removed, but plugin ''{1}'' stays loaded: {2}",
-                    jar.getFileName(), name, e.getMessage());
+            LOG.log(System.Logger.Level.WARNING, "hot deploy: {0} {1}, but plugin ''{2}'' stays loaded: {3}",
+                    jar.getFileName(), happened, name, e.getMessage());
             return false;
+        }
+    }
+
+    /**
+     * @return the name of the plugin the jar holds now, if it is not the one loaded from it; empty if it is, or if
+     *         the jar cannot be read (the reload then reports why)
+     */
+    private Optional<String> anotherPluginIn(Path jar, PluginInfo from) {
+        try {
+            String now = engine.inspect(jar).name();
+            return now.equals(from.name()) ? Optional.empty() : Optional.of(now);
+        } catch (PluginException unreadable) {
+            return Optional.empty();
         }
     }
 

@@ -275,4 +275,41 @@ class PluginDirectoryWatcherTest {
         Files.move(built("base", "1.2.0"), plugins.resolve("base-1.2.0.jar"));
         assertThat(List.of(next(), next())).containsExactly("loaded base@1.2.0", "loaded leaf@1.0.0");
     }
+
+    /**
+     * A jar of another plugin copied over a loaded plugin's jar: the file no longer holds that plugin, so it
+     * goes as if its jar were removed (its dependents wait), and the new plugin loads, as it would after an
+     * {@code rm} and a {@code cp} a moment apart. Before, the reload was refused ("now declares plugin ...")
+     * and the old plugin ran on from a file that no longer held it, until the next start dropped it.
+     */
+    @Test
+    void aJarOfAnotherPluginCopiedOverALoadedPluginsJarUnloadsThatPluginAndLoadsTheNewOne() throws Exception {
+        Files.move(built("alpha", "1.0.0"), plugins.resolve("alpha.jar"));
+        assertThat(next()).isEqualTo("loaded alpha@1.0.0");
+        Files.move(built("leaf", "1.0.0", "alpha"), plugins.resolve("leaf.jar"));
+        assertThat(next()).isEqualTo("loaded leaf@1.0.0");
+
+        Files.move(built("beta", "1.0.0"), plugins.resolve("alpha.jar"), StandardCopyOption.REPLACE_EXISTING);
+
+        assertThat(List.of(next(), next())).containsExactly("unloaded leaf@1.0.0", "unloaded alpha@1.0.0");
+        assertThat(List.of(next(), next())).containsExactlyInAnyOrder("loaded beta@1.0.0", "failed leaf.jar");
+        assertThat(engine.find("alpha")).isEmpty();
+
+        Files.move(built("alpha", "1.0.0"), plugins.resolve("alpha-again.jar"));
+        assertThat(List.of(next(), next())).as("the dependent waited for it")
+                .containsExactly("loaded alpha@1.0.0", "loaded leaf@1.0.0");
+    }
+
+    /** The same over a plugin that had failed to load: it is forgotten, and the new plugin loads. */
+    @Test
+    void aJarOfAnotherPluginCopiedOverAFailedPluginsJarForgetsThatPlugin() throws Exception {
+        Files.move(built("orphan", "1.0.0", "missing"), plugins.resolve("orphan.jar"));
+        assertThat(next()).isEqualTo("failed orphan.jar");
+
+        Files.move(built("beta", "1.0.0"), plugins.resolve("orphan.jar"), StandardCopyOption.REPLACE_EXISTING);
+
+        assertThat(next()).isEqualTo("loaded beta@1.0.0");
+        assertThat(engine.list()).extracting(p -> p.descriptor().name(), p -> p.state().name())
+                .containsExactly(tuple("beta", "LOADED"));
+    }
 }
