@@ -188,6 +188,39 @@ class AdminApiIT {
         assertThat(diagnostic).contains("\"count\":").doesNotContain("recycler@");
     }
 
+    /**
+     * The JDK caches a plugin's own resource bundle and bean descriptions (the latter per thread group:
+     * here those of the lifecycle worker, which runs {@code initialize}, and of the request threads);
+     * both kept the plugin's loader after unload.
+     */
+    @Test
+    void whatTheJdkCachedForAPluginsClassesDoesNotKeepItAfterUnload() throws Exception {
+        byte[] jar = Files.readAllBytes(PluginJarBuilder.plugin("cached").requiresJdkModule("java.desktop").body("""
+                public static final class Messages extends java.util.ListResourceBundle {
+                    protected Object[][] getContents() { return new Object[][] {{"greeting", "hello"}}; }
+                }
+                public static final class Bean {
+                    public String getGreeting() { return "hello"; }
+                }
+                public void initialize(PluginContext context) throws Exception {
+                    java.beans.Introspector.getBeanInfo(Bean.class);
+                }
+                public Object execute(Object in) throws Exception {
+                    return java.util.ResourceBundle.getBundle(Messages.class.getName()).getString("greeting")
+                            + java.beans.Introspector.getBeanInfo(Bean.class).getPropertyDescriptors().length;
+                }
+                """).build(dir));
+        assertThat(upload("cached.jar", jar).statusCode()).isEqualTo(201);
+        for (int i = 0; i < 10; i++) {
+            assertThat(json("POST", "api/plugins/cached/execute", "null").body()).isEqualTo("{\"result\":\"hello2\"}");
+        }
+        assertThat(json("DELETE", "api/plugins/cached", null).statusCode()).isEqualTo(200);
+        json("DELETE", "api/jars/cached.jar", null);
+
+        String diagnostic = json("POST", "api/diagnostics/unloaded-not-collected", null).body();
+        assertThat(diagnostic).contains("\"count\":").doesNotContain("cached@");
+    }
+
     @Test
     void aPluginThatLeftALoggingHandlerASecurityProviderAShutdownHookAndAnMBeanIsCollectedAfterUnload() throws Exception {
         byte[] jar = Files.readAllBytes(PluginJarBuilder.plugin("registrar").requiresJdkModule("java.logging")

@@ -281,6 +281,56 @@ class ClassLoaderLeakTest {
         assertThat(Gc.collects(loader)).as("loader of a plugin that left %s is collected", what).isTrue();
     }
 
+    static Stream<Arguments> jdkCaches() {
+        return Stream.of(
+                Arguments.of("a resource bundle of its own (ResourceBundle's cache)", "java.base", """
+                        public static final class Messages extends java.util.ListResourceBundle {
+                            protected Object[][] getContents() { return new Object[][] {{"hello", "hello"}}; }
+                        }
+                        public Object execute(Object in) {
+                            return java.util.ResourceBundle.getBundle(Messages.class.getName()).getString("hello");
+                        }
+                        """),
+                Arguments.of("a bean of its own (java.beans.Introspector's cache)", "java.desktop", """
+                        public static final class Bean {
+                            public String getHello() { return "hello"; }
+                        }
+                        public Object execute(Object in) throws Exception {
+                            return java.beans.Introspector.getBeanInfo(Bean.class).getPropertyDescriptors()[1]
+                                    .getReadMethod().invoke(new Bean());
+                        }
+                        """));
+    }
+
+    /**
+     * The JDK caches what it looked up for a class, for the life of the JVM or until memory runs short
+     * (soft references, which a server with free heap keeps for minutes to hours): a plugin's own resource
+     * bundle or bean would keep its loader. The call runs on a thread of another thread group than the
+     * unload, as a container's request threads do, since some of these caches are per thread group.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("jdkCaches")
+    void whatTheJdkCachedForAPluginsClassesIsDroppedAtUnload(String what, String module, String code)
+            throws Exception {
+        manager.load(PluginJarBuilder.plugin("cached").requiresJdkModule(module).body("""
+                public void initialize(PluginContext context) {
+                    %s
+                }
+                %s
+                """.formatted(Handoff.put("cached.loader",
+                "new java.lang.ref.WeakReference<ClassLoader>(getClass().getClassLoader())"), code)).build(dir));
+        WeakReference<ClassLoader> loader = loaderOf("cached");
+        Object[] answer = new Object[1];
+        Thread request = new Thread(new ThreadGroup("requests"), () -> answer[0] = manager.execute("cached", null));
+        request.start();
+        request.join();
+        assertThat(answer[0]).isEqualTo("hello");
+
+        manager.unload("cached");
+
+        assertThat(Gc.collects(loader)).as("loader of a plugin that left %s is collected", what).isTrue();
+    }
+
     @Test
     void whatAPluginLeavesOnTheReusedLifecycleThreadDoesNotKeepItAlive() {
         String litter = """

@@ -76,6 +76,7 @@ public record PluginLayer(ModuleLayer layer, Module module, Plugin instance, Plu
     private static final java.util.Optional<Module> JAVA_LOGGING = ModuleLayer.boot().findModule("java.logging");
     private static final java.util.Optional<Module> JAVA_MANAGEMENT =
             ModuleLayer.boot().findModule("java.management");
+    private static final java.util.Optional<Module> JAVA_DESKTOP = ModuleLayer.boot().findModule("java.desktop");
 
     /**
      * Undoes what the plugin's code registered in the JDK's global registries and did not take back,
@@ -95,13 +96,16 @@ public record PluginLayer(ModuleLayer layer, Module module, Plugin instance, Plu
         java.util.Set<ClassLoader> loaders = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         boolean logging = false;
         boolean management = false;
+        boolean beans = false;
         for (Module each : layer.modules()) {
             loaders.add(each.getClassLoader());
             logging |= JAVA_LOGGING.isPresent() && each.canRead(JAVA_LOGGING.get());
             management |= JAVA_MANAGEMENT.isPresent() && each.canRead(JAVA_MANAGEMENT.get());
+            beans |= JAVA_DESKTOP.isPresent() && each.canRead(JAVA_DESKTOP.get());
         }
         try {
             undone.addAll(GlobalRegistrySweep.sweep(loaders, logging, management));
+            JdkCacheSweep.sweep(loaders, beans);
         } catch (RuntimeException e) {
             System.getLogger(PluginLayer.class.getName()).log(System.Logger.Level.WARNING, "could not look for what"
                     + " plugin module " + module.getName() + " left in the JDK's global registries: " + e);

@@ -1,0 +1,68 @@
+package io.pluginhost.runtime.layer;
+
+import java.beans.Introspector;
+import java.util.ResourceBundle;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Drops what the JDK cached for an unloaded plugin's classes, which would keep its class loader for the
+ * life of the JVM or until memory runs short (soft references, which a server with free heap keeps for
+ * minutes to hours): {@link ResourceBundle}'s bundles loaded for the plugin's modules, and
+ * {@link Introspector}'s bean descriptions. Unlike a registration ({@link GlobalRegistrySweep}) this is
+ * no fault of the plugin's, so nothing is logged. Tomcat's class loader does the same when a web
+ * application stops.
+ */
+final class JdkCacheSweep {
+
+    private JdkCacheSweep() {
+    }
+
+    /**
+     * @param loaders the plugin's class loaders
+     * @param beans   whether the plugin can reach {@code java.desktop}, where {@code java.beans} is
+     */
+    static void sweep(Set<ClassLoader> loaders, boolean beans) {
+        for (ClassLoader loader : loaders) {
+            ResourceBundle.clearCache(loader); // the entries of bundles looked up for a module of this loader
+        }
+        if (beans) {
+            flushBeanInfoInEveryThreadGroup();
+        }
+    }
+
+    /**
+     * {@link Introspector#flushCaches} clears the JDK's shared class descriptions and the bean descriptions
+     * of the calling thread's group only: each thread group has its own, and a container calls plugins on
+     * threads of its own groups. So it runs once here, and once on a short thread in each other group.
+     */
+    private static void flushBeanInfoInEveryThreadGroup() {
+        ThreadGroup here = Thread.currentThread().getThreadGroup();
+        ThreadGroup root = here;
+        while (root.getParent() != null) {
+            root = root.getParent();
+        }
+        ThreadGroup[] groups = new ThreadGroup[root.activeGroupCount() * 2 + 8];
+        int count = root.enumerate(groups, true);
+        Introspector.flushCaches();
+        for (int i = -1; i < count; i++) {
+            ThreadGroup group = i < 0 ? root : groups[i];
+            if (group == here) {
+                continue;
+            }
+            try {
+                // No inherited thread locals: the unloading thread's are none of that group's business.
+                Thread flush = new Thread(group, Introspector::flushCaches, "pluginhost-bean-info-flush", 0, false);
+                flush.setDaemon(true);
+                flush.setContextClassLoader(null);
+                flush.start();
+                flush.join(TimeUnit.SECONDS.toMillis(1));
+            } catch (IllegalThreadStateException | SecurityException destroyedOrRefused) {
+                // a group destroyed meanwhile has no cache left; a refused one is named by the leak diagnostic
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+}
