@@ -136,6 +136,7 @@ public final class ModuleLayerPluginManager implements PluginManager {
      * @param limits   the bounds kept on plugin code
      */
     public ModuleLayerPluginManager(HostServices services, EngineLimits limits) {
+        PluginLayer.rememberJdkDefaults();
         this.limits = limits;
         this.hub = new EventHub(limits.maxListenersPerPlugin());
         this.leaks = new LeakWatch(hostLoader);

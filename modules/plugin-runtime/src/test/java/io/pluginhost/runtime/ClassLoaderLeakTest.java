@@ -237,6 +237,32 @@ class ClassLoaderLeakTest {
                 Arguments.of("the default uncaught exception handler", "java.base", """
                         Thread.setDefaultUncaughtExceptionHandler((thread, error) -> { });
                         """),
+                Arguments.of("the default authenticator", "java.base", """
+                        java.net.Authenticator.setDefault(new java.net.Authenticator() { });
+                        """),
+                Arguments.of("the default proxy selector", "java.base", """
+                        java.net.ProxySelector.setDefault(new java.net.ProxySelector() {
+                            public List<java.net.Proxy> select(java.net.URI uri) {
+                                return List.of(java.net.Proxy.NO_PROXY);
+                            }
+                            public void connectFailed(java.net.URI u, java.net.SocketAddress a, java.io.IOException e) {
+                            }
+                        });
+                        """),
+                Arguments.of("the default cookie handler", "java.base", """
+                        java.net.CookieHandler.setDefault(new java.net.CookieManager() { });
+                        """),
+                Arguments.of("the default response cache", "java.base", """
+                        java.net.ResponseCache.setDefault(new java.net.ResponseCache() {
+                            public java.net.CacheResponse get(java.net.URI u, String m, Map<String, List<String>> h) {
+                                return null;
+                            }
+                            public java.net.CacheRequest put(java.net.URI u, java.net.URLConnection c) { return null; }
+                        });
+                        """),
+                Arguments.of("the default HTTPS host name verifier (trust all)", "java.base", """
+                        javax.net.ssl.HttpsURLConnection.setDefaultHostnameVerifier((host, session) -> true);
+                        """),
                 Arguments.of("a platform MBean", "java.management", """
                         java.lang.management.ManagementFactory.getPlatformMBeanServer().registerMBean(
                                 new javax.management.DynamicMBean() {
@@ -279,6 +305,27 @@ class ClassLoaderLeakTest {
         manager.unload("registrar");
 
         assertThat(Gc.collects(loader)).as("loader of a plugin that left %s is collected", what).isTrue();
+    }
+
+    /** The process-wide defaults a plugin replaced are the host's again once it is gone, not merely unset. */
+    @Test
+    void aJdkDefaultAPluginReplacedIsTheHostsAgainAfterItsUnload() {
+        java.net.ProxySelector proxies = java.net.ProxySelector.getDefault();
+        javax.net.ssl.HostnameVerifier verifier = javax.net.ssl.HttpsURLConnection.getDefaultHostnameVerifier();
+        manager.load(PluginJarBuilder.plugin("trusting").body("""
+                public void initialize(PluginContext context) {
+                    javax.net.ssl.HttpsURLConnection.setDefaultHostnameVerifier((host, session) -> true);
+                    java.net.ProxySelector.setDefault(java.net.ProxySelector.of(null));
+                }
+                """).build(dir));
+        assertThat(javax.net.ssl.HttpsURLConnection.getDefaultHostnameVerifier()).isNotSameAs(verifier);
+
+        manager.unload("trusting");
+
+        assertThat(javax.net.ssl.HttpsURLConnection.getDefaultHostnameVerifier()).isSameAs(verifier);
+        assertThat(java.net.ProxySelector.getDefault()).as("the JDK's own selector the plugin set stays")
+                .isNotSameAs(proxies);
+        java.net.ProxySelector.setDefault(proxies);
     }
 
     static Stream<Arguments> jdkCaches() {

@@ -2,12 +2,18 @@ package io.pluginhost.runtime.layer;
 
 import io.pluginhost.runtime.internal.ThreadHygiene;
 
+import java.net.Authenticator;
+import java.net.CookieHandler;
+import java.net.ProxySelector;
+import java.net.ResponseCache;
 import java.security.Provider;
 import java.security.Security;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.logging.Handler;
 import java.util.logging.LogManager;
 import java.util.logging.Logger;
@@ -16,20 +22,37 @@ import javax.management.MBeanServer;
 import javax.management.MBeanServerFactory;
 import javax.management.ObjectName;
 import javax.management.StandardMBean;
+import javax.net.ssl.HostnameVerifier;
+import javax.net.ssl.HttpsURLConnection;
 
 /**
  * Undoes what an unloaded plugin left in the JDK's global registries, each of which would keep its
  * class loader for the life of the JVM: shutdown hooks, the default uncaught-exception handler,
- * security providers, {@code java.util.logging} handlers and filters, and MBeans. Only objects whose
- * class one of the plugin's loaders defined are touched, through public API (the shutdown hooks are
- * listed by reflection, where {@code java.lang} is open); the caller names each one, so the operator
- * can tell the plugin's author. The logging and MBean scans walk every logger and every
+ * security providers, the process-wide defaults of {@code java.net} (authenticator, proxy selector,
+ * cookie handler, response cache) and of HTTPS (host name verifier), {@code java.util.logging}
+ * handlers and filters, and MBeans. Only objects whose class one of the plugin's loaders defined are
+ * touched, through public API (the shutdown hooks are listed by reflection, where {@code java.lang} is
+ * open); a default is put back as the host had it when its first engine started. The caller names each
+ * one, so the operator can tell the plugin's author. The logging and MBean scans walk every logger and every
  * MBean, so they run only for a plugin that can reach those modules
  * ({@link PluginLayer#undoGlobalRegistrations}).
  */
 final class GlobalRegistrySweep {
 
     private GlobalRegistrySweep() {
+    }
+
+    /** The JDK's process-wide defaults as the host had them before any plugin could change them. */
+    private record HostDefaults(Authenticator authenticator, ProxySelector proxySelector, CookieHandler cookieHandler,
+                                ResponseCache responseCache, HostnameVerifier hostnameVerifier) {
+        static final HostDefaults AT_START = new HostDefaults(Authenticator.getDefault(), ProxySelector.getDefault(),
+                CookieHandler.getDefault(), ResponseCache.getDefault(),
+                HttpsURLConnection.getDefaultHostnameVerifier());
+    }
+
+    /** Remembers the JDK's defaults as they are now: call before any plugin loads. Only the first call counts. */
+    static void rememberHostDefaults() {
+        HostDefaults.AT_START.hashCode(); // initializes the holder
     }
 
     /**
@@ -47,6 +70,19 @@ final class GlobalRegistrySweep {
         }
         for (String hook : ThreadHygiene.removeShutdownHooks(loaders)) {
             undone.add("the shutdown hook '" + hook + "'");
+        }
+        HostDefaults host = HostDefaults.AT_START;
+        putBack("the default authenticator", Authenticator::getDefault, Authenticator::setDefault,
+                host.authenticator(), loaders, undone);
+        putBack("the default proxy selector", ProxySelector::getDefault, ProxySelector::setDefault,
+                host.proxySelector(), loaders, undone);
+        putBack("the default cookie handler", CookieHandler::getDefault, CookieHandler::setDefault,
+                host.cookieHandler(), loaders, undone);
+        putBack("the default response cache", ResponseCache::getDefault, ResponseCache::setDefault,
+                host.responseCache(), loaders, undone);
+        if (!owned(host.hostnameVerifier(), loaders)) { // it cannot be unset
+            putBack("the default HTTPS host name verifier", HttpsURLConnection::getDefaultHostnameVerifier,
+                    HttpsURLConnection::setDefaultHostnameVerifier, host.hostnameVerifier(), loaders, undone);
         }
         for (Provider provider : Security.getProviders()) {
             if (owned(provider, loaders)) {
@@ -121,6 +157,16 @@ final class GlobalRegistrySweep {
             }
         }
         return false;
+    }
+
+    /** Puts the host's value of a default back if the plugin's is in place (none if the host's was the plugin's). */
+    private static <T> void putBack(String what, Supplier<T> current, Consumer<T> set, T hostValue,
+                                    Set<ClassLoader> loaders, List<String> undone) {
+        T value = current.get();
+        if (owned(value, loaders)) {
+            set.accept(owned(hostValue, loaders) ? null : hostValue);
+            undone.add(what + " " + value.getClass().getName());
+        }
     }
 
     private static boolean owned(Object object, Set<ClassLoader> loaders) {

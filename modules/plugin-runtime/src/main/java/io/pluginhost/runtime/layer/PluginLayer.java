@@ -82,9 +82,10 @@ public record PluginLayer(ModuleLayer layer, Module module, Plugin instance, Plu
      * Undoes what the plugin's code registered in the JDK's global registries and did not take back,
      * each of which would keep its loader for the life of the JVM: JDBC drivers ({@link
      * #deregisterJdbcDrivers}), and through {@link GlobalRegistrySweep} shutdown hooks, the default
-     * uncaught-exception handler and security providers for every plugin (a few field reads and a
-     * short array), logging handlers and MBeans only for a plugin whose modules can reach {@code
-     * java.logging} or {@code java.management}.
+     * uncaught-exception handler, the {@code java.net} and HTTPS defaults and security providers for every
+     * plugin (a few field reads and a short array), logging handlers and MBeans only for a plugin whose
+     * modules can reach {@code java.logging} or {@code java.management}. Then drops what the JDK cached
+     * for its classes ({@link JdkCacheSweep}).
      *
      * @return what was undone, one description each
      */
@@ -127,6 +128,14 @@ public record PluginLayer(ModuleLayer layer, Module module, Plugin instance, Plu
                 throw new java.io.UncheckedIOException(e);
             }
         }
+    }
+
+    /**
+     * Remembers the JDK's process-wide defaults (proxy selector, authenticator, ...) as the host has them,
+     * to put back one a plugin replaced and left at its unload. Call before any plugin loads.
+     */
+    public static void rememberJdkDefaults() {
+        GlobalRegistrySweep.rememberHostDefaults();
     }
 
     /** Closes the plugin's jar: after unload, so the file is released at once, not when GC runs. */
