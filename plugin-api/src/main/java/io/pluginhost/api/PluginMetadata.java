@@ -19,7 +19,8 @@ import java.lang.annotation.Target;
  *       between them, no {@code _} (it separates a plugin from its resources in physical names);</li>
  *   <li>tables: lowercase {@code [a-z][a-z0-9_]*}; the physical name {@code <plugin>_<table>}
  *       must fit PostgreSQL's 63-byte identifier limit;</li>
- *   <li>topics: {@code [a-zA-Z0-9._-]}; the physical name {@code <plugin>_<topic>} at most 249
+ *   <li>topics: lowercase {@code [a-z0-9._-]}, no two that differ only by {@code .} against {@code _}
+ *       (Kafka takes them for one); the physical name {@code <plugin>_<topic>} at most 249
  *       characters;</li>
  *   <li>buckets: lowercase {@code [a-z0-9.-]}, no {@code _}; the physical name
  *       {@code <plugin>--<bucket>} must be a legal S3 bucket name.</li>

@@ -22,7 +22,9 @@ import java.util.regex.Pattern;
  * <p>The mapping is injective: no two distinct (plugin, logical name) pairs of one kind share a
  * physical name, so two plugins can never meet in one table, topic, group or bucket. It holds
  * because a plugin name contains neither {@code _} nor {@code --}: the first separator in a physical
- * name always ends the plugin's name. The names of indexes and constraints a plugin creates are
+ * name always ends the plugin's name. Kafka takes two topic names that differ only by {@code .} against
+ * {@code _} for one; a plugin name has neither, so only one plugin's own topics could meet that way, and
+ * its policy refuses them ({@link ResourcePolicy}). The names of indexes and constraints a plugin creates are
  * mapped as tables are (they share PostgreSQL's namespace with tables).
  */
 public enum ResourceKind {
@@ -72,6 +74,16 @@ public enum ResourceKind {
                 throw new InvalidNameException("topic '" + logicalName + "' of plugin '" + pluginName
                         + "' maps to a name longer than the 249 characters Kafka allows");
             }
+        }
+
+        @Override
+        String sameInTheSystem(String physical) {
+            return physical.replace('.', '_'); // Kafka refuses a topic that differs from another only so
+        }
+
+        @Override
+        String whySame() {
+            return ", which Kafka takes for one topic ('.' and '_' are the same in its metric names): rename one";
         }
 
         @Override
@@ -171,6 +183,20 @@ public enum ResourceKind {
     public abstract ResourceAccessDeniedException denied(String pluginName, String name, List<String> allowed);
 
     abstract void checkLogical(String name);
+
+    /**
+     * @param physical a physical name
+     * @return what the external system compares when it tells two names apart: two physical names with the
+     *         same answer cannot both exist there (Kafka's topics); the name itself for the others
+     */
+    String sameInTheSystem(String physical) {
+        return physical;
+    }
+
+    /** @return the end of the message refusing two names {@link #sameInTheSystem} takes for one */
+    String whySame() {
+        return "";
+    }
 
     abstract void checkPhysical(String physical, String pluginName, String logicalName);
 

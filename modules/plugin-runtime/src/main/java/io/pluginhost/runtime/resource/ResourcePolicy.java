@@ -30,11 +30,15 @@ public final class ResourcePolicy {
                         + "' twice in " + this.allowed);
             }
             String name = kind.physicalName(pluginName, nameMap.getOrDefault(logical, logical));
-            String other = logicalByPhysical.putIfAbsent(name, logical);
-            if (other != null) {
+            String other = logicalByPhysical.putIfAbsent(kind.sameInTheSystem(name), logical);
+            if (other != null && physical.get(other).equals(name)) {
                 throw new InvalidNameException("plugin '" + pluginName + "': " + kind.noun() + "s '" + other + "' and '"
                         + logical + "' would both be '" + name + "'; a name map must not merge two " + kind.noun()
                         + "s");
+            }
+            if (other != null) {
+                throw new InvalidNameException("plugin '" + pluginName + "': " + kind.noun() + "s '" + other + "' and '"
+                        + logical + "' would be '" + physical.get(other) + "' and '" + name + "'" + kind.whySame());
             }
             physical.put(logical, name);
         }

@@ -87,4 +87,25 @@ class EffectiveResourcesTest {
                 .hasMessage("plugin 'crm': tables 'users' and 'orders' would both be 'crm_orders'; a name map must"
                         + " not merge two tables");
     }
+
+    /**
+     * Kafka refuses to create a topic whose name differs from an existing one only by '.' against '_' (they
+     * are one name in its metrics): the second topic never existed, and its sends timed out after the plugin
+     * had loaded. Refused at load, declared or through a name map.
+     */
+    @Test
+    void topicsKafkaTakesForOneAreRefused() {
+        PluginDescriptor events = new PluginDescriptor("crm", "1", "", List.of(), List.of(),
+                List.of("user.events", "user_events"), List.of());
+        assertThatThrownBy(() -> EffectiveResources.of(events, ResourceOverrides.NONE))
+                .isInstanceOf(InvalidNameException.class)
+                .hasMessage("plugin 'crm': topics 'user.events' and 'user_events' would be 'crm_user.events' and"
+                        + " 'crm_user_events', which Kafka takes for one topic ('.' and '_' are the same in its"
+                        + " metric names): rename one");
+        assertThatThrownBy(() -> EffectiveResources.of(crm, ResourceOverrides.builder()
+                .allowedTopics(List.of("user-events", "audit")).topicNameMap(Map.of("audit", "user-events.v2",
+                        "user-events", "user-events_v2")).build()))
+                .isInstanceOf(InvalidNameException.class)
+                .hasMessageContaining("which Kafka takes for one topic");
+    }
 }

@@ -36,6 +36,20 @@ class PhysicalNameInjectivityTest {
         assertThat(one).isNotEqualTo(two);
     }
 
+    /** Nor do two plugins' names that the external system takes for one (Kafka: '.' and '_' in topics). */
+    @Property(tries = 3000)
+    void twoPluginsNeverShareWhatTheSystemTakesForOneName(@ForAll("kinds") ResourceKind kind,
+                                                          @ForAll("pluginNames") String plugin1,
+                                                          @ForAll("names") String logical1,
+                                                          @ForAll("pluginNames") String plugin2,
+                                                          @ForAll("names") String logical2) {
+        String one = physical(kind, plugin1, logical1);
+        String two = physical(kind, plugin2, logical2);
+        Assume.that(one != null && two != null && !plugin1.equals(plugin2));
+
+        assertThat(kind.sameInTheSystem(one)).isNotEqualTo(kind.sameInTheSystem(two));
+    }
+
     @Property(tries = 1000)
     void aPluginNameWithAnUnderscoreIsAlwaysRefused(@ForAll("pluginNames") String plugin) {
         Assume.that(plugin.contains("_"));

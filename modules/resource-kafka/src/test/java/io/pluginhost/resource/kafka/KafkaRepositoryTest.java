@@ -629,4 +629,23 @@ class KafkaRepositoryTest {
                     engine.unloadedButNotCollected()).isTrue();
         }
     }
+
+    /**
+     * Why the engine refuses a plugin's topics that differ only by '.' against '_' (EffectiveResourcesTest):
+     * the broker creates the first and refuses the second, so the plugin would load with a topic it can never
+     * use. If a later Kafka drops that rule, this fails, and the engine's refusal can go.
+     */
+    @Test
+    void theBrokerTakesTopicNamesThatDifferOnlyByDotAndUnderscoreForOne() throws Exception {
+        String plugin = plugin();
+        admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(plugin + "_user.events", 1, (short) 1)))
+                .all().get(30, TimeUnit.SECONDS);
+
+        assertThatThrownBy(() -> admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(
+                plugin + "_user_events", 1, (short) 1))).all().get(30, TimeUnit.SECONDS))
+                .hasCauseInstanceOf(org.apache.kafka.common.errors.InvalidTopicException.class)
+                .hasMessageContaining("collides");
+        assertThatThrownBy(() -> scope(plugin, ResourceOverrides.NONE, "user.events", "user_events"))
+                .isInstanceOf(InvalidNameException.class).hasMessageContaining("which Kafka takes for one topic");
+    }
 }
