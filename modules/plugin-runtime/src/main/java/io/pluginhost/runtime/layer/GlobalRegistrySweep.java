@@ -22,7 +22,6 @@ import javax.management.MBeanServer;
 import javax.management.MBeanServerFactory;
 import javax.management.ObjectName;
 import javax.management.StandardMBean;
-import javax.net.ssl.HostnameVerifier;
 import javax.net.ssl.HttpsURLConnection;
 
 /**
@@ -42,18 +41,6 @@ final class GlobalRegistrySweep {
     private GlobalRegistrySweep() {
     }
 
-    /** The JDK's process-wide defaults as the host had them before any plugin could change them. */
-    private record HostDefaults(Authenticator authenticator, ProxySelector proxySelector, CookieHandler cookieHandler,
-                                ResponseCache responseCache, HostnameVerifier hostnameVerifier) {
-        static final HostDefaults AT_START = new HostDefaults(Authenticator.getDefault(), ProxySelector.getDefault(),
-                CookieHandler.getDefault(), ResponseCache.getDefault(),
-                HttpsURLConnection.getDefaultHostnameVerifier());
-    }
-
-    /** Remembers the JDK's defaults as they are now: call before any plugin loads. Only the first call counts. */
-    static void rememberHostDefaults() {
-        HostDefaults.AT_START.hashCode(); // initializes the holder
-    }
 
     /**
      * @param loaders    the plugin's class loaders
@@ -71,18 +58,17 @@ final class GlobalRegistrySweep {
         for (String hook : ThreadHygiene.removeShutdownHooks(loaders)) {
             undone.add("the shutdown hook '" + hook + "'");
         }
-        HostDefaults host = HostDefaults.AT_START;
         putBack("the default authenticator", Authenticator::getDefault, Authenticator::setDefault,
-                host.authenticator(), loaders, undone);
+                HostDefaults.AUTHENTICATOR, loaders, undone);
         putBack("the default proxy selector", ProxySelector::getDefault, ProxySelector::setDefault,
-                host.proxySelector(), loaders, undone);
+                HostDefaults.PROXY_SELECTOR, loaders, undone);
         putBack("the default cookie handler", CookieHandler::getDefault, CookieHandler::setDefault,
-                host.cookieHandler(), loaders, undone);
+                HostDefaults.COOKIE_HANDLER, loaders, undone);
         putBack("the default response cache", ResponseCache::getDefault, ResponseCache::setDefault,
-                host.responseCache(), loaders, undone);
-        if (!owned(host.hostnameVerifier(), loaders)) { // it cannot be unset
+                HostDefaults.RESPONSE_CACHE, loaders, undone);
+        if (!owned(HostDefaults.HOSTNAME_VERIFIER, loaders)) { // it cannot be unset
             putBack("the default HTTPS host name verifier", HttpsURLConnection::getDefaultHostnameVerifier,
-                    HttpsURLConnection::setDefaultHostnameVerifier, host.hostnameVerifier(), loaders, undone);
+                    HttpsURLConnection::setDefaultHostnameVerifier, HostDefaults.HOSTNAME_VERIFIER, loaders, undone);
         }
         for (Provider provider : Security.getProviders()) {
             if (owned(provider, loaders)) {

@@ -135,7 +135,7 @@ public record PluginLayer(ModuleLayer layer, Module module, Plugin instance, Plu
      * to put back one a plugin replaced and left at its unload. Call before any plugin loads.
      */
     public static void rememberJdkDefaults() {
-        GlobalRegistrySweep.rememberHostDefaults();
+        HostDefaults.remember();
     }
 
     /** Closes the plugin's jar: after unload, so the file is released at once, not when GC runs. */
