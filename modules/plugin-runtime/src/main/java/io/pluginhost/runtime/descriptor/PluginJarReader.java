@@ -309,6 +309,12 @@ public final class PluginJarReader {
 
     /** @return the one class the module provides as {@code Plugin} */
     private static String checkModule(Path jar, ModuleDescriptor module) {
+        if (ModuleLayer.boot().findModule(module.name()).isPresent()) {
+            // As a library named so is: stack traces and leak reports would name the JDK's module for its frames.
+            throw new InvalidPluginException("module " + module.name() + " in " + jar + " is named like a module the"
+                    + " host already has (the JDK's); give the plugin's module a name of its own, e.g. its base"
+                    + " package");
+        }
         boolean requiresApi = false;
         for (ModuleDescriptor.Requires requires : module.requires()) {
             if (requires.name().equals(ApiLayer.API_MODULE)) {

@@ -6,6 +6,8 @@ import io.pluginhost.api.exception.InvalidPluginException;
 import io.pluginhost.runtime.testing.ExamplePlugins;
 import io.pluginhost.runtime.testing.PluginJarBuilder;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -76,6 +78,24 @@ class PluginJarReaderTest {
 
         assertThatThrownBy(() -> reader.read(jar))
                 .isInstanceOf(InvalidPluginException.class).hasMessageContaining("exactly one class; found []");
+    }
+
+    /**
+     * A plugin module named like a module of the JDK loaded, in a layer of its own: its frames then read
+     * {@code at java.sql/...} in every stack trace and leak report, blaming the JDK. A library named so was
+     * already refused; the plugin's own module now is too.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"java.sql", "jdk.random"})
+    void aPluginModuleNamedLikeAModuleOfTheJdkIsRefused(String module) {
+        Path jar = PluginJarBuilder.plugin("impostor").moduleInfo("module " + module
+                + " { requires io.pluginhost.api; provides io.pluginhost.api.Plugin with test.impostor.TestPlugin; }")
+                .build(dir);
+
+        assertThatThrownBy(() -> reader.read(jar))
+                .isInstanceOf(InvalidPluginException.class)
+                .hasMessage("module " + module + " in " + jar + " is named like a module the host already has (the"
+                        + " JDK's); give the plugin's module a name of its own, e.g. its base package");
     }
 
     @Test
