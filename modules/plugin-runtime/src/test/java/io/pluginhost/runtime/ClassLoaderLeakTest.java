@@ -328,6 +328,42 @@ class ClassLoaderLeakTest {
         java.net.ProxySelector.setDefault(proxies);
     }
 
+    /**
+     * ImageIO keeps every image reader and writer it found for the life of the JVM: a plugin's (a library
+     * such as TwelveMonkeys, registered with {@code ImageIO.scanForPlugins()}, or found because ImageIO first
+     * ran with the plugin's context loader) kept its loader after unload, and went on serving the server's
+     * other image code from an unloaded plugin.
+     */
+    @Test
+    void anImageIoProviderOfThePluginIsDeregisteredAtUnload() throws Exception {
+        manager.load(PluginJarBuilder.plugin("imaging").requiresJdkModule("java.desktop")
+                .provides("javax.imageio.spi.ImageReaderSpi", "test.imaging.TestPlugin.Reader").body("""
+                public static final class Reader extends javax.imageio.spi.ImageReaderSpi {
+                    public Reader() {
+                        super("imaging", "1", new String[] {"imagingfmt"}, new String[] {"imaging"}, null,
+                                "test.imaging.TestPlugin", STANDARD_INPUT_TYPE, null, false, null, null, null,
+                                null, false, null, null, null, null);
+                    }
+                    public boolean canDecodeInput(Object source) { return false; }
+                    public javax.imageio.ImageReader createReaderInstance(Object extension) { return null; }
+                    public String getDescription(java.util.Locale locale) { return "a plugin's format"; }
+                }
+                public void initialize(PluginContext context) {
+                    javax.imageio.ImageIO.scanForPlugins();
+                    %s
+                }
+                """.formatted(Handoff.put("imaging.loader",
+                "new java.lang.ref.WeakReference<ClassLoader>(getClass().getClassLoader())"))).build(dir));
+        WeakReference<ClassLoader> loader = loaderOf("imaging");
+        assertThat(javax.imageio.ImageIO.getReaderFormatNames()).contains("imagingfmt");
+
+        manager.unload("imaging");
+
+        assertThat(javax.imageio.ImageIO.getReaderFormatNames()).doesNotContain("imagingfmt");
+        assertThat(Gc.collects(loader)).as("loader of a plugin that registered an ImageIO reader is collected")
+                .isTrue();
+    }
+
     static Stream<Arguments> jdkCaches() {
         return Stream.of(
                 Arguments.of("a resource bundle of its own (ResourceBundle's cache)", "java.base", """

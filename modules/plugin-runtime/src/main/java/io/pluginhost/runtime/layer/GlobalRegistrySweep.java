@@ -10,6 +10,7 @@ import java.security.Provider;
 import java.security.Security;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -17,6 +18,7 @@ import java.util.function.Supplier;
 import java.util.logging.Handler;
 import java.util.logging.LogManager;
 import java.util.logging.Logger;
+import javax.imageio.spi.IIORegistry;
 import javax.management.JMException;
 import javax.management.MBeanServer;
 import javax.management.MBeanServerFactory;
@@ -29,12 +31,12 @@ import javax.net.ssl.HttpsURLConnection;
  * class loader for the life of the JVM: shutdown hooks, the default uncaught-exception handler,
  * security providers, the process-wide defaults of {@code java.net} (authenticator, proxy selector,
  * cookie handler, response cache) and of HTTPS (host name verifier), {@code java.util.logging}
- * handlers and filters, and MBeans. Only objects whose class one of the plugin's loaders defined are
- * touched, through public API (the shutdown hooks are listed by reflection, where {@code java.lang} is
- * open); a default is put back as the host had it when its first engine started. The caller names each
- * one, so the operator can tell the plugin's author. The logging and MBean scans walk every logger and every
- * MBean, so they run only for a plugin that can reach those modules
- * ({@link PluginLayer#undoGlobalRegistrations}).
+ * handlers and filters, MBeans, and ImageIO's readers and writers. Only objects whose class one of the
+ * plugin's loaders defined are touched, through public API (the shutdown hooks are listed by reflection,
+ * where {@code java.lang} is open); a default is put back as the host had it when its first engine
+ * started. The caller names each one, so the operator can tell the plugin's author. The logging, MBean
+ * and ImageIO scans walk every logger, MBean and image provider, so they run only for a plugin that can
+ * reach those modules ({@link PluginLayer#undoGlobalRegistrations}).
  */
 final class GlobalRegistrySweep {
 
@@ -46,9 +48,10 @@ final class GlobalRegistrySweep {
      * @param loaders    the plugin's class loaders
      * @param logging    whether the plugin can reach {@code java.logging}
      * @param management whether the plugin can reach {@code java.management}
+     * @param desktop    whether the plugin can reach {@code java.desktop} (ImageIO)
      * @return what was undone, one description each
      */
-    static List<String> sweep(Set<ClassLoader> loaders, boolean logging, boolean management) {
+    static List<String> sweep(Set<ClassLoader> loaders, boolean logging, boolean management, boolean desktop) {
         List<String> undone = new ArrayList<>();
         Thread.UncaughtExceptionHandler uncaught = Thread.getDefaultUncaughtExceptionHandler();
         if (owned(uncaught, loaders)) {
@@ -82,7 +85,33 @@ final class GlobalRegistrySweep {
         if (management) {
             sweepMBeans(loaders, undone);
         }
+        if (desktop) {
+            sweepImageIo(loaders, undone);
+        }
         return undone;
+    }
+
+    /**
+     * ImageIO's registry keeps every reader, writer and stream provider it found, for the life of the JVM:
+     * those registered by {@code ImageIO.scanForPlugins()}, and those it found itself when it first ran with
+     * the plugin's loader as context loader.
+     */
+    private static void sweepImageIo(Set<ClassLoader> loaders, List<String> undone) {
+        IIORegistry registry = IIORegistry.getDefaultInstance();
+        List<Object> owned = new ArrayList<>();
+        for (Iterator<Class<?>> categories = registry.getCategories(); categories.hasNext(); ) {
+            Iterator<?> providers = registry.getServiceProviders(categories.next(), false);
+            while (providers.hasNext()) {
+                Object provider = providers.next();
+                if (owned(provider, loaders) && !owned.contains(provider)) {
+                    owned.add(provider);
+                }
+            }
+        }
+        for (Object provider : owned) {
+            registry.deregisterServiceProvider(provider);
+            undone.add("the ImageIO provider " + provider.getClass().getName());
+        }
     }
 
     private static void sweepLogging(Set<ClassLoader> loaders, List<String> undone) {

@@ -83,9 +83,9 @@ public record PluginLayer(ModuleLayer layer, Module module, Plugin instance, Plu
      * each of which would keep its loader for the life of the JVM: JDBC drivers ({@link
      * #deregisterJdbcDrivers}), and through {@link GlobalRegistrySweep} shutdown hooks, the default
      * uncaught-exception handler, the {@code java.net} and HTTPS defaults and security providers for every
-     * plugin (a few field reads and a short array), logging handlers and MBeans only for a plugin whose
-     * modules can reach {@code java.logging} or {@code java.management}. Then drops what the JDK cached
-     * for its classes ({@link JdkCacheSweep}).
+     * plugin (a few field reads and a short array), logging handlers, MBeans and ImageIO providers only
+     * for a plugin whose modules can reach {@code java.logging}, {@code java.management} or {@code
+     * java.desktop}. Then drops what the JDK cached for its classes ({@link JdkCacheSweep}).
      *
      * @return what was undone, one description each
      */
@@ -97,16 +97,16 @@ public record PluginLayer(ModuleLayer layer, Module module, Plugin instance, Plu
         java.util.Set<ClassLoader> loaders = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         boolean logging = false;
         boolean management = false;
-        boolean beans = false;
+        boolean desktop = false;
         for (Module each : layer.modules()) {
             loaders.add(each.getClassLoader());
             logging |= JAVA_LOGGING.isPresent() && each.canRead(JAVA_LOGGING.get());
             management |= JAVA_MANAGEMENT.isPresent() && each.canRead(JAVA_MANAGEMENT.get());
-            beans |= JAVA_DESKTOP.isPresent() && each.canRead(JAVA_DESKTOP.get());
+            desktop |= JAVA_DESKTOP.isPresent() && each.canRead(JAVA_DESKTOP.get());
         }
         try {
-            undone.addAll(GlobalRegistrySweep.sweep(loaders, logging, management));
-            JdkCacheSweep.sweep(loaders, beans);
+            undone.addAll(GlobalRegistrySweep.sweep(loaders, logging, management, desktop));
+            JdkCacheSweep.sweep(loaders, desktop);
         } catch (RuntimeException e) {
             System.getLogger(PluginLayer.class.getName()).log(System.Logger.Level.WARNING, "could not look for what"
                     + " plugin module " + module.getName() + " left in the JDK's global registries: " + e);
@@ -196,12 +196,27 @@ public record PluginLayer(ModuleLayer layer, Module module, Plugin instance, Plu
         // Without this edge the plugin module cannot read the API classes it really gets (they live in
         // the host's unnamed module): linking would fail.
         controller.addReads(module, api.hostApiModule());
+        if (reads(layer, JAVA_DESKTOP)) {
+            AppContextGuard.beforePluginCode();
+        }
         try {
             return new PluginLayer(layer, module, instantiate(jar, controller, module, construction), finder);
         } catch (RuntimeException | LinkageError e) {
             finder.close();
             throw e;
         }
+    }
+
+    /** @return whether a module of the layer reads that platform module (no stream: this is on a cold load's path) */
+    private static boolean reads(ModuleLayer layer, java.util.Optional<Module> platformModule) {
+        if (platformModule.isPresent()) {
+            for (Module each : layer.modules()) {
+                if (each.canRead(platformModule.get())) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** Resolves the plugin's module and every library (a library the plugin does not require is still its own). */
