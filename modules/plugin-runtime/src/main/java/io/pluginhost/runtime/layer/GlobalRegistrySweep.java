@@ -43,7 +43,6 @@ final class GlobalRegistrySweep {
     private GlobalRegistrySweep() {
     }
 
-
     /**
      * @param loaders    the plugin's class loaders
      * @param logging    whether the plugin can reach {@code java.logging}

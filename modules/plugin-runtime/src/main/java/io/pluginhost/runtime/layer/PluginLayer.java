@@ -106,10 +106,15 @@ public record PluginLayer(ModuleLayer layer, Module module, Plugin instance, Plu
         }
         try {
             undone.addAll(GlobalRegistrySweep.sweep(loaders, logging, management, desktop));
-            JdkCacheSweep.sweep(loaders, desktop);
         } catch (RuntimeException e) {
             System.getLogger(PluginLayer.class.getName()).log(System.Logger.Level.WARNING, "could not look for what"
                     + " plugin module " + module.getName() + " left in the JDK's global registries: " + e);
+        }
+        try {
+            JdkCacheSweep.sweep(loaders, desktop);
+        } catch (RuntimeException e) {
+            System.getLogger(PluginLayer.class.getName()).log(System.Logger.Level.WARNING, "could not drop what the"
+                    + " JDK cached for plugin module " + module.getName() + ": " + e);
         }
         return undone;
     }
