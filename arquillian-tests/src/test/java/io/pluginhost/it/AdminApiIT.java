@@ -221,24 +221,14 @@ class AdminApiIT {
         assertThat(diagnostic).contains("\"count\":").doesNotContain("cached@");
     }
 
-    /** ImageIO keeps the readers it found for good: a plugin's reader (a library's, say) goes at its unload. */
+    /** ImageIO keeps the readers it found for good: a plugin's (a library's, here) goes at its unload. */
     @Test
     void anImageIoReaderOfAPluginDoesNotKeepItAfterUnload() throws Exception {
         byte[] jar = Files.readAllBytes(PluginJarBuilder.plugin("imaging").requiresJdkModule("java.desktop")
-                .provides("javax.imageio.spi.ImageReaderSpi", "test.imaging.TestPlugin.Reader").body("""
-                public static final class Reader extends javax.imageio.spi.ImageReaderSpi {
-                    public Reader() {
-                        super("imaging", "1", new String[] {"imagingfmt"}, new String[] {"imaging"}, null,
-                                "test.imaging.TestPlugin", STANDARD_INPUT_TYPE, null, false, null, null, null,
-                                null, false, null, null, null, null);
-                    }
-                    public boolean canDecodeInput(Object source) { return false; }
-                    public javax.imageio.ImageReader createReaderInstance(Object extension) { return null; }
-                    public String getDescription(java.util.Locale locale) { return "a plugin's format"; }
-                }
+                .library(PluginJarBuilder.imageIoReaderLibrary(dir)).body("""
                 public Object execute(Object in) {
                     javax.imageio.ImageIO.scanForPlugins();
-                    return List.of(javax.imageio.ImageIO.getReaderFormatNames()).contains("imagingfmt");
+                    return List.of(javax.imageio.ImageIO.getReaderFormatNames()).contains("fakeimagefmt");
                 }
                 """).build(dir));
         assertThat(upload("imaging.jar", jar).statusCode()).isEqualTo(201);

@@ -337,17 +337,7 @@ class ClassLoaderLeakTest {
     @Test
     void anImageIoProviderOfThePluginIsDeregisteredAtUnload() throws Exception {
         manager.load(PluginJarBuilder.plugin("imaging").requiresJdkModule("java.desktop")
-                .provides("javax.imageio.spi.ImageReaderSpi", "test.imaging.TestPlugin.Reader").body("""
-                public static final class Reader extends javax.imageio.spi.ImageReaderSpi {
-                    public Reader() {
-                        super("imaging", "1", new String[] {"imagingfmt"}, new String[] {"imaging"}, null,
-                                "test.imaging.TestPlugin", STANDARD_INPUT_TYPE, null, false, null, null, null,
-                                null, false, null, null, null, null);
-                    }
-                    public boolean canDecodeInput(Object source) { return false; }
-                    public javax.imageio.ImageReader createReaderInstance(Object extension) { return null; }
-                    public String getDescription(java.util.Locale locale) { return "a plugin's format"; }
-                }
+                .library(PluginJarBuilder.imageIoReaderLibrary(dir)).body("""
                 public void initialize(PluginContext context) {
                     javax.imageio.ImageIO.scanForPlugins();
                     %s
@@ -355,12 +345,12 @@ class ClassLoaderLeakTest {
                 """.formatted(Handoff.put("imaging.loader",
                 "new java.lang.ref.WeakReference<ClassLoader>(getClass().getClassLoader())"))).build(dir));
         WeakReference<ClassLoader> loader = loaderOf("imaging");
-        assertThat(javax.imageio.ImageIO.getReaderFormatNames()).contains("imagingfmt");
+        assertThat(javax.imageio.ImageIO.getReaderFormatNames()).contains("fakeimagefmt");
 
         manager.unload("imaging");
 
-        assertThat(javax.imageio.ImageIO.getReaderFormatNames()).doesNotContain("imagingfmt");
-        assertThat(Gc.collects(loader)).as("loader of a plugin that registered an ImageIO reader is collected")
+        assertThat(javax.imageio.ImageIO.getReaderFormatNames()).doesNotContain("fakeimagefmt");
+        assertThat(Gc.collects(loader)).as("loader of a plugin whose library registered an ImageIO reader")
                 .isTrue();
     }
 

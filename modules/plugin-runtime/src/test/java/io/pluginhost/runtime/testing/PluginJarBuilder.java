@@ -230,6 +230,29 @@ public final class PluginJarBuilder {
     }
 
     /**
+     * A library jar (automatic module {@code fakeimage}) that offers ImageIO a reader of the format
+     * {@code fakeimagefmt} through {@code META-INF/services}, as TwelveMonkeys' readers do: ImageIO finds it
+     * at {@code ImageIO.scanForPlugins()} run with the plugin's loader as context loader.
+     *
+     * @param directory where to put the jar
+     * @return the jar
+     */
+    public static Path imageIoReaderLibrary(Path directory) {
+        return libraryJar(directory, "fakeimage-1.0.jar", Map.of("fakeimage/FakeImageReaderSpi.java", """
+                package fakeimage;
+                public final class FakeImageReaderSpi extends javax.imageio.spi.ImageReaderSpi {
+                    public FakeImageReaderSpi() {
+                        super("fakeimage", "1", new String[] {"fakeimagefmt"}, new String[] {"fakeimage"}, null,
+                                "fakeimage.FakeImageReader", STANDARD_INPUT_TYPE, null, false, null, null, null,
+                                null, false, null, null, null, null);
+                    }
+                    public boolean canDecodeInput(Object source) { return false; }
+                    public javax.imageio.ImageReader createReaderInstance(Object extension) { return null; }
+                    public String getDescription(java.util.Locale locale) { return "a library's format"; }
+                }""", "META-INF/services/javax.imageio.spi.ImageReaderSpi", "fakeimage.FakeImageReaderSpi\n"));
+    }
+
+    /**
      * Compiles classes with no module-info into a library jar (an automatic module named after the file).
      *
      * @param directory where to put the jar
