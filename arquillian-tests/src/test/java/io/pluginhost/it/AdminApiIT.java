@@ -147,11 +147,7 @@ class AdminApiIT {
         assertThat(upload("records.jar", jar).statusCode()).isEqualTo(201);
         assertThat(json("POST", "api/plugins/records/execute", "{}").body())
                 .isEqualTo("{\"result\":{\"stars\":5,\"text\":\"returned\"}}");
-        assertThat(json("DELETE", "api/plugins/records", null).statusCode()).isEqualTo(200);
-        json("DELETE", "api/jars/records.jar", null);
-
-        String diagnostic = json("POST", "api/diagnostics/unloaded-not-collected", null).body();
-        assertThat(diagnostic).contains("\"count\":").doesNotContain("records@");
+        unloadDeletesItsJarAndLeavesNoLoader("records");
     }
 
     /**
@@ -181,11 +177,7 @@ class AdminApiIT {
         for (int i = 0; i < 40; i++) { // over the request threads of the listener's worker
             assertThat(json("POST", "api/plugins/recycler/execute", "null").body()).isEqualTo("{\"result\":\"ok\"}");
         }
-        assertThat(json("DELETE", "api/plugins/recycler", null).statusCode()).isEqualTo(200);
-        json("DELETE", "api/jars/recycler.jar", null);
-
-        String diagnostic = json("POST", "api/diagnostics/unloaded-not-collected", null).body();
-        assertThat(diagnostic).contains("\"count\":").doesNotContain("recycler@");
+        unloadDeletesItsJarAndLeavesNoLoader("recycler");
     }
 
     /**
@@ -214,11 +206,7 @@ class AdminApiIT {
         for (int i = 0; i < 10; i++) {
             assertThat(json("POST", "api/plugins/cached/execute", "null").body()).isEqualTo("{\"result\":\"hello2\"}");
         }
-        assertThat(json("DELETE", "api/plugins/cached", null).statusCode()).isEqualTo(200);
-        json("DELETE", "api/jars/cached.jar", null);
-
-        String diagnostic = json("POST", "api/diagnostics/unloaded-not-collected", null).body();
-        assertThat(diagnostic).contains("\"count\":").doesNotContain("cached@");
+        unloadDeletesItsJarAndLeavesNoLoader("cached");
     }
 
     /** ImageIO keeps the readers it found for good: a plugin's (a library's, here) goes at its unload. */
@@ -233,11 +221,7 @@ class AdminApiIT {
                 """).build(dir));
         assertThat(upload("imaging.jar", jar).statusCode()).isEqualTo(201);
         assertThat(json("POST", "api/plugins/imaging/execute", "null").body()).isEqualTo("{\"result\":true}");
-        assertThat(json("DELETE", "api/plugins/imaging", null).statusCode()).isEqualTo(200);
-        json("DELETE", "api/jars/imaging.jar", null);
-
-        String diagnostic = json("POST", "api/diagnostics/unloaded-not-collected", null).body();
-        assertThat(diagnostic).contains("\"count\":").doesNotContain("imaging@");
+        unloadDeletesItsJarAndLeavesNoLoader("imaging");
     }
 
     /** What a plugin registers in the JDK and never takes back goes at unload, a "trust all" verifier too. */
@@ -263,11 +247,7 @@ class AdminApiIT {
                 }
                 """).build(dir));
         assertThat(upload("registrar.jar", jar).statusCode()).isEqualTo(201);
-        assertThat(json("DELETE", "api/plugins/registrar", null).statusCode()).isEqualTo(200);
-        json("DELETE", "api/jars/registrar.jar", null);
-
-        String diagnostic = json("POST", "api/diagnostics/unloaded-not-collected", null).body();
-        assertThat(diagnostic).contains("\"count\":").doesNotContain("registrar@");
+        unloadDeletesItsJarAndLeavesNoLoader("registrar");
     }
 
     @Test
@@ -876,5 +856,17 @@ class AdminApiIT {
             assertThat(json("DELETE", "api/plugins/" + name, null).statusCode()).isEqualTo(200);
             assertThat(json("DELETE", "api/jars/" + name + ".jar", null).statusCode()).isEqualTo(204);
         }
+    }
+
+    /**
+     * Unloads the plugin, deletes its jar (named after it), and checks that its loader is gone: the
+     * diagnostic collects garbage first.
+     */
+    private void unloadDeletesItsJarAndLeavesNoLoader(String plugin) throws Exception {
+        assertThat(json("DELETE", "api/plugins/" + plugin, null).statusCode()).isEqualTo(200);
+        json("DELETE", "api/jars/" + plugin + ".jar", null);
+
+        String diagnostic = json("POST", "api/diagnostics/unloaded-not-collected", null).body();
+        assertThat(diagnostic).contains("\"count\":").doesNotContain(plugin + "@");
     }
 }
