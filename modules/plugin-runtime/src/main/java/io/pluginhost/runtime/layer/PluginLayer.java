@@ -95,17 +95,13 @@ public record PluginLayer(ModuleLayer layer, Module module, Plugin instance, Plu
             undone.add("the JDBC driver " + driver);
         }
         java.util.Set<ClassLoader> loaders = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-        boolean logging = false;
-        boolean management = false;
-        boolean desktop = false;
         for (Module each : layer.modules()) {
             loaders.add(each.getClassLoader());
-            logging |= JAVA_LOGGING.isPresent() && each.canRead(JAVA_LOGGING.get());
-            management |= JAVA_MANAGEMENT.isPresent() && each.canRead(JAVA_MANAGEMENT.get());
-            desktop |= JAVA_DESKTOP.isPresent() && each.canRead(JAVA_DESKTOP.get());
         }
+        boolean desktop = reads(layer, JAVA_DESKTOP);
         try {
-            undone.addAll(GlobalRegistrySweep.sweep(loaders, logging, management, desktop));
+            undone.addAll(GlobalRegistrySweep.sweep(loaders, reads(layer, JAVA_LOGGING), reads(layer, JAVA_MANAGEMENT),
+                    desktop));
         } catch (RuntimeException e) {
             System.getLogger(PluginLayer.class.getName()).log(System.Logger.Level.WARNING, "could not look for what"
                     + " plugin module " + module.getName() + " left in the JDK's global registries: " + e);
