@@ -318,14 +318,18 @@ class ClassLoaderLeakTest {
                     java.net.ProxySelector.setDefault(java.net.ProxySelector.of(null));
                 }
                 """).build(dir));
-        assertThat(javax.net.ssl.HttpsURLConnection.getDefaultHostnameVerifier()).isNotSameAs(verifier);
+        try {
+            assertThat(javax.net.ssl.HttpsURLConnection.getDefaultHostnameVerifier()).isNotSameAs(verifier);
 
-        manager.unload("trusting");
+            manager.unload("trusting");
 
-        assertThat(javax.net.ssl.HttpsURLConnection.getDefaultHostnameVerifier()).isSameAs(verifier);
-        assertThat(java.net.ProxySelector.getDefault()).as("the JDK's own selector the plugin set stays")
-                .isNotSameAs(proxies);
-        java.net.ProxySelector.setDefault(proxies);
+            assertThat(javax.net.ssl.HttpsURLConnection.getDefaultHostnameVerifier()).isSameAs(verifier);
+            assertThat(java.net.ProxySelector.getDefault()).as("the JDK's own selector the plugin set stays")
+                    .isNotSameAs(proxies);
+        } finally { // the JVM's defaults are every later test's too
+            java.net.ProxySelector.setDefault(proxies);
+            javax.net.ssl.HttpsURLConnection.setDefaultHostnameVerifier(verifier);
+        }
     }
 
     /**
