@@ -26,6 +26,7 @@ import io.pluginhost.runtime.internal.MetricsRelay;
 import io.pluginhost.runtime.internal.TaskTimer;
 import io.pluginhost.runtime.internal.ThreadHygiene;
 import io.pluginhost.runtime.layer.ApiLayer;
+import io.pluginhost.runtime.layer.MBeanRegistrations;
 import io.pluginhost.runtime.layer.PluginLayer;
 import io.pluginhost.runtime.lifecycle.LeakWatch;
 import io.pluginhost.runtime.lifecycle.LoadPlan;
@@ -99,6 +100,8 @@ public final class ModuleLayerPluginManager implements PluginManager {
     private final LifecycleThreads lifecycleThreads;
     /** The clock of the plugins' scheduled tasks. */
     private final TaskTimer tasks;
+    /** What the unloads of plugins that can reach {@code java.management} look at; its listeners go at close. */
+    private final MBeanRegistrations mbeans = new MBeanRegistrations();
     private final ReentrantLock lifecycleLock = new ReentrantLock();
     /** Plugins the current lifecycle operation loaded, whose optional dependents may bind them (under the lock). */
     private final List<String> loadedInThisOperation = new ArrayList<>();
@@ -144,7 +147,7 @@ public final class ModuleLayerPluginManager implements PluginManager {
                 : LifecycleThreads.onCallersThread();
         this.tasks = new TaskTimer(hostLoader);
         this.assembler = new PluginAssembler(ApiLayer.create(), hub, services, limits, registry, leaks,
-                this::reportCallback, lifecycleThreads, metrics, libraries, tasks);
+                this::reportCallback, lifecycleThreads, metrics, libraries, tasks, mbeans);
     }
 
     // ---------------------------------------------------------------- load
@@ -632,6 +635,7 @@ public final class ModuleLayerPluginManager implements PluginManager {
             lifecycleThreads.close();
             tasks.close();
             libraries.close();
+            mbeans.close();
         }
     }
 

@@ -1,6 +1,7 @@
 package io.pluginhost.runtime;
 
 import io.pluginhost.api.exception.PluginLoadException;
+import io.pluginhost.runtime.testing.CountingMBeanServer;
 import io.pluginhost.runtime.testing.ExamplePlugins;
 import io.pluginhost.runtime.testing.FakeDatabase;
 import io.pluginhost.runtime.testing.Gc;
@@ -329,6 +330,77 @@ class ClassLoaderLeakTest {
         } finally { // the JVM's defaults are every later test's too
             java.net.ProxySelector.setDefault(proxies);
             javax.net.ssl.HttpsURLConnection.setDefaultHostnameVerifier(verifier);
+        }
+    }
+
+    /**
+     * Listing every MBean of WildFly's server walks its management model and took half a second, so each unload
+     * of a plugin that can reach {@code java.management} (every plugin with a library, an automatic module)
+     * took that long, and {@code unloadAll} of many of them minutes. The sweep looks only at the MBeans
+     * registered since it began to watch the server, before the plugin's code ran; a server the plugin made
+     * itself was not watched, and is listed whole.
+     */
+    @Test
+    void anUnloadLooksOnlyAtTheMBeansRegisteredSinceThePluginsCodeFirstRan() throws Exception {
+        javax.management.MBeanServer container = CountingMBeanServer.create("pluginhost.container");
+        try {
+            for (int i = 0; i < 200; i++) {
+                container.registerMBean(new javax.management.StandardMBean(() -> { }, Runnable.class),
+                        new javax.management.ObjectName("pluginhost.container:type=HostBean,n=" + i));
+            }
+            manager.load(PluginJarBuilder.plugin("managed").requiresJdkModule("java.management").body("""
+                    public void initialize(PluginContext context) throws Exception {
+                        for (javax.management.MBeanServer server
+                                : javax.management.MBeanServerFactory.findMBeanServer(null)) {
+                            if (server.getDefaultDomain().equals("pluginhost.container")) {
+                                server.registerMBean(new javax.management.StandardMBean(new Runnable() {
+                                    public void run() { }
+                                }, Runnable.class), new javax.management.ObjectName("pluginhost.container:type=Probe"));
+                            }
+                        }
+                        javax.management.MBeanServerFactory.createMBeanServer("pluginhost.own").registerMBean(
+                                new javax.management.StandardMBean(new Runnable() { public void run() { } },
+                                        Runnable.class), new javax.management.ObjectName("pluginhost.own:type=Probe"));
+                        %s
+                    }
+                    """.formatted(Handoff.put("managed.loader",
+                    "new java.lang.ref.WeakReference<ClassLoader>(getClass().getClassLoader())"))).build(dir));
+            WeakReference<ClassLoader> loader = loaderOf("managed");
+            javax.management.MBeanServer own = javax.management.MBeanServerFactory.findMBeanServer(null).stream()
+                    .filter(server -> server.getDefaultDomain().equals("pluginhost.own")).findFirst().orElseThrow();
+            try {
+                manager.unload("managed");
+
+                assertThat(container.isRegistered(new javax.management.ObjectName("pluginhost.container:type=Probe")))
+                        .isFalse();
+                assertThat(own.isRegistered(new javax.management.ObjectName("pluginhost.own:type=Probe"))).isFalse();
+                assertThat(Gc.collects(loader)).as("loader of a plugin that left two MBeans is collected").isTrue();
+                assertThat(CountingMBeanServer.of(container).listings()).as("times the container's 201 MBeans"
+                        + " were all listed").isZero();
+                assertThat(CountingMBeanServer.of(container).classLoaderLookups()).as("MBeans looked at one by one")
+                        .isLessThanOrEqualTo(1);
+            } finally {
+                javax.management.MBeanServerFactory.releaseMBeanServer(own);
+            }
+        } finally {
+            CountingMBeanServer.release(container);
+        }
+    }
+
+    /** What the engine listens to in the JVM's MBean servers would keep the host's classes after its undeploy. */
+    @Test
+    void aClosedEngineLeavesNoListenerInAnMBeanServer() {
+        javax.management.MBeanServer container = CountingMBeanServer.create("pluginhost.container");
+        try {
+            manager.load(PluginJarBuilder.plugin("managed").requiresJdkModule("java.management").build(dir));
+            manager.unload("managed");
+            manager.load(PluginJarBuilder.plugin("managed").requiresJdkModule("java.management").build(dir));
+
+            manager.close();
+
+            assertThat(CountingMBeanServer.of(container).listenersLeft()).isZero();
+        } finally {
+            CountingMBeanServer.release(container);
         }
     }
 

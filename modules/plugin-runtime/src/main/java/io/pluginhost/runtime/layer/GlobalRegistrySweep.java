@@ -46,11 +46,13 @@ final class GlobalRegistrySweep {
     /**
      * @param loaders    the plugin's class loaders
      * @param logging    whether the plugin can reach {@code java.logging}
-     * @param management whether the plugin can reach {@code java.management}
+     * @param mbeans     the MBeans registered since the plugin's code first ran; {@code null} if it cannot reach
+     *                   {@code java.management}
      * @param desktop    whether the plugin can reach {@code java.desktop} (ImageIO)
      * @return what was undone, one description each
      */
-    static List<String> sweep(Set<ClassLoader> loaders, boolean logging, boolean management, boolean desktop) {
+    static List<String> sweep(Set<ClassLoader> loaders, boolean logging, MBeanRegistrations mbeans,
+                              boolean desktop) {
         List<String> undone = new ArrayList<>();
         Thread.UncaughtExceptionHandler uncaught = Thread.getDefaultUncaughtExceptionHandler();
         if (owned(uncaught, loaders)) {
@@ -81,8 +83,8 @@ final class GlobalRegistrySweep {
         if (logging) {
             sweepLogging(loaders, undone);
         }
-        if (management) {
-            sweepMBeans(loaders, undone);
+        if (mbeans != null) {
+            sweepMBeans(loaders, mbeans, undone);
         }
         if (desktop) {
             sweepImageIo(loaders, undone);
@@ -135,10 +137,14 @@ final class GlobalRegistrySweep {
         }
     }
 
-    /** In every MBean server created so far: the platform one is not created if nothing asked for it. */
-    private static void sweepMBeans(Set<ClassLoader> loaders, List<String> undone) {
+    /**
+     * In every MBean server created so far (the platform one is not created if nothing asked for it), among the
+     * MBeans registered since the plugin's code first ran.
+     */
+    private static void sweepMBeans(Set<ClassLoader> loaders, MBeanRegistrations mbeans, List<String> undone) {
+        mbeans.forgetReleasedServers();
         for (MBeanServer server : MBeanServerFactory.findMBeanServer(null)) {
-            for (ObjectName name : server.queryNames(null, null)) {
+            for (ObjectName name : mbeans.candidates(server)) {
                 try {
                     if (loaders.contains(server.getClassLoaderFor(name)) || wrapsPluginClass(server, name, loaders)) {
                         server.unregisterMBean(name);

@@ -87,9 +87,10 @@ public record PluginLayer(ModuleLayer layer, Module module, Plugin instance, Plu
      * for a plugin whose modules can reach {@code java.logging}, {@code java.management} or {@code
      * java.desktop}. Then drops what the JDK cached for its classes ({@link JdkCacheSweep}).
      *
+     * @param mbeans the MBeans registered since the plugin's code first ran, where it may have left one
      * @return what was undone, one description each
      */
-    public List<String> undoGlobalRegistrations() {
+    public List<String> undoGlobalRegistrations(MBeanRegistrations mbeans) {
         List<String> undone = new java.util.ArrayList<>();
         for (String driver : deregisterJdbcDrivers()) {
             undone.add("the JDBC driver " + driver);
@@ -100,8 +101,8 @@ public record PluginLayer(ModuleLayer layer, Module module, Plugin instance, Plu
         }
         boolean desktop = reads(layer, JAVA_DESKTOP);
         try {
-            undone.addAll(GlobalRegistrySweep.sweep(loaders, reads(layer, JAVA_LOGGING), reads(layer, JAVA_MANAGEMENT),
-                    desktop));
+            undone.addAll(GlobalRegistrySweep.sweep(loaders, reads(layer, JAVA_LOGGING),
+                    reads(layer, JAVA_MANAGEMENT) ? mbeans : null, desktop));
         } catch (RuntimeException e) {
             System.getLogger(PluginLayer.class.getName()).log(System.Logger.Level.WARNING, "could not look for what"
                     + " plugin module " + module.getName() + " left in the JDK's global registries: " + e);
@@ -162,12 +163,13 @@ public record PluginLayer(ModuleLayer layer, Module module, Plugin instance, Plu
      * @param api              the API layer
      * @param dependencyLayers the layers of the plugin's declared dependencies
      * @param construction     runs a provider's construction that is plugin code
+     * @param mbeans           starts watching the JVM's MBean servers if the plugin can reach them
      * @return the layer
      * @throws PluginLoadException if the module cannot be resolved or defined, or the provider fails
      *                             to instantiate (or overran the deadline); nothing stays open
      */
     public static PluginLayer define(PluginJar jar, ApiLayer api, List<ModuleLayer> dependencyLayers,
-                                     Construction construction) {
+                                     Construction construction, MBeanRegistrations mbeans) {
         String moduleName = jar.module().name();
         List<ModuleLayer> parents = new ArrayList<>(1 + dependencyLayers.size());
         parents.add(api.layer());
@@ -199,6 +201,9 @@ public record PluginLayer(ModuleLayer layer, Module module, Plugin instance, Plu
         controller.addReads(module, api.hostApiModule());
         if (reads(layer, JAVA_DESKTOP)) {
             AppContextGuard.beforePluginCode();
+        }
+        if (reads(layer, JAVA_MANAGEMENT)) {
+            mbeans.watchEveryServer();
         }
         try {
             return new PluginLayer(layer, module, instantiate(jar, controller, module, construction), finder);

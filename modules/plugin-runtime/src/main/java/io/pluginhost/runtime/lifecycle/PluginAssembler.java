@@ -19,6 +19,7 @@ import io.pluginhost.runtime.internal.PluginEventBus;
 import io.pluginhost.runtime.internal.SettingsConfig;
 import io.pluginhost.runtime.internal.TaskTimer;
 import io.pluginhost.runtime.layer.ApiLayer;
+import io.pluginhost.runtime.layer.MBeanRegistrations;
 import io.pluginhost.runtime.layer.PluginLayer;
 import io.pluginhost.runtime.resource.RepositoryProvider;
 
@@ -60,6 +61,7 @@ public final class PluginAssembler {
     private final PluginLibraries libraries;
     private final PluginLayer.Construction construction = new ProviderConstruction();
     private final TaskTimer timer;
+    private final MBeanRegistrations mbeans;
 
     /**
      * @param api      the API layer every plugin layer descends from
@@ -72,11 +74,14 @@ public final class PluginAssembler {
      * @param threads  where {@code initialize} and {@code cleanup} run
      * @param metrics  where plugins' work is reported
      * @param timer    where plugins' scheduled tasks wait for their time
+     * @param mbeans   the MBeans registered while plugins that can reach {@code java.management} ran
      */
     public PluginAssembler(ApiLayer api, EventHub hub, HostServices services, EngineLimits limits,
                            PluginRegistry registry, LeakWatch leaks, LoadedPlugin.ErrorSink errors,
-                           LifecycleThreads threads, MetricsRelay metrics, PluginLibraries libraries, TaskTimer timer) {
+                           LifecycleThreads threads, MetricsRelay metrics, PluginLibraries libraries, TaskTimer timer,
+                           MBeanRegistrations mbeans) {
         this.timer = timer;
+        this.mbeans = mbeans;
         this.libraries = libraries;
         this.metrics = metrics;
         this.api = api;
@@ -107,7 +112,7 @@ public final class PluginAssembler {
             dependencyLayers.add(layer.layer());
             dependencies.put(dependency, layer.instance());
         }
-        PluginLayer layer = PluginLayer.define(jar, api, dependencyLayers, construction);
+        PluginLayer layer = PluginLayer.define(jar, api, dependencyLayers, construction, mbeans);
         LoadedPlugin plugin = new LoadedPlugin(jar.descriptor(), jar.path(), plan, layer, errors,
                 limits.maxCallDepth(), threads, jar.provider().cleanup(), metrics);
         PluginTasks tasks = new PluginTasks(plugin, timer);
@@ -265,7 +270,7 @@ public final class PluginAssembler {
         plugin.context.invalidate();
         hub.removeAll(plugin); // anything cleanup subscribed before the context was invalidated
         ClassLoader loader = plugin.layer().classLoader();
-        for (String registration : plugin.layer().undoGlobalRegistrations()) {
+        for (String registration : plugin.layer().undoGlobalRegistrations(mbeans)) {
             LOG.log(System.Logger.Level.WARNING, "plugin " + plugin.descriptor() + " left " + registration
                     + " registered; the host removed it, so that its loader can go");
         }
