@@ -287,6 +287,11 @@ class ClassLoaderLeakTest {
                                 new javax.management.StandardMBean(new Runnable() { public void run() { } },
                                         Runnable.class),
                                 new javax.management.ObjectName("pluginhost.test:type=WrappedProbe"));
+                        """),
+                Arguments.of("a lambda wrapped in a StandardMBean", "java.management", """
+                        java.lang.management.ManagementFactory.getPlatformMBeanServer().registerMBean(
+                                new javax.management.StandardMBean(() -> { }, Runnable.class),
+                                new javax.management.ObjectName("pluginhost.test:type=WrappedLambda"));
                         """));
     }
 

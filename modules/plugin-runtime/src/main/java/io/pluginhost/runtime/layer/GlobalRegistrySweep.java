@@ -166,7 +166,7 @@ final class GlobalRegistrySweep {
         if (!server.isInstanceOf(name, StandardMBean.class.getName())) {
             return false;
         }
-        String implementation = server.getMBeanInfo(name).getClassName();
+        String implementation = loadableName(server.getMBeanInfo(name).getClassName());
         for (ClassLoader loader : loaders) {
             try {
                 if (loaders.contains(Class.forName(implementation, false, loader).getClassLoader())) {
@@ -177,6 +177,20 @@ final class GlobalRegistrySweep {
             }
         }
         return false;
+    }
+
+    /**
+     * A hidden class, such as a lambda's ({@code Outer$$Lambda$12/0x0000...}), cannot be found by its name; the
+     * class it was made for ({@code Outer}), which its loader defined too, stands for it.
+     */
+    private static String loadableName(String className) {
+        int hidden = className.indexOf('/');
+        if (hidden < 0) {
+            return className;
+        }
+        String lookupClass = className.substring(0, hidden);
+        int lambda = lookupClass.indexOf("$$Lambda");
+        return lambda < 0 ? lookupClass : lookupClass.substring(0, lambda);
     }
 
     /** Puts the host's value of a default back if the plugin's is in place (none if the host's was the plugin's). */
