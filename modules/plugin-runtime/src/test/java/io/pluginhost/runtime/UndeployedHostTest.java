@@ -39,6 +39,9 @@ class UndeployedHostTest {
                     javax.imageio.ImageIO.getReaderFormatNames();
                     java.beans.Introspector.getBeanInfo(getClass());
                 }
+                public Object execute(Object input) {
+                    return javax.imageio.ImageIO.getReaderFormatNames().length;
+                }
                 """).build(plugins);
         PluginJarBuilder.plugin("managed").requiresJdkModule("java.management").requiresJdkModule("java.logging")
                 .body("""
@@ -47,6 +50,7 @@ class UndeployedHostTest {
                             new javax.management.StandardMBean(() -> { }, Runnable.class),
                             new javax.management.ObjectName("pluginhost.undeploy:type=Left"));
                     java.util.logging.Logger.getLogger("pluginhost.undeploy").info("managed starts");
+                    context.eventBus().on("undeploy:*", event -> { });
                 }
                 """).build(plugins);
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
@@ -92,7 +96,9 @@ class UndeployedHostTest {
                     Object loaded = engineClass.getMethod("loadDirectory", Path.class).invoke(engine, plugins);
                     Object names = loaded.getClass().getMethod("loaded").invoke(loaded);
                     System.out.println("loaded " + ((java.util.List<?>) names).size() + " plugins");
+                    // on this thread, which outlives the engine as a server's request threads outlive a deployment
                     engineClass.getMethod("publish", String.class, Object.class).invoke(engine, "undeploy:soon", null);
+                    engineClass.getMethod("execute", String.class, Object.class).invoke(engine, "imaging", null);
                 } finally {
                     engine.close();
                 }
