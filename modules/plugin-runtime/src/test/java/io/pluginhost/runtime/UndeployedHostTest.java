@@ -23,7 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the listeners that watch the MBean servers, the threads that flush the bean caches) must not keep the
  * host's classes once its engine closed, or each redeploy of the EAR would keep another copy. A child JVM
  * (ImageIO starts once per JVM) loads the engine in a loader of its own, as WildFly loads a deployment,
- * runs plugins that reach those parts of the JDK, closes the engine and drops the loader.
+ * runs plugins that reach those parts of the JDK (and a library's JDBC driver, scheduled tasks, listeners), closes
+ * the engine and drops the loader.
  */
 class UndeployedHostTest {
 
@@ -31,7 +32,7 @@ class UndeployedHostTest {
     Path dir;
 
     @Test
-    void aClosedEngineKeepsNothingOfTheHostsLoaderAfterPluginsUsedTheJdksDesktopManagementAndLogging()
+    void aClosedEngineKeepsNothingOfTheHostsLoaderAfterItsPluginsUsedTheJdk()
             throws Exception {
         Path plugins = Files.createDirectories(dir.resolve("plugins"));
         PluginJarBuilder.plugin("imaging").requiresJdkModule("java.desktop").body("""
@@ -51,6 +52,14 @@ class UndeployedHostTest {
                             new javax.management.ObjectName("pluginhost.undeploy:type=Left"));
                     java.util.logging.Logger.getLogger("pluginhost.undeploy").info("managed starts");
                     context.eventBus().on("undeploy:*", event -> { });
+                    context.scheduler().scheduleAtFixedRate(java.time.Duration.ofMillis(10),
+                            java.time.Duration.ofMillis(10), () -> { });
+                }
+                """).build(plugins);
+        Path driver = PluginJarBuilder.selfRegisteringJdbcDriver(Files.createDirectories(dir.resolve("fakedb")));
+        PluginJarBuilder.plugin("driving").library(driver).body("""
+                public void initialize(PluginContext context) throws Exception {
+                    Class.forName("fakedb.FakeDriver", true, getClass().getClassLoader());
                 }
                 """).build(plugins);
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
@@ -65,7 +74,7 @@ class UndeployedHostTest {
         }
         String log = Files.readString(output, StandardCharsets.UTF_8);
         assertThat(ended).as("the child JVM ended within 120 s: %s", log).isTrue();
-        assertThat(log).as("what the child JVM printed").contains("loaded 2 plugins").contains("host loader collected");
+        assertThat(log).as("what the child JVM printed").contains("loaded 3 plugins").contains("host loader collected");
     }
 
     private static URL codeSource(Class<?> type) {
