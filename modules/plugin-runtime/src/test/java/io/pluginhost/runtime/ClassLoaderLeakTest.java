@@ -512,6 +512,34 @@ class ClassLoaderLeakTest {
         assertThat(Gc.collects(loader)).as("loader of a plugin that left %s is collected", what).isTrue();
     }
 
+    /**
+     * A thread the host lends a plugin (a request thread for {@code execute}) outlives it: an uncaught-exception
+     * handler the plugin set on it kept its loader for the thread's life, which is the server's.
+     */
+    @Test
+    void anUncaughtExceptionHandlerAPluginSetOnALentThreadIsResetAtUnload() {
+        manager.load(PluginJarBuilder.plugin("handling").body("""
+                public Object execute(Object input) {
+                    Thread.currentThread().setUncaughtExceptionHandler((thread, error) -> { });
+                    %s
+                    return null;
+                }
+                """.formatted(Handoff.put("handling.loader",
+                "new java.lang.ref.WeakReference<ClassLoader>(getClass().getClassLoader())"))).build(dir));
+        Thread.UncaughtExceptionHandler before = Thread.currentThread().getUncaughtExceptionHandler();
+        try {
+            manager.execute("handling", null);
+            WeakReference<ClassLoader> loader = loaderOf("handling");
+
+            manager.unload("handling");
+
+            assertThat(Gc.collects(loader)).as("loader of a plugin that set this thread's handler is collected")
+                    .isTrue();
+        } finally { // the test's thread is every later test's too
+            Thread.currentThread().setUncaughtExceptionHandler(before instanceof ThreadGroup ? null : before);
+        }
+    }
+
     @Test
     void whatAPluginLeavesOnTheReusedLifecycleThreadDoesNotKeepItAlive() {
         String litter = """

@@ -61,6 +61,10 @@ public final class ThreadHygiene {
                 thread.setContextClassLoader(host);
             }
             clearInheritedContext(thread, unloaded, inherited);
+            Thread.UncaughtExceptionHandler handler = thread.getUncaughtExceptionHandler(); // null once it ended
+            if (handler != null && handler.getClass().getClassLoader() == unloaded) {
+                thread.setUncaughtExceptionHandler(null); // set by plugin code on a thread it was lent
+            }
             Object task = read(TARGET, thread);
             if (thread.getClass().getClassLoader() == unloaded
                     || task != null && task.getClass().getClassLoader() == unloaded) {
