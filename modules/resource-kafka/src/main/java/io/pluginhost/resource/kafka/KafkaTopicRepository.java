@@ -385,6 +385,10 @@ final class KafkaTopicRepository implements KafkaRepository, AutoCloseable {
                     failure[0] = e.getMessage() == null ? e.getClass().getName() : e.getClass().getName() + ": "
                             + e.getMessage();
                     throw e;
+                } finally {
+                    // Only the handler can have set it (the host stops this thread with wakeup()), and Kafka's
+                    // next commit or poll would throw on it and stop the consumer for good.
+                    Thread.interrupted();
                 }
                 return null;
             });

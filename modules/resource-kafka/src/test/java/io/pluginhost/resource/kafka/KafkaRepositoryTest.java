@@ -193,6 +193,31 @@ class KafkaRepositoryTest {
         ((AutoCloseable) repository).close();
     }
 
+    /**
+     * A handler that leaves its thread interrupted (a caught {@code InterruptedException} put back, as the idiom
+     * goes) made the next commit throw Kafka's {@code InterruptException}: the consumer stopped for good,
+     * with a warning in the log. The poll thread is the host's, so the host clears what the handler left.
+     */
+    @Test
+    void aHandlerThatLeavesItsThreadInterruptedDoesNotStopTheConsumer() throws Exception {
+        RecordingScope scope = recording(plugin(), ResourceOverrides.NONE, "orders");
+        KafkaRepository repository = provider.open(scope.scope());
+        BlockingQueue<String> received = new LinkedBlockingQueue<>();
+        repository.createConsumer("c1", "readers");
+        repository.subscribe("c1", List.of("orders"), message -> {
+            received.add(message.value());
+            Thread.currentThread().interrupt();
+        });
+
+        repository.sendMessage("orders", List.of(KafkaMessage.of("first")));
+        assertThat(received.poll(30, TimeUnit.SECONDS)).isEqualTo("first");
+        repository.sendMessage("orders", List.of(KafkaMessage.of("second")));
+
+        assertThat(received.poll(30, TimeUnit.SECONDS)).as("a message after the interrupt").isEqualTo("second");
+        assertThat(scope.errors()).isEmpty();
+        ((AutoCloseable) repository).close();
+    }
+
     private static KafkaConnection saslConnection(String password) {
         return new KafkaConnection(kafka.saslBootstrapServers(), Map.of("security.protocol", "SASL_PLAINTEXT"),
                 true, 1, (short) 1, Duration.ofSeconds(20), Duration.ofSeconds(10), Duration.ofSeconds(5))
