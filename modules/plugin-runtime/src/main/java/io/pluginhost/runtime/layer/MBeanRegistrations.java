@@ -30,8 +30,8 @@ import javax.management.ObjectName;
  */
 public final class MBeanRegistrations implements AutoCloseable {
 
-    private final Map<MBeanServer, Set<ObjectName>> watched = new IdentityHashMap<>();
-    private final NotificationListener listener = new Recorder();
+    /** Each watched server, with the names registered in it since; empty until a plugin can reach one. */
+    private final Map<MBeanServer, Set<ObjectName>> watched = new IdentityHashMap<>(0);
     private boolean closed;
 
     /** Starts watching each MBean server not watched yet. Call before code of a plugin that can reach them runs. */
@@ -74,7 +74,7 @@ public final class MBeanRegistrations implements AutoCloseable {
         }
         Set<ObjectName> since = ConcurrentHashMap.newKeySet();
         try {
-            server.addNotificationListener(MBeanServerDelegate.DELEGATE_NAME, listener, null, since);
+            server.addNotificationListener(MBeanServerDelegate.DELEGATE_NAME, Recorder.INSTANCE, null, since);
             watched.put(server, since);
         } catch (InstanceNotFoundException | RuntimeException e) {
             // a server without the standard delegate: it stays unwatched and is listed whole at each unload
@@ -84,7 +84,7 @@ public final class MBeanRegistrations implements AutoCloseable {
     private void unwatch(MBeanServer server) {
         Set<ObjectName> since = watched.remove(server);
         try {
-            server.removeNotificationListener(MBeanServerDelegate.DELEGATE_NAME, listener, null, since);
+            server.removeNotificationListener(MBeanServerDelegate.DELEGATE_NAME, Recorder.INSTANCE, null, since);
         } catch (InstanceNotFoundException | ListenerNotFoundException | RuntimeException e) {
             // released meanwhile: nothing of ours is left in it
         }
@@ -98,8 +98,13 @@ public final class MBeanRegistrations implements AutoCloseable {
         }
     }
 
-    /** Adds a registered MBean's name to the set it was handed back with, and takes an unregistered one out. */
+    /**
+     * Adds a registered MBean's name to the set it was handed back with, and takes an unregistered one out. One
+     * for all engines (the set tells them apart), loaded only once a plugin can reach {@code java.management}.
+     */
     private static final class Recorder implements NotificationListener {
+        static final Recorder INSTANCE = new Recorder();
+
         @Override
         public void handleNotification(Notification notification, Object handback) {
             if (notification instanceof MBeanServerNotification registration && handback instanceof Set<?>) {
