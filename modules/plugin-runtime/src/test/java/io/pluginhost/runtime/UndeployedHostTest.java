@@ -32,8 +32,7 @@ class UndeployedHostTest {
     Path dir;
 
     @Test
-    void aClosedEngineKeepsNothingOfTheHostsLoaderAfterItsPluginsUsedTheJdk()
-            throws Exception {
+    void aClosedEngineKeepsNothingOfTheHostsLoaderAfterItsPluginsUsedTheJdk() throws Exception {
         Path plugins = Files.createDirectories(dir.resolve("plugins"));
         PluginJarBuilder.plugin("imaging").requiresJdkModule("java.desktop").body("""
                 public void initialize(PluginContext context) throws Exception {
@@ -64,7 +63,9 @@ class UndeployedHostTest {
                 """).build(plugins);
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         Path output = dir.resolve("child.log");
-        Process child = new ProcessBuilder(java.toString(), "-Xmx256m", "-cp", System.getProperty("java.class.path"),
+        Process child = new ProcessBuilder(java.toString(), "-Xmx256m",
+                "--add-opens", "java.base/java.lang=ALL-UNNAMED", // as WildFly's launcher opens it
+                "-cp", System.getProperty("java.class.path"),
                 Deployment.class.getName(), plugins.toString(), codeSource(ModuleLayerPluginManager.class).toString(),
                 codeSource(Plugin.class).toString())
                 .redirectErrorStream(true).redirectOutput(output.toFile()).start();
