@@ -1147,6 +1147,7 @@ public final class ModuleLayerPluginManager implements PluginManager {
                 } finally {
                     stoppedInThisOperation.clear();
                     deleteUnusedLibraries();
+                    assembler.afterOperation();
                 }
             }
             return asItEnds.apply(result);

@@ -513,6 +513,31 @@ class ClassLoaderLeakTest {
     }
 
     /**
+     * The bean caches are flushed on a short thread in each thread group (WildFly has 13), once per lifecycle
+     * operation rather than once per plugin: unloading many plugins that read {@code java.desktop} (every plugin
+     * with a library does) costs the threads of one flush, not of one per plugin.
+     */
+    @Test
+    void unloadingManyPluginsThatReadJavaDesktopFlushesTheBeanCachesOnce() {
+        int plugins = 6;
+        for (int i = 0; i < plugins; i++) {
+            manager.load(PluginJarBuilder.plugin("beans-" + i).requiresJdkModule("java.desktop").build(dir));
+        }
+        ThreadGroup root = Thread.currentThread().getThreadGroup();
+        while (root.getParent() != null) {
+            root = root.getParent();
+        }
+        int groups = root.activeGroupCount() + 1;
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        long before = threads.getTotalStartedThreadCount();
+
+        manager.unloadAll();
+
+        assertThat(threads.getTotalStartedThreadCount() - before).as("threads started to unload %d plugins that"
+                + " read java.desktop, in a JVM of %d thread groups", plugins, groups).isLessThanOrEqualTo(groups);
+    }
+
+    /**
      * A thread the host lends a plugin (a request thread for {@code execute}) outlives it: an uncaught-exception
      * handler the plugin set on it kept its loader for the thread's life, which is the server's.
      */

@@ -11,9 +11,9 @@ import java.util.concurrent.TimeUnit;
  * Drops what the JDK cached for an unloaded plugin's classes, which would keep its class loader for the
  * life of the JVM or until memory runs short (soft references, which a server with free heap keeps for
  * minutes to hours): {@link ResourceBundle}'s bundles loaded for the plugin's modules, and
- * {@link Introspector}'s bean descriptions. Unlike a registration ({@link GlobalRegistrySweep}) this is
- * no fault of the plugin's, so nothing is logged. Tomcat's class loader does the same when a web
- * application stops.
+ * {@link Introspector}'s bean descriptions (which it can only flush whole, so once per lifecycle
+ * operation). Unlike a registration ({@link GlobalRegistrySweep}) this is no fault of the plugin's, so
+ * nothing is logged. Tomcat's class loader does the same when a web application stops.
  */
 final class JdkCacheSweep {
 
@@ -21,15 +21,14 @@ final class JdkCacheSweep {
     }
 
     /**
+     * Drops the bundles looked up for an unloaded plugin's modules; its bean descriptions go with {@link
+     * #flushBeanInfo}, once for all the plugins a lifecycle operation unloaded.
+     *
      * @param loaders the plugin's class loaders
-     * @param beans   whether the plugin can reach {@code java.desktop}, where {@code java.beans} is
      */
-    static void sweep(Set<ClassLoader> loaders, boolean beans) {
+    static void sweep(Set<ClassLoader> loaders) {
         for (ClassLoader loader : loaders) {
             ResourceBundle.clearCache(loader); // the entries of bundles looked up for a module of this loader
-        }
-        if (beans) {
-            flushBeanInfoInEveryThreadGroup();
         }
     }
 
@@ -39,7 +38,7 @@ final class JdkCacheSweep {
      * threads of its own groups (WildFly has 13). So it runs once here, and on a short thread in each other
      * group, all started before any is waited for: a thread's start and end cost 0.2 to 0.3 ms here.
      */
-    private static void flushBeanInfoInEveryThreadGroup() {
+    static void flushBeanInfo() {
         ThreadGroup here = Thread.currentThread().getThreadGroup();
         ThreadGroup root = here;
         while (root.getParent() != null) {

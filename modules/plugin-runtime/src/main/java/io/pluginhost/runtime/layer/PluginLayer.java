@@ -85,7 +85,8 @@ public record PluginLayer(ModuleLayer layer, Module module, Plugin instance, Plu
      * uncaught-exception handler, the {@code java.net} and HTTPS defaults and security providers for every
      * plugin (a few field reads and a short array), logging handlers, MBeans and ImageIO providers only
      * for a plugin whose modules can reach {@code java.logging}, {@code java.management} or {@code
-     * java.desktop}. Then drops what the JDK cached for its classes ({@link JdkCacheSweep}).
+     * java.desktop}. Then drops the bundles the JDK cached for its classes ({@link JdkCacheSweep}); its bean
+     * descriptions go with {@link #flushBeanCaches}, after the lifecycle operation.
      *
      * @param mbeans the MBeans registered since the plugin's code first ran, where it may have left one
      * @return what was undone, one description each
@@ -99,21 +100,42 @@ public record PluginLayer(ModuleLayer layer, Module module, Plugin instance, Plu
         for (Module each : layer.modules()) {
             loaders.add(each.getClassLoader());
         }
-        boolean desktop = reads(layer, JAVA_DESKTOP);
         try {
             undone.addAll(GlobalRegistrySweep.sweep(loaders, reads(layer, JAVA_LOGGING),
-                    reads(layer, JAVA_MANAGEMENT) ? mbeans : null, desktop));
+                    reads(layer, JAVA_MANAGEMENT) ? mbeans : null, readsJavaDesktop()));
         } catch (RuntimeException e) {
             System.getLogger(PluginLayer.class.getName()).log(System.Logger.Level.WARNING, "could not look for what"
                     + " plugin module " + module.getName() + " left in the JDK's global registries: " + e);
         }
         try {
-            JdkCacheSweep.sweep(loaders, desktop);
+            JdkCacheSweep.sweep(loaders);
         } catch (RuntimeException e) {
             System.getLogger(PluginLayer.class.getName()).log(System.Logger.Level.WARNING, "could not drop what the"
                     + " JDK cached for plugin module " + module.getName() + ": " + e);
         }
         return undone;
+    }
+
+    /**
+     * @return whether the plugin can reach {@code java.beans}, whose bean descriptions of its classes
+     *         {@link #flushBeanCaches} drops once it is unloaded
+     */
+    public boolean readsJavaDesktop() {
+        return reads(layer, JAVA_DESKTOP);
+    }
+
+    /**
+     * Drops the JDK's bean descriptions ({@code java.beans.Introspector}'s caches, one per thread group),
+     * which may hold classes of plugins unloaded since: once after a lifecycle operation that unloaded any
+     * plugin that {@link #readsJavaDesktop}, since the JDK can only flush them whole.
+     */
+    public static void flushBeanCaches() {
+        try {
+            JdkCacheSweep.flushBeanInfo();
+        } catch (RuntimeException e) {
+            System.getLogger(PluginLayer.class.getName()).log(System.Logger.Level.WARNING, "could not drop the"
+                    + " JDK's bean descriptions of unloaded plugins: " + e);
+        }
     }
 
     /** The class file of {@link JdbcDriverSweep}, read once, when a plugin that may have a driver unloads. */

@@ -62,6 +62,8 @@ public final class PluginAssembler {
     private final PluginLayer.Construction construction = new ProviderConstruction();
     private final TaskTimer timer;
     private final MBeanRegistrations mbeans;
+    /** Whether a plugin that can reach {@code java.beans} was torn down since {@link #afterOperation}. */
+    private boolean beanCachesToFlush;
 
     /**
      * @param api      the API layer every plugin layer descends from
@@ -270,6 +272,7 @@ public final class PluginAssembler {
         plugin.context.invalidate();
         hub.removeAll(plugin); // anything cleanup subscribed before the context was invalidated
         ClassLoader loader = plugin.layer().classLoader();
+        beanCachesToFlush |= plugin.layer().readsJavaDesktop();
         for (String registration : plugin.layer().undoGlobalRegistrations(mbeans)) {
             LOG.log(System.Logger.Level.WARNING, "plugin " + plugin.descriptor() + " left " + registration
                     + " registered; the host removed it, so that its loader can go");
@@ -281,6 +284,17 @@ public final class PluginAssembler {
         plugin.release();
         leaks.watch(plugin.descriptor(), loader, plugin.stuckThreads);
         return Optional.ofNullable(problem);
+    }
+
+    /**
+     * Ends a lifecycle operation: drops the JDK's bean descriptions once for all the plugins it tore down that
+     * could reach {@code java.beans} ({@link PluginLayer#flushBeanCaches}; a short thread per thread group).
+     */
+    public void afterOperation() {
+        if (beanCachesToFlush) {
+            beanCachesToFlush = false;
+            PluginLayer.flushBeanCaches();
+        }
     }
 
     private static void rethrowIfFatal(Throwable t) {
