@@ -1,5 +1,6 @@
 package io.pluginhost.runtime;
 
+import io.pluginhost.runtime.testing.ChildJvm;
 import io.pluginhost.runtime.testing.PluginJarBuilder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -11,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -43,17 +43,8 @@ class ColdFirstUseTest {
     void aColdJvmsFirstLoadsBootstrapNoRecordMethods() throws Exception {
         PluginJarBuilder.plugin("first").build(dir);
         PluginJarBuilder.plugin("second").dependsOn("first").build(dir);
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        Path output = dir.resolve("class-load.log");
-        Process child = new ProcessBuilder(java.toString(), "-Xlog:class+load=info",
-                "-cp", System.getProperty("java.class.path"), FirstUse.class.getName(), dir.toString())
-                .redirectOutput(output.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        boolean ended = child.waitFor(60, TimeUnit.SECONDS);
-        if (!ended) {
-            child.destroyForcibly();
-        }
-        assertThat(ended).as("the child JVM ended within 60 s").isTrue();
-        String log = Files.readString(output, StandardCharsets.UTF_8);
+        String log = ChildJvm.run(dir.resolve("class-load.log"), 60, List.of("-Xlog:class+load=info"), FirstUse.class,
+                dir.toString());
         assertThat(log).contains("loaded 2 plugins");
         assertThat(log.lines().filter(line -> line.contains("java.lang.runtime.ObjectMethods")).toList())
                 .as("a record's generated equals, hashCode or toString ran while the engine loaded its first"

@@ -1,6 +1,7 @@
 package io.pluginhost.runtime;
 
 import io.pluginhost.api.Plugin;
+import io.pluginhost.runtime.testing.ChildJvm;
 import io.pluginhost.runtime.testing.Gc;
 import io.pluginhost.runtime.testing.PluginJarBuilder;
 import org.junit.jupiter.api.Test;
@@ -10,10 +11,9 @@ import java.io.IOException;
 import java.lang.ref.WeakReference;
 import java.net.URL;
 import java.net.URLClassLoader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -61,20 +61,11 @@ class UndeployedHostTest {
                     Class.forName("fakedb.FakeDriver", true, getClass().getClassLoader());
                 }
                 """).build(plugins);
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        Path output = dir.resolve("child.log");
-        Process child = new ProcessBuilder(java.toString(), "-Xmx256m",
-                "--add-opens", "java.base/java.lang=ALL-UNNAMED", // as WildFly's launcher opens it
-                "-cp", System.getProperty("java.class.path"),
-                Deployment.class.getName(), plugins.toString(), codeSource(ModuleLayerPluginManager.class).toString(),
-                codeSource(Plugin.class).toString())
-                .redirectErrorStream(true).redirectOutput(output.toFile()).start();
-        boolean ended = child.waitFor(120, TimeUnit.SECONDS);
-        if (!ended) {
-            child.destroyForcibly();
-        }
-        String log = Files.readString(output, StandardCharsets.UTF_8);
-        assertThat(ended).as("the child JVM ended within 120 s: %s", log).isTrue();
+        String log = ChildJvm.run(dir.resolve("child.log"), 120, List.of("-Xmx256m",
+                "--add-opens", "java.base/java.lang=ALL-UNNAMED"), // as WildFly's launcher opens it
+                Deployment.class, plugins.toString(), codeSource(ModuleLayerPluginManager.class).toString(),
+                codeSource(Plugin.class).toString());
+
         assertThat(log).as("what the child JVM printed").contains("loaded 3 plugins").contains("host loader collected");
     }
 
