@@ -146,6 +146,34 @@ class ClassLoaderLeakTest {
         assertThat(events.errors).isNotEmpty();
     }
 
+    /**
+     * A provider whose constructor registers something in the JDK and then throws never becomes a plugin, so
+     * no unload sweeps it: what it registered must be undone when its load fails.
+     */
+    @Test
+    void aLoadThatFailedInTheConstructorAfterItRegisteredInTheJdkLeavesNoLoaderBehind() {
+        Path jar = PluginJarBuilder.plugin("stillborn").requiresJdkModule("java.logging").body("""
+                public TestPlugin() {
+                    java.util.logging.Logger.getLogger("pluginhost.stillborn").addHandler(
+                            new java.util.logging.Handler() {
+                                public void publish(java.util.logging.LogRecord r) { }
+                                public void flush() { }
+                                public void close() { }
+                            });
+                    Runtime.getRuntime().addShutdownHook(new Thread(() -> { }));
+                    %s
+                    throw new IllegalStateException("cannot be made");
+                }
+                """.formatted(Handoff.put("stillborn.loader",
+                "new java.lang.ref.WeakReference<ClassLoader>(getClass().getClassLoader())"))).build(dir);
+
+        assertThatThrownBy(() -> manager.load(jar)).isInstanceOf(PluginLoadException.class)
+                .hasMessageContaining("cannot be made");
+        WeakReference<ClassLoader> loader = loaderOf("stillborn");
+
+        assertThat(Gc.collects(loader)).as("loader of a plugin whose constructor registered and threw").isTrue();
+    }
+
     @Test
     void aDependencyAndItsDependentAreBothCollectedAfterACascadingUnload() throws Exception {
         Path one = Files.copy(ExamplePlugins.one(), dir.resolve("one.jar"), StandardCopyOption.REPLACE_EXISTING);

@@ -230,8 +230,25 @@ public record PluginLayer(ModuleLayer layer, Module module, Plugin instance, Plu
         try {
             return new PluginLayer(layer, module, instantiate(jar, controller, module, construction), finder);
         } catch (RuntimeException | LinkageError e) {
+            new PluginLayer(layer, module, null, finder).undoWhatAFailedConstructionLeft(mbeans);
             finder.close();
             throw e;
+        }
+    }
+
+    /**
+     * A provider whose static initializer or constructor registered something in the JDK and then threw never
+     * becomes a plugin that an unload would sweep: what it left is undone here, with the warnings an unload
+     * gives.
+     */
+    private void undoWhatAFailedConstructionLeft(MBeanRegistrations mbeans) {
+        for (String registration : undoGlobalRegistrations(mbeans)) {
+            System.getLogger(PluginLayer.class.getName()).log(System.Logger.Level.WARNING, "plugin module "
+                    + module.getName() + " failed to construct and left " + registration + " registered; the host"
+                    + " removed it, so that its loader can go");
+        }
+        if (readsJavaDesktop()) {
+            flushBeanCaches();
         }
     }
 
