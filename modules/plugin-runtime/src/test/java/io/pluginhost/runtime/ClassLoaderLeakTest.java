@@ -561,8 +561,11 @@ class ClassLoaderLeakTest {
 
         manager.unloadAll();
 
+        // One flush starts groups - 1 threads; the bound leaves room for a thread the JVM starts meanwhile (a
+        // compiler thread), and a flush per plugin would start plugins x (groups - 1).
         assertThat(threads.getTotalStartedThreadCount() - before).as("threads started to unload %d plugins that"
-                + " read java.desktop, in a JVM of %d thread groups", plugins, groups).isLessThanOrEqualTo(groups);
+                + " read java.desktop, in a JVM of %d thread groups", plugins, groups)
+                .isLessThanOrEqualTo(2L * (groups - 1));
     }
 
     /**
