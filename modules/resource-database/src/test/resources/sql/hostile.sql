@@ -183,3 +183,14 @@ SELECT rpad(body, 100000000, 'y') FROM notes
 SELECT LPAD('x', id) FROM notes
 SELECT "lpad"('x', 1000000000)
 CREATE TABLE notes (id INTEGER, body VARCHAR(10) DEFAULT lpad('x', 1000000000))
+# The right operand of a JSON operator (->, ->>, #>, #>>): JSqlParser keeps it in a Map.Entry, which the
+# audit walked past (found by mutating the corpus and asking PostgreSQL's EXPLAIN what ran, 2026-12-06).
+SELECT body->pg_sleep(10) FROM notes
+SELECT body->>pg_read_file('/etc/passwd') FROM notes
+SELECT 1 #> pg_sleep(1)
+SELECT body #>> set_config('search_path', 'x', false) FROM notes
+SELECT body -> 'a' -> pg_sleep(1) FROM notes
+SELECT '{}'::jsonb -> (SELECT body FROM secret)
+SELECT body -> (SELECT body FROM secret) FROM notes
+SELECT notes.body ->> (SELECT string_agg(body, ',') FROM "other-plugin_secret") FROM notes
+SELECT body -> current_user FROM notes

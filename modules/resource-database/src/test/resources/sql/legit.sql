@@ -67,3 +67,7 @@ SELECT * FROM NOTES
 SELECT id FROM notes WHERE body IS NOT NULL AND id BETWEEN 1 AND 10
 CREATE TABLE notes (id INTEGER, sequencename_x INTEGER CHECK (sequencename_x > 0))
 SELECT lpad(CAST(id AS VARCHAR(10)), 6, '0') AS code FROM notes
+SELECT body::jsonb -> 'a' FROM notes
+SELECT body::jsonb ->> 'a' FROM notes WHERE body::jsonb #>> '{a,b}' = ?
+SELECT body::jsonb -> 'items' -> 0 ->> 'name' FROM notes
+SELECT body::jsonb ->> lower(body) FROM notes

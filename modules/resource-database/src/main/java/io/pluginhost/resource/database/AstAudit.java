@@ -31,6 +31,11 @@ import java.util.function.Consumer;
  * <p>The qualifier of a column ({@code users.id}, {@code users.*}) is not a table reference: the
  * walk skips that one field and still descends into the rest of the column (an array subscript can
  * hold a subquery). The parser's token tree is not part of the statement and is skipped.
+ *
+ * <p>It descends into collections, maps (keys and values), map entries and arrays, and stops at text,
+ * numbers and enums. Any other kind of value is refused rather than skipped: JSqlParser keeps the right
+ * operand of a JSON operator ({@code body -> pg_sleep(1)}) in a {@code Map.Entry}, and a walk that
+ * dropped what it did not know let that function, and a subquery on any table, through.
  */
 final class AstAudit {
 
@@ -64,8 +69,9 @@ final class AstAudit {
     /**
      * @param root    the parsed statement
      * @param visitor receives every node of the statement (tables, functions, placeholders, ...)
+     * @param refusal refuses a statement holding a value the walk cannot look into
      */
-    static void walk(Object root, Consumer<Object> visitor) {
+    static void walk(Object root, Consumer<Object> visitor, SqlRefusal refusal) {
         Set<Object> seen = Collections.newSetFromMap(new IdentityHashMap<>());
         Deque<Object> todo = new ArrayDeque<>();
         todo.push(root);
@@ -89,25 +95,35 @@ final class AstAudit {
                 } catch (IllegalAccessException e) {
                     throw new IllegalStateException(e);
                 }
-                push(value, todo);
+                push(value, todo, refusal);
             }
         }
     }
 
-    private static void push(Object value, Deque<Object> todo) {
-        if (value == null) {
+    private static void push(Object value, Deque<Object> todo, SqlRefusal refusal) {
+        if (value == null || value instanceof CharSequence || value instanceof Number || value instanceof Boolean
+                || value instanceof Character || value instanceof Enum<?>) {
             return;
         }
         if (value instanceof Collection<?> collection) {
-            collection.forEach(element -> push(element, todo));
+            collection.forEach(element -> push(element, todo, refusal));
         } else if (value instanceof Map<?, ?> map) {
-            map.values().forEach(element -> push(element, todo));
+            map.forEach((key, element) -> {
+                push(key, todo, refusal);
+                push(element, todo, refusal);
+            });
+        } else if (value instanceof Map.Entry<?, ?> entry) {
+            push(entry.getKey(), todo, refusal);
+            push(entry.getValue(), todo, refusal);
         } else if (value instanceof Object[] array) {
             for (Object element : array) {
-                push(element, todo);
+                push(element, todo, refusal);
             }
         } else if (value.getClass().getName().startsWith("net.sf.jsqlparser.")) {
             todo.push(value);
+        } else if (!value.getClass().isArray()) { // an array of primitives holds no node
+            throw refusal.refuse("has a part the guard cannot look into (a " + value.getClass().getName()
+                    + " in the parsed statement)", String.valueOf(value));
         }
     }
 }

@@ -231,7 +231,7 @@ public final class SqlTableGuard {
                 throw refused("uses the named parameter ':" + named.getName() + "'; use ? or $1, $2, ...",
                         named.getName());
             }
-        });
+        }, this::refused);
         GuardedSql guarded;
         if (placeholders[1] == 0) {
             guarded = new GuardedSql(statement.toString(), returnsRows, placeholders[0], List.of(), !modifies[0]);
