@@ -137,6 +137,34 @@ SELECT ESTIMATED_ENVELOPE('secret', 'x')
 SELECT "count"(*) FROM secret
 SELECT public.lower('x')
 SELECT pg_catalog.lower('x')
+# The right operand of a JSON operator (->, ->>, #>, #>>): JSqlParser keeps it in a Map.Entry, which the
+# audit walked past (found by mutating the corpora with hostile fragments and reading what the guard
+# accepted, 2026-12-06).
+SELECT body->pg_sleep(10) FROM notes
+SELECT body->>pg_read_file('/etc/passwd') FROM notes
+SELECT 1 #> pg_sleep(1)
+SELECT body #>> set_config('search_path', 'x', false) FROM notes
+SELECT body -> 'a' -> pg_sleep(1) FROM notes
+SELECT '{}'::jsonb -> (SELECT body FROM secret)
+SELECT body -> (SELECT body FROM secret) FROM notes
+SELECT notes.body ->> (SELECT string_agg(body, ',') FROM "other-plugin_secret") FROM notes
+SELECT body -> current_user FROM notes
+# Text JSqlParser keeps as strings, not expressions: an index column written as a call (PostgreSQL indexes
+# the call's result, evaluated on every row), a type's arguments, the columns of a key (found 2026-12-06 by
+# putting a denied call in place of each literal and name of the corpora).
+CREATE INDEX notes_big ON notes (repeat(body, 100000000))
+CREATE INDEX notes_body ON notes (pg_sleep(1))
+CREATE UNIQUE INDEX notes_u ON notes (id, current_setting('role'))
+CREATE INDEX notes_body ON notes (body) INCLUDE (pg_sleep(1))
+CREATE TABLE notes (id INTEGER, body VARCHAR(pg_sleep(1)))
+ALTER TABLE notes ADD COLUMN title VARCHAR(current_setting('role'))
+ALTER TABLE notes ALTER COLUMN body TYPE VARCHAR(pg_sleep(1))
+SELECT CAST(id AS VARCHAR(pg_sleep(1))) FROM notes
+SELECT id::numeric(current_setting('x'), 2) FROM notes
+ALTER TABLE note_tags ADD CONSTRAINT tags_note FOREIGN KEY (note_id) REFERENCES notes (pg_sleep(1))
+CREATE TABLE note_tags (note_id INTEGER, PRIMARY KEY (pg_sleep(1)))
+ALTER TABLE notes ADD CONSTRAINT u UNIQUE (pg_sleep(1))
+ALTER TABLE notes ADD PRIMARY KEY (pg_sleep(1))
 # --- 7. names squatted in the shared schema
 ALTER TABLE notes ADD CONSTRAINT "other-plugin_orders" UNIQUE (id)
 ALTER TABLE notes ADD CONSTRAINT "Other" UNIQUE (id)
@@ -183,14 +211,3 @@ SELECT rpad(body, 100000000, 'y') FROM notes
 SELECT LPAD('x', id) FROM notes
 SELECT "lpad"('x', 1000000000)
 CREATE TABLE notes (id INTEGER, body VARCHAR(10) DEFAULT lpad('x', 1000000000))
-# The right operand of a JSON operator (->, ->>, #>, #>>): JSqlParser keeps it in a Map.Entry, which the
-# audit walked past (found by mutating the corpus and asking PostgreSQL's EXPLAIN what ran, 2026-12-06).
-SELECT body->pg_sleep(10) FROM notes
-SELECT body->>pg_read_file('/etc/passwd') FROM notes
-SELECT 1 #> pg_sleep(1)
-SELECT body #>> set_config('search_path', 'x', false) FROM notes
-SELECT body -> 'a' -> pg_sleep(1) FROM notes
-SELECT '{}'::jsonb -> (SELECT body FROM secret)
-SELECT body -> (SELECT body FROM secret) FROM notes
-SELECT notes.body ->> (SELECT string_agg(body, ',') FROM "other-plugin_secret") FROM notes
-SELECT body -> current_user FROM notes

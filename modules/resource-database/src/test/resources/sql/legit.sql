@@ -71,3 +71,9 @@ SELECT body::jsonb -> 'a' FROM notes
 SELECT body::jsonb ->> 'a' FROM notes WHERE body::jsonb #>> '{a,b}' = ?
 SELECT body::jsonb -> 'items' -> 0 ->> 'name' FROM notes
 SELECT body::jsonb ->> lower(body) FROM notes
+CREATE INDEX notes_lower ON notes ((lower(body)))
+CREATE INDEX notes_body_desc ON notes (body DESC NULLS LAST)
+CREATE INDEX notes_body_pattern ON notes (body text_pattern_ops)
+CREATE INDEX notes_body_c ON notes (body COLLATE "C") INCLUDE (id)
+CREATE TABLE notes (id NUMERIC(10, 2), t TIMESTAMP(3), v VARCHAR(100)[], "Body" TEXT)
+ALTER TABLE notes ADD CONSTRAINT u UNIQUE (id, "Body")

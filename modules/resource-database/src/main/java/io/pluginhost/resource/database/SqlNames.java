@@ -1,11 +1,20 @@
 package io.pluginhost.resource.database;
 
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /** How SQL identifiers compare: unquoted ones fold to lowercase (PostgreSQL's rule), quoted ones are exact. */
 final class SqlNames {
 
+    /** One name: an unquoted identifier, or a quoted one with its quotes doubled inside. */
+    private static final Pattern NAME = Pattern.compile("[\\p{L}_][\\p{L}\\p{Nd}_]*|\"(?:[^\"]|\"\")+\"");
+
     private SqlNames() {
+    }
+
+    /** @return whether the text is one name, as a column, collation or index method is written */
+    static boolean isName(String text) {
+        return text != null && NAME.matcher(text).matches();
     }
 
     /**

@@ -193,6 +193,7 @@ public final class SqlTableGuard {
         int[] placeholders = new int[2]; // ?, $n
         boolean[] modifies = {!(statement instanceof Select)}; // a SELECT with a data-modifying CTE modifies
         AstAudit.walk(statement, node -> {
+            checkNamesKeptAsText(node);
             if (node instanceof Insert || node instanceof Update || node instanceof Delete) {
                 modifies[0] = true;
             }
@@ -340,6 +341,53 @@ public final class SqlTableGuard {
      */
     private String sequenceLiteralText(String written) {
         return SqlNames.quote(tables.physicalName(SqlNames.key(written))).replace("'", "''");
+    }
+
+    /**
+     * JSqlParser keeps some parts of a statement as text, which the deparser writes back as they came: the
+     * columns of an index or key (and their collation and operator class), the columns a foreign key
+     * references, an index method, a type's arguments. A call written there ({@code CREATE INDEX i ON notes
+     * (repeat(body, 100000000))}) is not an expression the audit sees, yet PostgreSQL indexes its result; so
+     * each such part must be one name, or a number for a type's arguments.
+     */
+    private void checkNamesKeptAsText(Object node) {
+        if (node instanceof Index.ColumnParams column && !column.isExpression()) {
+            List<String> params = column.getParams() == null ? List.of() : column.getParams();
+            if (!SqlNames.isName(column.getColumnName()) || !params.stream().allMatch(SqlNames::isName)) {
+                String written = (column.getColumnName() + " " + String.join(" ", params)).strip();
+                throw refused("writes '" + written + "' where a column name belongs; index an expression in its own"
+                        + " parentheses, as in ((lower(body)))", written);
+            }
+            checkNames(column.getCollation() == null ? List.of() : List.of(column.getCollation()), "a collation");
+            checkNames(column.getOperatorClass() == null ? List.of() : List.of(column.getOperatorClass()),
+                    "an operator class");
+        } else if (node instanceof CreateIndex create) {
+            checkNames(create.getIncludeColumns(), "the INCLUDE columns");
+        } else if (node instanceof Index index) {
+            checkNames(index.getIncludeColumns(), "the INCLUDE columns");
+            checkNames(index.getUsing() == null ? List.of() : List.of(index.getUsing()), "an index method");
+            if (index instanceof ForeignKeyIndex key) {
+                checkNames(key.getReferencedColumnNames(), "the columns a foreign key references");
+            }
+        } else if (node instanceof ColDataType type && type.getArgumentsStringList() != null) {
+            for (String argument : type.getArgumentsStringList()) {
+                if (!argument.strip().matches("\\d{1,9}")) {
+                    throw refused("gives the type " + type.getDataType() + " the argument '" + argument
+                            + "'; a type's arguments are numbers", argument);
+                }
+            }
+        }
+    }
+
+    private void checkNames(List<String> names, String where) {
+        if (names == null) {
+            return;
+        }
+        for (String name : names) {
+            if (!SqlNames.isName(name)) {
+                throw refused("writes '" + name + "' in " + where + ", where only names belong", name);
+            }
+        }
     }
 
     private void checkType(ColDataType type) {

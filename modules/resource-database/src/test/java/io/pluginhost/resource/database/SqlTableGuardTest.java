@@ -85,6 +85,62 @@ class SqlTableGuardTest {
         assertThat(TablesNamesFinder.findTables(rewritten)).as(rewritten).allMatch(name -> name.startsWith("\"crm_"));
     }
 
+    /**
+     * What a plugin must not reach, written where a value or a name may stand. Each call has a denied
+     * call for its argument, so that a parser reading the outer name as a name still meets a call.
+     */
+    private static final List<String> DENIED = List.of("pg_sleep(pg_backend_pid())",
+            "current_setting(version())", "(SELECT body FROM \"other-plugin_secret\")");
+    private static final java.util.regex.Pattern TOKEN = java.util.regex.Pattern.compile(
+            "/\\*.*?\\*/|--[^\\n]*|'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|[A-Za-z_][A-Za-z0-9_]*|\\d+|\\?");
+    /** PostgreSQL's operators and operator-like keywords, which JSqlParser reads in many node kinds. */
+    private static final List<String> OPERATORS = List.of("->", "->>", "#>", "#>>", "@>", "<@", "?|", "?&", "||",
+            "-", "#-", "@?", "@@", "=", "<>", "!=", "<", ">", "<=", ">=", "+", "*", "/", "%", "^", "|", "&", "#", "<<",
+            ">>", "~", "~*", "!~", "!~*", "~~", "!~~", "&&", "<->", "@-@", "##", "?#", "?-|", "~=", "&<", "&>", "-|-",
+            "::", "IS DISTINCT FROM", "LIKE", "ILIKE", "SIMILAR TO", "IN", "= ANY", "= ALL", "OVERLAPS",
+            "AT TIME ZONE", "COLLATE", "AND", "OR", "IS", "BETWEEN 1 AND", "REGEXP", "MEMBER OF", "DIV", ":=", "=>");
+
+    /**
+     * The class of hole the corpora found one at a time: a part of a statement that JSqlParser keeps
+     * where the audit does not look (a map entry, text it writes back as it came). Every literal,
+     * placeholder and name of every legitimate statement is replaced in turn by a denied call or a
+     * subquery on an undeclared table, and each operator is tried with one as its operand; the guard
+     * must refuse every result. Comments are left alone: what they hold never reaches the database.
+     */
+    @Test
+    void aDeniedCallOrTableInPlaceOfAnyValueOrNameIsRefused() {
+        List<String> statements = new java.util.ArrayList<>();
+        for (String sql : java.util.stream.Stream.of("legit.sql", "confined.sql").flatMap(name ->
+                SqlCorpus.read(name).stream()).toList()) {
+            java.util.regex.Matcher token = TOKEN.matcher(sql);
+            while (token.find()) {
+                if (!token.group().startsWith("/*") && !token.group().startsWith("--")) {
+                    for (String denied : DENIED) {
+                        statements.add(sql.substring(0, token.start()) + denied + sql.substring(token.end()));
+                    }
+                }
+            }
+        }
+        for (String operator : OPERATORS) {
+            for (String denied : DENIED) {
+                statements.add("SELECT body " + operator + " " + denied + " FROM notes");
+                statements.add("SELECT " + denied + " " + operator + " body FROM notes");
+                statements.add("SELECT body::jsonb " + operator + " " + denied + " FROM notes");
+                statements.add("SELECT * FROM notes WHERE body " + operator + " " + denied);
+            }
+        }
+        List<String> accepted = new java.util.ArrayList<>();
+        for (String sql : statements) {
+            try {
+                accepted.add(sql + "  =>  " + guard.guard(sql).sql());
+            } catch (TableAccessDeniedException expected) {
+                // refused, as it must be
+            }
+        }
+        assertThat(statements).hasSizeGreaterThan(2_000);
+        assertThat(accepted).as("accepted, with what would run").isEmpty();
+    }
+
     @Test
     void theCorporaAreAsLargeAsPromised() throws Exception {
         assertThat(adversarial()).hasSizeGreaterThanOrEqualTo(250);
