@@ -27,6 +27,16 @@ SELECT 'unterminated FROM notes
 SELECT a$b FROM notes
 SELECT $1$ FROM notes
 SELECT 1\u0000 FROM notes
+# '#' and '@' are identifier characters to JSqlParser (T-SQL's #temp, @var) and operators to PostgreSQL:
+# JSqlParser reads one column 'body#current_user', PostgreSQL 'body # current_user' (found 2026-12-06).
+SELECT body@@current_user FROM notes
+SELECT body@@current_schema FROM notes
+SELECT body#current_user FROM notes
+SELECT id FROM notes WHERE body@@current_catalog
+SELECT notes.body@@session_user FROM notes
+SELECT id AS a#current_user FROM notes
+SELECT count(*) FROM notes GROUP BY id#current_user
+UPDATE notes SET body = id#current_role
 # --- 3. role switching and SQL given as text
 SELECT set_config('role', 'postgres', true)
 SELECT set_config('role', 'postgres', false) FROM notes

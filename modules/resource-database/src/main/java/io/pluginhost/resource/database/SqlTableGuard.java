@@ -351,7 +351,15 @@ public final class SqlTableGuard {
      * each such part must be one name, or a number for a type's arguments.
      */
     private void checkNamesKeptAsText(Object node) {
-        if (node instanceof Index.ColumnParams column && !column.isExpression()) {
+        if (node instanceof Column column) {
+            checkOneName(column.getColumnName());
+        } else if (node instanceof Table table) {
+            table.getNameParts().forEach(this::checkOneName);
+        } else if (node instanceof Function function && function.getMultipartName() != null) {
+            function.getMultipartName().forEach(this::checkOneName);
+        } else if (node instanceof Alias alias && alias.getName() != null && !alias.getName().startsWith("'")) {
+            checkOneName(alias.getName()); // a string as an alias has its own refusal below
+        } else if (node instanceof Index.ColumnParams column && !column.isExpression()) {
             List<String> params = column.getParams() == null ? List.of() : column.getParams();
             if (!SqlNames.isName(column.getColumnName()) || !params.stream().allMatch(SqlNames::isName)) {
                 String written = (column.getColumnName() + " " + String.join(" ", params)).strip();
@@ -376,6 +384,18 @@ public final class SqlTableGuard {
                             + "'; a type's arguments are numbers", argument);
                 }
             }
+        }
+    }
+
+    /**
+     * JSqlParser reads {@code #} and {@code @} inside a name (T-SQL's {@code #temp} and {@code @var});
+     * PostgreSQL reads them as operators, so {@code body#current_user} is one column to the guard and
+     * {@code body # current_user} to the database.
+     */
+    private void checkOneName(String name) {
+        if (name != null && !SqlNames.isName(name)) {
+            throw refused("writes '" + name + "' as one name, which the database reads as more than one (it takes"
+                    + " # and @ for operators); put spaces around operators, or quote the name", name);
         }
     }
 
