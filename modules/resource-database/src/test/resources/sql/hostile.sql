@@ -37,6 +37,25 @@ SELECT notes.body@@session_user FROM notes
 SELECT id AS a#current_user FROM notes
 SELECT count(*) FROM notes GROUP BY id#current_user
 UPDATE notes SET body = id#current_role
+SELECT body@@pg_catalog.current_schema FROM notes
+SELECT notes.body#x.y FROM notes
+CREATE TABLE note_tags (not@e_id INTEGER)
+ALTER TABLE notes RENAME COLUMN body TO content#
+ALTER TABLE notes ADD COLUMN ti#tle text
+SELECT id FROM notes AS n(a#b)
+SELECT x FROM (SELECT 1) AS t(x@current_user)
+CREATE TABLE notes (id INTEGER, UNIQUE (id) USING Ipg_catalog.NDEX TABLESPACE pg_default)
+# Informix's SELECT FIRST/LIMIT/SKIP n: JSqlParser keeps the name after it as text and the rest as a
+# column, PostgreSQL reads an empty select list and a LIMIT clause that calls the function.
+SELECT LIMIT setval('"vault_orders_id_seq"', 1)
+SELECT LIMIT pg_relation_size('"vault_secret"', 'main')
+SELECT FIRST setval('"vault_orders_id_seq"', 1)
+SELECT SKIP setval('"vault_orders_id_seq"', 1)
+SELECT LIMIT lo_from_bytea(0, 'x')
+# A word PostgreSQL reserves is not a name to it, whatever JSqlParser made of it.
+SELECT offset FROM notes
+SELECT notes.offset FROM notes
+SELECT id FROM notes AS n(a, limit)
 # --- 3. role switching and SQL given as text
 SELECT set_config('role', 'postgres', true)
 SELECT set_config('role', 'postgres', false) FROM notes

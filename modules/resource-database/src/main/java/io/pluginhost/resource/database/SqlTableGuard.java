@@ -35,7 +35,9 @@ import net.sf.jsqlparser.statement.delete.Delete;
 import net.sf.jsqlparser.statement.drop.Drop;
 import net.sf.jsqlparser.statement.insert.Insert;
 import net.sf.jsqlparser.statement.insert.InsertConflictTarget;
+import net.sf.jsqlparser.statement.select.First;
 import net.sf.jsqlparser.statement.select.Select;
+import net.sf.jsqlparser.statement.select.Skip;
 import net.sf.jsqlparser.statement.truncate.Truncate;
 import net.sf.jsqlparser.statement.update.Update;
 
@@ -79,6 +81,10 @@ public final class SqlTableGuard {
     /** Functions that pad a string to a length; see {@link #checkPaddedLength}. */
     private static final Set<String> PADDING_FUNCTIONS = Set.of("lpad", "rpad");
     private static final long MAX_PADDED_LENGTH = 10_000;
+    /** Reserved words JSqlParser reads as a column and PostgreSQL as the value they name: the same meaning. */
+    private static final Set<String> VALUE_WORDS = Set.of("true", "false", "null", "default", "current_date",
+            "current_time", "current_timestamp", "localtime", "localtimestamp", "current_user", "session_user", "user",
+            "current_role", "current_catalog", "current_schema");
     private static final Set<String> ALLOWED_CREATE_OPTIONS = Set.of("TEMP", "TEMPORARY", "UNLOGGED", "LOCAL",
             "GLOBAL");
 
@@ -352,13 +358,29 @@ public final class SqlTableGuard {
      */
     private void checkNamesKeptAsText(Object node) {
         if (node instanceof Column column) {
-            checkOneName(column.getColumnName());
+            if (column.getTable() != null || !VALUE_WORDS.contains(column.getColumnName().toLowerCase(Locale.ROOT))) {
+                checkOneName(column.getColumnName());
+            }
+            if (column.getTable() != null) { // the walk skips a column's qualifier: it is no table reference
+                column.getTable().getNameParts().forEach(this::checkOneName);
+            }
         } else if (node instanceof Table table) {
             table.getNameParts().forEach(this::checkOneName);
         } else if (node instanceof Function function && function.getMultipartName() != null) {
-            function.getMultipartName().forEach(this::checkOneName);
+            function.getMultipartName().forEach(this::checkFunctionNamePart);
         } else if (node instanceof Alias alias && alias.getName() != null && !alias.getName().startsWith("'")) {
             checkOneName(alias.getName()); // a string as an alias has its own refusal below
+            if (alias.getAliasColumns() != null) {
+                alias.getAliasColumns().forEach(aliasColumn -> checkOneName(aliasColumn.name));
+            }
+        } else if (node instanceof ColumnDefinition definition) {
+            checkOneName(definition.getColumnName());
+        } else if (node instanceof AlterExpression alteration) {
+            checkOneName(alteration.getColumnName());
+            checkOneName(alteration.getColumnOldName());
+        } else if (node instanceof First || node instanceof Skip) {
+            throw refused("starts with SELECT FIRST, LIMIT or SKIP, which PostgreSQL reads as an empty select list"
+                    + " followed by a clause; put LIMIT and OFFSET at the end", String.valueOf(node));
         } else if (node instanceof Index.ColumnParams column && !column.isExpression()) {
             List<String> params = column.getParams() == null ? List.of() : column.getParams();
             if (!SqlNames.isName(column.getColumnName()) || !params.stream().allMatch(SqlNames::isName)) {
@@ -374,6 +396,7 @@ public final class SqlTableGuard {
         } else if (node instanceof Index index) {
             checkNames(index.getIncludeColumns(), "the INCLUDE columns");
             checkNames(index.getUsing() == null ? List.of() : List.of(index.getUsing()), "an index method");
+            checkNames(index.getIndexSpec(), "an index's options");
             if (index instanceof ForeignKeyIndex key) {
                 checkNames(key.getReferencedColumnNames(), "the columns a foreign key references");
             }
@@ -396,6 +419,17 @@ public final class SqlTableGuard {
         if (name != null && !SqlNames.isName(name)) {
             throw refused("writes '" + name + "' as one name, which the database reads as more than one (it takes"
                     + " # and @ for operators); put spaces around operators, or quote the name", name);
+        }
+        if (name != null && SqlNames.isReserved(name)) {
+            throw refused("uses the reserved word " + name + " as a name, which PostgreSQL reads as syntax; quote it"
+                    + " (\"" + name.toLowerCase(Locale.ROOT) + "\") if it is a name", name);
+        }
+    }
+
+    /** A function may bear a name PostgreSQL reserves for functions and types ({@code left}, {@code right}). */
+    private void checkFunctionNamePart(String name) {
+        if (name != null && !SqlNames.isName(name)) {
+            checkOneName(name);
         }
     }
 
