@@ -56,6 +56,11 @@ SELECT LIMIT lo_from_bytea(0, 'x')
 SELECT offset FROM notes
 SELECT notes.offset FROM notes
 SELECT id FROM notes AS n(a, limit)
+# Text JSqlParser keeps whole and writes back as it came, in places no rule above names: each must be one
+# token the audit can read.
+ALTER TABLE notes ALTER COLUMN body#current_user SET NOT NULL
+CREATE TABLE note_tags (note_id INTEGER REFERENCES notes (id#current_user))
+SELECT id FROM notes WHERE id < = 3
 # --- 3. role switching and SQL given as text
 SELECT set_config('role', 'postgres', true)
 SELECT set_config('role', 'postgres', false) FROM notes

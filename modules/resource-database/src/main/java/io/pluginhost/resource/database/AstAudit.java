@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.regex.Pattern;
 
 /**
  * A second, independent look at a parsed statement that does not rely on any visitor: it walks the
@@ -36,6 +37,12 @@ import java.util.function.Consumer;
  * numbers and enums. Any other kind of value is refused rather than skipped: JSqlParser keeps the right
  * operand of a JSON operator ({@code body -> pg_sleep(1)}) in a {@code Map.Entry}, and a walk that
  * dropped what it did not know let that function, and a subquery on any table, through.
+ *
+ * <p>Text in the tree is written back as it came, so it must be one token the audit can read: a name,
+ * a number, a string literal, a run of key words or an operator. Text JSqlParser keeps in larger pieces
+ * is refused, except where the guard reads it by its own rules ({@link #TEXT_READ_ELSEWHERE}): a call
+ * left as text ({@code CREATE INDEX i ON t (repeat(body, 100000000))}) got past a walk that only
+ * looked at nodes.
  */
 final class AstAudit {
 
@@ -62,6 +69,24 @@ final class AstAudit {
             return List.copyOf(fields);
         }
     };
+
+    /**
+     * Text the guard reads itself: a string literal's value (written back quoted, and lexed again), its
+     * quote, a type's name (allow-listed), a column definition's constraints ({@link ColumnSpecs}) and an
+     * optimizer hint (written back as a comment, which the lexer checks), and a placeholder's {@code ?} or
+     * {@code $}, which the guard counts.
+     */
+    private static final Set<String> TEXT_READ_ELSEWHERE = Set.of(
+            "net.sf.jsqlparser.expression.StringValue.value", "net.sf.jsqlparser.expression.StringValue.quoteStr",
+            "net.sf.jsqlparser.statement.create.table.ColDataType.dataType",
+            "net.sf.jsqlparser.statement.create.table.ColumnDefinition.columnSpecs",
+            "net.sf.jsqlparser.expression.OracleHint.value",
+            "net.sf.jsqlparser.expression.JdbcParameter.parameterCharacter");
+
+    /** One token: a name, a quoted name, key words, a number, a string literal, an operator, or nothing. */
+    private static final Pattern ONE_TOKEN = Pattern.compile("[\\p{L}_][\\p{L}\\p{Nd}_]*|\"(?:[^\"]|\"\")+\""
+            + "|[A-Za-z_]+(?: [A-Za-z_]+)*(?:\\(\\d+\\))?|\\d*\\.?\\d+(?:[eE][+-]?\\d+)?|\\d+\\.|'(?:[^']|'')*'"
+            + "|[-+*/<>=~!@#%^&|?.:,]{1,3}|");
 
     private AstAudit() {
     }
@@ -95,35 +120,47 @@ final class AstAudit {
                 } catch (IllegalAccessException e) {
                     throw new IllegalStateException(e);
                 }
-                push(value, todo, refusal);
+                push(value, field, todo, refusal);
             }
         }
     }
 
-    private static void push(Object value, Deque<Object> todo, SqlRefusal refusal) {
-        if (value == null || value instanceof CharSequence || value instanceof Number || value instanceof Boolean
-                || value instanceof Character || value instanceof Enum<?>) {
+    private static void push(Object value, Field field, Deque<Object> todo, SqlRefusal refusal) {
+        if (value instanceof CharSequence text) {
+            checkText(text.toString(), field, refusal);
+            return;
+        }
+        if (value == null || value instanceof Number || value instanceof Boolean || value instanceof Character
+                || value instanceof Enum<?>) {
             return;
         }
         if (value instanceof Collection<?> collection) {
-            collection.forEach(element -> push(element, todo, refusal));
+            collection.forEach(element -> push(element, field, todo, refusal));
         } else if (value instanceof Map<?, ?> map) {
             map.forEach((key, element) -> {
-                push(key, todo, refusal);
-                push(element, todo, refusal);
+                push(key, field, todo, refusal);
+                push(element, field, todo, refusal);
             });
         } else if (value instanceof Map.Entry<?, ?> entry) {
-            push(entry.getKey(), todo, refusal);
-            push(entry.getValue(), todo, refusal);
+            push(entry.getKey(), field, todo, refusal);
+            push(entry.getValue(), field, todo, refusal);
         } else if (value instanceof Object[] array) {
             for (Object element : array) {
-                push(element, todo, refusal);
+                push(element, field, todo, refusal);
             }
         } else if (value.getClass().getName().startsWith("net.sf.jsqlparser.")) {
             todo.push(value);
         } else if (!value.getClass().isArray()) { // an array of primitives holds no node
             throw refusal.refuse("has a part the guard cannot look into (a " + value.getClass().getName()
                     + " in the parsed statement)", String.valueOf(value));
+        }
+    }
+
+    private static void checkText(String text, Field field, SqlRefusal refusal) {
+        if (!ONE_TOKEN.matcher(text).matches()
+                && !TEXT_READ_ELSEWHERE.contains(field.getDeclaringClass().getName() + "." + field.getName())) {
+            throw refusal.refuse("has text the guard cannot read as one token ('" + text + "' in "
+                    + field.getDeclaringClass().getSimpleName() + "); write it another way, or as a parameter", text);
         }
     }
 }
