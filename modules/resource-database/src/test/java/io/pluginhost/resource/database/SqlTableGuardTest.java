@@ -107,8 +107,11 @@ class SqlTableGuardTest {
      * subquery on an undeclared table, and each operator is tried with one as its operand; the guard
      * must refuse every result. Comments are left alone: what they hold never reaches the database.
      */
-    @Test
-    void aDeniedCallOrTableInPlaceOfAnyValueOrNameIsRefused() {
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(SqlDialect.class)
+    void aDeniedCallOrTableInPlaceOfAnyValueOrNameIsRefused(SqlDialect dialect) {
+        SqlTableGuard guard = new SqlTableGuard("crm", this.guard.tablesForTest(), dialect, PARSER,
+                Duration.ofSeconds(5));
         List<String> statements = new java.util.ArrayList<>();
         for (String sql : java.util.stream.Stream.of("legit.sql", "confined.sql").flatMap(name ->
                 SqlCorpus.read(name).stream()).toList()) {
