@@ -77,3 +77,5 @@ CREATE INDEX notes_body_pattern ON notes (body text_pattern_ops)
 CREATE INDEX notes_body_c ON notes (body COLLATE "C") INCLUDE (id)
 CREATE TABLE notes (id NUMERIC(10, 2), t TIMESTAMP(3), v VARCHAR(100)[], "Body" TEXT)
 ALTER TABLE notes ADD CONSTRAINT u UNIQUE (id, "Body")
+ALTER TABLE notes ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY
+WITH c(a, b) AS (SELECT id, body FROM notes) SELECT a FROM c

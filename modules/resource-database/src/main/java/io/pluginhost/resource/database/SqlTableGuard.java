@@ -37,7 +37,9 @@ import net.sf.jsqlparser.statement.insert.Insert;
 import net.sf.jsqlparser.statement.insert.InsertConflictTarget;
 import net.sf.jsqlparser.statement.select.First;
 import net.sf.jsqlparser.statement.select.Select;
+import net.sf.jsqlparser.statement.select.SelectItem;
 import net.sf.jsqlparser.statement.select.Skip;
+import net.sf.jsqlparser.statement.select.WithItem;
 import net.sf.jsqlparser.statement.truncate.Truncate;
 import net.sf.jsqlparser.statement.update.Update;
 
@@ -350,11 +352,14 @@ public final class SqlTableGuard {
     }
 
     /**
-     * JSqlParser keeps some parts of a statement as text, which the deparser writes back as they came: the
-     * columns of an index or key (and their collation and operator class), the columns a foreign key
-     * references, an index method, a type's arguments. A call written there ({@code CREATE INDEX i ON notes
-     * (repeat(body, 100000000))}) is not an expression the audit sees, yet PostgreSQL indexes its result; so
-     * each such part must be one name, or a number for a type's arguments.
+     * Where JSqlParser and PostgreSQL could read a name differently. JSqlParser keeps names, and some parts
+     * of a statement, as text that the deparser writes back as it came: the columns of an index or key (and
+     * their collation and operator class), the columns a foreign key references, an index method, a type's
+     * arguments. A call written there ({@code CREATE INDEX i ON notes (repeat(body, 100000000))}) is not an
+     * expression the audit sees, yet PostgreSQL indexes its result. So each name (of a column, table,
+     * function, alias, column definition) must be one name to PostgreSQL and not a word it reserves, each
+     * such part one name, a type's arguments numbers; and Informix's {@code SELECT FIRST/LIMIT/SKIP n},
+     * whose {@code n} JSqlParser keeps as a name, is refused.
      */
     private void checkNamesKeptAsText(Object node) {
         if (node instanceof Column column) {
@@ -375,9 +380,26 @@ public final class SqlTableGuard {
             }
         } else if (node instanceof ColumnDefinition definition) {
             checkOneName(definition.getColumnName());
+            if (!(definition instanceof AlterExpression.ColumnDataType)) { // ALTER COLUMN x SET ... has no type
+                checkHasType(definition);
+            }
+        } else if (node instanceof WithItem<?> with) {
+            if (with.getWithFunctionDeclaration() != null) {
+                throw refused("declares a function in WITH", String.valueOf(with.getWithFunctionDeclaration()));
+            }
+            for (SelectItem<?> item : with.getWithItemList() == null ? List.<SelectItem<?>>of()
+                    : with.getWithItemList()) {
+                if (!(item.getExpression() instanceof Column name && name.getTable() == null)) {
+                    throw refused("gives the WITH query " + with.getAlias() + " a column list with '" + item
+                            + "', where only names belong", String.valueOf(item));
+                }
+            }
         } else if (node instanceof AlterExpression alteration) {
             checkOneName(alteration.getColumnName());
             checkOneName(alteration.getColumnOldName());
+            if (alteration.getOperation() == AlterOperation.ADD && alteration.getColDataTypeList() != null) {
+                alteration.getColDataTypeList().forEach(this::checkHasType);
+            }
         } else if (node instanceof First || node instanceof Skip) {
             throw refused("starts with SELECT FIRST, LIMIT or SKIP, which PostgreSQL reads as an empty select list"
                     + " followed by a clause; put LIMIT and OFFSET at the end", String.valueOf(node));
@@ -417,12 +439,20 @@ public final class SqlTableGuard {
      */
     private void checkOneName(String name) {
         if (name != null && !SqlNames.isName(name)) {
-            throw refused("writes '" + name + "' as one name, which the database reads as more than one (it takes"
-                    + " # and @ for operators); put spaces around operators, or quote the name", name);
+            throw refused("writes '" + name + "' where one name belongs, which the database reads as more than"
+                    + " one (it takes # and @ for operators); put spaces around operators, or quote the name", name);
         }
         if (name != null && SqlNames.isReserved(name)) {
             throw refused("uses the reserved word " + name + " as a name, which PostgreSQL reads as syntax; quote it"
                     + " (\"" + name.toLowerCase(Locale.ROOT) + "\") if it is a name", name);
+        }
+    }
+
+    /** JSqlParser takes what follows a name for its type and constraints; with no type, it read something else. */
+    private void checkHasType(ColumnDefinition definition) {
+        if (definition.getColDataType() == null || definition.getColDataType().getDataType() == null) {
+            throw refused("defines the column " + definition.getColumnName() + " without a type the guard can read",
+                    String.valueOf(definition));
         }
     }
 

@@ -90,7 +90,24 @@ class SqlTableGuardTest {
      * call for its argument, so that a parser reading the outer name as a name still meets a call.
      */
     private static final List<String> DENIED = List.of("pg_sleep(pg_backend_pid())",
-            "current_setting(version())", "(SELECT body FROM \"other-plugin_secret\")");
+            "current_setting(version())", "(SELECT body FROM \"other-plugin_secret\")",
+            "pg_relation_size('\"other-plugin_secret\"', 'main')");
+    /** Clauses that take an expression, written before one ({@code %s}) where a parser may read a name. */
+    private static final List<String> CLAUSES = List.of("SELECT LIMIT %s", "SELECT FIRST %s", "SELECT SKIP %s",
+            "SELECT TOP %s id FROM notes", "SELECT ALL %s", "SELECT DISTINCT %s", "SELECT OFFSET %s",
+            "SELECT id FROM notes LIMIT %s", "SELECT id FROM notes OFFSET %s", "SELECT id FROM notes FETCH FIRST %s",
+            "SELECT id FROM notes ORDER BY %s", "SELECT id FROM notes GROUP BY %s", "SELECT id FROM notes HAVING %s",
+            "SELECT row_number() OVER (ORDER BY %s) FROM notes", "SELECT count(*) FILTER (WHERE %s) FROM notes",
+            "SELECT CASE WHEN %s THEN 1 END FROM notes", "SELECT body COLLATE %s FROM notes",
+            "SELECT INTERVAL %s", "SELECT ARRAY[%s]", "SELECT ROW(%s)", "SELECT CAST(%s AS text)", "SELECT %s::text",
+            "SELECT id FROM notes WHERE id IN (%s)", "SELECT id FROM notes WHERE EXISTS %s",
+            "SELECT * FROM %s", "SELECT * FROM notes, LATERAL %s", "SELECT * FROM notes JOIN %s ON true",
+            "DELETE FROM notes WHERE %s", "UPDATE notes SET body = %s", "INSERT INTO notes VALUES (%s)",
+            "INSERT INTO notes VALUES (1) RETURNING %s", "INSERT INTO notes VALUES (1) ON CONFLICT DO UPDATE SET id = %s",
+            "CREATE INDEX notes_x ON notes (%s)", "CREATE INDEX notes_x ON notes (body) WHERE %s",
+            "CREATE TABLE notes (id INTEGER DEFAULT %s)", "CREATE TABLE notes (id INTEGER CHECK (%s))",
+            "ALTER TABLE notes ALTER COLUMN body SET DEFAULT %s", "ALTER TABLE notes ADD CONSTRAINT c CHECK (%s)",
+            "ALTER TABLE notes ALTER COLUMN body TYPE text USING %s");
     private static final java.util.regex.Pattern TOKEN = java.util.regex.Pattern.compile(
             "/\\*.*?\\*/|--[^\\n]*|'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|[A-Za-z_][A-Za-z0-9_]*|\\d+|\\?");
     /** PostgreSQL's operators and operator-like keywords, which JSqlParser reads in many node kinds. */
@@ -104,8 +121,8 @@ class SqlTableGuardTest {
      * The class of hole the corpora found one at a time: a part of a statement that JSqlParser keeps
      * where the audit does not look (a map entry, text it writes back as it came). Every literal,
      * placeholder and name of every legitimate statement is replaced in turn by a denied call or a
-     * subquery on an undeclared table, and each operator is tried with one as its operand; the guard
-     * must refuse every result. Comments are left alone: what they hold never reaches the database.
+     * subquery on an undeclared table, each clause that takes an expression is given one, and each
+     * operator is tried with one as its operand; the guard must refuse every result. Comments are left alone: what they hold never reaches the database.
      */
     @ParameterizedTest
     @org.junit.jupiter.params.provider.EnumSource(SqlDialect.class)
@@ -124,6 +141,11 @@ class SqlTableGuardTest {
                 }
             }
         }
+        for (String clause : CLAUSES) {
+            for (String denied : DENIED) {
+                statements.add(clause.formatted(denied));
+            }
+        }
         for (String operator : OPERATORS) {
             for (String denied : DENIED) {
                 statements.add("SELECT body " + operator + " " + denied + " FROM notes");
@@ -140,7 +162,7 @@ class SqlTableGuardTest {
                 // refused, as it must be
             }
         }
-        assertThat(statements).hasSizeGreaterThan(2_000);
+        assertThat(statements).hasSizeGreaterThan(4_000);
         assertThat(accepted).as("accepted, with what would run").isEmpty();
     }
 
