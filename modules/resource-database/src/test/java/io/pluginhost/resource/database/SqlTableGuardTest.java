@@ -103,7 +103,8 @@ class SqlTableGuardTest {
             "SELECT id FROM notes WHERE id IN (%s)", "SELECT id FROM notes WHERE EXISTS %s",
             "SELECT * FROM %s", "SELECT * FROM notes, LATERAL %s", "SELECT * FROM notes JOIN %s ON true",
             "DELETE FROM notes WHERE %s", "UPDATE notes SET body = %s", "INSERT INTO notes VALUES (%s)",
-            "INSERT INTO notes VALUES (1) RETURNING %s", "INSERT INTO notes VALUES (1) ON CONFLICT DO UPDATE SET id = %s",
+            "INSERT INTO notes VALUES (1) RETURNING %s",
+            "INSERT INTO notes VALUES (1) ON CONFLICT DO UPDATE SET id = %s",
             "CREATE INDEX notes_x ON notes (%s)", "CREATE INDEX notes_x ON notes (body) WHERE %s",
             "CREATE TABLE notes (id INTEGER DEFAULT %s)", "CREATE TABLE notes (id INTEGER CHECK (%s))",
             "ALTER TABLE notes ALTER COLUMN body SET DEFAULT %s", "ALTER TABLE notes ADD CONSTRAINT c CHECK (%s)",
@@ -122,7 +123,8 @@ class SqlTableGuardTest {
      * where the audit does not look (a map entry, text it writes back as it came). Every literal,
      * placeholder and name of every legitimate statement is replaced in turn by a denied call or a
      * subquery on an undeclared table, each clause that takes an expression is given one, and each
-     * operator is tried with one as its operand; the guard must refuse every result. Comments are left alone: what they hold never reaches the database.
+     * operator is tried with one as its operand; the guard must refuse every result. Comments are left
+     * alone: what they hold never reaches the database.
      */
     @ParameterizedTest
     @org.junit.jupiter.params.provider.EnumSource(SqlDialect.class)
