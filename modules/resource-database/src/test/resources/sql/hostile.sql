@@ -61,6 +61,10 @@ SELECT id FROM notes AS n(a, limit)
 ALTER TABLE notes ALTER COLUMN body#current_user SET NOT NULL
 CREATE TABLE note_tags (note_id INTEGER REFERENCES notes (id#current_user))
 SELECT id FROM notes WHERE id < = 3
+# A tree JSqlParser builds but cannot write back (a ROW type with no field type): its NullPointerException
+# reached the plugin instead of a refusal (found 2026-12-06).
+SELECT CAST(body AS ROW(a text)) FROM notes
+SELECT CAST(body AS ROW(a text pg_sleep(1))) FROM notes
 # --- 3. role switching and SQL given as text
 SELECT set_config('role', 'postgres', true)
 SELECT set_config('role', 'postgres', false) FROM notes

@@ -1,6 +1,7 @@
 package io.pluginhost.resource.database;
 
 import io.pluginhost.api.exception.InvalidNameException;
+import io.pluginhost.api.exception.PluginException;
 import io.pluginhost.api.exception.TableAccessDeniedException;
 import io.pluginhost.runtime.resource.ResourceKind;
 import io.pluginhost.runtime.resource.ResourcePolicy;
@@ -144,6 +145,10 @@ public final class SqlTableGuard {
         } catch (StackOverflowError deep) { // the rewriter, the audit and the deparser all recurse into the tree
             throw refused("is nested too deeply for the guard to check (a long chain of operators, brackets or set"
                     + " operations); write a long list of values as IN (...)", "");
+        } catch (PluginException refusal) {
+            throw refusal;
+        } catch (RuntimeException unreadable) { // JSqlParser built a tree it cannot walk or write back
+            throw refused("could not be read back by the guard (" + unreadable + "); write it another way", "");
         }
         synchronized (cache) {
             cache.put(sql, guarded);
