@@ -105,6 +105,31 @@ final class SqlLexer {
         return tokens;
     }
 
+    /**
+     * @param sql text that passed {@link #check}
+     * @return how many {@code ?} a JDBC driver reads as placeholders: those outside strings, quoted names
+     *         and comments
+     */
+    static int questionMarks(String sql) {
+        int count = 0;
+        int i = 0;
+        while (i < sql.length()) {
+            char c = sql.charAt(i);
+            if (c == '\'' || c == '"') {
+                i = closingQuote(sql, i, c, (why, what) -> new IllegalStateException(why), "a quote");
+            } else if (c == '-' && sql.startsWith("--", i)) {
+                int end = sql.indexOf('\n', i);
+                i = end < 0 ? sql.length() : end + 1;
+            } else if (c == '/' && sql.startsWith("/*", i)) {
+                i = sql.indexOf("*/", i + 2) + 2; // check() refused an unterminated or nested comment
+            } else {
+                count += c == '?' ? 1 : 0;
+                i++;
+            }
+        }
+        return count;
+    }
+
     /** A plain string: doubled quotes escape; a backslash before a quote is refused. @return index after it */
     private static int string(String sql, int start, SqlRefusal refusal) {
         int end = closingQuote(sql, start, '\'', refusal, "an unterminated string");

@@ -258,6 +258,10 @@ public final class SqlTableGuard {
             guarded = NumberedPlaceholders.deparse(statement, returnsRows, !modifies[0]);
         }
         checkSentText(guarded.sql());
+        if (SqlLexer.questionMarks(guarded.sql()) != guarded.parameterCount()) {
+            throw refused("uses jsonb's ?, ?| or ?& operator, which JDBC reads as a placeholder; write"
+                    + " body @> '{\"key\": ...}' or jsonb_path_exists(body, '$.key') instead", sql);
+        }
         return guarded;
     }
 

@@ -187,6 +187,23 @@ class SqlTableGuardTest {
         assertThat(perClass).hasSize(5).allSatisfy((name, count) -> assertThat(count).as(name).isGreaterThanOrEqualTo(20));
     }
 
+    /**
+     * jsonb's {@code ?}, {@code ?|} and {@code ?&} operators: JSqlParser reads an operator, the JDBC
+     * driver a placeholder, so the statement failed at run time with the driver's "No value specified
+     * for parameter 1" (or took the plugin's parameter for the operator's).
+     */
+    @Test
+    void aQuestionMarkThatIsNotAPlaceholderIsRefusedWithAHint() throws Exception {
+        for (String sql : List.of("SELECT body::jsonb ? 'a' FROM notes",
+                "SELECT id FROM notes WHERE body::jsonb ?| ARRAY['a', 'b']",
+                "SELECT id FROM notes WHERE body::jsonb ?& ARRAY['a'] AND id = ?")) {
+            assertThatThrownBy(() -> guard.guard(sql)).as(sql).isInstanceOf(TableAccessDeniedException.class)
+                    .hasMessageContaining("JDBC reads as a placeholder").hasMessageContaining("@>");
+        }
+        assertThat(guard.guard("SELECT id FROM notes WHERE body = '?' AND \"id\" = ? AND id < ?").parameterCount())
+                .isEqualTo(2);
+    }
+
     @Test
     void anUpsertNamesItsConstraintByTheNameTheGuardGaveIt() throws Exception {
         assertThat(guard.guard("ALTER TABLE notes ADD CONSTRAINT notes_uq UNIQUE (id)").sql())
