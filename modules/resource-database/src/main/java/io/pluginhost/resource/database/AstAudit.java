@@ -83,10 +83,9 @@ final class AstAudit {
             "net.sf.jsqlparser.expression.OracleHint.value",
             "net.sf.jsqlparser.expression.JdbcParameter.parameterCharacter");
 
-    /** One token: a name, a quoted name, key words, a number, a string literal, an operator, or nothing. */
-    private static final Pattern ONE_TOKEN = Pattern.compile("[\\p{L}_][\\p{L}\\p{Nd}_]*|\"(?:[^\"]|\"\")+\""
-            + "|[A-Za-z_]+(?: [A-Za-z_]+)*(?:\\(\\d+\\))?|\\d*\\.?\\d+(?:[eE][+-]?\\d+)?|\\d+\\.|'(?:[^']|'')*'"
-            + "|[-+*/<>=~!@#%^&|?.:,]{1,3}|");
+    /** One token other than a name: key words, a number, a string literal, an operator, or nothing. */
+    private static final Pattern OTHER_TOKEN = Pattern.compile("[A-Za-z_]+(?: [A-Za-z_]+)*(?:\\(\\d+\\))?"
+            + "|\\d*\\.?\\d+(?:[eE][+-]?\\d+)?|\\d+\\.|'(?:[^']|'')*'|[-+*/<>=~!@#%^&|?.:,]{1,3}|");
 
     private AstAudit() {
     }
@@ -157,7 +156,7 @@ final class AstAudit {
     }
 
     private static void checkText(String text, Field field, SqlRefusal refusal) {
-        if (!ONE_TOKEN.matcher(text).matches()
+        if (!SqlNames.isName(text) && !OTHER_TOKEN.matcher(text).matches()
                 && !TEXT_READ_ELSEWHERE.contains(field.getDeclaringClass().getName() + "." + field.getName())) {
             throw refusal.refuse("has text the guard cannot read as one token ('" + text + "' in "
                     + field.getDeclaringClass().getSimpleName() + "); write it another way, or as a parameter", text);
