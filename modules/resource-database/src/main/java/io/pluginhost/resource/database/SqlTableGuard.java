@@ -84,10 +84,12 @@ public final class SqlTableGuard {
     /** Functions that pad a string to a length; see {@link #checkPaddedLength}. */
     private static final Set<String> PADDING_FUNCTIONS = Set.of("lpad", "rpad");
     private static final long MAX_PADDED_LENGTH = 10_000;
-    /** Reserved words JSqlParser reads as a column and PostgreSQL as the value they name: the same meaning. */
+    /**
+     * Reserved words JSqlParser reads as a column and PostgreSQL as the value they name: the same meaning.
+     * The session's values ({@link SqlDialect#isSessionValue}) are read so too, and refused as such.
+     */
     private static final Set<String> VALUE_WORDS = Set.of("true", "false", "null", "default", "current_date",
-            "current_time", "current_timestamp", "localtime", "localtimestamp", "current_user", "session_user", "user",
-            "current_role", "current_catalog", "current_schema");
+            "current_time", "current_timestamp", "localtime", "localtimestamp");
     private static final Set<String> ALLOWED_CREATE_OPTIONS = Set.of("TEMP", "TEMPORARY", "UNLOGGED", "LOCAL",
             "GLOBAL");
 
@@ -372,8 +374,10 @@ public final class SqlTableGuard {
      */
     private void checkNamesKeptAsText(Object node) {
         if (node instanceof Column column) {
-            if (column.getTable() != null || !VALUE_WORDS.contains(column.getColumnName().toLowerCase(Locale.ROOT))) {
-                checkOneName(column.getColumnName());
+            String name = column.getColumnName();
+            if (column.getTable() != null || !VALUE_WORDS.contains(name.toLowerCase(Locale.ROOT))
+                    && !SqlDialect.isSessionValue(name)) {
+                checkOneName(name);
             }
             if (column.getTable() != null) { // the walk skips a column's qualifier: it is no table reference
                 column.getTable().getNameParts().forEach(this::checkOneName);
