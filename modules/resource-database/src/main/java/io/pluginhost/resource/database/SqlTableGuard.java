@@ -385,7 +385,8 @@ public final class SqlTableGuard {
         } else if (node instanceof Table table) {
             table.getNameParts().forEach(this::checkOneName);
         } else if (node instanceof Function function && function.getMultipartName() != null) {
-            function.getMultipartName().forEach(this::checkFunctionNamePart);
+            // one name, though it may be one PostgreSQL reserves for functions and types (left, right)
+            function.getMultipartName().forEach(this::checkIsOneName);
         } else if (node instanceof Alias alias && alias.getName() != null && !alias.getName().startsWith("'")) {
             checkOneName(alias.getName()); // a string as an alias has its own refusal below
             if (alias.getAliasColumns() != null) {
@@ -451,13 +452,17 @@ public final class SqlTableGuard {
      * {@code body # current_user} to the database.
      */
     private void checkOneName(String name) {
-        if (name != null && !SqlNames.isName(name)) {
-            throw refused("writes '" + name + "' where one name belongs, which the database reads as more than"
-                    + " one (it takes # and @ for operators); put spaces around operators, or quote the name", name);
-        }
+        checkIsOneName(name);
         if (name != null && SqlNames.isReserved(name)) {
             throw refused("uses the reserved word " + name + " as a name, which PostgreSQL reads as syntax; quote it"
                     + " (\"" + name.toLowerCase(Locale.ROOT) + "\") if it is a name", name);
+        }
+    }
+
+    private void checkIsOneName(String name) {
+        if (name != null && !SqlNames.isName(name)) {
+            throw refused("writes '" + name + "' where one name belongs, which the database reads as more than"
+                    + " one (it takes # and @ for operators); put spaces around operators, or quote the name", name);
         }
     }
 
@@ -466,13 +471,6 @@ public final class SqlTableGuard {
         if (definition.getColDataType() == null || definition.getColDataType().getDataType() == null) {
             throw refused("defines the column " + definition.getColumnName() + " without a type the guard can read",
                     String.valueOf(definition));
-        }
-    }
-
-    /** A function may bear a name PostgreSQL reserves for functions and types ({@code left}, {@code right}). */
-    private void checkFunctionNamePart(String name) {
-        if (name != null && !SqlNames.isName(name)) {
-            checkOneName(name);
         }
     }
 

@@ -9,13 +9,19 @@ import net.sf.jsqlparser.util.TablesNamesFinder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -44,7 +50,7 @@ class SqlTableGuardTest {
 
     /** The first corpus, and the attack of 2026-11 by class (hostile.sql). */
     static List<String> adversarial() {
-        List<String> all = new java.util.ArrayList<>(SqlCorpus.read("adversarial.sql"));
+        List<String> all = new ArrayList<>(SqlCorpus.read("adversarial.sql"));
         all.addAll(SqlCorpus.read("hostile.sql"));
         return all;
     }
@@ -109,7 +115,7 @@ class SqlTableGuardTest {
             "CREATE TABLE notes (id INTEGER DEFAULT %s)", "CREATE TABLE notes (id INTEGER CHECK (%s))",
             "ALTER TABLE notes ALTER COLUMN body SET DEFAULT %s", "ALTER TABLE notes ADD CONSTRAINT c CHECK (%s)",
             "ALTER TABLE notes ALTER COLUMN body TYPE text USING %s");
-    private static final java.util.regex.Pattern TOKEN = java.util.regex.Pattern.compile(
+    private static final Pattern TOKEN = Pattern.compile(
             "/\\*.*?\\*/|--[^\\n]*|'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|[A-Za-z_][A-Za-z0-9_]*|\\d+|\\?");
     /** PostgreSQL's operators and operator-like keywords, which JSqlParser reads in many node kinds. */
     private static final List<String> OPERATORS = List.of("->", "->>", "#>", "#>>", "@>", "<@", "?|", "?&", "||",
@@ -127,14 +133,14 @@ class SqlTableGuardTest {
      * alone: what they hold never reaches the database.
      */
     @ParameterizedTest
-    @org.junit.jupiter.params.provider.EnumSource(SqlDialect.class)
+    @EnumSource(SqlDialect.class)
     void aDeniedCallOrTableInPlaceOfAnyValueOrNameIsRefused(SqlDialect dialect) {
         SqlTableGuard guard = new SqlTableGuard("crm", this.guard.tablesForTest(), dialect, PARSER,
                 Duration.ofSeconds(5));
-        List<String> statements = new java.util.ArrayList<>();
-        for (String sql : java.util.stream.Stream.of("legit.sql", "confined.sql").flatMap(name ->
+        List<String> statements = new ArrayList<>();
+        for (String sql : Stream.of("legit.sql", "confined.sql").flatMap(name ->
                 SqlCorpus.read(name).stream()).toList()) {
-            java.util.regex.Matcher token = TOKEN.matcher(sql);
+            Matcher token = TOKEN.matcher(sql);
             while (token.find()) {
                 if (!token.group().startsWith("/*") && !token.group().startsWith("--")) {
                     for (String denied : DENIED) {
@@ -156,7 +162,7 @@ class SqlTableGuardTest {
                 statements.add("SELECT * FROM notes WHERE body " + operator + " " + denied);
             }
         }
-        List<String> accepted = new java.util.ArrayList<>();
+        List<String> accepted = new ArrayList<>();
         for (String sql : statements) {
             try {
                 accepted.add(sql + "  =>  " + guard.guard(sql).sql());
@@ -173,7 +179,7 @@ class SqlTableGuardTest {
         assertThat(adversarial()).hasSizeGreaterThanOrEqualTo(250);
         assertThat(legit()).hasSizeGreaterThanOrEqualTo(50);
         // hostile.sql: at least 20 statements for each class of the attack
-        java.util.Map<String, Integer> perClass = new java.util.LinkedHashMap<>();
+        Map<String, Integer> perClass = new LinkedHashMap<>();
         String section = null;
         try (var in = getClass().getResourceAsStream("/sql/hostile.sql")) {
             for (String line : new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).split("\n")) {
