@@ -32,7 +32,10 @@ public final class ThreadHygiene {
 
     private static final Field INHERITED_CONTEXT = field(Thread.class, "inheritedAccessControlContext");
     private static final Field CONTEXT_DOMAINS = field(AccessControlContext.class, "context");
+    /** A thread's task: {@code Thread.target} up to JDK 18, {@code Thread.holder.task} from JDK 19 on. */
     private static final Field TARGET = field(Thread.class, "target");
+    private static final Field HOLDER = field(Thread.class, "holder");
+    private static final Field HOLDER_TASK = field(nested("java.lang.Thread$FieldHolder"), "task");
     private static final Field THREAD_LOCALS = field(Thread.class, "threadLocals");
     private static final Field INHERITABLE_THREAD_LOCALS = field(Thread.class, "inheritableThreadLocals");
     private static final Field MAP_TABLE = field(nested("java.lang.ThreadLocal$ThreadLocalMap"), "table");
@@ -65,7 +68,7 @@ public final class ThreadHygiene {
             if (handler != null && handler.getClass().getClassLoader() == unloaded) {
                 thread.setUncaughtExceptionHandler(null); // set by plugin code on a thread it was lent
             }
-            Object task = read(TARGET, thread);
+            Object task = task(thread);
             if (thread.getClass().getClassLoader() == unloaded
                     || task != null && task.getClass().getClassLoader() == unloaded) {
                 reasons.add("thread '" + thread.getName() + "' runs the plugin's code and is still alive; the"
@@ -119,7 +122,7 @@ public final class ThreadHygiene {
     }
 
     private static boolean isPlugins(Thread thread, Set<ClassLoader> loaders) {
-        Object task = read(TARGET, thread);
+        Object task = task(thread);
         return loaders.contains(thread.getClass().getClassLoader()) || loaders.contains(thread.getContextClassLoader())
                 || task != null && loaders.contains(task.getClass().getClassLoader());
     }
@@ -263,6 +266,11 @@ public final class ThreadHygiene {
                 // field() made it accessible; nothing else can deny it
             }
         }
+    }
+
+    /** @return the {@code Runnable} the thread was made with, or {@code null} (none, or java.lang closed) */
+    private static Object task(Thread thread) {
+        return TARGET != null ? read(TARGET, thread) : read(HOLDER_TASK, read(HOLDER, thread));
     }
 
     private static Thread[] liveThreads() {
