@@ -340,6 +340,9 @@ final class KafkaTopicRepository implements KafkaRepository, AutoCloseable {
                 LOG.log(System.Logger.Level.WARNING, "Kafka consumer '" + id + "' of plugin '" + scope.pluginName()
                         + "' stopped: " + e);
             } finally {
+                // From JDK 19 on, a thread keeps its task after it ends, and this consumer is that task: whoever
+                // keeps the ended thread (a monitoring tool, a thread factory's list) would keep the plugin too.
+                handler = null;
                 consumer.close(Duration.ofSeconds(5));
             }
         }
