@@ -45,7 +45,9 @@ public final class TaskTimer implements AutoCloseable {
     }
 
     /**
-     * Starts a run on a thread of its own, which ends with it and so keeps nothing of the plugin.
+     * Starts a run on a thread of its own, which ends with it. From JDK 19 on an ended thread keeps its
+     * task; nothing keeps these threads once they end (the engine makes them itself, not through a
+     * container's factory that may list them), so the run goes with the thread.
      *
      * @param plugin the plugin, for the thread's name
      * @param run    the run
