@@ -17,8 +17,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -101,7 +103,7 @@ public final class KafkaDevServer implements AutoCloseable {
         // The default allocates 128 MiB up front for the log cleaner; a dev broker needs little.
         properties.put("log.cleaner.dedupe.buffer.size", String.valueOf(4 * 1024 * 1024));
         properties.putAll(brokerSettings);
-        KafkaConfig config = new KafkaConfig(properties);
+        KafkaConfig config = inEnglishCase(() -> new KafkaConfig(properties));
 
         new Formatter()
                 .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
@@ -140,13 +142,41 @@ public final class KafkaDevServer implements AutoCloseable {
         if (server != null) {
             return;
         }
-        server = new KafkaRaftServer(config, Time.SYSTEM);
-        server.startup();
         try {
-            awaitReady(Duration.ofMinutes(1));
+            inEnglishCase(() -> {
+                server = new KafkaRaftServer(config, Time.SYSTEM);
+                server.startup();
+                awaitReady(Duration.ofMinutes(1));
+                return server;
+            });
         } catch (Exception e) {
             close();
             throw e;
+        }
+    }
+
+    /**
+     * Runs {@code step} with a default locale whose upper case of {@code i} is {@code I}. The broker
+     * upper-cases setting values with the JVM's default locale before it looks them up as enum
+     * constants ({@code group.coordinator.rebalance.protocols}' {@code classic}), which Turkish and
+     * Azerbaijani make {@code CLASSİC}: the broker would not start on a machine in those languages.
+     * The default is the JVM's, so other threads see the change while the broker starts; where the
+     * default upper-cases {@code i} to {@code I} already, nothing is changed.
+     */
+    private static <T> T inEnglishCase(Callable<T> step) throws Exception {
+        if ("i".toUpperCase().equals("I")) {
+            return step.call();
+        }
+        Locale general = Locale.getDefault();
+        Locale display = Locale.getDefault(Locale.Category.DISPLAY);
+        Locale format = Locale.getDefault(Locale.Category.FORMAT);
+        Locale.setDefault(Locale.ROOT);
+        try {
+            return step.call();
+        } finally {
+            Locale.setDefault(general);
+            Locale.setDefault(Locale.Category.DISPLAY, display);
+            Locale.setDefault(Locale.Category.FORMAT, format);
         }
     }
 

@@ -19,6 +19,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -27,6 +28,26 @@ class DevServicesTest {
 
     @Test
     void kafkaAcceptsAndDeliversAMessage() throws Exception {
+        roundTrip();
+    }
+
+    /**
+     * The broker's own code upper-cases some settings with the JVM's default locale, where Turkish and
+     * Azerbaijani make {@code classic} {@code CLASSİC}: the run command and the tests on a machine in
+     * those languages must still start it.
+     */
+    @Test
+    void kafkaStartsAndDeliversWhereTheDefaultLocaleIsTurkish() throws Exception {
+        Locale before = Locale.getDefault();
+        Locale.setDefault(Locale.forLanguageTag("tr-TR"));
+        try {
+            roundTrip();
+        } finally {
+            Locale.setDefault(before);
+        }
+    }
+
+    private static void roundTrip() throws Exception {
         try (KafkaDevServer kafka = KafkaDevServer.start()) {
             Map<String, Object> common = Map.of("bootstrap.servers", kafka.bootstrapServers());
             try (Admin admin = Admin.create(common)) {
