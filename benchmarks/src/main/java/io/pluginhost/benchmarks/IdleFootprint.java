@@ -6,6 +6,7 @@ import org.pf4j.PluginManager;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.management.JMException;
@@ -44,7 +45,7 @@ public final class IdleFootprint {
             long metaspace = after[1] - before[1];
             long pluginClasses = metaspaceOfLoaders(host.equals("pf4j") ? "org.pf4j.PluginClassLoader"
                     : "io.pluginhost.runtime.layer.PluginModuleLoader");
-            System.out.printf("%s, %d idle plugins: heap %.1f KiB and metaspace %.1f KiB per plugin"
+            System.out.printf(Locale.ROOT, "%s, %d idle plugins: heap %.1f KiB and metaspace %.1f KiB per plugin"
                             + " (the plugin's own classes %.2f KiB, the host's share %.2f KiB)%n", host, count,
                     (after[0] - before[0]) / 1024.0 / count, metaspace / 1024.0 / count,
                     pluginClasses / 1024.0 / count, (metaspace - pluginClasses) / 1024.0 / count);

@@ -27,6 +27,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Future;
@@ -146,12 +147,12 @@ public final class ResourceThroughput {
     private static void report(String what, String unit, double[] raw, double[] repository) {
         double bestRaw = Arrays.stream(raw).max().orElseThrow();
         double bestRepository = Arrays.stream(repository).max().orElseThrow();
-        System.out.printf("%s%n  raw client:  %,.0f %s (rounds %s)%n  repository:  %,.0f %s (rounds %s)%n"
+        System.out.printf(Locale.ROOT, "%s%n  raw client:  %,.0f %s (rounds %s)%n  repository:  %,.0f %s (rounds %s)%n"
                         + "  repository / raw: %.2f%n", what, bestRaw, unit, rates(raw), bestRepository, unit,
                 rates(repository), bestRepository / bestRaw);
     }
 
     private static String rates(double[] values) {
-        return Arrays.stream(values).mapToObj(v -> String.format("%,.0f", v)).toList().toString();
+        return Arrays.stream(values).mapToObj(v -> String.format(Locale.ROOT, "%,.0f", v)).toList().toString();
     }
 }

@@ -18,6 +18,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -65,7 +66,7 @@ public class WildcardScalingBenchmark {
         };
         String[] shapes = {"other%d:*", "*:other%d", "data:*:x%d", "**:z%d"};
         for (int i = 0; i < nonMatching; i++) {
-            hub.subscribe(owner, String.format(shapes[i % shapes.length], i), e -> { }, false);
+            hub.subscribe(owner, String.format(Locale.ROOT, shapes[i % shapes.length], i), e -> { }, false);
         }
         hub.subscribe(owner, "data:*", e -> { }, false);
     }

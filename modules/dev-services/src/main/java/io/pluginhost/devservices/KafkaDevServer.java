@@ -12,6 +12,7 @@ import org.apache.kafka.server.common.MetadataVersion;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -106,7 +107,7 @@ public final class KafkaDevServer implements AutoCloseable {
         KafkaConfig config = inEnglishCase(() -> new KafkaConfig(properties));
 
         new Formatter()
-                .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
+                .setPrintStream(new PrintStream(OutputStream.nullOutputStream(), false, StandardCharsets.UTF_8))
                 .setNodeId(1)
                 .setClusterId(Uuid.randomUuid().toString())
                 .setDirectories(List.of(data.toString()))
@@ -164,7 +165,7 @@ public final class KafkaDevServer implements AutoCloseable {
      * default upper-cases {@code i} to {@code I} already, nothing is changed.
      */
     private static <T> T inEnglishCase(Callable<T> step) throws Exception {
-        if ("i".toUpperCase().equals("I")) {
+        if ("i".toUpperCase(Locale.getDefault()).equals("I")) {
             return step.call();
         }
         Locale general = Locale.getDefault();

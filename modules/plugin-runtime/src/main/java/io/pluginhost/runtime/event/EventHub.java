@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -302,7 +303,7 @@ public final class EventHub {
         for (int i = 0; i < text.length(); i++) {
             if (Character.isISOControl(text.charAt(i))) { // a line break would forge lines where it is logged
                 throw new InvalidNameException("event " + (pattern ? "pattern" : "name") + " has a control character"
-                        + " (U+" + String.format("%04X", (int) text.charAt(i)) + ") at " + i);
+                        + " (U+" + String.format(Locale.ROOT, "%04X", (int) text.charAt(i)) + ") at " + i);
             }
         }
         String[] segments = text.split(":", -1);

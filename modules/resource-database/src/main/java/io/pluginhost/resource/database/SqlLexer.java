@@ -94,7 +94,8 @@ final class SqlLexer {
                 i++; // a typed literal may have space between the type and the string: keep previousWord
                 continue;
             } else if (Character.isISOControl(c)) {
-                throw refusal.refuse("contains the control character U+" + String.format("%04X", (int) c), "");
+                throw refusal.refuse("contains the control character U+"
+                        + String.format(Locale.ROOT, "%04X", (int) c), "");
             } else {
                 i++;
                 previousWord = null;

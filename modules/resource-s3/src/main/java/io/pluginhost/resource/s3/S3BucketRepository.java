@@ -36,6 +36,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -497,7 +498,7 @@ final class S3BucketRepository implements S3Repository, AutoCloseable {
             if (c < 0x20 || c > 0x7e) {
                 throw new InvalidArgumentException("contentType", "a content type is printable ASCII, a header's"
                         + " value (e.g. 'text/plain; charset=utf-8'); got one with U+"
-                        + String.format("%04X", (int) c) + " at " + i);
+                        + String.format(Locale.ROOT, "%04X", (int) c) + " at " + i);
             }
         }
         return contentType;
