@@ -139,4 +139,34 @@ class PluginIsolationTest {
 
         assertThat(manager.execute("resources", null)).isEqualTo("inside hidden outside");
     }
+
+    /**
+     * A plugin directory's name is the operator's: a space, {@code #} and {@code %} must be quoted in a
+     * URL, and {@code !/} ends a {@code jar:} URL's file part. The plugin loads, reads its resources
+     * through its classes, its loader and the URLs they give, and unloads.
+     */
+    @Test
+    void aPluginLoadsAndReadsItsResourcesFromADirectoryWhoseNameAUrlMustQuote() throws Exception {
+        Path odd = java.nio.file.Files.createDirectories(dir.resolve("plug ins #1 %41 a!").resolve("b!"));
+        String own = PluginJarBuilder.moduleOf("odd").replace('.', '/');
+        manager.load(PluginJarBuilder.plugin("odd")
+                .resource(own + "/inside.txt", "inside").resource("outside.txt", "outside").body("""
+                        public Object execute(Object in) throws Exception {
+                            ClassLoader loader = getClass().getClassLoader();
+                            try (java.io.InputStream byClass = getClass().getResourceAsStream("inside.txt");
+                                 java.io.InputStream byUrl = getClass().getResource("inside.txt").openStream();
+                                 java.io.InputStream byLoader = loader.getResource("outside.txt").openStream()) {
+                                return new String(byClass.readAllBytes()) + " " + new String(byUrl.readAllBytes())
+                                        + " " + new String(byLoader.readAllBytes()) + " "
+                                        + java.util.Collections.list(loader.getResources("outside.txt")).size();
+                            }
+                        }
+                        """).build(odd));
+
+        assertThat(manager.execute("odd", null)).isEqualTo("inside inside outside 1");
+        manager.unload("odd");
+        assertThat(manager.list()).isEmpty();
+        assertThat(manager.loadDirectory(odd).loaded()).hasSize(1);
+        assertThat(manager.execute("odd", null)).isEqualTo("inside inside outside 1");
+    }
 }
