@@ -21,7 +21,8 @@ import java.util.zip.Inflater;
  *
  * <p>It takes only the common case and {@linkplain #parse says so} otherwise: one disk, no ZIP64, no
  * bytes before the first entry, no encryption, stored or deflated entries, names in strict UTF-8
- * without duplicates, and no {@code META-INF/versions/} (a multi-release jar). Anything else is
+ * without duplicates, no {@code META-INF/versions/} (a multi-release jar) and no signature (a signed
+ * jar, whose signature the JDK's reader checks). Anything else is
  * {@link Unusual}, and the caller reads the jar with the JDK's {@code JarFile} instead, which reports
  * what is wrong. An entry whose data does not match its headers or its CRC-32 is {@link Damaged}: the
  * JDK's reader does not check the CRC-32 and would hand the damaged bytes on. What the engine
@@ -118,6 +119,9 @@ final class InMemoryZip {
             if (entry.compressedSize() == -1 || entry.size() == -1 || entry.localHeader() == -1
                     || name.startsWith("META-INF/versions/") || entries.put(name, entry) != null) {
                 throw new Unusual("ZIP64, a multi-release jar, or a name twice");
+            }
+            if (PluginJarReader.isSignatureFile(name)) {
+                throw new Unusual("a signed jar");
             }
             if (!name.endsWith("/")) {
                 names.add(name);

@@ -52,6 +52,8 @@ public final class PluginJarReader {
     static final long MAX_IN_MEMORY = 1 << 20;
     /** The most a plugin's private libraries may unpack to, in all (each: {@link InMemoryZip#MAX_ENTRY}). */
     static final long MAX_LIBRARIES = 256L << 20;
+    /** The most a signed jar may inflate to: each of its entries is read whole to check its signature. */
+    static final long MAX_SIGNED = 1L << 30;
 
     private final PluginLibraries libraries;
 
@@ -147,11 +149,76 @@ public final class PluginJarReader {
                 throw new InvalidPluginException(jar + " is not a readable module jar: " + rootMessage(e), e);
             }
         }
-        try (JarFile file = new JarFile(jar.toFile(), false, ZipFile.OPEN_READ, Runtime.version())) {
+        try (JarFile file = new JarFile(jar.toFile(), true, ZipFile.OPEN_READ, Runtime.version())) {
+            if (isSigned(file)) {
+                checkSignatures(jar, file);
+            }
             return read(jar, new JarFileEntries(file), withLibraries);
         } catch (IOException e) {
             throw new InvalidPluginException(jar + " is not a readable module jar: " + rootMessage(e), e);
         }
+    }
+
+    /**
+     * Holds a signed jar to its signature, as the JDK's module path and a URL class loader do, but
+     * whole and before any of its code runs rather than class by class as they are loaded: every
+     * entry must match its digest and be signed. Who signed it is not checked (the host keeps no list
+     * of trusted signers); a plugin jar is trusted code either way, and this catches one changed after
+     * its vendor signed it.
+     */
+    private static void checkSignatures(Path jar, JarFile file) throws IOException {
+        long left = MAX_SIGNED;
+        byte[] buffer = new byte[8192];
+        for (JarEntry entry : java.util.Collections.list(file.entries())) {
+            String name = entry.getName();
+            if (entry.isDirectory() || isSignatureRelated(name)) {
+                continue;
+            }
+            try (InputStream in = file.getInputStream(entry)) {
+                for (int read = in.read(buffer); read >= 0; read = in.read(buffer)) {
+                    left -= read;
+                    if (left < 0) {
+                        throw new InvalidPluginException(jar + " is signed and inflates to more than " + MAX_SIGNED
+                                + " bytes; the host reads a signed jar whole to check its signature");
+                    }
+                }
+            } catch (SecurityException e) {
+                throw new InvalidPluginException(jar + " is signed, but entry " + name + " does not match its"
+                        + " signature (" + e.getMessage() + "): the jar was changed after it was signed", e);
+            }
+            if (entry.getCodeSigners() == null) {
+                throw new InvalidPluginException(jar + " is signed, but entry " + name + " is not signed: it was"
+                        + " added after the jar was signed, or the signature is damaged; sign the whole jar again");
+            }
+        }
+    }
+
+    private static boolean isSigned(JarFile file) {
+        for (var entries = file.entries(); entries.hasMoreElements(); ) {
+            if (isSignatureFile(entries.nextElement().getName())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** @return whether the entry is a signature file, {@code META-INF/<signer>.SF}: its jar is signed */
+    static boolean isSignatureFile(String name) {
+        return isInMetaInf(name) && name.regionMatches(true, name.length() - 3, ".SF", 0, 3);
+    }
+
+    /** @return whether the entry is the manifest or part of a signature, which no signature covers */
+    private static boolean isSignatureRelated(String name) {
+        if (!isInMetaInf(name)) {
+            return false;
+        }
+        String file = name.substring("META-INF/".length()).toUpperCase(java.util.Locale.ROOT);
+        return file.equals("MANIFEST.MF") || file.startsWith("SIG-") || file.endsWith(".SF")
+                || file.endsWith(".RSA") || file.endsWith(".DSA") || file.endsWith(".EC");
+    }
+
+    private static boolean isInMetaInf(String name) {
+        return name.regionMatches(true, 0, "META-INF/", 0, 9) && name.indexOf('/', 9) < 0;
     }
 
     private PluginJar read(Path jar, Entries file, boolean withLibraries) throws IOException {
