@@ -280,6 +280,20 @@ class AdminApiIT {
                 + " this host's " + io.pluginhost.runtime.version.ApiCompatibility.HOST_API.orElseThrow() + " is a"
                 + " version that breaks compatibility with it");
 
+        // A vendor-signed jar with a class changed afterwards: refused before any of its code runs.
+        Path signed = PluginJarBuilder.signed(PluginJarBuilder.plugin("vendor-signed").build(dir));
+        String provider = PluginJarBuilder.moduleOf("vendor-signed").replace('.', '/') + "/TestPlugin.class";
+        byte[] changed = Files.readAllBytes(PluginJarBuilder.withEntryChanged(signed, provider, bytes -> {
+            byte[] copy = bytes.clone();
+            copy[copy.length - 1] ^= 1;
+            return copy;
+        }));
+        HttpResponse<String> tampered = upload("vendor-signed.jar", changed);
+        assertThat(tampered.statusCode()).as(tampered.body()).isEqualTo(422);
+        assertThat(tampered.body()).contains("is signed, but entry " + provider + " does not match its signature");
+        assertThat(upload("vendor-signed.jar", Files.readAllBytes(signed)).statusCode()).isEqualTo(201);
+        unloadDeletesItsJarAndLeavesNoLoader("vendor-signed");
+
         // Nothing was kept: the same names can be uploaded again, and the server still serves.
         assertThat(upload("garbage.jar", "still not a zip".getBytes(StandardCharsets.UTF_8)).statusCode())
                 .isEqualTo(422);

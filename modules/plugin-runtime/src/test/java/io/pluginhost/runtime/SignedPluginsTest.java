@@ -2,26 +2,16 @@ package io.pluginhost.runtime;
 
 import io.pluginhost.api.exception.InvalidPluginException;
 import io.pluginhost.runtime.testing.PluginJarBuilder;
-import jdk.security.jarsigner.JarSigner;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.security.KeyStore;
-import java.util.Collections;
-import java.util.concurrent.TimeUnit;
-import java.util.function.UnaryOperator;
-import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
-import java.util.zip.ZipOutputStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -33,7 +23,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class SignedPluginsTest {
 
     private static final String HELPER = "test/signed/Helper.class";
-    private static KeyStore.PrivateKeyEntry signingKey;
 
     @TempDir
     Path dir;
@@ -58,12 +47,12 @@ class SignedPluginsTest {
     @ParameterizedTest
     @ValueSource(strings = {"module-info.class", "test/signed/TestPlugin.class", HELPER, "greeting.txt"})
     void aSignedPluginWithAnEntryChangedAfterSigningIsRefused(String entry) throws Exception {
-        Path jar = rewrite(signed(), entry, bytes -> {
+        Path jar = PluginJarBuilder.withEntryChanged(signed(), entry, bytes -> {
             byte[] changed = bytes.clone();
-            int at = indexOf(changed, "hello".getBytes(StandardCharsets.US_ASCII));
+            int at = new String(changed, StandardCharsets.ISO_8859_1).indexOf("hello");
             changed[at >= 0 ? at : changed.length - 1] ^= 0x20; // "hello" becomes "Hello"
             return changed;
-        }, null);
+        });
 
         assertThatThrownBy(() -> manager.load(jar)).isInstanceOf(InvalidPluginException.class)
                 .hasMessageContaining("entry " + entry + " does not match its signature");
@@ -74,7 +63,12 @@ class SignedPluginsTest {
 
     @Test
     void aClassAddedToASignedPluginAfterSigningIsRefused() throws Exception {
-        Path jar = rewrite(signed(), "-", bytes -> bytes, "test/signed/Added.class");
+        Path signed = signed();
+        byte[] helper;
+        try (ZipFile zip = new ZipFile(signed.toFile())) {
+            helper = zip.getInputStream(zip.getEntry(HELPER)).readAllBytes();
+        }
+        Path jar = PluginJarBuilder.withEntryChanged(signed, "test/signed/Added.class", none -> helper);
 
         assertThatThrownBy(() -> manager.load(jar)).isInstanceOf(InvalidPluginException.class)
                 .hasMessageContaining("entry test/signed/Added.class is not signed");
@@ -82,8 +76,7 @@ class SignedPluginsTest {
     }
 
     private Path signed() throws Exception {
-        Path work = Files.createTempDirectory(dir, "signed");
-        Path jar = PluginJarBuilder.plugin("signed")
+        return PluginJarBuilder.signed(PluginJarBuilder.plugin("signed")
                 .resource("greeting.txt", "hello")
                 .source("test/signed/Helper.java", """
                         package test.signed;
@@ -95,67 +88,6 @@ class SignedPluginsTest {
                                 return Helper.help().replace("hello", new String(greeting.readAllBytes()));
                             }
                         }
-                        """).build(work);
-        Path signedJar = work.resolve("signed.jar");
-        try (ZipFile unsigned = new ZipFile(jar.toFile()); OutputStream out = Files.newOutputStream(signedJar)) {
-            new JarSigner.Builder(signingKey()).build().sign(unsigned, out);
-        }
-        return signedJar;
-    }
-
-    /**
-     * @param changed the entry to pass through {@code change}
-     * @param added   an entry to add, holding a copy of the provider's class file, or {@code null}
-     * @return a copy of the jar with that done, CRC-32s and sizes right
-     */
-    private Path rewrite(Path jar, String changed, UnaryOperator<byte[]> change, String added) throws IOException {
-        Path copy = Files.createTempFile(dir, "changed", ".jar");
-        try (ZipFile in = new ZipFile(jar.toFile()); ZipOutputStream out = new ZipOutputStream(
-                Files.newOutputStream(copy))) {
-            for (ZipEntry entry : Collections.list(in.entries())) {
-                byte[] bytes = in.getInputStream(entry).readAllBytes();
-                out.putNextEntry(new ZipEntry(entry.getName()));
-                out.write(entry.getName().equals(changed) ? change.apply(bytes) : bytes);
-                out.closeEntry();
-            }
-            if (added != null) {
-                out.putNextEntry(new ZipEntry(added));
-                out.write(in.getInputStream(in.getEntry(HELPER)).readAllBytes());
-                out.closeEntry();
-            }
-        }
-        Path target = dir.resolve("plugin-" + System.nanoTime() + ".jar");
-        return Files.move(copy, target, StandardCopyOption.ATOMIC_MOVE);
-    }
-
-    private static int indexOf(byte[] bytes, byte[] part) {
-        outer:
-        for (int i = 0; i + part.length <= bytes.length; i++) {
-            for (int j = 0; j < part.length; j++) {
-                if (bytes[i + j] != part[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        return -1;
-    }
-
-    /** A self-signed key made once per test JVM with the JDK's {@code keytool}, as a vendor would sign with. */
-    private static synchronized KeyStore.PrivateKeyEntry signingKey() throws Exception {
-        if (signingKey == null) {
-            Path store = Files.createTempDirectory("pluginhost-signing").resolve("vendor.p12");
-            char[] password = "vendor-secret".toCharArray();
-            Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
-                    "-genkeypair", "-keystore", store.toString(), "-storetype", "PKCS12", "-storepass",
-                    new String(password), "-alias", "vendor", "-dname", "CN=Plugin Vendor", "-keyalg", "EC",
-                    "-validity", "3650").redirectErrorStream(true).start();
-            String output = new String(keytool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(keytool.waitFor(60, TimeUnit.SECONDS)).isTrue();
-            assertThat(keytool.exitValue()).as(output).isZero();
-            KeyStore keys = KeyStore.getInstance(store.toFile(), password);
-            signingKey = (KeyStore.PrivateKeyEntry) keys.getEntry("vendor", new KeyStore.PasswordProtection(password));
-        }
-        return signingKey;
+                        """).build(Files.createTempDirectory(dir, "signed")));
     }
 }

@@ -475,6 +475,76 @@ public final class PluginJarBuilder {
         }
     }
 
+    /**
+     * Signs a copy of the jar as a vendor would with {@code jarsigner}, with a self-signed key made once
+     * per JVM by the JDK's {@code keytool}.
+     *
+     * @return the signed copy, beside the jar ({@code <name>-signed.jar})
+     */
+    public static Path signed(Path jar) {
+        Path signed = jar.resolveSibling(jar.getFileName().toString().replace(".jar", "") + "-signed.jar");
+        try (java.util.zip.ZipFile unsigned = new java.util.zip.ZipFile(jar.toFile());
+             OutputStream out = Files.newOutputStream(signed)) {
+            new jdk.security.jarsigner.JarSigner.Builder(SigningKey.KEY).build().sign(unsigned, out);
+            return signed;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * @param entry  the entry to change, or to add if the jar has none of that name
+     * @param change its new content from its old one ({@code null} where it is added)
+     * @return a copy of the jar (beside it, {@code <name>-changed.jar}) with the entry changed and every
+     *         CRC-32 and size right, as one who edits a jar after it was signed would leave it
+     */
+    public static Path withEntryChanged(Path jar, String entry, java.util.function.UnaryOperator<byte[]> change) {
+        Path copy = jar.resolveSibling(jar.getFileName().toString().replace(".jar", "") + "-changed.jar");
+        try (java.util.zip.ZipFile in = new java.util.zip.ZipFile(jar.toFile());
+             java.util.zip.ZipOutputStream out = new java.util.zip.ZipOutputStream(Files.newOutputStream(copy))) {
+            boolean found = false;
+            for (java.util.zip.ZipEntry each : java.util.Collections.list(in.entries())) {
+                byte[] bytes = in.getInputStream(each).readAllBytes();
+                found |= each.getName().equals(entry);
+                out.putNextEntry(new java.util.zip.ZipEntry(each.getName()));
+                out.write(each.getName().equals(entry) ? change.apply(bytes) : bytes);
+                out.closeEntry();
+            }
+            if (!found) {
+                out.putNextEntry(new java.util.zip.ZipEntry(entry));
+                out.write(change.apply(null));
+                out.closeEntry();
+            }
+            return copy;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The key {@link #signed} signs with: made on first use, as {@code keytool -genkeypair} makes one. */
+    private static final class SigningKey {
+        static final java.security.KeyStore.PrivateKeyEntry KEY = make();
+
+        private static java.security.KeyStore.PrivateKeyEntry make() {
+            try {
+                Path store = Files.createTempDirectory("pluginhost-signing").resolve("vendor.p12");
+                char[] password = "vendor-secret".toCharArray();
+                Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool")
+                        .toString(), "-genkeypair", "-keystore", store.toString(), "-storetype", "PKCS12",
+                        "-storepass", new String(password), "-alias", "vendor", "-dname", "CN=Plugin Vendor",
+                        "-keyalg", "EC", "-validity", "3650").redirectErrorStream(true).start();
+                String output = new String(keytool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                if (!keytool.waitFor(60, java.util.concurrent.TimeUnit.SECONDS) || keytool.exitValue() != 0) {
+                    throw new IllegalStateException("keytool did not make a key: " + output);
+                }
+                return (java.security.KeyStore.PrivateKeyEntry) java.security.KeyStore.getInstance(store.toFile(),
+                        password).getEntry("vendor", new java.security.KeyStore.PasswordProtection(password));
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot make a signing key", e);
+            }
+        }
+    }
+
     /** Writes a valid jar with a class file but no module-info (an automatic module). */
     public static Path jarWithoutModuleInfo(Path directory, String fileName) {
         try {
