@@ -36,7 +36,8 @@ import java.util.zip.ZipFile;
  * file, without defining or loading any class, so that a jar is accepted or refused before any of
  * its code runs. It reads exactly what validation needs: the entry names (for the module's
  * packages, as the module path computes them), {@code module-info.class} and the provider's class
- * file, whose annotation is decoded by {@link ClassAnnotationReader}. Stateless and thread-safe.
+ * file, whose annotation is decoded by {@link ClassAnnotationReader}; of a signed jar, every entry
+ * once, to check it against the signature. Stateless and thread-safe.
  */
 public final class PluginJarReader {
 
