@@ -13,8 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.jar.JarEntry;
-import java.util.jar.JarOutputStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -209,8 +207,9 @@ class PrivateLibrariesTest {
     void aLibraryThatIsNotAJarIsRefusedNamingIt() throws IOException {
         Path broken = dir.resolve("broken-1.0.jar");
         Files.writeString(broken, "not a zip");
-        Path jar = PluginJarBuilder.plugin("carrier").build(dir);
-        addEntry(jar, "lib/broken-1.0.jar", Files.readAllBytes(broken));
+        byte[] library = Files.readAllBytes(broken);
+        Path jar = PluginJarBuilder.withEntryChanged(PluginJarBuilder.plugin("carrier").build(dir),
+                "lib/broken-1.0.jar", none -> library);
 
         assertThatThrownBy(() -> manager.load(jar))
                 .isInstanceOf(InvalidPluginException.class)
@@ -222,28 +221,12 @@ class PrivateLibrariesTest {
     void aLibraryWithAPackageOfThePluginIsRefused() throws IOException {
         Path clash = PluginJarBuilder.libraryJar(dir, "clash-1.0.jar", Map.of("test/carrier/Clash.java",
                 "package test.carrier; public class Clash {}"));
-        Path jar = PluginJarBuilder.plugin("carrier").build(dir);
-        addEntry(jar, "lib/clash-1.0.jar", Files.readAllBytes(clash));
+        byte[] library = Files.readAllBytes(clash);
+        Path jar = PluginJarBuilder.withEntryChanged(PluginJarBuilder.plugin("carrier").build(dir),
+                "lib/clash-1.0.jar", none -> library);
 
         assertThatThrownBy(() -> manager.load(jar))
                 .isInstanceOf(InvalidPluginException.class)
                 .hasMessageContaining("has package test.carrier, which the plugin module test.carrier has too");
-    }
-
-    /** Rewrites a jar with one more entry. */
-    private static void addEntry(Path jar, String name, byte[] content) throws IOException {
-        Path copy = jar.resolveSibling(jar.getFileName() + ".tmp");
-        try (var in = new java.util.jar.JarFile(jar.toFile());
-             JarOutputStream out = new JarOutputStream(Files.newOutputStream(copy))) {
-            for (JarEntry entry : java.util.Collections.list(in.entries())) {
-                out.putNextEntry(new JarEntry(entry.getName()));
-                in.getInputStream(entry).transferTo(out);
-                out.closeEntry();
-            }
-            out.putNextEntry(new JarEntry(name));
-            out.write(content);
-            out.closeEntry();
-        }
-        Files.move(copy, jar, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     }
 }
