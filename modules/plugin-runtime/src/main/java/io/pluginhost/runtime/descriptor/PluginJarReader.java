@@ -203,9 +203,15 @@ public final class PluginJarReader {
         return false;
     }
 
-    /** @return whether the entry is a signature file, {@code META-INF/<signer>.SF}: its jar is signed */
+    /**
+     * @return whether the entry is a signature file, {@code META-INF/<signer>.SF}: its jar is signed.
+     *         The in-memory parser asks it of every entry, so a name not ending in {@code .SF} is
+     *         answered by one character.
+     */
     static boolean isSignatureFile(String name) {
-        return isInMetaInf(name) && name.regionMatches(true, name.length() - 3, ".SF", 0, 3);
+        int length = name.length();
+        return length >= 12 && name.charAt(length - 3) == '.'
+                && name.regionMatches(true, length - 2, "SF", 0, 2) && isInMetaInf(name);
     }
 
     /** @return whether the entry is the manifest or part of a signature, which no signature covers */
