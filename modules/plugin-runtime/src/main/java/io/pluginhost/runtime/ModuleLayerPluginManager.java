@@ -88,9 +88,9 @@ public final class ModuleLayerPluginManager implements PluginManager {
     private static final System.Logger LOG = System.getLogger(ModuleLayerPluginManager.class.getName());
 
     /** Private libraries of plugin jars, unpacked; deleted at {@link #close()}. */
-    private final PluginLibraries libraries = PluginLibraries.inTemporaryDirectory(false);
-    private final PluginJarReader describer = new PluginJarReader(libraries);
-    private final PluginJarCache reader = new PluginJarCache(describer);
+    private final PluginLibraries libraries;
+    private final PluginJarReader describer;
+    private final PluginJarCache reader;
     private final EngineLimits limits;
     private final EventHub hub;
     private final PluginRegistry registry = new PluginRegistry();
@@ -135,11 +135,28 @@ public final class ModuleLayerPluginManager implements PluginManager {
     }
 
     /**
+     * An engine that unpacks private libraries of plugins under the JVM's temporary directory.
+     *
      * @param services the repositories the host offers plugins
      * @param limits   the bounds kept on plugin code
      */
     public ModuleLayerPluginManager(HostServices services, EngineLimits limits) {
+        this(services, limits, Path.of(System.getProperty("java.io.tmpdir")));
+    }
+
+    /**
+     * @param services      the repositories the host offers plugins
+     * @param limits        the bounds kept on plugin code
+     * @param workDirectory where the engine unpacks the private libraries of plugins (in WildFly, the
+     *                      server's temporary directory); made when the first is unpacked, and what it
+     *                      made there is deleted at {@link #close()}, or by the next engine that
+     *                      unpacks there if this one's JVM dies first
+     */
+    public ModuleLayerPluginManager(HostServices services, EngineLimits limits, Path workDirectory) {
         PluginLayer.rememberJdkDefaults();
+        this.libraries = PluginLibraries.in(workDirectory, false);
+        this.describer = new PluginJarReader(libraries);
+        this.reader = new PluginJarCache(describer);
         this.limits = limits;
         this.hub = new EventHub(limits.maxListenersPerPlugin());
         this.leaks = new LeakWatch(hostLoader);

@@ -111,9 +111,10 @@ class PrivateLibrariesTest {
         return Path.of(java.net.URI.create((String) manager.execute(plugin, null)));
     }
 
-    private static List<Path> filesUnder(Path directory) throws IOException {
-        try (var files = Files.walk(directory)) {
-            return files.filter(Files::isRegularFile).toList();
+    /** The copies in a store: each in a folder named after its content (beside them, the store's lock file). */
+    private static List<Path> filesUnder(Path store) throws IOException {
+        try (var files = Files.walk(store, 2)) {
+            return files.filter(Files::isRegularFile).filter(file -> !file.getParent().equals(store)).toList();
         }
     }
 
@@ -140,6 +141,59 @@ class PrivateLibrariesTest {
         assertThat(manager.execute("gamma", null)).asString().endsWith("textlib-3.0.jar");
         manager.reload("gamma"); // read again from the cache: its copy must still be there
         assertThat(copyOf("gamma")).exists();
+    }
+
+    /**
+     * Many distributions have systemd-tmpfiles delete what in /tmp was not touched for ten days: a host
+     * up longer must still reload a plugin whose unpacked library went, and load another.
+     */
+    @Test
+    void pluginsWithLibrariesLoadAfterACleanerDeletedTheUnpackedCopies() throws IOException {
+        manager.load(locator("alpha", textlib("1.0")));
+        Path store = copyOf("alpha").getParent().getParent();
+        try (var paths = Files.walk(store)) {
+            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        }
+
+        manager.reload("alpha");
+        manager.load(locator("beta", textlib("2.0")));
+
+        assertThat(copyOf("alpha")).as("unpacked again").exists();
+        assertThat(copyOf("beta")).exists();
+    }
+
+    /** In WildFly the host gives the server's temporary directory, which no cleaner of /tmp reaches. */
+    @Test
+    void librariesAreUnpackedUnderTheWorkDirectoryTheEngineIsGiven() throws IOException {
+        Path work = dir.resolve("server-tmp");
+        try (ModuleLayerPluginManager engine = new ModuleLayerPluginManager(HostServices.NONE,
+                EngineLimits.defaults(), work)) {
+            engine.load(locator("alpha", textlib("1.0")));
+            assertThat(Path.of(java.net.URI.create((String) engine.execute("alpha", null)))).startsWith(work);
+        }
+        try (var left = Files.list(work)) {
+            assertThat(left).as("what the engine left in its work directory").isEmpty();
+        }
+    }
+
+    /** A full disk or a directory the server cannot write is the host's fault, not the jar's, and says where. */
+    @Test
+    void aWorkDirectoryTheEngineCannotWriteFailsTheLoadAsTheHostsFault() throws IOException {
+        Path notADirectory = Files.writeString(dir.resolve("tmp"), "a file where the directory should be");
+        try (ModuleLayerPluginManager engine = new ModuleLayerPluginManager(HostServices.NONE,
+                EngineLimits.defaults(), notADirectory)) {
+            Path jar = userOf("alpha", textlib("1.0"));
+
+            assertThatThrownBy(() -> engine.load(jar))
+                    .isExactlyInstanceOf(io.pluginhost.api.exception.PluginException.class)
+                    .hasMessageContaining("cannot unpack library lib/textlib-1.0.jar")
+                    .hasMessageContaining("under " + notADirectory)
+                    .hasMessageContaining("the jar is not at fault");
+            assertThat(engine.list()).isEmpty();
+            assertThat(engine.inspect(jar).name()).as("the jar itself reads").isEqualTo("alpha");
+        }
     }
 
     /**

@@ -21,7 +21,8 @@ import java.util.Set;
  * of up to 1 MiB (most plugins) is read whole, once: the digest and, for a jar not seen, the reader
  * both work on those bytes, so a new jar costs one read where a {@code JarFile} makes dozens of
  * system calls. Of a larger jar only the directory is read for the digest. Holds no class loader: a
- * {@link PluginJar} is descriptors and a finder. Bounded; not thread-safe (the engine calls it under
+ * {@link PluginJar} is descriptors and a finder. A jar whose unpacked libraries were deleted is read
+ * again. Bounded; not thread-safe (the engine calls it under
  * its lifecycle lock).
  */
 public final class PluginJarCache {
@@ -77,12 +78,26 @@ public final class PluginJarCache {
             throw new InvalidPluginException("plugin jar " + jar + " does not exist or cannot be read: " + e, e);
         }
         PluginJar cached = jars.get(key);
-        if (cached != null && cached.path().equals(jar)) {
+        if (cached != null && cached.path().equals(jar) && librariesStillThere(cached)) {
             return cached;
         }
         PluginJar read = reader.read(jar, content);
         jars.put(key, read);
         return read;
+    }
+
+    /**
+     * @return whether the unpacked copies of the jar's libraries are still there: something outside the
+     *         engine may have deleted them (a cleaner of the temporary directory), and then the jar is read
+     *         and its libraries unpacked again
+     */
+    private static boolean librariesStillThere(PluginJar jar) {
+        for (PluginLibraries.Library library : jar.libraries()) {
+            if (!Files.isRegularFile(library.file())) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

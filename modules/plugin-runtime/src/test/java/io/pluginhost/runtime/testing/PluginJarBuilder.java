@@ -526,8 +526,10 @@ public final class PluginJarBuilder {
         static final java.security.KeyStore.PrivateKeyEntry KEY = make();
 
         private static java.security.KeyStore.PrivateKeyEntry make() {
+            Path directory = null;
             try {
-                Path store = Files.createTempDirectory("pluginhost-signing").resolve("vendor.p12");
+                directory = Files.createTempDirectory("pluginhost-signing");
+                Path store = directory.resolve("vendor.p12");
                 char[] password = "vendor-secret".toCharArray();
                 Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool")
                         .toString(), "-genkeypair", "-keystore", store.toString(), "-storetype", "PKCS12",
@@ -541,6 +543,21 @@ public final class PluginJarBuilder {
                         password).getEntry("vendor", new java.security.KeyStore.PasswordProtection(password));
             } catch (Exception e) {
                 throw new IllegalStateException("cannot make a signing key", e);
+            } finally {
+                deleteQuietly(directory); // the key is in memory now: leave nothing behind in /tmp
+            }
+        }
+
+        private static void deleteQuietly(Path directory) {
+            if (directory == null) {
+                return;
+            }
+            try (var files = Files.walk(directory)) {
+                for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(file);
+                }
+            } catch (IOException | UncheckedIOException e) {
+                // a leftover keystore in the temporary directory fails no test
             }
         }
     }
