@@ -12,6 +12,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import java.net.URL;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -56,6 +58,12 @@ class PluginHostIT {
                 "{\"numbers\": [1, 2, 3.5], \"name\": \"WildFly\"}");
         assertThat(executed.statusCode()).isEqualTo(200);
         assertThat(executed.body()).contains("\"greeting\":\"Hello, WildFly!\"", "\"sum\":6.5");
+        // Its private library (commons-math3, which the sum used) is unpacked under WildFly's temporary
+        // directory, not /tmp, which systemd-tmpfiles empties of what was not touched for ten days.
+        try (var files = Files.walk(Path.of(System.getProperty("jboss.home"), "standalone", "tmp"), 3)) {
+            assertThat(files.map(Path::toString)).as("library copies in the server's temporary directory")
+                    .anyMatch(p -> p.contains("pluginhost-libs-") && p.endsWith("/commons-math3-3.6.1.jar"));
+        }
     }
 
     @Test

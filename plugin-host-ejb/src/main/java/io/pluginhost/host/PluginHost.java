@@ -210,7 +210,8 @@ public class PluginHost {
                             .orElse(S3Connection.DEFAULT_UPLOAD_PART_BYTES)));
             services = services.withS3(s3);
         }
-        engine = new ModuleLayerPluginManager(services, engineLimits(config));
+        // Not /tmp, which systemd-tmpfiles empties of what was not touched for ten days on many distributions.
+        engine = new ModuleLayerPluginManager(services, engineLimits(config), serverTempDirectory());
         ModuleLayerPluginManager started = engine;
         engine.setMetrics(new BothMetrics(counters, meters.start(() -> started.unloadedButNotCollected().size())));
         relay = new HostEventRelay(threads, pluginObjects, config.getOptionalValue(
@@ -980,10 +981,14 @@ public class PluginHost {
     }
 
     private Map<String, String> analyseLeaks() {
-        Path work = Path.of(System.getProperty("jboss.server.temp.dir", System.getProperty("java.io.tmpdir")));
-        return new LoaderLeakAnalyzer(work,
+        return new LoaderLeakAnalyzer(serverTempDirectory(),
                 Duration.ofSeconds(config.getOptionalValue("pluginhost.leaks.timeout-seconds", Integer.class).orElse(120)),
                 config.getOptionalValue("pluginhost.leaks.max-heap-mb", Long.class).orElse(1024L) << 20).explain();
+    }
+
+    /** @return WildFly's temporary directory ({@code standalone/tmp}), or the JVM's outside WildFly */
+    private static Path serverTempDirectory() {
+        return Path.of(System.getProperty("jboss.server.temp.dir", System.getProperty("java.io.tmpdir")));
     }
 
     /** @return the directory plugins are loaded from */
