@@ -71,7 +71,23 @@ public final class KafkaDevServer implements AutoCloseable {
      * @throws Exception if it does not start within a minute
      */
     public static KafkaDevServer start(Map<String, String> brokerSettings) throws Exception {
-        Path data = Files.createTempDirectory("pluginhost-kafka");
+        return start(brokerSettings, Path.of(System.getProperty("java.io.tmpdir")));
+    }
+
+    /**
+     * @param parent where the broker's data directory is made; a broker that does not start leaves none
+     */
+    static KafkaDevServer start(Map<String, String> brokerSettings, Path parent) throws Exception {
+        Path data = Files.createTempDirectory(parent, "pluginhost-kafka");
+        try {
+            return startIn(data, brokerSettings);
+        } catch (Exception | Error e) {
+            deleteTree(data); // restart() deletes it too when the broker fails later; deleting twice is harmless
+            throw e;
+        }
+    }
+
+    private static KafkaDevServer startIn(Path data, Map<String, String> brokerSettings) throws Exception {
         int brokerPort = LoopbackPorts.free();
         int saslPort = LoopbackPorts.free();
         int controllerPort = LoopbackPorts.free();
@@ -216,11 +232,15 @@ public final class KafkaDevServer implements AutoCloseable {
     @Override
     public void close() {
         stop();
-        try (Stream<Path> files = Files.walk(dataDirectory)) {
+        deleteTree(dataDirectory);
+    }
+
+    private static void deleteTree(Path root) {
+        try (Stream<Path> files = Files.walk(root)) {
             for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(file);
             }
-        } catch (IOException e) {
+        } catch (IOException | java.io.UncheckedIOException e) {
             // A leftover temporary directory is not worth failing a shutdown for.
         }
     }

@@ -9,6 +9,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -16,6 +17,8 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,6 +26,7 @@ import java.util.Locale;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class DevServicesTest {
 
@@ -44,6 +48,22 @@ class DevServicesTest {
             roundTrip();
         } finally {
             Locale.setDefault(before);
+        }
+    }
+
+    /** A broker refused (here, a setting it rejects) leaves no data directory behind, as a stopped one leaves none. */
+    @Test
+    void aBrokerThatDoesNotStartLeavesNoDataDirectory(@TempDir Path parent) throws Exception {
+        assertThatThrownBy(() -> KafkaDevServer.start(Map.of("num.partitions", "none"), parent))
+                .hasMessageContaining("num.partitions");
+        try (var left = Files.list(parent)) {
+            assertThat(left).as("left in the parent").isEmpty();
+        }
+        try (KafkaDevServer started = KafkaDevServer.start(Map.of(), parent)) {
+            assertThat(started.bootstrapServers()).startsWith("127.0.0.1:");
+        }
+        try (var left = Files.list(parent)) {
+            assertThat(left).as("left in the parent after a close").isEmpty();
         }
     }
 
