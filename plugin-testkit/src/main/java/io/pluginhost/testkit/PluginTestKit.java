@@ -24,7 +24,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -74,14 +73,12 @@ public final class PluginTestKit implements AutoCloseable, BeforeAllCallback, Af
     private final List<PluginException> errors = new ArrayList<>();
     private final AutoCloseable subscription;
     private final List<AutoCloseable> resources;
-    private final Path workDirectory;
     private boolean classLevel;
     private boolean closed;
 
     private PluginTestKit(Builder builder) {
         List<AutoCloseable> opened = new ArrayList<>();
         try {
-            this.workDirectory = Files.createTempDirectory("plugin-testkit-");
             HostServices services = HostServices.NONE;
             if (builder.database != Database.NONE) {
                 ExecutorService parser = Executors.newCachedThreadPool(r -> {
@@ -120,9 +117,6 @@ public final class PluginTestKit implements AutoCloseable, BeforeAllCallback, Af
                 engine.load(jar);
             }
             this.resources = List.copyOf(opened);
-        } catch (IOException e) {
-            closeAll(opened);
-            throw new UncheckedIOException(e);
         } catch (RuntimeException | Error e) {
             closeAll(opened);
             throw e;
@@ -330,7 +324,7 @@ public final class PluginTestKit implements AutoCloseable, BeforeAllCallback, Af
      * Packs this Maven project's {@code target/classes} (with the private libraries the plugin parent
      * POM copies to {@code target/classes/lib}) into a plugin jar, as {@code mvn package} would.
      *
-     * @return the jar, in a temporary folder
+     * @return the jar, in a temporary folder, deleted when the JVM exits
      */
     public static Path projectJar() {
         return jarOf(Path.of("target", "classes"));
@@ -338,7 +332,7 @@ public final class PluginTestKit implements AutoCloseable, BeforeAllCallback, Af
 
     /**
      * @param classes a folder of compiled classes with a {@code module-info.class}
-     * @return a plugin jar of it, in a temporary folder
+     * @return a plugin jar of it, in a temporary folder, deleted when the JVM exits
      */
     public static Path jarOf(Path classes) {
         if (!Files.isRegularFile(classes.resolve("module-info.class"))) {
@@ -346,7 +340,11 @@ public final class PluginTestKit implements AutoCloseable, BeforeAllCallback, Af
                     + " plugin first (mvn test compiles it), and make it a named module");
         }
         try {
-            Path jar = Files.createTempDirectory("plugin-under-test-").resolve("plugin-" + UUID.randomUUID() + ".jar");
+            Path folder = Files.createTempDirectory("plugin-under-test-");
+            Path jar = folder.resolve("plugin-" + UUID.randomUUID() + ".jar");
+            // A suite packs one at every run; the engine holds no jar open. Registered first, deleted last.
+            folder.toFile().deleteOnExit();
+            jar.toFile().deleteOnExit();
             try (OutputStream out = Files.newOutputStream(jar); JarOutputStream zip = new JarOutputStream(out);
                  Stream<Path> files = Files.walk(classes)) {
                 for (Path file : files.filter(Files::isRegularFile).sorted().toList()) {
@@ -408,11 +406,6 @@ public final class PluginTestKit implements AutoCloseable, BeforeAllCallback, Af
         List<AutoCloseable> reversed = new ArrayList<>(resources);
         java.util.Collections.reverse(reversed);
         closeAll(reversed);
-        try (Stream<Path> files = Files.walk(workDirectory)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // a temporary folder
-        }
     }
 
     private static void closeAll(List<AutoCloseable> closeables) {

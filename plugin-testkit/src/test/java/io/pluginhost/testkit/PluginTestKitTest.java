@@ -125,6 +125,33 @@ class PluginTestKitTest {
 
     @Test
     void aFolderOfClassesIsPackedAsAPluginJar() throws Exception {
+        Path classes = classesOfTheGreeter();
+        try (PluginTestKit kit = PluginTestKit.builder().plugin(PluginTestKit.jarOf(classes)).build()) {
+            assertThat(kit.execute("example-plugin-1", "folder")).isEqualTo("Hello, folder!");
+        }
+    }
+
+    /** Packs the folder given and says where the jar went. */
+    static final class Packs {
+        public static void main(String[] args) {
+            System.out.println("packed " + PluginTestKit.jarOf(Path.of(args[0])));
+        }
+    }
+
+    /** A plugin's suite packs its classes at every run: the jars must not pile up in the temporary directory. */
+    @Test
+    void aPackedJarIsDeletedWhenTheTestsJvmExits() throws Exception {
+        String printed = io.pluginhost.runtime.testing.ChildJvm.run(dir.resolve("child.log"), 60, List.of(),
+                Packs.class, classesOfTheGreeter().toString());
+
+        assertThat(printed).contains("packed ");
+        Path jar = Path.of(printed.substring(printed.indexOf("packed ") + "packed ".length()).strip());
+        assertThat(jar).doesNotExist();
+        assertThat(jar.getParent()).doesNotExist();
+    }
+
+    /** The classes of the greeter example, as {@code target/classes} of its project holds them. */
+    private Path classesOfTheGreeter() throws java.io.IOException {
         Path classes = Files.createDirectories(dir.resolve("classes"));
         try (var jar = new java.util.jar.JarFile(greeter().toFile())) {
             for (var entry : java.util.Collections.list(jar.entries())) {
@@ -137,8 +164,6 @@ class PluginTestKitTest {
                 }
             }
         }
-        try (PluginTestKit kit = PluginTestKit.builder().plugin(PluginTestKit.jarOf(classes)).build()) {
-            assertThat(kit.execute("example-plugin-1", "folder")).isEqualTo("Hello, folder!");
-        }
+        return classes;
     }
 }
