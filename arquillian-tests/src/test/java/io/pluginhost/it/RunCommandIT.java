@@ -26,6 +26,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class RunCommandIT {
 
+    /** Where the plugin jars the upload timing builds go. */
+    @org.junit.jupiter.api.io.TempDir
+    java.nio.file.Path jars;
+
     @Test
     void ctrlCStopsWildFlyS3AndKafkaWithin15SecondsLeavingNoProcessAndNoPort() throws Exception {
         RunCommand run = RunCommand.start();
@@ -33,7 +37,7 @@ class RunCommandIT {
             assertThat(run.output).as("on the port offset it was given").anyMatch(line -> line.startsWith(
                     "Plugin host is running: " + ServerPorts.http() + "/pluginhost/api/plugins "));
             assertThat(listening(8080 + ServerPorts.offset())).isTrue();
-            measureUploadToServing();
+            measureUploadToServing(jars);
 
             long pressed = System.nanoTime();
             run.interrupt();
@@ -240,10 +244,9 @@ class RunCommandIT {
      * Prints (never asserts) how long a small plugin takes from the start of its upload to the answer
      * of its first execute, over REST on the run command's server: the README's upload-to-serving figure.
      */
-    private static void measureUploadToServing() throws Exception {
+    private static void measureUploadToServing(java.nio.file.Path dir) throws Exception {
         io.pluginhost.it.support.AdminClient admin = new io.pluginhost.it.support.AdminClient(
                 new java.net.URL(ServerPorts.http() + "/pluginhost/"));
-        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("upload-timing");
         for (int i = 0; i < 5; i++) {
             String name = "timed-" + i;
             byte[] jar = java.nio.file.Files.readAllBytes(io.pluginhost.runtime.testing.PluginJarBuilder.plugin(name)
