@@ -22,8 +22,7 @@ import java.util.Set;
  * both work on those bytes, so a new jar costs one read where a {@code JarFile} makes dozens of
  * system calls. Of a larger jar only the directory is read for the digest. Holds no class loader: a
  * {@link PluginJar} is descriptors and a finder. A jar whose unpacked libraries were deleted is read
- * again. Bounded; not thread-safe (the engine calls it under
- * its lifecycle lock).
+ * again. Bounded; not thread-safe (the engine calls it under its lifecycle lock).
  */
 public final class PluginJarCache {
 
