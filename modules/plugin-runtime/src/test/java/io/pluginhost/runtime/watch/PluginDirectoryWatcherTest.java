@@ -134,6 +134,43 @@ class PluginDirectoryWatcherTest {
         }
     }
 
+    /**
+     * A Kubernetes ConfigMap or Secret volume (or an atomic deploy by symlink): each visible file is a
+     * symlink through {@code ..data}, itself a symlink to a hidden timestamped directory; an update
+     * writes a new directory and swaps {@code ..data} in one rename, so the visible name never changes
+     * and every file event is about a hidden name. The plugin follows the content.
+     */
+    @Test
+    void aJarBehindAKubernetesVolumesSymlinkSwapIsReloadedAndUnloadedWithIt() throws Exception {
+        Path volume = Files.createDirectories(dir.resolve("configmap"));
+        Path first = Files.createDirectories(volume.resolve("..2026_12_06_19_00_00.000000001"));
+        Files.move(built("mounted", "1.0.0"), first.resolve("mounted.jar"));
+        Files.createSymbolicLink(volume.resolve("..data"), first.getFileName());
+        Files.createSymbolicLink(volume.resolve("mounted.jar"), Path.of("..data", "mounted.jar"));
+        engine.loadDirectory(volume);
+        assertThat(next()).isEqualTo("loaded mounted@1.0.0");
+        try (PluginDirectoryWatcher watching = new PluginDirectoryWatcher(engine, volume, Duration.ofMillis(200),
+                Duration.ofMillis(300), true, Thread::new)) {
+            Path second = Files.createDirectories(volume.resolve("..2026_12_06_19_05_00.000000002"));
+            Files.move(built("mounted", "1.1.0"), second.resolve("mounted.jar"));
+            Files.createSymbolicLink(volume.resolve("..data_tmp"), second.getFileName());
+            Files.move(volume.resolve("..data_tmp"), volume.resolve("..data"), StandardCopyOption.ATOMIC_MOVE);
+            deleteTree(first);
+
+            assertThat(List.of(next(), next())).containsExactly("unloaded mounted@1.0.0", "loaded mounted@1.1.0");
+
+            Files.delete(volume.resolve("mounted.jar")); // the key taken out of the ConfigMap
+            assertThat(next()).isEqualTo("unloaded mounted@1.1.0");
+        }
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        try (var paths = Files.walk(root)) {
+            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        }
+    }
 
     /**
      * A directory removed and made again (a volume remounted, a deployment script's rm -rf) is watched
