@@ -28,12 +28,22 @@ public final class AdminClient {
     public static final String VIEWER = "plugin-viewer:plugin-viewer-dev";
 
     /** HTTP/2 by default: upgraded to from HTTP/1.1 on WildFly's plain listener (h2c), as a browser's is over TLS. */
-    private final HttpClient http = HttpClient.newHttpClient();
+    private final HttpClient http;
     private final URL base;
 
     /** @param base the web module's URL, as Arquillian injects it */
     public AdminClient(URL base) {
+        this(base, HttpClient.Version.HTTP_2);
+    }
+
+    /**
+     * @param base    the web module's URL
+     * @param version the HTTP version to ask for ({@code HTTP_1_1}: no HTTP/2 connection, whose server side
+     *                keeps its recent exchanges, and so their deployment, while it is open)
+     */
+    public AdminClient(URL base, HttpClient.Version version) {
         this.base = base;
+        this.http = HttpClient.newBuilder().version(version).build();
     }
 
     /** @return the EAR the build made, as a deployment */
