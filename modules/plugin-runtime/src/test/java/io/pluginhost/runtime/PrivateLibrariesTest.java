@@ -150,12 +150,7 @@ class PrivateLibrariesTest {
     @Test
     void pluginsWithLibrariesLoadAfterACleanerDeletedTheUnpackedCopies() throws IOException {
         manager.load(locator("alpha", textlib("1.0")));
-        Path store = copyOf("alpha").getParent().getParent();
-        try (var paths = Files.walk(store)) {
-            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(path);
-            }
-        }
+        PluginJarBuilder.deleteRecursively(copyOf("alpha").getParent().getParent());
 
         manager.reload("alpha");
         manager.load(locator("beta", textlib("2.0")));

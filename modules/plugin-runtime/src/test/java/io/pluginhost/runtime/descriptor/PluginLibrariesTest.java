@@ -92,20 +92,12 @@ class PluginLibrariesTest {
         Path work = dir.resolve("tmp");
         try (PluginLibraries libraries = PluginLibraries.in(work, false)) {
             Path first = store(libraries, textlib()).file();
-            deleteTree(work);
+            PluginJarBuilder.deleteRecursively(work);
 
             Path again = store(libraries, textlib()).file();
 
             assertThat(again).exists().hasSameBinaryContentAs(textlib());
             assertThat(first).doesNotExist();
-        }
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        try (var paths = Files.walk(root)) {
-            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(path);
-            }
         }
     }
 

@@ -417,7 +417,8 @@ public final class PluginJarBuilder {
         }
     }
 
-    private static void deleteRecursively(Path root) throws IOException {
+    /** Deletes a file or a directory with everything in it, as {@code rm -r} does. */
+    public static void deleteRecursively(Path root) throws IOException {
         try (Stream<Path> walk = Files.walk(root)) {
             for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
                 Files.delete(p);
@@ -549,12 +550,9 @@ public final class PluginJarBuilder {
         }
 
         private static void deleteQuietly(Path directory) {
-            if (directory == null) {
-                return;
-            }
-            try (var files = Files.walk(directory)) {
-                for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(file);
+            try {
+                if (directory != null) {
+                    deleteRecursively(directory);
                 }
             } catch (IOException | UncheckedIOException e) {
                 // a leftover keystore in the temporary directory fails no test

@@ -155,20 +155,12 @@ class PluginDirectoryWatcherTest {
             Files.move(built("mounted", "1.1.0"), second.resolve("mounted.jar"));
             Files.createSymbolicLink(volume.resolve("..data_tmp"), second.getFileName());
             Files.move(volume.resolve("..data_tmp"), volume.resolve("..data"), StandardCopyOption.ATOMIC_MOVE);
-            deleteTree(first);
+            PluginJarBuilder.deleteRecursively(first);
 
             assertThat(List.of(next(), next())).containsExactly("unloaded mounted@1.0.0", "loaded mounted@1.1.0");
 
             Files.delete(volume.resolve("mounted.jar")); // the key taken out of the ConfigMap
             assertThat(next()).isEqualTo("unloaded mounted@1.1.0");
-        }
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        try (var paths = Files.walk(root)) {
-            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(path);
-            }
         }
     }
 
