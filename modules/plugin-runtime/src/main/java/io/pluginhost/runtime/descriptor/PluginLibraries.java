@@ -55,9 +55,16 @@ public final class PluginLibraries implements AutoCloseable {
     private static final String PREFIX = "pluginhost-libs-";
     /** In each directory: locked by the process that made it, while it runs. */
     private static final String OWNER_LOCK = "owner.lock";
-    /** This process, as directory names give it: pid and start time ({@code 0} where the platform has none). */
-    private static final long PID = ProcessHandle.current().pid();
-    private static final long STARTED = startMillis(ProcessHandle.current());
+
+    /**
+     * This process, as directory names give it: pid and start time ({@code 0} where the platform has none).
+     * Read when the first directory is made, not when an engine starts: in a cold JVM the JDK takes
+     * about 25 ms to answer, which an engine whose plugins ship no library should not pay.
+     */
+    private static final class ThisProcess {
+        static final long PID = ProcessHandle.current().pid();
+        static final long STARTED = startMillis(ProcessHandle.current());
+    }
 
     private final Path parent;
     private final boolean deleteOnExit;
@@ -107,7 +114,8 @@ public final class PluginLibraries implements AutoCloseable {
                     + " else; unpacking into a new directory");
             closeQuietly(ownerLock);
         }
-        Path made = Files.createTempDirectory(Files.createDirectories(parent), PREFIX + PID + "-" + STARTED + "-");
+        Path made = Files.createTempDirectory(Files.createDirectories(parent), PREFIX + ThisProcess.PID + "-"
+                + ThisProcess.STARTED + "-");
         FileChannel lock = null;
         try {
             // Locked before it takes its name, so a sweep never finds it unlocked while this JVM runs.
@@ -159,7 +167,7 @@ public final class PluginLibraries implements AutoCloseable {
         } catch (NumberFormatException e) {
             return false;
         }
-        if (started < 0 || pid == PID && started == STARTED || runs(pid, started)) {
+        if (started < 0 || pid == ThisProcess.PID && started == ThisProcess.STARTED || runs(pid, started)) {
             return false; // not named by this class, this JVM's own, or its process runs
         }
         try (FileChannel lock = FileChannel.open(store.resolve(OWNER_LOCK), StandardOpenOption.WRITE)) {
