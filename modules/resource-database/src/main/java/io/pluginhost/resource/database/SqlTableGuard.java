@@ -55,6 +55,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -288,6 +289,9 @@ public final class SqlTableGuard {
                 throw refused("contains 0 statements; run exactly one statement per call", sql);
             }
             return statements;
+        } catch (RejectedExecutionException refused) { // no statement's fault: the pool is shut down or full
+            throw new PluginException("plugin '" + pluginName + "': the host could not run the SQL guard's parser ("
+                    + refused.getMessage() + "); the statement was not checked or run", refused);
         } catch (JSQLParserException e) {
             if (e.getCause() instanceof TimeoutException) {
                 throw refused("cannot be parsed: the parser did not finish it within " + parseTimeoutMillis + " ms;"

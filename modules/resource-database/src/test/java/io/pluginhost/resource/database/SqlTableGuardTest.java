@@ -1,6 +1,7 @@
 package io.pluginhost.resource.database;
 
 import io.pluginhost.api.PluginDescriptor;
+import io.pluginhost.api.exception.PluginException;
 import io.pluginhost.api.exception.TableAccessDeniedException;
 import io.pluginhost.runtime.resource.EffectiveResources;
 import io.pluginhost.runtime.resource.ResourceOverrides;
@@ -19,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -417,6 +419,22 @@ class SqlTableGuardTest {
                 .isInstanceOf(TableAccessDeniedException.class)
                 .hasMessageContaining("the parser did not finish it within 100 ms")
                 .hasMessageNotContaining("null");
+    }
+
+    /** The parser's executor refusing (shut down, or a server that refuses new work) is the host's fault. */
+    @Test
+    void aParserExecutorThatRefusesTheParseIsTheHostsFaultNotTheStatements() {
+        ExecutorService refusing = Executors.newSingleThreadExecutor();
+        refusing.shutdown();
+        SqlTableGuard guard = new SqlTableGuard("crm", this.guard.tablesForTest(), SqlDialect.POSTGRESQL, refusing,
+                Duration.ofSeconds(5));
+
+        assertThatThrownBy(() -> guard.guard("SELECT * FROM notes"))
+                .isExactlyInstanceOf(PluginException.class)
+                .hasMessageContaining("plugin 'crm'")
+                .hasMessageContaining("the host could not run the SQL guard's parser")
+                .hasMessageNotContaining("write it another way")
+                .hasCauseInstanceOf(RejectedExecutionException.class);
     }
 
     @Test
