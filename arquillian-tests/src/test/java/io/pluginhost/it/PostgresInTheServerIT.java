@@ -1,8 +1,8 @@
 package io.pluginhost.it;
 
 import io.pluginhost.it.support.AdminClient;
+import io.pluginhost.it.support.NotesPlugin;
 import io.pluginhost.devservices.PostgresDevServer;
-import io.pluginhost.runtime.testing.PluginJarBuilder;
 import org.jboss.arquillian.container.test.api.Deployer;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.OperateOnDeployment;
@@ -94,17 +94,7 @@ class PostgresInTheServerIT {
 
     /** @return a plugin that creates its table {@code notes} in {@code initialize}; {@code execute} runs the body */
     private Path notesPlugin(String name, String execute) {
-        return PluginJarBuilder.plugin(name).tables("notes").body("""
-                private PluginContext context;
-                public void initialize(PluginContext context) {
-                    this.context = context;
-                    context.database().orElseThrow().executeCommand(
-                        "CREATE TABLE IF NOT EXISTS notes (id INTEGER PRIMARY KEY, body VARCHAR(100))");
-                }
-                public Object execute(Object in) {
-                %s
-                }
-                """.formatted(execute)).build(dir);
+        return NotesPlugin.jar(name, execute, dir);
     }
 
     private HttpResponse<String> admin(String method, String path, String type, HttpRequest.BodyPublisher body)

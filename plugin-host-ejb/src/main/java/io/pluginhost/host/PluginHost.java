@@ -29,7 +29,6 @@ import jakarta.ejb.ConcurrencyManagement;
 import jakarta.ejb.ConcurrencyManagementType;
 import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
-import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
@@ -55,8 +54,11 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -114,9 +116,6 @@ public class PluginHost {
     @Inject
     Event<PluginBusEvent> busEvents;
 
-    @Resource
-    ManagedExecutorService executor;
-
     @Inject
     HostHealth health;
 
@@ -149,6 +148,8 @@ public class PluginHost {
     private PluginDirectoryWatcher watcher;
     private OutageRetries retries;
     private ScheduledExecutorService retryTimer;
+    /** Runs the SQL guard's parses; see {@link #startSqlParser()}. */
+    private ThreadPoolExecutor sqlParser;
     private final PluginCounters counters = new PluginCounters();
     private FailedLoads failedLoads;
 
@@ -179,7 +180,8 @@ public class PluginHost {
                 .toAbsolutePath().normalize();
         HostServices services = HostServices.NONE;
         if (config.getOptionalValue("pluginhost.database.enabled", Boolean.class).orElse(true)) {
-            databases = new PluginDatabases(config, executor, PluginDatabases.settings(config));
+            sqlParser = startSqlParser();
+            databases = new PluginDatabases(config, sqlParser, PluginDatabases.settings(config));
             services = services.withDatabase(databases);
         }
         Optional<String> kafkaServers = config.getOptionalValue("pluginhost.kafka.bootstrap-servers", String.class);
@@ -411,6 +413,27 @@ public class PluginHost {
                         .orElse(defaults.lifecycleDeadlines()));
     }
 
+    /**
+     * The SQL guard's parser threads: the host's own, all started now (never inside a plugin's call, where
+     * a new thread could keep the plugin's loader), so their number bounds the parses at once and the
+     * rest wait their turn. Not the server's managed executor: WildFly refuses new tasks on it while it
+     * suspends, which failed every statement of the calls a graceful shutdown waits for.
+     */
+    private ThreadPoolExecutor startSqlParser() {
+        int size = Math.min(16, Math.max(4, 2 * Runtime.getRuntime().availableProcessors()));
+        AtomicInteger made = new AtomicInteger();
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(size, size, 0, TimeUnit.MILLISECONDS,
+                new LinkedBlockingQueue<>(), task -> {
+                    Thread thread = threads.newThread(task);
+                    if (thread != null) {
+                        thread.setName("pluginhost-sql-parser-" + made.incrementAndGet());
+                    }
+                    return thread;
+                });
+        pool.prestartAllCoreThreads();
+        return pool;
+    }
+
     @PreDestroy
     void stop() {
         health.detach();
@@ -454,6 +477,9 @@ public class PluginHost {
         }
         if (databases != null) {
             databases.close();
+        }
+        if (sqlParser != null) {
+            sqlParser.shutdownNow();
         }
         if (s3 != null) {
             s3.close();

@@ -10,7 +10,10 @@ import java.net.Socket;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -43,17 +46,27 @@ public record RawEventStream(Socket socket, String head) implements AutoCloseabl
                 .getBytes(StandardCharsets.US_ASCII));
         InputStream in = socket.getInputStream();
         StringBuilder seen = new StringBuilder();
-        // A refusal is problem details, a JSON object, so it ends at its closing brace.
-        while (seen.indexOf("\"stream\"") < 0 && !(seen.indexOf("HTTP/1.1 503") == 0
-                && seen.charAt(seen.length() - 1) == '}')) {
-            int b = in.read();
-            assertThat(b).as("the stream answered: %s", seen).isNotNegative();
-            seen.append((char) b);
+        readUntil(in, seen, () -> seen.indexOf("\r\n\r\n") >= 0);
+        if (seen.indexOf("HTTP/1.1 200") == 0) {
+            readUntil(in, seen, () -> seen.indexOf("\"stream\"") >= 0);
+        } else { // a refusal: the host's problem details, or the server's own page while it is suspended
+            Matcher length = Pattern.compile("(?i)\r\ncontent-length: *(\\d+)").matcher(seen);
+            assertThat(length.find()).as("the refusal's length: %s", seen).isTrue();
+            int end = seen.length() + Integer.parseInt(length.group(1));
+            readUntil(in, seen, () -> seen.length() == end);
         }
         return new RawEventStream(socket, seen.toString());
     }
 
-    /** @return whether the server answered 503 (too many streams) */
+    private static void readUntil(InputStream in, StringBuilder seen, BooleanSupplier done) throws IOException {
+        while (!done.getAsBoolean()) {
+            int b = in.read();
+            assertThat(b).as("the stream answered: %s", seen).isNotNegative();
+            seen.append((char) b);
+        }
+    }
+
+    /** @return whether the server answered 503 (too many streams, or the server is suspended) */
     public boolean refused() {
         return head.startsWith("HTTP/1.1 503");
     }

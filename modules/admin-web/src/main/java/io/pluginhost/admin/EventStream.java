@@ -22,13 +22,16 @@ import java.util.Map;
  * events and turns each into the stream's text at once, on the emitting thread, so no open stream
  * ever holds a plugin's object. Event names on the stream: {@code ready} (first), {@code lifecycle}
  * and {@code bus}. Each client is written to by a thread of its own ({@link StreamClients}), so a
- * client that stops reading holds no one else's events.
+ * client that stops reading holds no one else's events. While the server is suspended, the streams are
+ * closed and new ones refused: a suspend, and so a graceful shutdown, waits for open requests to end.
  */
 @ApplicationScoped
 public class EventStream {
 
     private final Jsonb json = JsonbBuilder.create();
     private StreamClients clients;
+    /** Ends the streams when the server suspends; null where the server cannot tell. */
+    private ServerSuspension suspension;
 
     /** The most unsent event data one client may have (characters); a client over it is closed. */
     @Inject
@@ -51,6 +54,7 @@ public class EventStream {
     @PostConstruct
     void start() {
         clients = new StreamClients(backlogChars, maxClients, heartbeat, threads);
+        suspension = ServerSuspension.register(clients::suspend, clients::resume, "every open event stream");
     }
 
     /**
@@ -101,6 +105,9 @@ public class EventStream {
 
     @PreDestroy
     void close() {
+        if (suspension != null) {
+            suspension.close();
+        }
         clients.closeAll();
         try {
             json.close();

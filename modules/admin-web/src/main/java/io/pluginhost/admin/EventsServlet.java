@@ -54,6 +54,9 @@ public class EventsServlet extends HttpServlet {
         try {
             client = events.register(new ResponseSink(async, response.getOutputStream(),
                     ServletRequestContext.requireCurrent().getExchange()));
+        } catch (StreamClients.Suspended suspended) {
+            unavailable(response, async, suspended.getMessage());
+            return;
         } catch (IllegalStateException stopping) {
             unavailable(response, async, "the event stream is stopping");
             return;

@@ -260,6 +260,60 @@ class StreamClientsTest {
         assertThat(clients.size()).isZero();
     }
 
+    /** A suspend of the server waits for the requests in progress, which a stream never ends by itself. */
+    @Test
+    void aSuspendClosesEveryClientAndRefusesNewOnesUntilTheResume() throws Exception {
+        StreamClients clients = new StreamClients(1_000, 10, QUIET, threads);
+        FakeSink open = new FakeSink();
+        clients.add(open, event("ready", 1));
+
+        clients.suspend();
+
+        assertThat(open.closes).hasValue(1);
+        assertThat(clients.size()).isZero();
+        FakeSink refused = new FakeSink();
+        assertThatThrownBy(() -> clients.add(refused, event("ready", 1))).isInstanceOf(StreamClients.Suspended.class);
+        assertThat(refused.closes).as("the caller answers a refused client").hasValue(0);
+        assertThat(started).as("no thread for a refused client").hasSize(1);
+
+        clients.resume();
+
+        FakeSink again = new FakeSink();
+        assertThat(clients.add(again, event("ready", 1))).isNotNull();
+        assertThat(again.awaitWritten(1)).containsExactly("ready");
+        clients.closeAll();
+    }
+
+    /** Clients that connect while the suspend begins are each refused or closed: none stays open. */
+    @Test
+    void noClientThatConnectsWhileASuspendBeginsStaysOpen() throws Exception {
+        StreamClients clients = new StreamClients(1_000, 1_000, QUIET, threads);
+        List<FakeSink> accepted = new ArrayList<>();
+        CountDownLatch connecting = new CountDownLatch(1);
+        Thread connector = new Thread(() -> {
+            for (int i = 0; i < 500; i++) {
+                FakeSink sink = new FakeSink();
+                try {
+                    clients.add(sink, event("ready", 1));
+                    accepted.add(sink);
+                } catch (StreamClients.Suspended refused) {
+                    // expected once the suspend began
+                }
+                connecting.countDown();
+            }
+        });
+        connector.start();
+        connecting.await();
+
+        clients.suspend();
+        connector.join();
+
+        assertThat(clients.size()).isZero();
+        for (FakeSink sink : accepted) {
+            assertThat(sink.closes).as("an accepted client was closed").hasValue(1);
+        }
+    }
+
     @Test
     void aClientSentNothingForTheHeartbeatIsSentAComment() throws Exception {
         StreamClients clients = new StreamClients(1_000, 10, Duration.ofMillis(20), threads);

@@ -1,0 +1,185 @@
+package io.pluginhost.it;
+
+import io.pluginhost.it.support.AdminClient;
+import io.pluginhost.it.support.NotesPlugin;
+import io.pluginhost.it.support.RawEventStream;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.as.arquillian.container.ManagementClient;
+import org.jboss.dmr.ModelNode;
+import org.jboss.shrinkwrap.api.spec.EnterpriseArchive;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A suspend of the server ({@code :suspend}, and the first step of a graceful {@code :shutdown} or of
+ * a server that a container platform stops) waits until the requests in progress have ended. An event
+ * stream is a request that never ends by itself: a console left open must not hold a graceful
+ * shutdown for its whole timeout, nor for ever with {@code suspend-timeout=-1}.
+ */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+class SuspendIT {
+
+    /** Long enough that a suspend that waits for its timeout is told apart from one that does not. */
+    private static final int SUSPEND_TIMEOUT_SECONDS = 20;
+    /** The end of a chunked body: the chunk before it ends its line, then a chunk of length 0. */
+    private static final String LAST_CHUNK = "\r\n0\r\n\r\n";
+
+    @ArquillianResource
+    URL base;
+
+    @ArquillianResource
+    ManagementClient management;
+
+    @Deployment(testable = false)
+    static EnterpriseArchive ear() {
+        return AdminClient.hostEar();
+    }
+
+    @AfterEach
+    void resume() throws IOException {
+        execute(server(":resume"));
+    }
+
+    @Test
+    void aSuspendEndsTheEventStreamsAndTheyAreServedAgainAfterTheResume() throws Exception {
+        try (RawEventStream one = RawEventStream.open(base, 0); RawEventStream two = RawEventStream.open(base, 0)) {
+            assertThat(one.refused() || two.refused()).isFalse();
+
+            ModelNode suspend = server(":suspend");
+            suspend.get("suspend-timeout").set(SUSPEND_TIMEOUT_SECONDS);
+            execute(suspend); // returns once suspended, or after the timeout
+
+            assertThat(execute(server(":read-attribute")).asString())
+                    .as("the server's state when the suspend returned").isEqualTo("SUSPENDED");
+            assertEnded(one);
+            assertEnded(two);
+            try (RawEventStream refused = RawEventStream.open(base, 0)) {
+                assertThat(refused.refused()).as("a stream asked for while suspended").isTrue();
+            }
+        }
+
+        execute(server(":resume"));
+
+        try (RawEventStream again = RawEventStream.open(base, 0)) {
+            assertThat(again.refused()).as("a stream asked for after the resume").isFalse();
+            again.awaitHeartbeats(1);
+        }
+    }
+
+    /**
+     * A suspend lets the requests in progress finish: a plugin's execute that was running when the suspend
+     * began still reaches its database, though the server takes no new work meanwhile.
+     */
+    @Test
+    void aPluginsCallInProgressWhenTheSuspendBeginsStillReachesItsDatabase(@TempDir Path dir) throws Exception {
+        Path started = dir.resolve("started");
+        Path go = dir.resolve("go");
+        byte[] jar = Files.readAllBytes(NotesPlugin.jar("drained", """
+                try {
+                    java.nio.file.Files.createFile(java.nio.file.Path.of("%s"));
+                    while (!java.nio.file.Files.exists(java.nio.file.Path.of("%s"))) {
+                        Thread.sleep(10);
+                    }
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+                DatabaseRepository db = context.database().orElseThrow();
+                db.executeCommand("INSERT INTO notes (id, body) VALUES ($1, $2)", 1, "while suspending");
+                return db.executeQuery("SELECT body FROM notes WHERE id = $1", 1);""".formatted(started, go), dir));
+        AdminClient admin = new AdminClient(base, HttpClient.Version.HTTP_1_1);
+        assertThat(admin.upload("drained.jar", jar).statusCode()).isEqualTo(201);
+        try {
+            CompletableFuture<HttpResponse<String>> call = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return admin.json("POST", "api/plugins/drained/execute", "null");
+                } catch (Exception e) {
+                    throw new CompletionException(e);
+                }
+            });
+            awaitUntil(() -> Files.exists(started) || call.isDone(), "the plugin's execute began");
+            ModelNode suspend = server(":suspend");
+            suspend.get("suspend-timeout").set(SUSPEND_TIMEOUT_SECONDS);
+            Future<ModelNode> suspending = management.getControllerClient().executeAsync(suspend, null);
+            awaitUntil(() -> execute(server(":read-attribute")).asString().equals("SUSPENDING"),
+                    "the server waits for the call in progress");
+
+            Files.createFile(go);
+
+            HttpResponse<String> answer = call.get(60, TimeUnit.SECONDS);
+            assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+            assertThat(answer.body()).contains("while suspending");
+            assertThat(suspending.get(60, TimeUnit.SECONDS).get("outcome").asString()).isEqualTo("success");
+            assertThat(execute(server(":read-attribute")).asString()).isEqualTo("SUSPENDED");
+        } finally {
+            if (!Files.exists(go)) { // the test failed first: the plugin's call must end all the same
+                Files.createFile(go);
+            }
+            execute(server(":resume"));
+            admin.json("DELETE", "api/plugins/drained", null);
+            admin.json("DELETE", "api/jars/drained.jar", null);
+        }
+    }
+
+    /** Waits, a few milliseconds at a time, for what another process does; fails after 30 s. */
+    private static void awaitUntil(Callable<Boolean> condition, String what) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!condition.call()) {
+            assertThat(System.nanoTime()).as("waiting until %s", what).isLessThan(deadline);
+            Thread.sleep(10);
+        }
+    }
+
+    /**
+     * Reads what is left of the stream until its chunked body's last chunk, or the connection's end: the
+     * server ended it. A stream the server did not end fails the read at the socket's timeout.
+     */
+    private static void assertEnded(RawEventStream stream) throws IOException {
+        InputStream in = stream.socket().getInputStream();
+        StringBuilder tail = new StringBuilder();
+        for (int b; (b = in.read()) >= 0; ) {
+            tail.append((char) b);
+            if (tail.length() >= LAST_CHUNK.length()
+                    && tail.substring(tail.length() - LAST_CHUNK.length()).equals(LAST_CHUNK)) {
+                return;
+            }
+        }
+    }
+
+    /** @param operation {@code :name} on the server's root; {@code :read-attribute} reads its suspend state */
+    private static ModelNode server(String operation) {
+        ModelNode node = new ModelNode();
+        node.get("operation").set(operation.substring(1));
+        node.get("address").setEmptyList();
+        if (operation.equals(":read-attribute")) {
+            node.get("name").set("suspend-state");
+        }
+        return node;
+    }
+
+    private ModelNode execute(ModelNode operation) throws IOException {
+        ModelNode outcome = management.getControllerClient().execute(operation);
+        assertThat(outcome.get("outcome").asString()).as("%s: %s", operation, outcome).isEqualTo("success");
+        return outcome.get("result");
+    }
+}
