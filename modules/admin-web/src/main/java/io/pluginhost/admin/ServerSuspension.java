@@ -67,9 +67,9 @@ final class ServerSuspension implements SuspendableActivity, AutoCloseable {
     }
 
     /**
-     * The controller is a service of the server's own kind, whose value only a service that requires it
-     * is given: so a service of ours, without a name, requires it, registers this when it starts and
-     * unregisters it when it stops.
+     * The controller's service hands its value only to services that require it (asking its controller
+     * for the value throws), so a service of ours, without a name, requires it, registers this when it
+     * starts and unregisters it when it stops.
      *
      * @return why nothing was registered, or null
      */
