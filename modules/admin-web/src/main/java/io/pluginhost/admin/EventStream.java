@@ -13,9 +13,11 @@ import jakarta.json.bind.Jsonb;
 import jakarta.json.bind.JsonbBuilder;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 
 /**
  * Fans lifecycle and bus events out to server-sent-events clients. It observes the host's CDI
@@ -30,7 +32,7 @@ public class EventStream {
 
     private final Jsonb json = JsonbBuilder.create();
     private StreamClients clients;
-    /** Ends the streams when the server suspends; null where the server cannot tell. */
+    /** Ends the streams while the server is suspended. */
     private ServerSuspension suspension;
 
     /** The most unsent event data one client may have (characters); a client over it is closed. */
@@ -54,15 +56,18 @@ public class EventStream {
     @PostConstruct
     void start() {
         clients = new StreamClients(backlogChars, maxClients, heartbeat, threads);
-        suspension = ServerSuspension.register(clients::suspend, clients::resume, "every open event stream");
+        BooleanSupplier serverRunning = ServerSuspension.runningIn(ManagementFactory.getPlatformMBeanServer());
+        suspension = new ServerSuspension(clients, serverRunning, ServerSuspension.POLL, threads);
     }
 
     /**
      * Adds a client; its first event says the stream is ready.
      *
      * @return the client, or {@code null} if {@code pluginhost.events.max-clients} are connected
+     * @throws ServerSuspension.Suspended while the server is suspended
      */
     StreamClients.Client register(StreamClients.Sink sink) {
+        suspension.refuseWhileSuspended();
         return clients.add(sink, event("ready", json.toJson(Map.of("stream", "plugin lifecycle and bus events"))));
     }
 
@@ -105,9 +110,7 @@ public class EventStream {
 
     @PreDestroy
     void close() {
-        if (suspension != null) {
-            suspension.close();
-        }
+        suspension.close();
         clients.closeAll();
         try {
             json.close();

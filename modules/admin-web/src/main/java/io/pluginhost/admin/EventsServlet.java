@@ -54,7 +54,7 @@ public class EventsServlet extends HttpServlet {
         try {
             client = events.register(new ResponseSink(async, response.getOutputStream(),
                     ServletRequestContext.requireCurrent().getExchange()));
-        } catch (StreamClients.Suspended suspended) {
+        } catch (ServerSuspension.Suspended suspended) {
             unavailable(response, async, suspended.getMessage());
             return;
         } catch (IllegalStateException stopping) {

@@ -1,116 +1,131 @@
 package io.pluginhost.admin;
 
-import org.jboss.as.server.CurrentServiceContainer;
-import org.jboss.as.server.suspend.ServerResumeContext;
-import org.jboss.as.server.suspend.ServerSuspendContext;
-import org.jboss.as.server.suspend.SuspendableActivity;
-import org.jboss.as.server.suspend.SuspendableActivityRegistry;
-import org.jboss.msc.Service;
-import org.jboss.msc.service.ServiceBuilder;
-import org.jboss.msc.service.ServiceContainer;
-import org.jboss.msc.service.ServiceController;
-import org.jboss.msc.service.ServiceName;
-import org.jboss.msc.service.StartContext;
-import org.jboss.msc.service.StopContext;
-
-import java.util.concurrent.CompletionStage;
-import java.util.function.Supplier;
+import javax.management.JMException;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.logging.Logger;
 
 /**
- * Hears WildFly's suspend and resume ({@code :suspend}, {@code :resume}, and the suspend that begins a
- * graceful {@code :shutdown}) and passes them on. A suspend waits until the requests in progress have
- * ended; what holds a request open on purpose (an event stream) must end it when it hears this.
+ * Ends the event streams while WildFly is suspended ({@code :suspend}, and the suspend that begins a
+ * graceful {@code :shutdown}), and refuses new ones until it runs again. A suspend waits until the
+ * requests in progress have ended, and a stream never ends by itself.
  *
- * <p>WildFly has no public API for this: the server's suspend controller is reached through its service
- * container, which the war's manifest makes visible ({@code org.jboss.as.server}). Registered first
- * among the server's activities, so the streams are closed before the server starts waiting for its
- * requests, and resumed last. Where the controller cannot be found, the host runs on and says what a
- * suspend will wait for.
+ * <p>The server's state is read from its management model, the attribute {@code suspend-state} of the
+ * root resource, through the platform MBean server, as an operator's tools read it: that is WildFly's
+ * public contract, where hearing the suspend itself needs its internal modules. One thread, started
+ * with the first stream, reads it every {@link #POLL} while a stream is open; a stream asked for reads
+ * it once.
+ * A server whose state cannot be read (not WildFly) counts as running, said once in the log.
  */
-final class ServerSuspension implements SuspendableActivity, AutoCloseable {
+final class ServerSuspension implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(ServerSuspension.class.getName());
 
-    private final Runnable onSuspend;
-    private final Runnable onResume;
-    /** The service that holds the registration; removing it unregisters. */
-    private ServiceController<?> registration;
+    /** How often the state is read while a stream is open: a suspend waits at most this long for the streams. */
+    static final Duration POLL = Duration.ofMillis(250);
 
-    private ServerSuspension(Runnable onSuspend, Runnable onResume) {
-        this.onSuspend = onSuspend;
-        this.onResume = onResume;
+    private final StreamClients clients;
+    private final BooleanSupplier running;
+    private final long pollNanos;
+    private final ThreadFactory threads;
+    private final CountDownLatch closed = new CountDownLatch(1);
+    /** Whether the watching thread was started; guarded by {@code this}. */
+    private boolean watching;
+
+    /**
+     * @param clients the streams to end
+     * @param running whether the server runs (not suspending or suspended)
+     * @param poll    how often {@code running} is asked while a stream is open
+     * @param threads makes the watching thread, when the first stream is asked for
+     */
+    ServerSuspension(StreamClients clients, BooleanSupplier running, Duration poll, ThreadFactory threads) {
+        this.clients = clients;
+        this.running = running;
+        this.pollNanos = poll.toNanos();
+        this.threads = threads;
     }
 
     /**
-     * Registers with the server until {@link #close()}.
-     *
-     * @param onSuspend run when the server suspends, on the thread that suspends it; must not block
-     * @param onResume  run when it resumes
-     * @param holdsWhat what a suspend would wait for if nothing were registered, for the warning
-     * @return the registration, or {@code null} if the server's suspend controller was not found
+     * @param server the platform MBean server, which in WildFly holds its management model
+     * @return whether the server is running; true where its state cannot be read
      */
-    static ServerSuspension register(Runnable onSuspend, Runnable onResume, String holdsWhat) {
-        ServerSuspension suspension = new ServerSuspension(onSuspend, onResume);
-        String notFound;
+    static BooleanSupplier runningIn(MBeanServer server) {
+        ObjectName root;
         try {
-            notFound = suspension.install();
-        } catch (LinkageError | RuntimeException notThisServer) { // another server, or another WildFly
-            notFound = notThisServer.toString();
+            root = new ObjectName("jboss.as:management-root=server");
+        } catch (JMException e) {
+            throw new IllegalStateException(e);
         }
-        if (notFound != null) {
-            LOG.warning("the server's suspend controller was not found (" + notFound + "), so a suspend or a"
-                    + " graceful shutdown waits for " + holdsWhat + " until its timeout");
-            return null;
-        }
-        return suspension;
+        boolean[] warned = {false};
+        return () -> {
+            try {
+                return "RUNNING".equals(String.valueOf(server.getAttribute(root, "suspendState")));
+            } catch (JMException | RuntimeException unreadable) {
+                synchronized (warned) {
+                    if (!warned[0]) {
+                        warned[0] = true;
+                        LOG.warning("the server's suspend state cannot be read (" + unreadable + "), so a suspend"
+                                + " or a graceful shutdown waits for every open event stream until its timeout");
+                    }
+                }
+                return true;
+            }
+        };
     }
 
     /**
-     * The controller's service hands its value only to services that require it (asking its controller
-     * for the value throws), so a service of ours, without a name, requires it, registers this when it
-     * starts and unregisters it when it stops.
+     * Called before a stream is opened; starts watching with the first.
      *
-     * @return why nothing was registered, or null
+     * @throws Suspended if the server is not running: a stream opened now would hold its suspend
      */
-    private String install() {
-        ServiceContainer container = CurrentServiceContainer.getServiceContainer();
-        ServiceName name = ServiceName.parse(SuspendableActivityRegistry.SERVICE_DESCRIPTOR.getName());
-        if (container.getService(name) == null) {
-            return "no service " + name;
+    void refuseWhileSuspended() {
+        if (!running.getAsBoolean()) {
+            throw new Suspended();
         }
-        ServiceBuilder<?> builder = container.addService();
-        Supplier<SuspendableActivityRegistry> registry = builder.requires(name);
-        builder.setInstance(new Service() {
-            @Override
-            public void start(StartContext context) {
-                registry.get().registerActivity(ServerSuspension.this, SuspendableActivityRegistry.SuspendPriority.FIRST);
+        synchronized (this) {
+            if (!watching && closed.getCount() > 0) {
+                Thread watcher = threads.newThread(this::watch);
+                if (watcher == null) { // the application is stopping
+                    throw new IllegalStateException("no thread to watch the server's suspend state with");
+                }
+                watcher.setName("pluginhost-event-stream-suspend-watch");
+                watcher.setDaemon(true);
+                watcher.start();
+                watching = true;
             }
-
-            @Override
-            public void stop(StopContext context) {
-                registry.get().unregisterActivity(ServerSuspension.this);
-            }
-        });
-        registration = builder.install();
-        return null;
+        }
     }
 
-    @Override
-    public CompletionStage<Void> suspend(ServerSuspendContext context) {
-        onSuspend.run();
-        return COMPLETED;
+    private void watch() {
+        try {
+            do {
+                if (clients.size() > 0 && !running.getAsBoolean()) {
+                    int open = clients.size();
+                    clients.closeAll();
+                    LOG.info("the server is suspending: " + open + " event stream(s) closed; new ones are refused"
+                            + " until it resumes");
+                }
+            } while (!closed.await(pollNanos, TimeUnit.NANOSECONDS));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
-    @Override
-    public CompletionStage<Void> resume(ServerResumeContext context) {
-        onResume.run();
-        return COMPLETED;
-    }
-
-    /** Unregisters: the server's registry must not keep this deployment's classes after an undeploy. */
+    /** Stops watching; the thread ends at once. */
     @Override
     public void close() {
-        registration.setMode(ServiceController.Mode.REMOVE);
+        closed.countDown();
+    }
+
+    /** Refuses a stream while the server is suspended. */
+    static final class Suspended extends IllegalStateException {
+        Suspended() {
+            super("the server is suspended; the event stream is served again when it resumes");
+        }
     }
 }

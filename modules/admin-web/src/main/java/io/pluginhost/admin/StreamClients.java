@@ -51,8 +51,6 @@ final class StreamClients {
     private final long heartbeatNanos;
     private final ThreadFactory threads;
     private final Set<Client> clients = ConcurrentHashMap.newKeySet();
-    /** Set while the server is suspended; guarded by {@code clients}. */
-    private boolean suspended;
 
     /**
      * @param backlogChars the most unsent event data one client may have, in characters
@@ -75,15 +73,11 @@ final class StreamClients {
      * Adds a client and queues its first event.
      *
      * @return the client, or {@code null} if {@code maxClients} are connected (nothing was started)
-     * @throws Suspended while the server is suspended (nothing was started)
      */
     Client add(Sink sink, String first) {
         Client client = new Client(sink);
         client.offer(first); // before it is among the clients, so no event sent to all comes first
         synchronized (clients) { // so two requests at once cannot both take the last place
-            if (suspended) {
-                throw new Suspended();
-            }
             if (clients.size() >= maxClients) {
                 return null;
             }
@@ -126,32 +120,6 @@ final class StreamClients {
     void closeAll() {
         for (Client client : clients) {
             forget(client);
-        }
-    }
-
-    /**
-     * The server is suspending: closes every client's stream and refuses new ones until {@link #resume()}.
-     * A suspend waits for the requests in progress to end, and a stream's never ends by itself. A client
-     * that connects meanwhile is refused or, if it got in first, closed here.
-     */
-    void suspend() {
-        synchronized (clients) {
-            suspended = true;
-        }
-        closeAll();
-    }
-
-    /** The server resumed: clients are accepted again. */
-    void resume() {
-        synchronized (clients) {
-            suspended = false;
-        }
-    }
-
-    /** Refuses a client while the server is suspended. */
-    static final class Suspended extends IllegalStateException {
-        Suspended() {
-            super("the server is suspended; the event stream is served again when it resumes");
         }
     }
 
