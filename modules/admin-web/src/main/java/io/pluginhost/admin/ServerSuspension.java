@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import java.util.logging.Logger;
 
@@ -19,14 +20,13 @@ import java.util.logging.Logger;
  * root resource, through the platform MBean server, as an operator's tools read it: that is WildFly's
  * public contract, where hearing the suspend itself needs its internal modules. One thread, started
  * with the first stream, reads it every {@link #POLL} while a stream is open; a stream asked for reads
- * it once.
- * A server whose state cannot be read (not WildFly) counts as running, said once in the log.
+ * it once. A server whose state cannot be read (not WildFly) counts as running, said once in the log.
  */
 final class ServerSuspension implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(ServerSuspension.class.getName());
 
-    /** How often the state is read while a stream is open: a suspend waits at most this long for the streams. */
+    /** How often the state is read while a stream is open: about as long as a suspend waits for the streams. */
     static final Duration POLL = Duration.ofMillis(250);
 
     private final StreamClients clients;
@@ -61,17 +61,14 @@ final class ServerSuspension implements AutoCloseable {
         } catch (JMException e) {
             throw new IllegalStateException(e);
         }
-        boolean[] warned = {false};
+        AtomicBoolean warned = new AtomicBoolean();
         return () -> {
             try {
                 return "RUNNING".equals(String.valueOf(server.getAttribute(root, "suspendState")));
             } catch (JMException | RuntimeException unreadable) {
-                synchronized (warned) {
-                    if (!warned[0]) {
-                        warned[0] = true;
-                        LOG.warning("the server's suspend state cannot be read (" + unreadable + "), so a suspend"
-                                + " or a graceful shutdown waits for every open event stream until its timeout");
-                    }
+                if (warned.compareAndSet(false, true)) {
+                    LOG.warning("the server's suspend state cannot be read (" + unreadable + "), so a suspend"
+                            + " or a graceful shutdown waits for every open event stream until its timeout");
                 }
                 return true;
             }
