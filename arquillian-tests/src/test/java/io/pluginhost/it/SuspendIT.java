@@ -17,12 +17,14 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Future;
@@ -89,64 +91,56 @@ class SuspendIT {
 
     /**
      * A suspend lets the requests in progress finish: a plugin's execute that was running when the suspend
-     * began still reaches its database, though the server takes no new work meanwhile.
+     * began still reaches its database, though the server takes no new work meanwhile. The plugin's call
+     * connects to the test and waits for a byte: the connection says the call began, the byte releases it
+     * once the server is suspending (which the host's ending of an event stream shows).
      */
     @Test
     void aPluginsCallInProgressWhenTheSuspendBeginsStillReachesItsDatabase(@TempDir Path dir) throws Exception {
-        Path started = dir.resolve("started");
-        Path go = dir.resolve("go");
-        byte[] jar = Files.readAllBytes(NotesPlugin.jar("drained", """
-                try {
-                    java.nio.file.Files.createFile(java.nio.file.Path.of("%s"));
-                    while (!java.nio.file.Files.exists(java.nio.file.Path.of("%s"))) {
-                        Thread.sleep(10);
+        try (ServerSocket calls = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            calls.setSoTimeout(30_000);
+            String execute = """
+                    try (java.net.Socket test = new java.net.Socket("127.0.0.1", %d)) {
+                        test.getInputStream().read();
+                    } catch (java.io.IOException e) {
+                        throw new IllegalStateException(e);
                     }
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-                DatabaseRepository db = context.database().orElseThrow();
-                db.executeCommand("INSERT INTO notes (id, body) VALUES ($1, $2)", 1, "while suspending");
-                return db.executeQuery("SELECT body FROM notes WHERE id = $1", 1);""".formatted(started, go), dir));
-        AdminClient admin = new AdminClient(base, HttpClient.Version.HTTP_1_1);
-        assertThat(admin.upload("drained.jar", jar).statusCode()).isEqualTo(201);
-        try {
-            CompletableFuture<HttpResponse<String>> call = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return admin.json("POST", "api/plugins/drained/execute", "null");
-                } catch (Exception e) {
-                    throw new CompletionException(e);
-                }
-            });
-            awaitUntil(() -> Files.exists(started) || call.isDone(), "the plugin's execute began");
-            ModelNode suspend = server(":suspend");
-            suspend.get("suspend-timeout").set(SUSPEND_TIMEOUT_SECONDS);
-            Future<ModelNode> suspending = management.getControllerClient().executeAsync(suspend, null);
-            awaitUntil(() -> execute(server(":read-attribute")).asString().equals("SUSPENDING"),
-                    "the server waits for the call in progress");
+                    DatabaseRepository db = context.database().orElseThrow();
+                    db.executeCommand("INSERT INTO notes (id, body) VALUES ($1, $2)", 1, "while suspending");
+                    return db.executeQuery("SELECT body FROM notes WHERE id = $1", 1);""";
+            byte[] jar = Files.readAllBytes(NotesPlugin.jar("drained", execute.formatted(calls.getLocalPort()), dir));
+            AdminClient admin = new AdminClient(base, HttpClient.Version.HTTP_1_1);
+            assertThat(admin.upload("drained.jar", jar).statusCode()).isEqualTo(201);
+            try {
+                CompletableFuture<HttpResponse<String>> call = CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return admin.json("POST", "api/plugins/drained/execute", "null");
+                    } catch (Exception e) {
+                        throw new CompletionException(e);
+                    }
+                });
+                Future<ModelNode> suspending;
+                try (Socket plugin = calls.accept(); RawEventStream witness = RawEventStream.open(base, 0)) {
+                    ModelNode suspend = server(":suspend");
+                    suspend.get("suspend-timeout").set(SUSPEND_TIMEOUT_SECONDS);
+                    suspending = management.getControllerClient().executeAsync(suspend, null);
+                    assertEnded(witness);
+                    assertThat(execute(server(":read-attribute")).asString())
+                            .as("the server waits for the call in progress").isEqualTo("SUSPENDING");
 
-            Files.createFile(go);
+                    plugin.getOutputStream().write(1);
 
-            HttpResponse<String> answer = call.get(60, TimeUnit.SECONDS);
-            assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
-            assertThat(answer.body()).contains("while suspending");
-            assertThat(suspending.get(60, TimeUnit.SECONDS).get("outcome").asString()).isEqualTo("success");
-            assertThat(execute(server(":read-attribute")).asString()).isEqualTo("SUSPENDED");
-        } finally {
-            if (!Files.exists(go)) { // the test failed first: the plugin's call must end all the same
-                Files.createFile(go);
+                    HttpResponse<String> answer = call.get(60, TimeUnit.SECONDS);
+                    assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+                    assertThat(answer.body()).contains("while suspending");
+                }
+                assertThat(suspending.get(60, TimeUnit.SECONDS).get("outcome").asString()).isEqualTo("success");
+                assertThat(execute(server(":read-attribute")).asString()).isEqualTo("SUSPENDED");
+            } finally {
+                execute(server(":resume"));
+                admin.json("DELETE", "api/plugins/drained", null);
+                admin.json("DELETE", "api/jars/drained.jar", null);
             }
-            execute(server(":resume"));
-            admin.json("DELETE", "api/plugins/drained", null);
-            admin.json("DELETE", "api/jars/drained.jar", null);
-        }
-    }
-
-    /** Waits, a few milliseconds at a time, for what another process does; fails after 30 s. */
-    private static void awaitUntil(Callable<Boolean> condition, String what) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!condition.call()) {
-            assertThat(System.nanoTime()).as("waiting until %s", what).isLessThan(deadline);
-            Thread.sleep(10);
         }
     }
 
