@@ -1,6 +1,7 @@
 package io.pluginhost.it;
 
 import io.pluginhost.it.support.AdminClient;
+import io.pluginhost.it.support.Management;
 import io.pluginhost.it.support.ServerPorts;
 import io.pluginhost.runtime.testing.PluginJarBuilder;
 import org.jboss.arquillian.container.test.api.Deployer;
@@ -144,8 +145,6 @@ class RedeployIT {
     }
 
     private ModelNode execute(ModelNode operation) throws IOException {
-        ModelNode outcome = management.getControllerClient().execute(operation);
-        assertThat(outcome.get("outcome").asString()).as("%s: %s", operation, outcome).isEqualTo("success");
-        return outcome.get("result");
+        return Management.execute(management, operation);
     }
 }

@@ -1,6 +1,7 @@
 package io.pluginhost.it;
 
 import io.pluginhost.it.support.AdminClient;
+import io.pluginhost.it.support.Management;
 import io.pluginhost.it.support.NotesPlugin;
 import io.pluginhost.it.support.RawEventStream;
 import org.jboss.arquillian.container.test.api.Deployment;
@@ -172,8 +173,6 @@ class SuspendIT {
     }
 
     private ModelNode execute(ModelNode operation) throws IOException {
-        ModelNode outcome = management.getControllerClient().execute(operation);
-        assertThat(outcome.get("outcome").asString()).as("%s: %s", operation, outcome).isEqualTo("success");
-        return outcome.get("result");
+        return Management.execute(management, operation);
     }
 }
