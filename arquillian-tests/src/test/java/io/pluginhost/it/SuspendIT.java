@@ -34,10 +34,10 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A suspend of the server ({@code :suspend}, and the first step of a graceful {@code :shutdown} or of
- * a server that a container platform stops) waits until the requests in progress have ended. An event
- * stream is a request that never ends by itself: a console left open must not hold a graceful
- * shutdown for its whole timeout, nor for ever with {@code suspend-timeout=-1}.
+ * A suspend of the server ({@code :suspend}, and the first step of a graceful {@code :shutdown}) waits
+ * until the requests in progress have ended. An event stream is a request that never ends by itself: a
+ * console left open must not hold a graceful shutdown for its whole timeout, nor for ever with
+ * {@code suspend-timeout=-1}.
  */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
