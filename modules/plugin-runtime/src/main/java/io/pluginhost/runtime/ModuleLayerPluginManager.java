@@ -645,6 +645,32 @@ public final class ModuleLayerPluginManager implements PluginManager {
     }
 
     @Override
+    public synchronized boolean suspend() {
+        boolean was = tasks.suspend();
+        if (was) {
+            LOG.log(System.Logger.Level.INFO, "suspended: the plugins' scheduled tasks and Kafka consumers wait for"
+                    + " the resume");
+        }
+        return was;
+    }
+
+    @Override
+    public synchronized boolean resume() {
+        boolean was = tasks.isSuspended();
+        int held = tasks.resume();
+        if (was) {
+            LOG.log(System.Logger.Level.INFO, "resumed: {0} scheduled task(s) that came due while suspended run now",
+                    held);
+        }
+        return was;
+    }
+
+    @Override
+    public boolean isSuspended() {
+        return tasks.isSuspended();
+    }
+
+    @Override
     public void close() {
         try {
             unloadAll(true); // the host goes: a call that never returns must not keep a plugin loaded

@@ -368,6 +368,29 @@ public interface PluginManager extends AutoCloseable {
      */
     int releaseCallingThread();
 
+    /**
+     * Suspends the plugins' background work, as WildFly suspends its EJB timers and message-driven beans
+     * ({@code :suspend}, and the suspend that begins a graceful {@code :shutdown}): no scheduled task
+     * starts a run, and repositories that hand plugins work of their own accord (the Kafka consumers)
+     * hand over nothing. Runs and calls in progress go on; calls, events and lifecycle operations are
+     * served as before (in a server, the requests that make them are what its suspend refuses).
+     *
+     * @return whether it was running
+     */
+    boolean suspend();
+
+    /**
+     * Ends a {@link #suspend}: each task that came due during it runs once, now (however many times it
+     * came due), and then on its schedule; the Kafka consumers go on from the first record they did not
+     * hand over.
+     *
+     * @return whether it was suspended
+     */
+    boolean resume();
+
+    /** @return whether the plugins' background work is suspended */
+    boolean isSuspended();
+
     /** Unloads everything. */
     @Override
     void close();

@@ -3,6 +3,8 @@ package io.pluginhost.runtime;
 import io.pluginhost.api.exception.PluginException;
 import io.pluginhost.api.exception.PluginExecutionException;
 import io.pluginhost.api.exception.PluginUnloadException;
+import io.pluginhost.runtime.resource.ResourceScope;
+import io.pluginhost.runtime.testing.FakeDatabase;
 import io.pluginhost.runtime.testing.Gc;
 import io.pluginhost.runtime.testing.PluginJarBuilder;
 import org.junit.jupiter.api.Test;
@@ -36,7 +38,8 @@ class PluginSchedulerTest {
      * ones; "blocking": puts "started" and waits for the latch; "fill n": schedules n tasks an hour away;
      * "cancel last": cancels the last of those; "fast": asks for a 1 ms period; "forever": schedules a task and
      * a periodic one {@code Long.MAX_VALUE} seconds away, more than the JDK's clock counts in nanoseconds, and
-     * one that runs now and then every {@code Long.MAX_VALUE} seconds, putting "once" in the queue. In
+     * one that runs now and then every {@code Long.MAX_VALUE} seconds, putting "once" in the queue; "soon":
+     * schedules a task that runs now, once, putting "soon" in the queue (kept for "cancel last"). In
      * initialize it keeps itself in an inheritable thread local and schedules a task an hour away, so the
      * engine's timer thread is made on the plugin's thread.
      */
@@ -79,6 +82,7 @@ class PluginSchedulerTest {
                             }
                         });
                         case "cancel last" -> filled.remove(filled.size() - 1).cancel();
+                        case "soon" -> filled.add(scheduler.schedule(java.time.Duration.ZERO, () -> out.add("soon")));
                         case "fast" -> scheduler.scheduleAtFixedRate(java.time.Duration.ZERO,
                                 java.time.Duration.ofMillis(1), () -> { });
                         case "forever" -> {
@@ -204,5 +208,78 @@ class PluginSchedulerTest {
             assertThat(next(out)).isEqualTo("once");
             assertThat(out.poll(500, TimeUnit.MILLISECONDS)).as("a second run, long before its time").isNull();
         }
+    }
+
+    /**
+     * As WildFly's EJB timers across {@code :suspend}: nothing starts while suspended, and what came due
+     * runs once at the resume, however often it came due (a 10 ms task, for half a second).
+     */
+    @Test
+    void whileSuspendedNoTaskStartsAndEachThatCameDueRunsOnceAtTheResume() throws Exception {
+        try (ModuleLayerPluginManager engine = new ModuleLayerPluginManager()) {
+            engine.load(ticker());
+            BlockingQueue<Object> runs = new LinkedBlockingQueue<>();
+
+            assertThat(engine.suspend()).isTrue();
+            assertThat(engine.suspend()).as("suspended already").isFalse();
+            assertThat(engine.isSuspended()).isTrue();
+            engine.execute("ticker", command("every", runs));
+            engine.execute("ticker", command("soon", runs));
+            assertThat(runs.poll(500, TimeUnit.MILLISECONDS)).as("a run while suspended").isNull();
+
+            assertThat(engine.resume()).isTrue();
+            assertThat(engine.resume()).as("running already").isFalse();
+            List<Object> after = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                after.add(next(runs));
+            }
+            assertThat(after).filteredOn("soon"::equals).as("the one-shot task, once").hasSize(1);
+            assertThat(after).filteredOn(run -> !run.equals("soon"))
+                    .allSatisfy(run -> assertThat((String) run).startsWith("true plugin-task-ticker-"));
+            assertThat(engine.isSuspended()).isFalse();
+        }
+    }
+
+    @Test
+    void aTaskCancelledWhileHeldNeverRunsAndAPluginUnloadedWhileSuspendedIsNotKeptByItsHeldTasks()
+            throws Exception {
+        try (ModuleLayerPluginManager engine = new ModuleLayerPluginManager()) {
+            engine.load(ticker());
+            BlockingQueue<Object> runs = new LinkedBlockingQueue<>();
+            engine.suspend();
+            engine.execute("ticker", command("every", runs));
+            engine.execute("ticker", command("soon", runs));
+            engine.execute("ticker", command("soon", runs));
+            assertThat(runs.poll(500, TimeUnit.MILLISECONDS)).as("a run while suspended").isNull();
+
+            engine.execute("ticker", command("cancel last", runs)); // held by now, as the other two are
+            engine.unload("ticker");
+
+            assertThat(Gc.collectsAll(engine::unloadedButNotCollected)).as("loaders collected: still alive %s",
+                    engine.unloadedButNotCollected()).isTrue();
+            engine.resume();
+            assertThat(runs.poll(500, TimeUnit.MILLISECONDS)).as("a run of an unloaded plugin").isNull();
+        }
+    }
+
+    /** The repositories hear of it through their scope: a Kafka consumer hands over nothing while suspended. */
+    @Test
+    void aRepositorysScopeSaysWhetherTheEngineIsSuspended() {
+        List<ResourceScope> scopes = new ArrayList<>();
+        FakeDatabase database = new FakeDatabase();
+        try (ModuleLayerPluginManager engine = new ModuleLayerPluginManager(HostServices.NONE.withDatabase(scope -> {
+            scopes.add(scope);
+            return database.open(scope);
+        }), Duration.ofSeconds(5))) {
+            engine.load(ticker());
+            ResourceScope scope = scopes.get(0);
+            assertThat(scope.suspended()).isFalse();
+
+            engine.suspend();
+            assertThat(scope.suspended()).isTrue();
+            engine.resume();
+            assertThat(scope.suspended()).isFalse();
+        }
+        assertThat(ResourceScope.of("outside", null, (what, e) -> { }).suspended()).as("outside an engine").isFalse();
     }
 }

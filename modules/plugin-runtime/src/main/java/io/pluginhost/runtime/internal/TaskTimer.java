@@ -1,5 +1,8 @@
 package io.pluginhost.runtime.internal;
 
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
@@ -15,12 +18,18 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Every thread here is made with the host's loader as context loader and without the inheritable
  * thread locals of the thread that made it: the first schedule comes from a plugin's thread, whose
  * context loader and inheritable values would otherwise stay on the timer for good.
+ *
+ * <p>While the engine is suspended ({@link #suspend}), a task that comes due is held ({@link #hold})
+ * instead of run, once however many times it came due; {@link #resume} runs each held task's due once.
  */
 public final class TaskTimer implements AutoCloseable {
 
     private final ClassLoader hostLoader;
     private final ScheduledThreadPoolExecutor clock;
     private final AtomicInteger runs = new AtomicInteger();
+    /** The dues of the tasks that came due while suspended, to run at the resume. */
+    private final Set<Runnable> held = ConcurrentHashMap.newKeySet();
+    private volatile boolean suspended;
 
     /** @param hostLoader the context loader of the timer's threads */
     public TaskTimer(ClassLoader hostLoader) {
@@ -65,9 +74,67 @@ public final class TaskTimer implements AutoCloseable {
         };
     }
 
+    /** @return whether it is suspended */
+    public boolean isSuspended() {
+        return suspended;
+    }
+
+    /**
+     * Holds the tasks that come due from now on, until {@link #resume}; runs in progress go on.
+     *
+     * @return whether it was running
+     */
+    public boolean suspend() {
+        boolean was = suspended;
+        suspended = true;
+        return !was;
+    }
+
+    /**
+     * Ends a suspend and runs the due of each task that came due during it, once.
+     *
+     * @return how many tasks were held
+     */
+    public int resume() {
+        suspended = false;
+        int ran = 0;
+        for (Runnable due : List.copyOf(held)) {
+            if (held.remove(due)) { // not taken by the due itself, having seen the resume (see hold)
+                due.run();
+                ran++;
+            }
+        }
+        return ran;
+    }
+
+    /**
+     * Called by a task's due first of all: holds it if the timer is suspended.
+     *
+     * @param due the task's due, the one it was scheduled with (it is kept until the resume or until
+     *            {@link #forget})
+     * @return whether it was held; if not, the due goes on and starts the run
+     */
+    public boolean hold(Runnable due) {
+        if (!suspended) {
+            return false;
+        }
+        held.add(due);
+        if (suspended) {
+            return true;
+        }
+        // Resumed in between: whoever takes it out of the set runs it, this due or the resume, not both.
+        return !held.remove(due);
+    }
+
+    /** @param due a task's due, cancelled: it is not run at the resume, nor kept until then */
+    public void forget(Runnable due) {
+        held.remove(due);
+    }
+
     /** Cancels every task; runs in progress finish. */
     @Override
     public void close() {
         clock.shutdownNow();
+        held.clear();
     }
 }

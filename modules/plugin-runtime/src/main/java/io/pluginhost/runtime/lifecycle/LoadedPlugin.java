@@ -127,6 +127,12 @@ public final class LoadedPlugin implements Subscriber, ResourceScope {
         loader = null;
     }
 
+    @Override
+    public boolean suspended() {
+        PluginTasks current = tasks;
+        return current != null && current.suspended();
+    }
+
     /** @return how many of its scheduled tasks have not ended */
     int scheduledTasks() {
         PluginTasks current = tasks;

@@ -16,7 +16,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * One plugin's {@link PluginScheduler}: its tasks on the engine's {@link TaskTimer}, each run a call into
  * the plugin ({@link LoadedPlugin#runTask}). Closed at unload, after the plugin's gate has drained: every
  * task is cancelled and leaves the timer's queue, and the set of tasks is emptied, so nothing the engine
- * keeps refers to the plugin's code.
+ * keeps refers to the plugin's code. While the engine is suspended a task that comes due is held by the
+ * timer and runs once at the resume ({@link TaskTimer#hold}), as WildFly's EJB timers do.
  */
 final class PluginTasks implements PluginScheduler, AutoCloseable {
 
@@ -71,7 +72,7 @@ final class PluginTasks implements PluginScheduler, AutoCloseable {
             }
             tasks.add(task);
         }
-        task.timing = timer.schedule(task::due, saturatedNanos(delay), saturatedNanos(period));
+        task.timing = timer.schedule(task.onDue, saturatedNanos(delay), saturatedNanos(period));
         if (task.done) { // cancelled before it had its timing, which would stay in the timer's queue
             task.timing.cancel(false);
         }
@@ -88,6 +89,11 @@ final class PluginTasks implements PluginScheduler, AutoCloseable {
         return tasks.size();
     }
 
+    /** @return whether the engine is suspended */
+    boolean suspended() {
+        return timer.isSuspended();
+    }
+
     /** Cancels every task and forgets them; the engine calls it when the plugin unloads. */
     @Override
     public void close() {
@@ -101,6 +107,8 @@ final class PluginTasks implements PluginScheduler, AutoCloseable {
     private final class Task implements ScheduledTask {
         private final Runnable work;
         private final boolean once;
+        /** What the timer calls when the task is due, and holds while the engine is suspended. */
+        private final Runnable onDue = this::due;
         /** Whether a run is in progress: a periodic task's next time is skipped rather than overlap it. */
         private final AtomicBoolean running = new AtomicBoolean();
         private volatile ScheduledFuture<?> timing;
@@ -111,9 +119,15 @@ final class PluginTasks implements PluginScheduler, AutoCloseable {
             this.once = once;
         }
 
-        /** On the timer's thread: starts a run unless the task is cancelled or a run is in progress. */
+        /**
+         * On the timer's thread, or the resume's for a held task: starts a run unless the task is cancelled,
+         * held or a run is in progress.
+         */
         private void due() {
-            if (done) {
+            if (done || timer.hold(onDue)) {
+                if (done) { // cancelled as it was being held: not kept until the resume
+                    timer.forget(onDue);
+                }
                 return;
             }
             if (once) {
@@ -151,6 +165,7 @@ final class PluginTasks implements PluginScheduler, AutoCloseable {
         private void end() {
             done = true;
             tasks.remove(this);
+            timer.forget(onDue);
         }
 
         @Override

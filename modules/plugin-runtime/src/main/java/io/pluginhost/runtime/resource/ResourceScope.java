@@ -30,6 +30,17 @@ public interface ResourceScope {
     <T> T callPlugin(String what, Callable<T> code);
 
     /**
+     * Whether the host is suspended ({@link io.pluginhost.runtime.PluginManager#suspend}): a repository
+     * that hands the plugin work of its own accord (a Kafka consumer's records) hands nothing over while
+     * it is, and goes on from where it stopped once it is not. What the plugin calls is not affected.
+     *
+     * @return whether the host is suspended; never, outside an engine
+     */
+    default boolean suspended() {
+        return false;
+    }
+
+    /**
      * A scope outside the engine, for using a repository on its own (tools, benchmarks, tests): it
      * runs code in place and hands a failure to {@code onFailure} instead of reporting it.
      *
