@@ -49,8 +49,10 @@ import java.util.function.Supplier;
  * the network and a plugin can never join another plugin's group. Each subscribed consumer is
  * polled on its own host thread; handlers run as plugin code through {@link ResourceScope#callPlugin},
  * a failed record is tried again, skipped or dead-lettered as the subscription's {@link RetryPolicy}
- * says, and offsets are committed past what was handed over. Closing the repository (on unload) stops
- * every poll loop, closes every consumer and the producer.
+ * says, and offsets are committed past what was handed over. While the host is suspended
+ * ({@link ResourceScope#suspended}) a consumer hands over nothing: it pauses its partitions and keeps
+ * polling, so it stays in its group, and goes on from the first record it did not hand over. Closing the
+ * repository (on unload) stops every poll loop, closes every consumer and the producer.
  */
 final class KafkaTopicRepository implements KafkaRepository, AutoCloseable {
 
@@ -283,12 +285,16 @@ final class KafkaTopicRepository implements KafkaRepository, AutoCloseable {
      * A consumer and, once subscribed, the host thread that polls it. Only that thread touches the
      * consumer. A record whose handler failed and is to be tried again is sought back to and its
      * partition paused until the backoff is over ({@link Held}); offsets are committed per partition,
-     * past the last record that was handled, skipped or dead-lettered.
+     * past the last record that was handled, skipped or dead-lettered. While the host is suspended every
+     * assigned partition is paused, and a suspend that begins within a poll's records seeks each partition
+     * back to the first it did not hand over.
      */
     private final class PluginConsumer implements Runnable {
         private final String id;
         private final KafkaConsumer<byte[], byte[]> consumer;
         private final Map<TopicPartition, Held> held = new HashMap<>();
+        /** Whether its partitions were paused for a suspend of the host. */
+        private boolean suspended;
         private volatile boolean running;
         private Thread thread;
         private Map<String, String> logicalByPhysical;
@@ -319,18 +325,24 @@ final class KafkaTopicRepository implements KafkaRepository, AutoCloseable {
             try {
                 consumer.subscribe(List.copyOf(logicalByPhysical.keySet()));
                 while (running) {
+                    followSuspend();
                     resumeWhatIsDue();
                     ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(250));
                     Map<TopicPartition, OffsetAndMetadata> done = new HashMap<>();
-                    boolean unloading = false;
+                    Delivery delivery = Delivery.GO_ON;
                     for (TopicPartition partition : records.partitions()) {
-                        if (!deliver(partition, records.records(partition), done)) {
-                            unloading = true; // do not commit what the plugin did not get
-                            break;
+                        List<ConsumerRecord<byte[], byte[]>> batch = records.records(partition);
+                        if (delivery == Delivery.SUSPENDED) {
+                            consumer.seek(partition, batch.get(0).offset()); // handed over at the resume
+                            continue;
+                        }
+                        delivery = deliver(partition, batch, done);
+                        if (delivery == Delivery.UNLOADING) {
+                            break; // do not commit what the plugin did not get
                         }
                     }
                     commit(done);
-                    if (unloading) {
+                    if (delivery == Delivery.UNLOADING) {
                         return;
                     }
                 }
@@ -347,12 +359,32 @@ final class KafkaTopicRepository implements KafkaRepository, AutoCloseable {
             }
         }
 
-        /** @return false if the plugin is unloading */
-        private boolean deliver(TopicPartition partition, List<ConsumerRecord<byte[], byte[]>> records,
-                                Map<TopicPartition, OffsetAndMetadata> done) {
+        /**
+         * Pauses every assigned partition while the host is suspended (again at each poll: a rebalance
+         * assigns partitions unpaused), and at the resume resumes those not held back for a retry.
+         */
+        private void followSuspend() {
+            if (scope.suspended()) {
+                consumer.pause(consumer.assignment());
+                suspended = true;
+            } else if (suspended) {
+                List<TopicPartition> paused = new ArrayList<>(consumer.paused());
+                paused.removeAll(held.keySet()); // resumeWhatIsDue resumes those when their backoff is over
+                consumer.resume(paused);
+                suspended = false;
+            }
+        }
+
+        /** @return whether to go on with the poll's other partitions, or why not */
+        private Delivery deliver(TopicPartition partition, List<ConsumerRecord<byte[], byte[]>> records,
+                                 Map<TopicPartition, OffsetAndMetadata> done) {
             for (ConsumerRecord<byte[], byte[]> record : records) {
                 if (!running) {
-                    return false;
+                    return Delivery.UNLOADING;
+                }
+                if (scope.suspended()) {
+                    consumer.seek(partition, record.offset()); // handed over at the resume
+                    return Delivery.SUSPENDED;
                 }
                 Held before = held.get(partition);
                 int attempt = before != null && before.offset() == record.offset() ? before.attempts() + 1 : 1;
@@ -360,17 +392,17 @@ final class KafkaTopicRepository implements KafkaRepository, AutoCloseable {
                 try {
                     failure = handle(record, attempt);
                 } catch (PluginContextInvalidatedException unloading) {
-                    return false;
+                    return Delivery.UNLOADING;
                 }
                 if (failure != null && (attempt < retry.attempts()
                         || retry.deadLetterTopic() != null && !deadLetter(record, attempt, failure))) {
                     holdBack(partition, record.offset(), attempt);
-                    return true; // the partition's later records come again after the held one
+                    return Delivery.GO_ON; // the partition's later records come again after the held one
                 }
                 held.remove(partition);
                 done.put(partition, new OffsetAndMetadata(record.offset() + 1));
             }
-            return true;
+            return Delivery.GO_ON;
         }
 
         /** @return null if the handler took the record, else what it threw (already reported) */
@@ -447,7 +479,7 @@ final class KafkaTopicRepository implements KafkaRepository, AutoCloseable {
         }
 
         private void resumeWhatIsDue() {
-            if (held.isEmpty()) {
+            if (held.isEmpty() || suspended) {
                 return;
             }
             Set<TopicPartition> assigned = consumer.assignment();
@@ -504,6 +536,16 @@ final class KafkaTopicRepository implements KafkaRepository, AutoCloseable {
                 }
             }
         }
+    }
+
+    /** How the delivery of a poll's records to the plugin went on. */
+    private enum Delivery {
+        /** Every record handed over, or the partition held back for a retry. */
+        GO_ON,
+        /** The host was suspended: the partitions from here on were sought back. */
+        SUSPENDED,
+        /** The plugin is unloading: nothing more is handed over or committed. */
+        UNLOADING
     }
 
     /** A partition held back for a record that is to be tried again at {@code resumeAt} ({@link System#nanoTime}). */
