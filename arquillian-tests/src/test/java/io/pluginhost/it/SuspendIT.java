@@ -4,6 +4,7 @@ import io.pluginhost.it.support.AdminClient;
 import io.pluginhost.it.support.Management;
 import io.pluginhost.it.support.NotesPlugin;
 import io.pluginhost.it.support.RawEventStream;
+import io.pluginhost.runtime.testing.PluginJarBuilder;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
@@ -21,6 +22,7 @@ import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
@@ -32,12 +34,14 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * A suspend of the server ({@code :suspend}, and the first step of a graceful {@code :shutdown}) waits
  * until the requests in progress have ended. An event stream is a request that never ends by itself: a
  * console left open must not hold a graceful shutdown for its whole timeout, nor for ever with
- * {@code suspend-timeout=-1}.
+ * {@code suspend-timeout=-1}. And the server is quiet while suspended: the plugins' scheduled tasks wait
+ * for the resume, as WildFly's own timers do.
  */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
@@ -142,6 +146,73 @@ class SuspendIT {
                 admin.json("DELETE", "api/plugins/drained", null);
                 admin.json("DELETE", "api/jars/drained.jar", null);
             }
+        }
+    }
+
+    /**
+     * As WildFly's EJB timers: while the server is suspended a plugin's scheduled task starts no run, and
+     * the run that came due meanwhile runs once at the resume. Each run of the plugin's task (every 10 ms)
+     * connects to the test and waits for a byte, so the test says when a run ends (a periodic task skips
+     * its times while a run is in progress); the host's ending of an event stream shows it heard the suspend.
+     */
+    @Test
+    void aPluginsScheduledTaskStartsNoRunWhileTheServerIsSuspendedAndRunsOnceAtTheResume(@TempDir Path dir)
+            throws Exception {
+        byte[] jar = Files.readAllBytes(PluginJarBuilder.plugin("ticking").body("""
+                private PluginContext context;
+                private PluginScheduler.ScheduledTask task;
+                public void initialize(PluginContext context) {
+                    this.context = context;
+                }
+                public Object execute(Object in) {
+                    if (in.equals("stop")) {
+                        task.cancel();
+                        return "stopped";
+                    }
+                    int port = Integer.parseInt((String) in);
+                    task = context.scheduler().scheduleAtFixedRate(java.time.Duration.ZERO,
+                            java.time.Duration.ofMillis(10), () -> {
+                                try (java.net.Socket test = new java.net.Socket("127.0.0.1", port)) {
+                                    test.getInputStream().read();
+                                } catch (java.io.IOException e) {
+                                    throw new IllegalStateException(e);
+                                }
+                            });
+                    return "started";
+                }""").build(dir));
+        AdminClient admin = new AdminClient(base, HttpClient.Version.HTTP_1_1);
+        assertThat(admin.upload("ticking.jar", jar).statusCode()).isEqualTo(201);
+        try {
+            try (ServerSocket runs = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+                runs.setSoTimeout(30_000);
+                HttpResponse<String> started = admin.json("POST", "api/plugins/ticking/execute",
+                        "\"" + runs.getLocalPort() + "\"");
+                assertThat(started.statusCode()).as(started.body()).isEqualTo(200);
+                Future<ModelNode> suspending;
+                try (Socket inProgress = runs.accept(); RawEventStream witness = RawEventStream.open(base, 0)) {
+                    ModelNode suspend = server(":suspend");
+                    suspend.get("suspend-timeout").set(SUSPEND_TIMEOUT_SECONDS);
+                    suspending = management.getControllerClient().executeAsync(suspend, null);
+                    assertEnded(witness);
+                    inProgress.getOutputStream().write(1); // a run in progress goes on, and ends
+                }
+                assertThat(suspending.get(60, TimeUnit.SECONDS).get("outcome").asString()).isEqualTo("success");
+                runs.setSoTimeout(1_000); // a hundred times the task's period
+                assertThatThrownBy(runs::accept).as("a run while suspended").isInstanceOf(SocketTimeoutException.class);
+
+                execute(server(":resume"));
+
+                runs.setSoTimeout(30_000);
+                try (Socket caughtUp = runs.accept()) {
+                    caughtUp.getOutputStream().write(1);
+                }
+                HttpResponse<String> stopped = admin.json("POST", "api/plugins/ticking/execute", "\"stop\"");
+                assertThat(stopped.statusCode()).as(stopped.body()).isEqualTo(200);
+            } // closing it resets the connection of a run the test did not take, which ends that run
+        } finally {
+            execute(server(":resume"));
+            admin.json("DELETE", "api/plugins/ticking", null);
+            admin.json("DELETE", "api/jars/ticking.jar", null);
         }
     }
 

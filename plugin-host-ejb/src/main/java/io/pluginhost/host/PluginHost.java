@@ -72,7 +72,8 @@ import java.util.regex.Pattern;
  * order (a bad plugin is reported and skipped); on shutdown or undeploy it unloads everything,
  * dependents first, so no plugin class loader outlives the deployment. Lifecycle changes and every
  * event on the plugins' bus are fired as CDI events ({@link PluginLifecycleEvent},
- * {@link PluginBusEvent}).
+ * {@link PluginBusEvent}). While WildFly is suspended the plugins' background work is too
+ * ({@link ServerSuspension}, {@link ServerSuspendEvent}).
  *
  * <p>Concurrency is the engine's own (it serializes lifecycle operations and lets calls run in
  * parallel), so the bean uses bean-managed concurrency rather than the container's lock.
@@ -117,6 +118,9 @@ public class PluginHost {
     Event<PluginBusEvent> busEvents;
 
     @Inject
+    Event<ServerSuspendEvent> suspendEvents;
+
+    @Inject
     HostHealth health;
 
     @Inject
@@ -152,6 +156,7 @@ public class PluginHost {
     private ThreadPoolExecutor sqlParser;
     private final PluginCounters counters = new PluginCounters();
     private FailedLoads failedLoads;
+    private ServerSuspension suspension;
 
     @PostConstruct
     void start() {
@@ -250,6 +255,11 @@ public class PluginHost {
         state = OperatorState.load(config.getOptionalValue("pluginhost.state-file", String.class).map(Path::of)
                 .orElseGet(() -> pluginDirectory.resolve(".pluginhost-state.json")), json);
         state.applyTo(engine);
+        // Before any plugin loads: in a server that boots (suspended until it has started) or was suspended,
+        // the tasks the plugins schedule in initialize wait for the resume.
+        suspension = new ServerSuspension(ServerSuspension.runningIn(ManagementFactory.getPlatformMBeanServer()),
+                ServerSuspension.POLL, threads, this::serverRuns);
+        suspension.start();
         engine.addLifecycleListener(new PluginLifecycleListener() {
             @Override
             public void pluginLoaded(PluginInfo plugin) {
@@ -316,6 +326,28 @@ public class PluginHost {
                 return PluginHost.this.withoutServerPaths(message);
             }
         });
+    }
+
+    /** Suspends or resumes the plugins' background work as the server does, and tells the other beans. */
+    private void serverRuns(boolean running) {
+        ModuleLayerPluginManager current = engine;
+        if (current == null) {
+            return;
+        }
+        if (running) {
+            current.resume();
+        } else {
+            current.suspend();
+        }
+        suspendEvents.fire(new ServerSuspendEvent(!running));
+    }
+
+    /**
+     * @return whether WildFly is running, read now: not while it suspends or is suspended, nor until it
+     *         has started
+     */
+    public boolean serverRunning() {
+        return suspension == null || suspension.running();
     }
 
     /**
@@ -438,6 +470,9 @@ public class PluginHost {
     void stop() {
         health.detach();
         meters.stop();
+        if (suspension != null) {
+            suspension.close();
+        }
         if (watcher != null) {
             watcher.close();
         }

@@ -1,4 +1,4 @@
-package io.pluginhost.admin;
+package io.pluginhost.host;
 
 import javax.management.JMException;
 import javax.management.MBeanServer;
@@ -9,45 +9,48 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Ends the event streams while WildFly is suspended ({@code :suspend}, and the suspend that begins a
- * graceful {@code :shutdown}), and refuses new ones until it runs again. A suspend waits until the
- * requests in progress have ended, and a stream never ends by itself.
+ * Follows WildFly's suspend ({@code :suspend}, the suspend that begins a graceful {@code :shutdown}, and
+ * the one a server is in while it boots): the host then holds the plugins' background work and ends the
+ * event streams, which a suspend would otherwise wait for, as it waits for every request in progress.
  *
  * <p>The server's state is read from its management model, the attribute {@code suspend-state} of the
  * root resource, through the platform MBean server, as an operator's tools read it: that is WildFly's
- * public contract, where hearing the suspend itself needs its internal modules. One thread, started
- * with the first stream, reads it every {@link #POLL} while a stream is open; a stream asked for reads
- * it once. A server whose state cannot be read (not WildFly) counts as running, said once in the log.
+ * public contract, where hearing the suspend itself needs its internal modules. It is read once at
+ * {@link #start}, then every {@link #POLL} on a thread of its own, and each change is handed on. A
+ * server whose state cannot be read (not WildFly) counts as running, said once in the log.
  */
 final class ServerSuspension implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(ServerSuspension.class.getName());
 
-    /** How often the state is read while a stream is open: about as long as a suspend waits for the streams. */
+    /** How often the state is read: about as long as a suspend waits for the event streams. */
     static final Duration POLL = Duration.ofMillis(250);
 
-    private final StreamClients clients;
     private final BooleanSupplier running;
     private final long pollNanos;
     private final ThreadFactory threads;
+    private final Consumer<Boolean> onChange;
     private final CountDownLatch closed = new CountDownLatch(1);
-    /** Whether the watching thread was started; guarded by {@code this}. */
-    private boolean watching;
+    /** The state last handed on; only the watching thread changes it after {@link #start}. */
+    private volatile boolean wasRunning = true;
 
     /**
-     * @param clients the streams to end
-     * @param running whether the server runs (not suspending or suspended)
-     * @param poll    how often {@code running} is asked while a stream is open
-     * @param threads makes the watching thread, when the first stream is asked for
+     * @param running  whether the server runs (not suspending or suspended)
+     * @param poll     how often it is asked
+     * @param threads  makes the watching thread
+     * @param onChange told each change: {@code false} when the server stops running, {@code true} when it
+     *                 runs again; on the watching thread, and at {@link #start} if it is not running then
      */
-    ServerSuspension(StreamClients clients, BooleanSupplier running, Duration poll, ThreadFactory threads) {
-        this.clients = clients;
+    ServerSuspension(BooleanSupplier running, Duration poll, ThreadFactory threads, Consumer<Boolean> onChange) {
         this.running = running;
         this.pollNanos = poll.toNanos();
         this.threads = threads;
+        this.onChange = onChange;
     }
 
     /**
@@ -68,7 +71,8 @@ final class ServerSuspension implements AutoCloseable {
             } catch (JMException | RuntimeException unreadable) {
                 if (warned.compareAndSet(false, true)) {
                     LOG.warning("the server's suspend state cannot be read (" + unreadable + "), so a suspend"
-                            + " or a graceful shutdown waits for every open event stream until its timeout");
+                            + " or a graceful shutdown waits for every open event stream until its timeout, and"
+                            + " the plugins' scheduled tasks and Kafka consumers go on through it");
                 }
                 return true;
             }
@@ -76,40 +80,46 @@ final class ServerSuspension implements AutoCloseable {
     }
 
     /**
-     * Called before a stream is opened; starts watching with the first.
+     * Reads the state, hands it on if the server is not running, and starts watching.
      *
-     * @throws Suspended if the server is not running: a stream opened now would hold its suspend
+     * @throws IllegalStateException if no thread could be made (the application is stopping)
      */
-    void refuseWhileSuspended() {
-        if (!running.getAsBoolean()) {
-            throw new Suspended();
+    void start() {
+        check();
+        Thread watcher = threads.newThread(this::watch);
+        if (watcher == null) {
+            throw new IllegalStateException("no thread to watch the server's suspend state with");
         }
-        synchronized (this) {
-            if (!watching && closed.getCount() > 0) {
-                Thread watcher = threads.newThread(this::watch);
-                if (watcher == null) { // the application is stopping
-                    throw new IllegalStateException("no thread to watch the server's suspend state with");
-                }
-                watcher.setName("pluginhost-event-stream-suspend-watch");
-                watcher.setDaemon(true);
-                watcher.start();
-                watching = true;
-            }
-        }
+        watcher.setName("pluginhost-suspend-watch");
+        watcher.setDaemon(true);
+        watcher.start();
+    }
+
+    /** @return whether the server is running now (read now, not the last state handed on) */
+    boolean running() {
+        return running.getAsBoolean();
     }
 
     private void watch() {
         try {
-            do {
-                if (clients.size() > 0 && !running.getAsBoolean()) {
-                    int open = clients.size();
-                    clients.closeAll();
-                    LOG.info("the server is suspending: " + open + " event stream(s) closed; new ones are refused"
-                            + " until it resumes");
-                }
-            } while (!closed.await(pollNanos, TimeUnit.NANOSECONDS));
+            while (!closed.await(pollNanos, TimeUnit.NANOSECONDS)) {
+                check();
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    private void check() {
+        boolean now = running.getAsBoolean();
+        if (now == wasRunning) {
+            return;
+        }
+        wasRunning = now;
+        try {
+            onChange.accept(now);
+        } catch (RuntimeException e) { // the next change is still handed on
+            LOG.log(Level.WARNING, "handing on that the server " + (now ? "runs again" : "is suspending"), e);
         }
     }
 
@@ -117,12 +127,5 @@ final class ServerSuspension implements AutoCloseable {
     @Override
     public void close() {
         closed.countDown();
-    }
-
-    /** Refuses a stream while the server is suspended. */
-    static final class Suspended extends IllegalStateException {
-        Suspended() {
-            super("the server is suspended; the event stream is served again when it resumes");
-        }
     }
 }

@@ -1,7 +1,9 @@
 package io.pluginhost.admin;
 
 import io.pluginhost.host.PluginBusEvent;
+import io.pluginhost.host.PluginHost;
 import io.pluginhost.host.PluginLifecycleEvent;
+import io.pluginhost.host.ServerSuspendEvent;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
@@ -13,11 +15,10 @@ import jakarta.json.bind.Jsonb;
 import jakarta.json.bind.JsonbBuilder;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
+import java.util.logging.Logger;
 
 /**
  * Fans lifecycle and bus events out to server-sent-events clients. It observes the host's CDI
@@ -31,9 +32,12 @@ import java.util.function.BooleanSupplier;
 public class EventStream {
 
     private final Jsonb json = JsonbBuilder.create();
+    private static final Logger LOG = Logger.getLogger(EventStream.class.getName());
+
     private StreamClients clients;
-    /** Ends the streams while the server is suspended. */
-    private ServerSuspension suspension;
+
+    @Inject
+    PluginHost host;
 
     /** The most unsent event data one client may have (characters); a client over it is closed. */
     @Inject
@@ -56,19 +60,32 @@ public class EventStream {
     @PostConstruct
     void start() {
         clients = new StreamClients(backlogChars, maxClients, heartbeat, threads);
-        BooleanSupplier serverRunning = ServerSuspension.runningIn(ManagementFactory.getPlatformMBeanServer());
-        suspension = new ServerSuspension(clients, serverRunning, ServerSuspension.POLL, threads);
     }
 
     /**
      * Adds a client; its first event says the stream is ready.
      *
      * @return the client, or {@code null} if {@code pluginhost.events.max-clients} are connected
-     * @throws ServerSuspension.Suspended while the server is suspended
+     * @throws Suspended while the server is suspended: a stream opened now would hold its suspend
      */
     StreamClients.Client register(StreamClients.Sink sink) {
-        suspension.refuseWhileSuspended();
+        if (!host.serverRunning()) {
+            throw new Suspended();
+        }
         return clients.add(sink, event("ready", json.toJson(Map.of("stream", "plugin lifecycle and bus events"))));
+    }
+
+    /**
+     * Ends the streams as the server begins a suspend, which waits for the requests in progress, and a
+     * stream never ends by itself; new ones are refused until it runs again ({@link #register}).
+     */
+    void onSuspend(@Observes ServerSuspendEvent event) {
+        int open = clients.size();
+        if (event.suspended() && open > 0) {
+            clients.closeAll();
+            LOG.info("the server is suspending: " + open + " event stream(s) closed; new ones are refused until it"
+                    + " resumes");
+        }
     }
 
     void onLifecycle(@Observes PluginLifecycleEvent event) {
@@ -108,9 +125,15 @@ public class EventStream {
                 + "\n\n";
     }
 
+    /** Refuses a stream while the server is suspended. */
+    static final class Suspended extends IllegalStateException {
+        Suspended() {
+            super("the server is suspended; the event stream is served again when it resumes");
+        }
+    }
+
     @PreDestroy
     void close() {
-        suspension.close();
         clients.closeAll();
         try {
             json.close();

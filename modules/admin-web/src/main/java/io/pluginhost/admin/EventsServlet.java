@@ -54,7 +54,7 @@ public class EventsServlet extends HttpServlet {
         try {
             client = events.register(new ResponseSink(async, response.getOutputStream(),
                     ServletRequestContext.requireCurrent().getExchange()));
-        } catch (ServerSuspension.Suspended suspended) {
+        } catch (EventStream.Suspended suspended) {
             unavailable(response, async, suspended.getMessage());
             return;
         } catch (IllegalStateException stopping) {

@@ -4,7 +4,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -259,39 +258,6 @@ class StreamClientsTest {
         assertThat(one.closes).hasValue(1);
         assertThat(two.closes).hasValue(1);
         assertThat(clients.size()).isZero();
-    }
-
-    /** A suspend of the server waits for the requests in progress, which a stream never ends by itself. */
-    @Test
-    void whileTheServerIsSuspendedEveryStreamIsClosedAndNoneIsOpened() throws Exception {
-        StreamClients clients = new StreamClients(1_000, 10, QUIET, threads);
-        AtomicBoolean running = new AtomicBoolean(true);
-        try (ServerSuspension suspension = new ServerSuspension(clients, running::get, Duration.ofMillis(5), threads)) {
-            FakeSink open = new FakeSink();
-            suspension.refuseWhileSuspended();
-            clients.add(open, event("ready", 1));
-
-            running.set(false);
-
-            assertThat(open.closed.await(10, TimeUnit.SECONDS)).as("the open stream was closed").isTrue();
-            assertThat(open.closes).hasValue(1);
-            assertThat(clients.size()).isZero();
-            assertThatThrownBy(suspension::refuseWhileSuspended).isInstanceOf(ServerSuspension.Suspended.class);
-
-            running.set(true);
-
-            suspension.refuseWhileSuspended();
-            FakeSink again = new FakeSink();
-            clients.add(again, event("ready", 1));
-            assertThat(again.awaitWritten(1)).containsExactly("ready");
-            clients.closeAll();
-        }
-    }
-
-    /** Outside WildFly (no management model in the platform MBean server) the server counts as running. */
-    @Test
-    void aServerWhoseStateCannotBeReadCountsAsRunning() {
-        assertThat(ServerSuspension.runningIn(ManagementFactory.getPlatformMBeanServer()).getAsBoolean()).isTrue();
     }
 
     @Test

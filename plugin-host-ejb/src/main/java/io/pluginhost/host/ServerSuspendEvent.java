@@ -1,0 +1,11 @@
+package io.pluginhost.host;
+
+/**
+ * WildFly began a suspend, or ended one ({@code :suspend}, {@code :resume}, a graceful {@code :shutdown},
+ * the end of the boot), fired as a CDI event other beans can {@code @Observes}, on the host's thread
+ * that watches the server's state, after the plugins' background work was suspended or resumed.
+ *
+ * @param suspended true when the server stopped running (suspending or suspended), false when it runs again
+ */
+public record ServerSuspendEvent(boolean suspended) {
+}

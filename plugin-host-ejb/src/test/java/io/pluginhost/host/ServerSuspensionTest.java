@@ -1,0 +1,143 @@
+package io.pluginhost.host;
+
+import org.junit.jupiter.api.Test;
+
+import javax.management.Attribute;
+import javax.management.AttributeList;
+import javax.management.AttributeNotFoundException;
+import javax.management.DynamicMBean;
+import javax.management.MBeanInfo;
+import javax.management.MBeanServer;
+import javax.management.MBeanServerFactory;
+import javax.management.ObjectName;
+import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * WildFly's suspend, as the host follows it: a suspend waits for the requests in progress (an event stream
+ * never ends by itself), and the plugins' background work is held through it, as WildFly holds its own
+ * timers and message-driven beans.
+ */
+class ServerSuspensionTest {
+
+    private static final ThreadFactory THREADS = Thread::new;
+    private static final Duration OFTEN = Duration.ofMillis(5);
+
+    private static Boolean next(BlockingQueue<Boolean> changes) throws InterruptedException {
+        Boolean change = changes.poll(30, TimeUnit.SECONDS);
+        assertThat(change).as("nothing handed on in 30 s").isNotNull();
+        return change;
+    }
+
+    @Test
+    void eachChangeOfTheServersStateIsHandedOnOnce() throws Exception {
+        AtomicBoolean running = new AtomicBoolean(true);
+        BlockingQueue<Boolean> changes = new LinkedBlockingQueue<>();
+        try (ServerSuspension suspension = new ServerSuspension(running::get, OFTEN, THREADS, changes::add)) {
+            suspension.start();
+            assertThat(changes).as("a server that runs, at the start").isEmpty();
+
+            running.set(false);
+            assertThat(next(changes)).isFalse();
+            assertThat(suspension.running()).isFalse();
+            assertThat(changes.poll(200, TimeUnit.MILLISECONDS)).as("the same state, handed on again").isNull();
+
+            running.set(true);
+            assertThat(next(changes)).isTrue();
+            assertThat(suspension.running()).isTrue();
+        }
+    }
+
+    /** A server boots suspended, and one can be suspended when the host is deployed into it. */
+    @Test
+    void aServerNotRunningAtTheStartIsHandedOnBeforeTheStartReturns() throws Exception {
+        AtomicBoolean running = new AtomicBoolean(false);
+        BlockingQueue<Boolean> changes = new LinkedBlockingQueue<>();
+        try (ServerSuspension suspension = new ServerSuspension(running::get, OFTEN, THREADS, changes::add)) {
+            suspension.start();
+            assertThat(changes.poll()).as("handed on as it started").isFalse();
+
+            running.set(true);
+            assertThat(next(changes)).isTrue();
+        }
+    }
+
+    @Test
+    void aReceiverThatThrowsIsLoggedAndTheNextChangeIsStillHandedOn() throws Exception {
+        AtomicBoolean running = new AtomicBoolean(true);
+        BlockingQueue<Boolean> changes = new LinkedBlockingQueue<>();
+        try (ServerSuspension suspension = new ServerSuspension(running::get, OFTEN, THREADS, change -> {
+            changes.add(change);
+            throw new IllegalStateException("a receiver that fails");
+        })) {
+            suspension.start();
+            running.set(false);
+            assertThat(next(changes)).isFalse();
+            running.set(true);
+            assertThat(next(changes)).isTrue();
+        }
+    }
+
+    @Test
+    void theStateIsReadFromTheManagementModelAndOneThatCannotBeReadCountsAsRunning() throws Exception {
+        MBeanServer server = MBeanServerFactory.newMBeanServer();
+        BooleanSupplier running = ServerSuspension.runningIn(server);
+        assertThat(running.getAsBoolean()).as("no management model: not WildFly").isTrue();
+
+        AtomicReference<String> state = new AtomicReference<>("RUNNING");
+        server.registerMBean(root(state), new ObjectName("jboss.as:management-root=server"));
+        assertThat(running.getAsBoolean()).isTrue();
+        for (String notRunning : new String[] {"PRE_SUSPEND", "SUSPENDING", "SUSPENDED"}) {
+            state.set(notRunning);
+            assertThat(running.getAsBoolean()).as(notRunning).isFalse();
+        }
+        state.set("RUNNING");
+        assertThat(running.getAsBoolean()).isTrue();
+    }
+
+    /** Stands in for the root resource of WildFly's management model, as its JMX facade names it. */
+    private static DynamicMBean root(AtomicReference<String> suspendState) {
+        return new DynamicMBean() {
+            @Override
+            public Object getAttribute(String attribute) throws AttributeNotFoundException {
+                if (!attribute.equals("suspendState")) {
+                    throw new AttributeNotFoundException(attribute);
+                }
+                return suspendState.get();
+            }
+
+            @Override
+            public void setAttribute(Attribute attribute) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public AttributeList getAttributes(String[] attributes) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public AttributeList setAttributes(AttributeList attributes) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public Object invoke(String action, Object[] params, String[] signature) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public MBeanInfo getMBeanInfo() {
+                return new MBeanInfo(getClass().getName(), "the server", null, null, null, null);
+            }
+        };
+    }
+}
