@@ -31,9 +31,9 @@ import java.util.logging.Logger;
 @ApplicationScoped
 public class EventStream {
 
-    private final Jsonb json = JsonbBuilder.create();
     private static final Logger LOG = Logger.getLogger(EventStream.class.getName());
 
+    private final Jsonb json = JsonbBuilder.create();
     private StreamClients clients;
 
     @Inject
