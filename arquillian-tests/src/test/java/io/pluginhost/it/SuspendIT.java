@@ -111,6 +111,7 @@ class SuspendIT {
                         throw new IllegalStateException(e);
                     }
                     DatabaseRepository db = context.database().orElseThrow();
+                    db.executeCommand("DELETE FROM notes WHERE id = $1", 1); // SuspendUnderRbacIT runs it again
                     db.executeCommand("INSERT INTO notes (id, body) VALUES ($1, $2)", 1, "while suspending");
                     return db.executeQuery("SELECT body FROM notes WHERE id = $1", 1);""";
             byte[] jar = Files.readAllBytes(NotesPlugin.jar("drained", execute.formatted(calls.getLocalPort()), dir));
@@ -173,6 +174,7 @@ class SuspendIT {
                     task = context.scheduler().scheduleAtFixedRate(java.time.Duration.ZERO,
                             java.time.Duration.ofMillis(10), () -> {
                                 try (java.net.Socket test = new java.net.Socket("127.0.0.1", port)) {
+                                    test.setSoTimeout(60_000); // a test that failed lets go of the run
                                     test.getInputStream().read();
                                 } catch (java.io.IOException e) {
                                     throw new IllegalStateException(e);
@@ -218,12 +220,26 @@ class SuspendIT {
 
     /**
      * Reads what is left of the stream until its chunked body's last chunk, or the connection's end: the
-     * server ended it. A stream the server did not end fails the read at the socket's timeout.
+     * server ended it. A stream the server does not end within 30 s fails the test (its heartbeats would
+     * keep a read with a socket timeout going for ever).
      */
     private static void assertEnded(RawEventStream stream) throws IOException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         InputStream in = stream.socket().getInputStream();
         StringBuilder tail = new StringBuilder();
-        for (int b; (b = in.read()) >= 0; ) {
+        while (true) {
+            long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+            assertThat(left).as("the server did not end the stream in 30 s; it sent %s", tail).isPositive();
+            stream.socket().setSoTimeout((int) left);
+            int b;
+            try {
+                b = in.read();
+            } catch (SocketTimeoutException stillOpen) {
+                continue; // the deadline says so
+            }
+            if (b < 0) {
+                return;
+            }
             tail.append((char) b);
             if (tail.length() >= LAST_CHUNK.length()
                     && tail.substring(tail.length() - LAST_CHUNK.length()).equals(LAST_CHUNK)) {
