@@ -29,6 +29,7 @@ import jakarta.ejb.ConcurrencyManagement;
 import jakarta.ejb.ConcurrencyManagementType;
 import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
+import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
@@ -128,6 +129,10 @@ public class PluginHost {
 
     @Resource
     ManagedThreadFactory threads;
+
+    /** Asked whether the server runs where its management model cannot be read; see {@link ServerSuspension}. */
+    @Resource
+    ManagedExecutorService managedExecutor;
 
     private ModuleLayerPluginManager engine;
     private final Jsonb json = JsonbBuilder.create();
@@ -257,8 +262,8 @@ public class PluginHost {
         state.applyTo(engine);
         // Before any plugin loads: in a server that boots (suspended until it has started) or was suspended,
         // the tasks the plugins schedule in initialize wait for the resume.
-        suspension = new ServerSuspension(ServerSuspension.runningIn(ManagementFactory.getPlatformMBeanServer()),
-                ServerSuspension.POLL, threads, this::serverRuns);
+        suspension = new ServerSuspension(ServerSuspension.runningIn(ManagementFactory.getPlatformMBeanServer(),
+                managedExecutor), ServerSuspension.POLL, threads, this::serverRuns);
         suspension.start();
         engine.addLifecycleListener(new PluginLifecycleListener() {
             @Override

@@ -5,6 +5,8 @@ import javax.management.MBeanServer;
 import javax.management.ObjectName;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -21,12 +23,18 @@ import java.util.logging.Logger;
  * <p>The server's state is read from its management model, the attribute {@code suspend-state} of the
  * root resource, through the platform MBean server, as an operator's tools read it: that is WildFly's
  * public contract, where hearing the suspend itself needs its internal modules. It is read once at
- * {@link #start}, then every {@link #POLL} on a thread of its own, and each change is handed on. A
- * server whose state cannot be read (not WildFly) counts as running, said once in the log.
+ * {@link #start}, then every {@link #POLL} on a thread of its own, and each change is handed on.
+ *
+ * <p>Under the {@code rbac} access-control provider the model hides its root from a thread without a
+ * management role ({@code WFLYJMX0017}), as the host's own thread is; the state is then told by the
+ * server's managed executor, which refuses every task from the moment a suspend begins until the resume
+ * (the request controller pauses it as it pauses Undertow). A server where neither tells (not WildFly)
+ * counts as running, said once in the log.
  */
 final class ServerSuspension implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(ServerSuspension.class.getName());
+    private static final Runnable NOTHING = () -> { };
 
     /** How often the state is read: about as long as a suspend waits for the event streams. */
     static final Duration POLL = Duration.ofMillis(250);
@@ -54,10 +62,11 @@ final class ServerSuspension implements AutoCloseable {
     }
 
     /**
-     * @param server the platform MBean server, which in WildFly holds its management model
-     * @return whether the server is running; true where its state cannot be read
+     * @param server  the platform MBean server, which in WildFly holds its management model
+     * @param managed the server's managed executor, asked where the model cannot be read; or {@code null}
+     * @return whether the server is running; true where neither tells
      */
-    static BooleanSupplier runningIn(MBeanServer server) {
+    static BooleanSupplier runningIn(MBeanServer server, Executor managed) {
         ObjectName root;
         try {
             root = new ObjectName("jboss.as:management-root=server");
@@ -70,13 +79,26 @@ final class ServerSuspension implements AutoCloseable {
                 return "RUNNING".equals(String.valueOf(server.getAttribute(root, "suspendState")));
             } catch (JMException | RuntimeException unreadable) {
                 if (warned.compareAndSet(false, true)) {
-                    LOG.warning("the server's suspend state cannot be read (" + unreadable + "), so a suspend"
-                            + " or a graceful shutdown waits for every open event stream until its timeout, and"
-                            + " the plugins' scheduled tasks and Kafka consumers go on through it");
+                    LOG.log(managed == null ? Level.WARNING : Level.INFO, "the server's suspend state cannot be"
+                            + " read from its management model (" + unreadable + "); " + (managed == null
+                            ? "with no managed executor to ask either, a suspend or a graceful shutdown waits for"
+                            + " every open event stream until its timeout, and the plugins' scheduled tasks and"
+                            + " Kafka consumers go on through it"
+                            : "it is told by whether the managed executor takes a task"));
                 }
-                return true;
+                return managed == null || takes(managed);
             }
         };
+    }
+
+    /** @return whether the executor takes a task that does nothing */
+    private static boolean takes(Executor managed) {
+        try {
+            managed.execute(NOTHING);
+            return true;
+        } catch (RejectedExecutionException suspended) {
+            return false;
+        }
     }
 
     /**

@@ -12,10 +12,13 @@ import javax.management.MBeanServerFactory;
 import javax.management.ObjectName;
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 
@@ -89,7 +92,7 @@ class ServerSuspensionTest {
     @Test
     void theStateIsReadFromTheManagementModelAndOneThatCannotBeReadCountsAsRunning() throws Exception {
         MBeanServer server = MBeanServerFactory.newMBeanServer();
-        BooleanSupplier running = ServerSuspension.runningIn(server);
+        BooleanSupplier running = ServerSuspension.runningIn(server, null);
         assertThat(running.getAsBoolean()).as("no management model: not WildFly").isTrue();
 
         AtomicReference<String> state = new AtomicReference<>("RUNNING");
@@ -101,6 +104,32 @@ class ServerSuspensionTest {
         }
         state.set("RUNNING");
         assertThat(running.getAsBoolean()).isTrue();
+    }
+
+    /**
+     * Under the rbac access-control provider the management model hides its root from the host's thread
+     * (WFLYJMX0017, seen in the dev server): the managed executor tells instead, which refuses every task
+     * while the server is suspended.
+     */
+    @Test
+    void whereTheModelCannotBeReadTheManagedExecutorTellsWhetherTheServerRuns() {
+        AtomicBoolean refusing = new AtomicBoolean();
+        AtomicInteger taken = new AtomicInteger();
+        Executor managed = task -> {
+            if (refusing.get()) {
+                throw new RejectedExecutionException("WFLYEE0126: Rejected due to maximum number of requests");
+            }
+            task.run();
+            taken.incrementAndGet();
+        };
+        BooleanSupplier running = ServerSuspension.runningIn(MBeanServerFactory.newMBeanServer(), managed);
+
+        assertThat(running.getAsBoolean()).isTrue();
+        refusing.set(true);
+        assertThat(running.getAsBoolean()).isFalse();
+        refusing.set(false);
+        assertThat(running.getAsBoolean()).isTrue();
+        assertThat(taken).hasValue(2);
     }
 
     /** Stands in for the root resource of WildFly's management model, as its JMX facade names it. */
