@@ -127,10 +127,7 @@ class SuspendIT {
                 });
                 Future<ModelNode> suspending;
                 try (Socket plugin = calls.accept(); RawEventStream witness = RawEventStream.open(base, 0)) {
-                    ModelNode suspend = server(":suspend");
-                    suspend.get("suspend-timeout").set(SUSPEND_TIMEOUT_SECONDS);
-                    suspending = management.getControllerClient().executeAsync(suspend, null);
-                    assertEnded(witness);
+                    suspending = suspendSeenBy(witness);
                     assertThat(execute(server(":read-attribute")).asString())
                             .as("the server waits for the call in progress").isEqualTo("SUSPENDING");
 
@@ -192,10 +189,7 @@ class SuspendIT {
                 assertThat(started.statusCode()).as(started.body()).isEqualTo(200);
                 Future<ModelNode> suspending;
                 try (Socket inProgress = runs.accept(); RawEventStream witness = RawEventStream.open(base, 0)) {
-                    ModelNode suspend = server(":suspend");
-                    suspend.get("suspend-timeout").set(SUSPEND_TIMEOUT_SECONDS);
-                    suspending = management.getControllerClient().executeAsync(suspend, null);
-                    assertEnded(witness);
+                    suspending = suspendSeenBy(witness);
                     inProgress.getOutputStream().write(1); // a run in progress goes on, and ends
                 }
                 assertThat(suspending.get(60, TimeUnit.SECONDS).get("outcome").asString()).isEqualTo("success");
@@ -216,6 +210,20 @@ class SuspendIT {
             admin.json("DELETE", "api/plugins/ticking", null);
             admin.json("DELETE", "api/jars/ticking.jar", null);
         }
+    }
+
+    /**
+     * Begins a suspend and returns once the host heard it: it ended the witness stream, after it suspended
+     * the plugins' background work.
+     *
+     * @return the suspend, which returns once the server is suspended or at its timeout
+     */
+    private Future<ModelNode> suspendSeenBy(RawEventStream witness) throws IOException {
+        ModelNode suspend = server(":suspend");
+        suspend.get("suspend-timeout").set(SUSPEND_TIMEOUT_SECONDS);
+        Future<ModelNode> suspending = management.getControllerClient().executeAsync(suspend, null);
+        assertEnded(witness);
+        return suspending;
     }
 
     /**

@@ -2,11 +2,7 @@ package io.pluginhost.host;
 
 import org.junit.jupiter.api.Test;
 
-import javax.management.Attribute;
-import javax.management.AttributeList;
-import javax.management.AttributeNotFoundException;
 import javax.management.DynamicMBean;
-import javax.management.MBeanInfo;
 import javax.management.MBeanServer;
 import javax.management.MBeanServerFactory;
 import javax.management.ObjectName;
@@ -21,42 +17,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ListenerLimitsTest {
 
-    /** Stands in for one listener resource of WildFly's management model, as its JMX facade names it. */
+    /** One listener resource of WildFly's management model. */
     private static DynamicMBean listener(long maxPostSize) {
-        return new DynamicMBean() {
-            @Override
-            public Object getAttribute(String attribute) throws AttributeNotFoundException {
-                if (!attribute.equals("maxPostSize")) {
-                    throw new AttributeNotFoundException(attribute);
-                }
-                return maxPostSize;
-            }
-
-            @Override
-            public void setAttribute(Attribute attribute) {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public AttributeList getAttributes(String[] attributes) {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public AttributeList setAttributes(AttributeList attributes) {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public Object invoke(String action, Object[] params, String[] signature) {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public MBeanInfo getMBeanInfo() {
-                return new MBeanInfo(getClass().getName(), "a listener", null, null, null, null);
-            }
-        };
+        return ModelResource.with("maxPostSize", () -> maxPostSize);
     }
 
     @Test

@@ -2,11 +2,6 @@ package io.pluginhost.host;
 
 import org.junit.jupiter.api.Test;
 
-import javax.management.Attribute;
-import javax.management.AttributeList;
-import javax.management.AttributeNotFoundException;
-import javax.management.DynamicMBean;
-import javax.management.MBeanInfo;
 import javax.management.MBeanServer;
 import javax.management.MBeanServerFactory;
 import javax.management.ObjectName;
@@ -96,7 +91,8 @@ class ServerSuspensionTest {
         assertThat(running.getAsBoolean()).as("no management model: not WildFly").isTrue();
 
         AtomicReference<String> state = new AtomicReference<>("RUNNING");
-        server.registerMBean(root(state), new ObjectName("jboss.as:management-root=server"));
+        server.registerMBean(ModelResource.with("suspendState", state::get),
+                new ObjectName("jboss.as:management-root=server"));
         assertThat(running.getAsBoolean()).isTrue();
         for (String notRunning : new String[] {"PRE_SUSPEND", "SUSPENDING", "SUSPENDED"}) {
             state.set(notRunning);
@@ -130,43 +126,5 @@ class ServerSuspensionTest {
         refusing.set(false);
         assertThat(running.getAsBoolean()).isTrue();
         assertThat(taken).hasValue(2);
-    }
-
-    /** Stands in for the root resource of WildFly's management model, as its JMX facade names it. */
-    private static DynamicMBean root(AtomicReference<String> suspendState) {
-        return new DynamicMBean() {
-            @Override
-            public Object getAttribute(String attribute) throws AttributeNotFoundException {
-                if (!attribute.equals("suspendState")) {
-                    throw new AttributeNotFoundException(attribute);
-                }
-                return suspendState.get();
-            }
-
-            @Override
-            public void setAttribute(Attribute attribute) {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public AttributeList getAttributes(String[] attributes) {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public AttributeList setAttributes(AttributeList attributes) {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public Object invoke(String action, Object[] params, String[] signature) {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public MBeanInfo getMBeanInfo() {
-                return new MBeanInfo(getClass().getName(), "the server", null, null, null, null);
-            }
-        };
     }
 }

@@ -53,6 +53,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -384,8 +385,11 @@ class KafkaRepositoryTest {
         ((AutoCloseable) repository).close();
     }
 
-    /** As {@code scope}, with {@link ResourceScope#suspended} read from {@code suspended}. */
-    private static ResourceScope suspendable(ResourceScope scope, AtomicBoolean suspended) {
+    /**
+     * As {@code scope}, with {@code afterCall} run after each call into the plugin and
+     * {@link ResourceScope#suspended} read from {@code suspended}.
+     */
+    private static ResourceScope around(ResourceScope scope, Runnable afterCall, BooleanSupplier suspended) {
         return new ResourceScope() {
             @Override
             public String pluginName() {
@@ -399,12 +403,16 @@ class KafkaRepositoryTest {
 
             @Override
             public <T> T callPlugin(String what, Callable<T> code) {
-                return scope.callPlugin(what, code);
+                try {
+                    return scope.callPlugin(what, code);
+                } finally {
+                    afterCall.run();
+                }
             }
 
             @Override
             public boolean suspended() {
-                return suspended.get();
+                return suspended.getAsBoolean();
             }
         };
     }
@@ -418,7 +426,7 @@ class KafkaRepositoryTest {
     void whileTheHostIsSuspendedAConsumerHandsOverNothingAndGoesOnWhereItStoppedAtTheResume() throws Exception {
         RecordingScope scope = recording(plugin(), ResourceOverrides.NONE, "orders");
         AtomicBoolean suspended = new AtomicBoolean();
-        KafkaRepository repository = provider.open(suspendable(scope.scope(), suspended));
+        KafkaRepository repository = provider.open(around(scope.scope(), () -> { }, suspended::get));
         BlockingQueue<String> calls = new LinkedBlockingQueue<>();
         repository.createConsumer("c1", "readers");
         repository.subscribe("c1", List.of("orders"), message -> {
@@ -665,26 +673,8 @@ class KafkaRepositoryTest {
         Path jar = Path.of(System.getProperty("pluginhost.examples.dir", "target/example-plugins"))
                 .resolve("example-plugin-repository.jar");
         Semaphore handed = new Semaphore(0); // a permit each time a record was handed to the plugin's handler
-        RepositoryProvider<KafkaRepository> observed = scope -> provider.open(new ResourceScope() {
-            @Override
-            public String pluginName() {
-                return scope.pluginName();
-            }
-
-            @Override
-            public EffectiveResources resources() {
-                return scope.resources();
-            }
-
-            @Override
-            public <T> T callPlugin(String what, Callable<T> code) {
-                try {
-                    return scope.callPlugin(what, code);
-                } finally {
-                    handed.release();
-                }
-            }
-        });
+        RepositoryProvider<KafkaRepository> observed = scope -> provider.open(around(scope, handed::release,
+                () -> false));
         try (ModuleLayerPluginManager engine = new ModuleLayerPluginManager(HostServices.NONE.withKafka(observed),
                 Duration.ofSeconds(5))) {
             int before = pollThreads.size();
