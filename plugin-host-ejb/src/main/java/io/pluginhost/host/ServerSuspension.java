@@ -23,7 +23,8 @@ import java.util.logging.Logger;
  * <p>The server's state is read from its management model, the attribute {@code suspend-state} of the
  * root resource, through the platform MBean server, as an operator's tools read it: that is WildFly's
  * public contract, where hearing the suspend itself needs its internal modules. It is read once at
- * {@link #start}, then every {@link #POLL} on a thread of its own, and each change is handed on.
+ * {@link #start}, then every {@link #POLL} on a thread of its own; a server not running is handed on
+ * at each read, and one that runs again once.
  *
  * <p>Under the {@code rbac} access-control provider the model hides its root from a thread without a
  * management role ({@code WFLYJMX0017}), as the host's own thread is; the state is then told by the
@@ -42,23 +43,23 @@ final class ServerSuspension implements AutoCloseable {
     private final BooleanSupplier running;
     private final long pollNanos;
     private final ThreadFactory threads;
-    private final Consumer<Boolean> onChange;
+    private final Consumer<Boolean> onState;
     private final CountDownLatch closed = new CountDownLatch(1);
-    /** The state last handed on; only the watching thread changes it after {@link #start}. */
+    /** The state last read; only the watching thread changes it after {@link #start}. */
     private volatile boolean wasRunning = true;
 
     /**
      * @param running  whether the server runs (not suspending or suspended)
      * @param poll     how often it is asked
      * @param threads  makes the watching thread
-     * @param onChange told each change: {@code false} when the server stops running, {@code true} when it
-     *                 runs again; on the watching thread, and at {@link #start} if it is not running then
+     * @param onState  told {@code false} at each read while the server is not running, and {@code true} once
+     *                 when it runs again; on the watching thread, and at {@link #start} if it is not running
      */
-    ServerSuspension(BooleanSupplier running, Duration poll, ThreadFactory threads, Consumer<Boolean> onChange) {
+    ServerSuspension(BooleanSupplier running, Duration poll, ThreadFactory threads, Consumer<Boolean> onState) {
         this.running = running;
         this.pollNanos = poll.toNanos();
         this.threads = threads;
-        this.onChange = onChange;
+        this.onState = onState;
     }
 
     /**
@@ -134,13 +135,15 @@ final class ServerSuspension implements AutoCloseable {
 
     private void check() {
         boolean now = running.getAsBoolean();
-        if (now == wasRunning) {
+        if (now && wasRunning) {
             return;
         }
+        // Not running is handed on at every read, not only when it begins: a resume and a new suspend
+        // between two reads must not leave a stream opened in between (it read "running") to hold the suspend.
         wasRunning = now;
         try {
-            onChange.accept(now);
-        } catch (RuntimeException e) { // the next change is still handed on
+            onState.accept(now);
+        } catch (RuntimeException e) { // the next read is still handed on
             LOG.log(Level.WARNING, "handing on that the server " + (now ? "runs again" : "is suspending"), e);
         }
     }

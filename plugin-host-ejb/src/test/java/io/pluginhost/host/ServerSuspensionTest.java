@@ -35,8 +35,13 @@ class ServerSuspensionTest {
         return change;
     }
 
+    /**
+     * Not running is handed on at each read: a resume and a new suspend between two reads (CI, under
+     * rbac: 20 ms apart) left an event stream opened in between, which read "running", open, and the
+     * second suspend waited for it.
+     */
     @Test
-    void eachChangeOfTheServersStateIsHandedOnOnce() throws Exception {
+    void aServerNotRunningIsHandedOnAtEachReadAndOneRunningAgainOnce() throws Exception {
         AtomicBoolean running = new AtomicBoolean(true);
         BlockingQueue<Boolean> changes = new LinkedBlockingQueue<>();
         try (ServerSuspension suspension = new ServerSuspension(running::get, OFTEN, THREADS, changes::add)) {
@@ -45,12 +50,15 @@ class ServerSuspensionTest {
 
             running.set(false);
             assertThat(next(changes)).isFalse();
+            assertThat(next(changes)).as("read again").isFalse();
             assertThat(suspension.running()).isFalse();
-            assertThat(changes.poll(200, TimeUnit.MILLISECONDS)).as("the same state, handed on again").isNull();
 
             running.set(true);
-            assertThat(next(changes)).isTrue();
+            while (!next(changes)) {
+                // reads from before the resume
+            }
             assertThat(suspension.running()).isTrue();
+            assertThat(changes.poll(200, TimeUnit.MILLISECONDS)).as("running, handed on again").isNull();
         }
     }
 
@@ -64,7 +72,9 @@ class ServerSuspensionTest {
             assertThat(changes.poll()).as("handed on as it started").isFalse();
 
             running.set(true);
-            assertThat(next(changes)).isTrue();
+            while (!next(changes)) {
+                // reads from before the resume
+            }
         }
     }
 
@@ -80,7 +90,9 @@ class ServerSuspensionTest {
             running.set(false);
             assertThat(next(changes)).isFalse();
             running.set(true);
-            assertThat(next(changes)).isTrue();
+            while (!next(changes)) {
+                // reads from before the resume
+            }
         }
     }
 
