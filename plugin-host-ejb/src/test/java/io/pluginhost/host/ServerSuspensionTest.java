@@ -35,6 +35,13 @@ class ServerSuspensionTest {
         return change;
     }
 
+    /** Takes what was handed on until the server runs again: reads from before the resume say it did not. */
+    private static void awaitRunning(BlockingQueue<Boolean> changes) throws InterruptedException {
+        while (!next(changes)) {
+            // a read from before the resume
+        }
+    }
+
     /**
      * Not running is handed on at each read: a resume and a new suspend between two reads (CI, under
      * rbac: 20 ms apart) left an event stream opened in between, which read "running", open, and the
@@ -54,9 +61,7 @@ class ServerSuspensionTest {
             assertThat(suspension.running()).isFalse();
 
             running.set(true);
-            while (!next(changes)) {
-                // reads from before the resume
-            }
+            awaitRunning(changes);
             assertThat(suspension.running()).isTrue();
             assertThat(changes.poll(200, TimeUnit.MILLISECONDS)).as("running, handed on again").isNull();
         }
@@ -72,9 +77,7 @@ class ServerSuspensionTest {
             assertThat(changes.poll()).as("handed on as it started").isFalse();
 
             running.set(true);
-            while (!next(changes)) {
-                // reads from before the resume
-            }
+            awaitRunning(changes);
         }
     }
 
@@ -90,9 +93,7 @@ class ServerSuspensionTest {
             running.set(false);
             assertThat(next(changes)).isFalse();
             running.set(true);
-            while (!next(changes)) {
-                // reads from before the resume
-            }
+            awaitRunning(changes);
         }
     }
 
