@@ -19,6 +19,10 @@ import java.time.Duration;
  * <p>A plugin holds at most 64 tasks that have not ended (one-shot tasks not yet run, periodic tasks not
  * cancelled); a period is at least 10 ms. A run costs a thread start (a fraction of a millisecond): this
  * is for work every so often, not for timing to the millisecond.
+ *
+ * <p>Each node of a cluster that loads the plugin runs its tasks: a periodic task runs once per period on
+ * every node. Work the cluster wants done once per period (a clean-up, a report, a poll of an outside
+ * service) is scheduled with {@link #scheduleOnOneNode}.
  */
 public interface PluginScheduler {
 
@@ -46,6 +50,31 @@ public interface PluginScheduler {
      *         {@link #MAX_TASKS} already
      */
     ScheduledTask scheduleAtFixedRate(Duration initialDelay, Duration period, Runnable task);
+
+    /**
+     * Runs a task periodically on one node of the cluster at a time. Every node that loads the plugin
+     * schedules it; at each of its times a node asks the host's database for the task's lease, and runs the
+     * task only while it holds it, so the node that holds the lease runs it once per period and the others
+     * skip. The holder renews the lease at each of its times (while a run goes on too); when it unloads the
+     * plugin, cancels the task or is suspended it gives the lease up, and another node takes the task at its
+     * next time; a node that stops without a word (a crash) holds it at most a period and 30 seconds longer.
+     * Nodes that share the host's task data source make one cluster; a host alone, or with no database,
+     * holds every lease itself. A node that cannot reach the database skips its runs until it can, and logs
+     * why. Otherwise a run is as {@link #scheduleAtFixedRate}'s.
+     *
+     * @param name         the task's name, the same on every node: 1 to 100 letters, digits, '.', '_' or
+     *                     '-', unique among the plugin's tasks on one node that have not ended
+     * @param initialDelay how long from now to this node's first time, zero or more
+     * @param period       how long from one time to the next, at least {@link #MIN_PERIOD}
+     * @param task         the work
+     * @return the task, to cancel on this node
+     * @throws io.pluginhost.api.exception.InvalidArgumentException if the name is malformed or taken
+     * @throws io.pluginhost.api.exception.ResourceLimitExceededException if the plugin holds
+     *         {@link #MAX_TASKS} already
+     */
+    default ScheduledTask scheduleOnOneNode(String name, Duration initialDelay, Duration period, Runnable task) {
+        throw new UnsupportedOperationException("this scheduler runs no task on one node");
+    }
 
     /** A task of the scheduler. */
     interface ScheduledTask {

@@ -45,7 +45,7 @@ final class ErrorLogThrottle {
 
     /**
      * @param plugin  the plugin, or null for the host's own listeners
-     * @param kind    "listener", "task", "handler" or "extension"
+     * @param kind    "listener", "task", "handler" or "extension", or "lease" for the host's task leases
      * @param message the error's one line
      */
     void report(String plugin, String kind, String message) {
@@ -93,6 +93,7 @@ final class ErrorLogThrottle {
             case "listener" -> "event listeners";
             case "handler" -> "message handlers";
             case "extension" -> "extensions";
+            case "lease" -> "task leases";
             default -> kind + "s";
         };
     }

@@ -14,26 +14,35 @@ import java.util.Optional;
  * @param database provides {@link DatabaseRepository}s, if the host has a database
  * @param kafka    provides {@link KafkaRepository}s, if the host has Kafka
  * @param s3       provides {@link S3Repository}s, if the host has S3
+ * @param leases   who runs the tasks plugins schedule on one node of a cluster; {@link TaskLeases#ALONE} for
+ *                 an engine that is not in one
  */
 public record HostServices(Optional<RepositoryProvider<DatabaseRepository>> database,
                            Optional<RepositoryProvider<KafkaRepository>> kafka,
-                           Optional<RepositoryProvider<S3Repository>> s3) {
+                           Optional<RepositoryProvider<S3Repository>> s3,
+                           TaskLeases leases) {
 
-    /** No external services. */
-    public static final HostServices NONE = new HostServices(Optional.empty(), Optional.empty(), Optional.empty());
+    /** No external services, and no cluster. */
+    public static final HostServices NONE = new HostServices(Optional.empty(), Optional.empty(), Optional.empty(),
+            TaskLeases.ALONE);
 
     /** @param provider the database provider @return a copy with it */
     public HostServices withDatabase(RepositoryProvider<DatabaseRepository> provider) {
-        return new HostServices(Optional.of(provider), kafka, s3);
+        return new HostServices(Optional.of(provider), kafka, s3, leases);
     }
 
     /** @param provider the Kafka provider @return a copy with it */
     public HostServices withKafka(RepositoryProvider<KafkaRepository> provider) {
-        return new HostServices(database, Optional.of(provider), s3);
+        return new HostServices(database, Optional.of(provider), s3, leases);
     }
 
     /** @param provider the S3 provider @return a copy with it */
     public HostServices withS3(RepositoryProvider<S3Repository> provider) {
-        return new HostServices(database, kafka, Optional.of(provider));
+        return new HostServices(database, kafka, Optional.of(provider), leases);
+    }
+
+    /** @param store where the leases of tasks on one node are kept @return a copy with it */
+    public HostServices withTaskLeases(TaskLeases store) {
+        return new HostServices(database, kafka, s3, store);
     }
 }

@@ -101,11 +101,11 @@ class PluginSchedulerTest {
                 }""").build(dir);
     }
 
-    private static Object[] command(String command, BlockingQueue<Object> out) {
+    static Object[] command(String command, BlockingQueue<Object> out) {
         return new Object[] {command, out, null};
     }
 
-    private static Object next(BlockingQueue<Object> queue) throws InterruptedException {
+    static Object next(BlockingQueue<Object> queue) throws InterruptedException {
         Object next = queue.poll(30, TimeUnit.SECONDS);
         assertThat(next).as("nothing came in 30 s").isNotNull();
         return next;

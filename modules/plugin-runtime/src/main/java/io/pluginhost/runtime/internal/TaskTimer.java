@@ -1,5 +1,7 @@
 package io.pluginhost.runtime.internal;
 
+import io.pluginhost.runtime.TaskLeases;
+
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -8,6 +10,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 /**
  * The engine's clock for the plugins' scheduled tasks: one thread that only says when a task is due
@@ -21,6 +24,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>While the engine is suspended ({@link #suspend}), a task that comes due is held ({@link #hold})
  * instead of run, once however many times it came due; {@link #resume} runs each held task's due once.
+ *
+ * <p>It also keeps what tasks on one node of a cluster need: the store of their leases, and what gives up each
+ * lease this node holds, which a suspend does so that another node takes those tasks meanwhile.
  */
 public final class TaskTimer implements AutoCloseable {
 
@@ -29,11 +35,21 @@ public final class TaskTimer implements AutoCloseable {
     private final AtomicInteger runs = new AtomicInteger();
     /** The dues of the tasks that came due while suspended, to run at the resume. */
     private final Set<Runnable> held = ConcurrentHashMap.newKeySet();
+    /** What gives up each lease this node holds; see {@link #holding}. */
+    private final Set<Runnable> leasesHeld = ConcurrentHashMap.newKeySet();
+    private final TaskLeases leases;
+    private final Consumer<String> leaseProblems;
     private volatile boolean suspended;
 
-    /** @param hostLoader the context loader of the timer's threads */
-    public TaskTimer(ClassLoader hostLoader) {
+    /**
+     * @param hostLoader    the context loader of the timer's threads
+     * @param leases        where the leases of tasks on one node are kept
+     * @param leaseProblems where a lease that could not be asked for is reported, in one line naming the plugin
+     */
+    public TaskTimer(ClassLoader hostLoader, TaskLeases leases, Consumer<String> leaseProblems) {
         this.hostLoader = hostLoader;
+        this.leases = leases;
+        this.leaseProblems = leaseProblems;
         this.clock = new ScheduledThreadPoolExecutor(1, threads("pluginhost-task-timer"));
         clock.setRemoveOnCancelPolicy(true);
         clock.setKeepAliveTime(1, TimeUnit.MINUTES);
@@ -87,6 +103,9 @@ public final class TaskTimer implements AutoCloseable {
     public boolean suspend() {
         boolean was = suspended;
         suspended = true;
+        if (!was) {
+            List.copyOf(leasesHeld).forEach(Runnable::run);
+        }
         return !was;
     }
 
@@ -131,10 +150,34 @@ public final class TaskTimer implements AutoCloseable {
         held.remove(due);
     }
 
+    /** @return where the leases of tasks on one node are kept */
+    public TaskLeases leases() {
+        return leases;
+    }
+
+    /** @param line why a lease could not be asked for, naming the plugin and the task */
+    public void leaseProblem(String line) {
+        leaseProblems.accept(line);
+    }
+
+    /**
+     * @param release what gives up a lease this node now holds (starting a thread for it), run at the next
+     *                suspend; kept until {@link #released}
+     */
+    public void holding(Runnable release) {
+        leasesHeld.add(release);
+    }
+
+    /** @param release what gave up a lease, or will: not run at a suspend */
+    public void released(Runnable release) {
+        leasesHeld.remove(release);
+    }
+
     /** Cancels every task; runs in progress finish. */
     @Override
     public void close() {
         clock.shutdownNow();
         held.clear();
+        leasesHeld.clear();
     }
 }
