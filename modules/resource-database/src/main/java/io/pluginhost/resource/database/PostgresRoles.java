@@ -65,31 +65,9 @@ final class PostgresRoles {
         String table = SqlNames.quote(SECRET_TABLE);
         byte[] drawn = new byte[32];
         new SecureRandom().nextBytes(drawn);
-        try (Statement statement = connection.createStatement()) {
-            try {
-                statement.execute("CREATE TABLE IF NOT EXISTS " + table
-                        + " (one BOOLEAN PRIMARY KEY DEFAULT TRUE CHECK (one), secret TEXT NOT NULL)");
-            } catch (SQLException raced) {
-                // Two nodes creating it at once: one of them gets a duplicate key in the catalog; the table exists.
-                if (!"23505".equals(raced.getSQLState()) && !"42P07".equals(raced.getSQLState())) {
-                    throw raced;
-                }
-            }
-        }
-        try (PreparedStatement owner = connection.prepareStatement("SELECT tableowner, current_user FROM pg_tables"
-                + " WHERE schemaname = current_schema() AND tablename = ?")) {
-            owner.setString(1, SECRET_TABLE);
-            try (ResultSet rows = owner.executeQuery()) {
-                if (!rows.next()) {
-                    throw new SQLException("the table " + SECRET_TABLE + " is not in the host's schema");
-                }
-                if (!rows.getString(1).equals(rows.getString(2))) {
-                    throw new SQLException("the table " + SECRET_TABLE + " that keeps the plugin roles' secret is"
-                            + " owned by " + rows.getString(1) + ", not by the host's user " + rows.getString(2)
-                            + ": drop it, or set pluginhost.database.role-secret");
-                }
-            }
-        }
+        HostTables.make(connection, SECRET_TABLE,
+                "one BOOLEAN PRIMARY KEY DEFAULT TRUE CHECK (one), secret TEXT NOT NULL",
+                "it keeps the plugin roles' secret; drop it, or set pluginhost.database.role-secret");
         try (PreparedStatement insert = connection.prepareStatement("INSERT INTO " + table
                 + " (secret) VALUES (?) ON CONFLICT (one) DO NOTHING")) {
             insert.setString(1, HexFormat.of().formatHex(drawn));

@@ -180,13 +180,18 @@ class PostgresDatabaseRepositoryTest extends DatabaseRepositoryContract {
         }
     }
 
+    /** Neither the role secret nor which node runs the tasks on one node of a cluster. */
     @Test
-    void noPluginRoleReadsOrChangesTheRoleSecretTheHostKeeps() throws Exception {
+    void noPluginRoleReadsOrChangesTheTablesTheHostKeeps() throws Exception {
         JdbcDatabaseRepository plugin = (JdbcDatabaseRepository) repository(uniquePlugin("curious"), "items");
+        new DatabaseTaskLeases(this::dataSource, "node", java.time.Duration.ofSeconds(10))
+                .hold("curious", "sweep", java.time.Duration.ofMinutes(1));
         String secret = "\"" + PostgresRoles.SECRET_TABLE + "\"";
+        String leases = "\"" + DatabaseTaskLeases.TABLE + "\"";
 
         for (String sql : List.of("SELECT secret FROM " + secret, "UPDATE " + secret + " SET secret = 'mine'",
-                "DELETE FROM " + secret, "DROP TABLE " + secret)) {
+                "DELETE FROM " + secret, "DROP TABLE " + secret, "SELECT * FROM " + leases,
+                "UPDATE " + leases + " SET holder = 'me'", "DELETE FROM " + leases, "DROP TABLE " + leases)) {
             assertThatThrownBy(() -> plugin.executeUnguarded(sql)).as(sql).isInstanceOf(PluginException.class)
                     .hasMessageContaining("42501"); // insufficient privilege (or must be owner)
         }

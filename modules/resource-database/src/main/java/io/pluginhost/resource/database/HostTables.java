@@ -1,0 +1,55 @@
+package io.pluginhost.resource.database;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Locale;
+
+/**
+ * The host's own tables in its database ({@code pluginhost$...}, a name no plugin's table has): made by the
+ * first host that needs one, and on PostgreSQL owned by the host's user, or refused. A plugin's role may
+ * create tables in the host's schema; one that made a host table first would choose what it holds.
+ */
+final class HostTables {
+
+    private HostTables() {
+    }
+
+    /**
+     * Makes the table unless it exists, and checks who owns it.
+     *
+     * @param connection a connection of the host's user
+     * @param table      the table's name, unquoted
+     * @param columns    its columns and constraints, as {@code CREATE TABLE} takes them in parentheses
+     * @param hint       what an operator can do if another role owns it
+     * @throws SQLException if it cannot be made or read, or another role owns it
+     */
+    static void make(Connection connection, String table, String columns, String hint) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("CREATE TABLE IF NOT EXISTS " + SqlNames.quote(table) + " (" + columns + ")");
+        } catch (SQLException raced) {
+            // Two nodes creating it at once: one of them gets a duplicate key in the catalog; the table exists.
+            if (!"23505".equals(raced.getSQLState()) && !"42P07".equals(raced.getSQLState())) {
+                throw raced;
+            }
+        }
+        if (!connection.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT).contains("postgresql")) {
+            return; // H2 runs in the host's JVM, as the host's user only
+        }
+        try (PreparedStatement owner = connection.prepareStatement("SELECT tableowner, current_user FROM pg_tables"
+                + " WHERE schemaname = current_schema() AND tablename = ?")) {
+            owner.setString(1, table);
+            try (ResultSet rows = owner.executeQuery()) {
+                if (!rows.next()) {
+                    throw new SQLException("the table " + table + " is not in the host's schema");
+                }
+                if (!rows.getString(1).equals(rows.getString(2))) {
+                    throw new SQLException("the table " + table + " is owned by " + rows.getString(1)
+                            + ", not by the host's user " + rows.getString(2) + ": " + hint);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,159 @@
+package io.pluginhost.resource.database;
+
+import io.pluginhost.devservices.PostgresDevServer;
+import org.h2.jdbcx.JdbcDataSource;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The leases of tasks on one node, in a real PostgreSQL and in H2, asked by several nodes (one store each, as
+ * each host has its own) at once: one holds each lease, its holder renews it, a lapsed or released lease goes
+ * to the next node that asks.
+ */
+class DatabaseTaskLeasesTest {
+
+    private static final Duration MINUTE = Duration.ofMinutes(1);
+
+    private static DataSource database(String kind) {
+        if (kind.equals("postgresql")) {
+            return PostgresDevServer.dataSource();
+        }
+        JdbcDataSource h2 = new JdbcDataSource();
+        h2.setURL("jdbc:h2:mem:task-leases;DB_CLOSE_DELAY=-1");
+        h2.setUser("sa");
+        return h2;
+    }
+
+    private static DatabaseTaskLeases node(DataSource database, String node) {
+        return new DatabaseTaskLeases(() -> database, node, Duration.ofSeconds(10));
+    }
+
+    /** A task name no earlier run of the test used, against the same server. */
+    private static String task(String base) {
+        return base + "-" + System.nanoTime();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgresql"})
+    void oneNodeHoldsALeaseAndRenewsItAndOnceItGivesItUpTheNextNodeToAskTakesIt(String kind) throws Exception {
+        DataSource database = database(kind);
+        DatabaseTaskLeases a = node(database, "a");
+        DatabaseTaskLeases b = node(database, "b");
+        String task = task("sweep");
+
+        assertThat(a.hold("sweeper", task, MINUTE)).as("the first to ask").isTrue();
+        assertThat(b.hold("sweeper", task, MINUTE)).as("another node, while a holds it").isFalse();
+        assertThat(a.hold("sweeper", task, MINUTE)).as("its holder renews it").isTrue();
+        assertThat(b.hold("other-plugin", task, MINUTE)).as("another plugin's task of that name").isTrue();
+
+        b.release("sweeper", task); // not b's to give
+        assertThat(b.hold("sweeper", task, MINUTE)).isFalse();
+        a.release("sweeper", task);
+        assertThat(b.hold("sweeper", task, MINUTE)).as("given up by a").isTrue();
+        assertThat(a.hold("sweeper", task, MINUTE)).isFalse();
+    }
+
+    /** A node that stops without a word lets its lease lapse; the database's clock says when. */
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgresql"})
+    void aLeaseItsHolderDoesNotRenewLapsesAndGoesToTheNextNodeToAsk(String kind) throws Exception {
+        DataSource database = database(kind);
+        DatabaseTaskLeases a = node(database, "a");
+        DatabaseTaskLeases b = node(database, "b");
+        String task = task("lapse");
+        assertThat(a.hold("sweeper", task, Duration.ofMillis(50))).isTrue();
+
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!b.hold("sweeper", task, MINUTE)) {
+            assertThat(System.nanoTime()).as("the lease of 50 ms did not lapse in 30 s").isLessThan(deadline);
+        }
+        assertThat(a.hold("sweeper", task, MINUTE)).as("its old holder, back").isFalse();
+    }
+
+    /** Eight nodes ask at once, for a lease no one holds yet and then for one that lapsed: one gets it each time. */
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgresql"})
+    void nodesAskingAtOnceGetTheLeaseOnce(String kind) throws Exception {
+        DataSource database = database(kind);
+        int nodes = 8;
+        List<DatabaseTaskLeases> stores = new ArrayList<>();
+        for (int i = 0; i < nodes; i++) {
+            stores.add(node(database, "node-" + i));
+        }
+        stores.get(0).hold("warm-up", task("warm-up"), MINUTE); // the table exists before the race
+        ExecutorService threads = Executors.newFixedThreadPool(nodes);
+        try {
+            for (int round = 0; round < 20; round++) {
+                String task = task("race");
+                if (round % 2 == 1) { // a lease that lapsed: its row exists, so each node's UPDATE races
+                    stores.get(0).hold("sweeper", task, Duration.ZERO);
+                }
+                CyclicBarrier start = new CyclicBarrier(nodes);
+                List<Future<Boolean>> answers = new ArrayList<>();
+                for (DatabaseTaskLeases store : stores) {
+                    answers.add(threads.submit(() -> {
+                        start.await(30, TimeUnit.SECONDS);
+                        return store.hold("sweeper", task, MINUTE);
+                    }));
+                }
+                int held = 0;
+                for (Future<Boolean> answer : answers) {
+                    held += answer.get(60, TimeUnit.SECONDS) ? 1 : 0;
+                }
+                assertThat(held).as("round %d: nodes that got the lease", round).isEqualTo(1);
+            }
+        } finally {
+            threads.shutdownNow();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgresql"})
+    void aDatabaseThatCannotBeReachedIsAnErrorNotALease(String kind) {
+        Callable<DataSource> gone = () -> {
+            throw new javax.naming.NameNotFoundException("java:jboss/datasources/Gone");
+        };
+        DatabaseTaskLeases store = new DatabaseTaskLeases(gone, "a", Duration.ofSeconds(10));
+
+        assertThatThrownBy(() -> store.hold("sweeper", "sweep", MINUTE)).hasMessageContaining("Gone");
+        assertThat(store.toString()).contains("node a", "pluginhost$task_lease");
+    }
+
+    /** A role that made the table before the host would choose which node runs what. */
+    @Test
+    void onPostgresqlALeaseTableTheHostDoesNotOwnIsRefused() throws Exception {
+        DataSource database = database("postgresql");
+        node(database, "a").hold("warm-up", task("warm-up"), MINUTE);
+        String squatter = "squatter_" + System.nanoTime();
+        try (Connection connection = database.getConnection(); Statement raw = connection.createStatement()) {
+            raw.execute("CREATE ROLE " + squatter);
+            raw.execute("ALTER TABLE \"pluginhost$task_lease\" OWNER TO " + squatter);
+            try {
+                assertThatThrownBy(() -> node(database, "b").hold("sweeper", "sweep", MINUTE))
+                        .isInstanceOf(SQLException.class)
+                        .hasMessageContaining("the table pluginhost$task_lease is owned by " + squatter);
+            } finally {
+                raw.execute("ALTER TABLE \"pluginhost$task_lease\" OWNER TO CURRENT_USER");
+                raw.execute("DROP ROLE " + squatter);
+            }
+        }
+    }
+}
