@@ -1,8 +1,10 @@
 package io.pluginhost.it;
 
 import io.pluginhost.it.support.AdminClient;
+import io.pluginhost.it.support.KnockingPlugin;
 import io.pluginhost.it.support.NotesPlugin;
 import io.pluginhost.devservices.PostgresDevServer;
+import io.pluginhost.resource.database.DatabaseTaskLeases;
 import org.jboss.arquillian.container.test.api.Deployer;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.OperateOnDeployment;
@@ -19,6 +21,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.File;
 import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -28,11 +34,13 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * A plugin on PostgreSQL through a second container DataSource, chosen for it by configuration
@@ -171,6 +179,51 @@ class PostgresInTheServerIT {
             if (deployed) {
                 deployer.undeploy(LATE_DATA_SOURCE);
             }
+        }
+    }
+
+    /**
+     * A task on one node ({@code scheduleOnOneNode}) in the real server, whose leases are kept in PostgreSQL
+     * here ({@code pluginhost.tasks.datasource}, see arquillian.xml): the test plays a second node of the
+     * cluster through the same store another host would have. Each run knocks at the test's port.
+     */
+    @Test
+    void aTaskOnOneNodeRunsInTheServerOnlyWhileNoOtherNodeHoldsItsLeaseAndItsUnloadHandsTheLeaseOn()
+            throws Exception {
+        DatabaseTaskLeases otherNode = new DatabaseTaskLeases(PostgresDevServer::dataSource, "other-node",
+                Duration.ofSeconds(10));
+        Duration hour = Duration.ofHours(1);
+        assertThat(otherNode.hold("pg-ticker", "beat", hour)).as("the other node first").isTrue();
+        byte[] jar = Files.readAllBytes(KnockingPlugin.jar("pg-ticker",
+                "scheduleOnOneNode(\"beat\", java.time.Duration.ZERO, java.time.Duration.ofMillis(10), ", dir));
+        AdminClient admin = new AdminClient(host);
+        try {
+            assertThat(admin.upload("pg-ticker.jar", jar).statusCode()).isEqualTo(201);
+            try (ServerSocket runs = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+                HttpResponse<String> started = admin.json("POST", "api/plugins/pg-ticker/execute",
+                        "\"" + runs.getLocalPort() + "\"");
+                assertThat(started.statusCode()).as(started.body()).isEqualTo(200);
+                runs.setSoTimeout(1_000); // a hundred times the task's period
+                assertThatThrownBy(runs::accept).as("a run while another node holds the lease")
+                        .isInstanceOf(SocketTimeoutException.class);
+
+                otherNode.release("pg-ticker", "beat");
+                runs.setSoTimeout(30_000);
+                try (Socket run = runs.accept()) {
+                    run.getOutputStream().write(1);
+                }
+                assertThat(otherNode.hold("pg-ticker", "beat", hour)).as("while the server holds it").isFalse();
+            } // closing it resets the connection of a run the test did not take, which ends that run
+
+            assertThat(admin.json("DELETE", "api/plugins/pg-ticker", null).statusCode()).isEqualTo(200);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!otherNode.hold("pg-ticker", "beat", hour)) {
+                assertThat(System.nanoTime()).as("the server did not give the lease up in 30 s").isLessThan(deadline);
+            }
+        } finally {
+            admin.json("DELETE", "api/plugins/pg-ticker", null);
+            admin.json("DELETE", "api/jars/pg-ticker.jar", null);
+            otherNode.release("pg-ticker", "beat");
         }
     }
 

@@ -1,10 +1,10 @@
 package io.pluginhost.it;
 
 import io.pluginhost.it.support.AdminClient;
+import io.pluginhost.it.support.KnockingPlugin;
 import io.pluginhost.it.support.Management;
 import io.pluginhost.it.support.NotesPlugin;
 import io.pluginhost.it.support.RawEventStream;
-import io.pluginhost.runtime.testing.PluginJarBuilder;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
@@ -156,29 +156,8 @@ class SuspendIT {
     @Test
     void aPluginsScheduledTaskStartsNoRunWhileTheServerIsSuspendedAndRunsOnceAtTheResume(@TempDir Path dir)
             throws Exception {
-        byte[] jar = Files.readAllBytes(PluginJarBuilder.plugin("ticking").body("""
-                private PluginContext context;
-                private PluginScheduler.ScheduledTask task;
-                public void initialize(PluginContext context) {
-                    this.context = context;
-                }
-                public Object execute(Object in) {
-                    if (in.equals("stop")) {
-                        task.cancel();
-                        return "stopped";
-                    }
-                    int port = Integer.parseInt((String) in);
-                    task = context.scheduler().scheduleAtFixedRate(java.time.Duration.ZERO,
-                            java.time.Duration.ofMillis(10), () -> {
-                                try (java.net.Socket test = new java.net.Socket("127.0.0.1", port)) {
-                                    test.setSoTimeout(60_000); // a test that failed lets go of the run
-                                    test.getInputStream().read();
-                                } catch (java.io.IOException e) {
-                                    throw new IllegalStateException(e);
-                                }
-                            });
-                    return "started";
-                }""").build(dir));
+        byte[] jar = Files.readAllBytes(KnockingPlugin.jar("ticking",
+                "scheduleAtFixedRate(java.time.Duration.ZERO, java.time.Duration.ofMillis(10), ", dir));
         AdminClient admin = new AdminClient(base, HttpClient.Version.HTTP_1_1);
         assertThat(admin.upload("ticking.jar", jar).statusCode()).isEqualTo(201);
         try {

@@ -34,8 +34,8 @@ final class ConfigKeys {
     /** The host's keys, each read by name. */
     static final Set<String> KEYS = Set.of(
             "pluginhost.plugin-dir", "pluginhost.state-file", "pluginhost.node-id",
-            "pluginhost.datasource", "pluginhost.database.enabled", "pluginhost.database.roles",
-            "pluginhost.database.role-secret", "pluginhost.database.statement-timeout",
+            "pluginhost.datasource", "pluginhost.tasks.datasource", "pluginhost.database.enabled",
+            "pluginhost.database.roles", "pluginhost.database.role-secret", "pluginhost.database.statement-timeout",
             "pluginhost.database.max-rows", "pluginhost.database.max-result-bytes",
             "pluginhost.database.idle-in-transaction-timeout", "pluginhost.database.temp-file-limit-kb",
             "pluginhost.kafka.bootstrap-servers", "pluginhost.kafka.create-topics", "pluginhost.kafka.partitions",

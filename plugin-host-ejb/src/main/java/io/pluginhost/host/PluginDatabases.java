@@ -3,7 +3,9 @@ package io.pluginhost.host;
 import io.pluginhost.api.exception.PluginException;
 import io.pluginhost.api.resource.DatabaseRepository;
 import io.pluginhost.resource.database.DatabaseRepositoryProvider;
+import io.pluginhost.resource.database.DatabaseTaskLeases;
 import io.pluginhost.resource.database.DatabaseSettings;
+import io.pluginhost.runtime.TaskLeases;
 import io.pluginhost.runtime.resource.RepositoryProvider;
 import io.pluginhost.runtime.resource.ResourceScope;
 import org.eclipse.microprofile.config.Config;
@@ -118,6 +120,19 @@ final class PluginDatabases implements RepositoryProvider<DatabaseRepository>, A
     private String jndiNameOf(String plugin) {
         return config.getOptionalValue(ConfigKeys.PLUGIN_PREFIX + plugin + ".datasource", String.class)
                 .orElseGet(this::hostJndiName);
+    }
+
+    /**
+     * @param nodeId this node's id in the cluster
+     * @return the leases of the tasks plugins run on one node, in {@code pluginhost.tasks.datasource} (by
+     *         default the host's data source), looked up at each ask
+     */
+    TaskLeases taskLeases(String nodeId) {
+        String jndiName = config.getOptionalValue("pluginhost.tasks.datasource", String.class)
+                .orElseGet(this::hostJndiName);
+        return new DatabaseTaskLeases(() -> find(jndiName).orElseThrow(() -> new PluginException("no DataSource at "
+                + jndiName + " (set pluginhost.tasks.datasource or pluginhost.datasource to an existing JNDI name)")),
+                nodeId, settings.statementTimeout());
     }
 
     /** The data source of every plugin that has none of its own. */

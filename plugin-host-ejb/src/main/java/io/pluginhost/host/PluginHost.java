@@ -188,11 +188,13 @@ public class PluginHost {
                 .map(Path::of)
                 .orElseGet(() -> Path.of(System.getProperty("jboss.server.data.dir", "."), "plugins"))
                 .toAbsolutePath().normalize();
+        nodeId = config.getOptionalValue("pluginhost.node-id", String.class)
+                .orElseGet(() -> System.getProperty("jboss.node.name", "node") + "-" + UUID.randomUUID());
         HostServices services = HostServices.NONE;
         if (config.getOptionalValue("pluginhost.database.enabled", Boolean.class).orElse(true)) {
             sqlParser = startSqlParser();
             databases = new PluginDatabases(config, sqlParser, PluginDatabases.settings(config));
-            services = services.withDatabase(databases);
+            services = services.withDatabase(databases).withTaskLeases(databases.taskLeases(nodeId));
         }
         Optional<String> kafkaServers = config.getOptionalValue("pluginhost.kafka.bootstrap-servers", String.class);
         if (kafkaServers.isPresent()) {
@@ -231,8 +233,6 @@ public class PluginHost {
         failedLoads = new FailedLoads(engine::find);
         engine.addLifecycleListener(failedLoads); // first: a client told of a failure finds it in GET /jars
         engine.addLifecycleListener(new CdiLifecycleBridge(lifecycle, relay));
-        nodeId = config.getOptionalValue("pluginhost.node-id", String.class)
-                .orElseGet(() -> System.getProperty("jboss.node.name", "node") + "-" + UUID.randomUUID());
         bridge = new JmsEventBridge(nodeId, jmsConnections, eventsTopic, json, threads);
         remoteEvents = new RemoteEventDelivery(threads, config.getOptionalValue(
                 "pluginhost.events.remote-delivery-timeout", Duration.class).orElse(Duration.ofSeconds(30)),
