@@ -41,7 +41,7 @@ public final class DatabaseTaskLeases implements TaskLeases {
 
     @Override
     public boolean hold(String plugin, String task, Duration hold) throws Exception {
-        try (Connection connection = dataSource.call().getConnection()) {
+        try (Connection connection = connect()) {
             make(connection);
             long now = now(connection);
             long until = now + hold.toMillis();
@@ -76,13 +76,27 @@ public final class DatabaseTaskLeases implements TaskLeases {
 
     @Override
     public void release(String plugin, String task) throws Exception {
-        try (Connection connection = dataSource.call().getConnection();
+        try (Connection connection = connect();
              PreparedStatement release = prepare(connection, "UPDATE " + SqlNames.quote(TABLE)
                      + " SET until_ms = 0 WHERE plugin = ? AND task = ? AND holder = ?")) {
             release.setString(1, plugin);
             release.setString(2, task);
             release.setString(3, node);
             release.executeUpdate();
+        }
+    }
+
+    /** @return a connection whose every statement is its own transaction, whatever the pool's default */
+    private Connection connect() throws Exception {
+        Connection connection = dataSource.call().getConnection();
+        try {
+            if (!connection.getAutoCommit()) {
+                connection.setAutoCommit(true);
+            }
+            return connection;
+        } catch (SQLException | RuntimeException e) {
+            connection.close();
+            throw e;
         }
     }
 

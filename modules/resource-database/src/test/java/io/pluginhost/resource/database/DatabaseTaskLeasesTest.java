@@ -125,6 +125,21 @@ class DatabaseTaskLeasesTest {
         }
     }
 
+    /** A pool whose connections do not commit by themselves would roll every lease back when it closes them. */
+    @Test
+    void aLeaseIsKeptOnADataSourceWhoseConnectionsDoNotCommitByThemselves() throws Exception {
+        JdbcDataSource manual = new JdbcDataSource();
+        manual.setURL("jdbc:h2:mem:task-leases-manual;DB_CLOSE_DELAY=-1;AUTOCOMMIT=OFF");
+        manual.setUser("sa");
+        try (Connection connection = manual.getConnection()) {
+            assertThat(connection.getAutoCommit()).as("the data source's default").isFalse();
+        }
+        String task = task("manual");
+
+        assertThat(node(manual, "a").hold("sweeper", task, MINUTE)).isTrue();
+        assertThat(node(manual, "b").hold("sweeper", task, MINUTE)).as("a's lease, committed").isFalse();
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"h2", "postgresql"})
     void aDatabaseThatCannotBeReachedIsAnErrorNotALease(String kind) {
