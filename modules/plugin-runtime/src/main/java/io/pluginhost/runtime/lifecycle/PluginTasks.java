@@ -9,10 +9,10 @@ import io.pluginhost.runtime.internal.TaskTimer;
 
 import java.time.Duration;
 import java.util.Set;
-import java.util.regex.Pattern;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Pattern;
 
 /**
  * One plugin's {@link PluginScheduler}: its tasks on the engine's {@link TaskTimer}, each run a call into
@@ -21,7 +21,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * keeps refers to the plugin's code. While the engine is suspended a task that comes due is held by the
  * timer and runs once at the resume ({@link TaskTimer#hold}), as WildFly's EJB timers do.
  *
- * <p>A task on one node of a cluster asks for its lease ({@link io.pluginhost.runtime.TaskLeases}) at each of
+ * <p>A task on one node of a cluster asks for its lease ({@link TaskLeases}) at each of
  * its times, on a thread of its own, and runs only while this node holds it; it gives the lease up when it
  * ends or the engine suspends. At most one call to the store per task is in progress: a time that comes while
  * one is, is skipped, so a store that hangs holds one thread per task, not one per time.
@@ -36,7 +36,7 @@ final class PluginTasks implements PluginScheduler, AutoCloseable {
      */
     private static final Duration LONGEST = Duration.ofNanos(Long.MAX_VALUE / 4);
     /** How much longer than its period a lease lasts unless renewed: a node that stops in silence lets go. */
-    static final Duration LEASE_SLACK = Duration.ofSeconds(30);
+    private static final Duration LEASE_SLACK = Duration.ofSeconds(30);
     private static final Pattern TASK_NAME = Pattern.compile("[A-Za-z0-9._-]{1,100}");
 
     private final LoadedPlugin plugin;
