@@ -449,6 +449,61 @@ class KafkaRepositoryTest {
         ((AutoCloseable) repository).close();
     }
 
+    /**
+     * A rebalance while suspended: node A, alone in the group, is suspended when node B of the same plugin joins
+     * it (another host, running), and the two partitions are shared out again. What A is given in the rebalance
+     * it hands over only at its resume; B hands over what it is given at once; each record once between them.
+     */
+    @Test
+    void aPartitionAssignedWhileSuspendedIsHandedOverOnlyAtTheResume() throws Exception {
+        String plugin = plugin();
+        AtomicBoolean suspended = new AtomicBoolean();
+        KafkaConnection twoPartitions = new KafkaConnection(kafka.bootstrapServers(), Map.of(), true, 2, (short) 1,
+                Duration.ofSeconds(20), Duration.ofSeconds(10), Duration.ofSeconds(5));
+        try (KafkaRepositoryProvider nodeA = new KafkaRepositoryProvider(twoPartitions, THREADS);
+             KafkaRepositoryProvider nodeB = new KafkaRepositoryProvider(twoPartitions, THREADS)) {
+            RecordingScope scopeA = recording(plugin, ResourceOverrides.NONE, "orders");
+            KafkaRepository onA = nodeA.open(around(scopeA.scope(), () -> { }, suspended::get));
+            BlockingQueue<String> callsOnA = new LinkedBlockingQueue<>();
+            onA.createConsumer("c1", "readers");
+            onA.subscribe("c1", List.of("orders"), message -> callsOnA.add(message.value()));
+            List<KafkaMessage> first = new ArrayList<>();
+            List<KafkaMessage> second = new ArrayList<>();
+            for (int i = 0; i < 20; i++) { // twenty keys: both partitions get some of them
+                first.add(new KafkaMessage("k" + i, "first " + i, Map.of()));
+                second.add(new KafkaMessage("k" + i, "second " + i, Map.of()));
+            }
+            onA.sendMessage("orders", first);
+            assertThat(next(callsOnA, 20)).as("A alone has both partitions").hasSize(20);
+
+            suspended.set(true);
+            RecordingScope scopeB = recording(plugin, ResourceOverrides.NONE, "orders");
+            KafkaRepository onB = nodeB.open(scopeB.scope());
+            BlockingQueue<String> callsOnB = new LinkedBlockingQueue<>();
+            onB.createConsumer("c1", "readers");
+            onB.subscribe("c1", List.of("orders"), message -> callsOnB.add(message.value()));
+            onB.sendMessage("orders", second);
+            List<String> handedOver = new ArrayList<>(List.of(next(callsOnB, 1).get(0)));
+            for (String value = callsOnB.poll(2, TimeUnit.SECONDS); value != null;
+                 value = callsOnB.poll(2, TimeUnit.SECONDS)) {
+                handedOver.add(value);
+            }
+            assertThat(handedOver).as("B's part: not all of it, none twice").hasSizeLessThan(20)
+                    .doesNotHaveDuplicates();
+            assertThat(callsOnA).as("handed over on the suspended node").isEmpty();
+
+            suspended.set(false);
+            handedOver.addAll(next(callsOnA, 20 - handedOver.size()));
+            assertThat(handedOver).containsExactlyInAnyOrderElementsOf(
+                    second.stream().map(KafkaMessage::value).toList());
+            assertThat(callsOnA.poll(1, TimeUnit.SECONDS)).as("a record handed over twice").isNull();
+            assertThat(scopeA.errors()).isEmpty();
+            assertThat(scopeB.errors()).isEmpty();
+            ((AutoCloseable) onB).close();
+            ((AutoCloseable) onA).close();
+        }
+    }
+
     /** Subscribes a handler that records every value it is given and throws for the values in {@code failing}. */
     private static BlockingQueue<String> subscribeFailing(KafkaRepository repository, RetryPolicy retry,
                                                           Map<String, AtomicInteger> failing) {
