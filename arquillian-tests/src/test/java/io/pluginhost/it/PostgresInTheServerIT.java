@@ -2,10 +2,13 @@ package io.pluginhost.it;
 
 import io.pluginhost.it.support.AdminClient;
 import io.pluginhost.it.support.KnockingPlugin;
+import io.pluginhost.it.support.Management;
 import io.pluginhost.it.support.NotesPlugin;
 import io.pluginhost.devservices.PostgresDevServer;
 import io.pluginhost.resource.database.DatabaseTaskLeases;
 import org.jboss.arquillian.container.test.api.Deployer;
+import org.jboss.as.arquillian.container.ManagementClient;
+import org.jboss.dmr.ModelNode;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.OperateOnDeployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
@@ -56,6 +59,10 @@ class PostgresInTheServerIT {
 
     @ArquillianResource
     Deployer deployer;
+
+    @ArquillianResource
+    @OperateOnDeployment("host")
+    ManagementClient management;
 
     private final HttpClient http = HttpClient.newHttpClient();
 
@@ -224,6 +231,78 @@ class PostgresInTheServerIT {
             admin.json("DELETE", "api/plugins/pg-ticker", null);
             admin.json("DELETE", "api/jars/pg-ticker.jar", null);
             otherNode.release("pg-ticker", "beat");
+        }
+    }
+
+    /**
+     * A data source of the datasources subsystem (on the driver the other deployment brings) that keeps one
+     * pool for every user, as a data source does unless told otherwise: once a plugin logs in to it as its own
+     * role the host names the setting that gives a pool per user ({@code pg-pool} is mapped to its JNDI name in
+     * arquillian.xml). With the setting, WildFly destroys no connection for another user's and the host says
+     * nothing. The second data source replaces the first at its JNDI name, as an operator who removes and adds
+     * one does: the host had kept the first, shut down, and failed every load on it until it was redeployed.
+     */
+    @Test
+    void aSubsystemDataSourceWithOnePoolForEveryUserIsNamedOnceAPluginLogsInToIt() throws Exception {
+        String written = withPoolDataSource("PluginsPGOnePool", false);
+        assertThat(written).contains("plugins log in to data source java:jboss/datasources/PluginsPGPool",
+                "/subsystem=datasources/data-source=PluginsPGOnePool:write-attribute(name=allow-multiple-users,"
+                        + " value=true)", "IJ000612");
+        assertThat(written).as("one data source, looked up at each load").doesNotContain("is another than");
+
+        // Another data source at the same JNDI name: the plugin that loads next is given it, not the one removed.
+        written = withPoolDataSource("PluginsPGPerUser", true);
+        assertThat(written).contains("data source java:jboss/datasources/PluginsPGPool is another than when a plugin"
+                + " last loaded on it").doesNotContain("plugins log in to data source", "IJ000612");
+    }
+
+    /**
+     * Adds a data source at {@code java:jboss/datasources/PluginsPGPool}, loads {@code pg-notes} on it, runs
+     * statements as the plugin between the host's own, and takes all of it away again.
+     *
+     * @return what the server logged meanwhile
+     */
+    private String withPoolDataSource(String name, boolean allowMultipleUsers) throws Exception {
+        ModelNode address = new ModelNode();
+        address.add("subsystem", "datasources").add("data-source", name);
+        ModelNode add = new ModelNode();
+        add.get("operation").set("add");
+        add.get("address").set(address);
+        add.get("jndi-name").set("java:jboss/datasources/PluginsPGPool");
+        org.postgresql.Driver driver = new org.postgresql.Driver();
+        add.get("driver-name").set("plugins-postgres.war_org.postgresql.Driver_" + driver.getMajorVersion() + "_"
+                + driver.getMinorVersion());
+        add.get("connection-url").set(System.getProperty("it.pg.url"));
+        add.get("user-name").set("postgres");
+        add.get("jta").set(false);
+        add.get("allow-multiple-users").set(allowMultipleUsers);
+        Management.execute(management, add);
+        Path log = Path.of(System.getProperty("jboss.home"), "standalone", "log", "server.log");
+        long mark = Files.size(log);
+        AdminClient admin = new AdminClient(host);
+        try {
+            byte[] jar = Files.readAllBytes(notesPlugin("pg-pool", """
+                    DatabaseRepository db = context.database().orElseThrow();
+                    db.executeCommand("INSERT INTO notes (id, body) VALUES ($1, $2) ON CONFLICT DO NOTHING", 1, "x");
+                    return db.executeQuery("SELECT count(*) AS notes FROM notes");"""));
+            HttpResponse<String> uploaded = admin.upload("pg-pool.jar", jar);
+            assertThat(uploaded.statusCode()).as(uploaded.body()).isEqualTo(201);
+            for (int i = 0; i < 3; i++) { // each load (the host's user) and execute (the plugin's role) take turns
+                assertThat(admin.json("POST", "api/plugins/pg-pool/execute", "null").body()).contains("\"notes\":1");
+                assertThat(admin.json("POST", "api/plugins/pg-pool/reload", null).statusCode()).isEqualTo(200);
+            }
+        } finally {
+            admin.json("DELETE", "api/plugins/pg-pool", null);
+            admin.json("DELETE", "api/jars/pg-pool.jar", null);
+            ModelNode remove = new ModelNode();
+            remove.get("operation").set("remove");
+            remove.get("address").set(address);
+            remove.get("operation-headers", "allow-resource-service-restart").set(true);
+            Management.execute(management, remove);
+        }
+        try (var in = Files.newInputStream(log)) {
+            in.skipNBytes(Math.min(mark, Files.size(log))); // a log rotated at midnight starts again
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         }
     }
 

@@ -13,28 +13,39 @@ import org.eclipse.microprofile.config.Config;
 import javax.naming.InitialContext;
 import javax.naming.NamingException;
 import javax.sql.DataSource;
+import java.lang.management.ManagementFactory;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
+import java.util.logging.Logger;
 
 /**
  * Chooses each plugin's container DataSource: {@code pluginhost.plugin.<name>.datasource}, else
- * {@code pluginhost.datasource} (default WildFly's ExampleDS). The name is looked up when the plugin
- * loads, so a DataSource deployed after the host is found by the plugins loaded after it.
+ * {@code pluginhost.datasource} (default WildFly's ExampleDS). The name is looked up each time a plugin
+ * loads, so a DataSource deployed after the host, or removed and added again, is found by the plugins loaded
+ * after that.
  */
 final class PluginDatabases implements RepositoryProvider<DatabaseRepository>, AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(PluginDatabases.class.getName());
 
     private final Config config;
     private final ExecutorService parser;
     private final DatabaseSettings settings;
-    private final Map<String, DatabaseRepositoryProvider> byJndiName = new ConcurrentHashMap<>();
+    private final Map<String, Known> byJndiName = new ConcurrentHashMap<>();
+    /** Providers of data sources that were replaced: plugins loaded before may still use them, until the end. */
+    private final List<DatabaseRepositoryProvider> replaced = new CopyOnWriteArrayList<>();
+    /** The data sources whose pool was looked at, once a plugin logged in as its own role. */
+    private final Set<String> poolsLookedAt = ConcurrentHashMap.newKeySet();
 
     PluginDatabases(Config config, ExecutorService parser, DatabaseSettings settings) {
         this.config = config;
@@ -64,9 +75,26 @@ final class PluginDatabases implements RepositoryProvider<DatabaseRepository>, A
 
     @Override
     public DatabaseRepository open(ResourceScope scope) throws Exception {
-        DatabaseRepositoryProvider provider = byJndiName.computeIfAbsent(jndiNameOf(scope.pluginName()),
-                name -> new DatabaseRepositoryProvider(lookup(scope.pluginName(), name), parser, settings));
-        return provider.open(scope);
+        String jndiName = jndiNameOf(scope.pluginName());
+        DataSource dataSource = lookup(scope.pluginName(), jndiName);
+        DatabaseRepositoryProvider provider = byJndiName.compute(jndiName, (name, known) -> {
+            if (known != null && known.dataSource() == dataSource) {
+                return known;
+            }
+            if (known != null) {
+                replaced.add(known.provider());
+                poolsLookedAt.remove(name);
+                LOG.info(() -> "data source " + name + " is another than when a plugin last loaded on it (removed and"
+                        + " added again, or redeployed): plugins that load from now on use the new one; those loaded"
+                        + " before use the old one until they are reloaded");
+            }
+            return new Known(dataSource, new DatabaseRepositoryProvider(dataSource, parser, settings));
+        }).provider();
+        DatabaseRepository repository = provider.open(scope);
+        if (provider.logsPluginsIn() && poolsLookedAt.add(jndiName)) {
+            DataSourcePools.warning(jndiName, ManagementFactory.getPlatformMBeanServer()).ifPresent(LOG::warning);
+        }
+        return repository;
     }
 
     /**
@@ -113,8 +141,14 @@ final class PluginDatabases implements RepositoryProvider<DatabaseRepository>, A
     /** Stops every provider's statement watchdog; called when the host stops, after every plugin unloaded. */
     @Override
     public void close() {
-        byJndiName.values().forEach(DatabaseRepositoryProvider::close);
+        byJndiName.values().forEach(known -> known.provider().close());
         byJndiName.clear();
+        replaced.forEach(DatabaseRepositoryProvider::close);
+        replaced.clear();
+    }
+
+    /** The provider of a JNDI name, and the data source it was made for, which a lookup gives as long as it lives. */
+    private record Known(DataSource dataSource, DatabaseRepositoryProvider provider) {
     }
 
     private String jndiNameOf(String plugin) {

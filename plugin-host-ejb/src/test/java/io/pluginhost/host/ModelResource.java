@@ -5,17 +5,17 @@ import javax.management.AttributeList;
 import javax.management.AttributeNotFoundException;
 import javax.management.DynamicMBean;
 import javax.management.MBeanInfo;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.function.Supplier;
 
-/** Stands in for one resource of WildFly's management model, as its JMX facade names it: one attribute, read only. */
+/** Stands in for one resource of WildFly's management model, as its JMX facade names it: attributes, read only. */
 final class ModelResource implements DynamicMBean {
 
-    private final String attribute;
-    private final Supplier<Object> value;
+    private final Map<String, Supplier<Object>> attributes;
 
-    private ModelResource(String attribute, Supplier<Object> value) {
-        this.attribute = attribute;
-        this.value = value;
+    private ModelResource(Map<String, Supplier<Object>> attributes) {
+        this.attributes = attributes;
     }
 
     /**
@@ -24,12 +24,23 @@ final class ModelResource implements DynamicMBean {
      * @return the resource
      */
     static DynamicMBean with(String attribute, Supplier<Object> value) {
-        return new ModelResource(attribute, value);
+        return new ModelResource(Map.of(attribute, value));
+    }
+
+    /**
+     * @param attributes the attributes' names in the facade's form and their values
+     * @return the resource
+     */
+    static DynamicMBean with(Map<String, Object> attributes) {
+        Map<String, Supplier<Object>> values = new HashMap<>();
+        attributes.forEach((name, value) -> values.put(name, () -> value));
+        return new ModelResource(values);
     }
 
     @Override
     public Object getAttribute(String name) throws AttributeNotFoundException {
-        if (!name.equals(attribute)) {
+        Supplier<Object> value = attributes.get(name);
+        if (value == null) {
             throw new AttributeNotFoundException(name);
         }
         return value.get();

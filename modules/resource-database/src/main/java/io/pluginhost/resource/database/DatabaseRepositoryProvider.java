@@ -23,6 +23,8 @@ public final class DatabaseRepositoryProvider implements RepositoryProvider<Data
     private final DatabaseSettings settings;
     private final StatementWatchdog watchdog = new StatementWatchdog();
     private byte[] roleSecret;
+    /** Whether a plugin logs in as its own role here; see {@link #logsPluginsIn()}. */
+    private volatile boolean logsPluginsIn;
 
     /**
      * @param dataSource     the host's data source (in WildFly, the container's); on PostgreSQL with roles
@@ -52,6 +54,7 @@ public final class DatabaseRepositoryProvider implements RepositoryProvider<Data
             dialect = SqlDialect.of(connection.getMetaData().getDatabaseProductName());
             if (settings.rolesPerPlugin() && dialect == SqlDialect.POSTGRESQL) {
                 login = PostgresRoles.provision(connection, scope.pluginName(), settings, roleSecret(connection));
+                logsPluginsIn = true;
             }
         }
         SqlTableGuard guard = new SqlTableGuard(scope.pluginName(), scope.resources().tables(), dialect,
@@ -65,6 +68,14 @@ public final class DatabaseRepositoryProvider implements RepositoryProvider<Data
                     : PostgresRoles.sharedSecret(connection);
         }
         return roleSecret;
+    }
+
+    /**
+     * @return whether a plugin logs in to this data source as its own role ({@code getConnection(user,
+     *         password)}), as on PostgreSQL with roles, once one has: a pool must then keep a pool per user
+     */
+    public boolean logsPluginsIn() {
+        return logsPluginsIn;
     }
 
     /** Stops the statement watchdog; repositories opened by this provider must not be used after. */
