@@ -243,7 +243,7 @@ class PostgresInTheServerIT {
      * one does: the host had kept the first, shut down, and failed every load on it until it was redeployed.
      */
     @Test
-    void aSubsystemDataSourceWithOnePoolForEveryUserIsNamedOnceAPluginLogsInToIt() throws Exception {
+    void aDataSourceWithOnePoolForEveryUserIsNamedAndOneAddedAgainIsTheOneTheNextLoadGets() throws Exception {
         String written = withPoolDataSource("PluginsPGOnePool", false);
         assertThat(written).contains("plugins log in to data source java:jboss/datasources/PluginsPGPool",
                 "/subsystem=datasources/data-source=PluginsPGOnePool:write-attribute(name=allow-multiple-users,"
