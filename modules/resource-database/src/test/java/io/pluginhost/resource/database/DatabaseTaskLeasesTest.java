@@ -1,7 +1,5 @@
 package io.pluginhost.resource.database;
 
-import io.pluginhost.devservices.PostgresDevServer;
-import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -33,13 +31,7 @@ class DatabaseTaskLeasesTest {
     private static final Duration MINUTE = Duration.ofMinutes(1);
 
     private static DataSource database(String kind) {
-        if (kind.equals("postgresql")) {
-            return PostgresDevServer.dataSource();
-        }
-        JdbcDataSource h2 = new JdbcDataSource();
-        h2.setURL("jdbc:h2:mem:task-leases;DB_CLOSE_DELAY=-1");
-        h2.setUser("sa");
-        return h2;
+        return TestDatabases.of(kind, "jdbc:h2:mem:task-leases;DB_CLOSE_DELAY=-1");
     }
 
     private static DatabaseTaskLeases node(DataSource database, String node) {
@@ -128,9 +120,7 @@ class DatabaseTaskLeasesTest {
     /** A pool whose connections do not commit by themselves would roll every lease back when it closes them. */
     @Test
     void aLeaseIsKeptOnADataSourceWhoseConnectionsDoNotCommitByThemselves() throws Exception {
-        JdbcDataSource manual = new JdbcDataSource();
-        manual.setURL("jdbc:h2:mem:task-leases-manual;DB_CLOSE_DELAY=-1;AUTOCOMMIT=OFF");
-        manual.setUser("sa");
+        DataSource manual = TestDatabases.h2("jdbc:h2:mem:task-leases-manual;DB_CLOSE_DELAY=-1;AUTOCOMMIT=OFF");
         try (Connection connection = manual.getConnection()) {
             assertThat(connection.getAutoCommit()).as("the data source's default").isFalse();
         }

@@ -1,11 +1,9 @@
 package io.pluginhost.resource.database;
 
-import io.pluginhost.devservices.PostgresDevServer;
 import io.pluginhost.runtime.HostServices;
 import io.pluginhost.runtime.ModuleLayerPluginManager;
 import io.pluginhost.runtime.PluginInfo;
 import io.pluginhost.runtime.resource.ResourceOverrides;
-import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -27,16 +25,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ExamplePluginDatabaseTest {
 
-    private static DataSource database(String kind) {
-        if (kind.equals("postgresql")) {
-            return PostgresDevServer.dataSource();
-        }
-        JdbcDataSource h2 = new JdbcDataSource();
-        h2.setURL("jdbc:h2:mem:example-plugin;DB_CLOSE_DELAY=-1;DATABASE_TO_LOWER=TRUE");
-        h2.setUser("sa");
-        return h2;
-    }
-
     private static Path examplePlugin() {
         return Path.of(System.getProperty("pluginhost.examples.dir", "target/example-plugins"))
                 .resolve("example-plugin-repository.jar");
@@ -45,7 +33,8 @@ class ExamplePluginDatabaseTest {
     @ParameterizedTest
     @ValueSource(strings = {"h2", "postgresql"})
     void theExamplePluginCreatesItsTablesInsertsAndJoinsThroughTheRepository(String kind) throws Exception {
-        DataSource dataSource = database(kind);
+        DataSource dataSource = TestDatabases.of(kind,
+                "jdbc:h2:mem:example-plugin;DB_CLOSE_DELAY=-1;DATABASE_TO_LOWER=TRUE");
         HostServices services = HostServices.NONE.withDatabase(new DatabaseRepositoryProvider(dataSource,
                 DatabaseRepositoryContract.PARSER, DatabaseSettings.defaults()));
         // A name map per database, so the test can run more than once against the same server.
