@@ -60,7 +60,8 @@ public interface PluginScheduler {
      * next time; a node that stops without a word (a crash) holds it at most a period and 30 seconds longer.
      * Nodes that share the host's task data source make one cluster; a host alone, or with no database,
      * holds every lease itself. A node that cannot reach the database skips its runs until it can, and logs
-     * why. Otherwise a run is as {@link #scheduleAtFixedRate}'s.
+     * why. Each time of each node costs two statements on the database: this is for work every few seconds or
+     * more. Otherwise a run is as {@link #scheduleAtFixedRate}'s.
      *
      * @param name         the task's name, the same on every node: 1 to 100 letters, digits, '.', '_' or
      *                     '-', unique among the plugin's tasks on one node that have not ended
