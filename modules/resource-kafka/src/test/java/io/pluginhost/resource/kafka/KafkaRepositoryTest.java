@@ -465,8 +465,12 @@ class KafkaRepositoryTest {
             RecordingScope scopeA = recording(plugin, ResourceOverrides.NONE, "orders");
             KafkaRepository onA = nodeA.open(around(scopeA.scope(), () -> { }, suspended::get));
             BlockingQueue<String> callsOnA = new LinkedBlockingQueue<>();
+            BlockingQueue<String> calls = new LinkedBlockingQueue<>(); // on either node
             onA.createConsumer("c1", "readers");
-            onA.subscribe("c1", List.of("orders"), message -> callsOnA.add(message.value()));
+            onA.subscribe("c1", List.of("orders"), message -> {
+                callsOnA.add(message.value());
+                calls.add(message.value());
+            });
             List<KafkaMessage> first = new ArrayList<>();
             List<KafkaMessage> second = new ArrayList<>();
             for (int i = 0; i < 20; i++) { // twenty keys: both partitions get some of them
@@ -475,28 +479,32 @@ class KafkaRepositoryTest {
             }
             onA.sendMessage("orders", first);
             assertThat(next(callsOnA, 20)).as("A alone has both partitions").hasSize(20);
+            calls.clear();
 
             suspended.set(true);
             RecordingScope scopeB = recording(plugin, ResourceOverrides.NONE, "orders");
             KafkaRepository onB = nodeB.open(scopeB.scope());
-            BlockingQueue<String> callsOnB = new LinkedBlockingQueue<>();
             onB.createConsumer("c1", "readers");
-            onB.subscribe("c1", List.of("orders"), message -> callsOnB.add(message.value()));
+            onB.subscribe("c1", List.of("orders"), message -> calls.add(message.value()));
             onB.sendMessage("orders", second);
-            List<String> handedOver = new ArrayList<>(List.of(next(callsOnB, 1).get(0)));
-            for (String value = callsOnB.poll(2, TimeUnit.SECONDS); value != null;
-                 value = callsOnB.poll(2, TimeUnit.SECONDS)) {
-                handedOver.add(value);
+            List<String> handedOver = new ArrayList<>(next(calls, 1)); // B has its partition
+            for (String more = calls.poll(2, TimeUnit.SECONDS); more != null; more = calls.poll(2, TimeUnit.SECONDS)) {
+                handedOver.add(more); // what comes after a longer gap is counted after the resume
             }
-            assertThat(handedOver).as("B's part: not all of it, none twice").hasSizeLessThan(20)
-                    .doesNotHaveDuplicates();
+            // A record of the first twenty that A handled but had not committed when B joined may come again on
+            // B: Kafka hands over at least once, and a commit can lose to the rebalance.
+            handedOver.removeIf(value -> value.startsWith("first "));
+            assertThat(handedOver).as("B's part: not all of it").hasSizeLessThan(20);
             assertThat(callsOnA).as("handed over on the suspended node").isEmpty();
 
             suspended.set(false);
-            handedOver.addAll(next(callsOnA, 20 - handedOver.size()));
-            assertThat(handedOver).containsExactlyInAnyOrderElementsOf(
-                    second.stream().map(KafkaMessage::value).toList());
-            assertThat(callsOnA.poll(1, TimeUnit.SECONDS)).as("a record handed over twice").isNull();
+            while (handedOver.size() < 20) {
+                handedOver.addAll(next(calls, 1));
+                handedOver.removeIf(value -> value.startsWith("first "));
+            }
+            assertThat(handedOver).as("each record once, on one node or the other")
+                    .containsExactlyInAnyOrderElementsOf(second.stream().map(KafkaMessage::value).toList());
+            assertThat(calls.poll(1, TimeUnit.SECONDS)).as("a record handed over twice").isNull();
             assertThat(scopeA.errors()).isEmpty();
             assertThat(scopeB.errors()).isEmpty();
             ((AutoCloseable) onB).close();
