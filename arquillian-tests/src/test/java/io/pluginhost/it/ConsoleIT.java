@@ -88,8 +88,12 @@ class ConsoleIT {
         options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
                 "--disable-dev-shm-usage", "--user-data-dir=" + Files.createTempDirectory(dir, "chromium"));
+        // With --disable-dev-shm-usage Chromium keeps its shared memory in files of TMPDIR, and one a renderer
+        // killed at quit still had open stayed in /tmp.
         ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(new File("/usr/bin/chromedriver")).usingAnyFreePort().build();
+                .usingDriverExecutable(new File("/usr/bin/chromedriver")).usingAnyFreePort()
+                .withEnvironment(java.util.Map.of("TMPDIR", Files.createTempDirectory(dir, "tmp").toString()))
+                .build();
         browser = new ChromeDriver(service, options);
         URL console = new URL(base, "console/");
         browser.get(console.getProtocol() + "://" + credentials + "@" + console.getAuthority() + console.getPath());
