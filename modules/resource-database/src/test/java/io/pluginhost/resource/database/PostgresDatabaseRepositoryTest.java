@@ -180,18 +180,22 @@ class PostgresDatabaseRepositoryTest extends DatabaseRepositoryContract {
         }
     }
 
-    /** Neither the role secret nor which node runs the tasks on one node of a cluster. */
+    /** Neither the role secret, nor which node runs the tasks on one node, nor what operators set for every node. */
     @Test
     void noPluginRoleReadsOrChangesTheTablesTheHostKeeps() throws Exception {
         JdbcDatabaseRepository plugin = (JdbcDatabaseRepository) repository(uniquePlugin("curious"), "items");
         new DatabaseTaskLeases(this::dataSource, "node", java.time.Duration.ofSeconds(10))
                 .hold("curious", "sweep", java.time.Duration.ofMinutes(1));
+        HostDocuments documents = new HostDocuments(this::dataSource, java.time.Duration.ofSeconds(10));
+        documents.write("curious-" + System.nanoTime(), 0, "{}");
         String secret = "\"" + PostgresRoles.SECRET_TABLE + "\"";
         String leases = "\"" + DatabaseTaskLeases.TABLE + "\"";
+        String shared = "\"" + HostDocuments.TABLE + "\"";
 
         for (String sql : List.of("SELECT secret FROM " + secret, "UPDATE " + secret + " SET secret = 'mine'",
                 "DELETE FROM " + secret, "DROP TABLE " + secret, "SELECT * FROM " + leases,
-                "UPDATE " + leases + " SET holder = 'me'", "DELETE FROM " + leases, "DROP TABLE " + leases)) {
+                "UPDATE " + leases + " SET holder = 'me'", "DELETE FROM " + leases, "DROP TABLE " + leases,
+                "SELECT body FROM " + shared, "UPDATE " + shared + " SET body = '{}'", "DROP TABLE " + shared)) {
             assertThatThrownBy(() -> plugin.executeUnguarded(sql)).as(sql).isInstanceOf(PluginException.class)
                     .hasMessageContaining("42501"); // insufficient privilege (or must be owner)
         }
