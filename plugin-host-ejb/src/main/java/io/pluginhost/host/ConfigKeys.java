@@ -33,7 +33,8 @@ final class ConfigKeys {
 
     /** The host's keys, each read by name. */
     static final Set<String> KEYS = Set.of(
-            "pluginhost.plugin-dir", "pluginhost.state-file", "pluginhost.node-id",
+            "pluginhost.plugin-dir", "pluginhost.state-file", "pluginhost.shared-state.datasource",
+            "pluginhost.shared-state.poll", "pluginhost.node-id",
             "pluginhost.datasource", "pluginhost.tasks.datasource", "pluginhost.database.enabled",
             "pluginhost.database.roles", "pluginhost.database.role-secret", "pluginhost.database.statement-timeout",
             "pluginhost.database.max-rows", "pluginhost.database.max-result-bytes",

@@ -1,5 +1,6 @@
 package io.pluginhost.host;
 
+import io.pluginhost.resource.database.HostDocuments;
 import io.pluginhost.runtime.PluginManager;
 import io.pluginhost.runtime.resource.ResourceOverrides;
 import jakarta.json.bind.Jsonb;
@@ -19,30 +20,41 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 import java.util.logging.Logger;
 
 /**
  * What an operator changed over REST and the host keeps across restarts: resource overrides, plugin
- * settings, and which plugins were unloaded. Kept as JSON in one file (by default
- * {@code .pluginhost-state.json} in the plugin directory, beside the jars it is about), written to a
- * temporary file and moved into place, so a crash never leaves half a file. Values set over REST win
- * over MicroProfile Config at start-up; clearing them over REST lets MicroProfile Config apply again.
- * Thread-safe.
+ * settings, and which plugins were unloaded. Kept as JSON, by default in one file ({@code
+ * .pluginhost-state.json} in the plugin directory, beside the jars it is about), written to a temporary
+ * file and moved into place, so a crash never leaves half a file. Or shared by the nodes of a cluster
+ * ({@link #shared}): one document in their database, to which each node makes its own changes (made on
+ * what is stored, so two nodes changing it at once both keep theirs), and from which it takes the other
+ * nodes' changes ({@link #pull}). Values set over REST win over MicroProfile Config at start-up; clearing
+ * them over REST lets MicroProfile Config apply again. Thread-safe.
  */
 final class OperatorState {
 
     private static final Logger LOG = Logger.getLogger(OperatorState.class.getName());
+    /** The shared document's name in {@code pluginhost$document}. */
+    static final String DOCUMENT = "operator-state";
+    /** Writes refused because another node wrote first, one after the other, before a change gives up. */
+    private static final int MAX_RACES = 20;
 
     private final Path file;
+    private final HostDocuments shared;
     private final Jsonb json;
     private final Set<String> unloaded = new TreeSet<>();
     private final Map<String, ResourceOverrides> overrides = new TreeMap<>();
     private final Map<String, Map<String, String>> config = new TreeMap<>();
     /** Whether an entry of the file was left out (see {@link #applyTo}). */
     private boolean refusedAny;
+    /** The shared document's version this node last took the changes of. */
+    private long pulled;
 
-    private OperatorState(Path file, Jsonb json) {
+    private OperatorState(Path file, HostDocuments shared, Jsonb json) {
         this.file = file;
+        this.shared = shared;
         this.json = json;
     }
 
@@ -52,7 +64,7 @@ final class OperatorState {
      * @return the state saved there, or an empty one (a file that cannot be read is logged and set aside)
      */
     static OperatorState load(Path file, Jsonb json) {
-        OperatorState state = new OperatorState(file, json);
+        OperatorState state = new OperatorState(file, null, json);
         if (!Files.isRegularFile(file)) {
             return state;
         }
@@ -69,9 +81,73 @@ final class OperatorState {
             } catch (IOException moveFailed) {
                 LOG.warning("cannot set it aside either: " + moveFailed);
             }
-            return new OperatorState(file, json);
+            return new OperatorState(file, null, json);
         }
         return state;
+    }
+
+    /**
+     * The state the nodes of a cluster share, as it is stored; if nothing is stored yet, what this node's
+     * state file holds becomes the first shared state.
+     *
+     * @param documents where the nodes keep it
+     * @param file      this node's state file, read only if nothing is shared yet
+     * @param json      the host's JSON-B
+     * @throws OperatorStateNotSavedException if the database cannot be reached: the host must not start on
+     *                                        a state other than the cluster's
+     */
+    static OperatorState shared(HostDocuments documents, Path file, Jsonb json) {
+        OperatorState state = new OperatorState(file, documents, json);
+        synchronized (state) {
+            Optional<HostDocuments.Stored> stored = state.stored("the host cannot start without it");
+            if (stored.isEmpty() && Files.isRegularFile(file)) {
+                OperatorState local = load(file, json);
+                state.copy(local);
+                state.save(into -> into.copy(local), "the host cannot start without it");
+                LOG.info(() -> "the operator state is shared through " + documents + " from now on; it began as "
+                        + file.getFileName() + ", which the host no longer reads");
+                stored = state.stored("the host cannot start without it");
+            }
+            if (stored.isPresent()) {
+                state.clear();
+                state.read(state.parse(stored.get().text()));
+                state.pulled = stored.get().version();
+            }
+        }
+        return state;
+    }
+
+    private void copy(OperatorState from) {
+        unloaded.addAll(from.unloaded);
+        overrides.putAll(from.overrides);
+        config.putAll(from.config);
+    }
+
+    private void clear() {
+        unloaded.clear();
+        overrides.clear();
+        config.clear();
+    }
+
+    /**
+     * @param text the shared document
+     * @return its entries
+     * @throws OperatorStateNotSavedException if it is not a JSON object (a hand edit): read as empty, it would
+     *                                        lift every unload and clear every override on every node
+     */
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> parse(String text) {
+        try {
+            if (json.fromJson(text, Object.class) instanceof Map<?, ?> map) {
+                return (Map<String, Object>) map;
+            }
+        } catch (RuntimeException e) {
+            throw new OperatorStateNotSavedException("the operator state the nodes share in " + shared
+                    + " is not JSON (" + e.getMessage() + "); no node changes it or follows it until it is mended",
+                    new IOException(e));
+        }
+        throw new OperatorStateNotSavedException("the operator state the nodes share in " + shared + " is not a JSON"
+                + " object; no node changes it or follows it until it is mended", new IOException("not an object"));
     }
 
     /** Reads what was saved; an entry of the wrong shape is left out, as {@link #applyTo} says. */
@@ -113,11 +189,19 @@ final class OperatorState {
      * Gives the engine the overrides and settings kept here, before anything loads. An entry that cannot
      * be read or that the engine refuses now (a rule a newer host made stricter, a hand edit) is logged
      * and left out, so that one entry cannot keep the host from starting; the file as it was is kept
-     * beside it as {@code <file>.refused}, and the state kept from now on is what the engine took.
+     * beside it as {@code <file>.refused}, and the state kept from now on is what the engine took. A
+     * shared state keeps what this node refuses, for the other nodes.
      *
      * @param engine an engine with nothing loaded yet
      */
     synchronized void applyTo(PluginManager engine) {
+        if (shared != null) {
+            // Another node may take what this one refuses: left in the shared state, and out of this engine.
+            overrides.forEach((plugin, value) -> accepted("overrides", plugin,
+                    () -> engine.setOverrides(plugin, value)));
+            config.forEach((plugin, value) -> accepted("settings", plugin, () -> engine.setConfig(plugin, value)));
+            return;
+        }
         overrides.entrySet().removeIf(entry -> !accepted("overrides", entry.getKey(),
                 () -> engine.setOverrides(entry.getKey(), entry.getValue())));
         config.entrySet().removeIf(entry -> !accepted("settings", entry.getKey(),
@@ -129,7 +213,7 @@ final class OperatorState {
             } catch (IOException e) {
                 LOG.warning("cannot keep the operator state as it was in " + aside.getFileName() + ": " + e);
             }
-            save();
+            write("the change holds until the server restarts");
         }
     }
 
@@ -146,6 +230,11 @@ final class OperatorState {
 
     private void refused(String kind, String plugin, String why) {
         refusedAny = true;
+        if (shared != null) {
+            LOG.warning("the " + kind + " of plugin '" + plugin + "' kept in " + shared + " are refused on this node ("
+                    + why + "); it goes on without them, and leaves them there for the others");
+            return;
+        }
         LOG.warning("the " + kind + " of plugin '" + plugin + "' kept in " + file.getFileName() + " are refused now ("
                 + why + "); the host starts without them, and keeps the file as it was in " + file.getFileName()
                 + ".refused");
@@ -165,56 +254,189 @@ final class OperatorState {
 
     synchronized void unloaded(List<String> names) {
         if (unloaded.addAll(names)) {
-            save();
+            save(into -> into.unloaded.addAll(names));
         }
     }
 
     /** The plugin is no longer held unloaded: it was loaded again, or its jar deleted. */
     synchronized void clearUnload(String name) {
         if (unloaded.remove(name)) {
-            save();
+            save(into -> into.unloaded.remove(name));
         }
     }
 
     synchronized void overrides(String plugin, Optional<ResourceOverrides> value) {
-        if (value.isPresent()) {
-            overrides.put(plugin, value.get());
-        } else {
-            overrides.remove(plugin);
-        }
-        save();
+        Consumer<OperatorState> change = into -> {
+            if (value.isPresent()) {
+                into.overrides.put(plugin, value.get());
+            } else {
+                into.overrides.remove(plugin);
+            }
+        };
+        change.accept(this);
+        save(change);
     }
 
     synchronized void config(String plugin, Optional<Map<String, String>> value) {
-        if (value.isPresent()) {
-            config.put(plugin, new TreeMap<>(value.get()));
-        } else {
-            config.remove(plugin);
-        }
-        save();
+        Consumer<OperatorState> change = into -> {
+            if (value.isPresent()) {
+                into.config.put(plugin, new TreeMap<>(value.get()));
+            } else {
+                into.config.remove(plugin);
+            }
+        };
+        change.accept(this);
+        save(change);
     }
 
     /**
-     * Writes the state as it is, before a change is made: one the host could not keep is refused.
+     * Writes the state as it is, before a change is made (for a shared state: reads it, to learn that the
+     * database answers): one the host could not keep is refused.
      *
      * @throws OperatorStateNotSavedException if the file cannot be written; nothing was changed
      */
     synchronized void checkSavable() {
-        save("nothing was changed");
+        if (shared != null) {
+            stored("nothing was changed");
+        } else {
+            save(into -> { }, "nothing was changed");
+        }
     }
 
-    private void save() {
-        save("the change holds until the server restarts");
+    /**
+     * What other nodes changed in the shared state since this node last looked: from now on this node's
+     * state holds it, and the caller makes its engine follow.
+     *
+     * @return the changes; none if the state is not shared or nothing changed
+     * @throws OperatorStateNotSavedException if the database cannot be read
+     */
+    synchronized Changes pull() {
+        if (shared == null) {
+            return Changes.NONE;
+        }
+        long version;
+        try {
+            version = shared.version(DOCUMENT);
+        } catch (Exception e) {
+            throw notReached(e, "this node does not learn of the other nodes' changes until it answers");
+        }
+        if (version == pulled) {
+            return Changes.NONE;
+        }
+        Optional<HostDocuments.Stored> stored = stored("this node does not learn of the other nodes' changes until"
+                + " it answers");
+        OperatorState now = new OperatorState(file, shared, json);
+        stored.ifPresent(s -> now.read(now.parse(s.text())));
+        Changes changes = Changes.between(this, now);
+        clear();
+        copy(now);
+        pulled = stored.map(HostDocuments.Stored::version).orElse(0L);
+        return changes;
     }
 
-    /** @param consequence what it means for the change in hand if the file cannot be written */
-    private void save(String consequence) {
+    /**
+     * What changed from one state to another, for an engine to follow.
+     *
+     * @param unloaded    plugins now held unloaded
+     * @param loadedAgain plugins no longer held unloaded
+     * @param overrides   per plugin, its new overrides, or empty where they were cleared
+     * @param config      per plugin, its new settings, or empty where they were cleared
+     */
+    record Changes(Set<String> unloaded, Set<String> loadedAgain, Map<String, Optional<ResourceOverrides>> overrides,
+                   Map<String, Optional<Map<String, String>>> config) {
+
+        static final Changes NONE = new Changes(Set.of(), Set.of(), Map.of(), Map.of());
+
+        static Changes between(OperatorState before, OperatorState after) {
+            Set<String> unloaded = new TreeSet<>(after.unloaded);
+            unloaded.removeAll(before.unloaded);
+            Set<String> loadedAgain = new TreeSet<>(before.unloaded);
+            loadedAgain.removeAll(after.unloaded);
+            return new Changes(unloaded, loadedAgain, changed(before.overrides, after.overrides),
+                    changed(before.config, after.config));
+        }
+
+        private static <V> Map<String, Optional<V>> changed(Map<String, V> before, Map<String, V> after) {
+            Map<String, Optional<V>> changed = new TreeMap<>();
+            after.forEach((plugin, value) -> {
+                if (!value.equals(before.get(plugin))) {
+                    changed.put(plugin, Optional.of(value));
+                }
+            });
+            before.keySet().forEach(plugin -> {
+                if (!after.containsKey(plugin)) {
+                    changed.put(plugin, Optional.empty());
+                }
+            });
+            return changed;
+        }
+
+        boolean isEmpty() {
+            return unloaded.isEmpty() && loadedAgain.isEmpty() && overrides.isEmpty() && config.isEmpty();
+        }
+    }
+
+    private void save(Consumer<OperatorState> change) {
+        save(change, "the change holds until the server restarts");
+    }
+
+    /**
+     * Keeps a change made to this state. A file gets the state as it is; the shared document gets the change
+     * made on what it holds, so another node's change written meanwhile stays (and reaches this node's
+     * state at its next {@link #pull}).
+     *
+     * @param change      the change, to make on the stored state
+     * @param consequence what it means for the change in hand if it cannot be kept
+     */
+    private void save(Consumer<OperatorState> change, String consequence) {
+        if (shared == null) {
+            write(consequence);
+            return;
+        }
+        for (int race = 0; race < MAX_RACES; race++) {
+            Optional<HostDocuments.Stored> stored = stored(consequence);
+            OperatorState next = new OperatorState(file, shared, json);
+            stored.ifPresent(s -> next.read(next.parse(s.text())));
+            change.accept(next);
+            try {
+                if (shared.write(DOCUMENT, stored.map(HostDocuments.Stored::version).orElse(0L),
+                        json.toJson(next.document())) > 0) {
+                    return;
+                }
+            } catch (Exception e) {
+                throw notReached(e, consequence);
+            }
+        }
+        throw new OperatorStateNotSavedException("cannot save the operator state to " + shared + ": other nodes"
+                + " changed it " + MAX_RACES + " times while this one tried; " + consequence, new IOException("raced"));
+    }
+
+    private Optional<HostDocuments.Stored> stored(String consequence) {
+        try {
+            return shared.read(DOCUMENT);
+        } catch (Exception e) {
+            throw notReached(e, consequence);
+        }
+    }
+
+    private OperatorStateNotSavedException notReached(Exception e, String consequence) {
+        return new OperatorStateNotSavedException("cannot reach the operator state the nodes share in " + shared
+                + " (" + e.getMessage() + "); " + consequence + ". Check pluginhost.shared-state.datasource",
+                e instanceof IOException io ? io : new IOException(e));
+    }
+
+    private Map<String, Object> document() {
         Map<String, Object> saved = new LinkedHashMap<>();
         saved.put("unloaded", new ArrayList<>(unloaded));
         Map<String, Object> savedOverrides = new TreeMap<>();
         overrides.forEach((plugin, value) -> savedOverrides.put(plugin, overridesJson(value)));
         saved.put("overrides", savedOverrides);
         saved.put("config", config);
+        return saved;
+    }
+
+    /** Writes the state file. */
+    private void write(String consequence) {
         try {
             Files.createDirectories(file.getParent());
             Path temporary = file.resolveSibling(file.getFileName() + ".writing");
@@ -224,7 +446,7 @@ final class OperatorState {
                 Files.createFile(temporary,
                         PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             }
-            Files.writeString(temporary, json.toJson(saved), StandardCharsets.UTF_8);
+            Files.writeString(temporary, json.toJson(document()), StandardCharsets.UTF_8);
             try {
                 Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             } catch (AtomicMoveNotSupportedException e) {

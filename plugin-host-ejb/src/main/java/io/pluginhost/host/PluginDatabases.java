@@ -5,6 +5,7 @@ import io.pluginhost.api.resource.DatabaseRepository;
 import io.pluginhost.resource.database.DatabaseRepositoryProvider;
 import io.pluginhost.resource.database.DatabaseSettings;
 import io.pluginhost.resource.database.DatabaseTaskLeases;
+import io.pluginhost.resource.database.HostDocuments;
 import io.pluginhost.runtime.TaskLeases;
 import io.pluginhost.runtime.resource.RepositoryProvider;
 import io.pluginhost.runtime.resource.ResourceScope;
@@ -167,6 +168,16 @@ final class PluginDatabases implements RepositoryProvider<DatabaseRepository>, A
         return new DatabaseTaskLeases(() -> find(jndiName).orElseThrow(() -> new PluginException("no DataSource at "
                 + jndiName + " (set pluginhost.tasks.datasource or pluginhost.datasource to an existing JNDI name)")),
                 nodeId, settings.statementTimeout());
+    }
+
+    /**
+     * @param jndiName the data source the nodes of a cluster share ({@code pluginhost.shared-state.datasource})
+     * @return the documents they keep there, the data source looked up at each use
+     */
+    static HostDocuments documents(String jndiName) {
+        return new HostDocuments(() -> find(jndiName).orElseThrow(() -> new IllegalStateException("no DataSource at "
+                + jndiName + " (set pluginhost.shared-state.datasource to an existing JNDI name)")),
+                Duration.ofSeconds(10));
     }
 
     /** The data source of every plugin that has none of its own. */

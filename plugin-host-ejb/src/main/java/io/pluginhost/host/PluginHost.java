@@ -3,6 +3,7 @@ package io.pluginhost.host;
 import io.pluginhost.observability.HealthSource;
 import io.pluginhost.observability.HostHealth;
 import io.pluginhost.observability.MicrometerExport;
+import io.pluginhost.resource.database.HostDocuments;
 import io.pluginhost.resource.kafka.KafkaConnection;
 import io.pluginhost.resource.kafka.KafkaRepositoryProvider;
 import io.pluginhost.resource.kafka.SaslLogin;
@@ -45,6 +46,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.Path;
@@ -60,8 +62,11 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -157,6 +162,18 @@ public class PluginHost {
     private PluginDirectoryWatcher watcher;
     private OutageRetries retries;
     private ScheduledExecutorService retryTimer;
+    /** Reads the operator state other nodes change, where it is shared; see {@link #followSharedState}. */
+    private ScheduledExecutorService stateTimer;
+    /** Whether the shared operator state could not be read at the last look: logged once per outage. */
+    private boolean sharedStateUnreachable;
+    /**
+     * Held by each change an operator makes, from the engine's change to the state kept, and while this node
+     * follows another node's changes: so a change of one plugin on two nodes at once leaves every node's
+     * engine as the shared state says.
+     */
+    private final ReentrantLock operatorChanges = new ReentrantLock();
+    /** Where the nodes keep what they share, by the data source's JNDI name; a test's own outside a container. */
+    Function<String, HostDocuments> sharedDocuments = PluginDatabases::documents;
     /** Runs the SQL guard's parses; see {@link #startSqlParser()}. */
     private ThreadPoolExecutor sqlParser;
     private final PluginCounters counters = new PluginCounters();
@@ -257,8 +274,12 @@ public class PluginHost {
         // REST (kept in the state file) wins over MicroProfile Config.
         ConfiguredOverrides.read(config).forEach(engine::setOverrides);
         ConfiguredOverrides.settings(config).forEach(engine::setConfig);
-        state = OperatorState.load(config.getOptionalValue("pluginhost.state-file", String.class).map(Path::of)
-                .orElseGet(() -> pluginDirectory.resolve(".pluginhost-state.json")), json);
+        Path stateFile = config.getOptionalValue("pluginhost.state-file", String.class).map(Path::of)
+                .orElseGet(() -> pluginDirectory.resolve(".pluginhost-state.json"));
+        Optional<String> sharedState = config.getOptionalValue("pluginhost.shared-state.datasource", String.class);
+        state = sharedState.isPresent()
+                ? OperatorState.shared(sharedDocuments.apply(sharedState.get()), stateFile, json)
+                : OperatorState.load(stateFile, json);
         state.applyTo(engine);
         // Before any plugin loads: in a server that boots (suspended until it has started) or was suspended,
         // the tasks the plugins schedule in initialize wait for the resume.
@@ -292,6 +313,15 @@ public class PluginHost {
             result.failed().forEach((jar, error) -> LOG.warning(jar + ": " + error.getMessage()));
         } else {
             LOG.info(() -> "plugin directory " + pluginDirectory + " does not exist; no plugin loaded at start-up");
+        }
+        if (sharedState.isPresent()) {
+            Duration poll = config.getOptionalValue("pluginhost.shared-state.poll", Duration.class)
+                    .orElse(Duration.ofSeconds(2));
+            stateTimer = Executors.newSingleThreadScheduledExecutor(threads);
+            stateTimer.scheduleWithFixedDelay(this::followSharedState, poll.toNanos(), poll.toNanos(),
+                    TimeUnit.NANOSECONDS);
+            LOG.info(() -> "the operator state is shared with the nodes on " + sharedState.get() + "; read every "
+                    + poll);
         }
         if (config.getOptionalValue("pluginhost.hot-deploy.enabled", Boolean.class).orElse(false)) {
             try {
@@ -331,6 +361,35 @@ public class PluginHost {
                 return PluginHost.this.withoutServerPaths(message);
             }
         });
+    }
+
+    /**
+     * Makes this node's engine follow what operators changed on other nodes since the last look, in the
+     * operator state the nodes share ({@link OtherNodesChanges}).
+     */
+    void followSharedState() {
+        operatorChanges.lock();
+        try {
+            OperatorState.Changes changes;
+            try {
+                changes = state.pull();
+            } catch (OperatorStateNotSavedException e) {
+                if (!sharedStateUnreachable) {
+                    LOG.warning(e.getMessage());
+                    sharedStateUnreachable = true;
+                }
+                return;
+            }
+            if (sharedStateUnreachable) {
+                LOG.info("the operator state the nodes share answers again");
+                sharedStateUnreachable = false;
+            }
+            new OtherNodesChanges(engine, pluginDirectory).follow(changes);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "following the operator state the nodes share", e);
+        } finally {
+            operatorChanges.unlock();
+        }
     }
 
     /** Suspends or resumes the plugins' background work as the server does, and tells the other beans. */
@@ -487,6 +546,9 @@ public class PluginHost {
         if (retryTimer != null) {
             retryTimer.shutdownNow();
         }
+        if (stateTimer != null) {
+            stateTimer.shutdownNow();
+        }
         if (busSubscription != null) {
             try {
                 busSubscription.close();
@@ -608,13 +670,18 @@ public class PluginHost {
      * @throws IllegalArgumentException if that is not a jar file directly in the plugin directory
      */
     public PluginInfo loadFromDirectory(String jar) {
-        Path path = pluginDirectory.resolve(jar).normalize();
-        if (!pluginDirectory.equals(path.getParent()) || !Files.isRegularFile(path)) {
-            throw new IllegalArgumentException("'" + jar + "' is not a jar in the plugin directory");
+        operatorChanges.lock();
+        try {
+            Path path = pluginDirectory.resolve(jar).normalize();
+            if (!pluginDirectory.equals(path.getParent()) || !Files.isRegularFile(path)) {
+                throw new IllegalArgumentException("'" + jar + "' is not a jar in the plugin directory");
+            }
+            PluginInfo info = engine.load(path);
+            state.clearUnload(info.name());
+            return info;
+        } finally {
+            operatorChanges.unlock();
         }
-        PluginInfo info = engine.load(path);
-        state.clearUnload(info.name());
-        return info;
     }
 
     /**
@@ -626,61 +693,87 @@ public class PluginHost {
      * @return the plugins unloaded
      */
     public List<String> unload(String name, boolean cascade, boolean force) {
-        state.checkSavable();
+        operatorChanges.lock();
         try {
-            List<String> unloaded = engine.unload(name, cascade, force);
-            state.unloaded(unloaded);
-            return unloaded;
-        } catch (io.pluginhost.api.exception.PluginNotFoundException e) {
-            Optional<FailedLoads.JarFailure> failure = failedLoads.ofPlugin(name);
-            if (failure.isEmpty()) {
+            state.checkSavable();
+            try {
+                List<String> unloaded = engine.unload(name, cascade, force);
+                state.unloaded(unloaded);
+                return unloaded;
+            } catch (io.pluginhost.api.exception.PluginNotFoundException e) {
+                Optional<FailedLoads.JarFailure> failure = failedLoads.ofPlugin(name);
+                if (failure.isEmpty()) {
+                    throw e;
+                }
+                state.unloaded(List.of(name));
+                PluginDirectoryWatcher watching = watcher;
+                if (watching != null) { // nor tried again by hot deploy when what it waits for comes
+                    watching.stopWaiting(failure.get().jar());
+                }
+                LOG.info(() -> "plugin '" + name + "', whose load failed, is held unloaded: not retried, not loaded"
+                        + " at start");
+                return List.of(name);
+            } catch (io.pluginhost.api.exception.PluginUnloadException e) {
+                if (engine.find(name).filter(p -> p.state() == PluginState.LOADED).isEmpty()) {
+                    state.unloaded(List.of(name)); // unloaded, though its cleanup failed
+                }
                 throw e;
             }
-            state.unloaded(List.of(name));
-            PluginDirectoryWatcher watching = watcher;
-            if (watching != null) { // nor tried again by hot deploy when what it waits for comes
-                watching.stopWaiting(failure.get().jar());
-            }
-            LOG.info(() -> "plugin '" + name + "', whose load failed, is held unloaded: not retried, not loaded at start");
-            return List.of(name);
-        } catch (io.pluginhost.api.exception.PluginUnloadException e) {
-            if (engine.find(name).filter(p -> p.state() == PluginState.LOADED).isEmpty()) {
-                state.unloaded(List.of(name)); // unloaded, though its cleanup failed
-            }
-            throw e;
+        } finally {
+            operatorChanges.unlock();
         }
     }
 
     /** {@link PluginManager#setOverrides}, kept across restarts. */
     public List<PluginInfo> setOverrides(String name, ResourceOverrides overrides) {
-        state.checkSavable();
-        List<PluginInfo> reloaded = engine.setOverrides(name, overrides);
-        state.overrides(name, Optional.of(overrides));
-        return reloaded;
+        operatorChanges.lock();
+        try {
+            state.checkSavable();
+            List<PluginInfo> reloaded = engine.setOverrides(name, overrides);
+            state.overrides(name, Optional.of(overrides));
+            return reloaded;
+        } finally {
+            operatorChanges.unlock();
+        }
     }
 
     /** {@link PluginManager#clearOverrides}; after a restart MicroProfile Config's apply again. */
     public List<PluginInfo> clearOverrides(String name) {
-        state.checkSavable();
-        List<PluginInfo> reloaded = engine.clearOverrides(name);
-        state.overrides(name, Optional.empty());
-        return reloaded;
+        operatorChanges.lock();
+        try {
+            state.checkSavable();
+            List<PluginInfo> reloaded = engine.clearOverrides(name);
+            state.overrides(name, Optional.empty());
+            return reloaded;
+        } finally {
+            operatorChanges.unlock();
+        }
     }
 
     /** {@link PluginManager#setConfig}, kept across restarts. */
     public List<PluginInfo> setConfig(String name, Map<String, String> settings) {
-        state.checkSavable();
-        List<PluginInfo> reloaded = engine.setConfig(name, settings);
-        state.config(name, Optional.of(settings));
-        return reloaded;
+        operatorChanges.lock();
+        try {
+            state.checkSavable();
+            List<PluginInfo> reloaded = engine.setConfig(name, settings);
+            state.config(name, Optional.of(settings));
+            return reloaded;
+        } finally {
+            operatorChanges.unlock();
+        }
     }
 
     /** {@link PluginManager#clearConfig}; after a restart MicroProfile Config's apply again. */
     public List<PluginInfo> clearConfig(String name) {
-        state.checkSavable();
-        List<PluginInfo> reloaded = engine.clearConfig(name);
-        state.config(name, Optional.empty());
-        return reloaded;
+        operatorChanges.lock();
+        try {
+            state.checkSavable();
+            List<PluginInfo> reloaded = engine.clearConfig(name);
+            state.config(name, Optional.empty());
+            return reloaded;
+        } finally {
+            operatorChanges.unlock();
+        }
     }
 
     /**
@@ -729,11 +822,13 @@ public class PluginHost {
     public JarPut putJar(String file, InputStream body, long limit) throws IOException {
         Path target = jarPath(file);
         Path staged = stage(file, body, limit);
+        operatorChanges.lock();
         try {
             synchronized (jarFiles) {
                 return putJar(file, target, staged);
             }
         } finally {
+            operatorChanges.unlock();
             Files.deleteIfExists(staged);
         }
     }

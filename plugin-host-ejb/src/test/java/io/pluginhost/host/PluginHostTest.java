@@ -463,6 +463,127 @@ class PluginHostTest {
         }
     }
 
+    /**
+     * Two nodes share their operator state through one database: an operator's unload, load, settings and
+     * overrides on either node reach the other's engine, two changes made on the two nodes at once both hold
+     * on both, and a node started later begins with all of it.
+     */
+    @Test
+    void nodesSharingTheirOperatorStateFollowEachOthersChanges() throws Exception {
+        javax.sql.DataSource database = sharedDatabase();
+        Path build = Files.createDirectories(dir.resolve("build"));
+        Path greeter = PluginJarBuilder.plugin("greeter").body("""
+                private PluginContext context;
+                public void initialize(PluginContext context) { this.context = context; }
+                public Object execute(Object in) { return context.config().get("greeting", "none"); }
+                """).build(build);
+        PluginHost a = sharingNode("a", database, greeter);
+        PluginHost b = sharingNode("b", database, greeter);
+        try {
+            BlockingQueue<String> atB = lifecycle(b, true);
+            a.unload("greeter", false, false);
+            b.followSharedState();
+            assertThat(atB.poll(10, TimeUnit.SECONDS)).isEqualTo("unloaded greeter");
+
+            a.loadFromDirectory(greeter.getFileName().toString());
+            b.followSharedState();
+            assertThat(atB.poll(10, TimeUnit.SECONDS)).isEqualTo("loaded greeter");
+
+            a.setConfig("greeter", Map.of("greeting", "hello"));
+            b.followSharedState();
+            assertThat(atB.poll(10, TimeUnit.SECONDS)).as("reloaded with the settings").isEqualTo("unloaded greeter");
+            assertThat(atB.poll(10, TimeUnit.SECONDS)).isEqualTo("loaded greeter");
+            assertThat(b.plugins().execute("greeter", null)).isEqualTo("hello");
+            b.followSharedState();
+            a.followSharedState();
+            assertThat(atB).as("nothing new").isEmpty();
+
+            // Made on the two nodes, each before it learned of the other's: a's is made on what b stored.
+            BlockingQueue<String> atA = lifecycle(a, true);
+            io.pluginhost.runtime.resource.ResourceOverrides tables = io.pluginhost.runtime.resource.ResourceOverrides
+                    .builder().tableNameMap(Map.of("notes", "shared_notes")).build();
+            b.setOverrides("greeter", tables);
+            a.setConfig("greeter", Map.of("greeting", "hi"));
+            a.followSharedState();
+            b.followSharedState();
+            for (BlockingQueue<String> events : List.of(atA, atB)) {
+                for (int reloads = 0; reloads < 2; reloads++) {
+                    assertThat(events.poll(10, TimeUnit.SECONDS)).isEqualTo("unloaded greeter");
+                    assertThat(events.poll(10, TimeUnit.SECONDS)).isEqualTo("loaded greeter");
+                }
+            }
+            for (PluginHost node : List.of(a, b)) {
+                assertThat(node.plugins().execute("greeter", null)).isEqualTo("hi");
+                assertThat(node.plugins().getOverrides("greeter")).contains(tables);
+            }
+        } finally {
+            a.stop();
+            b.stop();
+        }
+
+        PluginHost later = sharingNode("later", database, greeter);
+        try {
+            assertThat(later.plugins().execute("greeter", null)).isEqualTo("hi");
+            assertThat(later.plugins().getOverrides("greeter")).isPresent();
+        } finally {
+            later.stop();
+        }
+    }
+
+    /**
+     * Another node unloaded a plugin and changed a setting of its dependency: following the setting first
+     * reloaded the dependency with its dependents, and the dependent's load there lifted the unload for every
+     * node, which loaded it again at the next look.
+     */
+    @Test
+    void anUnloadFromAnotherNodeHoldsWhenItsDependencyIsReloadedWithIt() throws Exception {
+        javax.sql.DataSource database = sharedDatabase();
+        Path build = Files.createDirectories(dir.resolve("build"));
+        Path greeter = PluginJarBuilder.plugin("greeter").build(build);
+        Path fan = PluginJarBuilder.plugin("fan").dependsOn("greeter").build(build);
+        PluginHost a = sharingNode("a", database, greeter, fan);
+        PluginHost b = sharingNode("b", database, greeter, fan);
+        try {
+            a.setConfig("greeter", Map.of("greeting", "hello"));
+            a.unload("fan", false, false);
+
+            b.followSharedState();
+            b.followSharedState();
+            a.followSharedState();
+
+            for (PluginHost node : List.of(a, b)) {
+                assertThat(node.plugins().find("fan")).as("fan is held unloaded").isEmpty();
+                assertThat(node.plugins().getConfig("greeter")).contains(Map.of("greeting", "hello"));
+            }
+        } finally {
+            a.stop();
+            b.stop();
+        }
+    }
+
+    /** @return a database of its own for nodes to share their state in */
+    private static javax.sql.DataSource sharedDatabase() {
+        org.h2.jdbcx.JdbcDataSource database = new org.h2.jdbcx.JdbcDataSource();
+        database.setURL("jdbc:h2:mem:shared-state-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1");
+        return database;
+    }
+
+    /** A started node whose plugin directory holds the jars, sharing its operator state in the database. */
+    private PluginHost sharingNode(String name, javax.sql.DataSource database, Path... jars) throws Exception {
+        Path plugins = Files.createDirectories(dir.resolve(name));
+        for (Path jar : jars) {
+            Files.copy(jar, plugins.resolve(jar.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        PluginHost host = host(Map.of("pluginhost.plugin-dir", plugins.toString(),
+                "pluginhost.database.enabled", "false",
+                "pluginhost.shared-state.datasource", "java:test/Shared",
+                "pluginhost.shared-state.poll", "PT1H")); // the test has it follow the others when it asks
+        host.sharedDocuments = jndiName -> new io.pluginhost.resource.database.HostDocuments(() -> database,
+                java.time.Duration.ofSeconds(10));
+        host.start();
+        return host;
+    }
+
     /** Settings of a host that watches {@code plugins} and acts on a jar 100 ms after it settled. */
     private static Map<String, String> hotDeploy(Path plugins) {
         return Map.of("pluginhost.plugin-dir", plugins.toString(), "pluginhost.database.enabled", "false",
@@ -471,6 +592,11 @@ class PluginHostTest {
 
     /** The host's loads and failures from now on, as "loaded name" and "failed name". */
     private static BlockingQueue<String> lifecycle(PluginHost host) {
+        return lifecycle(host, false);
+    }
+
+    /** The same, and with {@code unloads} its unloads too, as "unloaded name". */
+    private static BlockingQueue<String> lifecycle(PluginHost host, boolean unloads) {
         BlockingQueue<String> events = new LinkedBlockingQueue<>();
         host.plugins().addLifecycleListener(new PluginLifecycleListener() {
             @Override
@@ -481,6 +607,13 @@ class PluginHostTest {
             @Override
             public void pluginFailed(String name, Path source, io.pluginhost.api.exception.PluginException e) {
                 events.add("failed " + name);
+            }
+
+            @Override
+            public void pluginUnloaded(io.pluginhost.api.PluginDescriptor plugin) {
+                if (unloads) {
+                    events.add("unloaded " + plugin.name());
+                }
             }
         });
         return events;
