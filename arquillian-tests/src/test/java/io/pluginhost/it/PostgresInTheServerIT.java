@@ -4,6 +4,7 @@ import io.pluginhost.it.support.AdminClient;
 import io.pluginhost.it.support.KnockingPlugin;
 import io.pluginhost.it.support.Management;
 import io.pluginhost.it.support.NotesPlugin;
+import io.pluginhost.it.support.PostgresDataSourceWar;
 import io.pluginhost.devservices.PostgresDevServer;
 import io.pluginhost.resource.database.DatabaseTaskLeases;
 import org.jboss.arquillian.container.test.api.Deployer;
@@ -14,15 +15,12 @@ import org.jboss.arquillian.container.test.api.OperateOnDeployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.ShrinkWrap;
-import org.jboss.shrinkwrap.api.asset.StringAsset;
 import org.jboss.shrinkwrap.api.spec.EnterpriseArchive;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.File;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -80,31 +78,13 @@ class PostgresInTheServerIT {
 
     @Deployment(name = "postgres", order = 2, testable = false)
     static WebArchive postgresDataSource() throws Exception {
-        return dataSource("plugins-postgres.war", "java:global/jdbc/PluginsPG");
+        return PostgresDataSourceWar.of("plugins-postgres.war", "java:global/jdbc/PluginsPG");
     }
 
     /** The data source of {@code pg-late} (see arquillian.xml), deployed by the test that needs it. */
     @Deployment(name = LATE_DATA_SOURCE, managed = false, testable = false)
     static WebArchive lateDataSource() throws Exception {
-        return dataSource("plugins-postgres-late.war", "java:global/jdbc/PluginsPGLate");
-    }
-
-    private static WebArchive dataSource(String file, String jndiName) throws Exception {
-        File driver = new File(org.postgresql.Driver.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        String url = System.getProperty("it.pg.url").replace("&", "&amp;");
-        return ShrinkWrap.create(WebArchive.class, file)
-                .addAsLibrary(driver)
-                .setWebXML(new StringAsset("""
-                        <web-app xmlns="https://jakarta.ee/xml/ns/jakartaee" version="6.0">
-                          <data-source>
-                            <name>%s</name>
-                            <class-name>org.postgresql.ds.PGSimpleDataSource</class-name>
-                            <url>%s</url>
-                            <user>postgres</user>
-                            <transactional>false</transactional>
-                          </data-source>
-                        </web-app>
-                        """.formatted(jndiName, url)));
+        return PostgresDataSourceWar.of("plugins-postgres-late.war", "java:global/jdbc/PluginsPGLate");
     }
 
     /** @return a plugin that creates its table {@code notes} in {@code initialize}; {@code execute} runs the body */

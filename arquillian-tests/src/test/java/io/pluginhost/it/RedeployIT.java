@@ -2,7 +2,6 @@ package io.pluginhost.it;
 
 import io.pluginhost.it.support.AdminClient;
 import io.pluginhost.it.support.Management;
-import io.pluginhost.it.support.ServerPorts;
 import io.pluginhost.runtime.testing.PluginJarBuilder;
 import org.jboss.arquillian.container.test.api.Deployer;
 import org.jboss.arquillian.container.test.api.Deployment;
@@ -18,7 +17,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URL;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -58,16 +56,8 @@ class RedeployIT {
         return AdminClient.hostEar();
     }
 
-    private final AdminClient admin = new AdminClient(url(ServerPorts.http() + "/pluginhost/"),
+    private final AdminClient admin = AdminClient.ofUndeployedHost(
             java.net.http.HttpClient.Version.HTTP_1_1);
-
-    private static URL url(String text) {
-        try {
-            return new URL(text);
-        } catch (java.net.MalformedURLException e) {
-            throw new IllegalArgumentException(e);
-        }
-    }
 
     @Test
     void redeploysOfTheHostDoNotPileUpInTheServer() throws Exception {

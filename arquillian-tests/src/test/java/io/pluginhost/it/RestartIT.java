@@ -1,7 +1,6 @@
 package io.pluginhost.it;
 
 import io.pluginhost.it.support.AdminClient;
-import io.pluginhost.it.support.ServerPorts;
 import org.jboss.arquillian.container.test.api.Deployer;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
@@ -12,7 +11,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.io.InputStream;
-import java.net.URL;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -44,15 +42,7 @@ class RestartIT {
         return AdminClient.hostEar();
     }
 
-    private final AdminClient admin = new AdminClient(url(ServerPorts.http() + "/pluginhost/"));
-
-    private static URL url(String text) {
-        try {
-            return new URL(text);
-        } catch (java.net.MalformedURLException e) {
-            throw new IllegalArgumentException(e);
-        }
-    }
+    private final AdminClient admin = AdminClient.ofUndeployedHost(java.net.http.HttpClient.Version.HTTP_2);
 
     private HttpResponse<String> json(String method, String path, String body) throws Exception {
         return admin.json(method, path, body);

@@ -46,6 +46,19 @@ public final class AdminClient {
         this.http = HttpClient.newBuilder().version(version).build();
     }
 
+    /**
+     * @param version the HTTP version to ask for
+     * @return a client of the host the test deploys itself ({@code managed = false}), for which Arquillian
+     *         injects no URL
+     */
+    public static AdminClient ofUndeployedHost(HttpClient.Version version) {
+        try {
+            return new AdminClient(java.net.URI.create(ServerPorts.http() + "/pluginhost/").toURL(), version);
+        } catch (java.net.MalformedURLException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
     /** @return the EAR the build made, as a deployment */
     public static EnterpriseArchive hostEar() {
         return ShrinkWrap.createFromZipFile(EnterpriseArchive.class, new File(System.getProperty("pluginhost.ear")));

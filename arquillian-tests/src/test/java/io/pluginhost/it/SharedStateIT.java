@@ -1,0 +1,142 @@
+package io.pluginhost.it;
+
+import io.pluginhost.devservices.PostgresDevServer;
+import io.pluginhost.it.support.AdminClient;
+import io.pluginhost.it.support.PostgresDataSourceWar;
+import io.pluginhost.resource.database.HostDocuments;
+import org.jboss.arquillian.container.test.api.Deployer;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.ShrinkWrap;
+import org.jboss.shrinkwrap.api.asset.StringAsset;
+import org.jboss.shrinkwrap.api.spec.EnterpriseArchive;
+import org.jboss.shrinkwrap.api.spec.JavaArchive;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.io.InputStream;
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The host in the server shares its operator state with other nodes through PostgreSQL
+ * ({@code pluginhost.shared-state.datasource}): the test plays another node, writing the shared document as a
+ * node does, and the server's engine follows; a change made over REST on the server is kept there for the
+ * others.
+ */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+class SharedStateIT {
+
+    private static final String HOST = "host-sharing-its-state";
+    private static final String DATA_SOURCE = "java:global/jdbc/PluginsPGShared";
+
+    @ArquillianResource
+    Deployer deployer;
+
+    /** The data source the nodes share, deployed before the host, which does not start without it. */
+    @Deployment(name = "shared-postgres", order = 1, testable = false)
+    static WebArchive sharedDataSource() throws Exception {
+        return PostgresDataSourceWar.of("plugins-postgres-shared.war", DATA_SOURCE);
+    }
+
+    /** The host, sharing its state; its own state file is one no other test writes, so nothing is shared yet. */
+    @Deployment(name = HOST, managed = false, testable = false)
+    static EnterpriseArchive ear() {
+        return AdminClient.hostEar().addAsLibrary(ShrinkWrap.create(JavaArchive.class, "shared-state-config.jar")
+                .addAsManifestResource(new StringAsset("pluginhost.shared-state.datasource=" + DATA_SOURCE + "\n"
+                        + "pluginhost.shared-state.poll=PT0.2S\n"
+                        + "pluginhost.state-file=" + System.getProperty("pluginhost.plugin-dir")
+                        + "/.shared-state-it.json\n"), "microprofile-config.properties"));
+    }
+
+    private final AdminClient admin = AdminClient.ofUndeployedHost(java.net.http.HttpClient.Version.HTTP_2);
+    /** The other node: the same table, written as a node writes it. */
+    private final HostDocuments otherNode = new HostDocuments(PostgresDevServer::dataSource, Duration.ofSeconds(10));
+
+    @Test
+    void theServerFollowsWhatAnotherNodeChangedAndKeepsItsOwnChangesForTheOthers() throws Exception {
+        forgetSharedState(); // from an earlier run against the same database
+        deployer.deploy(HOST);
+        BlockingQueue<String> lifecycle = new LinkedBlockingQueue<>();
+        HttpResponse<InputStream> stream = admin.events(line -> {
+            if (line.contains("\"kind\"")) {
+                lifecycle.add(line);
+            }
+        });
+        try {
+            assertThat(status("example-plugin-2")).isEqualTo(200);
+            assertThat(otherNode.write("operator-state", 0, """
+                    {"unloaded": ["example-plugin-2"], "overrides": {},
+                     "config": {"example-plugin-1": {"greeting": "Grüezi"}}}""")).isEqualTo(1);
+
+            awaitUntil(lifecycle, "example-plugin-2 unloaded and example-plugin-1 greeting in Swiss German",
+                    () -> status("example-plugin-2") == 404 && execute("example-plugin-1", "Bern")
+                            .contains("Grüezi, Bern!"));
+
+            assertThat(admin.json("PUT", "api/plugins/example-plugin-1/config", "{\"greeting\": \"Moin\"}")
+                    .statusCode()).isEqualTo(200);
+            HostDocuments.Stored kept = otherNode.read("operator-state").orElseThrow();
+            assertThat(kept.version()).isEqualTo(2);
+            assertThat(kept.text()).contains("\"greeting\":\"Moin\"", "\"unloaded\":[\"example-plugin-2\"]");
+
+            assertThat(otherNode.write("operator-state", 2, """
+                    {"unloaded": [], "overrides": {}, "config": {"example-plugin-1": {"greeting": "Moin"}}}"""))
+                    .isEqualTo(3);
+            awaitUntil(lifecycle, "example-plugin-2 loaded again", () -> status("example-plugin-2") == 200);
+            assertThat(execute("example-plugin-1", "Kiel")).contains("Moin, Kiel!");
+        } finally {
+            stream.body().close();
+            // The other tests' hosts do not share their state: the server's next host starts as before.
+            admin.json("DELETE", "api/plugins/example-plugin-1/config", null);
+            admin.json("POST", "api/plugins", "{\"jar\": \"example-plugin-2.jar\"}");
+            deployer.undeploy(HOST);
+            forgetSharedState();
+        }
+    }
+
+    private int status(String plugin) {
+        try {
+            return admin.json("GET", "api/plugins/" + plugin, null).statusCode();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private String execute(String plugin, String input) {
+        try {
+            return admin.json("POST", "api/plugins/" + plugin + "/execute", "\"" + input + "\"").body();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Checks again at each lifecycle event the server announces (and at least every second), for 30 s. */
+    private static void awaitUntil(BlockingQueue<String> lifecycle, String what, BooleanSupplier done)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!done.getAsBoolean()) {
+            assertThat(System.nanoTime()).as(what + " within 30 s").isLessThan(deadline);
+            lifecycle.poll(1, TimeUnit.SECONDS);
+        }
+    }
+
+    private void forgetSharedState() throws Exception {
+        otherNode.version("operator-state"); // makes the table if no node has yet
+        try (Connection connection = PostgresDevServer.dataSource().getConnection();
+             Statement statement = connection.createStatement()) {
+            statement.execute("DELETE FROM \"pluginhost$document\" WHERE name = 'operator-state'");
+        }
+    }
+}
