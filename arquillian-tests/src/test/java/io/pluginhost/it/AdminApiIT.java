@@ -54,6 +54,16 @@ class AdminApiIT {
         return new AdminClient(base).json(method, path, json);
     }
 
+    /** A host that does not share its operator state lists itself alone as the cluster, as it runs now. */
+    @Test
+    void aHostThatSharesNoStateIsItsOwnCluster() throws Exception {
+        HttpResponse<String> cluster = json("GET", "api/cluster", null);
+
+        assertThat(cluster.statusCode()).isEqualTo(200);
+        assertThat(cluster.body()).contains("\"shared\":false", "\"name\":\"example-plugin-1\"",
+                "\"state\":\"LOADED\"", "\"silent\":false").doesNotContain("stateVersion");
+    }
+
     @Test
     void anUploadedPluginLoadsRunsAndAfterUnloadItsLoaderIsCollected() throws Exception {
         byte[] jar = Files.readAllBytes(PluginJarBuilder.plugin("uploaded")

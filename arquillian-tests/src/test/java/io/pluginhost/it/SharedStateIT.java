@@ -22,6 +22,7 @@ import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -96,11 +97,22 @@ class SharedStateIT {
                     .isEqualTo(3);
             awaitUntil(lifecycle, "example-plugin-2 loaded again", () -> status("example-plugin-2") == 200);
             assertThat(execute("example-plugin-1", "Kiel")).contains("Moin, Kiel!");
+
+            // The cluster as the nodes report it: the server, the other node, and one that stopped reporting.
+            otherNode.put("node:other-node", "{\"node\": \"other-node\", \"stateVersion\": 3, \"plugins\": [],"
+                    + " \"reportedAt\": \"" + Instant.now() + "\"}");
+            otherNode.put("node:gone-node", "{\"node\": \"gone-node\", \"stateVersion\": 1, \"plugins\": [],"
+                    + " \"reportedAt\": \"2026-01-01T00:00:00Z\"}");
+            awaitUntil(lifecycle, "the server's report of state 3", () -> cluster().matches(
+                    "(?s).*\"stateVersion\":3,\"plugins\":\\[[^\\]]*\"name\":\"example-plugin-2\".*"));
+            String cluster = cluster();
+            assertThat(cluster).startsWith("{\"node\":").contains("\"shared\":true,\"stateVersion\":3");
+            assertThat(cluster).containsPattern("\"node\":\"other-node\"[^}]*\"silent\":false")
+                    .containsPattern("\"node\":\"gone-node\"[^}]*\"silent\":true");
         } finally {
             stream.body().close();
-            // The other tests' hosts do not share their state: the server's next host starts as before.
-            admin.json("DELETE", "api/plugins/example-plugin-1/config", null);
-            admin.json("POST", "api/plugins", "{\"jar\": \"example-plugin-2.jar\"}");
+            // What the test set lives only in the shared state: the other tests' hosts, which do not share
+            // theirs, start from the plugin directory as before.
             deployer.undeploy(HOST);
             forgetSharedState();
         }
@@ -109,6 +121,14 @@ class SharedStateIT {
     private int status(String plugin) {
         try {
             return admin.json("GET", "api/plugins/" + plugin, null).statusCode();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private String cluster() {
+        try {
+            return admin.json("GET", "api/cluster", null).body();
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
@@ -136,7 +156,8 @@ class SharedStateIT {
         otherNode.version("operator-state"); // makes the table if no node has yet
         try (Connection connection = PostgresDevServer.dataSource().getConnection();
              Statement statement = connection.createStatement()) {
-            statement.execute("DELETE FROM \"pluginhost$document\" WHERE name = 'operator-state'");
+            statement.execute("DELETE FROM \"pluginhost$document\" WHERE name = 'operator-state'"
+                    + " OR name LIKE 'node:%'");
         }
     }
 }

@@ -303,6 +303,27 @@ final class OperatorState {
         }
     }
 
+    /** @return the version of the shared state whose changes this node has taken; 0 if none, or not shared */
+    synchronized long followed() {
+        return pulled;
+    }
+
+    /**
+     * @return the version of the shared state as stored now
+     * @throws OperatorStateNotSavedException if the database cannot be read
+     * @throws IllegalStateException          if the state is not shared
+     */
+    synchronized long storedVersion() {
+        if (shared == null) {
+            throw new IllegalStateException("the operator state is not shared");
+        }
+        try {
+            return shared.version(DOCUMENT);
+        } catch (Exception e) {
+            throw notReached(e, "nothing was read");
+        }
+    }
+
     /**
      * What other nodes changed in the shared state since this node last looked: from now on this node's
      * state holds it, and the caller makes its engine follow.

@@ -51,6 +51,7 @@ import java.nio.file.Files;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -172,6 +173,8 @@ public class PluginHost {
      * engine as the shared state says.
      */
     private final ReentrantLock operatorChanges = new ReentrantLock();
+    /** What each node sharing the operator state runs, this one's included; null if the state is not shared. */
+    private NodeReports reports;
     /** Where the nodes keep what they share, by the data source's JNDI name; a test's own outside a container. */
     Function<String, HostDocuments> sharedDocuments = PluginDatabases::documents;
     /** Runs the SQL guard's parses; see {@link #startSqlParser()}. */
@@ -277,9 +280,13 @@ public class PluginHost {
         Path stateFile = config.getOptionalValue("pluginhost.state-file", String.class).map(Path::of)
                 .orElseGet(() -> pluginDirectory.resolve(".pluginhost-state.json"));
         Optional<String> sharedState = config.getOptionalValue("pluginhost.shared-state.datasource", String.class);
-        state = sharedState.isPresent()
-                ? OperatorState.shared(sharedDocuments.apply(sharedState.get()), stateFile, json)
-                : OperatorState.load(stateFile, json);
+        if (sharedState.isPresent()) {
+            HostDocuments documents = sharedDocuments.apply(sharedState.get());
+            state = OperatorState.shared(documents, stateFile, json);
+            reports = new NodeReports(documents, nodeId, json, Instant::now, this::withoutServerPaths);
+        } else {
+            state = OperatorState.load(stateFile, json);
+        }
         state.applyTo(engine);
         // Before any plugin loads: in a server that boots (suspended until it has started) or was suspended,
         // the tasks the plugins schedule in initialize wait for the resume.
@@ -385,6 +392,14 @@ public class PluginHost {
                 sharedStateUnreachable = false;
             }
             new OtherNodesChanges(engine, pluginDirectory).follow(changes);
+            try {
+                reports.report(engine.list(), state.followed());
+            } catch (Exception e) {
+                if (!sharedStateUnreachable) {
+                    LOG.warning("cannot write this node's report to " + reports + ": " + e.getMessage());
+                    sharedStateUnreachable = true;
+                }
+            }
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "following the operator state the nodes share", e);
         } finally {
@@ -549,6 +564,14 @@ public class PluginHost {
         if (stateTimer != null) {
             stateTimer.shutdownNow();
         }
+        if (reports != null) {
+            operatorChanges.lock(); // after a report being written
+            try {
+                reports.withdraw();
+            } finally {
+                operatorChanges.unlock();
+            }
+        }
         if (busSubscription != null) {
             try {
                 busSubscription.close();
@@ -614,6 +637,38 @@ public class PluginHost {
      *
      * @return the services and their problems
      */
+    /**
+     * What every node that shares this node's operator state says it runs, with the version of the shared
+     * state it has followed; where the state is not shared, this node alone, as it is now.
+     *
+     * @return {@code node} (this one), {@code shared}, {@code stateVersion} (the shared state's, if shared),
+     *         and {@code nodes}: each node's report ({@code node}, {@code stateVersion}, {@code plugins},
+     *         {@code reportedAt}, {@code silent})
+     * @throws OperatorStateNotSavedException if the database the nodes share cannot be read
+     */
+    public Map<String, Object> cluster() {
+        Map<String, Object> view = new java.util.LinkedHashMap<>();
+        view.put("node", nodeId);
+        view.put("shared", reports != null);
+        if (reports == null) {
+            Map<String, Object> self = new java.util.LinkedHashMap<>(NodeReports.report(nodeId, engine.list(), 0,
+                    this::withoutServerPaths));
+            self.remove("stateVersion");
+            self.put("reportedAt", Instant.now().toString());
+            self.put("silent", false);
+            view.put("nodes", List.of(self));
+            return view;
+        }
+        view.put("stateVersion", state.storedVersion());
+        try {
+            view.put("nodes", reports.nodes());
+        } catch (Exception e) {
+            throw new OperatorStateNotSavedException("cannot read the nodes' reports from " + reports + " ("
+                    + e.getMessage() + "). Check pluginhost.shared-state.datasource", new IOException(e));
+        }
+        return view;
+    }
+
     public Map<String, String> serviceProblems() {
         Map<String, String> problems = new java.util.LinkedHashMap<>();
         if (databases != null) {

@@ -561,6 +561,51 @@ class PluginHostTest {
         }
     }
 
+    /**
+     * Each node sharing the state reports what it runs and which version of the state it followed; one that
+     * stops takes its report back. A node that does not share its state lists itself alone.
+     */
+    @Test
+    void eachNodeSharingTheStateReportsWhatItRunsAndTheVersionItFollowed() throws Exception {
+        javax.sql.DataSource database = sharedDatabase();
+        Path greeter = PluginJarBuilder.plugin("greeter").build(Files.createDirectories(dir.resolve("build")));
+        PluginHost a = sharingNode("a", database, greeter);
+        PluginHost b = sharingNode("b", database, greeter);
+        try {
+            b.unload("greeter", false, false);
+            a.followSharedState();
+            b.followSharedState();
+
+            Map<String, Object> cluster = a.cluster();
+            assertThat(cluster).containsEntry("node", "a").containsEntry("shared", true)
+                    .containsEntry("stateVersion", 1L);
+            assertThat(cluster.get("nodes")).asList().extracting(node -> node.toString()
+                            .replaceAll(", reportedAt=[^,}]+", ""))
+                    .containsExactly("{node=a, stateVersion=1, plugins=[], silent=false}",
+                            "{node=b, stateVersion=1, plugins=[], silent=false}");
+        } finally {
+            b.stop();
+        }
+        try {
+            assertThat(a.cluster().get("nodes").toString()).contains("node=a").doesNotContain("node=b");
+        } finally {
+            a.stop();
+        }
+
+        Path plugins = Files.createDirectories(dir.resolve("alone"));
+        Files.copy(greeter, plugins.resolve(greeter.getFileName()));
+        PluginHost alone = host(Map.of("pluginhost.plugin-dir", plugins.toString(),
+                "pluginhost.database.enabled", "false", "pluginhost.node-id", "alone"));
+        alone.start();
+        try {
+            assertThat(alone.cluster()).containsEntry("shared", false);
+            assertThat(alone.cluster().get("nodes").toString()).contains("node=alone", "name=greeter",
+                    "state=LOADED", "silent=false");
+        } finally {
+            alone.stop();
+        }
+    }
+
     /** @return a database of its own for nodes to share their state in */
     private static javax.sql.DataSource sharedDatabase() {
         org.h2.jdbcx.JdbcDataSource database = new org.h2.jdbcx.JdbcDataSource();
@@ -576,7 +621,7 @@ class PluginHostTest {
         }
         PluginHost host = host(Map.of("pluginhost.plugin-dir", plugins.toString(),
                 "pluginhost.database.enabled", "false",
-                "pluginhost.shared-state.datasource", "java:test/Shared",
+                "pluginhost.shared-state.datasource", "java:test/Shared", "pluginhost.node-id", name,
                 "pluginhost.shared-state.poll", "PT1H")); // the test has it follow the others when it asks
         host.sharedDocuments = jndiName -> new io.pluginhost.resource.database.HostDocuments(() -> database,
                 java.time.Duration.ofSeconds(10));

@@ -6,7 +6,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 
 /**
@@ -111,6 +113,61 @@ public final class HostDocuments {
         }
     }
 
+    /**
+     * Stores a text whatever the stored version is: for a document only one node writes (its own report).
+     *
+     * @param name the document's name
+     * @param text the new text
+     * @return the new version
+     * @throws Exception if the database cannot be reached or written
+     */
+    public long put(String name, String text) throws Exception {
+        for (int attempt = 0; ; attempt++) {
+            long stored = version(name);
+            long written = write(name, stored, text);
+            if (written > 0) {
+                return written;
+            }
+            if (attempt == 10) {
+                throw new SQLException("document " + name + " was written by another writer ten times meanwhile");
+            }
+        }
+    }
+
+    /**
+     * @param prefix the start of the names, e.g. {@code node:}
+     * @return the documents whose name starts with it, by name
+     * @throws Exception if the database cannot be reached or read
+     */
+    public Map<String, Stored> list(String prefix) throws Exception {
+        String pattern = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
+        try (Connection connection = connect();
+             PreparedStatement read = prepare(connection, "SELECT name, version, body FROM " + SqlNames.quote(TABLE)
+                     + " WHERE name LIKE ? ESCAPE '\\' ORDER BY name")) {
+            read.setString(1, pattern);
+            Map<String, Stored> documents = new TreeMap<>();
+            try (ResultSet rows = read.executeQuery()) {
+                while (rows.next()) {
+                    documents.put(rows.getString(1), new Stored(rows.getLong(2), rows.getString(3)));
+                }
+            }
+            return documents;
+        }
+    }
+
+    /**
+     * @param name the document's name
+     * @throws Exception if the database cannot be reached or written
+     */
+    public void delete(String name) throws Exception {
+        try (Connection connection = connect();
+             PreparedStatement delete = prepare(connection, "DELETE FROM " + SqlNames.quote(TABLE)
+                     + " WHERE name = ?")) {
+            delete.setString(1, name);
+            delete.executeUpdate();
+        }
+    }
+
     /** @return a connection whose every statement is its own transaction, whatever the pool's default */
     private Connection connect() throws Exception {
         Connection connection = dataSource.call().getConnection();
@@ -129,7 +186,7 @@ public final class HostDocuments {
     /** Makes the table, once per host (again after a failure). */
     private void make(Connection connection) throws SQLException {
         if (!made) {
-            HostTables.make(connection, TABLE, "name VARCHAR(100) NOT NULL PRIMARY KEY, version BIGINT NOT NULL,"
+            HostTables.make(connection, TABLE, "name VARCHAR(300) NOT NULL PRIMARY KEY, version BIGINT NOT NULL,"
                     + " body TEXT NOT NULL", "it holds what operators set for every node; rename it, and set"
                     + " again over REST what it held");
             made = true;

@@ -105,4 +105,22 @@ class HostDocumentsTest {
         assertThat(stored.text().split(",")).hasSize(nodes * 5);
         assertThat(stored.version()).isEqualTo(nodes * 5);
     }
+
+    /** Reports each node writes alone: put whatever their version, listed by the start of their names, deleted. */
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgresql"})
+    void documentsArePutListedByTheStartOfTheirNameAndDeleted(String kind) throws Exception {
+        HostDocuments node = node(database(kind));
+        String prefix = name("report_%") + ":"; // LIKE's wildcards in a name match only themselves
+        node.put(prefix + "a", "1");
+        node.put(prefix + "a", "2");
+        node.put(prefix + "b", "3");
+        node.put(prefix.replace("_%", "xy") + "c", "not listed");
+
+        assertThat(node.list(prefix)).containsOnlyKeys(prefix + "a", prefix + "b");
+        assertThat(node.list(prefix).get(prefix + "a")).isEqualTo(new HostDocuments.Stored(2, "2"));
+        node.delete(prefix + "a");
+        assertThat(node.list(prefix)).containsOnlyKeys(prefix + "b");
+        assertThat(node.read(prefix + "a")).isEmpty();
+    }
 }
