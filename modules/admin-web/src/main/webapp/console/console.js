@@ -13,9 +13,11 @@ const MAX_EVENTS = 200;
 const STREAM_RETRY_MS = 10_000;
 /**
  * The least time between two refreshes the event stream asks for: a plugin that fails every 10 ms sends a
- * lifecycle event each time, and each refresh reads the whole host (four requests).
+ * lifecycle event each time, and each refresh reads the whole host (five requests).
  */
 const STREAM_REFRESH_MS = 1_000;
+/** How often the nodes are read again: other nodes change, and fall silent, without an event here. */
+const CLUSTER_REFRESH_MS = 30_000;
 let admin = false;
 let plugins = [];
 let overridesOf = null;
@@ -199,6 +201,36 @@ function renderJars(jars) {
   }
 }
 
+/**
+ * The nodes that share this node's operator state, each as it last reported (GET /cluster); where the state
+ * is not shared, this node alone. A node behind the shared state, or silent, says so.
+ */
+function renderCluster(cluster) {
+  const body = $('cluster').tBodies[0];
+  body.replaceChildren();
+  if (cluster.error) {
+    $('cluster-note').textContent = 'could not read the nodes: ' + cluster.error;
+    return;
+  }
+  $('cluster-note').textContent = cluster.shared
+    ? `Operator state shared by these nodes; its version now: ${cluster.stateVersion}.`
+    : 'Operator state not shared (pluginhost.shared-state.datasource): this node alone.';
+  for (const node of cluster.nodes) {
+    const row = document.createElement('tr');
+    row.dataset.node = node.node;
+    const behind = cluster.shared && node.stateVersion !== cluster.stateVersion;
+    const follows = cluster.shared ? `${node.stateVersion}${behind ? ' (behind)' : ''}` : '—';
+    const plugins = (node.plugins ?? []).map(p => `${p.name}@${p.version} ${p.state}${p.error ? ': ' + p.error : ''}`);
+    const reported = node.unreadable ? 'unreadable: ' + node.unreadable
+      : node.reportedAt + (node.silent ? ' (silent)' : '');
+    row.append(cell(node.node + (node.node === cluster.node ? ' (this node)' : '')),
+        cell(follows, behind ? 'state-WAITING' : undefined),
+        cell(reported, node.silent || node.unreadable ? 'state-FAILED' : undefined),
+        cell(plugins.join(', ')));
+    body.append(row);
+  }
+}
+
 async function openOverrides(name) {
   overridesOf = name;
   $('overrides-plugin').textContent = name;
@@ -234,11 +266,13 @@ async function refresh() {
       again = false;
       lastRefresh = Date.now();
       try {
-        const [list, metrics, jars, leaks] = await Promise.all([call('GET', 'plugins'), call('GET', 'metrics'),
-          call('GET', 'jars'), call('GET', 'diagnostics/unloaded-not-collected')]);
+        const [list, metrics, jars, leaks, cluster] = await Promise.all([call('GET', 'plugins'), call('GET', 'metrics'),
+          call('GET', 'jars'), call('GET', 'diagnostics/unloaded-not-collected'),
+          call('GET', 'cluster').catch(e => ({error: e.message}))]); // the shared database may be down alone
         plugins = list;
         renderPlugins(metrics ?? {});
         renderJars(jars);
+        renderCluster(cluster);
         $('leaks').textContent = leaks.plugins?.length ? leaks.plugins.join(', ') : 'none';
       } catch (e) {
         say('could not read the host: ' + e.message, false);
@@ -343,6 +377,7 @@ async function start() {
   await refresh();
   document.body.dataset.ready = 'true';
   listen();
+  setInterval(() => call('GET', 'cluster').catch(e => ({error: e.message})).then(renderCluster), CLUSTER_REFRESH_MS);
 }
 
 start().catch(e => say('the console could not start: ' + e.message, false));

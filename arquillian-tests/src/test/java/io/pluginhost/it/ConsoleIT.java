@@ -1,6 +1,7 @@
 package io.pluginhost.it;
 
 import io.pluginhost.it.support.AdminClient;
+import io.pluginhost.it.support.ConsoleBrowser;
 import io.pluginhost.it.support.RawEventStream;
 import io.pluginhost.it.support.ServerLatch;
 import io.pluginhost.runtime.testing.PluginJarBuilder;
@@ -17,17 +18,11 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.Alert;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
-import java.io.File;
 import java.net.URL;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -51,7 +46,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @RunAsClient
 class ConsoleIT {
 
-    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final Duration WAIT = ConsoleBrowser.WAIT;
 
     @ArquillianResource
     URL base;
@@ -70,39 +65,13 @@ class ConsoleIT {
     @AfterEach
     void closeBrowser(TestInfo test) throws Exception {
         if (browser != null) {
-            try {
-                Path shots = Files.createDirectories(Path.of("target", "console"));
-                Files.write(shots.resolve(test.getTestMethod().orElseThrow().getName() + ".png"),
-                        ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
-            } finally {
-                browser.quit();
-            }
+            ConsoleBrowser.close(browser, test.getTestMethod().orElseThrow().getName());
         }
     }
 
     /** Opens the console as {@code user:password}; returns once it has shown the host's state. */
     private WebDriver open(String credentials) throws Exception {
-        ChromeOptions options = new ChromeOptions();
-        options.addArguments("--window-size=1400,1400");
-        options.setBinary("/usr/bin/chromium");
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-dev-shm-usage", "--user-data-dir=" + Files.createTempDirectory(dir, "chromium"));
-        // With --disable-dev-shm-usage Chromium keeps its shared memory in files of TMPDIR, and one a renderer
-        // killed at quit still had open stayed in /tmp.
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(new File("/usr/bin/chromedriver")).usingAnyFreePort()
-                .withEnvironment(java.util.Map.of("TMPDIR", Files.createTempDirectory(dir, "tmp").toString()))
-                .build();
-        browser = new ChromeDriver(service, options);
-        URL console = new URL(base, "console/");
-        browser.get(console.getProtocol() + "://" + credentials + "@" + console.getAuthority() + console.getPath());
-        try {
-            new WebDriverWait(browser, WAIT).until(ExpectedConditions.attributeToBe(By.tagName("body"), "data-ready", "true"));
-        } catch (org.openqa.selenium.TimeoutException e) {
-            throw new AssertionError("the console did not start; it says: "
-                    + browser.findElement(By.id("message")).getText(), e);
-        }
+        browser = ConsoleBrowser.open(base, credentials, dir);
         return browser;
     }
 
@@ -130,6 +99,11 @@ class ConsoleIT {
         assertThat(mutating).allSatisfy(control -> assertThat(control.isEnabled())
                 .as("%s '%s' enabled for a viewer", control.getTagName(), control.getText()).isFalse());
         assertThat(browser.findElement(By.id("session")).getText()).contains("plugin-viewer", "read only");
+        // The nodes: this host shares no state, so the server alone, with what it runs.
+        assertThat(browser.findElement(By.id("cluster-note")).getText()).contains("not shared", "this node alone");
+        List<WebElement> nodes = browser.findElements(By.cssSelector("#cluster tbody tr[data-node]"));
+        assertThat(nodes).singleElement().satisfies(node -> assertThat(node.getText())
+                .contains("(this node)", "example-plugin-1@", "LOADED").doesNotContain("silent"));
         // What a viewer may do: read the overrides.
         assertThat(browser.findElement(row("example-plugin-1")).findElement(By.xpath(".//button[.='Overrides']"))
                 .isEnabled()).isTrue();

@@ -2,6 +2,7 @@ package io.pluginhost.it;
 
 import io.pluginhost.devservices.PostgresDevServer;
 import io.pluginhost.it.support.AdminClient;
+import io.pluginhost.it.support.ConsoleBrowser;
 import io.pluginhost.it.support.PostgresDataSourceWar;
 import io.pluginhost.resource.database.HostDocuments;
 import org.jboss.arquillian.container.test.api.Deployer;
@@ -16,9 +17,13 @@ import org.jboss.shrinkwrap.api.spec.JavaArchive;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebDriver;
 
 import java.io.InputStream;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
@@ -45,6 +50,9 @@ class SharedStateIT {
 
     @ArquillianResource
     Deployer deployer;
+
+    @TempDir
+    Path dir;
 
     /** The data source the nodes share, deployed before the host, which does not start without it. */
     @Deployment(name = "shared-postgres", order = 1, testable = false)
@@ -109,6 +117,21 @@ class SharedStateIT {
             assertThat(cluster).startsWith("{\"node\":").contains("\"shared\":true,\"stateVersion\":3");
             assertThat(cluster).containsPattern("\"node\":\"other-node\"[^}]*\"silent\":false")
                     .containsPattern("\"node\":\"gone-node\"[^}]*\"silent\":true");
+
+            // As the console shows them.
+            WebDriver browser = ConsoleBrowser.open(admin.base(), AdminClient.VIEWER, dir);
+            try {
+                assertThat(browser.findElement(By.id("cluster-note")).getText()).contains("its version now: 3");
+                assertThat(browser.findElement(By.cssSelector("#cluster tr[data-node='other-node']")).getText())
+                        .contains("other-node 3 ").doesNotContain("behind", "silent");
+                assertThat(browser.findElement(By.cssSelector("#cluster tr[data-node='gone-node']")).getText())
+                        .contains("1 (behind)", "2026-01-01T00:00:00Z (silent)");
+                assertThat(browser.findElements(By.cssSelector("#cluster tr[data-node]"))).hasSize(3)
+                        .anySatisfy(node -> assertThat(node.getText()).contains("(this node)", "example-plugin-2@1.0.0"
+                                + " LOADED"));
+            } finally {
+                ConsoleBrowser.close(browser, "sharedStateIT");
+            }
         } finally {
             stream.body().close();
             // What the test set lives only in the shared state: the other tests' hosts, which do not share

@@ -59,6 +59,11 @@ public final class AdminClient {
         }
     }
 
+    /** @return the host's web module this client calls, e.g. {@code http://127.0.0.1:8080/pluginhost/} */
+    public URL base() {
+        return base;
+    }
+
     /** @return the EAR the build made, as a deployment */
     public static EnterpriseArchive hostEar() {
         return ShrinkWrap.createFromZipFile(EnterpriseArchive.class, new File(System.getProperty("pluginhost.ear")));
