@@ -134,4 +134,9 @@ final class NodeReports {
                     + "); it is listed as silent after " + SILENT);
         }
     }
+
+    @Override
+    public String toString() {
+        return "the node reports in " + documents;
+    }
 }

@@ -252,13 +252,27 @@ final class OperatorState {
         return Map.copyOf(config);
     }
 
+    /**
+     * An operator unloaded the plugins: held unloaded from now on. A shared state gets it even where this
+     * node's state held them already, as another node may have loaded one meanwhile.
+     */
     synchronized void unloaded(List<String> names) {
-        if (unloaded.addAll(names)) {
+        if (unloaded.addAll(names) || shared != null) {
             save(into -> into.unloaded.addAll(names));
         }
     }
 
-    /** The plugin is no longer held unloaded: it was loaded again, or its jar deleted. */
+    /**
+     * An operator loaded the plugin: no longer held unloaded. A shared state gets it even where this node's
+     * state did not hold it, as another node may have unloaded it meanwhile; that unload is older.
+     */
+    synchronized void loadedByOperator(String name) {
+        if (unloaded.remove(name) || shared != null) {
+            save(into -> into.unloaded.remove(name));
+        }
+    }
+
+    /** The plugin is no longer held unloaded: it was loaded again (by hot deploy, say), or its jar deleted. */
     synchronized void clearUnload(String name) {
         if (unloaded.remove(name)) {
             save(into -> into.unloaded.remove(name));
@@ -418,7 +432,11 @@ final class OperatorState {
             Optional<HostDocuments.Stored> stored = stored(consequence);
             OperatorState next = new OperatorState(file, shared, json);
             stored.ifPresent(s -> next.read(next.parse(s.text())));
+            Map<String, Object> before = next.document();
             change.accept(next);
+            if (stored.isPresent() && next.document().equals(before)) {
+                return; // the stored state holds it already
+            }
             try {
                 if (shared.write(DOCUMENT, stored.map(HostDocuments.Stored::version).orElse(0L),
                         json.toJson(next.document())) > 0) {

@@ -46,7 +46,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.Path;
@@ -67,7 +66,6 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.UUID;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -396,7 +394,7 @@ public class PluginHost {
                 reports.report(engine.list(), state.followed());
             } catch (Exception e) {
                 if (!sharedStateUnreachable) {
-                    LOG.warning("cannot write this node's report to " + reports + ": " + e.getMessage());
+                    LOG.warning("cannot write this node's report to " + reports + " (" + e.getMessage() + ")");
                     sharedStateUnreachable = true;
                 }
             }
@@ -631,13 +629,6 @@ public class PluginHost {
     }
 
     /**
-     * What the readiness checks report about the services plugins reach: per service ({@code database:
-     * <jndi name>}, {@code kafka}, {@code s3}) why it cannot be reached, or {@code null} if it answered.
-     * Services the host is not configured to use are absent. Each probe waits at most its own timeout.
-     *
-     * @return the services and their problems
-     */
-    /**
      * What every node that shares this node's operator state says it runs, with the version of the shared
      * state it has followed; where the state is not shared, this node alone, as it is now.
      *
@@ -663,12 +654,19 @@ public class PluginHost {
         try {
             view.put("nodes", reports.nodes());
         } catch (Exception e) {
-            throw new OperatorStateNotSavedException("cannot read the nodes' reports from " + reports + " ("
+            throw new OperatorStateNotSavedException("cannot read " + reports + " ("
                     + e.getMessage() + "). Check pluginhost.shared-state.datasource", new IOException(e));
         }
         return view;
     }
 
+    /**
+     * What the readiness checks report about the services plugins reach: per service ({@code database:
+     * <jndi name>}, {@code kafka}, {@code s3}) why it cannot be reached, or {@code null} if it answered.
+     * Services the host is not configured to use are absent. Each probe waits at most its own timeout.
+     *
+     * @return the services and their problems
+     */
     public Map<String, String> serviceProblems() {
         Map<String, String> problems = new java.util.LinkedHashMap<>();
         if (databases != null) {
@@ -732,7 +730,7 @@ public class PluginHost {
                 throw new IllegalArgumentException("'" + jar + "' is not a jar in the plugin directory");
             }
             PluginInfo info = engine.load(path);
-            state.clearUnload(info.name());
+            state.loadedByOperator(info.name());
             return info;
         } finally {
             operatorChanges.unlock();
@@ -974,7 +972,7 @@ public class PluginHost {
             throw e; // and an operator's unload of the plugin holds
         }
         Files.deleteIfExists(backup);
-        state.clearUnload(name);
+        state.loadedByOperator(name);
         forgetFailedOthers(target, name);
         return new JarPut(Optional.empty(), Optional.of(info));
     }

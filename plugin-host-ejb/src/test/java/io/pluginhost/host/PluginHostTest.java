@@ -606,6 +606,33 @@ class PluginHostTest {
         }
     }
 
+    /**
+     * An operator loads a plugin on a node that had not yet followed another node's unload of it: the load is
+     * the later change, and holds on both, rather than being undone at the node's next look.
+     */
+    @Test
+    void aLoadOverRestWinsOverAnUnloadItsNodeHadNotYetFollowed() throws Exception {
+        javax.sql.DataSource database = sharedDatabase();
+        Path greeter = PluginJarBuilder.plugin("greeter").build(Files.createDirectories(dir.resolve("build")));
+        PluginHost a = sharingNode("a", database, greeter);
+        PluginHost b = sharingNode("b", database, greeter);
+        try {
+            b.unload("greeter", false, false);
+            a.plugins().unload("greeter"); // not loaded on a, for a reason of its own (not an operator's)
+            a.loadFromDirectory(greeter.getFileName().toString());
+
+            a.followSharedState();
+            b.followSharedState();
+
+            for (PluginHost node : List.of(a, b)) {
+                assertThat(node.plugins().find("greeter")).as("loaded").isPresent();
+            }
+        } finally {
+            a.stop();
+            b.stop();
+        }
+    }
+
     /** @return a database of its own for nodes to share their state in */
     private static javax.sql.DataSource sharedDatabase() {
         org.h2.jdbcx.JdbcDataSource database = new org.h2.jdbcx.JdbcDataSource();
