@@ -470,7 +470,7 @@ final class OperatorState {
         Map<String, Object> savedOverrides = new TreeMap<>();
         overrides.forEach((plugin, value) -> savedOverrides.put(plugin, overridesJson(value)));
         saved.put("overrides", savedOverrides);
-        saved.put("config", config);
+        saved.put("config", new TreeMap<>(config)); // a copy: save compares a document before and after a change
         return saved;
     }
 
