@@ -54,10 +54,13 @@ class SharedStateIT {
     @TempDir
     Path dir;
 
-    /** The data source the nodes share, deployed before the host, which does not start without it. */
+    /**
+     * The data source the nodes share, deployed before the host, which does not start without it; its
+     * connections join the caller's JTA transaction, as a subsystem data source's do by default.
+     */
     @Deployment(name = "shared-postgres", order = 1, testable = false)
     static WebArchive sharedDataSource() throws Exception {
-        return PostgresDataSourceWar.of("plugins-postgres-shared.war", DATA_SOURCE);
+        return PostgresDataSourceWar.of("plugins-postgres-shared.war", DATA_SOURCE, true);
     }
 
     /** The host, sharing its state; its own state file is one no other test writes, so nothing is shared yet. */

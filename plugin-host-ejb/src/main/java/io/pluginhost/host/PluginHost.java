@@ -30,6 +30,8 @@ import jakarta.ejb.ConcurrencyManagement;
 import jakarta.ejb.ConcurrencyManagementType;
 import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.event.Event;
@@ -83,6 +85,11 @@ import java.util.regex.Pattern;
  * <p>Concurrency is the engine's own (it serializes lifecycle operations and lets calls run in
  * parallel), so the bean uses bean-managed concurrency rather than the container's lock.
  *
+ * <p>No method runs in a JTA transaction, as nothing on the host's own threads does (hot deploy, retries,
+ * timers): what the host writes to the operator state nodes share must commit at once, not when a REST
+ * call or the start ends (a connection of a JTA data source refuses the auto-commit the host sets,
+ * {@code IJ031017}), and a start that loads many plugins would outlive the transaction's timeout.
+ *
  * <p>Configuration is MicroProfile Config ({@code pluginhost.*}; system property &gt; environment
  * variable &gt; file). The keys and their defaults are listed once, in the README's configuration
  * table; they are read here ({@link #engineLimits}, Kafka, S3, leaks), in
@@ -91,6 +98,7 @@ import java.util.regex.Pattern;
 @Singleton
 @Startup
 @ConcurrencyManagement(ConcurrencyManagementType.BEAN)
+@TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
 @JMSDestinationDefinition(name = PluginHost.EVENTS_TOPIC, interfaceName = "jakarta.jms.Topic",
         destinationName = "pluginhostEvents")
 public class PluginHost {
@@ -182,6 +190,7 @@ public class PluginHost {
     private ServerSuspension suspension;
 
     @PostConstruct
+    @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
     void start() {
         try {
             startServing();
@@ -544,6 +553,7 @@ public class PluginHost {
     }
 
     @PreDestroy
+    @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
     void stop() {
         health.detach();
         meters.stop();

@@ -8,7 +8,8 @@ import java.io.File;
 
 /**
  * A deployment that defines a data source on the suite's PostgreSQL ({@code it.pg.url}), as the superuser,
- * and carries the driver: what a second data source of the server is in the tests.
+ * and carries the driver: what a second data source of the server is in the tests. By default its
+ * connections join no JTA transaction.
  */
 public final class PostgresDataSourceWar {
 
@@ -21,6 +22,14 @@ public final class PostgresDataSourceWar {
      * @return the war
      */
     public static WebArchive of(String file, String jndiName) throws Exception {
+        return of(file, jndiName, false);
+    }
+
+    /**
+     * @param transactional whether its connections join the caller's JTA transaction, as those of a data
+     *                      source of the datasources subsystem do by default ({@code jta="true"})
+     */
+    public static WebArchive of(String file, String jndiName, boolean transactional) throws Exception {
         File driver = new File(org.postgresql.Driver.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         String url = System.getProperty("it.pg.url").replace("&", "&amp;");
         return ShrinkWrap.create(WebArchive.class, file)
@@ -32,9 +41,9 @@ public final class PostgresDataSourceWar {
                             <class-name>org.postgresql.ds.PGSimpleDataSource</class-name>
                             <url>%s</url>
                             <user>postgres</user>
-                            <transactional>false</transactional>
+                            <transactional>%s</transactional>
                           </data-source>
                         </web-app>
-                        """.formatted(jndiName, url)));
+                        """.formatted(jndiName, url, transactional)));
     }
 }
