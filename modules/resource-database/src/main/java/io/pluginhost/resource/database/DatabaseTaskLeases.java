@@ -86,18 +86,8 @@ public final class DatabaseTaskLeases implements TaskLeases {
         }
     }
 
-    /** @return a connection whose every statement is its own transaction, whatever the pool's default */
     private Connection connect() throws Exception {
-        Connection connection = dataSource.call().getConnection();
-        try {
-            if (!connection.getAutoCommit()) {
-                connection.setAutoCommit(true);
-            }
-            return connection;
-        } catch (SQLException | RuntimeException e) {
-            connection.close();
-            throw e;
-        }
+        return HostTables.autoCommitting(dataSource);
     }
 
     /** Makes the table, once per host (again after a failure). */
@@ -122,9 +112,7 @@ public final class DatabaseTaskLeases implements TaskLeases {
     }
 
     private PreparedStatement prepare(Connection connection, String sql) throws SQLException {
-        PreparedStatement statement = connection.prepareStatement(sql);
-        statement.setQueryTimeout(timeoutSeconds);
-        return statement;
+        return HostTables.prepare(connection, sql, timeoutSeconds);
     }
 
     @Override

@@ -168,13 +168,10 @@ public final class HostDocuments {
         }
     }
 
-    /** @return a connection whose every statement is its own transaction, whatever the pool's default */
+    /** @return a connection whose every statement is its own transaction, to a database with the table */
     private Connection connect() throws Exception {
-        Connection connection = dataSource.call().getConnection();
+        Connection connection = HostTables.autoCommitting(dataSource);
         try {
-            if (!connection.getAutoCommit()) {
-                connection.setAutoCommit(true);
-            }
             make(connection);
             return connection;
         } catch (SQLException | RuntimeException e) {
@@ -194,9 +191,7 @@ public final class HostDocuments {
     }
 
     private PreparedStatement prepare(Connection connection, String sql) throws SQLException {
-        PreparedStatement statement = connection.prepareStatement(sql);
-        statement.setQueryTimeout(timeoutSeconds);
-        return statement;
+        return HostTables.prepare(connection, sql, timeoutSeconds);
     }
 
     @Override

@@ -1,11 +1,13 @@
 package io.pluginhost.resource.database;
 
+import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Locale;
+import java.util.concurrent.Callable;
 
 /**
  * The host's own tables in its database ({@code pluginhost$...}, a name no plugin's table has): made by the
@@ -15,6 +17,32 @@ import java.util.Locale;
 final class HostTables {
 
     private HostTables() {
+    }
+
+    /**
+     * @param dataSource the host's data source, looked up now
+     * @return a connection of the host's user whose every statement is its own transaction, whatever the
+     *         pool's default: what the host keeps in its tables must hold at once, for the other nodes
+     * @throws Exception if the data source cannot be found or connected to
+     */
+    static Connection autoCommitting(Callable<DataSource> dataSource) throws Exception {
+        Connection connection = dataSource.call().getConnection();
+        try {
+            if (!connection.getAutoCommit()) {
+                connection.setAutoCommit(true);
+            }
+            return connection;
+        } catch (SQLException | RuntimeException e) {
+            connection.close();
+            throw e;
+        }
+    }
+
+    /** @return the statement, cancelled after {@code timeoutSeconds} */
+    static PreparedStatement prepare(Connection connection, String sql, int timeoutSeconds) throws SQLException {
+        PreparedStatement statement = connection.prepareStatement(sql);
+        statement.setQueryTimeout(timeoutSeconds);
+        return statement;
     }
 
     /**
