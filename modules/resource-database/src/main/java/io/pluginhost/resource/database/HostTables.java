@@ -6,6 +6,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
@@ -58,8 +59,9 @@ final class HostTables {
         try (Statement statement = connection.createStatement()) {
             statement.execute("CREATE TABLE IF NOT EXISTS " + SqlNames.quote(table) + " (" + columns + ")");
         } catch (SQLException raced) {
-            // Two nodes creating it at once: one of them gets a duplicate key in the catalog; the table exists.
-            if (!"23505".equals(raced.getSQLState()) && !"42P07".equals(raced.getSQLState())) {
+            // Nodes creating it at once: PostgreSQL tells all but one that the table (42P07), its row type
+            // (42710) or their catalog entries (23505) exist already; the table does.
+            if (!List.of("23505", "42P07", "42710").contains(raced.getSQLState())) {
                 throw raced;
             }
         }
