@@ -173,6 +173,8 @@ public class PluginHost {
     private ScheduledExecutorService stateTimer;
     /** Whether the shared operator state could not be read at the last look: logged once per outage. */
     private boolean sharedStateUnreachable;
+    /** Whether this node's report could not be written at the last look: logged once per failure. */
+    private boolean reportFailing;
     /**
      * Held by each change an operator makes, from the engine's change to the state kept, and while this node
      * follows another node's changes: so a change of one plugin on two nodes at once leaves every node's
@@ -401,10 +403,14 @@ public class PluginHost {
             new OtherNodesChanges(engine, pluginDirectory).follow(changes);
             try {
                 reports.report(engine.list(), state.followed());
+                if (reportFailing) {
+                    LOG.info("this node's report is written again");
+                    reportFailing = false;
+                }
             } catch (Exception e) {
-                if (!sharedStateUnreachable) {
+                if (!reportFailing) {
                     LOG.warning("cannot write this node's report to " + reports + " (" + e.getMessage() + ")");
-                    sharedStateUnreachable = true;
+                    reportFailing = true;
                 }
             }
         } catch (RuntimeException e) {

@@ -633,6 +633,49 @@ class PluginHostTest {
         }
     }
 
+    /**
+     * A node that follows the shared state but cannot write its report (here its id is too long for the
+     * table): it still follows, and says so once, not at every look.
+     */
+    @Test
+    void aReportThatCannotBeWrittenIsLoggedOnceAndTheStateIsStillFollowed() throws Exception {
+        javax.sql.DataSource database = sharedDatabase();
+        Path greeter = PluginJarBuilder.plugin("greeter").build(Files.createDirectories(dir.resolve("build")));
+        PluginHost a = sharingNode("a", "a".repeat(400), database, greeter);
+        PluginHost b = sharingNode("b", database, greeter);
+        List<String> logged = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Handler handler = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord record) {
+                logged.add(record.getLevel() + " " + record.getMessage());
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        java.util.logging.Logger.getLogger(PluginHost.class.getName()).addHandler(handler);
+        try {
+            b.setConfig("greeter", Map.of("greeting", "hello"));
+            for (int look = 0; look < 3; look++) {
+                a.followSharedState();
+            }
+
+            assertThat(a.plugins().getConfig("greeter")).contains(Map.of("greeting", "hello"));
+            assertThat(logged).filteredOn(line -> line.contains("report")).singleElement().asString()
+                    .startsWith("WARNING cannot write this node's report");
+            assertThat(logged).noneMatch(line -> line.contains("answers again"));
+        } finally {
+            java.util.logging.Logger.getLogger(PluginHost.class.getName()).removeHandler(handler);
+            a.stop();
+            b.stop();
+        }
+    }
+
     /** @return a database of its own for nodes to share their state in */
     private static javax.sql.DataSource sharedDatabase() {
         org.h2.jdbcx.JdbcDataSource database = new org.h2.jdbcx.JdbcDataSource();
@@ -642,13 +685,19 @@ class PluginHostTest {
 
     /** A started node whose plugin directory holds the jars, sharing its operator state in the database. */
     private PluginHost sharingNode(String name, javax.sql.DataSource database, Path... jars) throws Exception {
+        return sharingNode(name, name, database, jars);
+    }
+
+    /** The same, with a node id of its own. */
+    private PluginHost sharingNode(String name, String nodeId, javax.sql.DataSource database, Path... jars)
+            throws Exception {
         Path plugins = Files.createDirectories(dir.resolve(name));
         for (Path jar : jars) {
             Files.copy(jar, plugins.resolve(jar.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         }
         PluginHost host = host(Map.of("pluginhost.plugin-dir", plugins.toString(),
                 "pluginhost.database.enabled", "false",
-                "pluginhost.shared-state.datasource", "java:test/Shared", "pluginhost.node-id", name,
+                "pluginhost.shared-state.datasource", "java:test/Shared", "pluginhost.node-id", nodeId,
                 "pluginhost.shared-state.poll", "PT1H")); // the test has it follow the others when it asks
         host.sharedDocuments = jndiName -> new io.pluginhost.resource.database.HostDocuments(() -> database,
                 java.time.Duration.ofSeconds(10));
