@@ -79,6 +79,11 @@ class ConsoleIT {
         return new WebDriverWait(browser, WAIT);
     }
 
+    /** The text of what {@code by} finds, found again if the page rendered it anew meanwhile. */
+    private String text(By by) {
+        return ConsoleBrowser.text(browser, by);
+    }
+
     private static By row(String plugin) {
         return By.cssSelector("#plugins tr[data-plugin='" + plugin + "']");
     }
@@ -87,26 +92,29 @@ class ConsoleIT {
     void aViewerSeesThePluginsAndTheGraphWithEveryChangeDisabled() throws Exception {
         open(AdminClient.VIEWER);
 
-        assertThat(browser.findElement(row("example-plugin-1")).getText()).contains("LOADED");
-        assertThat(browser.findElement(row("example-plugin-2")).getText())
+        assertThat(text(row("example-plugin-1"))).contains("LOADED");
+        assertThat(text(row("example-plugin-2")))
                 .contains("example-plugin-1", "Language"); // the dependency, the extension point it implements
         assertThat(browser.findElements(By.cssSelector("#graph svg g.node[data-plugin='example-plugin-2']"))).hasSize(1);
         assertThat(browser.findElements(By.cssSelector(
                 "#graph svg line[data-from='example-plugin-2'][data-to='example-plugin-1']"))).hasSize(1);
 
-        List<WebElement> mutating = browser.findElements(By.cssSelector(".mutating"));
-        assertThat(mutating).hasSizeGreaterThan(5);
-        assertThat(mutating).allSatisfy(control -> assertThat(control.isEnabled())
-                .as("%s '%s' enabled for a viewer", control.getTagName(), control.getText()).isFalse());
-        assertThat(browser.findElement(By.id("session")).getText()).contains("plugin-viewer", "read only");
+        List<String> mutating = ConsoleBrowser.read(browser, page -> page.findElements(By.cssSelector(".mutating"))
+                .stream().map(control -> control.getTagName() + " '" + control.getText() + "' enabled "
+                        + control.isEnabled()).toList());
+        assertThat(mutating).hasSizeGreaterThan(5).allSatisfy(control -> assertThat(control)
+                .as("for a viewer").endsWith("enabled false"));
+        assertThat(text(By.id("session"))).contains("plugin-viewer", "read only");
         // The nodes: this host shares no state, so the server alone, with what it runs.
-        assertThat(browser.findElement(By.id("cluster-note")).getText()).contains("not shared", "this node alone");
-        List<WebElement> nodes = browser.findElements(By.cssSelector("#cluster tbody tr[data-node]"));
-        assertThat(nodes).singleElement().satisfies(node -> assertThat(node.getText())
+        assertThat(text(By.id("cluster-note"))).contains("not shared", "this node alone");
+        List<String> nodes = ConsoleBrowser.read(browser, page -> page.findElements(
+                By.cssSelector("#cluster tbody tr[data-node]")).stream().map(WebElement::getText).toList());
+        assertThat(nodes).singleElement().satisfies(node -> assertThat(node)
                 .contains("(this node)", "example-plugin-1@", "LOADED").doesNotContain("silent"));
         // What a viewer may do: read the overrides.
-        assertThat(browser.findElement(row("example-plugin-1")).findElement(By.xpath(".//button[.='Overrides']"))
-                .isEnabled()).isTrue();
+        boolean overrides = ConsoleBrowser.read(browser, page -> page.findElement(row("example-plugin-1"))
+                .findElement(By.xpath(".//button[.='Overrides']")).isEnabled());
+        assertThat(overrides).isTrue();
     }
 
     @Test
@@ -131,8 +139,9 @@ class ConsoleIT {
             browser.findElement(By.id("upload-file")).sendKeys(jar.toString());
             browser.findElement(By.id("upload-button")).click();
 
-            WebElement uploaded = waiting().until(ExpectedConditions.presenceOfElementLocated(row("console-upload")));
-            assertThat(uploaded.getText()).contains("1.2.3", "LOADED");
+            // The upload's answer and the stream's LOADED each render the table: the row is replaced once or twice.
+            waiting().until(ExpectedConditions.presenceOfElementLocated(row("console-upload")));
+            assertThat(text(row("console-upload"))).contains("1.2.3", "LOADED");
             waiting().until(ExpectedConditions.presenceOfElementLocated(
                     By.cssSelector("#graph svg g.node[data-plugin='console-upload']")));
             waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("events"), "LOADED console-upload"));
@@ -213,10 +222,11 @@ class ConsoleIT {
 
             By jarRow = By.cssSelector("#jars tr[data-jar='console-failing.jar']");
             waiting().until(ExpectedConditions.textToBePresentInElementLocated(jarRow, "FAILED"));
-            browser.findElement(jarRow).findElement(By.xpath(".//button[text()='Hold']")).click();
+            ConsoleBrowser.click(browser,
+                    By.xpath("//*[@id='jars']//tr[@data-jar='console-failing.jar']//button[.='Hold']"));
 
             waiting().until(ExpectedConditions.textToBePresentInElementLocated(jarRow, "UNLOADED"));
-            assertThat(browser.findElement(jarRow).getText()).contains("no licence");
+            assertThat(text(jarRow)).contains("no licence");
         } finally {
             admin.json("DELETE", "api/jars/console-failing.jar", null);
             Files.deleteIfExists(target);
@@ -284,14 +294,14 @@ class ConsoleIT {
             open(AdminClient.ADMIN);
             By unload = By.xpath("//table[@id='plugins']//tr[@data-plugin='console-base']//button[.='Unload']");
 
-            browser.findElement(unload).click();
+            ConsoleBrowser.click(browser, unload);
             Alert question = waiting().until(ExpectedConditions.alertIsPresent());
             assertThat(question.getText()).contains("console-base", "console-dependent");
             question.dismiss();
             waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("message"), "not unloaded"));
             assertThat(admin.json("GET", "api/plugins/console-dependent", null).body()).contains("LOADED");
 
-            browser.findElement(unload).click();
+            ConsoleBrowser.click(browser, unload);
             waiting().until(ExpectedConditions.alertIsPresent()).accept();
             waiting().until(ExpectedConditions.numberOfElementsToBe(row("console-base"), 0));
             waiting().until(ExpectedConditions.numberOfElementsToBe(row("console-dependent"), 0));
@@ -337,7 +347,8 @@ class ConsoleIT {
             open(AdminClient.ADMIN);
             WebDriverWait drains = new WebDriverWait(browser, Duration.ofSeconds(90));
 
-            browser.findElement(row("console-stuck")).findElement(By.xpath(".//button[.='Unload']")).click();
+            ConsoleBrowser.click(browser, By.xpath("//table[@id='plugins']//tr[@data-plugin='console-stuck']"
+                    + "//button[.='Unload']"));
             assertThat(browser.findElement(By.id("message")).getText()).contains("unloading console-stuck");
             Alert question = drains.until(ExpectedConditions.alertIsPresent());
             assertThat(question.getText()).contains("console-stuck", "1 call(s) in progress after 30000 ms",

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
 
 import java.io.InputStream;
 import java.net.http.HttpResponse;
@@ -28,6 +29,7 @@ import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -124,14 +126,15 @@ class SharedStateIT {
             // As the console shows them.
             WebDriver browser = ConsoleBrowser.open(admin.base(), AdminClient.VIEWER, dir);
             try {
-                assertThat(browser.findElement(By.id("cluster-note")).getText()).contains("its version now: 3");
-                assertThat(browser.findElement(By.cssSelector("#cluster tr[data-node='other-node']")).getText())
+                assertThat(ConsoleBrowser.text(browser, By.id("cluster-note"))).contains("its version now: 3");
+                assertThat(ConsoleBrowser.text(browser, By.cssSelector("#cluster tr[data-node='other-node']")))
                         .contains("other-node 3 ").doesNotContain("behind", "silent");
-                assertThat(browser.findElement(By.cssSelector("#cluster tr[data-node='gone-node']")).getText())
+                assertThat(ConsoleBrowser.text(browser, By.cssSelector("#cluster tr[data-node='gone-node']")))
                         .contains("1 (behind)", "2026-01-01T00:00:00Z (silent)");
-                assertThat(browser.findElements(By.cssSelector("#cluster tr[data-node]"))).hasSize(3)
-                        .anySatisfy(node -> assertThat(node.getText()).contains("(this node)", "example-plugin-2@1.0.0"
-                                + " LOADED"));
+                List<String> nodes = ConsoleBrowser.read(browser, page -> page.findElements(
+                        By.cssSelector("#cluster tr[data-node]")).stream().map(WebElement::getText).toList());
+                assertThat(nodes).hasSize(3).anySatisfy(node -> assertThat(node)
+                        .contains("(this node)", "example-plugin-2@1.0.0 LOADED"));
             } finally {
                 ConsoleBrowser.close(browser, "sharedStateIT");
             }

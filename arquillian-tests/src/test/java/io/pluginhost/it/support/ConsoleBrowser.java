@@ -2,6 +2,7 @@ package io.pluginhost.it.support;
 
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -15,6 +16,7 @@ import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.function.Function;
 
 /** The console at {@code /pluginhost/console/} in Debian's headless Chromium, driven by Selenium. */
 public final class ConsoleBrowser {
@@ -56,6 +58,28 @@ public final class ConsoleBrowser {
             throw new AssertionError("the console did not start; it says: " + says, e);
         }
         return browser;
+    }
+
+    /**
+     * What {@code read} finds on the page, read again when the page replaced an element between finding and
+     * reading it: every refresh renders the tables' rows anew, and the event stream and the nodes' timer
+     * refresh at any moment, so an element found a moment ago may be gone.
+     */
+    public static <T> T read(WebDriver browser, Function<WebDriver, T> read) {
+        return new WebDriverWait(browser, WAIT).ignoring(StaleElementReferenceException.class).until(read);
+    }
+
+    /** The text of what {@code by} finds, read as {@link #read} does. */
+    public static String text(WebDriver browser, By by) {
+        return read(browser, page -> page.findElement(by).getText());
+    }
+
+    /** Clicks what {@code by} finds; a click on an element the page had just replaced is made on the new one. */
+    public static void click(WebDriver browser, By by) {
+        read(browser, page -> {
+            page.findElement(by).click();
+            return true;
+        });
     }
 
     /** Keeps what the browser showed last in {@code target/console/<name>.png}, then closes it. */
