@@ -5,6 +5,7 @@ import io.pluginhost.it.support.AdminClient;
 import io.pluginhost.it.support.ConsoleBrowser;
 import io.pluginhost.it.support.PostgresDataSourceWar;
 import io.pluginhost.resource.database.HostDocuments;
+import io.pluginhost.runtime.testing.PluginJarBuilder;
 import org.jboss.arquillian.container.test.api.Deployer;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
@@ -24,11 +25,15 @@ import org.openqa.selenium.WebElement;
 
 import java.io.InputStream;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
+import java.security.MessageDigest;
 import java.time.Instant;
+import java.util.Base64;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -84,11 +89,7 @@ class SharedStateIT {
         forgetSharedState(); // from an earlier run against the same database
         deployer.deploy(HOST);
         BlockingQueue<String> lifecycle = new LinkedBlockingQueue<>();
-        HttpResponse<InputStream> stream = admin.events(line -> {
-            if (line.contains("\"kind\"")) {
-                lifecycle.add(line);
-            }
-        });
+        HttpResponse<InputStream> stream = lifecycleEvents(lifecycle);
         try {
             assertThat(status("example-plugin-2")).isEqualTo(200);
             assertThat(otherNode.write("operator-state", 0, """
@@ -147,6 +148,67 @@ class SharedStateIT {
         }
     }
 
+    /**
+     * A jar uploaded on another node reaches the server through the shared state: it writes the jar into its
+     * plugin directory and loads it; a jar uploaded over REST on the server is kept there for the others, and
+     * its delete over REST takes it out of the shared state with its bytes.
+     */
+    @Test
+    void aJarUploadedOnAnotherNodeRunsHereAndOneUploadedHereIsKeptForTheOthers() throws Exception {
+        forgetSharedState();
+        byte[] jar = Files.readAllBytes(PluginJarBuilder.plugin("shared-upload").version("1.0.0")
+                .body("public Object execute(Object in) { return \"uploaded elsewhere\"; }").build(dir));
+        String sha256 = sha256(jar);
+        deployer.deploy(HOST);
+        BlockingQueue<String> lifecycle = new LinkedBlockingQueue<>();
+        HttpResponse<InputStream> stream = lifecycleEvents(lifecycle);
+        try {
+            otherNode.put("jar:" + sha256, Base64.getEncoder().encodeToString(jar));
+            long version = otherNode.version("operator-state");
+            assertThat(otherNode.write("operator-state", version, "{\"unloaded\": [], \"overrides\": {},"
+                    + " \"config\": {}, \"jars\": {\"shared-upload.jar\": \"" + sha256 + "\"}}"))
+                    .isEqualTo(version + 1);
+
+            awaitUntil(lifecycle, "shared-upload loaded from the jar another node uploaded",
+                    () -> status("shared-upload") == 200);
+            assertThat(execute("shared-upload", "x")).contains("uploaded elsewhere");
+            assertThat(admin.json("GET", "api/jars", null).body()).contains("\"file\":\"shared-upload.jar\"");
+
+            byte[] ours = Files.readAllBytes(PluginJarBuilder.plugin("shared-here").build(dir));
+            assertThat(admin.upload("shared-here.jar", ours).statusCode()).isEqualTo(201);
+            assertThat(otherNode.read("operator-state").orElseThrow().text()).contains(
+                    "\"shared-here.jar\":\"" + sha256(ours) + "\"", "\"shared-upload.jar\":\"" + sha256 + "\"");
+            assertThat(Base64.getDecoder().decode(otherNode.read("jar:" + sha256(ours)).orElseThrow().text()))
+                    .isEqualTo(ours);
+
+            assertThat(admin.json("DELETE", "api/plugins/shared-here", null).statusCode()).isEqualTo(200);
+            assertThat(admin.json("DELETE", "api/jars/shared-here.jar", null).statusCode()).isEqualTo(204);
+            assertThat(otherNode.read("operator-state").orElseThrow().text()).doesNotContain("shared-here.jar");
+            assertThat(otherNode.read("jar:" + sha256(ours))).as("its bytes dropped").isEmpty();
+        } finally {
+            stream.body().close();
+            for (String plugin : List.of("shared-upload", "shared-here")) {
+                admin.json("DELETE", "api/plugins/" + plugin, null);
+                admin.json("DELETE", "api/jars/" + plugin + ".jar", null);
+            }
+            deployer.undeploy(HOST);
+            forgetSharedState();
+        }
+    }
+
+    private static String sha256(byte[] bytes) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    }
+
+    /** Opens the server's event stream, whose lifecycle events go to {@code lifecycle}; close its body. */
+    private HttpResponse<InputStream> lifecycleEvents(BlockingQueue<String> lifecycle) throws Exception {
+        return admin.events(line -> {
+            if (line.contains("\"kind\"")) {
+                lifecycle.add(line);
+            }
+        });
+    }
+
     private int status(String plugin) {
         try {
             return admin.json("GET", "api/plugins/" + plugin, null).statusCode();
@@ -186,7 +248,7 @@ class SharedStateIT {
         try (Connection connection = PostgresDevServer.dataSource().getConnection();
              Statement statement = connection.createStatement()) {
             statement.execute("DELETE FROM \"pluginhost$document\" WHERE name = 'operator-state'"
-                    + " OR name LIKE 'node:%'");
+                    + " OR name LIKE 'node:%' OR name LIKE 'jar:%'");
         }
     }
 }

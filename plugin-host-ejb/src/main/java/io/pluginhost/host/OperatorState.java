@@ -12,7 +12,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,6 +42,8 @@ final class OperatorState {
     private static final Logger LOG = Logger.getLogger(OperatorState.class.getName());
     /** The shared document's name in {@code pluginhost$document}. */
     static final String DOCUMENT = "operator-state";
+    /** The prefix of the shared documents that hold the jars uploaded over REST (base64), by their SHA-256. */
+    static final String JARS = "jar:";
     /** Writes refused because another node wrote first, one after the other, before a change gives up. */
     private static final int MAX_RACES = 20;
 
@@ -47,6 +53,8 @@ final class OperatorState {
     private final Set<String> unloaded = new TreeSet<>();
     private final Map<String, ResourceOverrides> overrides = new TreeMap<>();
     private final Map<String, Map<String, String>> config = new TreeMap<>();
+    /** The jars uploaded over REST, by file name: their SHA-256, which names their bytes (shared state only). */
+    private final Map<String, String> jars = new TreeMap<>();
     /** Whether an entry of the file was left out (see {@link #applyTo}). */
     private boolean refusedAny;
     /** The shared document's version this node last took the changes of. */
@@ -121,12 +129,14 @@ final class OperatorState {
         unloaded.addAll(from.unloaded);
         overrides.putAll(from.overrides);
         config.putAll(from.config);
+        jars.putAll(from.jars);
     }
 
     private void clear() {
         unloaded.clear();
         overrides.clear();
         config.clear();
+        jars.clear();
     }
 
     /**
@@ -174,6 +184,9 @@ final class OperatorState {
                     refused("settings", String.valueOf(plugin), e.getMessage());
                 }
             });
+        }
+        if (saved.get("jars") instanceof Map<?, ?> byFile) {
+            byFile.forEach((file, sha256) -> jars.put(String.valueOf(file), String.valueOf(sha256)));
         }
     }
 
@@ -303,6 +316,103 @@ final class OperatorState {
         save(change);
     }
 
+    /** @return the jars uploaded over REST that the nodes share, by file name: their SHA-256 */
+    synchronized Map<String, String> jars() {
+        return Map.copyOf(jars);
+    }
+
+    /**
+     * An operator uploaded the jar on this node: a shared state keeps its bytes, for the other nodes to write
+     * into their plugin directories, and names them under the file name; the bytes of the jar it replaced are
+     * dropped once no file name names them. Nothing, if the state is not shared.
+     *
+     * @param file the jar's file name in the plugin directory
+     * @param jar  the jar, as this node loaded it
+     * @throws OperatorStateNotSavedException if the database cannot be written; the jar is on this node only
+     */
+    synchronized void jarUploaded(String file, Path jar) {
+        if (shared == null) {
+            return;
+        }
+        String consequence = "the jar is on this node only; upload it again once the database answers";
+        String sha256;
+        try {
+            byte[] bytes = Files.readAllBytes(jar);
+            sha256 = sha256(bytes);
+            shared.put(JARS + sha256, Base64.getEncoder().encodeToString(bytes));
+        } catch (Exception e) {
+            throw notReached(e, consequence);
+        }
+        String[] replaced = new String[1];
+        save(into -> replaced[0] = into.jars.put(file, sha256), consequence);
+        jars.put(file, sha256);
+        dropUnnamed(replaced[0]);
+    }
+
+    /**
+     * An operator deleted the jar on this node: the nodes sharing the state delete it too, and its bytes are
+     * dropped once no file name names them. Nothing, if the state is not shared.
+     */
+    synchronized void jarDeleted(String file) {
+        if (shared == null) {
+            return;
+        }
+        String[] removed = new String[1];
+        save(into -> removed[0] = into.jars.remove(file), "the jar stays on the other nodes");
+        jars.remove(file);
+        dropUnnamed(removed[0]);
+    }
+
+    /**
+     * @param sha256 the SHA-256 of a jar the shared state names
+     * @return its bytes
+     * @throws OperatorStateNotSavedException if the database cannot be read
+     * @throws IllegalStateException          if they are not stored, or not the jar named (a newer upload
+     *                                        replaced it meanwhile: the state names the newer one)
+     */
+    byte[] sharedJar(String sha256) {
+        Optional<HostDocuments.Stored> stored;
+        try {
+            stored = shared.read(JARS + sha256);
+        } catch (Exception e) {
+            throw notReached(e, "the jar is not written on this node");
+        }
+        byte[] bytes = Base64.getDecoder().decode(stored.orElseThrow(() -> new IllegalStateException("the jar "
+                + sha256 + " is no longer stored in " + shared + "; upload it again on any node")).text());
+        if (!sha256(bytes).equals(sha256)) {
+            throw new IllegalStateException("the jar stored in " + shared + " as " + sha256 + " is not that jar;"
+                    + " upload it again on any node");
+        }
+        return bytes;
+    }
+
+    /** @return the SHA-256 of the bytes, in hex */
+    static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
+    }
+
+    /** Drops the bytes of a jar the shared state no longer names under any file name. */
+    private void dropUnnamed(String sha256) {
+        if (sha256 == null) {
+            return;
+        }
+        try {
+            Optional<HostDocuments.Stored> stored = shared.read(DOCUMENT);
+            OperatorState now = new OperatorState(file, shared, json);
+            stored.ifPresent(s -> now.read(now.parse(s.text())));
+            if (!now.jars.containsValue(sha256)) {
+                shared.delete(JARS + sha256);
+            }
+        } catch (Exception e) {
+            LOG.warning("cannot drop the jar " + sha256 + ", which no file name of the shared state names any more,"
+                    + " from " + shared + " (" + e.getMessage() + "); it stays there, unused");
+        }
+    }
+
     /**
      * Writes the state as it is, before a change is made (for a shared state: reads it, to learn that the
      * database answers): one the host could not keep is refused.
@@ -376,11 +486,12 @@ final class OperatorState {
      * @param loadedAgain plugins no longer held unloaded
      * @param overrides   per plugin, its new overrides, or empty where they were cleared
      * @param config      per plugin, its new settings, or empty where they were cleared
+     * @param jars        per file name, the SHA-256 of the jar now uploaded under it, or empty where it was deleted
      */
     record Changes(Set<String> unloaded, Set<String> loadedAgain, Map<String, Optional<ResourceOverrides>> overrides,
-                   Map<String, Optional<Map<String, String>>> config) {
+                   Map<String, Optional<Map<String, String>>> config, Map<String, Optional<String>> jars) {
 
-        static final Changes NONE = new Changes(Set.of(), Set.of(), Map.of(), Map.of());
+        static final Changes NONE = new Changes(Set.of(), Set.of(), Map.of(), Map.of(), Map.of());
 
         static Changes between(OperatorState before, OperatorState after) {
             Set<String> unloaded = new TreeSet<>(after.unloaded);
@@ -388,7 +499,7 @@ final class OperatorState {
             Set<String> loadedAgain = new TreeSet<>(before.unloaded);
             loadedAgain.removeAll(after.unloaded);
             return new Changes(unloaded, loadedAgain, changed(before.overrides, after.overrides),
-                    changed(before.config, after.config));
+                    changed(before.config, after.config), changed(before.jars, after.jars));
         }
 
         private static <V> Map<String, Optional<V>> changed(Map<String, V> before, Map<String, V> after) {
@@ -407,7 +518,8 @@ final class OperatorState {
         }
 
         boolean isEmpty() {
-            return unloaded.isEmpty() && loadedAgain.isEmpty() && overrides.isEmpty() && config.isEmpty();
+            return unloaded.isEmpty() && loadedAgain.isEmpty() && overrides.isEmpty() && config.isEmpty()
+                    && jars.isEmpty();
         }
     }
 
@@ -471,6 +583,9 @@ final class OperatorState {
         overrides.forEach((plugin, value) -> savedOverrides.put(plugin, overridesJson(value)));
         saved.put("overrides", savedOverrides);
         saved.put("config", new TreeMap<>(config)); // a copy: save compares a document before and after a change
+        if (shared != null) {
+            saved.put("jars", new TreeMap<>(jars));
+        }
         return saved;
     }
 

@@ -16,9 +16,9 @@ import java.util.logging.Logger;
 
 /**
  * Makes a node's engine follow what operators changed on other nodes, as the operator state the nodes share
- * tells it: unloads first, then overrides and settings (a load after them uses them), then loads of
- * plugins no longer held unloaded, from this node's plugin directory. Each is logged; what the engine
- * refuses is logged too, and not asked again until the state changes.
+ * tells it: unloads first, then overrides and settings (a load after them uses them), then jars uploaded or
+ * deleted, then loads of plugins no longer held unloaded, from this node's plugin directory. Each is logged;
+ * what the engine refuses is logged too, and not asked again until the state changes.
  */
 final class OtherNodesChanges {
 
@@ -26,14 +26,29 @@ final class OtherNodesChanges {
 
     private final PluginManager engine;
     private final Path pluginDirectory;
+    private final Jars jars;
+
+    /** What a node does with the jars of its plugin directory when another node's operator changed them. */
+    interface Jars {
+        /**
+         * Writes the jar uploaded on another node, and loads or upgrades its plugin as the upload did there;
+         * nothing if this node's directory holds that jar already.
+         */
+        void uploaded(String file, String sha256);
+
+        /** Unloads what runs from the jar, with its dependents, and deletes it, as done on another node. */
+        void deleted(String file);
+    }
 
     /**
      * @param engine          this node's engine
      * @param pluginDirectory this node's plugin directory, where the jars of plugins loaded again are
+     * @param jars            writes and deletes the jars of that directory
      */
-    OtherNodesChanges(PluginManager engine, Path pluginDirectory) {
+    OtherNodesChanges(PluginManager engine, Path pluginDirectory, Jars jars) {
         this.engine = engine;
         this.pluginDirectory = pluginDirectory;
+        this.jars = jars;
     }
 
     /**
@@ -51,6 +66,11 @@ final class OtherNodesChanges {
                 () -> value.isPresent() ? engine.setOverrides(plugin, value.get()) : engine.clearOverrides(plugin)));
         changes.config().forEach((plugin, value) -> followed("the settings of plugin '" + plugin + "'",
                 () -> value.isPresent() ? engine.setConfig(plugin, value.get()) : engine.clearConfig(plugin)));
+        changes.jars().forEach((file, sha256) -> followed((sha256.isPresent() ? "the upload of " : "the delete of ")
+                + file, () -> {
+                    sha256.ifPresentOrElse(value -> jars.uploaded(file, value), () -> jars.deleted(file));
+                    return null;
+                }));
         if (changes.loadedAgain().isEmpty()) {
             return;
         }

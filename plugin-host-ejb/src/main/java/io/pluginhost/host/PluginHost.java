@@ -49,6 +49,7 @@ import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.nio.file.Files;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -68,6 +69,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -175,6 +177,12 @@ public class PluginHost {
     private boolean sharedStateUnreachable;
     /** Whether this node's report could not be written at the last look: logged once per failure. */
     private boolean reportFailing;
+    /**
+     * Jars other nodes uploaded that this node could not fetch or write (the database did not answer, or held
+     * other bytes), by file name: tried again at each look while the shared state names them so. Guarded by
+     * {@link #operatorChanges}.
+     */
+    private final Map<String, String> jarsNotWritten = new TreeMap<>();
     /**
      * Held by each change an operator makes, from the engine's change to the state kept, and while this node
      * follows another node's changes: so a change of one plugin on two nodes at once leaves every node's
@@ -319,6 +327,7 @@ public class PluginHost {
             startOutageRetries(config.getOptionalValue("pluginhost.load-retry.period", Duration.class)
                     .orElse(Duration.ofSeconds(30)));
         }
+        writeSharedJars();
         if (Files.isDirectory(pluginDirectory)) {
             DirectoryLoadResult result = engine.loadDirectory(pluginDirectory, state.unloaded());
             if (!state.unloaded().isEmpty()) {
@@ -400,7 +409,18 @@ public class PluginHost {
                 LOG.info("the operator state the nodes share answers again");
                 sharedStateUnreachable = false;
             }
-            new OtherNodesChanges(engine, pluginDirectory).follow(changes);
+            new OtherNodesChanges(engine, pluginDirectory, new OtherNodesChanges.Jars() {
+                @Override
+                public void uploaded(String file, String sha256) {
+                    followUpload(file, sha256);
+                }
+
+                @Override
+                public void deleted(String file) {
+                    followDelete(file);
+                }
+            }).follow(changes);
+            writeJarsNotWritten();
             try {
                 reports.report(engine.list(), state.followed());
                 if (reportFailing) {
@@ -893,8 +913,12 @@ public class PluginHost {
         Path staged = stage(file, body, limit);
         operatorChanges.lock();
         try {
+            // An unload the load lifts is saved once it runs; a shared state keeps the jar for the other nodes.
+            state.checkSavable();
             synchronized (jarFiles) {
-                return putJar(file, target, staged);
+                JarPut put = putJar(file, target, staged);
+                state.jarUploaded(file, target);
+                return put;
             }
         } finally {
             operatorChanges.unlock();
@@ -952,14 +976,7 @@ public class PluginHost {
     /** The rest of {@link #putJar(String, InputStream, long)}, under the lock: the staged jar upgrades or loads. */
     private JarPut putJar(String file, Path target, Path staged) throws IOException {
         String name = engine.inspect(staged).name();
-        for (PluginInfo info : engine.list()) {
-            if (info.state() == PluginState.LOADED && !info.name().equals(name)
-                    && info.source().toAbsolutePath().normalize().equals(target)) {
-                throw new IllegalStateException(file + " holds the loaded plugin '" + info.name() + "', which runs"
-                        + " from it; a jar of plugin '" + name + "' cannot take its place: upload it under another"
-                        + " file name, or unload '" + info.name() + "' first");
-            }
-        }
+        refuseIfAnotherRunsFrom(file, target, name);
         Optional<PluginInfo> loaded = engine.find(name).filter(p -> p.state() == PluginState.LOADED);
         if (loaded.isPresent()) {
             UpgradeResult upgrade = engine.upgrade(name, staged, target);
@@ -967,7 +984,6 @@ public class PluginHost {
             forgetFailedOthers(target, name);
             return new JarPut(Optional.of(upgrade), Optional.empty());
         }
-        state.checkSavable(); // the unload it lifts is saved once it runs
         Path backup = pluginDirectory.resolve("." + file + ".replaced-" + UUID.randomUUID());
         boolean replacing = Files.exists(target);
         if (replacing) {
@@ -991,6 +1007,155 @@ public class PluginHost {
         state.loadedByOperator(name);
         forgetFailedOthers(target, name);
         return new JarPut(Optional.empty(), Optional.of(info));
+    }
+
+    /** @throws IllegalStateException if a loaded plugin other than {@code name} runs from the file */
+    private void refuseIfAnotherRunsFrom(String file, Path target, String name) {
+        for (PluginInfo info : engine.list()) {
+            if (info.state() == PluginState.LOADED && !info.name().equals(name)
+                    && info.source().toAbsolutePath().normalize().equals(target)) {
+                throw new IllegalStateException(file + " holds the loaded plugin '" + info.name() + "', which runs"
+                        + " from it; a jar of plugin '" + name + "' cannot take its place: upload it under another"
+                        + " file name, or unload '" + info.name() + "' first");
+            }
+        }
+    }
+
+    /**
+     * Writes into the plugin directory each jar the shared state names that it lacks, or holds other bytes of
+     * (uploaded on another node), before the first load: a node that joins the cluster begins with them.
+     */
+    private void writeSharedJars() {
+        state.jars().forEach((file, sha256) -> {
+            try {
+                Path fetched = fetchIfNotHeld(file, sha256);
+                if (fetched != null) {
+                    try {
+                        moveIntoPlace(fetched, jarPath(file));
+                    } finally {
+                        Files.deleteIfExists(fetched);
+                    }
+                    LOG.info(() -> file + ": as uploaded on another node, written here");
+                }
+            } catch (IOException | RuntimeException e) {
+                jarsNotWritten.put(file, sha256);
+                LOG.warning(file + ", as uploaded on another node, cannot be written here ("
+                        + describe(e) + "); tried again at each look");
+            }
+        });
+    }
+
+    /**
+     * Follows an upload on another node: writes its jar here, and loads or upgrades its plugin as it did there;
+     * only writes it if its plugin is held unloaded (unloaded there after the upload, before this node looked):
+     * a load here would lift that unload for every node.
+     */
+    private void followUpload(String file, String sha256) {
+        Path fetched;
+        try {
+            fetched = fetchIfNotHeld(file, sha256);
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalStateException(describe(e) + "; tried again at each look", e);
+        }
+        if (fetched == null) {
+            return; // written here already, or a plugin directory the nodes share
+        }
+        try {
+            synchronized (jarFiles) {
+                String name = engine.inspect(fetched).name();
+                if (state.unloaded().contains(name) && engine.find(name).isEmpty()) {
+                    refuseIfAnotherRunsFrom(file, jarPath(file), name);
+                    moveIntoPlace(fetched, jarPath(file));
+                } else {
+                    putJar(file, jarPath(file), fetched);
+                }
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException(describe(e), e);
+        } finally {
+            try {
+                Files.deleteIfExists(fetched);
+            } catch (IOException e) {
+                LOG.warning("cannot delete " + fetched.getFileName() + ": " + FileProblems.describe(e));
+            }
+        }
+    }
+
+    /**
+     * @return the shared jar, in a file of the plugin directory that no directory load or restart reads; null
+     *         if the directory holds it already
+     * @throws IOException or a RuntimeException if it cannot be fetched or written: the file and the bytes are
+     *                     then kept in {@link #jarsNotWritten}, to try again
+     */
+    private Path fetchIfNotHeld(String file, String sha256) throws IOException {
+        jarsNotWritten.remove(file);
+        try {
+            Path target = jarPath(file);
+            if (Files.isRegularFile(target) && OperatorState.sha256(Files.readAllBytes(target)).equals(sha256)) {
+                return null;
+            }
+            byte[] bytes = state.sharedJar(sha256);
+            Files.createDirectories(pluginDirectory);
+            Path fetched = pluginDirectory.resolve("." + file + ".fetching-" + UUID.randomUUID());
+            Files.write(fetched, bytes, StandardOpenOption.CREATE_NEW);
+            return fetched;
+        } catch (IOException | RuntimeException e) {
+            jarsNotWritten.put(file, sha256);
+            throw e;
+        }
+    }
+
+    /**
+     * Tries again to write the jars of other nodes' uploads that this node could not fetch or write, while the
+     * shared state names them so; says once when one is written, or when its plugin then fails.
+     */
+    private void writeJarsNotWritten() {
+        Map<String, String> named = state.jars();
+        for (Map.Entry<String, String> jar : List.copyOf(jarsNotWritten.entrySet())) {
+            String file = jar.getKey();
+            jarsNotWritten.remove(file);
+            if (!jar.getValue().equals(named.get(file))) {
+                continue; // deleted or replaced since, and that change followed
+            }
+            try {
+                followUpload(file, jar.getValue());
+                LOG.info(() -> "the upload of " + file + ", as done on another node: here too now");
+            } catch (RuntimeException e) {
+                if (!jarsNotWritten.containsKey(file)) {
+                    LOG.warning("the upload of " + file + ", as done on another node, fails here: " + e.getMessage());
+                }
+            }
+        }
+    }
+
+    /** Follows a delete on another node: unloads what runs from the jar here, with its dependents, and deletes it. */
+    private void followDelete(String file) {
+        jarsNotWritten.remove(file);
+        Path target = jarPath(file);
+        for (PluginInfo info : engine.list()) {
+            if (info.state() == PluginState.LOADED && info.source().toAbsolutePath().normalize().equals(target)) {
+                engine.unload(info.name(), true, false);
+            }
+        }
+        try {
+            deleteJarHere(file, target);
+        } catch (IOException e) {
+            throw new IllegalStateException(describe(e), e);
+        }
+    }
+
+    /** @return what failed, without server paths */
+    private String describe(Exception e) {
+        return withoutServerPaths(e instanceof IOException io ? FileProblems.describe(io) : e.getMessage());
+    }
+
+    private void moveIntoPlace(Path fetched, Path target) throws IOException {
+        try {
+            Files.move(fetched, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (java.nio.file.AtomicMoveNotSupportedException e) {
+            Files.move(fetched, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+        hostWrote(target);
     }
 
     /**
@@ -1136,6 +1301,18 @@ public class PluginHost {
      */
     public boolean deleteJar(String file) throws IOException {
         Path target = jarPath(file);
+        operatorChanges.lock();
+        try {
+            state.checkSavable(); // and the shared state answers, to delete the jar on the other nodes too
+            boolean deleted = deleteJarHere(file, target);
+            state.jarDeleted(file);
+            return deleted;
+        } finally {
+            operatorChanges.unlock();
+        }
+    }
+
+    private boolean deleteJarHere(String file, Path target) throws IOException {
         synchronized (jarFiles) {
             try {
                 return engine.betweenOperations(() -> {

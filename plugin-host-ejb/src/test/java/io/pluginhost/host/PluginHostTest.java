@@ -634,6 +634,122 @@ class PluginHostTest {
     }
 
     /**
+     * A jar uploaded over REST on one node reaches the others through the shared state: each writes it into
+     * its own plugin directory and loads it, upgrades it when a new version is uploaded, deletes it when an
+     * operator deleted it, and a node that starts later with an empty directory begins with it. Only the jars
+     * the state names stay in the database.
+     */
+    @Test
+    void aJarUploadedOnOneNodeReachesEveryNodeWithItsUpgradesAndItsDelete() throws Exception {
+        javax.sql.DataSource database = sharedDatabase();
+        io.pluginhost.resource.database.HostDocuments documents = documents(database);
+        Path one = PluginJarBuilder.plugin("shared").version("1.0.0")
+                .body("public Object execute(Object in) { return \"one\"; }")
+                .build(Files.createDirectories(dir.resolve("build-1")));
+        Path two = PluginJarBuilder.plugin("shared").version("2.0.0")
+                .body("public Object execute(Object in) { return \"two\"; }")
+                .build(Files.createDirectories(dir.resolve("build-2")));
+        PluginHost a = sharingNode("a", database);
+        PluginHost b = sharingNode("b", database);
+        try {
+            upload(a, "shared.jar", one);
+            b.followSharedState();
+            assertThat(b.plugins().execute("shared", null)).isEqualTo("one");
+            assertThat(dir.resolve("b").resolve("shared.jar")).hasSameBinaryContentAs(one);
+
+            upload(a, "shared.jar", two);
+            b.followSharedState();
+            assertThat(b.plugins().execute("shared", null)).as("upgraded").isEqualTo("two");
+            assertThat(dir.resolve("b").resolve("shared.jar")).hasSameBinaryContentAs(two);
+            assertThat(documents.list(OperatorState.JARS)).as("the jar the state names, not the one it replaced")
+                    .hasSize(1);
+
+            PluginHost later = sharingNode("later", database);
+            try {
+                assertThat(later.plugins().execute("shared", null)).isEqualTo("two");
+            } finally {
+                later.stop();
+            }
+
+            a.unload("shared", false, false);
+            assertThat(a.deleteJar("shared.jar")).isTrue();
+            b.followSharedState();
+            assertThat(b.plugins().find("shared")).isEmpty();
+            assertThat(dir.resolve("b").resolve("shared.jar")).doesNotExist();
+            assertThat(documents.list(OperatorState.JARS)).isEmpty();
+        } finally {
+            a.stop();
+            b.stop();
+        }
+    }
+
+    /**
+     * A jar uploaded and then unloaded on another node before this one looked: this node writes the jar but
+     * does not load it, as a load here would lift the unload for every node; a later load on any node loads
+     * it here from that jar.
+     */
+    @Test
+    void aJarUploadedAndUnloadedBeforeANodeLooksIsWrittenThereButNotLoaded() throws Exception {
+        javax.sql.DataSource database = sharedDatabase();
+        Path jar = PluginJarBuilder.plugin("shared").build(Files.createDirectories(dir.resolve("build")));
+        PluginHost a = sharingNode("a", database);
+        PluginHost b = sharingNode("b", database);
+        try {
+            upload(a, "shared.jar", jar);
+            a.unload("shared", false, false);
+
+            b.followSharedState();
+            assertThat(dir.resolve("b").resolve("shared.jar")).hasSameBinaryContentAs(jar);
+            assertThat(b.plugins().find("shared")).isEmpty();
+            a.followSharedState();
+            assertThat(a.plugins().find("shared")).as("still unloaded on a").isEmpty();
+
+            a.loadFromDirectory("shared.jar");
+            b.followSharedState();
+            assertThat(b.plugins().find("shared")).isPresent();
+        } finally {
+            a.stop();
+            b.stop();
+        }
+    }
+
+    /**
+     * A node that cannot fetch a jar another node uploaded (here the database holds other bytes under its
+     * name, as a hand edit leaves it) writes and loads nothing, and tries again at each look: once the jar is
+     * uploaded again, it writes and loads it, though the shared state did not change.
+     */
+    @Test
+    void aSharedJarThatCannotBeFetchedIsTriedAgainAtEachLook() throws Exception {
+        javax.sql.DataSource database = sharedDatabase();
+        io.pluginhost.resource.database.HostDocuments documents = documents(database);
+        Path one = PluginJarBuilder.plugin("shared").body("public Object execute(Object in) { return \"one\"; }")
+                .build(Files.createDirectories(dir.resolve("build-1")));
+        Path other = PluginJarBuilder.plugin("other").build(Files.createDirectories(dir.resolve("build-2")));
+        PluginHost a = sharingNode("a", database);
+        PluginHost b = sharingNode("b", database);
+        try {
+            upload(a, "shared.jar", one);
+            String sha256 = OperatorState.sha256(Files.readAllBytes(one));
+            documents.put(OperatorState.JARS + sha256,
+                    java.util.Base64.getEncoder().encodeToString(Files.readAllBytes(other)));
+
+            b.followSharedState();
+            assertThat(b.plugins().find("shared")).isEmpty();
+            assertThat(b.plugins().find("other")).isEmpty();
+            assertThat(dir.resolve("b").resolve("shared.jar")).doesNotExist();
+
+            long version = documents.version(OperatorState.DOCUMENT);
+            upload(a, "shared.jar", one);
+            assertThat(documents.version(OperatorState.DOCUMENT)).as("the state as it was").isEqualTo(version);
+            b.followSharedState();
+            assertThat(b.plugins().execute("shared", null)).isEqualTo("one");
+        } finally {
+            a.stop();
+            b.stop();
+        }
+    }
+
+    /**
      * A node that follows the shared state but cannot write its report (here its id is too long for the
      * table): it still follows, and says so once, not at every look.
      */
@@ -683,6 +799,18 @@ class PluginHostTest {
         return database;
     }
 
+    /** The documents the nodes sharing the database keep there, as a node reads them. */
+    private static io.pluginhost.resource.database.HostDocuments documents(javax.sql.DataSource database) {
+        return new io.pluginhost.resource.database.HostDocuments(() -> database, java.time.Duration.ofSeconds(10));
+    }
+
+    /** Uploads the jar to the node, as {@code PUT /api/jars/{file}} does. */
+    private static void upload(PluginHost node, String file, Path jar) throws Exception {
+        try (java.io.InputStream body = Files.newInputStream(jar)) {
+            node.putJar(file, body, 1 << 20);
+        }
+    }
+
     /** A started node whose plugin directory holds the jars, sharing its operator state in the database. */
     private PluginHost sharingNode(String name, javax.sql.DataSource database, Path... jars) throws Exception {
         return sharingNode(name, name, database, jars);
@@ -699,8 +827,7 @@ class PluginHostTest {
                 "pluginhost.database.enabled", "false",
                 "pluginhost.shared-state.datasource", "java:test/Shared", "pluginhost.node-id", nodeId,
                 "pluginhost.shared-state.poll", "PT1H")); // the test has it follow the others when it asks
-        host.sharedDocuments = jndiName -> new io.pluginhost.resource.database.HostDocuments(() -> database,
-                java.time.Duration.ofSeconds(10));
+        host.sharedDocuments = jndiName -> documents(database);
         host.start();
         return host;
     }
