@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Supplier;
@@ -16,9 +17,11 @@ import java.util.logging.Logger;
 
 /**
  * Makes a node's engine follow what operators changed on other nodes, as the operator state the nodes share
- * tells it: unloads first, then overrides and settings (a load after them uses them), then jars uploaded or
- * deleted, then loads of plugins no longer held unloaded, from this node's plugin directory. Each is logged;
- * what the engine refuses is logged too, and not asked again until the state changes.
+ * tells it: unloads first, then overrides and settings (a load after them uses them), then jars uploaded
+ * (written here; a plugin that runs here upgraded), then jars deleted, then one load of the plugins uploaded
+ * and of those no longer held unloaded, from this node's plugin directory (one load, so a plugin loads after
+ * the dependency uploaded with it). Each is logged; what the engine refuses is logged too, and not asked
+ * again until the state changes.
  */
 final class OtherNodesChanges {
 
@@ -31,10 +34,12 @@ final class OtherNodesChanges {
     /** What a node does with the jars of its plugin directory when another node's operator changed them. */
     interface Jars {
         /**
-         * Writes the jar uploaded on another node, and loads or upgrades its plugin as the upload did there;
-         * nothing if this node's directory holds that jar already.
+         * Writes the jar uploaded on another node, and upgrades its plugin if it runs here (or reloads it if
+         * its last load failed); nothing if this node's directory holds that jar already.
+         *
+         * @return the jar, if its plugin is to be loaded: neither loaded here nor held unloaded
          */
-        void uploaded(String file, String sha256);
+        Optional<Path> uploaded(String file, String sha256);
 
         /** Unloads what runs from the jar, with its dependents, and deletes it, as done on another node. */
         void deleted(String file);
@@ -66,39 +71,39 @@ final class OtherNodesChanges {
                 () -> value.isPresent() ? engine.setOverrides(plugin, value.get()) : engine.clearOverrides(plugin)));
         changes.config().forEach((plugin, value) -> followed("the settings of plugin '" + plugin + "'",
                 () -> value.isPresent() ? engine.setConfig(plugin, value.get()) : engine.clearConfig(plugin)));
-        changes.jars().forEach((file, sha256) -> followed((sha256.isPresent() ? "the upload of " : "the delete of ")
-                + file, () -> {
-                    sha256.ifPresentOrElse(value -> jars.uploaded(file, value), () -> jars.deleted(file));
-                    return null;
-                }));
-        if (changes.loadedAgain().isEmpty()) {
-            return;
-        }
-        List<Path> jars = new ArrayList<>();
-        Set<String> found = new TreeSet<>();
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(pluginDirectory, "*.jar")) {
-            for (Path jar : files) {
-                try {
-                    String name = engine.inspect(jar).name();
-                    if (changes.loadedAgain().contains(name) && engine.find(name).isEmpty() && found.add(name)) {
-                        jars.add(jar);
-                    }
-                } catch (RuntimeException notAPlugin) {
-                    // listed as INVALID by GET /jars; no load could use it
-                }
+        // Uploads before deletes: an upgrade to a jar of another name deletes the old file, and the delete
+        // of that file, followed first, would unload the plugin with its dependents instead.
+        List<Path> toLoad = new ArrayList<>();
+        changes.jars().forEach((file, sha256) -> sha256.ifPresent(value -> followed("the upload of " + file,
+                () -> jars.uploaded(file, value).map(toLoad::add))));
+        changes.jars().forEach((file, sha256) -> {
+            if (sha256.isEmpty()) {
+                followed("the delete of " + file, () -> {
+                    jars.deleted(file);
+                    return file;
+                });
             }
-        } catch (IOException e) {
-            LOG.warning("cannot list the plugin directory to load " + changes.loadedAgain() + ", which an operator"
-                    + " loaded on another node: " + FileProblems.describe(e));
-            return;
+        });
+        Set<String> found = new TreeSet<>();
+        if (!changes.loadedAgain().isEmpty()) {
+            try (DirectoryStream<Path> files = Files.newDirectoryStream(pluginDirectory, "*.jar")) {
+                for (Path jar : files) {
+                    try {
+                        String name = engine.inspect(jar).name();
+                        if (changes.loadedAgain().contains(name) && engine.find(name).isEmpty() && found.add(name)
+                                && !toLoad.contains(jar)) {
+                            toLoad.add(jar);
+                        }
+                    } catch (RuntimeException notAPlugin) {
+                        // listed as INVALID by GET /jars; no load could use it
+                    }
+                }
+            } catch (IOException e) {
+                LOG.warning("cannot list the plugin directory to load " + changes.loadedAgain() + ", which an"
+                        + " operator loaded on another node: " + FileProblems.describe(e));
+            }
         }
-        if (!jars.isEmpty()) {
-            DirectoryLoadResult result = engine.loadAll(jars);
-            result.loaded().forEach(plugin -> LOG.info(() -> "the load of plugin '" + plugin.name()
-                    + "': as done on another node, here too"));
-            result.failed().forEach((jar, error) -> LOG.warning("the load of " + jar.getFileName()
-                    + ", as done on another node, fails here: " + error.getMessage()));
-        }
+        load(engine, toLoad);
         Set<String> missing = new TreeSet<>(changes.loadedAgain());
         missing.removeAll(found);
         missing.removeIf(name -> engine.find(name).isPresent());
@@ -106,6 +111,18 @@ final class OtherNodesChanges {
             LOG.info(() -> "an operator loaded " + missing + " on another node; not here: no jar of the plugin"
                     + " directory holds it");
         }
+    }
+
+    /** Loads the jars at once (so in the order their dependencies ask), as done on another node; says how it went. */
+    static void load(PluginManager engine, List<Path> jars) {
+        if (jars.isEmpty()) {
+            return;
+        }
+        DirectoryLoadResult result = engine.loadAll(jars);
+        result.loaded().forEach(plugin -> LOG.info(() -> "the load of plugin '" + plugin.name()
+                + "': as done on another node, here too"));
+        result.failed().forEach((jar, error) -> LOG.warning("the load of " + jar.getFileName()
+                + ", as done on another node, fails here: " + error.getMessage()));
     }
 
     /** Does what another node's operator did here, and says so; or says why not. */

@@ -411,8 +411,8 @@ public class PluginHost {
             }
             new OtherNodesChanges(engine, pluginDirectory, new OtherNodesChanges.Jars() {
                 @Override
-                public void uploaded(String file, String sha256) {
-                    followUpload(file, sha256);
+                public Optional<Path> uploaded(String file, String sha256) {
+                    return followUpload(file, sha256);
                 }
 
                 @Override
@@ -916,8 +916,14 @@ public class PluginHost {
             // An unload the load lifts is saved once it runs; a shared state keeps the jar for the other nodes.
             state.checkSavable();
             synchronized (jarFiles) {
+                Optional<Path> replaced = engine.find(engine.inspect(staged).name()).map(PluginInfo::source)
+                        .map(source -> source.toAbsolutePath().normalize()).filter(source -> !source.equals(target));
                 JarPut put = putJar(file, target, staged);
                 state.jarUploaded(file, target);
+                // An upgrade from a jar of another name deleted it: so do the other nodes, as it was theirs too.
+                if (replaced.isPresent() && !Files.exists(replaced.get())) {
+                    state.jarDeleted(replaced.get().getFileName().toString());
+                }
                 return put;
             }
         } finally {
@@ -1046,11 +1052,14 @@ public class PluginHost {
     }
 
     /**
-     * Follows an upload on another node: writes its jar here, and loads or upgrades its plugin as it did there;
-     * only writes it if its plugin is held unloaded (unloaded there after the upload, before this node looked):
-     * a load here would lift that unload for every node.
+     * Follows an upload on another node: writes its jar here, and upgrades its plugin if it runs here (or loads
+     * it again if its last load failed), as the upload did there.
+     *
+     * @return the jar, if its plugin is to be loaded with the other nodes' other loads: not if it is held
+     *         unloaded (unloaded there after the upload, before this node looked), as a load here would lift
+     *         that unload for every node
      */
-    private void followUpload(String file, String sha256) {
+    private Optional<Path> followUpload(String file, String sha256) {
         Path fetched;
         try {
             fetched = fetchIfNotHeld(file, sha256);
@@ -1058,17 +1067,20 @@ public class PluginHost {
             throw new IllegalStateException(describe(e) + "; tried again at each look", e);
         }
         if (fetched == null) {
-            return; // written here already, or a plugin directory the nodes share
+            return Optional.empty(); // written here already, or a plugin directory the nodes share
         }
+        Path target = jarPath(file);
         try {
             synchronized (jarFiles) {
                 String name = engine.inspect(fetched).name();
-                if (state.unloaded().contains(name) && engine.find(name).isEmpty()) {
-                    refuseIfAnotherRunsFrom(file, jarPath(file), name);
-                    moveIntoPlace(fetched, jarPath(file));
-                } else {
-                    putJar(file, jarPath(file), fetched);
+                if (engine.find(name).isPresent()) {
+                    putJar(file, target, fetched);
+                    return Optional.empty();
                 }
+                refuseIfAnotherRunsFrom(file, target, name);
+                moveIntoPlace(fetched, target);
+                forgetFailedOthers(target, name);
+                return state.unloaded().contains(name) ? Optional.empty() : Optional.of(target);
             }
         } catch (IOException e) {
             throw new IllegalStateException(describe(e), e);
@@ -1118,8 +1130,9 @@ public class PluginHost {
                 continue; // deleted or replaced since, and that change followed
             }
             try {
-                followUpload(file, jar.getValue());
+                Optional<Path> toLoad = followUpload(file, jar.getValue());
                 LOG.info(() -> "the upload of " + file + ", as done on another node: here too now");
+                toLoad.ifPresent(loading -> OtherNodesChanges.load(engine, List.of(loading)));
             } catch (RuntimeException e) {
                 if (!jarsNotWritten.containsKey(file)) {
                     LOG.warning("the upload of " + file + ", as done on another node, fails here: " + e.getMessage());

@@ -635,48 +635,61 @@ class PluginHostTest {
 
     /**
      * A jar uploaded over REST on one node reaches the others through the shared state: each writes it into
-     * its own plugin directory and loads it, upgrades it when a new version is uploaded, deletes it when an
-     * operator deleted it, and a node that starts later with an empty directory begins with it. Only the jars
-     * the state names stay in the database.
+     * its own plugin directory and loads it, upgrades it when a new version is uploaded (under the same file
+     * name, or another, whose old file then goes everywhere, its dependents staying), deletes it when an
+     * operator deleted it, and a node that starts later with an empty directory begins with it. Only the
+     * jars the state names stay in the database.
      */
     @Test
     void aJarUploadedOnOneNodeReachesEveryNodeWithItsUpgradesAndItsDelete() throws Exception {
         javax.sql.DataSource database = sharedDatabase();
         io.pluginhost.resource.database.HostDocuments documents = documents(database);
-        Path one = PluginJarBuilder.plugin("shared").version("1.0.0")
-                .body("public Object execute(Object in) { return \"one\"; }")
-                .build(Files.createDirectories(dir.resolve("build-1")));
-        Path two = PluginJarBuilder.plugin("shared").version("2.0.0")
-                .body("public Object execute(Object in) { return \"two\"; }")
-                .build(Files.createDirectories(dir.resolve("build-2")));
+        Path[] versions = new Path[3];
+        for (int i = 0; i < 3; i++) {
+            versions[i] = PluginJarBuilder.plugin("shared").version((i + 1) + ".0.0")
+                    .body("public Object execute(Object in) { return \"version " + (i + 1) + "\"; }")
+                    .build(Files.createDirectories(dir.resolve("build-" + i)));
+        }
+        Path fan = PluginJarBuilder.plugin("fan").dependsOn("shared").build(dir.resolve("build-0"));
         PluginHost a = sharingNode("a", database);
         PluginHost b = sharingNode("b", database);
         try {
-            upload(a, "shared.jar", one);
+            upload(a, "shared.jar", versions[0]);
+            upload(a, "fan.jar", fan);
             b.followSharedState();
-            assertThat(b.plugins().execute("shared", null)).isEqualTo("one");
-            assertThat(dir.resolve("b").resolve("shared.jar")).hasSameBinaryContentAs(one);
+            assertThat(b.plugins().execute("shared", null)).isEqualTo("version 1");
+            assertThat(b.plugins().find("fan")).isPresent();
+            assertThat(dir.resolve("b").resolve("shared.jar")).hasSameBinaryContentAs(versions[0]);
 
-            upload(a, "shared.jar", two);
+            upload(a, "shared.jar", versions[1]);
             b.followSharedState();
-            assertThat(b.plugins().execute("shared", null)).as("upgraded").isEqualTo("two");
-            assertThat(dir.resolve("b").resolve("shared.jar")).hasSameBinaryContentAs(two);
-            assertThat(documents.list(OperatorState.JARS)).as("the jar the state names, not the one it replaced")
-                    .hasSize(1);
+            assertThat(b.plugins().execute("shared", null)).as("upgraded").isEqualTo("version 2");
+            assertThat(dir.resolve("b").resolve("shared.jar")).hasSameBinaryContentAs(versions[1]);
+
+            upload(a, "shared-3.jar", versions[2]); // an upgrade that deletes shared.jar
+            b.followSharedState();
+            assertThat(b.plugins().execute("shared", null)).as("upgraded").isEqualTo("version 3");
+            assertThat(b.plugins().find("fan")).as("reloaded with it, not unloaded with the old file").isPresent();
+            assertThat(dir.resolve("b").resolve("shared.jar")).doesNotExist();
+            assertThat(documents.list(OperatorState.JARS).keySet())
+                    .as("the jars the state names, not those they replaced").hasSize(2);
 
             PluginHost later = sharingNode("later", database);
             try {
-                assertThat(later.plugins().execute("shared", null)).isEqualTo("two");
+                assertThat(later.plugins().execute("shared", null)).isEqualTo("version 3");
+                assertThat(later.plugins().find("fan")).isPresent();
+                assertThat(dir.resolve("later").resolve("shared.jar")).doesNotExist();
             } finally {
                 later.stop();
             }
 
-            a.unload("shared", false, false);
-            assertThat(a.deleteJar("shared.jar")).isTrue();
+            a.unload("fan", false, false);
+            assertThat(a.deleteJar("fan.jar")).isTrue();
             b.followSharedState();
-            assertThat(b.plugins().find("shared")).isEmpty();
-            assertThat(dir.resolve("b").resolve("shared.jar")).doesNotExist();
-            assertThat(documents.list(OperatorState.JARS)).isEmpty();
+            assertThat(b.plugins().find("fan")).isEmpty();
+            assertThat(dir.resolve("b").resolve("fan.jar")).doesNotExist();
+            assertThat(b.plugins().find("shared")).isPresent();
+            assertThat(documents.list(OperatorState.JARS).keySet()).hasSize(1);
         } finally {
             a.stop();
             b.stop();
