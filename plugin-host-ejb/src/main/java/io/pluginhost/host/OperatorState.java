@@ -427,6 +427,18 @@ final class OperatorState {
         }
     }
 
+    /**
+     * Reads a shared state, to learn that the database answers before a change it is to keep is made; nothing
+     * for a state file, which a change that keeps nothing there does not need.
+     *
+     * @throws OperatorStateNotSavedException if the database cannot be read; nothing was changed
+     */
+    synchronized void checkShared() {
+        if (shared != null) {
+            stored("nothing was changed");
+        }
+    }
+
     /** @return the version of the shared state whose changes this node has taken; 0 if none, or not shared */
     synchronized long followed() {
         return pulled;

@@ -913,8 +913,7 @@ public class PluginHost {
         Path staged = stage(file, body, limit);
         operatorChanges.lock();
         try {
-            // An unload the load lifts is saved once it runs; a shared state keeps the jar for the other nodes.
-            state.checkSavable();
+            state.checkShared(); // it keeps the jar for the other nodes
             synchronized (jarFiles) {
                 Optional<Path> replaced = engine.find(engine.inspect(staged).name()).map(PluginInfo::source)
                         .map(source -> source.toAbsolutePath().normalize()).filter(source -> !source.equals(target));
@@ -990,6 +989,7 @@ public class PluginHost {
             forgetFailedOthers(target, name);
             return new JarPut(Optional.of(upgrade), Optional.empty());
         }
+        state.checkSavable(); // the unload it lifts is saved once it runs
         Path backup = pluginDirectory.resolve("." + file + ".replaced-" + UUID.randomUUID());
         boolean replacing = Files.exists(target);
         if (replacing) {
@@ -1316,7 +1316,7 @@ public class PluginHost {
         Path target = jarPath(file);
         operatorChanges.lock();
         try {
-            state.checkSavable(); // and the shared state answers, to delete the jar on the other nodes too
+            state.checkShared(); // it deletes the jar on the other nodes too
             boolean deleted = deleteJarHere(file, target);
             state.jarDeleted(file);
             return deleted;

@@ -107,6 +107,32 @@ class PluginHostTest {
     }
 
     /**
+     * An upgrade and a delete of a jar keep no operator state (unless it is shared): a state file that cannot
+     * be written does not refuse them.
+     */
+    @Test
+    void anUpgradeAndAJarDeleteGoOnWhereTheStateFileCannotBeWritten() throws Exception {
+        Path plugins = Files.createDirectories(dir.resolve("plugins"));
+        PluginJarBuilder.plugin("kept").build(plugins);
+        Path other = PluginJarBuilder.plugin("other").build(Files.createDirectories(dir.resolve("other")));
+        Files.copy(other, plugins.resolve("other.jar"));
+        Path notADirectory = Files.writeString(dir.resolve("not-a-directory"), "");
+        PluginHost host = host(Map.of("pluginhost.plugin-dir", plugins.toString(),
+                "pluginhost.database.enabled", "false",
+                "pluginhost.state-file", notADirectory.resolve("state.json").toString()));
+        host.start();
+        try {
+            host.plugins().unload("other");
+            assertThat(host.deleteJar("other.jar")).isTrue();
+            upload(host, "kept.jar", PluginJarBuilder.plugin("kept").version("2.0.0")
+                    .build(Files.createDirectories(dir.resolve("kept-2"))));
+            assertThat(host.plugins().find("kept").orElseThrow().descriptor().version()).isEqualTo("2.0.0");
+        } finally {
+            host.stop();
+        }
+    }
+
+    /**
      * An operator unloaded a plugin over REST, then copied a new jar of it into the directory, which hot
      * deploy loaded: the plugin runs, so the unload no longer holds, and a restart must not drop it.
      */
@@ -723,6 +749,58 @@ class PluginHostTest {
         } finally {
             a.stop();
             b.stop();
+        }
+    }
+
+    /**
+     * An upload, an upgrade or a jar delete while the shared state cannot be reached is refused with nothing
+     * changed: the jar would run on this node alone, or stay on the others.
+     */
+    @Test
+    void anUploadOrAJarDeleteWhileTheSharedStateIsUnreachableChangesNothing() throws Exception {
+        javax.sql.DataSource database = sharedDatabase();
+        java.util.concurrent.atomic.AtomicBoolean down = new java.util.concurrent.atomic.AtomicBoolean();
+        javax.sql.DataSource flaky = (javax.sql.DataSource) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {javax.sql.DataSource.class}, (proxy, method, args) -> {
+                    if (down.get() && method.getName().equals("getConnection")) {
+                        throw new java.sql.SQLException("the database is down");
+                    }
+                    try {
+                        return method.invoke(database, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        Path jar = PluginJarBuilder.plugin("shared").build(Files.createDirectories(dir.resolve("build")));
+        PluginHost a = sharingNode("a", flaky);
+        try {
+            down.set(true);
+            assertThatThrownBy(() -> upload(a, "shared.jar", jar)).isInstanceOf(OperatorStateNotSavedException.class)
+                    .hasMessageContaining("nothing was changed");
+            assertThat(a.plugins().find("shared")).isEmpty();
+            try (var left = Files.list(dir.resolve("a"))) {
+                assertThat(left.filter(file -> file.getFileName().toString().contains("shared"))).isEmpty();
+            }
+
+            down.set(false);
+            upload(a, "shared.jar", jar);
+            down.set(true);
+            Path two = PluginJarBuilder.plugin("shared").version("2.0.0")
+                    .build(Files.createDirectories(dir.resolve("build-2")));
+            assertThatThrownBy(() -> upload(a, "shared.jar", two)).as("an upgrade")
+                    .isInstanceOf(OperatorStateNotSavedException.class).hasMessageContaining("nothing was changed");
+            assertThat(a.plugins().find("shared").orElseThrow().descriptor().version()).isEqualTo("1.0.0");
+            assertThat(dir.resolve("a").resolve("shared.jar")).hasSameBinaryContentAs(jar);
+
+            down.set(false);
+            a.unload("shared", false, false);
+            down.set(true);
+            assertThatThrownBy(() -> a.deleteJar("shared.jar")).isInstanceOf(OperatorStateNotSavedException.class)
+                    .hasMessageContaining("nothing was changed");
+            assertThat(dir.resolve("a").resolve("shared.jar")).exists();
+        } finally {
+            down.set(false);
+            a.stop();
         }
     }
 
