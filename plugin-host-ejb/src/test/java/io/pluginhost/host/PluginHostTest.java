@@ -79,11 +79,7 @@ class PluginHostTest {
     void aChangeTheHostCannotSaveIsRefusedWithNothingChanged() throws Exception {
         Path plugins = Files.createDirectories(dir.resolve("plugins"));
         PluginJarBuilder.plugin("kept").build(plugins);
-        Path notADirectory = Files.writeString(dir.resolve("not-a-directory"), "");
-        PluginHost host = host(Map.of("pluginhost.plugin-dir", plugins.toString(),
-                "pluginhost.database.enabled", "false",
-                "pluginhost.state-file", notADirectory.resolve("state.json").toString()));
-        host.start();
+        PluginHost host = startedWithUnwritableStateFile(plugins);
         try {
             List<org.assertj.core.api.ThrowableAssert.ThrowingCallable> changes = List.of(
                     () -> host.unload("kept", false, false),
@@ -116,11 +112,7 @@ class PluginHostTest {
         PluginJarBuilder.plugin("kept").build(plugins);
         Path other = PluginJarBuilder.plugin("other").build(Files.createDirectories(dir.resolve("other")));
         Files.copy(other, plugins.resolve("other.jar"));
-        Path notADirectory = Files.writeString(dir.resolve("not-a-directory"), "");
-        PluginHost host = host(Map.of("pluginhost.plugin-dir", plugins.toString(),
-                "pluginhost.database.enabled", "false",
-                "pluginhost.state-file", notADirectory.resolve("state.json").toString()));
-        host.start();
+        PluginHost host = startedWithUnwritableStateFile(plugins);
         try {
             host.plugins().unload("other");
             assertThat(host.deleteJar("other.jar")).isTrue();
@@ -900,6 +892,16 @@ class PluginHostTest {
         try (java.io.InputStream body = Files.newInputStream(jar)) {
             node.putJar(file, body, 1 << 20);
         }
+    }
+
+    /** A started host of the plugin directory whose state file cannot be written (its directory is a file). */
+    private PluginHost startedWithUnwritableStateFile(Path plugins) throws Exception {
+        Path notADirectory = Files.writeString(dir.resolve("not-a-directory"), "");
+        PluginHost host = host(Map.of("pluginhost.plugin-dir", plugins.toString(),
+                "pluginhost.database.enabled", "false",
+                "pluginhost.state-file", notADirectory.resolve("state.json").toString()));
+        host.start();
+        return host;
     }
 
     /** A started node whose plugin directory holds the jars, sharing its operator state in the database. */
