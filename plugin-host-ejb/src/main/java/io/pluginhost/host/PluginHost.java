@@ -1064,7 +1064,8 @@ public class PluginHost {
         try {
             fetched = fetchIfNotHeld(file, sha256);
         } catch (IOException | RuntimeException e) {
-            throw new IllegalStateException(describe(e) + "; tried again at each look", e);
+            throw new IllegalStateException(describe(e)
+                    + (jarsNotWritten.containsKey(file) ? "; tried again at each look" : ""), e);
         }
         if (fetched == null) {
             return Optional.empty(); // written here already, or a plugin directory the nodes share
@@ -1098,11 +1099,12 @@ public class PluginHost {
      *         if the directory holds it already
      * @throws IOException or a RuntimeException if it cannot be fetched or written: the file and the bytes are
      *                     then kept in {@link #jarsNotWritten}, to try again
+     * @throws IllegalArgumentException if the file name is not one an upload could have (a hand edit)
      */
     private Path fetchIfNotHeld(String file, String sha256) throws IOException {
         jarsNotWritten.remove(file);
+        Path target = jarPath(file); // a name no upload could have: refused, and not tried again
         try {
-            Path target = jarPath(file);
             if (Files.isRegularFile(target) && OperatorState.sha256(Files.readAllBytes(target)).equals(sha256)) {
                 return null;
             }

@@ -797,6 +797,35 @@ class PluginHostTest {
     }
 
     /**
+     * A shared state edited by hand to name a jar outside the plugin directory: no node writes it there, and
+     * the node goes on following.
+     */
+    @Test
+    void aSharedJarWhoseNameLeavesThePluginDirectoryIsNotWritten() throws Exception {
+        javax.sql.DataSource database = sharedDatabase();
+        io.pluginhost.resource.database.HostDocuments documents = documents(database);
+        byte[] jar = Files.readAllBytes(PluginJarBuilder.plugin("escape").build(
+                Files.createDirectories(dir.resolve("build"))));
+        String sha256 = OperatorState.sha256(jar);
+        PluginHost b = sharingNode("b", database);
+        try {
+            documents.put(OperatorState.JARS + sha256, java.util.Base64.getEncoder().encodeToString(jar));
+            long version = documents.version(OperatorState.DOCUMENT);
+            assertThat(documents.write(OperatorState.DOCUMENT, version, "{\"unloaded\": [], \"overrides\": {},"
+                    + " \"config\": {\"greeter\": {\"greeting\": \"hi\"}}, \"jars\": {\"../escape.jar\": \"" + sha256
+                    + "\"}}")).isPositive();
+
+            b.followSharedState();
+            b.followSharedState();
+            assertThat(dir.resolve("escape.jar")).doesNotExist();
+            assertThat(b.plugins().find("escape")).isEmpty();
+            assertThat(b.plugins().getConfig("greeter")).as("the rest followed").contains(Map.of("greeting", "hi"));
+        } finally {
+            b.stop();
+        }
+    }
+
+    /**
      * A node that cannot fetch a jar another node uploaded (here the database holds other bytes under its
      * name, as a hand edit leaves it) writes and loads nothing, and tries again at each look: once the jar is
      * uploaded again, it writes and loads it, though the shared state did not change.
