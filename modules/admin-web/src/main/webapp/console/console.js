@@ -195,7 +195,11 @@ function renderJars(jars) {
         }
       }));
     }
-    row.append(cell(jar.file), cell(`${Math.round(jar.size / 1024)} KiB`), cell(jar.plugin),
+    const file = cell(jar.shared ? `${jar.file} (every node)` : jar.file);
+    if (jar.shared) {
+      file.title = 'uploaded over REST and kept in the state the nodes share: every node writes and loads it';
+    }
+    row.append(file, cell(`${Math.round(jar.size / 1024)} KiB`), cell(jar.plugin),
         cell(jar.state, 'state-' + jar.state), cell(jar.problem, 'error'), actions);
     body.append(row);
   }

@@ -172,7 +172,15 @@ class SharedStateIT {
             awaitUntil(lifecycle, "shared-upload loaded from the jar another node uploaded",
                     () -> status("shared-upload") == 200);
             assertThat(execute("shared-upload", "x")).contains("uploaded elsewhere");
-            assertThat(admin.json("GET", "api/jars", null).body()).contains("\"file\":\"shared-upload.jar\"");
+            assertThat(admin.json("GET", "api/jars", null).body())
+                    .containsPattern("\"file\":\"shared-upload.jar\"[^}]*\"shared\":true");
+            WebDriver browser = ConsoleBrowser.open(admin.base(), AdminClient.VIEWER, dir);
+            try {
+                assertThat(ConsoleBrowser.text(browser, By.cssSelector("#jars tr[data-jar='shared-upload.jar']")))
+                        .contains("shared-upload.jar (every node)");
+            } finally {
+                ConsoleBrowser.close(browser, "sharedStateIT-jars");
+            }
 
             byte[] ours = Files.readAllBytes(PluginJarBuilder.plugin("shared-here").build(dir));
             assertThat(admin.upload("shared-here.jar", ours).statusCode()).isEqualTo(201);

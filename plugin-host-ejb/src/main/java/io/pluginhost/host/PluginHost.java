@@ -885,8 +885,11 @@ public class PluginHost {
      *                 last load failed while a service it uses did not answer; loaded again once it does),
      *                 UNLOADED (valid, not loaded) or INVALID
      * @param problem  why it failed or is invalid, if so (no server path in it)
+     * @param shared   whether the operator state the nodes share keeps it (uploaded over REST), so every node
+     *                 has it; false without a shared state
      */
-    public record JarFile(String file, long size, String modified, String plugin, String state, String problem) {
+    public record JarFile(String file, long size, String modified, String plugin, String state, String problem,
+                          boolean shared) {
     }
 
     /**
@@ -1188,11 +1191,12 @@ public class PluginHost {
 
     /** @return every jar in the plugin directory with its state, by file name */
     public List<JarFile> listJars() throws IOException {
+        Set<String> shared = state.jars().keySet();
         Map<Path, PluginInfo> bySource = new HashMap<>();
         engine.list().forEach(info -> bySource.put(info.source().toAbsolutePath().normalize(), info));
         List<JarFile> jars = new ArrayList<>();
         if (!Files.isDirectory(pluginDirectory)) {
-            return withFilesGone(jars, bySource);
+            return withFilesGone(jars, bySource, shared);
         }
         try (var files = Files.list(pluginDirectory)) {
             for (Path path : files.filter(p -> p.getFileName().toString().endsWith(".jar")).sorted().toList()) {
@@ -1204,7 +1208,8 @@ public class PluginHost {
                     boolean gone = unreadable instanceof java.nio.file.NoSuchFileException;
                     if (!gone || Files.isSymbolicLink(path)) { // a file deleted while listed is not listed
                         jars.add(new JarFile(fileName, 0, null, null, "INVALID", "it cannot be read: " + (gone
-                                ? "a link to a file that does not exist" : withoutServerPaths(unreadable.toString()))));
+                                ? "a link to a file that does not exist" : withoutServerPaths(unreadable.toString())),
+                                shared.contains(fileName)));
                     }
                     continue;
                 }
@@ -1239,10 +1244,10 @@ public class PluginHost {
                     }
                 }
                 jars.add(new JarFile(fileName, attributes.size(), attributes.lastModifiedTime().toString(), plugin,
-                        state, problem));
+                        state, problem, shared.contains(fileName)));
             }
         }
-        return withFilesGone(jars, bySource);
+        return withFilesGone(jars, bySource, shared);
     }
 
     /**
@@ -1250,7 +1255,7 @@ public class PluginHost {
      * host, with hot deploy off): they run on, but would not come back, and the listing is where an
      * operator looks for their jars.
      */
-    private List<JarFile> withFilesGone(List<JarFile> jars, Map<Path, PluginInfo> bySource) {
+    private List<JarFile> withFilesGone(List<JarFile> jars, Map<Path, PluginInfo> bySource, Set<String> shared) {
         Set<String> listed = jars.stream().map(JarFile::file).collect(java.util.stream.Collectors.toSet());
         for (Map.Entry<Path, PluginInfo> entry : bySource.entrySet()) {
             Path source = entry.getKey();
@@ -1263,7 +1268,7 @@ public class PluginHost {
                                         + " start; upload the jar again (PUT /api/jars/" + file + "), or unload the"
                                         + " plugin"
                                 : "upload the jar again (PUT /api/jars/" + file + "), or unload the plugin to"
-                                        + " forget it")));
+                                        + " forget it"), shared.contains(file)));
             }
         }
         jars.sort(java.util.Comparator.comparing(JarFile::file));

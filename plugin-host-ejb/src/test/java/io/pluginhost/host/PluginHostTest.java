@@ -408,6 +408,7 @@ class PluginHostTest {
                     org.assertj.core.groups.Tuple.tuple("listed-1.0.0.jar", "LOADED"));
             assertThat(jars.get(1).problem()).isEqualTo("it cannot be read: a link to a file that does not exist");
             assertThat(jars.get(0).problem()).doesNotContain(plugins.toString());
+            assertThat(jars).as("no shared state").noneMatch(PluginHost.JarFile::shared);
         } finally {
             host.stop();
         }
@@ -678,6 +679,9 @@ class PluginHostTest {
             assertThat(b.plugins().execute("shared", null)).isEqualTo("version 1");
             assertThat(b.plugins().find("fan")).isPresent();
             assertThat(dir.resolve("b").resolve("shared.jar")).hasSameBinaryContentAs(versions[0]);
+            assertThat(b.listJars()).extracting(PluginHost.JarFile::file, PluginHost.JarFile::shared)
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple("fan.jar", true),
+                            org.assertj.core.groups.Tuple.tuple("shared.jar", true));
 
             upload(a, "shared.jar", versions[1]);
             b.followSharedState();
