@@ -113,7 +113,7 @@ public class PluginHost {
     private static final Logger LOG = Logger.getLogger(PluginHost.class.getName());
     /** Set while an event from another node is being delivered, so it is not sent out again. */
     private static final ThreadLocal<Boolean> FROM_OTHER_NODE = new ThreadLocal<>();
-    /** The name {@link #stage} gives an upload: the operator knows it by the jar's own name. */
+    /** The name {@link #stagedPath} gives a jar on its way in: the operator knows it by the jar's own name. */
     private static final Pattern STAGED_UPLOAD = Pattern.compile(
             "\\.([\\w.-]+\\.jar)\\.uploading-[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12}");
 
@@ -946,8 +946,7 @@ public class PluginHost {
     /** @return the body, in a file of the plugin directory that no directory load or restart reads */
     private Path stage(String file, InputStream body, long limit) throws IOException {
         Files.createDirectories(pluginDirectory);
-        // Not *.jar, so a directory load or a restart never sees a half-written or unvalidated upload.
-        Path staged = pluginDirectory.resolve("." + file + ".uploading-" + UUID.randomUUID());
+        Path staged = stagedPath(file);
         try (OutputStream out = Files.newOutputStream(staged, StandardOpenOption.CREATE_NEW)) {
             byte[] buffer = new byte[64 * 1024];
             long total = 0;
@@ -971,6 +970,15 @@ public class PluginHost {
             Files.deleteIfExists(staged);
             throw e;
         }
+    }
+
+    /**
+     * @return a new file of the plugin directory for a jar on its way in (an upload, or one another node
+     *         uploaded): not *.jar, so no directory load or restart sees it half-written or unvalidated, and
+     *         named so that {@link #withoutServerPaths} says the jar's own name where a message names it
+     */
+    private Path stagedPath(String file) {
+        return pluginDirectory.resolve("." + file + ".uploading-" + UUID.randomUUID());
     }
 
     /** Keeps hot deploy from acting again on a jar the host wrote and acted on itself. */
@@ -1113,7 +1121,7 @@ public class PluginHost {
             }
             byte[] bytes = state.sharedJar(sha256);
             Files.createDirectories(pluginDirectory);
-            Path fetched = pluginDirectory.resolve("." + file + ".fetching-" + UUID.randomUUID());
+            Path fetched = stagedPath(file);
             Files.write(fetched, bytes, StandardOpenOption.CREATE_NEW);
             return fetched;
         } catch (IOException | RuntimeException e) {
