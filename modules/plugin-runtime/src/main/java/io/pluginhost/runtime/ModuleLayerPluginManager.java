@@ -162,7 +162,7 @@ public final class ModuleLayerPluginManager implements PluginManager {
         this.leaks = new LeakWatch(hostLoader);
         this.lifecycleThreads = limits.lifecycleDeadlines() ? new LifecycleThreads(hostLoader)
                 : LifecycleThreads.onCallersThread();
-        this.tasks = new TaskTimer(hostLoader, services.leases(),
+        this.tasks = new TaskTimer(hostLoader, services.leases(), services.work(),
                 problem -> callbackLog.report(null, "lease", problem));
         this.assembler = new PluginAssembler(ApiLayer.create(), hub, services, limits, registry, leaks,
                 this::reportCallback, lifecycleThreads, metrics, libraries, tasks, mbeans);

@@ -14,10 +14,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -259,6 +263,82 @@ class PluginSchedulerTest {
                     engine.unloadedButNotCollected()).isTrue();
             engine.resume();
             assertThat(runs.poll(500, TimeUnit.MILLISECONDS)).as("a run of an unloaded plugin").isNull();
+        }
+    }
+
+    /**
+     * A container's count of background work (in WildFly, requests of its request controller, which a suspend
+     * waits for): a run is in it from before the plugin's code starts until that code has returned.
+     */
+    @Test
+    void aRunIsCountedAsTheContainersBackgroundWorkUntilThePluginsCodeReturns() throws Exception {
+        AtomicInteger inProgress = new AtomicInteger();
+        BlockingQueue<Integer> ended = new LinkedBlockingQueue<>();
+        BackgroundWork count = () -> {
+            inProgress.incrementAndGet();
+            AtomicBoolean closed = new AtomicBoolean();
+            return Optional.of(() -> {
+                if (closed.compareAndSet(false, true)) {
+                    ended.add(inProgress.decrementAndGet());
+                }
+            });
+        };
+        try (ModuleLayerPluginManager engine = new ModuleLayerPluginManager(
+                HostServices.NONE.withBackgroundWork(count), Duration.ofSeconds(5))) {
+            engine.load(ticker());
+            BlockingQueue<Object> runs = new LinkedBlockingQueue<>();
+            CountDownLatch release = new CountDownLatch(1);
+
+            engine.execute("ticker", new Object[] {"blocking", runs, release});
+            assertThat(next(runs)).isEqualTo("started");
+            assertThat(inProgress.get()).as("counted while the plugin's code runs").isEqualTo(1);
+            assertThat(ended).isEmpty();
+
+            release.countDown();
+            assertThat(ended.poll(30, TimeUnit.SECONDS)).as("the count once the run returned").isEqualTo(0);
+        }
+    }
+
+    /**
+     * A container that refuses work is suspending: the host suspends the engine as it refuses (in WildFly, the
+     * managed executor refuses before the host reads the server's state), so the run is held for the resume,
+     * once. One that refuses while the engine is not suspended sheds load: the run is tried again shortly.
+     */
+    @Test
+    void aRunTheContainerRefusesIsHeldForTheResumeOrTriedAgainWhenTheEngineIsNotSuspended() throws Exception {
+        AtomicReference<ModuleLayerPluginManager> host = new AtomicReference<>();
+        AtomicBoolean suspending = new AtomicBoolean();
+        AtomicInteger shedding = new AtomicInteger();
+        AtomicInteger asked = new AtomicInteger();
+        BackgroundWork count = () -> {
+            asked.incrementAndGet();
+            if (suspending.get()) {
+                host.get().suspend();
+                return Optional.empty();
+            }
+            return shedding.getAndDecrement() > 0 ? Optional.empty() : Optional.of(BackgroundWork.Counted.NOTHING);
+        };
+        try (ModuleLayerPluginManager engine = new ModuleLayerPluginManager(
+                HostServices.NONE.withBackgroundWork(count), Duration.ofSeconds(5))) {
+            host.set(engine);
+            engine.load(ticker());
+            BlockingQueue<Object> runs = new LinkedBlockingQueue<>();
+
+            suspending.set(true);
+            engine.execute("ticker", command("soon", runs));
+            assertThat(runs.poll(500, TimeUnit.MILLISECONDS)).as("a run the container refused").isNull();
+            assertThat(engine.isSuspended()).isTrue();
+            suspending.set(false);
+            engine.resume();
+            assertThat(next(runs)).isEqualTo("soon");
+            assertThat(runs.poll(300, TimeUnit.MILLISECONDS)).as("a second run").isNull();
+
+            asked.set(0);
+            shedding.set(2);
+            engine.execute("ticker", command("soon", runs));
+            assertThat(next(runs)).isEqualTo("soon");
+            assertThat(asked.get()).as("asked until the container took it").isEqualTo(3);
+            assertThat(engine.isSuspended()).isFalse();
         }
     }
 

@@ -1,8 +1,10 @@
 package io.pluginhost.runtime.internal;
 
+import io.pluginhost.runtime.BackgroundWork;
 import io.pluginhost.runtime.TaskLeases;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
@@ -26,7 +28,8 @@ import java.util.function.Consumer;
  * instead of run, once however many times it came due; {@link #resume} runs each held task's due once.
  *
  * <p>It also keeps what tasks on one node of a cluster need: the store of their leases, and what gives up each
- * lease this node holds, which a suspend does so that another node takes those tasks meanwhile.
+ * lease this node holds, which a suspend does so that another node takes those tasks meanwhile; and the
+ * container's count of runs in progress ({@link BackgroundWork}), which its suspend waits for.
  */
 public final class TaskTimer implements AutoCloseable {
 
@@ -38,17 +41,20 @@ public final class TaskTimer implements AutoCloseable {
     /** What gives up each lease this node holds; see {@link #holding}. */
     private final Set<Runnable> leasesHeld = ConcurrentHashMap.newKeySet();
     private final TaskLeases leases;
+    private final BackgroundWork work;
     private final Consumer<String> leaseProblems;
     private volatile boolean suspended;
 
     /**
      * @param hostLoader    the context loader of the timer's threads
      * @param leases        where the leases of tasks on one node are kept
+     * @param work          the container's count of runs in progress
      * @param leaseProblems where a lease that could not be asked for is reported, in one line naming the plugin
      */
-    public TaskTimer(ClassLoader hostLoader, TaskLeases leases, Consumer<String> leaseProblems) {
+    public TaskTimer(ClassLoader hostLoader, TaskLeases leases, BackgroundWork work, Consumer<String> leaseProblems) {
         this.hostLoader = hostLoader;
         this.leases = leases;
+        this.work = work;
         this.leaseProblems = leaseProblems;
         this.clock = new ScheduledThreadPoolExecutor(1, threads("pluginhost-task-timer"));
         clock.setRemoveOnCancelPolicy(true);
@@ -148,6 +154,16 @@ public final class TaskTimer implements AutoCloseable {
     /** @param due a task's due, cancelled: it is not run at the resume, nor kept until then */
     public void forget(Runnable due) {
         held.remove(due);
+    }
+
+    /**
+     * Counts work about to start as the container's background work: a task's run (asked by its due on the
+     * timer's thread, before the run's thread starts) or a repository's hand-over to the plugin.
+     *
+     * @return the work's place in the count, to close when it ends; empty if the container refuses work now
+     */
+    public Optional<BackgroundWork.Counted> beginWork() {
+        return work.begin();
     }
 
     /** @return where the leases of tasks on one node are kept */

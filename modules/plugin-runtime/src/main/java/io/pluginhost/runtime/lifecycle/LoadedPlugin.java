@@ -10,6 +10,7 @@ import io.pluginhost.api.exception.PluginException;
 import io.pluginhost.api.exception.PluginExecutionException;
 import io.pluginhost.api.exception.PluginNotFoundException;
 import io.pluginhost.api.exception.PluginTimeoutException;
+import io.pluginhost.runtime.BackgroundWork;
 import io.pluginhost.runtime.event.CallDepth;
 import io.pluginhost.runtime.event.Subscriber;
 import io.pluginhost.runtime.internal.CallGate;
@@ -32,6 +33,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.Set;
@@ -131,6 +133,12 @@ public final class LoadedPlugin implements Subscriber, ResourceScope {
     public boolean suspended() {
         PluginTasks current = tasks;
         return current != null && current.suspended();
+    }
+
+    @Override
+    public Optional<BackgroundWork.Counted> beginBackgroundWork() {
+        PluginTasks current = tasks;
+        return current == null ? Optional.of(BackgroundWork.Counted.NOTHING) : current.beginWork();
     }
 
     /** @return how many of its scheduled tasks have not ended */

@@ -4,10 +4,12 @@ import io.pluginhost.api.PluginScheduler;
 import io.pluginhost.api.exception.InvalidArgumentException;
 import io.pluginhost.api.exception.PluginContextInvalidatedException;
 import io.pluginhost.api.exception.ResourceLimitExceededException;
+import io.pluginhost.runtime.BackgroundWork;
 import io.pluginhost.runtime.TaskLeases;
 import io.pluginhost.runtime.internal.TaskTimer;
 
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
@@ -37,6 +39,8 @@ final class PluginTasks implements PluginScheduler, AutoCloseable {
     private static final Duration LONGEST = Duration.ofNanos(Long.MAX_VALUE / 4);
     /** How much longer than its period a lease lasts unless renewed: a node that stops in silence lets go. */
     private static final Duration LEASE_SLACK = Duration.ofSeconds(30);
+    /** When a run the container refused while the engine was not suspended (it sheds load) is tried again. */
+    static final Duration REFUSED_RETRY = Duration.ofMillis(250);
     private static final Pattern TASK_NAME = Pattern.compile("[A-Za-z0-9._-]{1,100}");
 
     private final LoadedPlugin plugin;
@@ -121,6 +125,11 @@ final class PluginTasks implements PluginScheduler, AutoCloseable {
         return timer.isSuspended();
     }
 
+    /** @return see {@link TaskTimer#beginWork} */
+    Optional<BackgroundWork.Counted> beginWork() {
+        return timer.beginWork();
+    }
+
     /** Cancels every task and forgets them; the engine calls it when the plugin unloads. */
     @Override
     public void close() {
@@ -151,6 +160,8 @@ final class PluginTasks implements PluginScheduler, AutoCloseable {
         /** Whether a run is in progress: a periodic task's next time is skipped rather than overlap it. */
         private final AtomicBoolean running = new AtomicBoolean();
         private volatile ScheduledFuture<?> timing;
+        /** The due again after the container refused a run while the engine was not suspended; else null. */
+        private volatile ScheduledFuture<?> retry;
         private volatile boolean done;
 
         Task(Runnable work, Duration period, String lease) {
@@ -162,7 +173,9 @@ final class PluginTasks implements PluginScheduler, AutoCloseable {
 
         /**
          * On the timer's thread, or the resume's for a held task: starts a run unless the task is cancelled,
-         * held or a run is in progress.
+         * held or a run is in progress. The run is counted as the container's background work from before its
+         * thread starts until it ends, so a suspend of the container waits for it; a due the container refuses
+         * is held for the resume, or tried again shortly ({@link #refused}).
          */
         private void due() {
             if (done || timer.hold(onDue)) {
@@ -171,9 +184,6 @@ final class PluginTasks implements PluginScheduler, AutoCloseable {
                 }
                 return;
             }
-            if (once) {
-                end();
-            }
             if (lease != null) {
                 leaseDue();
                 return;
@@ -181,9 +191,18 @@ final class PluginTasks implements PluginScheduler, AutoCloseable {
             if (!running.compareAndSet(false, true)) {
                 return;
             }
+            BackgroundWork.Counted counted = timer.beginWork().orElse(null);
+            if (counted == null) {
+                running.set(false);
+                refused();
+                return;
+            }
+            if (once) {
+                end();
+            }
             try {
                 timer.start(plugin.name(), () -> {
-                    try {
+                    try (counted) {
                         plugin.runTask(work);
                     } finally {
                         running.set(false);
@@ -192,6 +211,7 @@ final class PluginTasks implements PluginScheduler, AutoCloseable {
             } catch (RuntimeException | OutOfMemoryError e) {
                 // No thread to be had: this time is lost, not the task (the timer would drop a periodic task
                 // whose step threw, without a word).
+                counted.close();
                 running.set(false);
                 LOG.log(System.Logger.Level.WARNING, "plugin ''{0}'': a scheduled run could not start: {1}",
                         plugin.name(), e.toString());
@@ -199,17 +219,44 @@ final class PluginTasks implements PluginScheduler, AutoCloseable {
         }
 
         /**
+         * The container refused the run: it is suspending, and the host has suspended the engine by now, so the
+         * due is held for the resume; or it sheds load, and the due comes again after {@link #REFUSED_RETRY}
+         * (a periodic task's next time may come first).
+         */
+        private void refused() {
+            if (timer.hold(onDue)) {
+                return;
+            }
+            try {
+                retry = timer.schedule(onDue, REFUSED_RETRY.toNanos(), 0);
+            } catch (RuntimeException closing) { // the engine is closing: nothing runs again
+                return;
+            }
+            if (done) { // cancelled meanwhile: the retry would keep the task in the timer's queue
+                retry.cancel(false);
+            }
+        }
+
+        /**
          * Asks for the lease on a thread of its own and runs the task if this node holds it; with a run in
-         * progress only renews it (a long run keeps its lease).
+         * progress only renews it (a long run keeps its lease). A run is counted as {@link #due} counts it; a
+         * time the container refuses asks nothing (a suspend gives the lease up).
          */
         private void leaseDue() {
             if (!asking.compareAndSet(false, true)) {
                 return;
             }
             boolean run = running.compareAndSet(false, true);
+            BackgroundWork.Counted counted = run ? timer.beginWork().orElse(null) : BackgroundWork.Counted.NOTHING;
+            if (counted == null) {
+                running.set(false);
+                asking.set(false);
+                refused();
+                return;
+            }
             try {
                 timer.start(plugin.name(), () -> {
-                    try {
+                    try (counted) {
                         if (holdsLease() && run && !done && !timer.isSuspended()) {
                             plugin.runTask(work);
                         }
@@ -220,6 +267,7 @@ final class PluginTasks implements PluginScheduler, AutoCloseable {
                     }
                 });
             } catch (RuntimeException | OutOfMemoryError e) {
+                counted.close();
                 asking.set(false);
                 if (run) {
                     running.set(false);
@@ -293,6 +341,10 @@ final class PluginTasks implements PluginScheduler, AutoCloseable {
             ScheduledFuture<?> scheduled = timing;
             if (scheduled != null) {
                 scheduled.cancel(false);
+            }
+            ScheduledFuture<?> again = retry;
+            if (again != null) {
+                again.cancel(false);
             }
         }
 

@@ -1,5 +1,8 @@
 package io.pluginhost.runtime.resource;
 
+import io.pluginhost.runtime.BackgroundWork;
+
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.BiConsumer;
 
@@ -38,6 +41,18 @@ public interface ResourceScope {
      */
     default boolean suspended() {
         return false;
+    }
+
+    /**
+     * Counts work a repository hands the plugin of its own accord (a Kafka consumer's records) as the
+     * container's background work ({@link BackgroundWork}), which a suspend of the container waits for. A
+     * refusal means the container is suspending or sheds load: hand nothing over now, and ask again later.
+     *
+     * @return the work's place in the count, to close when the plugin's code has handled it; empty if the
+     *         container refuses work now. Outside an engine, never refused and counted nowhere.
+     */
+    default Optional<BackgroundWork.Counted> beginBackgroundWork() {
+        return Optional.of(BackgroundWork.Counted.NOTHING);
     }
 
     /**

@@ -9,6 +9,7 @@ import io.pluginhost.api.resource.KafkaRepository;
 import io.pluginhost.api.resource.MessageHandler;
 import io.pluginhost.api.resource.ReceivedMessage;
 import io.pluginhost.api.resource.RetryPolicy;
+import io.pluginhost.runtime.BackgroundWork;
 import io.pluginhost.runtime.resource.HostContext;
 import io.pluginhost.runtime.resource.ResourceKind;
 import io.pluginhost.runtime.resource.ResourcePolicy;
@@ -41,6 +42,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 
 /**
@@ -51,8 +53,10 @@ import java.util.function.Supplier;
  * a failed record is tried again, skipped or dead-lettered as the subscription's {@link RetryPolicy}
  * says, and offsets are committed past what was handed over. While the host is suspended
  * ({@link ResourceScope#suspended}) a consumer hands over nothing: it pauses its partitions and keeps
- * polling, so it stays in its group, and goes on from the first record it did not hand over. Closing the
- * repository (on unload) stops every poll loop, closes every consumer and the producer.
+ * polling, so it stays in its group, and goes on from the first record it did not hand over. The records of
+ * each poll are handed over as the container's background work ({@link ResourceScope#beginBackgroundWork}),
+ * which a suspend of the server waits for. Closing the repository (on unload) stops every poll loop, closes
+ * every consumer and the producer.
  */
 final class KafkaTopicRepository implements KafkaRepository, AutoCloseable {
 
@@ -62,6 +66,8 @@ final class KafkaTopicRepository implements KafkaRepository, AutoCloseable {
     static final String DEAD_LETTER_HEADER = "pluginhost-dead-letter-";
     /** The longest consumer id: Kafka's client id, which holds it, is sent with every request. */
     static final int MAX_CONSUMER_ID = 200;
+    /** How long a consumer waits before it polls again records the host's container refused while it sheds load. */
+    static final Duration REFUSED_WAIT = Duration.ofMillis(250);
 
     private final ResourceScope scope;
     private final ResourcePolicy topics;
@@ -328,17 +334,23 @@ final class KafkaTopicRepository implements KafkaRepository, AutoCloseable {
                     followSuspend();
                     resumeWhatIsDue();
                     ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(250));
+                    if (records.isEmpty()) {
+                        continue;
+                    }
                     Map<TopicPartition, OffsetAndMetadata> done = new HashMap<>();
-                    Delivery delivery = Delivery.GO_ON;
-                    for (TopicPartition partition : records.partitions()) {
-                        List<ConsumerRecord<byte[], byte[]>> batch = records.records(partition);
-                        if (delivery == Delivery.SUSPENDED) {
-                            consumer.seek(partition, batch.get(0).offset()); // handed over at the resume
-                            continue;
-                        }
-                        delivery = deliver(partition, batch, done);
-                        if (delivery == Delivery.UNLOADING) {
-                            break; // do not commit what the plugin did not get
+                    Delivery delivery;
+                    try (BackgroundWork.Counted counted = scope.beginBackgroundWork().orElse(null)) {
+                        delivery = counted == null ? refused() : Delivery.GO_ON;
+                        for (TopicPartition partition : records.partitions()) {
+                            List<ConsumerRecord<byte[], byte[]>> batch = records.records(partition);
+                            if (delivery == Delivery.SUSPENDED) {
+                                consumer.seek(partition, batch.get(0).offset()); // handed over at the resume
+                                continue;
+                            }
+                            delivery = deliver(partition, batch, done);
+                            if (delivery == Delivery.UNLOADING) {
+                                break; // do not commit what the plugin did not get
+                            }
                         }
                     }
                     commit(done);
@@ -373,6 +385,20 @@ final class KafkaTopicRepository implements KafkaRepository, AutoCloseable {
                 consumer.resume(paused);
                 suspended = false;
             }
+        }
+
+        /**
+         * The host's container refused to count the poll's records as its background work: it is suspending
+         * (and the host suspended, so the next poll pauses every partition), or it sheds load, when the records
+         * come again after {@link #REFUSED_WAIT}. Either way none is handed over now.
+         *
+         * @return {@link Delivery#SUSPENDED}, so that every partition is sought back to its first record
+         */
+        private Delivery refused() {
+            if (!scope.suspended()) {
+                LockSupport.parkNanos(REFUSED_WAIT.toNanos()); // an unload waits for it: at most this long
+            }
+            return Delivery.SUSPENDED;
         }
 
         /** @return whether to go on with the poll's other partitions, or why not */
@@ -542,7 +568,7 @@ final class KafkaTopicRepository implements KafkaRepository, AutoCloseable {
     private enum Delivery {
         /** Every record handed over, or the partition held back for a retry. */
         GO_ON,
-        /** The host was suspended: the partitions from here on were sought back. */
+        /** The host was suspended, or its container refused the work: the partitions from here on were sought back. */
         SUSPENDED,
         /** The plugin is unloading: nothing more is handed over or committed. */
         UNLOADING

@@ -11,6 +11,7 @@ import io.pluginhost.api.resource.KafkaRepository;
 import io.pluginhost.api.resource.ReceivedMessage;
 import io.pluginhost.api.resource.RetryPolicy;
 import io.pluginhost.devservices.KafkaDevServer;
+import io.pluginhost.runtime.BackgroundWork;
 import io.pluginhost.runtime.HostServices;
 import io.pluginhost.runtime.ModuleLayerPluginManager;
 import io.pluginhost.runtime.resource.EffectiveResources;
@@ -44,6 +45,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.BlockingQueue;
@@ -390,6 +392,12 @@ class KafkaRepositoryTest {
      * {@link ResourceScope#suspended} read from {@code suspended}.
      */
     private static ResourceScope around(ResourceScope scope, Runnable afterCall, BooleanSupplier suspended) {
+        return around(scope, afterCall, suspended, BackgroundWork.UNCOUNTED);
+    }
+
+    /** As {@link #around(ResourceScope, Runnable, BooleanSupplier)}, with the container's count of work. */
+    private static ResourceScope around(ResourceScope scope, Runnable afterCall, BooleanSupplier suspended,
+                                        BackgroundWork work) {
         return new ResourceScope() {
             @Override
             public String pluginName() {
@@ -414,7 +422,60 @@ class KafkaRepositoryTest {
             public boolean suspended() {
                 return suspended.getAsBoolean();
             }
+
+            @Override
+            public Optional<BackgroundWork.Counted> beginBackgroundWork() {
+                return work.begin();
+            }
         };
+    }
+
+    /**
+     * The records of a poll are the container's background work while the plugin handles them (in WildFly,
+     * requests its suspend waits for); while the container refuses work (it sheds load) none is handed over,
+     * and each comes once it takes work again.
+     */
+    @Test
+    void aPollsRecordsAreCountedAsTheContainersWorkWhileHandledAndNoneIsHandedOverWhileItRefuses()
+            throws Exception {
+        RecordingScope scope = recording(plugin(), ResourceOverrides.NONE, "orders");
+        AtomicInteger inProgress = new AtomicInteger();
+        AtomicInteger refusals = new AtomicInteger();
+        AtomicBoolean refusing = new AtomicBoolean();
+        BackgroundWork count = () -> {
+            if (refusing.get()) {
+                refusals.incrementAndGet();
+                return Optional.empty();
+            }
+            inProgress.incrementAndGet();
+            AtomicBoolean closed = new AtomicBoolean();
+            return Optional.of(() -> {
+                if (closed.compareAndSet(false, true)) {
+                    inProgress.decrementAndGet();
+                }
+            });
+        };
+        KafkaRepository repository = provider.open(around(scope.scope(), () -> { }, () -> false, count));
+        BlockingQueue<String> calls = new LinkedBlockingQueue<>();
+        repository.createConsumer("c1", "readers");
+        repository.subscribe("c1", List.of("orders"), message -> calls.add(message.value() + " counted "
+                + inProgress.get()));
+
+        repository.sendMessage("orders", List.of(KafkaMessage.of("1"), KafkaMessage.of("2")));
+        assertThat(next(calls, 2)).containsExactly("1 counted 1", "2 counted 1");
+
+        refusing.set(true);
+        repository.sendMessage("orders", List.of(KafkaMessage.of("3")));
+        assertThat(calls.poll(1, TimeUnit.SECONDS)).as("a record handed over while refused").isNull();
+        assertThat(refusals.get()).as("the container asked").isPositive();
+        assertThat(inProgress.get()).as("nothing counted while nothing is handled").isZero();
+
+        refusing.set(false);
+        assertThat(next(calls, 1)).containsExactly("3 counted 1");
+        assertThat(calls.poll(1, TimeUnit.SECONDS)).as("a record handed over twice").isNull();
+        assertThat(inProgress.get()).isZero();
+        assertThat(scope.errors()).isEmpty();
+        ((AutoCloseable) repository).close();
     }
 
     /**
