@@ -32,6 +32,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -41,7 +42,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * until the requests in progress have ended. An event stream is a request that never ends by itself: a
  * console left open must not hold a graceful shutdown for its whole timeout, nor for ever with
  * {@code suspend-timeout=-1}. And the server is quiet while suspended: the plugins' scheduled tasks wait
- * for the resume, as WildFly's own timers do.
+ * for the resume, as WildFly's own timers do, and a suspend waits for a run in progress, as for a request.
  */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
@@ -114,9 +115,8 @@ class SuspendIT {
                     db.executeCommand("DELETE FROM notes WHERE id = $1", 1); // SuspendUnderRbacIT runs it again
                     db.executeCommand("INSERT INTO notes (id, body) VALUES ($1, $2)", 1, "while suspending");
                     return db.executeQuery("SELECT body FROM notes WHERE id = $1", 1);""";
-            byte[] jar = Files.readAllBytes(NotesPlugin.jar("drained", execute.formatted(calls.getLocalPort()), dir));
-            AdminClient admin = new AdminClient(base, HttpClient.Version.HTTP_1_1);
-            assertThat(admin.upload("drained.jar", jar).statusCode()).isEqualTo(201);
+            AdminClient admin = uploaded("drained", NotesPlugin.jar("drained", execute.formatted(calls.getLocalPort()),
+                    dir));
             try {
                 CompletableFuture<HttpResponse<String>> call = CompletableFuture.supplyAsync(() -> {
                     try {
@@ -140,9 +140,7 @@ class SuspendIT {
                 assertThat(suspending.get(60, TimeUnit.SECONDS).get("outcome").asString()).isEqualTo("success");
                 assertThat(execute(server(":read-attribute")).asString()).isEqualTo("SUSPENDED");
             } finally {
-                execute(server(":resume"));
-                admin.json("DELETE", "api/plugins/drained", null);
-                admin.json("DELETE", "api/jars/drained.jar", null);
+                resumedWithout(admin, "drained");
             }
         }
     }
@@ -156,16 +154,10 @@ class SuspendIT {
     @Test
     void aPluginsScheduledTaskStartsNoRunWhileTheServerIsSuspendedAndRunsOnceAtTheResume(@TempDir Path dir)
             throws Exception {
-        byte[] jar = Files.readAllBytes(KnockingPlugin.jar("ticking",
+        AdminClient admin = uploaded("ticking", KnockingPlugin.jar("ticking",
                 "scheduleAtFixedRate(java.time.Duration.ZERO, java.time.Duration.ofMillis(10), ", dir));
-        AdminClient admin = new AdminClient(base, HttpClient.Version.HTTP_1_1);
-        assertThat(admin.upload("ticking.jar", jar).statusCode()).isEqualTo(201);
         try {
-            try (ServerSocket runs = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-                runs.setSoTimeout(30_000);
-                HttpResponse<String> started = admin.json("POST", "api/plugins/ticking/execute",
-                        "\"" + runs.getLocalPort() + "\"");
-                assertThat(started.statusCode()).as(started.body()).isEqualTo(200);
+            try (ServerSocket runs = knockedOnBy(admin, "ticking")) {
                 Future<ModelNode> suspending;
                 try (Socket inProgress = runs.accept(); RawEventStream witness = RawEventStream.open(base, 0)) {
                     suspending = suspendSeenBy(witness);
@@ -185,10 +177,63 @@ class SuspendIT {
                 assertThat(stopped.statusCode()).as(stopped.body()).isEqualTo(200);
             } // closing it resets the connection of a run the test did not take, which ends that run
         } finally {
-            execute(server(":resume"));
-            admin.json("DELETE", "api/plugins/ticking", null);
-            admin.json("DELETE", "api/jars/ticking.jar", null);
+            resumedWithout(admin, "ticking");
         }
+    }
+
+    /**
+     * A suspend waits for a plugin's scheduled run in progress, as for a request: the server stays
+     * {@code SUSPENDING} while the run goes on after the host heard the suspend, and is {@code SUSPENDED} once
+     * it has ended, so that an operator who stops a suspended server cuts no run short.
+     */
+    @Test
+    void aSuspendWaitsForAScheduledRunInProgressUntilItEnds(@TempDir Path dir) throws Exception {
+        AdminClient admin = uploaded("awaited", KnockingPlugin.jar("awaited", "schedule(java.time.Duration.ZERO, ",
+                dir));
+        try (ServerSocket runs = knockedOnBy(admin, "awaited")) {
+            Future<ModelNode> suspending;
+            try (Socket inProgress = runs.accept(); RawEventStream witness = RawEventStream.open(base, 0)) {
+                suspending = suspendSeenBy(witness);
+                assertThatThrownBy(() -> suspending.get(2, TimeUnit.SECONDS))
+                        .as("a suspend that did not wait for the run").isInstanceOf(TimeoutException.class);
+                assertThat(execute(server(":read-attribute")).asString()).isEqualTo("SUSPENDING");
+
+                inProgress.getOutputStream().write(1);
+            }
+            assertThat(suspending.get(60, TimeUnit.SECONDS).get("outcome").asString()).isEqualTo("success");
+            assertThat(execute(server(":read-attribute")).asString()).isEqualTo("SUSPENDED");
+        } finally {
+            resumedWithout(admin, "awaited");
+        }
+    }
+
+    /** @return a client of the admin API, which uploaded {@code jar} as {@code <name>.jar} */
+    private AdminClient uploaded(String name, Path jar) throws Exception {
+        AdminClient admin = new AdminClient(base, HttpClient.Version.HTTP_1_1);
+        assertThat(admin.upload(name + ".jar", Files.readAllBytes(jar)).statusCode()).isEqualTo(201);
+        return admin;
+    }
+
+    /** @return where the {@link KnockingPlugin} {@code name}, told to start its task now, knocks */
+    private static ServerSocket knockedOnBy(AdminClient admin, String name) throws Exception {
+        ServerSocket runs = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        try {
+            runs.setSoTimeout(30_000);
+            HttpResponse<String> started = admin.json("POST", "api/plugins/" + name + "/execute",
+                    "\"" + runs.getLocalPort() + "\"");
+            assertThat(started.statusCode()).as(started.body()).isEqualTo(200);
+            return runs;
+        } catch (Exception | AssertionError e) {
+            runs.close();
+            throw e;
+        }
+    }
+
+    /** Resumes the server, and unloads and deletes what {@link #uploaded} uploaded. */
+    private void resumedWithout(AdminClient admin, String name) throws Exception {
+        execute(server(":resume"));
+        admin.json("DELETE", "api/plugins/" + name, null);
+        admin.json("DELETE", "api/jars/" + name + ".jar", null);
     }
 
     /**

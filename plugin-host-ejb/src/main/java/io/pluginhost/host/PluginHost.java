@@ -228,6 +228,9 @@ public class PluginHost {
         nodeId = config.getOptionalValue("pluginhost.node-id", String.class)
                 .orElseGet(() -> System.getProperty("jboss.node.name", "node") + "-" + UUID.randomUUID());
         HostServices services = HostServices.NONE;
+        if (managedExecutor != null) { // a suspend waits for the plugins' background work, as for requests
+            services = services.withBackgroundWork(new BackgroundRequests(managedExecutor, this::heardRefusal));
+        }
         if (config.getOptionalValue("pluginhost.database.enabled", Boolean.class).orElse(true)) {
             sqlParser = startSqlParser();
             databases = new PluginDatabases(config, sqlParser, PluginDatabases.settings(config));
@@ -452,6 +455,17 @@ public class PluginHost {
             current.suspend();
         }
         suspendEvents.fire(new ServerSuspendEvent(!running));
+    }
+
+    /**
+     * The managed executor refused the plugins' background work: the server has begun to suspend (or sheds
+     * load), which the state, read now, says before the next poll does.
+     */
+    private void heardRefusal() {
+        ServerSuspension current = suspension;
+        if (current != null) {
+            current.check();
+        }
     }
 
     /**

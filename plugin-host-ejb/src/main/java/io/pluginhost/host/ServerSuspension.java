@@ -133,7 +133,12 @@ final class ServerSuspension implements AutoCloseable {
         }
     }
 
-    private void check() {
+    /**
+     * Reads the state and hands it on if the server is not running, or if it runs again. Also called when the
+     * managed executor refused the plugins' background work ({@link BackgroundRequests}), which it does from
+     * the moment a suspend begins, before the next read; serialized, so that two reads are handed on in order.
+     */
+    synchronized void check() {
         boolean now = running.getAsBoolean();
         if (now && wasRunning) {
             return;
