@@ -93,7 +93,10 @@ class RedeployIT {
         }
     }
 
-    /** What an operator does with a running host: plugins with a library and a database, an upload, events. */
+    /**
+     * What an operator does with a running host: plugins with a library and a database, an upload whose
+     * scheduled task runs (counted as a request of the server while it does), events.
+     */
     private void use(int cycle) throws Exception {
         assertThat(admin.json("POST", "api/plugins/example-plugin-2/execute", "{\"numbers\": [1, 2]}").body())
                 .contains("\"sum\":3.0");
@@ -101,9 +104,15 @@ class RedeployIT {
                 "{\"id\": " + (100 + cycle) + ", \"body\": \"redeployed\", \"tags\": [\"ee\"]}").statusCode())
                 .isEqualTo(200);
         String name = "redeployed" + cycle;
-        byte[] jar = Files.readAllBytes(PluginJarBuilder.plugin(name)
-                .body("public Object execute(Object in) { return \"served\"; }")
-                .build(Files.createDirectories(dir.resolve(name))));
+        byte[] jar = Files.readAllBytes(PluginJarBuilder.plugin(name).body("""
+                private final java.util.concurrent.CountDownLatch ran = new java.util.concurrent.CountDownLatch(1);
+                public void initialize(PluginContext context) {
+                    context.scheduler().scheduleAtFixedRate(java.time.Duration.ZERO, java.time.Duration.ofMillis(10),
+                            ran::countDown);
+                }
+                public Object execute(Object in) throws InterruptedException {
+                    return ran.await(30, java.util.concurrent.TimeUnit.SECONDS) ? "served" : "its task never ran";
+                }""").build(Files.createDirectories(dir.resolve(name))));
         assertThat(admin.upload(name + ".jar", jar).statusCode()).isEqualTo(201);
         assertThat(admin.json("POST", "api/plugins/" + name + "/execute", "null").body()).contains("served");
         HttpResponse<InputStream> events = admin.stream("api/events");

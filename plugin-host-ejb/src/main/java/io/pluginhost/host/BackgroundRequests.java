@@ -24,7 +24,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>The count and the hold are guarded by this object's lock; the executor is asked under it, so that a
  * hold is never ended while work that the executor accepted after it is still to be counted.
  */
-final class BackgroundRequests implements BackgroundWork {
+final class BackgroundRequests implements BackgroundWork, AutoCloseable {
 
     private static final Runnable NOTHING = () -> { };
 
@@ -33,6 +33,7 @@ final class BackgroundRequests implements BackgroundWork {
     private int inProgress;
     /** Released when the count falls back to 0; null while it is 0. */
     private CountDownLatch hold;
+    private boolean closed;
 
     /**
      * @param managed the server's managed executor
@@ -47,6 +48,9 @@ final class BackgroundRequests implements BackgroundWork {
     @Override
     public Optional<Counted> begin() {
         synchronized (this) {
+            if (closed) {
+                return Optional.of(Counted.NOTHING);
+            }
             try {
                 if (inProgress == 0) {
                     CountDownLatch release = new CountDownLatch(1);
@@ -71,7 +75,20 @@ final class BackgroundRequests implements BackgroundWork {
     }
 
     private synchronized void end() {
-        if (--inProgress == 0) {
+        if (!closed && --inProgress == 0) {
+            hold.countDown();
+            hold = null;
+        }
+    }
+
+    /**
+     * The host stops, after its engine: work still counted (a run stuck in a plugin's code, which the engine's
+     * close gave up waiting for) is waited for no longer, and the executor's thread is let go.
+     */
+    @Override
+    public synchronized void close() {
+        closed = true;
+        if (hold != null) {
             hold.countDown();
             hold = null;
         }

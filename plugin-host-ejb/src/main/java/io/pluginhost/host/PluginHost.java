@@ -198,6 +198,8 @@ public class PluginHost {
     private final PluginCounters counters = new PluginCounters();
     private FailedLoads failedLoads;
     private ServerSuspension suspension;
+    /** The plugins' background work as requests of the server; null outside WildFly. */
+    private BackgroundRequests backgroundRequests;
 
     @PostConstruct
     @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
@@ -229,7 +231,8 @@ public class PluginHost {
                 .orElseGet(() -> System.getProperty("jboss.node.name", "node") + "-" + UUID.randomUUID());
         HostServices services = HostServices.NONE;
         if (managedExecutor != null) { // a suspend waits for the plugins' background work, as for requests
-            services = services.withBackgroundWork(new BackgroundRequests(managedExecutor, this::heardRefusal));
+            backgroundRequests = new BackgroundRequests(managedExecutor, this::heardRefusal);
+            services = services.withBackgroundWork(backgroundRequests);
         }
         if (config.getOptionalValue("pluginhost.database.enabled", Boolean.class).orElse(true)) {
             sqlParser = startSqlParser();
@@ -633,6 +636,9 @@ public class PluginHost {
         if (engine != null) {
             engine.close();
             engine = null;
+        }
+        if (backgroundRequests != null) {
+            backgroundRequests.close();
         }
         if (relay != null) {
             relay.close();

@@ -115,4 +115,17 @@ class BackgroundRequestsTest {
         awaitNoRequest();
         assertThat(work.inProgress()).isZero();
     }
+
+    /** A run stuck in a plugin's code when the host stops holds neither the server's suspend nor its thread. */
+    @Test
+    void workStillCountedWhenTheHostStopsIsNoLongerWaitedFor() throws Exception {
+        BackgroundWork.Counted stuck = work.begin().orElseThrow();
+
+        work.close();
+
+        awaitNoRequest();
+        stuck.close();
+        assertThat(work.begin().orElseThrow()).as("after the stop").isSameAs(BackgroundWork.Counted.NOTHING);
+        assertThat(requests.get()).isZero();
+    }
 }
