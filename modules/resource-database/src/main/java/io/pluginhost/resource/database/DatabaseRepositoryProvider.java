@@ -50,15 +50,17 @@ public final class DatabaseRepositoryProvider implements RepositoryProvider<Data
     private JdbcDatabaseRepository openNow(ResourceScope scope) throws SQLException {
         PostgresRoles.Login login = null;
         SqlDialect dialect;
+        String sequenceSchema;
         try (Connection connection = dataSource.getConnection()) {
             dialect = SqlDialect.of(connection.getMetaData().getDatabaseProductName());
+            sequenceSchema = dialect == SqlDialect.H2 ? connection.getSchema() : null;
             if (settings.rolesPerPlugin() && dialect == SqlDialect.POSTGRESQL) {
                 login = PostgresRoles.provision(connection, scope.pluginName(), settings, roleSecret(connection));
                 logsPluginsIn = true;
             }
         }
         SqlTableGuard guard = new SqlTableGuard(scope.pluginName(), scope.resources().tables(), dialect,
-                parserExecutor, settings.parseTimeout());
+                parserExecutor, settings.parseTimeout(), sequenceSchema);
         return new JdbcDatabaseRepository(scope, dataSource, guard, login, settings, watchdog);
     }
 

@@ -20,13 +20,16 @@ import net.sf.jsqlparser.expression.LongValue;
 import net.sf.jsqlparser.expression.NumericBind;
 import net.sf.jsqlparser.parser.CCJSqlParserUtil;
 import net.sf.jsqlparser.schema.Column;
+import net.sf.jsqlparser.schema.Sequence;
 import net.sf.jsqlparser.schema.Table;
 import net.sf.jsqlparser.statement.Statement;
 import net.sf.jsqlparser.statement.Statements;
 import net.sf.jsqlparser.statement.alter.Alter;
 import net.sf.jsqlparser.statement.alter.AlterExpression;
 import net.sf.jsqlparser.statement.alter.AlterOperation;
+import net.sf.jsqlparser.statement.alter.sequence.AlterSequence;
 import net.sf.jsqlparser.statement.create.index.CreateIndex;
+import net.sf.jsqlparser.statement.create.sequence.CreateSequence;
 import net.sf.jsqlparser.statement.create.table.ColDataType;
 import net.sf.jsqlparser.statement.create.table.ColumnDefinition;
 import net.sf.jsqlparser.statement.create.table.CreateTable;
@@ -62,14 +65,14 @@ import java.util.concurrent.TimeoutException;
  * The SQL guard of one plugin: accepts one statement of an allowed kind that touches only the
  * plugin's tables, and returns it rewritten to physical, quoted names.
  *
- * <p>How it decides, in order: parse with JSqlParser ({@code parseStatements}, on a shared executor
- * so the parse timeout applies); refuse anything but exactly one statement; refuse statement kinds
- * other than SELECT, INSERT, UPDATE, DELETE, CREATE/ALTER/DROP TABLE, CREATE/DROP INDEX and
- * TRUNCATE; rewrite every table reference ({@link TableRewriter}, with CTE scoping), refusing
- * undeclared, schema-qualified and catalog names; then audit the whole syntax tree independently
- * of any visitor ({@link AstAudit}): a table node the rewriter did not handle, or a denied function
- * anywhere, refuses the statement. What runs is the statement re-serialized from the tree, never the
- * plugin's text, so comments and anything the parser skipped never reach the database.
+ * <p>How it decides, in order: parse with JSqlParser ({@code parseStatements}, on a shared executor so
+ * the parse timeout applies); refuse anything but exactly one statement; refuse statement kinds other
+ * than SELECT, INSERT, UPDATE, DELETE, CREATE/ALTER/DROP TABLE, CREATE/DROP INDEX, CREATE/ALTER/DROP
+ * SEQUENCE and TRUNCATE; rewrite every table reference ({@link TableRewriter}, with CTE scoping),
+ * refusing undeclared, schema-qualified and catalog names; then audit the whole syntax tree
+ * independently of any visitor ({@link AstAudit}): a table node the rewriter did not handle, or a
+ * denied function anywhere, refuses the statement. What runs is the statement re-serialized from the
+ * tree, never the plugin's text, so comments and anything the parser skipped never reach the database.
  *
  * <p>Accepted statements are cached (bounded, least recently used first out), so repeating a
  * statement costs a map lookup. Thread-safe.
@@ -82,6 +85,15 @@ public final class SqlTableGuard {
             AlterOperation.DROP_PRIMARY_KEY, AlterOperation.DROP_UNIQUE, AlterOperation.DROP_FOREIGN_KEY,
             AlterOperation.RENAME_CONSTRAINT);
     private static final Set<String> SEQUENCE_FUNCTIONS = Set.of("nextval", "currval", "setval");
+    /** The options of CREATE SEQUENCE that PostgreSQL and H2 both read as JSqlParser writes them back. */
+    private static final Set<Sequence.ParameterType> SEQUENCE_OPTIONS = EnumSet.of(Sequence.ParameterType.INCREMENT,
+            Sequence.ParameterType.INCREMENT_BY, Sequence.ParameterType.START, Sequence.ParameterType.START_WITH,
+            Sequence.ParameterType.MINVALUE, Sequence.ParameterType.MAXVALUE, Sequence.ParameterType.NO_MINVALUE,
+            Sequence.ParameterType.NO_MAXVALUE, Sequence.ParameterType.CYCLE, Sequence.ParameterType.NO_CYCLE,
+            Sequence.ParameterType.CACHE);
+    /** A sequence's type ({@code AS bigint}), which JSqlParser keeps as text. */
+    private static final Set<String> SEQUENCE_TYPES = Set.of("smallint", "integer", "int", "bigint", "int2", "int4",
+            "int8");
     /** Functions that pad a string to a length; see {@link #checkPaddedLength}. */
     private static final Set<String> PADDING_FUNCTIONS = Set.of("lpad", "rpad");
     private static final long MAX_PADDED_LENGTH = 10_000;
@@ -99,6 +111,8 @@ public final class SqlTableGuard {
     private final SqlDialect dialect;
     private final ExecutorService parserExecutor;
     private final long parseTimeoutMillis;
+    /** The quoted schema and a dot before a sequence's name in text, or nothing; see the constructor. */
+    private final String sequenceQualifier;
     private final Map<String, GuardedSql> cache = new LinkedHashMap<>(64, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, GuardedSql> eldest) {
@@ -115,6 +129,19 @@ public final class SqlTableGuard {
      */
     public SqlTableGuard(String pluginName, ResourcePolicy tables, SqlDialect dialect, ExecutorService parserExecutor,
                          Duration parseTimeout) {
+        this(pluginName, tables, dialect, parserExecutor, parseTimeout, null);
+    }
+
+    /**
+     * As {@link #SqlTableGuard(String, ResourcePolicy, SqlDialect, ExecutorService, Duration)}, with the schema
+     * the statements run in, which qualifies the sequence names {@code nextval} and its kind read from text:
+     * H2 (2.3) finds no sequence of an unqualified quoted name there. {@code null} leaves them unqualified, as
+     * PostgreSQL's search path finds them.
+     *
+     * @param sequenceSchema the schema of the connections the statements run on, or {@code null}
+     */
+    public SqlTableGuard(String pluginName, ResourcePolicy tables, SqlDialect dialect, ExecutorService parserExecutor,
+                         Duration parseTimeout, String sequenceSchema) {
         if (tables.kind() != ResourceKind.TABLE) {
             throw new IllegalArgumentException("a SQL guard needs the table policy, not " + tables.kind());
         }
@@ -123,6 +150,7 @@ public final class SqlTableGuard {
         this.dialect = dialect;
         this.parserExecutor = parserExecutor;
         this.parseTimeoutMillis = parseTimeout.toMillis();
+        this.sequenceQualifier = sequenceSchema == null ? "" : SqlNames.quote(sequenceSchema) + ".";
     }
 
     /** @return the table policy this guard enforces (tests build a guard for another dialect from it) */
@@ -202,9 +230,16 @@ public final class SqlTableGuard {
         } else if (statement instanceof Truncate truncate) {
             truncate(truncate, rewriter);
             returnsRows = false;
+        } else if (statement instanceof CreateSequence create) {
+            sequence(create.getSequence(), false);
+            returnsRows = false;
+        } else if (statement instanceof AlterSequence alter) {
+            sequence(alter.getSequence(), true);
+            returnsRows = false;
         } else {
             throw refused("is a " + statement.getClass().getSimpleName() + " statement; allowed are SELECT, INSERT,"
-                    + " UPDATE, DELETE, CREATE/ALTER/DROP TABLE, CREATE/DROP INDEX and TRUNCATE", sql);
+                    + " UPDATE, DELETE, CREATE/ALTER/DROP TABLE, CREATE/DROP INDEX, CREATE/ALTER/DROP SEQUENCE and"
+                    + " TRUNCATE", sql);
         }
         int[] placeholders = new int[2]; // ?, $n
         boolean[] modifies = {!(statement instanceof Select)}; // a SELECT with a data-modifying CTE modifies
@@ -358,12 +393,55 @@ public final class SqlTableGuard {
     }
 
     /**
+     * CREATE or ALTER SEQUENCE: a sequence of a declared name, mapped like a table (as {@code nextval}'s
+     * argument is), with numeric options only. Refused: a schema, {@code OWNED BY} (JSqlParser keeps its
+     * column as text; a plugin's sequence goes with DROP SEQUENCE), a type other than an integer's, and
+     * options of other databases (Oracle's {@code NOCACHE}, {@code KEEP}, ...).
+     *
+     * @param alter whether it is ALTER SEQUENCE, which may also {@code RESTART [WITH n]}
+     */
+    private void sequence(Sequence sequence, boolean alter) {
+        String written = sequence.getFullyQualifiedName();
+        sequence.setName(physicalSequenceName(written, sequence.getName()));
+        if (sequence.getOwnership() != null) {
+            throw refused("gives sequence '" + written + "' an owner (OWNED BY); drop a plugin's sequence with"
+                    + " DROP SEQUENCE", written);
+        }
+        String type = sequence.getDataType();
+        if (type != null && !SEQUENCE_TYPES.contains(type.toLowerCase(Locale.ROOT))) {
+            throw refused("makes sequence '" + written + "' of type " + type + "; allowed: " + SEQUENCE_TYPES,
+                    type);
+        }
+        for (Sequence.Parameter parameter : sequence.getParameters() == null ? List.<Sequence.Parameter>of()
+                : sequence.getParameters()) {
+            Sequence.ParameterType option = parameter.getOption();
+            if (!SEQUENCE_OPTIONS.contains(option) && !(alter && option == Sequence.ParameterType.RESTART_WITH)) {
+                throw refused("gives sequence '" + written + "' the option " + parameter.formatParameter().trim()
+                        + "; allowed: INCREMENT BY, START WITH, MINVALUE, MAXVALUE, [NO] CYCLE, CACHE"
+                        + (alter ? ", RESTART [WITH]" : ""), written);
+            }
+        }
+    }
+
+    /**
+     * @param written the sequence's name as the plugin wrote it, with any qualifier
+     * @param name    its last part
+     * @return the quoted physical name of the plugin's sequence of that declared name
+     */
+    private String physicalSequenceName(String written, String name) {
+        if (!written.equals(name)) {
+            throw refused("names a schema ('" + written + "')", written);
+        }
+        return SqlNames.quote(tables.physicalName(SqlNames.key(name)));
+    }
+
+    /**
      * @param written a sequence name as a plugin wrote it inside a string literal
      * @return the text of the literal that names its physical sequence: the quoted physical name,
      *         with quotes doubled for the string
      */
     private String sequenceLiteralText(String written) {
-        return SqlNames.quote(tables.physicalName(SqlNames.key(written))).replace("'", "''");
+        return (sequenceQualifier + SqlNames.quote(tables.physicalName(SqlNames.key(written)))).replace("'", "''");
     }
 
     /**
@@ -568,8 +646,12 @@ public final class SqlTableGuard {
                 index.setName(physicalIndexName(index.getName(), "index"));
                 rewriter.handled().add(index);
             });
-            default -> throw refused("drops a " + type + "; plugins may drop only their tables and indexes",
-                    String.valueOf(drop.getName()));
+            case "SEQUENCE" -> names.forEach(sequence -> {
+                sequence.setName(physicalSequenceName(sequence.getFullyQualifiedName(), sequence.getName()));
+                rewriter.handled().add(sequence);
+            });
+            default -> throw refused("drops a " + type + "; plugins may drop only their tables, indexes and"
+                    + " sequences", String.valueOf(drop.getName()));
         }
     }
 

@@ -317,4 +317,34 @@ abstract class DatabaseRepositoryContract {
         assertThat(one.executeQuery("SELECT count(*) AS n FROM items").get(0).get("n").toString()).isEqualTo("2");
         assertThat(two.executeQuery("SELECT count(*) AS n FROM items").get(0).get("n").toString()).isEqualTo("0");
     }
+
+    /**
+     * A sequence of a declared name is the plugin's own, as its tables are: made, used as a column's default
+     * and by {@code nextval}, restarted and dropped; another plugin's sequence of the same logical name is
+     * another sequence.
+     */
+    @Test
+    void aPluginMakesUsesRestartsAndDropsASequenceOfADeclaredName() throws Exception {
+        DatabaseRepository db = repository(uniquePlugin("seq"), "notes", "note_ids");
+        DatabaseRepository twin = repository(uniquePlugin("seq"), "note_ids");
+        db.executeCommand("CREATE SEQUENCE note_ids START WITH 10 INCREMENT BY 5");
+        twin.executeCommand("CREATE SEQUENCE note_ids START WITH 1");
+        db.executeCommand("CREATE TABLE notes (id BIGINT DEFAULT nextval('note_ids') PRIMARY KEY, body VARCHAR(20))");
+
+        db.executeCommand("INSERT INTO notes (body) VALUES ('a'), ('b')");
+
+        assertThat(text(db.executeQuery("SELECT id FROM notes ORDER BY id")))
+                .isEqualTo(expectedRows("rows: id=10 | id=15"));
+        assertThat(text(twin.executeQuery("SELECT nextval('note_ids') AS n"))).isEqualTo(expectedRows("rows: n=1"));
+        db.executeCommand("ALTER SEQUENCE note_ids RESTART WITH 100");
+        assertThat(text(db.executeQuery("SELECT nextval('note_ids') AS n"))).isEqualTo(expectedRows("rows: n=100"));
+        assertThatThrownBy(() -> db.executeCommand("CREATE SEQUENCE other_ids"))
+                .isInstanceOf(TableAccessDeniedException.class).hasMessageContaining("other_ids");
+        db.executeCommand("DROP TABLE notes");
+        db.executeCommand("DROP SEQUENCE note_ids");
+        assertThatThrownBy(() -> db.executeQuery("SELECT nextval('note_ids') AS n"))
+                .isInstanceOf(PluginException.class).isNotInstanceOf(TableAccessDeniedException.class)
+                .hasMessageContaining("the database refused the statement");
+        assertThat(text(twin.executeQuery("SELECT nextval('note_ids') AS n"))).isEqualTo(expectedRows("rows: n=2"));
+    }
 }

@@ -275,6 +275,40 @@ class SqlTableGuardTest {
                 .contains("nextval('\"crm_notes\"')");
         assertThatThrownBy(() -> guard.guard("SELECT nextval('other_seq')"))
                 .isInstanceOf(TableAccessDeniedException.class).hasMessageContaining("other_seq");
+        SqlTableGuard h2 = new SqlTableGuard("crm", guard.tablesForTest(), SqlDialect.H2, PARSER, Duration.ofSeconds(5),
+                "PUBLIC");
+        assertThat(h2.guard("SELECT nextval('notes')").sql()).as("qualified, where H2 finds it")
+                .isEqualTo("SELECT nextval('\"PUBLIC\".\"crm_notes\"')");
+    }
+
+    @Test
+    void aPluginCreatesAltersAndDropsSequencesOfItsDeclaredNamesWithNumericOptionsOnly() {
+        assertThat(guard.guard("CREATE SEQUENCE notes START WITH 5 INCREMENT BY 2 MINVALUE 1 MAXVALUE 100 CYCLE CACHE"
+                + " 10").sql()).isEqualTo("CREATE SEQUENCE \"crm_notes\" START WITH 5 INCREMENT BY 2 MINVALUE 1"
+                + " MAXVALUE 100 CYCLE CACHE 10");
+        assertThat(guard.guard("CREATE SEQUENCE Note_Tags AS BIGINT NO MINVALUE NO MAXVALUE NO CYCLE").sql())
+                .isEqualTo("CREATE SEQUENCE \"crm_note_tags\" AS BIGINT NO MINVALUE NO MAXVALUE NO CYCLE");
+        assertThat(guard.guard("ALTER SEQUENCE notes RESTART WITH 1").sql())
+                .isEqualTo("ALTER SEQUENCE \"crm_notes\" RESTART WITH 1");
+        assertThat(guard.guard("DROP SEQUENCE IF EXISTS notes, note_tags CASCADE").sql())
+                .isEqualTo("DROP SEQUENCE IF EXISTS \"crm_notes\", \"crm_note_tags\" CASCADE");
+
+        Map<String, String> refused = new LinkedHashMap<>();
+        refused.put("CREATE SEQUENCE other_seq", "other_seq");
+        refused.put("CREATE SEQUENCE public.notes", "names a schema ('public.notes')");
+        refused.put("CREATE SEQUENCE notes OWNED BY notes.id", "OWNED BY");
+        refused.put("CREATE SEQUENCE notes AS regclass", "of type regclass");
+        refused.put("CREATE SEQUENCE notes KEEP", "the option KEEP");
+        refused.put("CREATE SEQUENCE notes NOCACHE", "the option NOCACHE");
+        refused.put("CREATE SEQUENCE notes RESTART WITH 3", "the option RESTART WITH 3");
+        refused.put("ALTER SEQUENCE secret RESTART", "secret");
+        refused.put("ALTER SEQUENCE notes OWNED BY NONE", "OWNED BY");
+        refused.put("DROP SEQUENCE notes, secret", "secret");
+        refused.put("DROP SEQUENCE pg_catalog.notes", "names a schema ('pg_catalog.notes')");
+        refused.put("DROP SEQUENCE notes ON secret", "only CASCADE or RESTRICT may follow");
+        refused.forEach((sql, why) -> assertThatThrownBy(() -> guard.guard(sql)).as(sql)
+                .isInstanceOf(TableAccessDeniedException.class).hasMessageStartingWith("plugin 'crm'")
+                .hasMessageContaining(why));
     }
 
     @Test
