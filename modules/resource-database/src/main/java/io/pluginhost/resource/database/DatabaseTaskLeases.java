@@ -10,6 +10,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The leases of the tasks plugins run on one node of a cluster, in the host's database: a row per plugin and
@@ -17,16 +18,28 @@ import java.util.concurrent.Callable;
  * (nodes whose clocks differ agree on it). Taking a lease is one {@code UPDATE} that succeeds only for its
  * holder or once the lease lapsed, or the {@code INSERT} of its first row, which the primary key lets one
  * node win; so two nodes never both hold one, whatever the isolation level. Works on PostgreSQL and H2.
+ *
+ * <p>A lease given up takes its row with it, and a node sweeps the rows of leases that lapsed more than
+ * {@link #SWEEP_AFTER} ago (their holder stopped without a word, and no node has run the task since), at most
+ * once per {@link #SWEEP_EVERY}: the table holds about one row per task some node runs, not one per task
+ * ever scheduled. Taking a lease finds no row or a lapsed one alike, so a row swept as another node takes
+ * it (the {@code DELETE} re-reads a row updated meanwhile, and leaves it) changes nothing.
  */
 public final class DatabaseTaskLeases implements TaskLeases {
 
     /** The host's table of leases. */
     static final String TABLE = "pluginhost$task_lease";
+    /** How long a lapsed lease's row stays before a node sweeps it. */
+    static final Duration SWEEP_AFTER = Duration.ofHours(1);
+    /** How often a node sweeps, at most. */
+    static final Duration SWEEP_EVERY = Duration.ofMinutes(10);
 
     private final Callable<DataSource> dataSource;
     private final String node;
     private final int timeoutSeconds;
     private volatile boolean made;
+    /** When this node sweeps next ({@link System#nanoTime}); 0 until its first sweep. */
+    private final AtomicLong nextSweep = new AtomicLong();
 
     /**
      * @param dataSource the host's data source, looked up at each ask (it may be deployed after the host)
@@ -44,6 +57,7 @@ public final class DatabaseTaskLeases implements TaskLeases {
         try (Connection connection = connect()) {
             make(connection);
             long now = now(connection);
+            sweep(connection, now);
             long until = now + hold.toMillis();
             try (PreparedStatement take = prepare(connection, "UPDATE " + SqlNames.quote(TABLE) + " SET holder = ?,"
                     + " until_ms = ? WHERE plugin = ? AND task = ? AND (holder = ? OR until_ms <= ?)")) {
@@ -77,12 +91,26 @@ public final class DatabaseTaskLeases implements TaskLeases {
     @Override
     public void release(String plugin, String task) throws Exception {
         try (Connection connection = connect();
-             PreparedStatement release = prepare(connection, "UPDATE " + SqlNames.quote(TABLE)
-                     + " SET until_ms = 0 WHERE plugin = ? AND task = ? AND holder = ?")) {
+             PreparedStatement release = prepare(connection, "DELETE FROM " + SqlNames.quote(TABLE)
+                     + " WHERE plugin = ? AND task = ? AND holder = ?")) {
             release.setString(1, plugin);
             release.setString(2, task);
             release.setString(3, node);
             release.executeUpdate();
+        }
+    }
+
+    /** Deletes the rows of leases that lapsed long ago, if this node's time to sweep has come. */
+    private void sweep(Connection connection, long now) throws SQLException {
+        long due = nextSweep.get();
+        long at = System.nanoTime();
+        if (due != 0 && at - due < 0 || !nextSweep.compareAndSet(due, at + SWEEP_EVERY.toNanos())) {
+            return;
+        }
+        try (PreparedStatement sweep = prepare(connection, "DELETE FROM " + SqlNames.quote(TABLE)
+                + " WHERE until_ms < ?")) {
+            sweep.setLong(1, now - SWEEP_AFTER.toMillis());
+            sweep.executeUpdate();
         }
     }
 

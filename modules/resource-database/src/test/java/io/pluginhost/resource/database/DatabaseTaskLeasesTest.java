@@ -6,6 +6,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -78,6 +80,45 @@ class DatabaseTaskLeasesTest {
             assertThat(System.nanoTime()).as("the lease of 50 ms did not lapse in 30 s").isLessThan(deadline);
         }
         assertThat(a.hold("sweeper", task, MINUTE)).as("its old holder, back").isFalse();
+    }
+
+    /**
+     * The table keeps about one row per task some node runs: a lease given up takes its row, and a lease whose
+     * holder stopped without a word an hour ago or more is swept by the next node that asks for any lease.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgresql"})
+    void rowsOfLeasesGivenUpOrLapsedLongAgoDoNotStay(String kind) throws Exception {
+        DataSource database = database(kind);
+        DatabaseTaskLeases a = node(database, "a");
+        String given = task("given-up");
+        String lapsed = task("lapsed-long-ago");
+        String recent = task("lapsed-now");
+        assertThat(a.hold("sweeper", given, MINUTE)).isTrue();
+        assertThat(a.hold("sweeper", recent, Duration.ZERO)).isTrue();
+        try (Connection connection = database.getConnection(); Statement raw = connection.createStatement()) {
+            raw.execute("INSERT INTO \"pluginhost$task_lease\" (plugin, task, holder, until_ms) VALUES ('gone', '"
+                    + lapsed + "', 'crashed', " + (System.currentTimeMillis() - Duration.ofHours(2).toMillis()) + ")");
+        }
+
+        a.release("sweeper", given);
+        assertThat(node(database, "b").hold("other", task("any"), MINUTE)).isTrue(); // b's first ask sweeps
+
+        assertThat(rows(database, given)).as("given up").isZero();
+        assertThat(rows(database, lapsed)).as("lapsed two hours ago").isZero();
+        assertThat(rows(database, recent)).as("lapsed just now: its task may run again").isEqualTo(1);
+    }
+
+    private static int rows(DataSource database, String task) throws SQLException {
+        try (Connection connection = database.getConnection();
+             PreparedStatement count = connection.prepareStatement(
+                     "SELECT count(*) FROM \"pluginhost$task_lease\" WHERE task = ?")) {
+            count.setString(1, task);
+            try (ResultSet rows = count.executeQuery()) {
+                rows.next();
+                return rows.getInt(1);
+            }
+        }
     }
 
     /** Eight nodes ask at once, for a lease no one holds yet and then for one that lapsed: one gets it each time. */
