@@ -342,6 +342,25 @@ class PluginSchedulerTest {
         }
     }
 
+    /** A count that fails, rather than refuses, ends no task: the JDK's timer drops a periodic one whose step threw. */
+    @Test
+    void aContainersCountThatFailsLetsTheRunsGoOnUncounted() throws Exception {
+        BackgroundWork broken = () -> {
+            throw new IllegalStateException("the executor is gone");
+        };
+        try (ModuleLayerPluginManager engine = new ModuleLayerPluginManager(
+                HostServices.NONE.withBackgroundWork(broken), Duration.ofSeconds(5))) {
+            engine.load(ticker());
+            BlockingQueue<Object> runs = new LinkedBlockingQueue<>();
+
+            engine.execute("ticker", command("every", runs));
+
+            for (int i = 0; i < 3; i++) {
+                assertThat((String) next(runs)).startsWith("true plugin-task-ticker-");
+            }
+        }
+    }
+
     /** The repositories hear of it through their scope: a Kafka consumer hands over nothing while suspended. */
     @Test
     void aRepositorysScopeSaysWhetherTheEngineIsSuspended() {

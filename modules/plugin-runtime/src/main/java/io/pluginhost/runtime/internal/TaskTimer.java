@@ -11,6 +11,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
@@ -33,6 +34,8 @@ import java.util.function.Consumer;
  */
 public final class TaskTimer implements AutoCloseable {
 
+    private static final System.Logger LOG = System.getLogger(TaskTimer.class.getName());
+
     private final ClassLoader hostLoader;
     private final ScheduledThreadPoolExecutor clock;
     private final AtomicInteger runs = new AtomicInteger();
@@ -44,6 +47,8 @@ public final class TaskTimer implements AutoCloseable {
     private final BackgroundWork work;
     private final Consumer<String> leaseProblems;
     private volatile boolean suspended;
+    /** Whether the container's count failed once, and was said so. */
+    private final AtomicBoolean countFailed = new AtomicBoolean();
 
     /**
      * @param hostLoader    the context loader of the timer's threads
@@ -160,10 +165,21 @@ public final class TaskTimer implements AutoCloseable {
      * Counts work about to start as the container's background work: a task's run (asked by its due on the
      * timer's thread, before the run's thread starts) or a repository's hand-over to the plugin.
      *
+     * <p>A count that fails (rather than refuses) lets the work go on uncounted, said once: a task's due that
+     * threw would end the task for good (the JDK's timer drops a periodic task whose step threw).
+     *
      * @return the work's place in the count, to close when it ends; empty if the container refuses work now
      */
     public Optional<BackgroundWork.Counted> beginWork() {
-        return work.begin();
+        try {
+            return work.begin();
+        } catch (RuntimeException | OutOfMemoryError e) {
+            if (countFailed.compareAndSet(false, true)) {
+                LOG.log(System.Logger.Level.WARNING, "the container's count of the plugins' background work failed"
+                        + " ({0}): their work goes on uncounted, and a suspend does not wait for it", e.toString());
+            }
+            return Optional.of(BackgroundWork.Counted.NOTHING);
+        }
     }
 
     /** @return where the leases of tasks on one node are kept */
