@@ -4,6 +4,7 @@ import io.pluginhost.devservices.PostgresDevServer;
 import io.pluginhost.it.support.AdminClient;
 import io.pluginhost.it.support.ConsoleBrowser;
 import io.pluginhost.it.support.PostgresDataSourceWar;
+import io.pluginhost.it.support.ServerPorts;
 import io.pluginhost.resource.database.HostDocuments;
 import io.pluginhost.runtime.testing.PluginJarBuilder;
 import org.jboss.arquillian.container.test.api.Deployer;
@@ -24,6 +25,9 @@ import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 
 import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -92,6 +96,10 @@ class SharedStateIT {
         HttpResponse<InputStream> stream = lifecycleEvents(lifecycle);
         try {
             assertThat(status("example-plugin-2")).isEqualTo(200);
+            HttpResponse<String> ready = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                    ServerPorts.management() + "/health/ready")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(ready.body()).as("a service the node needs")
+                    .contains("\"shared state: " + DATA_SOURCE + "\":\"reachable\"");
             assertThat(otherNode.write("operator-state", 0, """
                     {"unloaded": ["example-plugin-2"], "overrides": {},
                      "config": {"example-plugin-1": {"greeting": "Grüezi"}}}""")).isEqualTo(1);

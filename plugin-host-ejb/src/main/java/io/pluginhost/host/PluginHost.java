@@ -174,7 +174,10 @@ public class PluginHost {
     /** Reads the operator state other nodes change, where it is shared; see {@link #followSharedState}. */
     private ScheduledExecutorService stateTimer;
     /** Whether the shared operator state could not be read at the last look: logged once per outage. */
-    private boolean sharedStateUnreachable;
+    /** Where the operator state is shared (a data source's JNDI name), or null where it is kept in a file. */
+    private String sharedStateSource;
+    /** Why the shared operator state did not answer at the last look, or null if it did. */
+    private volatile String sharedStateProblem;
     /** Whether this node's report could not be written at the last look: logged once per failure. */
     private boolean reportFailing;
     /**
@@ -304,6 +307,7 @@ public class PluginHost {
                 .orElseGet(() -> pluginDirectory.resolve(".pluginhost-state.json"));
         Optional<String> sharedState = config.getOptionalValue("pluginhost.shared-state.datasource", String.class);
         if (sharedState.isPresent()) {
+            sharedStateSource = sharedState.get();
             HostDocuments documents = sharedDocuments.apply(sharedState.get());
             state = OperatorState.shared(documents, stateFile, json);
             reports = new NodeReports(documents, nodeId, json, Instant::now, this::withoutServerPaths);
@@ -405,15 +409,15 @@ public class PluginHost {
             try {
                 changes = state.pull();
             } catch (OperatorStateNotSavedException e) {
-                if (!sharedStateUnreachable) {
+                if (sharedStateProblem == null) {
                     LOG.warning(e.getMessage());
-                    sharedStateUnreachable = true;
                 }
+                sharedStateProblem = e.getMessage();
                 return;
             }
-            if (sharedStateUnreachable) {
+            if (sharedStateProblem != null) {
                 LOG.info("the operator state the nodes share answers again");
-                sharedStateUnreachable = false;
+                sharedStateProblem = null;
             }
             new OtherNodesChanges(engine, pluginDirectory, new OtherNodesChanges.Jars() {
                 @Override
@@ -718,8 +722,10 @@ public class PluginHost {
 
     /**
      * What the readiness checks report about the services plugins reach: per service ({@code database:
-     * <jndi name>}, {@code kafka}, {@code s3}) why it cannot be reached, or {@code null} if it answered.
-     * Services the host is not configured to use are absent. Each probe waits at most its own timeout.
+     * <jndi name>}, {@code kafka}, {@code s3}) why it cannot be reached, or {@code null} if it answered;
+     * and where the operator state is shared ({@code shared state: <jndi name>}), why it did not answer at
+     * the last look. Services the host is not configured to use are absent. Each probe waits at most its own
+     * timeout.
      *
      * @return the services and their problems
      */
@@ -733,6 +739,9 @@ public class PluginHost {
         }
         if (s3 != null) {
             problems.put("s3", s3.unreachable().orElse(null));
+        }
+        if (sharedStateSource != null) { // as at the last look (every poll): a node that cannot follow the others
+            problems.put("shared state: " + sharedStateSource, sharedStateProblem);
         }
         return problems;
     }

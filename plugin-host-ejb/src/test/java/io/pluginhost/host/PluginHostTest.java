@@ -749,26 +749,38 @@ class PluginHostTest {
     }
 
     /**
+     * The shared state is a service the node needs, as the plugins' databases are: a node that cannot read it
+     * cannot follow what operators change on the others, so {@code pluginhost-services} names it, and is down
+     * while it does not answer (as the last look found it).
+     */
+    @Test
+    void theReadinessOfServicesNamesTheSharedStateAndWhyItDidNotAnswerAtTheLastLook() throws Exception {
+        java.util.concurrent.atomic.AtomicBoolean down = new java.util.concurrent.atomic.AtomicBoolean();
+        PluginHost a = sharingNode("a", flaky(sharedDatabase(), down));
+        try {
+            assertThat(a.serviceProblems()).containsEntry("shared state: java:test/Shared", null);
+
+            down.set(true);
+            a.followSharedState();
+            assertThat(a.serviceProblems().get("shared state: java:test/Shared")).contains("the database is down");
+
+            down.set(false);
+            a.followSharedState();
+            assertThat(a.serviceProblems()).containsEntry("shared state: java:test/Shared", null);
+        } finally {
+            a.stop();
+        }
+    }
+
+    /**
      * An upload, an upgrade or a jar delete while the shared state cannot be reached is refused with nothing
      * changed: the jar would run on this node alone, or stay on the others.
      */
     @Test
     void anUploadOrAJarDeleteWhileTheSharedStateIsUnreachableChangesNothing() throws Exception {
-        javax.sql.DataSource database = sharedDatabase();
         java.util.concurrent.atomic.AtomicBoolean down = new java.util.concurrent.atomic.AtomicBoolean();
-        javax.sql.DataSource flaky = (javax.sql.DataSource) Proxy.newProxyInstance(getClass().getClassLoader(),
-                new Class<?>[] {javax.sql.DataSource.class}, (proxy, method, args) -> {
-                    if (down.get() && method.getName().equals("getConnection")) {
-                        throw new java.sql.SQLException("the database is down");
-                    }
-                    try {
-                        return method.invoke(database, args);
-                    } catch (java.lang.reflect.InvocationTargetException e) {
-                        throw e.getCause();
-                    }
-                });
         Path jar = PluginJarBuilder.plugin("shared").build(Files.createDirectories(dir.resolve("build")));
-        PluginHost a = sharingNode("a", flaky);
+        PluginHost a = sharingNode("a", flaky(sharedDatabase(), down));
         try {
             down.set(true);
             assertThatThrownBy(() -> upload(a, "shared.jar", jar)).isInstanceOf(OperatorStateNotSavedException.class)
@@ -956,6 +968,21 @@ class PluginHostTest {
         host.sharedDocuments = jndiName -> documents(database);
         host.start();
         return host;
+    }
+
+    /** @return {@code database}, whose connections fail while {@code down} */
+    private javax.sql.DataSource flaky(javax.sql.DataSource database, java.util.concurrent.atomic.AtomicBoolean down) {
+        return (javax.sql.DataSource) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {javax.sql.DataSource.class}, (proxy, method, args) -> {
+                    if (down.get() && method.getName().equals("getConnection")) {
+                        throw new java.sql.SQLException("the database is down");
+                    }
+                    try {
+                        return method.invoke(database, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
     }
 
     /** Settings of a host that watches {@code plugins} and acts on a jar 100 ms after it settled. */

@@ -11,8 +11,9 @@ import java.util.Map;
 
 /**
  * {@code pluginhost-services} in {@code /health/ready}: whether the database(s), Kafka and S3 the host
- * is configured to give plugins answer ({@code reachable} or why not); down while one does not. Each
- * probe is bounded (2 s for a database, the Kafka admin timeout, the S3 call timeout).
+ * is configured to give plugins answer ({@code reachable} or why not), and the operator state the nodes
+ * share, where they do (as the host's last look at it found it); down while one does not. Each probe is
+ * bounded (2 s for a database, the Kafka admin timeout, the S3 call timeout).
  */
 @Readiness
 @ApplicationScoped
