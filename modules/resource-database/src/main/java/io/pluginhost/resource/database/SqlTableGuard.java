@@ -432,6 +432,11 @@ public final class SqlTableGuard {
         if (!written.equals(name)) {
             throw refused("names a schema ('" + written + "')", written);
         }
+        return physicalSequenceName(name);
+    }
+
+    /** @return the quoted physical name of the plugin's sequence of a declared name, as a table's is mapped */
+    private String physicalSequenceName(String name) {
         return SqlNames.quote(tables.physicalName(SqlNames.key(name)));
     }
 
@@ -441,7 +446,7 @@ public final class SqlTableGuard {
      *         with quotes doubled for the string
      */
     private String sequenceLiteralText(String written) {
-        return (sequenceQualifier + SqlNames.quote(tables.physicalName(SqlNames.key(written)))).replace("'", "''");
+        return (sequenceQualifier + physicalSequenceName(written)).replace("'", "''");
     }
 
     /**
