@@ -30,7 +30,8 @@ import java.util.function.Consumer;
  *
  * <p>It also keeps what tasks on one node of a cluster need: the store of their leases, and what gives up each
  * lease this node holds, which a suspend does so that another node takes those tasks meanwhile; and the
- * container's count of runs in progress ({@link BackgroundWork}), which its suspend waits for.
+ * container's count of background work in progress ({@link BackgroundWork}: runs, and the Kafka consumers'
+ * hand-overs through {@link #beginWork}), which its suspend waits for.
  */
 public final class TaskTimer implements AutoCloseable {
 
@@ -53,7 +54,7 @@ public final class TaskTimer implements AutoCloseable {
     /**
      * @param hostLoader    the context loader of the timer's threads
      * @param leases        where the leases of tasks on one node are kept
-     * @param work          the container's count of runs in progress
+     * @param work          the container's count of background work in progress (runs, Kafka hand-overs)
      * @param leaseProblems where a lease that could not be asked for is reported, in one line naming the plugin
      */
     public TaskTimer(ClassLoader hostLoader, TaskLeases leases, BackgroundWork work, Consumer<String> leaseProblems) {
