@@ -24,6 +24,10 @@ public record Version(long major, long minor, long patch, List<String> preReleas
     }
 
     /**
+     * Reads a version with no regular expression: it is read for every plugin jar a host has not seen,
+     * twice (the plugin's version, the API it was built against), where {@link String#matches} compiled
+     * three patterns each time.
+     *
      * @param text a version such as {@code 1.2.3}, {@code 2.0.0-rc.1} or {@code 1.4}
      * @return it, or empty if it is not a semantic version
      */
@@ -40,8 +44,10 @@ public record Version(long major, long minor, long patch, List<String> preReleas
         int dash = s.indexOf('-');
         if (dash >= 0) {
             preRelease = List.of(s.substring(dash + 1).split("\\.", -1));
-            if (preRelease.stream().anyMatch(id -> !id.matches("[0-9A-Za-z-]+"))) {
-                return Optional.empty();
+            for (String identifier : preRelease) {
+                if (!isIdentifier(identifier)) {
+                    return Optional.empty();
+                }
             }
             s = s.substring(0, dash);
         }
@@ -51,12 +57,40 @@ public record Version(long major, long minor, long patch, List<String> preReleas
         }
         long[] numbers = new long[3];
         for (int i = 0; i < parts.length; i++) {
-            if (!parts[i].matches("[0-9]{1,18}")) {
+            if (parts[i].isEmpty() || parts[i].length() > MAX_DIGITS || !isDigits(parts[i])) {
                 return Optional.empty();
             }
             numbers[i] = Long.parseLong(parts[i]);
         }
         return Optional.of(new Version(numbers[0], numbers[1], numbers[2], preRelease));
+    }
+
+    /** Digits a {@code long} always holds. */
+    private static final int MAX_DIGITS = 18;
+
+    /** @return whether every character is an ASCII digit ({@link Character#isDigit} takes other scripts' too) */
+    private static boolean isDigits(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '9') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** @return whether {@code s} is a pre-release identifier: one or more ASCII letters, digits and hyphens */
+    private static boolean isIdentifier(String s) {
+        if (s.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (!(c >= '0' && c <= '9' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c == '-')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** @return whether this is a pre-release */
