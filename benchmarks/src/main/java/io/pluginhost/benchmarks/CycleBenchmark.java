@@ -18,14 +18,12 @@ import org.pf4j.JarPluginManager;
 import org.pf4j.PluginManager;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.lang.module.Configuration;
 import java.lang.module.ModuleFinder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
@@ -151,22 +149,10 @@ public class CycleBenchmark {
     }
 
     private Object pluginhostCycle(ModuleLayerPluginManager engine, int index) {
-        String name = ScalePlugins.pluginhostName(index);
-        engine.load(ourJars.get(index));
-        Object result = engine.execute(name, null);
-        engine.unload(name);
-        return result;
+        return ScalePlugins.cycle(engine, ourJars.get(index), ScalePlugins.pluginhostName(index));
     }
 
-    @SuppressWarnings("unchecked")
     private Object pf4jCycle(Path jar) {
-        String id = pf4j.loadPlugin(jar);
-        pf4j.startPlugin(id);
-        Object result = ((Supplier<Object>) pf4j.getPlugin(id).getPlugin()).get();
-        pf4j.stopPlugin(id);
-        if (!pf4j.unloadPlugin(id)) {
-            throw new UncheckedIOException(new IOException("PF4J did not unload " + id));
-        }
-        return result;
+        return ScalePlugins.cycle(pf4j, jar);
     }
 }

@@ -23,8 +23,11 @@ import javax.management.ObjectName;
  * </pre>
  * A warm-up round (the same N loaded and unloaded) first, so the host's own classes and caches are
  * not counted. Metaspace is also split, with the JVM's {@code VM.metaspace} report, into what the
- * plugins' own class loaders hold (the plugin's classes: the plugin author's code) and the rest
- * (what the host adds per plugin).
+ * plugins' own class loaders use (the plugin's classes: the plugin author's code) and the rest
+ * (what the host adds per plugin). The report also gives what those loaders hold: the JVM gives each
+ * class loader metaspace chunks of its own (4 KiB and 1 to 2 KiB for a loader's first small classes),
+ * which no other loader can use, so that, not what its classes use of them, is the memory a plugin's
+ * loader takes from the process.
  */
 public final class IdleFootprint {
 
@@ -43,12 +46,15 @@ public final class IdleFootprint {
             AutoCloseable loaded = load(host, dir, count);
             long[] after = measure();
             long metaspace = after[1] - before[1];
-            long pluginClasses = metaspaceOfLoaders(host.equals("pf4j") ? "org.pf4j.PluginClassLoader"
+            long[] pluginLoaders = metaspaceOfLoaders(host.equals("pf4j") ? "org.pf4j.PluginClassLoader"
                     : "io.pluginhost.runtime.layer.PluginModuleLoader");
+            long pluginClasses = pluginLoaders[0];
             System.out.printf(Locale.ROOT, "%s, %d idle plugins: heap %.1f KiB and metaspace %.1f KiB per plugin"
-                            + " (the plugin's own classes %.2f KiB, the host's share %.2f KiB)%n", host, count,
+                            + " (the plugin's own classes %.2f KiB, the host's share %.2f KiB);"
+                            + " the plugin's class loader holds %.2f KiB of metaspace chunks%n", host, count,
                     (after[0] - before[0]) / 1024.0 / count, metaspace / 1024.0 / count,
-                    pluginClasses / 1024.0 / count, (metaspace - pluginClasses) / 1024.0 / count);
+                    pluginClasses / 1024.0 / count, (metaspace - pluginClasses) / 1024.0 / count,
+                    pluginLoaders[1] / 1024.0 / count);
             close(loaded);
         } finally {
             ScalePlugins.deleteDirectory(dir);
@@ -74,10 +80,10 @@ public final class IdleFootprint {
 
     /**
      * @param loaderClass the class of the plugins' class loaders
-     * @return the metaspace in use by every class loader of that class, from the JVM's
-     *         {@code VM.metaspace show-loaders} report
+     * @return the metaspace in use by every class loader of that class, and the capacity of the chunks
+     *         those loaders hold, from the JVM's {@code VM.metaspace show-loaders} report
      */
-    private static long metaspaceOfLoaders(String loaderClass) {
+    private static long[] metaspaceOfLoaders(String loaderClass) {
         String report;
         try {
             report = (String) ManagementFactory.getPlatformMBeanServer().invoke(
@@ -87,25 +93,32 @@ public final class IdleFootprint {
             throw new IllegalStateException("the JVM's metaspace report is not available", e);
         }
         long used = 0;
+        long capacity = 0;
         boolean inLoader = false;
         for (String line : report.split("\n")) {
             if (line.contains(" CLD ")) {
                 inLoader = line.contains("instance of " + loaderClass + ",");
             } else if (inLoader && line.trim().startsWith("Both:")) {
-                Matcher m = USED.matcher(line);
-                if (!m.find()) {
-                    throw new IllegalStateException("unexpected line in the metaspace report: " + line);
-                }
-                double value = Double.parseDouble(m.group(1));
-                used += (long) (m.group(2).equals("bytes") ? value : m.group(2).equals("KB") ? value * 1024
-                        : value * 1024 * 1024);
+                used += bytes(USED, line);
+                capacity += bytes(CAPACITY, line);
                 inLoader = false;
             }
         }
-        return used;
+        return new long[] {used, capacity};
+    }
+
+    private static long bytes(Pattern figure, String line) {
+        Matcher m = figure.matcher(line);
+        if (!m.find()) {
+            throw new IllegalStateException("unexpected line in the metaspace report: " + line);
+        }
+        double value = Double.parseDouble(m.group(1));
+        return (long) (m.group(2).equals("bytes") ? value : m.group(2).equals("KB") ? value * 1024
+                : value * 1024 * 1024);
     }
 
     private static final Pattern USED = Pattern.compile("([\\d.]+) (bytes|KB|MB) \\(\\s*\\d+%\\) used");
+    private static final Pattern CAPACITY = Pattern.compile("([\\d.]+) (bytes|KB|MB) capacity");
 
     /** @return heap and metaspace in use after full collections */
     private static long[] measure() {

@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.Collections;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.jar.JarOutputStream;
@@ -132,6 +133,27 @@ final class ScalePlugins {
         }
         check(manager.getPlugins().size(), started.size(), expected);
         return manager;
+    }
+
+    /** One plugin's whole life in our host: load, one call, unload; returns what the call returned. */
+    static Object cycle(ModuleLayerPluginManager engine, Path jar, String name) {
+        engine.load(jar);
+        Object result = engine.execute(name, null);
+        engine.unload(name);
+        return result;
+    }
+
+    /** The same in PF4J: load, start, one call, stop, unload. */
+    @SuppressWarnings("unchecked")
+    static Object cycle(PluginManager pf4j, Path jar) {
+        String id = pf4j.loadPlugin(jar);
+        pf4j.startPlugin(id);
+        Object result = ((Supplier<Object>) pf4j.getPlugin(id).getPlugin()).get();
+        pf4j.stopPlugin(id);
+        if (!pf4j.unloadPlugin(id)) {
+            throw new UncheckedIOException(new IOException("PF4J did not unload " + id));
+        }
+        return result;
     }
 
     private static void check(int loaded, int delivered, int expected) {
