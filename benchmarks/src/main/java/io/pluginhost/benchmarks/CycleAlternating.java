@@ -11,15 +11,14 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.stream.Stream;
 
 /**
  * {@link CycleBenchmark}'s two cycles (load, one call, unload of the same jar each time, and of a jar
  * never seen: 512 distinct jars in turn) in both hosts in one JVM, in rounds of 2 s per host and case
  * that alternate which host goes first, after 10 s of warm-up each. On this project's virtual machines
- * a JMH fork of one cycle ranged from 190 to 480 µs for PF4J from one run to the next, more than the
- * two hosts differ: whatever slows the machine in a round slows both hosts here, and the median of
- * the rounds' ratios is what to compare. Both hosts share the JVM's compiled code and collector, so
+ * JMH's iterations of PF4J's new-jar cycle ranged from 187 to 482 µs in one day, more than the two
+ * hosts differ: whatever slows the machine in a round slows both hosts here, and the median of the
+ * rounds' ratios is what to compare. Both hosts share the JVM's compiled code and collector, so
  * each runs slower here than alone. Run: {@code java -Xmx1g --add-opens java.base/java.lang=ALL-UNNAMED
  * -cp benchmarks/target/benchmarks.jar io.pluginhost.benchmarks.CycleAlternating [rounds, default 15]}.
  */
@@ -49,7 +48,8 @@ public final class CycleAlternating {
         Path theirDirectory = ScalePlugins.pf4j(DISTINCT);
         Path empty = Files.createTempDirectory("pf4j-empty");
         try {
-            new CycleAlternating(sorted(ourDirectory), sorted(theirDirectory), empty).run(rounds);
+            new CycleAlternating(ScalePlugins.sortedJars(ourDirectory), ScalePlugins.sortedJars(theirDirectory),
+                    empty).run(rounds);
         } finally {
             ScalePlugins.deleteDirectory(ourDirectory);
             ScalePlugins.deleteDirectory(theirDirectory);
@@ -139,9 +139,4 @@ public final class CycleAlternating {
         return sorted.length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
     }
 
-    private static List<Path> sorted(Path directory) throws IOException {
-        try (Stream<Path> jars = Files.list(directory)) {
-            return jars.sorted().toList();
-        }
-    }
 }

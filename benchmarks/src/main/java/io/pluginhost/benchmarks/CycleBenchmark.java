@@ -24,7 +24,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * One plugin's whole life, load + one call + unload, against PF4J 3.13.0 with an equally small
@@ -79,8 +78,8 @@ public class CycleBenchmark {
         java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
         ours = ScalePlugins.pluginhost(DISTINCT);
         theirs = ScalePlugins.pf4j(DISTINCT);
-        ourJars = sorted(ours);
-        theirJars = sorted(theirs);
+        ourJars = ScalePlugins.sortedJars(ours);
+        theirJars = ScalePlugins.sortedJars(theirs);
         manager = new ModuleLayerPluginManager();
         withoutDeadlines = ScalePlugins.engineWithoutDeadlines();
         pf4j = new JarPluginManager(Files.createTempDirectory("pf4j-empty"));
@@ -99,11 +98,6 @@ public class CycleBenchmark {
         ScalePlugins.deleteDirectory(theirs);
     }
 
-    private static List<Path> sorted(Path dir) throws IOException {
-        try (Stream<Path> jars = Files.list(dir)) {
-            return jars.sorted().toList();
-        }
-    }
 
     @Benchmark
     public Object pluginhostSameJar() {

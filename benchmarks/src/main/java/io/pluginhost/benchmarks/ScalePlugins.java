@@ -20,6 +20,7 @@ import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
+import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 
 /**
@@ -133,6 +134,13 @@ final class ScalePlugins {
         }
         check(manager.getPlugins().size(), started.size(), expected);
         return manager;
+    }
+
+    /** @return the directory's files in name order: copy {@code i} of a template is the {@code i}-th */
+    static List<Path> sortedJars(Path dir) throws IOException {
+        try (Stream<Path> jars = Files.list(dir)) {
+            return jars.sorted().toList();
+        }
     }
 
     /** One plugin's whole life in our host: load, one call, unload; returns what the call returned. */

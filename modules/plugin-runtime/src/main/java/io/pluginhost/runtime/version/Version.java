@@ -18,6 +18,9 @@ import java.util.Optional;
  */
 public record Version(long major, long minor, long patch, List<String> preRelease) implements Comparable<Version> {
 
+    /** Digits a {@code long} always holds. */
+    private static final int MAX_DIGITS = 18;
+
     /** Copies the pre-release identifiers. */
     public Version {
         preRelease = List.copyOf(preRelease);
@@ -64,9 +67,6 @@ public record Version(long major, long minor, long patch, List<String> preReleas
         }
         return Optional.of(new Version(numbers[0], numbers[1], numbers[2], preRelease));
     }
-
-    /** Digits a {@code long} always holds. */
-    private static final int MAX_DIGITS = 18;
 
     /** @return whether every character is an ASCII digit ({@link Character#isDigit} takes other scripts' too) */
     private static boolean isDigits(String s) {
