@@ -11,7 +11,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * The PF4J comparison's rows in both hosts in one JVM, in rounds of 2 s per host and case that
@@ -138,30 +140,28 @@ public final class Alternating {
     }
 
     private long ourCycle(int index) {
-        long start = System.nanoTime();
-        ScalePlugins.cycle(engine, ours.get(index), ScalePlugins.pluginhostName(index));
-        return System.nanoTime() - start;
+        return timed(() -> ScalePlugins.cycle(engine, ours.get(index), ScalePlugins.pluginhostName(index)),
+                result -> { });
     }
 
     private long theirCycle(int index) {
-        long start = System.nanoTime();
-        ScalePlugins.cycle(pf4j, theirs.get(index));
-        return System.nanoTime() - start;
+        return timed(() -> ScalePlugins.cycle(pf4j, theirs.get(index)), result -> { });
     }
 
     private static long ourFirstUse(Path directory, int plugins) {
-        long start = System.nanoTime();
-        ModuleLayerPluginManager host = ScalePlugins.firstUse(directory, plugins);
-        long took = System.nanoTime() - start;
-        host.close();
-        return took;
+        return timed(() -> ScalePlugins.firstUse(directory, plugins), ModuleLayerPluginManager::close);
     }
 
     private static long theirFirstUse(Path directory, int plugins) {
+        return timed(() -> ScalePlugins.pf4jFirstUse(directory, plugins), PluginManager::unloadPlugins);
+    }
+
+    /** @return the nanoseconds {@code operation} took; what it made is then handed to {@code after}, untimed */
+    private static <T> long timed(Supplier<T> operation, Consumer<T> after) {
         long start = System.nanoTime();
-        PluginManager host = ScalePlugins.pf4jFirstUse(directory, plugins);
+        T made = operation.get();
         long took = System.nanoTime() - start;
-        host.unloadPlugins();
+        after.accept(made);
         return took;
     }
 
