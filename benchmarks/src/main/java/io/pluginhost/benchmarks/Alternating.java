@@ -20,10 +20,10 @@ import java.util.function.Supplier;
  * alternate which host goes first, after 10 s of warm-up each: {@link CycleBenchmark}'s two cycles
  * (load, one call, unload of the same jar each time, and of a jar never seen: 512 distinct jars in
  * turn), and {@link ScaleBenchmark}'s time to first use of 10, 100 and 1,000 plugins (a new host, all
- * loaded, one event to each; closing it is not timed). On this project's virtual machines JMH's
- * iterations of PF4J's new-jar cycle ranged from 187 to 482 µs in one day, more than the two hosts
- * differ: whatever slows the machine in a round slows both hosts here, and the median of the rounds'
- * ratios is what to compare. Both hosts share the JVM's compiled code and collector, so each runs
+ * loaded, one event to each; closing it is not timed). On this project's virtual machines PF4J's
+ * new-jar cycle measured 187 and 307 µs in two JMH runs of one day, single iterations up to 482 µs,
+ * more than the two hosts differ: whatever slows the machine in a round slows both hosts here, and
+ * the median of the rounds' ratios is what to compare. Both hosts share the JVM's compiled code and collector, so each runs
  * slower here than alone. Run: {@code java -Xmx2g --add-opens java.base/java.lang=ALL-UNNAMED -cp
  * benchmarks/target/benchmarks.jar io.pluginhost.benchmarks.Alternating [rounds, default 15]}.
  */
