@@ -71,6 +71,8 @@ SELECT body::jsonb -> 'a' FROM notes
 SELECT body::jsonb ->> 'a' FROM notes WHERE body::jsonb #>> '{a,b}' = ?
 SELECT body::jsonb -> 'items' -> 0 ->> 'name' FROM notes
 SELECT body::jsonb ->> lower(body) FROM notes
+SELECT body::jsonb #- '{a,b}' FROM notes WHERE body::jsonb #- '{c}' <> '{}'
+UPDATE notes SET body = (body::jsonb #- ARRAY[$1])::text WHERE id = $2
 CREATE INDEX notes_lower ON notes ((lower(body)))
 CREATE INDEX notes_body_desc ON notes (body DESC NULLS LAST)
 CREATE INDEX notes_body_pattern ON notes (body text_pattern_ops)

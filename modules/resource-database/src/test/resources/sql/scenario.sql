@@ -68,6 +68,9 @@ pg: INSERT INTO notes (id, body) VALUES (6, 'again') ON CONFLICT ON CONSTRAINT n
 pg: SELECT score FROM notes WHERE id = 5 => rows: score=2
 pg: ALTER TABLE notes DROP CONSTRAINT notes_body_unique => ok
 pg: DELETE FROM notes WHERE id = 5 RETURNING id => rows: id=5
+pg: SELECT '{"a": {"b": 1, "c": 2}}'::jsonb #- '{a,b}' AS rest => rows: rest={"a": {"c": 2}}
+pg: UPDATE notes SET body = ('{"kept": 1, "gone": 2}'::jsonb #- ARRAY[$1])::text WHERE id = $2 | gone, 4 => #1
+pg: SELECT body, 6 # -3 AS bits FROM notes WHERE id = 4 => rows: body={"kept": 1},bits=-5
 TRUNCATE TABLE archive => ok
 SELECT count(*) AS n FROM archive => rows: n=0
 DROP INDEX note_tags_by_tag => ok

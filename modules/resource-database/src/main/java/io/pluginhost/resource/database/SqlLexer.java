@@ -1,5 +1,7 @@
 package io.pluginhost.resource.database;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
@@ -25,6 +27,10 @@ final class SqlLexer {
             "escape", "to", "then", "else", "when", "case", "is", "default", "on", "by", "distinct", "all", "any",
             "some", "in", "between", "returning", "having", "set", "values", "date", "time", "timestamp", "interval",
             "zone", "similar", "limit", "offset", "as", "from", "with", "without", "end", "using", "return");
+    /** PostgreSQL's operator characters: a run of them is one operator (see {@link #operatorEnd}). */
+    private static final String OPERATOR_CHARS = "+-*/<>=~!@#%^&|`?";
+    /** An operator holding one of these keeps a trailing + or -; another gives it to the next token. */
+    private static final String KEEPS_SIGN = "~!@#%^&|`?";
 
     private SqlLexer() {
     }
@@ -115,20 +121,108 @@ final class SqlLexer {
         int count = 0;
         int i = 0;
         while (i < sql.length()) {
-            char c = sql.charAt(i);
-            if (c == '\'' || c == '"') {
-                i = closingQuote(sql, i, c, (why, what) -> new IllegalStateException(why), "a quote");
-            } else if (c == '-' && sql.startsWith("--", i)) {
-                int end = sql.indexOf('\n', i);
-                i = end < 0 ? sql.length() : end + 1;
-            } else if (c == '/' && sql.startsWith("/*", i)) {
-                i = sql.indexOf("*/", i + 2) + 2; // check() refused an unterminated or nested comment
+            int after = afterQuoteOrComment(sql, i);
+            if (after > i) {
+                i = after;
             } else {
-                count += c == '?' ? 1 : 0;
+                count += sql.charAt(i) == '?' ? 1 : 0;
                 i++;
             }
         }
         return count;
+    }
+
+    /**
+     * @param sql text that passed {@link #check}
+     * @return the index after the string, quoted name or comment that begins at {@code i}, or {@code i}
+     */
+    private static int afterQuoteOrComment(String sql, int i) {
+        char c = sql.charAt(i);
+        if (c == '\'' || c == '"') {
+            return closingQuote(sql, i, c, (why, what) -> new IllegalStateException(why), "a quote");
+        } else if (sql.startsWith("--", i)) {
+            int end = sql.indexOf('\n', i);
+            return end < 0 ? sql.length() : end + 1;
+        } else if (sql.startsWith("/*", i)) {
+            return sql.indexOf("*/", i + 2) + 2; // check() refused an unterminated or nested comment
+        }
+        return i;
+    }
+
+    /**
+     * jsonb's {@code #-} (delete a path) is one operator to PostgreSQL, and {@code #} and a minus sign to
+     * JSqlParser, which writes it back as {@code # -x}: to PostgreSQL, {@code #} of a negative operand. This
+     * joins them again, in text of the same length.
+     *
+     * @param written    text that passed {@link #check}: the plugin's, or the text about to be sent
+     * @param serialized what JSqlParser wrote back for it
+     * @return {@code serialized} with each {@code "# -"} written {@code "#- "}, if {@code written} has as many
+     *         {@code #-} operators as {@code serialized} has {@code #} before a space and a minus sign;
+     *         {@code serialized} itself if {@code written} has none; null if the counts differ (the plugin
+     *         wrote both {@code #-} and {@code # -x}, which cannot be told apart once parsed)
+     */
+    static String joinHashMinus(String written, String serialized) {
+        if (!written.contains("#-")) {
+            return serialized;
+        }
+        int joined = operators(written, "#-").size();
+        if (joined == 0) {
+            return serialized;
+        }
+        List<Integer> split = operators(serialized, "#").stream()
+                .filter(at -> serialized.startsWith(" -", at + 1)).toList();
+        if (split.size() != joined) {
+            return null;
+        }
+        StringBuilder text = new StringBuilder(serialized);
+        for (int at : split) {
+            text.replace(at, at + 3, "#- ");
+        }
+        return text.toString();
+    }
+
+    /** @return where each operator PostgreSQL reads as {@code operator} begins, in text that passed check */
+    private static List<Integer> operators(String sql, String operator) {
+        List<Integer> found = new ArrayList<>();
+        int i = 0;
+        while (i < sql.length()) {
+            int after = afterQuoteOrComment(sql, i);
+            if (after > i) {
+                i = after;
+            } else if (OPERATOR_CHARS.indexOf(sql.charAt(i)) >= 0) {
+                int end = operatorEnd(sql, i);
+                if (end - i == operator.length() && sql.startsWith(operator, i)) {
+                    found.add(i);
+                }
+                i = end;
+            } else {
+                i++;
+            }
+        }
+        return found;
+    }
+
+    /**
+     * PostgreSQL's rule: a run of operator characters is one operator, up to a {@code --} or {@code /*}
+     * in it; it ends in + or - only if it holds one of {@link #KEEPS_SIGN} ({@code #-} is one operator,
+     * {@code *-} is {@code *} and a sign).
+     *
+     * @return the index after the operator that begins at {@code start}
+     */
+    private static int operatorEnd(String sql, int start) {
+        int end = start + 1;
+        while (end < sql.length() && OPERATOR_CHARS.indexOf(sql.charAt(end)) >= 0
+                && !sql.startsWith("--", end) && !sql.startsWith("/*", end)) {
+            end++;
+        }
+        boolean keepsSign = false;
+        for (int i = start; i < end && !keepsSign; i++) {
+            keepsSign = KEEPS_SIGN.indexOf(sql.charAt(i)) >= 0;
+        }
+        while (!keepsSign && end - start > 1 && (sql.charAt(end - 1) == '+' || sql.charAt(end - 1) == '-')) {
+            end--;
+        }
+        return end;
     }
 
     /** A plain string: doubled quotes escape; a backslash before a quote is refused. @return index after it */

@@ -212,6 +212,28 @@ class SqlTableGuardTest {
                 .isEqualTo(2);
     }
 
+    /**
+     * jsonb's {@code #-} (delete a path) is one operator to PostgreSQL, which reads a run of operator
+     * characters holding a {@code #} as one operator; JSqlParser reads {@code #} and a minus sign, and the
+     * guard sent {@code # -'{a}'}, which PostgreSQL rejects. A {@code #} followed by a space and a minus
+     * sign is {@code #} of a negative operand to both, and stays so.
+     */
+    @Test
+    void jsonbsDeletePathOperatorReachesTheDatabaseAsWritten() {
+        assertThat(guard.guard("SELECT body::jsonb #- '{a,b}' FROM notes").sql())
+                .isEqualTo("SELECT body::jsonb #- '{a,b}' FROM \"crm_notes\" notes");
+        assertThat(guard.guard("UPDATE notes SET body = (body::jsonb #-ARRAY[$1] #- '{b}')::text WHERE id = $2")
+                .sql()).contains("(body::jsonb #- ARRAY[?] #- '{b}')::text");
+        assertThat(guard.guard("SELECT (body::jsonb)#-'{a}' FROM notes").sql()).contains("(body::jsonb) #- '{a}'");
+        assertThat(guard.guard("SELECT id # -1 FROM notes WHERE body = '#-' /* #- */").sql())
+                .contains("id # -1").contains("'#-'");
+        assertThat(guard.guard("SELECT id # - 1, id #--comment\n2 FROM notes").sql()).contains("id # -1, id # 2");
+        assertThat(guard.guard("SELECT id # (-1), body::jsonb #- '{a}' FROM notes").sql())
+                .contains("id # (-1), body::jsonb #- '{a}'");
+        assertThatThrownBy(() -> guard.guard("SELECT id # -1, body::jsonb #- '{a}' FROM notes"))
+                .isInstanceOf(TableAccessDeniedException.class).hasMessageContaining("# (-");
+    }
+
     @Test
     void anUpsertNamesItsConstraintByTheNameTheGuardGaveIt() throws Exception {
         assertThat(guard.guard("ALTER TABLE notes ADD CONSTRAINT notes_uq UNIQUE (id)").sql())
