@@ -31,6 +31,8 @@ final class SqlLexer {
     private static final String OPERATOR_CHARS = "+-*/<>=~!@#%^&|`?";
     /** An operator holding one of these keeps a trailing + or -; another gives it to the next token. */
     private static final String KEEPS_SIGN = "~!@#%^&|`?";
+    /** The words a statement begins with that JSqlParser 5.4 does not read, PostgreSQL and H2 do. */
+    private static final List<String> SEQUENCE_IF_NOT_EXISTS = List.of("create", "sequence", "if", "not", "exists");
 
     private SqlLexer() {
     }
@@ -145,6 +147,46 @@ final class SqlLexer {
             return end < 0 ? sql.length() : end + 1;
         } else if (sql.startsWith("/*", i)) {
             return sql.indexOf("*/", i + 2) + 2; // check() refused an unterminated or nested comment
+        }
+        return i;
+    }
+
+    /**
+     * {@code CREATE SEQUENCE IF NOT EXISTS name ...}, which PostgreSQL and H2 read and JSqlParser 5.4 does
+     * not: the text JSqlParser is given leaves out the {@code IF NOT EXISTS}, and the guard puts it back
+     * before the name in the text it sends.
+     *
+     * @param sql text that passed {@link #check}
+     * @return the text without {@code IF NOT EXISTS} if it begins with those five words (in any case, with
+     *         spaces or comments between), else null
+     */
+    static String withoutSequenceIfNotExists(String sql) {
+        int i = 0;
+        int ifStart = 0;
+        for (int word = 0; word < SEQUENCE_IF_NOT_EXISTS.size(); word++) {
+            i = afterSpaceAndComments(sql, i);
+            int start = i;
+            while (i < sql.length() && isIdentifierPart(sql.charAt(i))) {
+                i++;
+            }
+            String expected = SEQUENCE_IF_NOT_EXISTS.get(word);
+            if (i - start != expected.length() || !sql.substring(start, i).toLowerCase(Locale.ROOT).equals(expected)) {
+                return null;
+            }
+            ifStart = word == 2 ? start : ifStart;
+        }
+        return sql.substring(0, ifStart) + sql.substring(i);
+    }
+
+    private static int afterSpaceAndComments(String sql, int i) {
+        while (i < sql.length()) {
+            if (Character.isWhitespace(sql.charAt(i))) {
+                i++;
+            } else if (sql.startsWith("--", i) || sql.startsWith("/*", i)) {
+                i = afterQuoteOrComment(sql, i);
+            } else {
+                break;
+            }
         }
         return i;
     }

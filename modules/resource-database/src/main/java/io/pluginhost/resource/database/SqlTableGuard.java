@@ -85,6 +85,8 @@ public final class SqlTableGuard {
             AlterOperation.DROP_PRIMARY_KEY, AlterOperation.DROP_UNIQUE, AlterOperation.DROP_FOREIGN_KEY,
             AlterOperation.RENAME_CONSTRAINT);
     private static final Set<String> SEQUENCE_FUNCTIONS = Set.of("nextval", "currval", "setval");
+    /** How JSqlParser writes a CREATE SEQUENCE back, where the guard puts back its IF NOT EXISTS. */
+    private static final String CREATE_SEQUENCE = "CREATE SEQUENCE ";
     /** The options of CREATE SEQUENCE that PostgreSQL and H2 both read as JSqlParser writes them back. */
     private static final Set<Sequence.ParameterType> SEQUENCE_OPTIONS = EnumSet.of(Sequence.ParameterType.INCREMENT,
             Sequence.ParameterType.INCREMENT_BY, Sequence.ParameterType.START, Sequence.ParameterType.START_WITH,
@@ -191,7 +193,8 @@ public final class SqlTableGuard {
         if (sql == null || !SqlLexer.check(sql, this::refused)) {
             throw refused("is empty (nothing but semicolons, spaces or comments)", "");
         }
-        Statements statements = parse(sql);
+        String parsable = parsable(sql);
+        Statements statements = parse(parsable);
         if (statements.size() != 1) {
             throw refused("contains " + statements.size() + " statements; run exactly one statement per call", sql);
         }
@@ -295,12 +298,12 @@ public final class SqlTableGuard {
         } else {
             guarded = NumberedPlaceholders.deparse(statement, returnsRows, !modifies[0]);
         }
-        String joined = SqlLexer.joinHashMinus(sql, guarded.sql());
-        if (joined == null) {
+        String sendable = sendable(sql, guarded.sql(), parsable);
+        if (sendable == null) {
             throw refused("uses jsonb's #- and # before a minus sign, which the guard cannot tell apart once parsed;"
                     + " write the latter # (-x)", sql);
-        } else if (!joined.equals(guarded.sql())) {
-            guarded = new GuardedSql(joined, returnsRows, guarded.parameterCount(), guarded.parameterOrder(),
+        } else if (!sendable.equals(guarded.sql())) {
+            guarded = new GuardedSql(sendable, returnsRows, guarded.parameterCount(), guarded.parameterOrder(),
                     guarded.readOnly());
         }
         checkSentText(guarded.sql());
@@ -318,10 +321,35 @@ public final class SqlTableGuard {
      */
     private void checkSentText(String sent) {
         SqlLexer.check(sent, (why, what) -> refused("would reach the database in a form that " + why, what));
-        Statements again = parse(sent);
-        if (again.size() != 1 || !sent.equals(SqlLexer.joinHashMinus(sent, again.get(0).toString()))) {
+        String parsable = parsable(sent);
+        Statements again = parse(parsable);
+        if (again.size() != 1 || !sent.equals(sendable(sent, again.get(0).toString(), parsable))) {
             throw refused("does not read back as the statement the guard checked", sent);
         }
+    }
+
+    /** @return the text JSqlParser is given for {@code sql}: without a sequence's IF NOT EXISTS, which it does not read */
+    private static String parsable(String sql) {
+        String withoutIfNotExists = SqlLexer.withoutSequenceIfNotExists(sql);
+        return withoutIfNotExists == null ? sql : withoutIfNotExists;
+    }
+
+    /**
+     * @param written    the text the plugin wrote, or the text about to be sent
+     * @param serialized what JSqlParser wrote back for its {@link #parsable} text
+     * @param parsable   that text
+     * @return the text for the database: {@code serialized} with what JSqlParser does not write as PostgreSQL
+     *         reads it put back (a sequence's IF NOT EXISTS, jsonb's #-), or null where that cannot be told
+     */
+    private static String sendable(String written, String serialized, String parsable) {
+        String text = serialized;
+        if (!parsable.equals(written)) {
+            if (!text.startsWith(CREATE_SEQUENCE)) { // JSqlParser reads no other statement from these words
+                throw new IllegalStateException("JSqlParser wrote back CREATE SEQUENCE as " + text);
+            }
+            text = CREATE_SEQUENCE + "IF NOT EXISTS " + text.substring(CREATE_SEQUENCE.length());
+        }
+        return SqlLexer.joinHashMinus(written, text);
     }
 
     private Statements parse(String sql) {

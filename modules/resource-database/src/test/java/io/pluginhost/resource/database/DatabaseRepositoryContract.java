@@ -338,6 +338,8 @@ abstract class DatabaseRepositoryContract {
         assertThat(text(twin.executeQuery("SELECT nextval('note_ids') AS n"))).isEqualTo(expectedRows("rows: n=1"));
         db.executeCommand("ALTER SEQUENCE note_ids RESTART WITH 100");
         assertThat(text(db.executeQuery("SELECT nextval('note_ids') AS n"))).isEqualTo(expectedRows("rows: n=100"));
+        db.executeCommand("CREATE SEQUENCE IF NOT EXISTS note_ids START WITH 1"); // as the plugin's next load would
+        assertThat(text(db.executeQuery("SELECT nextval('note_ids') AS n"))).isEqualTo(expectedRows("rows: n=105"));
         assertThatThrownBy(() -> db.executeCommand("CREATE SEQUENCE other_ids"))
                 .isInstanceOf(TableAccessDeniedException.class).hasMessageContaining("other_ids");
         db.executeCommand("DROP TABLE notes");

@@ -333,6 +333,27 @@ class SqlTableGuardTest {
                 .hasMessageContaining(why));
     }
 
+    /**
+     * A plugin that makes its sequence in {@code initialize} makes it again at every load: PostgreSQL and H2
+     * read {@code CREATE SEQUENCE IF NOT EXISTS}, JSqlParser 5.4 does not, so it was refused as unparsable.
+     */
+    @Test
+    void aSequenceMayBeCreatedIfItDoesNotExist() {
+        assertThat(guard.guard("CREATE SEQUENCE IF NOT EXISTS notes START WITH 5").sql())
+                .isEqualTo("CREATE SEQUENCE IF NOT EXISTS \"crm_notes\" START WITH 5");
+        assertThat(guard.guard("create /* once */ sequence\nif not  Exists Note_Tags").sql())
+                .isEqualTo("CREATE SEQUENCE IF NOT EXISTS \"crm_note_tags\"");
+        Map<String, String> refused = new LinkedHashMap<>();
+        refused.put("CREATE SEQUENCE IF NOT EXISTS other_seq", "other_seq");
+        refused.put("CREATE SEQUENCE IF NOT EXISTS public.notes", "names a schema ('public.notes')");
+        refused.put("CREATE SEQUENCE IF NOT EXISTS notes OWNED BY notes.id", "OWNED BY");
+        refused.put("CREATE SEQUENCE IF NOT EXISTS IF NOT EXISTS notes", "cannot be parsed");
+        refused.put("CREATE SEQUENCE IF NOT EXISTS notes; DROP TABLE notes", "2 statements");
+        refused.put("CREATE SEQUENCE \"IF\" NOT EXISTS notes", "cannot be parsed");
+        refused.forEach((sql, why) -> assertThatThrownBy(() -> guard.guard(sql)).as(sql)
+                .isInstanceOf(TableAccessDeniedException.class).hasMessageContaining(why));
+    }
+
     @Test
     void onlyPlainQueriesAreReadOnly() {
         assertThat(guard.guard("SELECT id FROM notes").readOnly()).isTrue();
