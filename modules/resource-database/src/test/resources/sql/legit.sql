@@ -71,6 +71,9 @@ SELECT body::jsonb -> 'a' FROM notes
 SELECT body::jsonb ->> 'a' FROM notes WHERE body::jsonb #>> '{a,b}' = ?
 SELECT body::jsonb -> 'items' -> 0 ->> 'name' FROM notes
 SELECT body::jsonb ->> lower(body) FROM notes
+SELECT id FROM notes WHERE id = ANY(?) AND body <> ALL(ARRAY['a', 'b'])
+SELECT n.id, t.tag FROM notes n CROSS JOIN LATERAL unnest(string_to_array(n.body, ',')) WITH ORDINALITY AS t(tag, place)
+INSERT INTO note_tags (note_id, tag) SELECT * FROM unnest(?::int[], ?::text[])
 SELECT body::jsonb #- '{a,b}' FROM notes WHERE body::jsonb #- '{c}' <> '{}'
 UPDATE notes SET body = (body::jsonb #- ARRAY[$1])::text WHERE id = $2
 CREATE INDEX notes_lower ON notes ((lower(body)))

@@ -16,6 +16,7 @@ INSERT INTO note_tags (note_id, tag) VALUES (1, 'fruit'), (1, 'red'), (2, 'fruit
 SELECT count(*) AS n FROM notes => rows: n=4
 SELECT id, body FROM notes WHERE id = ? | 2 => rows: id=2,body=bananas
 SELECT id FROM notes ORDER BY id => rows: id=1 | id=2 | id=3 | id=4
+SELECT id FROM notes WHERE body IS DISTINCT FROM $1 AND id < $2 ORDER BY id | apples, 3 => rows: id=2
 SELECT id FROM notes ORDER BY id DESC LIMIT 2 => rows: id=4 | id=3
 SELECT id FROM notes ORDER BY id LIMIT 2 OFFSET 1 => rows: id=2 | id=3
 SELECT notes.id FROM notes WHERE notes.score > 4 ORDER BY notes.id => rows: id=2 | id=3
@@ -71,6 +72,9 @@ pg: DELETE FROM notes WHERE id = 5 RETURNING id => rows: id=5
 pg: SELECT '{"a": {"b": 1, "c": 2}}'::jsonb #- '{a,b}' AS rest => rows: rest={"a": {"c": 2}}
 pg: UPDATE notes SET body = ('{"kept": 1, "gone": 2}'::jsonb #- ARRAY[$1])::text WHERE id = $2 | gone, 4 => #1
 pg: SELECT body, 6 # -3 AS bits FROM notes WHERE id = 4 => rows: body={"kept": 1},bits=-5
+pg: SELECT id FROM notes WHERE id = $2 AND '{"k": "v"}'::jsonb ->> $1 = 'v' | k, 1 => rows: id=1
+pg: SELECT n.id, e.tag FROM notes n, LATERAL jsonb_array_elements_text('["b", "a"]'::jsonb) WITH ORDINALITY AS e(tag, place) WHERE n.id = 1 ORDER BY e.place => rows: id=1,tag=b | id=1,tag=a
+pg: SELECT count(*) AS days FROM generate_series(1, 7) AS g(d) WHERE d NOT IN (SELECT id FROM notes) => rows: days=3
 TRUNCATE TABLE archive => ok
 SELECT count(*) AS n FROM archive => rows: n=0
 DROP INDEX note_tags_by_tag => ok

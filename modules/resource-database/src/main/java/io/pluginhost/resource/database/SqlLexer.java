@@ -135,6 +135,41 @@ final class SqlLexer {
     }
 
     /**
+     * PostgreSQL-style {@code $1} placeholders (and {@code ?1}) for JDBC, which knows only {@code ?}: each is
+     * written {@code ?}, and its number recorded, in text order, so {@code a = $2 AND b = $1 OR c = $2} binds
+     * parameters 2, 1, 2. This reads the text JSqlParser wrote back rather than its tree, since it writes some
+     * nodes (a JSON operator's operand, a window frame) with their own {@code toString}, past any visitor.
+     *
+     * @param sql   text that passed {@link #check}, where {@code $} stands only in placeholders
+     * @param order receives the number of each placeholder, in text order
+     * @return the text with each numbered placeholder written {@code ?}
+     */
+    static String unnumberedPlaceholders(String sql, List<Integer> order) {
+        StringBuilder text = new StringBuilder(sql.length());
+        int i = 0;
+        while (i < sql.length()) {
+            int after = afterQuoteOrComment(sql, i);
+            char c = sql.charAt(i);
+            if (after > i) {
+                text.append(sql, i, after);
+                i = after;
+            } else if ((c == '$' || c == '?') && i + 1 < sql.length() && Character.isDigit(sql.charAt(i + 1))) {
+                int end = i + 1;
+                while (end < sql.length() && Character.isDigit(sql.charAt(end))) {
+                    end++;
+                }
+                order.add(end - i > 6 ? Integer.MAX_VALUE : Integer.parseInt(sql, i + 1, end, 10)); // none given
+                text.append('?');
+                i = end;
+            } else {
+                text.append(c);
+                i++;
+            }
+        }
+        return text.toString();
+    }
+
+    /**
      * @param sql text that passed {@link #check}
      * @return the index after the string, quoted name or comment that begins at {@code i}, or {@code i}
      */

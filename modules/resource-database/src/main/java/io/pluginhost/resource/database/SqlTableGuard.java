@@ -43,6 +43,7 @@ import net.sf.jsqlparser.statement.select.First;
 import net.sf.jsqlparser.statement.select.Select;
 import net.sf.jsqlparser.statement.select.SelectItem;
 import net.sf.jsqlparser.statement.select.Skip;
+import net.sf.jsqlparser.statement.select.TableFunction;
 import net.sf.jsqlparser.statement.select.WithItem;
 import net.sf.jsqlparser.statement.truncate.Truncate;
 import net.sf.jsqlparser.statement.update.Update;
@@ -85,6 +86,8 @@ public final class SqlTableGuard {
             AlterOperation.DROP_PRIMARY_KEY, AlterOperation.DROP_UNIQUE, AlterOperation.DROP_FOREIGN_KEY,
             AlterOperation.RENAME_CONSTRAINT);
     private static final Set<String> SEQUENCE_FUNCTIONS = Set.of("nextval", "currval", "setval");
+    /** Key words both databases reserve, which JSqlParser reads as a function when no subquery follows. */
+    private static final Set<String> ARRAY_COMPARISONS = Set.of("any", "some", "all");
     /** How JSqlParser writes a CREATE SEQUENCE back, where the guard puts back its IF NOT EXISTS. */
     private static final String CREATE_SEQUENCE = "CREATE SEQUENCE ";
     /** The options of CREATE SEQUENCE that PostgreSQL and H2 both read as JSqlParser writes them back. */
@@ -254,6 +257,8 @@ public final class SqlTableGuard {
             if (node instanceof Table table && !rewriter.handled().contains(table)) {
                 throw refused("references '" + table.getFullyQualifiedName() + "' in a place the guard cannot check",
                         table.getFullyQualifiedName());
+            } else if (node instanceof TableFunction function) { // a Function too, before that
+                checkTableFunction(function);
             } else if (node instanceof Function function) {
                 checkFunction(function);
             } else if (node instanceof AnalyticExpression analytic) {
@@ -279,9 +284,13 @@ public final class SqlTableGuard {
             } else if (node instanceof UserVariable || node instanceof VariableAssignment) {
                 throw refused("uses a session variable", String.valueOf(node));
             } else if (node instanceof JdbcParameter parameter) {
+                if (parameter.isUseFixedIndex() && parameter.getIndex() < 1) {
+                    throw refused("uses the placeholder " + parameter + "; they are numbered from $1", "" + parameter);
+                }
                 placeholders[parameter.isUseFixedIndex() ? 1 : 0]++; // $1 and ?1 have a fixed index
-            } else if (node instanceof NumericBind) {
-                placeholders[1]++;
+            } else if (node instanceof NumericBind bind) {
+                throw refused("uses the bind variable ':" + bind.getBindId() + "'; use ? or $1, $2, ...",
+                        ":" + bind.getBindId());
             } else if (node instanceof JdbcNamedParameter named) {
                 throw refused("uses the named parameter ':" + named.getName() + "'; use ? or $1, $2, ...",
                         named.getName());
@@ -296,7 +305,13 @@ public final class SqlTableGuard {
                 || statement instanceof Delete)) {
             throw refused("has $n placeholders in a DDL statement", sql);
         } else {
-            guarded = NumberedPlaceholders.deparse(statement, returnsRows, !modifies[0]);
+            List<Integer> order = new ArrayList<>();
+            String text = SqlLexer.unnumberedPlaceholders(statement.toString(), order);
+            if (order.size() != placeholders[1]) { // a ? followed by a number where JSqlParser read no placeholder
+                throw refused("has a $n placeholder where the guard cannot number it for JDBC; use ? placeholders",
+                        sql);
+            }
+            guarded = new GuardedSql(text, returnsRows, order.size(), order, !modifies[0]);
         }
         String sendable = sendable(sql, guarded.sql(), parsable);
         if (sendable == null) {
@@ -389,6 +404,9 @@ public final class SqlTableGuard {
         if (SEQUENCE_FUNCTIONS.contains(key)) {
             sequenceCall(name, function);
             return;
+        } else if (ARRAY_COMPARISONS.contains(name.toLowerCase(Locale.ROOT))) { // unquoted: a quoted name keeps quotes
+            arrayComparison(name, function);
+            return;
         }
         checkFunctionName(name);
         if (PADDING_FUNCTIONS.contains(key)) {
@@ -414,6 +432,36 @@ public final class SqlTableGuard {
         if (name == null || !dialect.allowsFunction(name)) {
             throw refused("calls '" + name + "', which is not among the " + dialect + " functions plugins may use"
                     + " (aggregates, window, string, math, date/time, JSON, conditional)", String.valueOf(name));
+        }
+    }
+
+    /**
+     * A function in FROM ({@code unnest(?, ?)}, {@code generate_series(1, 7)}): JSqlParser wraps the call, which
+     * the walk checks as any other, in a nameless call of its own, with {@code LATERAL} before it and
+     * {@code WITH ORDINALITY} after as text; other databases' forms of it are refused.
+     */
+    private void checkTableFunction(TableFunction function) {
+        String prefix = function.getPrefix();
+        String with = function.getWithClause();
+        if (prefix != null && !prefix.equalsIgnoreCase("LATERAL")
+                || with != null && !with.equalsIgnoreCase("ORDINALITY")
+                || function.getPivot() != null || function.getUnPivot() != null) {
+            throw refused("reads rows from a function in a form the guard does not accept; write [LATERAL] f(...)"
+                    + " [WITH ORDINALITY] [AS alias(columns)]", String.valueOf(function));
+        }
+    }
+
+    /**
+     * {@code x = ANY(array)} (and {@code SOME}, {@code ALL}): the comparison with each element, which is what a
+     * reserved word before brackets can only be to either database. One operand, written back as it came; the
+     * walk audits it as any other.
+     */
+    private void arrayComparison(String name, Function function) {
+        ExpressionList<?> arguments = function.getParameters();
+        if (arguments == null || arguments.size() != 1
+                || !function.toString().equals(name + "(" + arguments.get(0) + ")")) {
+            throw refused("uses " + name + "(...) with other than one array to compare with, as in id = ANY(?)",
+                    String.valueOf(function));
         }
     }
 

@@ -289,6 +289,45 @@ abstract class DatabaseRepositoryContract {
                 .containsExactly(Map.of("id", 7));
     }
 
+    /**
+     * {@code = ANY(?)} with an array is how JDBC code asks for rows of a list of keys in one statement;
+     * JSqlParser reads {@code ANY(...)} without a subquery as a call of a function named ANY, which the guard
+     * refused as not allow-listed.
+     */
+    @Test
+    void aListOfKeysIsOneArrayParameterOfAnyOrAll() throws Exception {
+        DatabaseRepository db = repository(uniquePlugin("keys"), "items");
+        db.executeCommand("CREATE TABLE items (id INTEGER, label VARCHAR(20))");
+        db.executeCommand("INSERT INTO items VALUES (1, 'one'), (2, 'two'), (3, 'three')");
+
+        assertThat(db.executeQuery("SELECT label FROM items WHERE id = ANY(?) ORDER BY id",
+                (Object) new Integer[] {3, 1, 7})).containsExactly(Map.of("label", "one"), Map.of("label", "three"));
+        assertThat(db.executeQuery("SELECT id FROM items WHERE label <> ALL($1)", (Object) new String[] {"one", "two"}))
+                .containsExactly(Map.of("id", 3));
+        assertThat(db.executeCommand("DELETE FROM items WHERE id = some(ARRAY[1, 2])")).isEqualTo(2);
+    }
+
+    /**
+     * A function in FROM (rows of an array, a series, a document's elements) is how a plugin inserts many rows
+     * in one statement or fills a report's gaps; JSqlParser wraps it in a node of its own, a call with no
+     * name, which the guard refused as "a function the guard cannot name".
+     */
+    @Test
+    void rowsComeFromArraysAndSeriesThroughFunctionsInFrom() throws Exception {
+        DatabaseRepository db = repository(uniquePlugin("rows"), "items");
+        db.executeCommand("CREATE TABLE items (id INTEGER, label VARCHAR(20))");
+
+        assertThat(db.executeCommand("INSERT INTO items (id, label) SELECT * FROM unnest(?, ?)",
+                new Integer[] {1, 2}, new String[] {"one", "two"})).isEqualTo(2);
+        Map<String, Object> unmatched = new java.util.HashMap<>();
+        unmatched.put("x", 3);
+        unmatched.put("label", null);
+        assertThat(db.executeQuery("SELECT u.x, i.label FROM unnest(ARRAY[2, 3]) AS u(x) LEFT JOIN items i"
+                + " ON i.id = u.x ORDER BY u.x")).containsExactly(Map.of("x", 2, "label", "two"), unmatched);
+        assertThatThrownBy(() -> db.executeQuery("SELECT * FROM unnest(ARRAY[(SELECT max(id) FROM secret)])"))
+                .isInstanceOf(TableAccessDeniedException.class).hasMessageContaining("secret");
+    }
+
     @Test
     void rowsArriveInColumnOrderWithJdkValues() throws Exception {
         DatabaseRepository db = repository(uniquePlugin("types"), "things");
