@@ -17,6 +17,8 @@ SELECT count(*) AS n FROM notes => rows: n=4
 SELECT id, body FROM notes WHERE id = ? | 2 => rows: id=2,body=bananas
 SELECT id FROM notes ORDER BY id => rows: id=1 | id=2 | id=3 | id=4
 SELECT id FROM notes WHERE body IS DISTINCT FROM $1 AND id < $2 ORDER BY id | apples, 3 => rows: id=2
+pg: SELECT id FROM notes WHERE to_tsvector('english', body) @@ websearch_to_tsquery('english', $1) | apple => rows: id=1
+pg: SELECT id, ts_rank(setweight(to_tsvector('simple', body), 'A'), plainto_tsquery('simple', 'bananas')) > 0 AS hit FROM notes WHERE id = 2 => rows: id=2,hit=true
 SELECT id FROM notes ORDER BY id DESC LIMIT 2 => rows: id=4 | id=3
 SELECT id FROM notes ORDER BY id LIMIT 2 OFFSET 1 => rows: id=2 | id=3
 SELECT notes.id FROM notes WHERE notes.score > 4 ORDER BY notes.id => rows: id=2 | id=3

@@ -4,8 +4,9 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * The databases the guard knows, each with the functions and types application SQL uses there.
- * Anything else is refused: a function nobody listed is a function nobody audited.
+ * The databases the guard knows, each with the functions and types application SQL uses there (on
+ * PostgreSQL, full-text search's too). Anything else is refused: a function nobody listed is a function
+ * nobody audited.
  */
 public enum SqlDialect {
 
@@ -28,7 +29,8 @@ public enum SqlDialect {
             "isfinite", "gen_random_uuid", "generate_series", "percentile_cont", "percentile_disc", "mode",
             "width_bucket", "div", "cbrt", "trunc", "log10", "factorial", "gcd", "lcm", "scale", "md5", "sha256",
             "sha512", "encode", "decode", "quote_literal", "quote_nullable", "num_nonnulls", "num_nulls",
-            "regexp_like", "now", "lpad", "rpad"),
+            "regexp_like", "now", "lpad", "rpad", "to_tsvector", "to_tsquery", "plainto_tsquery", "phraseto_tsquery",
+            "websearch_to_tsquery", "setweight", "ts_rank", "ts_rank_cd", "ts_headline", "tsvector_to_array"),
             Set.of("int2", "int4", "int8", "serial", "bigserial", "smallserial", "serial2", "serial4", "serial8",
                     "float4", "float8", "bool", "bytea", "timestamptz", "timetz", "jsonb", "citext", "inet", "cidr",
                     "macaddr", "money", "bit", "varbit", "bit varying", "tsvector", "tsquery")),
