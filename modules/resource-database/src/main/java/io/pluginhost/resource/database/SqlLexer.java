@@ -19,6 +19,10 @@ import java.util.Set;
  * block comments (PostgreSQL nests them, H2 does not); {@code $} inside an identifier; unterminated
  * strings, identifiers and comments; control characters. Allowed: ordinary {@code '...'} strings with
  * doubled quotes, {@code "..."} identifiers, comments, and {@code $1}-style placeholders.
+ *
+ * <p>By the same rules it mends what JSqlParser writes back otherwise than PostgreSQL reads it: numbered
+ * placeholders become JDBC's {@code ?}, jsonb's {@code #-} is joined again, and a sequence's
+ * {@code IF NOT EXISTS}, which JSqlParser cannot read, is left out for it.
  */
 final class SqlLexer {
 
@@ -158,7 +162,8 @@ final class SqlLexer {
                 while (end < sql.length() && Character.isDigit(sql.charAt(end))) {
                     end++;
                 }
-                order.add(end - i > 6 ? Integer.MAX_VALUE : Integer.parseInt(sql, i + 1, end, 10)); // none given
+                // a number past what any call passes stays one: GuardedSql.bind refuses it as a missing parameter
+                order.add(end - i > 6 ? Integer.MAX_VALUE : Integer.parseInt(sql, i + 1, end, 10));
                 text.append('?');
                 i = end;
             } else {

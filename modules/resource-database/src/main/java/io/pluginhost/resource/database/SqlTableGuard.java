@@ -343,7 +343,7 @@ public final class SqlTableGuard {
         }
     }
 
-    /** @return the text JSqlParser is given for {@code sql}: without a sequence's IF NOT EXISTS, which it does not read */
+    /** @return the text JSqlParser is given for {@code sql}: without a sequence's IF NOT EXISTS, unknown to it */
     private static String parsable(String sql) {
         String withoutIfNotExists = SqlLexer.withoutSequenceIfNotExists(sql);
         return withoutIfNotExists == null ? sql : withoutIfNotExists;
