@@ -11,8 +11,11 @@ import java.util.Map;
  * <p>Statements use logical table names ({@code SELECT * FROM users}); the host parses each
  * statement, refuses any reference to a table the plugin did not declare, and rewrites the rest to
  * the physical, quoted name ({@code "my-plugin_users"}). Parameters bind to JDBC {@code ?}
- * placeholders in order. Each statement runs under limits the host sets (time, rows, result size),
- * and a statement past one fails with {@link io.pluginhost.api.exception.QueryLimitExceededException}.
+ * placeholders in order, or to PostgreSQL-style {@code $1}, {@code $2} by number (one kind per
+ * statement). A list of keys is one array parameter: {@code WHERE id = ANY(?)} with
+ * {@code (Object) new Integer[] {...}}. Each statement runs under limits the host sets (time, rows,
+ * result size), and a statement past one fails with
+ * {@link io.pluginhost.api.exception.QueryLimitExceededException}.
  */
 public interface DatabaseRepository {
 
@@ -20,7 +23,7 @@ public interface DatabaseRepository {
      * Runs a query.
      *
      * @param sql    one SELECT statement (or a statement with RETURNING) over declared tables
-     * @param params values for the {@code ?} placeholders, in order
+     * @param params values for the placeholders: the {@code ?} in order, or {@code $n} by number
      * @return the rows, each a map from column label to value in column order
      * @throws TableAccessDeniedException if the statement touches anything not declared, or is not allowed
      */
@@ -30,7 +33,7 @@ public interface DatabaseRepository {
      * Runs an INSERT, UPDATE, DELETE or DDL statement on declared tables.
      *
      * @param sql    one statement
-     * @param params values for the {@code ?} placeholders, in order
+     * @param params values for the placeholders: the {@code ?} in order, or {@code $n} by number
      * @return the update count (0 for DDL)
      * @throws TableAccessDeniedException if the statement touches anything not declared, or is not allowed
      */
