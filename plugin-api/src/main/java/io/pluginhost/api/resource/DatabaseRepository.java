@@ -4,6 +4,7 @@ import io.pluginhost.api.exception.TableAccessDeniedException;
 
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * SQL access restricted to the plugin's declared tables.
@@ -15,7 +16,8 @@ import java.util.Map;
  * statement). A list of keys is one array parameter: {@code WHERE id = ANY(?)} with
  * {@code (Object) new Integer[] {...}}. Each statement runs under limits the host sets (time, rows,
  * result size), and a statement past one fails with
- * {@link io.pluginhost.api.exception.QueryLimitExceededException}.
+ * {@link io.pluginhost.api.exception.QueryLimitExceededException}. Each statement commits on its own,
+ * unless it runs in {@link #inTransaction}.
  */
 public interface DatabaseRepository {
 
@@ -41,4 +43,35 @@ public interface DatabaseRepository {
 
     /** @return the logical table names this plugin may use, as currently in effect */
     List<String> getAllowedTables();
+
+    /**
+     * Runs {@code work} in one transaction: the statements made through this repository on the calling
+     * thread while it runs (through the repository it is given, or any other reference to this one) commit
+     * together when it returns, and are rolled back together when it throws, which then reaches the caller as
+     * thrown. Statements on other threads run on their own, outside it, and do not see what it has not
+     * committed.
+     *
+     * <p>A statement the database refuses (a duplicate key, a statement timeout) rolls the whole transaction
+     * back, as PostgreSQL does, even if the work catches its exception and goes on: the statements after it
+     * fail without running, and so does the transaction when the work returns. A statement the guard refuses,
+     * or a query past a row or size limit, changes nothing and leaves the transaction as it was (a change whose
+     * {@code RETURNING} rows are past a limit is not kept, and rolls it back). Called inside
+     * {@code work}, {@code inTransaction} makes a savepoint: what the inner work did is rolled back alone if it
+     * throws or a statement in it fails, and the outer transaction goes on.
+     *
+     * <p>The transaction holds one connection until {@code work} ends; keep it short. The database's isolation
+     * level applies (READ COMMITTED on PostgreSQL and H2).
+     *
+     * @param work what to run, given this repository; it may return a result
+     * @param <T>  the result's type
+     * @return what {@code work} returned, once the transaction has committed
+     * @throws io.pluginhost.api.exception.PluginException if a statement in it failed (all of it rolled back),
+     *         or the database refused to commit it (a deferred constraint: nothing of it was kept; a connection
+     *         lost while committing leaves unknown whether it did, as with any JDBC commit)
+     * @throws UnsupportedOperationException where the repository is not the host's (a test double of a
+     *         plugin's own) and runs no transactions
+     */
+    default <T> T inTransaction(Function<DatabaseRepository, T> work) {
+        throw new UnsupportedOperationException(getClass().getName() + " runs no transactions");
+    }
 }

@@ -119,14 +119,17 @@ public final class NotesPlugin implements Plugin {
     }
 
     private static List<Map<String, Object>> store(DatabaseRepository db, int id, String body, List<?> tags) {
-        // A note sent again replaces the stored one, so the README's example can be run twice.
-        db.executeCommand("DELETE FROM note_tags WHERE note_id = ?", id);
-        db.executeCommand("DELETE FROM notes WHERE id = ?", id);
-        db.executeCommand("INSERT INTO notes (id, body) VALUES (?, ?)", id, body);
-        for (Object tag : tags) {
-            db.executeCommand("INSERT INTO note_tags (note_id, tag) VALUES (?, ?)", id, String.valueOf(tag));
-        }
-        return db.executeQuery("SELECT n.id, n.body, t.tag FROM notes n JOIN note_tags t ON t.note_id = n.id"
-                + " WHERE n.id = ? ORDER BY t.tag", id);
+        // A note sent again replaces the stored one, so the README's example can be run twice; in one
+        // transaction, so that a tag the database refuses (too long) leaves the stored note as it was.
+        return db.inTransaction(tx -> {
+            tx.executeCommand("DELETE FROM note_tags WHERE note_id = ?", id);
+            tx.executeCommand("DELETE FROM notes WHERE id = ?", id);
+            tx.executeCommand("INSERT INTO notes (id, body) VALUES (?, ?)", id, body);
+            for (Object tag : tags) {
+                tx.executeCommand("INSERT INTO note_tags (note_id, tag) VALUES (?, ?)", id, String.valueOf(tag));
+            }
+            return tx.executeQuery("SELECT n.id, n.body, t.tag FROM notes n JOIN note_tags t ON t.note_id = n.id"
+                    + " WHERE n.id = ? ORDER BY t.tag", id);
+        });
     }
 }

@@ -7,6 +7,7 @@ import io.pluginhost.runtime.resource.ResourceScope;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The repository of a plugin that declares no table, opened on its first statement rather than at load:
@@ -40,6 +41,11 @@ final class DeferredDatabaseRepository implements DatabaseRepository, AutoClosea
     @Override
     public int executeCommand(String sql, Object... params) {
         return opened().executeCommand(sql, params);
+    }
+
+    @Override
+    public <T> T inTransaction(Function<DatabaseRepository, T> work) {
+        return opened().inTransaction(work);
     }
 
     @Override

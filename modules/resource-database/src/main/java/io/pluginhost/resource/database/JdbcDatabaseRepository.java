@@ -18,12 +18,14 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * One plugin's {@link DatabaseRepository}: every statement goes through the plugin's
@@ -46,6 +48,8 @@ final class JdbcDatabaseRepository implements DatabaseRepository, AutoCloseable 
     private final DatabaseSettings settings;
     private final StatementWatchdog watchdog;
     private volatile boolean closed;
+    /** The transaction the plugin runs on this thread ({@link #inTransaction}): its statements here join it. */
+    private final ThreadLocal<Transaction> transactions = new ThreadLocal<>();
 
     /**
      * @param scope      the plugin and its tables
@@ -95,6 +99,7 @@ final class JdbcDatabaseRepository implements DatabaseRepository, AutoCloseable 
         return scope.resources().tables().allowed();
     }
 
+    /** Refuses statements and transactions from now on; a transaction in progress rolls back at its next. */
     @Override
     public void close() {
         closed = true;
@@ -102,6 +107,67 @@ final class JdbcDatabaseRepository implements DatabaseRepository, AutoCloseable 
 
     private interface Work<T> {
         T run(PreparedStatement statement) throws SQLException;
+    }
+
+    private interface Call<T> {
+        T call() throws SQLException;
+    }
+
+    /** A transaction's connection and the first failure in it: used by the one thread that runs its work. */
+    private final class Transaction {
+        final Connection connection;
+        /** What a statement failed with, after which the transaction can only roll back; null while none has. */
+        String failure;
+
+        Transaction(Connection connection) {
+            this.connection = connection;
+        }
+
+        /**
+         * Runs a statement, which the database may refuse: PostgreSQL then aborts the transaction, H2 does
+         * not; the transaction is marked failed on both, so that it rolls back on both. So is it when a
+         * statement that changed rows returns more than a limit lets the plugin see: it was told that nothing
+         * of it was kept.
+         *
+         * @param readOnly whether the statement is a plain query, which a limit stops with nothing done
+         */
+        <T> T run(boolean readOnly, Call<T> statement) {
+            checkNotFailed(scope.pluginName());
+            try {
+                return statement.call();
+            } catch (SQLException e) {
+                throw failed(translated(e));
+            } catch (QueryLimitExceededException e) {
+                throw readOnly ? e : failed(e);
+            } catch (RuntimeException | Error e) {
+                failure = String.valueOf(e);
+                throw e;
+            }
+        }
+
+        void checkNotFailed(String plugin) {
+            if (failure != null) {
+                throw new PluginException("plugin '" + plugin + "': the statement was not run: its transaction is"
+                        + " rolled back after a statement in it failed (" + failure + "); it ends when its work"
+                        + " returns or throws");
+            }
+        }
+
+        PluginException failed(PluginException why) {
+            failure = why.getMessage();
+            return why;
+        }
+
+        /** Takes back what was done since the savepoint, and with it the failure of a statement after it. */
+        void rollBackTo(Savepoint savepoint) {
+            try {
+                connection.rollback(savepoint);
+                failure = null;
+            } catch (SQLException e) {
+                failure = "rolling back to a savepoint failed: " + e.getMessage() + " [SQLState " + e.getSQLState()
+                        + "]";
+            }
+        }
     }
 
     private List<Map<String, Object>> query(PreparedStatement prepared) throws SQLException {
@@ -119,61 +185,196 @@ final class JdbcDatabaseRepository implements DatabaseRepository, AutoCloseable 
         return Math.max(prepared.getUpdateCount(), 0);
     }
 
-    /** @param readOnly a plain query: no transaction of its own is needed to roll it back */
+    @Override
+    public <T> T inTransaction(Function<DatabaseRepository, T> work) {
+        if (work == null) {
+            throw new InvalidArgumentException("work", "plugin '" + scope.pluginName() + "': inTransaction was given"
+                    + " no work");
+        }
+        checkOpen();
+        Transaction outer = transactions.get();
+        return outer != null ? inSavepoint(outer, work) : inNewTransaction(work);
+    }
+
+    private <T> T inNewTransaction(Function<DatabaseRepository, T> work) {
+        Connection connection;
+        Transaction transaction;
+        try {
+            connection = connect();
+        } catch (SQLException e) {
+            throw translated(e);
+        }
+        try {
+            connection.setAutoCommit(false);
+            transaction = new Transaction(connection);
+        } catch (SQLException e) {
+            closeQuietly(connection);
+            throw translated(e);
+        }
+        try {
+            T result;
+            transactions.set(transaction);
+            try {
+                result = work.apply(this);
+            } catch (RuntimeException | Error e) {
+                end(connection, false);
+                throw e;
+            } finally {
+                transactions.remove();
+            }
+            if (transaction.failure != null) {
+                end(connection, false);
+                throw new PluginException("plugin '" + scope.pluginName() + "': the transaction was rolled back, as a"
+                        + " statement in it failed: " + transaction.failure);
+            }
+            if (closed) { // the plugin was unloaded by force while its work ran
+                end(connection, false);
+                checkOpen();
+            }
+            try {
+                connection.commit();
+            } catch (SQLException e) {
+                end(connection, false);
+                throw new PluginException("plugin '" + scope.pluginName() + "': the database did not commit the"
+                        + " transaction: " + e.getMessage() + " [SQLState " + e.getSQLState() + "]");
+            }
+            end(connection, true);
+            return result;
+        } finally {
+            closeQuietly(connection);
+        }
+    }
+
+    /**
+     * Runs work inside a transaction under a savepoint, which its failure rolls back to: the outer
+     * transaction goes on as it was before the work began.
+     */
+    private <T> T inSavepoint(Transaction transaction, Function<DatabaseRepository, T> work) {
+        transaction.checkNotFailed(scope.pluginName());
+        Savepoint savepoint;
+        try {
+            savepoint = transaction.connection.setSavepoint();
+        } catch (SQLException e) {
+            throw transaction.failed(translated(e));
+        }
+        T result;
+        try {
+            result = work.apply(this);
+        } catch (RuntimeException | Error e) {
+            transaction.rollBackTo(savepoint);
+            throw e;
+        }
+        String failure = transaction.failure;
+        if (failure != null) {
+            transaction.rollBackTo(savepoint);
+            throw new PluginException("plugin '" + scope.pluginName() + "': the inner transaction was rolled back to"
+                    + " where it began, as a statement in it failed: " + failure);
+        }
+        return result;
+    }
+
+    /**
+     * @param readOnly a plain query: no transaction of its own is needed to roll it back
+     */
     private <T> T run(String sql, boolean readOnly, Object[] params, Work<T> work) {
+        checkOpen();
+        Transaction transaction = transactions.get();
+        try {
+            if (transaction != null) {
+                return transaction.run(readOnly, () -> execute(transaction.connection, sql, params, work));
+            }
+            try (Connection connection = connect()) {
+                boolean autoCommit = !readOnly && connection.getAutoCommit();
+                if (autoCommit) {
+                    connection.setAutoCommit(false); // a change that fails a limit leaves nothing behind
+                }
+                try {
+                    T result = execute(connection, sql, params, work);
+                    if (autoCommit) {
+                        connection.commit();
+                    }
+                    return result;
+                } catch (SQLException | RuntimeException | Error e) {
+                    if (autoCommit) {
+                        rollbackQuietly(connection);
+                    }
+                    throw e;
+                } finally {
+                    if (autoCommit) {
+                        connection.setAutoCommit(true);
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            throw translated(e);
+        } catch (VirtualMachineError e) {
+            throw new PluginException("plugin '" + scope.pluginName() + "': the statement failed with " + e
+                    + "; nothing of it was kept");
+        }
+    }
+
+    /** Runs one statement on a connection, under the statement timeout and the row limit. */
+    private <T> T execute(Connection connection, String sql, Object[] params, Work<T> work) throws SQLException {
+        StatementWatchdog.Watch watch = null;
+        try (PreparedStatement prepared = connection.prepareStatement(sql)) {
+            prepared.setMaxRows(settings.maxRows() + 1);
+            bind(prepared, params);
+            watch = watchdog.watch(prepared, settings.statementTimeout());
+            return work.run(prepared);
+        } catch (SQLException e) {
+            if (watch != null && watch.fired()) {
+                throw new SQLException("cancelled by the statement timeout", "57014", e);
+            }
+            throw e;
+        } finally {
+            if (watch != null) {
+                watch.close();
+            }
+        }
+    }
+
+    private Connection connect() throws SQLException {
+        return login != null ? dataSource.getConnection(login.role(), login.password()) : dataSource.getConnection();
+    }
+
+    private void checkOpen() {
         if (closed) {
             throw new IllegalStateException("the database repository of plugin '" + scope.pluginName()
                     + "' is closed");
         }
-        try (Connection connection = login != null ? dataSource.getConnection(login.role(), login.password())
-                : dataSource.getConnection()) {
-            boolean autoCommit = !readOnly && connection.getAutoCommit();
-            if (autoCommit) {
-                connection.setAutoCommit(false); // a change that fails a limit leaves nothing behind
+    }
+
+    /** @return what the plugin is told of a statement the database refused or did not finish */
+    private PluginException translated(SQLException e) {
+        if ("57014".equals(e.getSQLState())) {
+            return new QueryLimitExceededException("statement timeout", "plugin '" + scope.pluginName()
+                    + "': the statement ran longer than " + settings.statementTimeout().toSeconds()
+                    + " s and was cancelled (pluginhost.database.statement-timeout)");
+        }
+        return new PluginException("plugin '" + scope.pluginName() + "': the database refused the statement: "
+                + e.getMessage() + " [SQLState " + e.getSQLState() + "]");
+    }
+
+    /**
+     * Commits or rolls back, and gives the connection back in auto-commit only then: switching it on with
+     * a transaction still open would commit that.
+     */
+    private static void end(Connection connection, boolean committed) {
+        try {
+            if (!committed) {
+                connection.rollback();
             }
-            StatementWatchdog.Watch watch = null;
-            try (PreparedStatement prepared = connection.prepareStatement(sql)) {
-                prepared.setMaxRows(settings.maxRows() + 1);
-                bind(prepared, params);
-                watch = watchdog.watch(prepared, settings.statementTimeout());
-                T result = work.run(prepared);
-                watch.close();
-                if (autoCommit) {
-                    connection.commit();
-                }
-                return result;
-            } catch (SQLException e) {
-                if (autoCommit) {
-                    rollbackQuietly(connection);
-                }
-                if (watch != null && watch.fired()) {
-                    throw new SQLException("cancelled by the statement timeout", "57014", e);
-                }
-                throw e;
-            } catch (RuntimeException | Error e) {
-                if (autoCommit) {
-                    rollbackQuietly(connection);
-                }
-                throw e;
-            } finally {
-                if (watch != null) {
-                    watch.close();
-                }
-                if (autoCommit) {
-                    connection.setAutoCommit(true);
-                }
-            }
-        } catch (SQLException e) {
-            if ("57014".equals(e.getSQLState())) {
-                throw new QueryLimitExceededException("statement timeout", "plugin '" + scope.pluginName()
-                        + "': the statement ran longer than " + settings.statementTimeout().toSeconds()
-                        + " s and was cancelled (pluginhost.database.statement-timeout)");
-            }
-            throw new PluginException("plugin '" + scope.pluginName() + "': the database refused the statement: "
-                    + e.getMessage() + " [SQLState " + e.getSQLState() + "]");
-        } catch (VirtualMachineError e) {
-            throw new PluginException("plugin '" + scope.pluginName() + "': the statement failed with " + e
-                    + "; nothing of it was kept");
+            connection.setAutoCommit(true);
+        } catch (SQLException ignored) {
+            // the failure the caller gets says what went wrong; the connection is closed next
+        }
+    }
+
+    private static void closeQuietly(Connection connection) {
+        try {
+            connection.close();
+        } catch (SQLException ignored) {
+            // given back or not, nothing of the plugin's is on it any more
         }
     }
 

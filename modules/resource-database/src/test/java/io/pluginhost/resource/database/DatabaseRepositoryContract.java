@@ -1,6 +1,7 @@
 package io.pluginhost.resource.database;
 
 import io.pluginhost.api.PluginDescriptor;
+import io.pluginhost.api.exception.InvalidArgumentException;
 import io.pluginhost.api.exception.PluginException;
 import io.pluginhost.api.exception.QueryLimitExceededException;
 import io.pluginhost.api.exception.TableAccessDeniedException;
@@ -11,6 +12,9 @@ import io.pluginhost.runtime.resource.ResourceScope;
 import org.junit.jupiter.api.Test;
 
 import javax.sql.DataSource;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -21,11 +25,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The database repository against a real database: the same tests on H2 and on PostgreSQL. Each
@@ -56,11 +64,16 @@ abstract class DatabaseRepositoryContract {
     }
 
     DatabaseRepository repository(DatabaseSettings settings, String plugin, String... tables) throws Exception {
+        return repository(dataSource(), settings, plugin, tables);
+    }
+
+    DatabaseRepository repository(DataSource dataSource, DatabaseSettings settings, String plugin, String... tables)
+            throws Exception {
         PluginDescriptor descriptor = new PluginDescriptor(plugin, "1", "", List.of(), List.of(tables), List.of(),
                 List.of());
         ResourceScope scope = ResourceScope.of(plugin, EffectiveResources.of(descriptor, ResourceOverrides.NONE),
                 (what, e) -> { throw new IllegalStateException(what, e); });
-        return new DatabaseRepositoryProvider(dataSource(), PARSER, settings).open(scope);
+        return new DatabaseRepositoryProvider(dataSource, PARSER, settings).open(scope);
     }
 
     long rawCount(String physicalTable) throws Exception {
@@ -238,6 +251,9 @@ abstract class DatabaseRepositoryContract {
                 .extracting(row -> ((Number) row.get("answer")).intValue()).containsExactly(42);
         assertThatThrownBy(() -> db.executeQuery("SELECT * FROM items"))
                 .isInstanceOf(io.pluginhost.api.exception.TableAccessDeniedException.class);
+        List<Map<String, Object>> answer = db.inTransaction(tx -> tx.executeQuery("SELECT 6 * 7 AS answer"));
+        assertThat(answer)
+                .extracting(row -> ((Number) row.get("answer")).intValue()).containsExactly(42);
     }
 
     @Test
@@ -387,5 +403,231 @@ abstract class DatabaseRepositoryContract {
                 .isInstanceOf(PluginException.class).isNotInstanceOf(TableAccessDeniedException.class)
                 .hasMessageContaining("the database refused the statement");
         assertThat(text(twin.executeQuery("SELECT nextval('note_ids') AS n"))).isEqualTo(expectedRows("rows: n=2"));
+    }
+
+    /** A plugin's accounts table with two rows, 1 = 100 and 2 = 0. */
+    private DatabaseRepository accounts(DataSource dataSource, DatabaseSettings settings) throws Exception {
+        return accounts(dataSource, settings, uniquePlugin("tx"));
+    }
+
+    private DatabaseRepository accounts(DataSource dataSource, DatabaseSettings settings, String plugin)
+            throws Exception {
+        DatabaseRepository db = repository(dataSource, settings, plugin, "accounts");
+        db.executeCommand("CREATE TABLE accounts (id INTEGER PRIMARY KEY, balance INTEGER NOT NULL)");
+        db.executeCommand("INSERT INTO accounts VALUES (1, 100), (2, 0)");
+        return db;
+    }
+
+    /** @return the accounts as "id=balance", in order of id */
+    private static String balances(DatabaseRepository db) {
+        return String.join(",", db.executeQuery("SELECT id, balance FROM accounts ORDER BY id").stream()
+                .map(row -> row.get("id") + "=" + row.get("balance")).toList());
+    }
+
+    @Test
+    void aTransactionCommitsItsStatementsTogetherOrNotAtAll() throws Exception {
+        DatabaseRepository db = accounts(dataSource(), SETTINGS);
+
+        Integer moved = db.inTransaction(tx -> {
+            tx.executeCommand("UPDATE accounts SET balance = balance - $1 WHERE id = 1", 30);
+            tx.executeCommand("UPDATE accounts SET balance = balance + $1 WHERE id = 2", 30);
+            return 30;
+        });
+
+        assertThat(moved).isEqualTo(30);
+        assertThat(balances(db)).isEqualTo("1=70,2=30");
+        IllegalStateException changedItsMind = new IllegalStateException("the plugin changed its mind");
+        assertThatThrownBy(() -> db.inTransaction(tx -> {
+            tx.executeCommand("UPDATE accounts SET balance = 0");
+            tx.executeCommand("DELETE FROM accounts WHERE id = 2");
+            throw changedItsMind;
+        })).isSameAs(changedItsMind);
+        assertThat(balances(db)).isEqualTo("1=70,2=30");
+        assertThatThrownBy(() -> db.inTransaction(null)).isInstanceOf(InvalidArgumentException.class)
+                .hasMessageContaining("no work");
+    }
+
+    /**
+     * PostgreSQL aborts a transaction at its first failed statement and H2 does not, so a plugin that caught a
+     * duplicate key and went on would keep half its work on H2 and fail on PostgreSQL. On both, the failure
+     * rolls all of it back, and what comes after fails without running.
+     */
+    @Test
+    void aStatementTheDatabaseRefusesRollsBackItsWholeTransaction() throws Exception {
+        DatabaseRepository db = accounts(dataSource(), SETTINGS);
+        List<Throwable> caught = new ArrayList<>();
+
+        assertThatThrownBy(() -> db.inTransaction(tx -> {
+            tx.executeCommand("UPDATE accounts SET balance = 0 WHERE id = 1");
+            for (String sql : List.of("INSERT INTO accounts VALUES (2, 5)", "UPDATE accounts SET balance = 1")) {
+                try {
+                    tx.executeCommand(sql);
+                } catch (PluginException e) {
+                    caught.add(e);
+                }
+            }
+            return "done";
+        })).isInstanceOf(PluginException.class).hasMessageContaining("was rolled back")
+                .hasMessageContaining("the database refused the statement");
+
+        assertThat(caught).hasSize(2);
+        assertThat(caught.get(0)).hasMessageContaining("the database refused the statement");
+        assertThat(caught.get(1)).hasMessageContaining("after a statement in it failed");
+        assertThat(balances(db)).isEqualTo("1=100,2=0");
+    }
+
+    /** What the guard refuses, or a limit stops after the database answered, changes nothing in the database. */
+    @Test
+    void aRefusedStatementOrALimitLeavesTheTransactionAsItWas() throws Exception {
+        DatabaseRepository db = accounts(dataSource(), SETTINGS.withLimits(Duration.ofSeconds(30), 1, 100_000));
+
+        db.inTransaction(tx -> {
+            tx.executeCommand("UPDATE accounts SET balance = 50 WHERE id = 1");
+            assertThatThrownBy(() -> tx.executeQuery("SELECT * FROM secrets"))
+                    .isInstanceOf(TableAccessDeniedException.class);
+            assertThatThrownBy(() -> tx.executeQuery("SELECT id FROM accounts"))
+                    .isInstanceOf(QueryLimitExceededException.class);
+            assertThatThrownBy(() -> tx.executeCommand("UPDATE accounts SET balance = ?"))
+                    .isInstanceOf(InvalidArgumentException.class);
+            return tx.executeCommand("UPDATE accounts SET balance = 50 WHERE id = 2");
+        });
+
+        assertThat(db.executeQuery("SELECT count(*) AS n FROM accounts WHERE balance = 50").get(0).get("n")
+                .toString()).isEqualTo("2");
+    }
+
+    /**
+     * A change whose rows the plugin was not given (RETURNING past the row limit) is not kept: outside a
+     * transaction it rolls back alone, inside one the transaction rolls back with it. PostgreSQL only: H2 has
+     * no RETURNING.
+     */
+    @Test
+    void aChangeStoppedByALimitRollsBackItsTransaction() throws Exception {
+        assumeTrue(isPostgres(), "H2 has no RETURNING");
+        DatabaseRepository db = accounts(dataSource(), SETTINGS.withLimits(Duration.ofSeconds(30), 1, 100_000));
+
+        assertThatThrownBy(() -> db.inTransaction(tx -> {
+            tx.executeCommand("UPDATE accounts SET balance = 1 WHERE id = 1");
+            assertThatThrownBy(() -> tx.executeQuery("UPDATE accounts SET balance = 7 RETURNING id"))
+                    .isInstanceOf(QueryLimitExceededException.class);
+            return null;
+        })).isInstanceOf(PluginException.class).hasMessageContaining("was rolled back")
+                .hasMessageContaining("more than 1 rows");
+
+        assertThat(db.executeQuery("SELECT count(*) AS n FROM accounts WHERE balance IN (1, 7)").get(0).get("n")
+                .toString()).isEqualTo("0");
+    }
+
+    /** PostgreSQL checks a deferred constraint at commit: a transaction it refuses there keeps nothing. */
+    @Test
+    void aTransactionTheDatabaseWillNotCommitKeepsNothing() throws Exception {
+        assumeTrue(isPostgres(), "H2 has no deferred constraints");
+        DatabaseRepository db = repository(uniquePlugin("tx"), "pairs");
+        db.executeCommand("CREATE TABLE pairs (id INTEGER, CONSTRAINT one_each UNIQUE (id) DEFERRABLE INITIALLY"
+                + " DEFERRED)");
+
+        assertThatThrownBy(() -> db.inTransaction(tx -> {
+            tx.executeCommand("INSERT INTO pairs VALUES (1)");
+            return tx.executeCommand("INSERT INTO pairs VALUES (1)");
+        })).isInstanceOf(PluginException.class).hasMessageContaining("the database did not commit the transaction")
+                .hasMessageContaining("23505");
+
+        assertThat(db.executeQuery("SELECT count(*) AS n FROM pairs").get(0).get("n").toString()).isEqualTo("0");
+        int inserted = db.inTransaction(tx -> tx.executeCommand("INSERT INTO pairs VALUES (1)"));
+        assertThat(inserted).isEqualTo(1);
+    }
+
+    /** Savepoints: an inner transaction that throws, or has a statement fail, takes back only its own work. */
+    @Test
+    void aTransactionInsideATransactionIsASavepoint() throws Exception {
+        DatabaseRepository db = accounts(dataSource(), SETTINGS);
+
+        db.inTransaction(tx -> {
+            tx.executeCommand("INSERT INTO accounts VALUES (3, 3)");
+            assertThatThrownBy(() -> tx.inTransaction(inner -> {
+                inner.executeCommand("INSERT INTO accounts VALUES (4, 4)");
+                throw new IllegalArgumentException("not this one");
+            })).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> tx.inTransaction(inner -> {
+                inner.executeCommand("INSERT INTO accounts VALUES (5, 5)");
+                try {
+                    inner.executeCommand("INSERT INTO accounts VALUES (3, 3)");
+                } catch (PluginException duplicate) {
+                    // caught, and still the inner transaction's end
+                }
+                return null;
+            })).isInstanceOf(PluginException.class).hasMessageContaining("was rolled back to where it began");
+            int inserted = tx.inTransaction(inner -> inner.executeCommand("INSERT INTO accounts VALUES (6, 6)"));
+            assertThat(inserted).isEqualTo(1);
+            return tx.executeCommand("INSERT INTO accounts VALUES (7, 7)");
+        });
+
+        assertThat(balances(db)).isEqualTo("1=100,2=0,3=3,6=6,7=7");
+    }
+
+    /**
+     * The transaction belongs to the thread that runs the work: the plugin's own reference to its repository
+     * joins it there, another thread runs on its own connection and does not see what is not committed. Each
+     * transaction gives its one connection back however it ends, and a repository closed by an unload runs no
+     * more.
+     */
+    @Test
+    void aTransactionIsTheWorksThreadsAndGivesItsConnectionBack() throws Exception {
+        AtomicInteger open = new AtomicInteger();
+        String plugin = uniquePlugin("tx");
+        DatabaseRepository db = accounts(counting(dataSource(), open), SETTINGS, plugin);
+
+        db.inTransaction(tx -> {
+            db.executeCommand("INSERT INTO accounts VALUES (3, 3)");
+            assertThat(CompletableFuture.supplyAsync(() -> balances(db)).join()).isEqualTo("1=100,2=0");
+            assertThat(balances(db)).isEqualTo("1=100,2=0,3=3");
+            assertThat(open).hasValue(1);
+            return null;
+        });
+        assertThat(CompletableFuture.supplyAsync(() -> balances(db)).join()).isEqualTo("1=100,2=0,3=3");
+        for (Function<DatabaseRepository, Object> work : List.<Function<DatabaseRepository, Object>>of(
+                tx -> { throw new IllegalStateException("thrown"); },
+                tx -> tx.executeCommand("INSERT INTO accounts VALUES (1, 1)"),
+                tx -> tx.inTransaction(inner -> inner.executeCommand("INSERT INTO accounts VALUES (1, 1)")))) {
+            assertThatThrownBy(() -> db.inTransaction(work)).isInstanceOfAny(IllegalStateException.class,
+                    PluginException.class);
+        }
+        assertThat(open).hasValue(0);
+
+        assertThatThrownBy(() -> db.inTransaction(tx -> {
+            ((JdbcDatabaseRepository) db).close(); // as an unload by force does
+            return tx.executeCommand("DELETE FROM accounts");
+        })).isInstanceOf(IllegalStateException.class).hasMessageContaining("is closed");
+        assertThatThrownBy(() -> db.inTransaction(tx -> 1)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("is closed");
+        assertThat(open).hasValue(0);
+        assertThat(rawCount(plugin + "_accounts")).isEqualTo(3);
+    }
+
+    /** @return a data source that hands out the target's connections and counts those not yet closed */
+    static DataSource counting(DataSource target, AtomicInteger open) {
+        ClassLoader loader = DatabaseRepositoryContract.class.getClassLoader();
+        return (DataSource) Proxy.newProxyInstance(loader, new Class<?>[] {DataSource.class}, (proxy, method, args) -> {
+            Object result = invoke(method, target, args);
+            if (!(result instanceof Connection connection)) {
+                return result;
+            }
+            open.incrementAndGet();
+            AtomicBoolean closed = new AtomicBoolean();
+            return Proxy.newProxyInstance(loader, new Class<?>[] {Connection.class}, (p, call, callArgs) -> {
+                if (call.getName().equals("close") && closed.compareAndSet(false, true)) {
+                    open.decrementAndGet();
+                }
+                return invoke(call, connection, callArgs);
+            });
+        });
+    }
+
+    private static Object invoke(Method method, Object target, Object[] args) throws Throwable {
+        try {
+            return method.invoke(target, args);
+        } catch (InvocationTargetException e) {
+            throw e.getCause();
+        }
     }
 }

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * example-plugin-repository end to end: loaded by the engine from its jar, with the real database
@@ -51,12 +52,25 @@ class ExamplePluginDatabaseTest {
             assertThat(result).isEqualTo(Map.of("id", 1, "rows", List.of(
                     Map.of("id", 1, "body", "buy milk", "tag", "home"),
                     Map.of("id", 1, "body", "buy milk", "tag", "shopping"))));
-            try (Connection connection = dataSource.getConnection(); Statement raw = connection.createStatement();
-                 ResultSet rows = raw.executeQuery("SELECT count(*) FROM " + SqlNames.quote(notes))) {
-                rows.next();
-                assertThat(rows.getInt(1)).isEqualTo(1);
-            }
+            assertThat(rawRows(dataSource, notes, "body")).isEqualTo("1:buy milk");
             assertThat(notes).isEqualTo("example-plugin-repository_notes_" + suffix);
+            // Sent again, a note replaces the stored one in one transaction: a tag too long for its column
+            // fails the insert after the deletes, and the stored note keeps its body and tags.
+            assertThatThrownBy(() -> engine.execute("example-plugin-repository",
+                    Map.of("id", 1, "body", "buy bread", "tags", List.of("x".repeat(101)))))
+                    .hasStackTraceContaining("the database refused the statement");
+            assertThat(rawRows(dataSource, notes, "body")).isEqualTo("1:buy milk");
+            assertThat(rawRows(dataSource, info.tables().get("note_tags"), "tag")).isEqualTo("2:shopping");
+        }
+    }
+
+    /** @return the table's rows as the host's user counts them, with the largest value of the column: "2:x" */
+    private static String rawRows(DataSource dataSource, String table, String column) throws Exception {
+        try (Connection connection = dataSource.getConnection(); Statement raw = connection.createStatement();
+             ResultSet rows = raw.executeQuery("SELECT count(*), max(" + column + ") FROM "
+                     + SqlNames.quote(table))) {
+            rows.next();
+            return rows.getInt(1) + ":" + rows.getString(2);
         }
     }
 }
