@@ -21,6 +21,7 @@ ALTER TABLE note_tags ADD CONSTRAINT tags_note FOREIGN KEY (note_id) REFERENCES 
 ALTER TABLE notes RENAME COLUMN body TO content
 TRUNCATE notes
 TRUNCATE TABLE note_tags
+TRUNCATE notes, note_tags RESTART IDENTITY CASCADE
 INSERT INTO notes (id, body) VALUES (?, ?)
 INSERT INTO notes (id, body) VALUES (1, 'a'), (2, 'b')
 INSERT INTO notes VALUES (3, 'c')
@@ -73,6 +74,8 @@ SELECT body::jsonb -> 'items' -> 0 ->> 'name' FROM notes
 SELECT body::jsonb ->> lower(body) FROM notes
 SELECT id FROM notes WHERE id = ANY(?) AND body <> ALL(ARRAY['a', 'b'])
 SELECT n.id, t.tag FROM notes n CROSS JOIN LATERAL unnest(string_to_array(n.body, ',')) WITH ORDINALITY AS t(tag, place)
+SELECT n.id FROM notes n JOIN note_tags t ON t.note_id = n.id ORDER BY n.id LIMIT 1 FOR UPDATE OF n SKIP LOCKED
+UPDATE notes SET body = ? WHERE id = (SELECT q.id FROM notes q WHERE q.body = ? LIMIT 1 FOR NO KEY UPDATE OF q SKIP LOCKED) RETURNING id
 INSERT INTO note_tags (note_id, tag) SELECT * FROM unnest(?::int[], ?::text[])
 SELECT body::jsonb #- '{a,b}' FROM notes WHERE body::jsonb #- '{c}' <> '{}'
 UPDATE notes SET body = (body::jsonb #- ARRAY[$1])::text WHERE id = $2

@@ -65,6 +65,7 @@ pg: INSERT INTO notes (id, body) VALUES (5, 'elderberries') RETURNING id, body =
 pg: INSERT INTO notes (id, body) VALUES (5, 'again') ON CONFLICT (id) DO UPDATE SET body = excluded.body => #1
 pg: SELECT body FROM notes WHERE id = 5 => rows: body=again
 pg: UPDATE notes SET score = 1 WHERE id = 5 RETURNING score => rows: score=1
+pg: SELECT n.id FROM notes n LEFT JOIN note_tags t ON t.note_id = n.id WHERE n.id = 5 FOR UPDATE OF n SKIP LOCKED => rows: id=5
 pg: ALTER TABLE notes ADD CONSTRAINT notes_body_unique UNIQUE (body) => ok
 pg: INSERT INTO notes (id, body) VALUES (6, 'again') ON CONFLICT ON CONSTRAINT notes_body_unique DO NOTHING => #0
 pg: INSERT INTO notes (id, body) VALUES (6, 'again') ON CONFLICT ON CONSTRAINT notes_body_unique DO UPDATE SET score = 2 => #1
@@ -77,7 +78,8 @@ pg: SELECT body, 6 # -3 AS bits FROM notes WHERE id = 4 => rows: body={"kept": 1
 pg: SELECT id FROM notes WHERE id = $2 AND '{"k": "v"}'::jsonb ->> $1 = 'v' | k, 1 => rows: id=1
 pg: SELECT n.id, e.tag FROM notes n, LATERAL jsonb_array_elements_text('["b", "a"]'::jsonb) WITH ORDINALITY AS e(tag, place) WHERE n.id = 1 ORDER BY e.place => rows: id=1,tag=b | id=1,tag=a
 pg: SELECT count(*) AS days FROM generate_series(1, 7) AS g(d) WHERE d NOT IN (SELECT id FROM notes) => rows: days=3
-TRUNCATE TABLE archive => ok
+INSERT INTO archive (id, body) VALUES (9, 'again') => #1
+TRUNCATE TABLE archive RESTART IDENTITY => ok
 SELECT count(*) AS n FROM archive => rows: n=0
 DROP INDEX note_tags_by_tag => ok
 DROP TABLE archive => ok

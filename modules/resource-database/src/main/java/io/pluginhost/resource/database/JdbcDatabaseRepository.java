@@ -38,6 +38,10 @@ import java.util.function.Function;
  * of them the call fails with {@link QueryLimitExceededException} and returns nothing. An {@code Error}
  * thrown while a statement runs (the database running out of memory in-process, as H2 can) reaches
  * the plugin as a {@link PluginException} holding only its text. Values reach the plugin as JDK types.
+ *
+ * <p>Each statement runs on a connection of its own and commits alone, but in {@link #inTransaction}: there
+ * the statements of the work's thread share the transaction's connection (a thread-local, as the work's
+ * thread is the only one that may use it), and any failure of one rolls the transaction back.
  */
 final class JdbcDatabaseRepository implements DatabaseRepository, AutoCloseable {
 

@@ -21,8 +21,8 @@ import java.util.Set;
  * doubled quotes, {@code "..."} identifiers, comments, and {@code $1}-style placeholders.
  *
  * <p>By the same rules it mends what JSqlParser writes back otherwise than PostgreSQL reads it: numbered
- * placeholders become JDBC's {@code ?}, jsonb's {@code #-} is joined again, and a sequence's
- * {@code IF NOT EXISTS}, which JSqlParser cannot read, is left out for it.
+ * placeholders become JDBC's {@code ?}, jsonb's {@code #-} is joined again, and what JSqlParser cannot read
+ * (a sequence's {@code IF NOT EXISTS}, TRUNCATE's {@code RESTART IDENTITY}) is left out for it.
  */
 final class SqlLexer {
 
@@ -216,6 +216,68 @@ final class SqlLexer {
             ifStart = word == 2 ? start : ifStart;
         }
         return sql.substring(0, ifStart) + sql.substring(i);
+    }
+
+    /**
+     * {@code TRUNCATE ... RESTART IDENTITY} (or {@code CONTINUE IDENTITY}), which PostgreSQL and H2 read and
+     * JSqlParser 5.4 does not: the text JSqlParser is given leaves the two words out, and the guard puts them
+     * back after the tables in the text it sends ({@link #truncateIdentity} says which).
+     *
+     * @param sql text that passed {@link #check}
+     * @return the text without the two words if it begins with {@code TRUNCATE} and they follow a table's name
+     *         last, or before a last {@code CASCADE}; else null
+     */
+    static String withoutTruncateIdentity(String sql) {
+        int[] words = truncateIdentityWords(sql);
+        return words == null ? null : sql.substring(0, words[0]) + sql.substring(words[1]);
+    }
+
+    /**
+     * @param sql text that passed {@link #check}
+     * @return {@code "RESTART IDENTITY"} or {@code "CONTINUE IDENTITY"} where {@link #withoutTruncateIdentity}
+     *         leaves them out, else null
+     */
+    static String truncateIdentity(String sql) {
+        int[] words = truncateIdentityWords(sql);
+        return words == null ? null : sql.substring(words[0], words[2]).toUpperCase(Locale.ROOT) + " IDENTITY";
+    }
+
+    /** @return where the option starts and ends and where its first word ends, or null (see above) */
+    private static int[] truncateIdentityWords(String sql) {
+        List<int[]> tokens = new ArrayList<>();
+        for (int i = afterSpaceAndComments(sql, 0); i < sql.length(); i = afterSpaceAndComments(sql, i)) {
+            int start = i;
+            char c = sql.charAt(i);
+            if (c == '"' || c == '\'') {
+                i = afterQuoteOrComment(sql, i);
+            } else if (isIdentifierStart(c)) {
+                while (i < sql.length() && isIdentifierPart(sql.charAt(i))) {
+                    i++;
+                }
+            } else {
+                i++;
+            }
+            tokens.add(new int[] {start, i});
+        }
+        int last = tokens.size() - 1;
+        while (last >= 0 && word(sql, tokens.get(last)).equals(";")) {
+            last--;
+        }
+        if (last >= 0 && word(sql, tokens.get(last)).equals("cascade")) {
+            last--;
+        }
+        if (last < 3 || !word(sql, tokens.get(0)).equals("truncate") || !word(sql, tokens.get(last)).equals("identity")
+                || !Set.of("restart", "continue").contains(word(sql, tokens.get(last - 1)))
+                || Set.of("truncate", "table", "only", ",").contains(word(sql, tokens.get(last - 2)))) {
+            return null;
+        }
+        return new int[] {tokens.get(last - 1)[0], tokens.get(last)[1], tokens.get(last - 1)[1]};
+    }
+
+    /** @return the token's text, lowercased unless quoted */
+    private static String word(String sql, int[] token) {
+        String text = sql.substring(token[0], token[1]);
+        return text.startsWith("\"") ? text : text.toLowerCase(Locale.ROOT);
     }
 
     private static int afterSpaceAndComments(String sql, int i) {

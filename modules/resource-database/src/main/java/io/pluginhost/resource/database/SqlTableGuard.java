@@ -90,6 +90,9 @@ public final class SqlTableGuard {
     private static final Set<String> ARRAY_COMPARISONS = Set.of("any", "some", "all");
     /** How JSqlParser writes a CREATE SEQUENCE back, where the guard puts back its IF NOT EXISTS. */
     private static final String CREATE_SEQUENCE = "CREATE SEQUENCE ";
+    /** How JSqlParser writes a TRUNCATE back, where the guard puts back its RESTART or CONTINUE IDENTITY. */
+    private static final String TRUNCATE = "TRUNCATE ";
+    private static final String CASCADE = " CASCADE";
     /** The options of CREATE SEQUENCE that PostgreSQL and H2 both read as JSqlParser writes them back. */
     private static final Set<Sequence.ParameterType> SEQUENCE_OPTIONS = EnumSet.of(Sequence.ParameterType.INCREMENT,
             Sequence.ParameterType.INCREMENT_BY, Sequence.ParameterType.START, Sequence.ParameterType.START_WITH,
@@ -343,10 +346,17 @@ public final class SqlTableGuard {
         }
     }
 
-    /** @return the text JSqlParser is given for {@code sql}: without a sequence's IF NOT EXISTS, unknown to it */
+    /**
+     * @return the text JSqlParser is given for {@code sql}: without what it cannot read (a sequence's IF NOT
+     *         EXISTS, TRUNCATE's RESTART IDENTITY)
+     */
     private static String parsable(String sql) {
         String withoutIfNotExists = SqlLexer.withoutSequenceIfNotExists(sql);
-        return withoutIfNotExists == null ? sql : withoutIfNotExists;
+        if (withoutIfNotExists != null) {
+            return withoutIfNotExists;
+        }
+        String withoutIdentity = SqlLexer.withoutTruncateIdentity(sql);
+        return withoutIdentity == null ? sql : withoutIdentity;
     }
 
     /**
@@ -354,15 +364,21 @@ public final class SqlTableGuard {
      * @param serialized what JSqlParser wrote back for its {@link #parsable} text
      * @param parsable   that text
      * @return the text for the database: {@code serialized} with what JSqlParser does not write as PostgreSQL
-     *         reads it put back (a sequence's IF NOT EXISTS, jsonb's #-), or null where that cannot be told
+     *         reads it put back (a sequence's IF NOT EXISTS, TRUNCATE's RESTART IDENTITY, jsonb's #-), or null
+     *         where that cannot be told
      */
     private static String sendable(String written, String serialized, String parsable) {
         String text = serialized;
         if (!parsable.equals(written)) {
-            if (!text.startsWith(CREATE_SEQUENCE)) { // JSqlParser reads no other statement from these words
-                throw new IllegalStateException("JSqlParser wrote back CREATE SEQUENCE as " + text);
+            String identity = SqlLexer.truncateIdentity(written);
+            if (identity != null && text.startsWith(TRUNCATE)) { // before CASCADE, which JSqlParser writes last
+                int end = text.endsWith(CASCADE) ? text.length() - CASCADE.length() : text.length();
+                text = text.substring(0, end) + " " + identity + text.substring(end);
+            } else if (identity == null && text.startsWith(CREATE_SEQUENCE)) {
+                text = CREATE_SEQUENCE + "IF NOT EXISTS " + text.substring(CREATE_SEQUENCE.length());
+            } else { // JSqlParser reads no other statement from these words
+                throw new IllegalStateException("JSqlParser wrote back " + written + " as " + text);
             }
-            text = CREATE_SEQUENCE + "IF NOT EXISTS " + text.substring(CREATE_SEQUENCE.length());
         }
         return SqlLexer.joinHashMinus(written, text);
     }

@@ -7,6 +7,8 @@ import net.sf.jsqlparser.schema.Table;
 import net.sf.jsqlparser.statement.delete.Delete;
 import net.sf.jsqlparser.statement.insert.Insert;
 import net.sf.jsqlparser.statement.select.AllTableColumns;
+import net.sf.jsqlparser.statement.select.FromItem;
+import net.sf.jsqlparser.statement.select.Join;
 import net.sf.jsqlparser.statement.select.ParenthesedSelect;
 import net.sf.jsqlparser.statement.select.PlainSelect;
 import net.sf.jsqlparser.statement.select.Select;
@@ -21,6 +23,7 @@ import java.util.Collections;
 import java.util.Deque;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -126,8 +129,46 @@ final class TableRewriter extends TablesNamesFinder<Void> {
             throw refused("uses SELECT ... INTO; create the table with CREATE TABLE and fill it with INSERT",
                     "SELECT INTO");
         }
-        return withScope(select.getWithItemsList(), select::setWithItemsList, () -> super.visit(select, context),
-                context);
+        return withScope(select.getWithItemsList(), select::setWithItemsList, () -> {
+            super.visit(select, context);
+            lockedFromItems(select);
+            return null;
+        }, context);
+    }
+
+    /**
+     * {@code FOR UPDATE OF n} (or SHARE, NO KEY UPDATE, KEY SHARE) names FROM items of its own SELECT, whose
+     * rows it locks, not tables: each must be one of them, by its alias or, for a CTE, its name. A table the
+     * rewrite renamed has its logical name as alias, which the clause keeps. PostgreSQL resolves the names the
+     * same way and refuses a qualified one.
+     */
+    private void lockedFromItems(PlainSelect select) {
+        List<Table> locked = select.getForUpdateTables();
+        if (locked == null || locked.isEmpty()) {
+            return;
+        }
+        Set<String> items = new LinkedHashSet<>();
+        fromItemName(select.getFromItem(), items);
+        for (Join join : select.getJoins() == null ? List.<Join>of() : select.getJoins()) {
+            fromItemName(join.getFromItem(), items);
+        }
+        for (Table table : locked) {
+            String written = table.getFullyQualifiedName();
+            if (table.getSchemaName() != null || table.getDatabase() != null && table.getDatabaseName() != null
+                    || !items.contains(SqlNames.key(table.getName()))) {
+                throw refused("locks the rows of '" + written + "', which is not a FROM item of its SELECT; name one"
+                        + " by its alias: " + items, written);
+            }
+            handled.add(table);
+        }
+    }
+
+    private static void fromItemName(FromItem item, Set<String> names) {
+        if (item != null && item.getAlias() != null) {
+            names.add(SqlNames.key(item.getAlias().getName()));
+        } else if (item instanceof Table cte) { // a rewritten table has an alias: this is a CTE's name
+            names.add(SqlNames.key(cte.getName()));
+        }
     }
 
     @Override
