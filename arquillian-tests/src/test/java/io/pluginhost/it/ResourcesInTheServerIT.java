@@ -82,6 +82,16 @@ class ResourcesInTheServerIT {
                 "\"readBack\":\"through every repository\"", // streamed back from S3 by the plugin
                 "\"exportedBytes\":");
         assertThat(executed.body().toLowerCase()).contains("\"body\":\"through every repository\"");
+        // Sent again with a tag too long for its column, the note is not replaced: the plugin replaces it in
+        // one transaction, which the failed insert rolls back on the server's data source too. The next note's
+        // export shows what the table holds.
+        HttpResponse<String> refused = send("POST", "api/plugins/example-plugin-repository/execute",
+                "{\"id\": 42, \"body\": \"replaced\", \"tags\": [\"" + "x".repeat(101) + "\"]}");
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(500);
+        assertThat(refused.body()).contains("the database refused the statement");
+        assertThat(send("POST", "api/plugins/example-plugin-repository/execute",
+                "{\"id\": 43, \"body\": \"after\", \"tags\": [\"it\"], \"export\": true}").statusCode())
+                .isEqualTo(200);
 
         try (S3Client s3 = S3Client.builder().endpointOverride(URI.create(System.getProperty("it.s3.endpoint")))
                 .region(Region.US_EAST_1).forcePathStyle(true).httpClient(UrlConnectionHttpClient.create())
@@ -92,7 +102,8 @@ class ResourcesInTheServerIT {
                     .asUtf8String()).isEqualTo("through every repository");
             // Uploaded from a stream of unknown length, written as the plugin read its table.
             assertThat(s3.getObjectAsBytes(r -> r.bucket("example-plugin-repository--archive")
-                    .key("exports/notes.csv")).asUtf8String()).contains("42,\"through every repository\"\n");
+                    .key("exports/notes.csv")).asUtf8String()).contains("42,\"through every repository\"\n",
+                    "43,\"after\"\n");
         }
         List<String> values = new ArrayList<>();
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
