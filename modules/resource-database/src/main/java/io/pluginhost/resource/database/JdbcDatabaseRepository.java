@@ -288,25 +288,18 @@ final class JdbcDatabaseRepository implements DatabaseRepository, AutoCloseable 
                 return transaction.run(readOnly, () -> execute(transaction.connection, sql, params, work));
             }
             try (Connection connection = connect()) {
-                boolean autoCommit = !readOnly && connection.getAutoCommit();
-                if (autoCommit) {
-                    connection.setAutoCommit(false); // a change that fails a limit leaves nothing behind
+                if (readOnly || !connection.getAutoCommit()) {
+                    return execute(connection, sql, params, work);
                 }
+                connection.setAutoCommit(false); // a change that fails a limit leaves nothing behind
+                boolean committed = false;
                 try {
                     T result = execute(connection, sql, params, work);
-                    if (autoCommit) {
-                        connection.commit();
-                    }
+                    connection.commit();
+                    committed = true;
                     return result;
-                } catch (SQLException | RuntimeException | Error e) {
-                    if (autoCommit) {
-                        rollbackQuietly(connection);
-                    }
-                    throw e;
                 } finally {
-                    if (autoCommit) {
-                        connection.setAutoCommit(true);
-                    }
+                    end(connection, committed);
                 }
             }
         } catch (SQLException e) {
@@ -360,8 +353,11 @@ final class JdbcDatabaseRepository implements DatabaseRepository, AutoCloseable 
     }
 
     /**
-     * Commits or rolls back, and gives the connection back in auto-commit only then: switching it on with
-     * a transaction still open would commit that.
+     * Rolls back what was not committed, and only then switches auto-commit on again: switching it on with a
+     * transaction still open would commit that. A rollback that fails leaves it off; the connection is closed
+     * next, and the pool or the database ends the transaction.
+     *
+     * @param committed whether the transaction committed
      */
     private static void end(Connection connection, boolean committed) {
         try {
@@ -379,14 +375,6 @@ final class JdbcDatabaseRepository implements DatabaseRepository, AutoCloseable 
             connection.close();
         } catch (SQLException ignored) {
             // given back or not, nothing of the plugin's is on it any more
-        }
-    }
-
-    private static void rollbackQuietly(Connection connection) {
-        try {
-            connection.rollback();
-        } catch (SQLException ignored) {
-            // the original failure is what the caller needs; the connection is closed next
         }
     }
 
