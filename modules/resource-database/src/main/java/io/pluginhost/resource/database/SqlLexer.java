@@ -22,7 +22,7 @@ import java.util.Set;
  *
  * <p>By the same rules it mends what JSqlParser writes back otherwise than PostgreSQL reads it: numbered
  * placeholders become JDBC's {@code ?}, jsonb's {@code #-} is joined again, and what JSqlParser cannot read
- * (a sequence's {@code IF NOT EXISTS}, TRUNCATE's {@code RESTART IDENTITY}) is left out for it.
+ * (a sequence's {@code IF [NOT] EXISTS}, TRUNCATE's {@code RESTART IDENTITY}) is left out for it.
  */
 final class SqlLexer {
 
@@ -36,7 +36,8 @@ final class SqlLexer {
     /** An operator holding one of these keeps a trailing + or -; another gives it to the next token. */
     private static final String KEEPS_SIGN = "~!@#%^&|`?";
     /** The words a statement begins with that JSqlParser 5.4 does not read, PostgreSQL and H2 do. */
-    private static final List<String> SEQUENCE_IF_NOT_EXISTS = List.of("create", "sequence", "if", "not", "exists");
+    private static final List<List<String>> SEQUENCE_IF_EXISTS = List.of(
+            List.of("create", "sequence", "if", "not", "exists"), List.of("alter", "sequence", "if", "exists"));
 
     private SqlLexer() {
     }
@@ -192,24 +193,34 @@ final class SqlLexer {
     }
 
     /**
-     * {@code CREATE SEQUENCE IF NOT EXISTS name ...}, which PostgreSQL and H2 read and JSqlParser 5.4 does
-     * not: the text JSqlParser is given leaves out the {@code IF NOT EXISTS}, and the guard puts it back
-     * before the name in the text it sends.
+     * {@code CREATE SEQUENCE IF NOT EXISTS name ...} and {@code ALTER SEQUENCE IF EXISTS name ...}, which
+     * PostgreSQL and H2 read and JSqlParser 5.4 does not: the text JSqlParser is given leaves out the
+     * {@code IF [NOT] EXISTS}, and the guard puts it back before the name in the text it sends.
      *
      * @param sql text that passed {@link #check}
-     * @return the text without {@code IF NOT EXISTS} if it begins with those five words (in any case, with
-     *         spaces or comments between), else null
+     * @return the text without {@code IF [NOT] EXISTS} if it begins with one of those runs of words (in any
+     *         case, with spaces or comments between), else null
      */
-    static String withoutSequenceIfNotExists(String sql) {
+    static String withoutSequenceIfExists(String sql) {
+        for (List<String> words : SEQUENCE_IF_EXISTS) {
+            String without = withoutIfExists(sql, words);
+            if (without != null) {
+                return without;
+            }
+        }
+        return null;
+    }
+
+    private static String withoutIfExists(String sql, List<String> words) {
         int i = 0;
         int ifStart = 0;
-        for (int word = 0; word < SEQUENCE_IF_NOT_EXISTS.size(); word++) {
+        for (int word = 0; word < words.size(); word++) {
             i = afterSpaceAndComments(sql, i);
             int start = i;
             while (i < sql.length() && isIdentifierPart(sql.charAt(i))) {
                 i++;
             }
-            String expected = SEQUENCE_IF_NOT_EXISTS.get(word);
+            String expected = words.get(word);
             if (i - start != expected.length() || !sql.substring(start, i).toLowerCase(Locale.ROOT).equals(expected)) {
                 return null;
             }

@@ -88,8 +88,9 @@ public final class SqlTableGuard {
     private static final Set<String> SEQUENCE_FUNCTIONS = Set.of("nextval", "currval", "setval");
     /** Key words both databases reserve, which JSqlParser reads as a function when no subquery follows. */
     private static final Set<String> ARRAY_COMPARISONS = Set.of("any", "some", "all");
-    /** How JSqlParser writes a CREATE SEQUENCE back, where the guard puts back its IF NOT EXISTS. */
+    /** How JSqlParser writes a CREATE or ALTER SEQUENCE back, where the guard puts back its IF [NOT] EXISTS. */
     private static final String CREATE_SEQUENCE = "CREATE SEQUENCE ";
+    private static final String ALTER_SEQUENCE = "ALTER SEQUENCE ";
     /** How JSqlParser writes a TRUNCATE back, where the guard puts back its RESTART or CONTINUE IDENTITY. */
     private static final String TRUNCATE = "TRUNCATE ";
     private static final String CASCADE = " CASCADE";
@@ -347,13 +348,13 @@ public final class SqlTableGuard {
     }
 
     /**
-     * @return the text JSqlParser is given for {@code sql}: without what it cannot read (a sequence's IF NOT
+     * @return the text JSqlParser is given for {@code sql}: without what it cannot read (a sequence's IF [NOT]
      *         EXISTS, TRUNCATE's RESTART IDENTITY)
      */
     private static String parsable(String sql) {
-        String withoutIfNotExists = SqlLexer.withoutSequenceIfNotExists(sql);
-        if (withoutIfNotExists != null) {
-            return withoutIfNotExists;
+        String withoutIfExists = SqlLexer.withoutSequenceIfExists(sql);
+        if (withoutIfExists != null) {
+            return withoutIfExists;
         }
         String withoutIdentity = SqlLexer.withoutTruncateIdentity(sql);
         return withoutIdentity == null ? sql : withoutIdentity;
@@ -364,7 +365,7 @@ public final class SqlTableGuard {
      * @param serialized what JSqlParser wrote back for its {@link #parsable} text
      * @param parsable   that text
      * @return the text for the database: {@code serialized} with what JSqlParser does not write as PostgreSQL
-     *         reads it put back (a sequence's IF NOT EXISTS, TRUNCATE's RESTART IDENTITY, jsonb's #-), or null
+     *         reads it put back (a sequence's IF [NOT] EXISTS, TRUNCATE's RESTART IDENTITY, jsonb's #-), or null
      *         where that cannot be told
      */
     private static String sendable(String written, String serialized, String parsable) {
@@ -376,6 +377,8 @@ public final class SqlTableGuard {
                 text = text.substring(0, end) + " " + identity + text.substring(end);
             } else if (identity == null && text.startsWith(CREATE_SEQUENCE)) {
                 text = CREATE_SEQUENCE + "IF NOT EXISTS " + text.substring(CREATE_SEQUENCE.length());
+            } else if (identity == null && text.startsWith(ALTER_SEQUENCE)) {
+                text = ALTER_SEQUENCE + "IF EXISTS " + text.substring(ALTER_SEQUENCE.length());
             } else { // JSqlParser reads no other statement from these words
                 throw new IllegalStateException("JSqlParser wrote back " + written + " as " + text);
             }

@@ -335,12 +335,15 @@ class SqlTableGuardTest {
 
     /**
      * A plugin that makes its sequence in {@code initialize} makes it again at every load: PostgreSQL and H2
-     * read {@code CREATE SEQUENCE IF NOT EXISTS}, JSqlParser 5.4 does not, so it was refused as unparsable.
+     * read {@code CREATE SEQUENCE IF NOT EXISTS} (and {@code ALTER SEQUENCE IF EXISTS}), JSqlParser 5.4 does
+     * not, so they were refused as unparsable.
      */
     @Test
     void aSequenceMayBeCreatedIfItDoesNotExist() {
         assertThat(guard.guard("CREATE SEQUENCE IF NOT EXISTS notes START WITH 5").sql())
                 .isEqualTo("CREATE SEQUENCE IF NOT EXISTS \"crm_notes\" START WITH 5");
+        assertThat(guard.guard("alter sequence if exists notes restart with 1").sql())
+                .isEqualTo("ALTER SEQUENCE IF EXISTS \"crm_notes\" RESTART WITH 1");
         assertThat(guard.guard("create /* once */ sequence\nif not  Exists Note_Tags").sql())
                 .isEqualTo("CREATE SEQUENCE IF NOT EXISTS \"crm_note_tags\"");
         Map<String, String> refused = new LinkedHashMap<>();
@@ -350,6 +353,10 @@ class SqlTableGuardTest {
         refused.put("CREATE SEQUENCE IF NOT EXISTS IF NOT EXISTS notes", "cannot be parsed");
         refused.put("CREATE SEQUENCE IF NOT EXISTS notes; DROP TABLE notes", "2 statements");
         refused.put("CREATE SEQUENCE \"IF\" NOT EXISTS notes", "cannot be parsed");
+        refused.put("ALTER SEQUENCE IF EXISTS secret RESTART", "secret");
+        refused.put("ALTER SEQUENCE IF EXISTS notes OWNED BY NONE", "OWNED BY");
+        refused.put("ALTER SEQUENCE IF NOT EXISTS notes RESTART", "cannot be parsed");
+        refused.put("ALTER SEQUENCE IF EXISTS IF EXISTS notes RESTART", "cannot be parsed");
         assertRefused(refused);
     }
 
