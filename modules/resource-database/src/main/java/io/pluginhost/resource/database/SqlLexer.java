@@ -255,6 +255,10 @@ final class SqlLexer {
 
     /** @return where the option starts and ends and where its first word ends, or null (see above) */
     private static int[] truncateIdentityWords(String sql) {
+        int first = afterSpaceAndComments(sql, 0);
+        if (!sql.regionMatches(true, first, "truncate", 0, 8)) { // most statements: no need to read further
+            return null;
+        }
         List<int[]> tokens = new ArrayList<>();
         for (int i = afterSpaceAndComments(sql, 0); i < sql.length(); i = afterSpaceAndComments(sql, i)) {
             int start = i;

@@ -90,7 +90,7 @@ final class TableRewriter extends TablesNamesFinder<Void> {
             return null;
         }
         String written = table.getFullyQualifiedName();
-        if (table.getSchemaName() != null || table.getDatabase() != null && table.getDatabaseName() != null) {
+        if (qualified(table)) {
             throw refused("names a schema or database ('" + written + "'); plugins use unqualified table names",
                     written);
         }
@@ -154,13 +154,16 @@ final class TableRewriter extends TablesNamesFinder<Void> {
         }
         for (Table table : locked) {
             String written = table.getFullyQualifiedName();
-            if (table.getSchemaName() != null || table.getDatabase() != null && table.getDatabaseName() != null
-                    || !items.contains(SqlNames.key(table.getName()))) {
+            if (qualified(table) || !items.contains(SqlNames.key(table.getName()))) {
                 throw refused("locks the rows of '" + written + "', which is not a FROM item of its SELECT; name one"
                         + " by its alias: " + items, written);
             }
             handled.add(table);
         }
+    }
+
+    private static boolean qualified(Table table) {
+        return table.getSchemaName() != null || table.getDatabase() != null && table.getDatabaseName() != null;
     }
 
     private static void fromItemName(FromItem item, Set<String> names) {
