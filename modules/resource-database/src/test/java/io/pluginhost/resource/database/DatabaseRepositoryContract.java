@@ -611,8 +611,9 @@ abstract class DatabaseRepositoryContract {
         assertThat(open).hasValue(0);
 
         assertThatThrownBy(() -> db.inTransaction(tx -> {
-            ((JdbcDatabaseRepository) db).close(); // as an unload by force does
-            return tx.executeCommand("DELETE FROM accounts");
+            tx.executeCommand("DELETE FROM accounts");
+            ((JdbcDatabaseRepository) db).close(); // as an unload by force does, while the work runs
+            return null;
         })).isInstanceOf(IllegalStateException.class).hasMessageContaining("is closed");
         assertThatThrownBy(() -> db.inTransaction(tx -> 1)).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("is closed");
