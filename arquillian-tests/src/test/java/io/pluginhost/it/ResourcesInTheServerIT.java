@@ -88,7 +88,7 @@ class ResourcesInTheServerIT {
         HttpResponse<String> refused = send("POST", "api/plugins/example-plugin-repository/execute",
                 "{\"id\": 42, \"body\": \"replaced\", \"tags\": [\"" + "x".repeat(101) + "\"]}");
         assertThat(refused.statusCode()).as(refused.body()).isEqualTo(500);
-        assertThat(refused.body()).contains("the database refused the statement");
+        assertThat(refused.body()).contains("the database refused the batch's row at index 0 of 1");
         assertThat(send("POST", "api/plugins/example-plugin-repository/execute",
                 "{\"id\": 43, \"body\": \"after\", \"tags\": [\"it\"], \"export\": true}").statusCode())
                 .isEqualTo(200);

@@ -17,7 +17,7 @@ import java.util.function.Function;
  * {@code (Object) new Integer[] {...}}. Each statement runs under limits the host sets (time, rows,
  * result size), and a statement past one fails with
  * {@link io.pluginhost.api.exception.QueryLimitExceededException}. Each statement commits on its own,
- * unless it runs in {@link #inTransaction}.
+ * unless it runs in {@link #inTransaction}; {@link #executeBatch} runs one statement for many rows.
  */
 public interface DatabaseRepository {
 
@@ -40,6 +40,35 @@ public interface DatabaseRepository {
      * @throws TableAccessDeniedException if the statement touches anything not declared, or is not allowed
      */
     int executeCommand(String sql, Object... params);
+
+    /**
+     * Runs one INSERT, UPDATE or DELETE once for each row of parameters, sent to the database together (a JDBC
+     * batch): for many rows, far fewer round trips than a call each. The batch keeps all its rows or none:
+     * outside a transaction it is one of its own; inside {@link #inTransaction} it is part of that one, and a
+     * row the database refuses rolls it back as a refused statement does. The statement timeout bounds the
+     * whole batch.
+     *
+     * <pre>{@code
+     * db.executeBatch("INSERT INTO notes (id, body) VALUES (?, ?)",
+     *         notes.stream().map(note -> new Object[] {note.id(), note.body()}).toList());
+     * }</pre>
+     *
+     * @param sql  one statement that returns no rows, over declared tables
+     * @param rows each row's values for the placeholders, as {@link #executeCommand}'s {@code params}; an empty
+     *             list runs nothing
+     * @return each row's update count, in order
+     * @throws TableAccessDeniedException if the statement touches anything not declared, or is not allowed
+     * @throws io.pluginhost.api.exception.InvalidArgumentException if a row is null or its values do not fit the
+     *         statement (naming the row's index), before any row runs
+     * @throws io.pluginhost.api.exception.PluginException if the database refused a row (with its reason, and
+     *         the row's index where the driver tells it: H2's does, PostgreSQL's reason names the values, as in a
+     *         duplicate key): nothing of the batch was kept
+     * @throws UnsupportedOperationException where the repository is not the host's (a test double of a
+     *         plugin's own) and runs no batches
+     */
+    default int[] executeBatch(String sql, List<Object[]> rows) {
+        throw new UnsupportedOperationException(getClass().getName() + " runs no batches");
+    }
 
     /** @return the logical table names this plugin may use, as currently in effect */
     List<String> getAllowedTables();

@@ -125,9 +125,8 @@ public final class NotesPlugin implements Plugin {
             tx.executeCommand("DELETE FROM note_tags WHERE note_id = ?", id);
             tx.executeCommand("DELETE FROM notes WHERE id = ?", id);
             tx.executeCommand("INSERT INTO notes (id, body) VALUES (?, ?)", id, body);
-            for (Object tag : tags) {
-                tx.executeCommand("INSERT INTO note_tags (note_id, tag) VALUES (?, ?)", id, String.valueOf(tag));
-            }
+            tx.executeBatch("INSERT INTO note_tags (note_id, tag) VALUES (?, ?)",
+                    tags.stream().map(tag -> new Object[] {id, String.valueOf(tag)}).toList());
             return tx.executeQuery("SELECT n.id, n.body, t.tag FROM notes n JOIN note_tags t ON t.note_id = n.id"
                     + " WHERE n.id = ? ORDER BY t.tag", id);
         });

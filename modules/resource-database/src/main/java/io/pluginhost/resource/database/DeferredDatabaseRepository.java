@@ -44,6 +44,11 @@ final class DeferredDatabaseRepository implements DatabaseRepository, AutoClosea
     }
 
     @Override
+    public int[] executeBatch(String sql, List<Object[]> rows) {
+        return opened().executeBatch(sql, rows);
+    }
+
+    @Override
     public <T> T inTransaction(Function<DatabaseRepository, T> work) {
         return opened().inTransaction(work);
     }

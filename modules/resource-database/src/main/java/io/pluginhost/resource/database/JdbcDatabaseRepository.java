@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;
 import java.sql.Array;
+import java.sql.BatchUpdateException;
 import java.sql.Blob;
 import java.sql.Clob;
 import java.sql.Connection;
@@ -19,6 +20,7 @@ import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Savepoint;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -87,6 +89,36 @@ final class JdbcDatabaseRepository implements DatabaseRepository, AutoCloseable 
     public int executeCommand(String sql, Object... params) {
         GuardedSql statement = guard.guard(sql);
         return run(statement.sql(), statement.readOnly(), statement.bind(params), this::command);
+    }
+
+    @Override
+    public int[] executeBatch(String sql, List<Object[]> rows) {
+        GuardedSql statement = guard.guard(sql);
+        if (statement.returnsRows()) {
+            throw new InvalidArgumentException("sql", "plugin '" + scope.pluginName() + "': executeBatch runs"
+                    + " statements that return no rows (no SELECT, no RETURNING); use executeQuery for: " + sql);
+        }
+        if (rows == null) {
+            throw new InvalidArgumentException("rows", "plugin '" + scope.pluginName() + "': executeBatch was given"
+                    + " no rows; an empty list runs none");
+        }
+        List<Object[]> bound = new ArrayList<>(rows.size());
+        for (Object[] row : rows) {
+            if (row == null) {
+                throw new InvalidArgumentException("rows", "the batch's row at index " + bound.size() + " is null");
+            }
+            try {
+                bound.add(statement.bind(row));
+            } catch (InvalidArgumentException e) {
+                throw new InvalidArgumentException("rows", "the batch's row at index " + bound.size() + ": "
+                        + e.getMessage());
+            }
+        }
+        if (bound.isEmpty()) {
+            checkOpen();
+            return new int[0];
+        }
+        return run(statement.sql(), false, new Object[0], prepared -> batch(prepared, bound));
     }
 
     /**
@@ -187,6 +219,49 @@ final class JdbcDatabaseRepository implements DatabaseRepository, AutoCloseable 
             }
         }
         return Math.max(prepared.getUpdateCount(), 0);
+    }
+
+    /** Sends the rows together; a row the database refused is named by its index, where the driver tells it. */
+    private static int[] batch(PreparedStatement prepared, List<Object[]> rows) throws SQLException {
+        for (Object[] row : rows) {
+            bind(prepared, row);
+            prepared.addBatch();
+        }
+        try {
+            return prepared.executeBatch();
+        } catch (BatchUpdateException e) {
+            throw new RefusedRow(e, rows.size());
+        }
+    }
+
+    /**
+     * A row of a batch the database refused, with the database's own reason. The row is named where the driver
+     * tells it: H2's marks the refused rows and runs the others; PostgreSQL's, in a transaction, marks every row
+     * refused, and its reason names the values (the duplicate key).
+     */
+    private static final class RefusedRow extends SQLException {
+        RefusedRow(BatchUpdateException batch, int rows) {
+            super(which(batch.getUpdateCounts(), rows) + ": " + reason(batch).getMessage(), reason(batch).getSQLState(),
+                    batch);
+        }
+
+        private static SQLException reason(BatchUpdateException batch) {
+            return batch.getNextException() != null ? batch.getNextException() : batch;
+        }
+
+        private static String which(int[] counts, int rows) {
+            int refused = counts == null ? rows : counts.length; // a driver that stops may give the counts before it
+            for (int i = 0; counts != null && i < counts.length; i++) {
+                if (counts[i] == Statement.EXECUTE_FAILED) {
+                    refused = i;
+                    break;
+                }
+            }
+            boolean allMarked = counts != null && rows > 1 && counts.length == rows
+                    && Arrays.stream(counts).allMatch(count -> count == Statement.EXECUTE_FAILED);
+            return refused < rows && !allMarked ? "the batch's row at index " + refused + " of " + rows
+                    : "a row of the batch of " + rows;
+        }
     }
 
     @Override
@@ -347,6 +422,10 @@ final class JdbcDatabaseRepository implements DatabaseRepository, AutoCloseable 
             return new QueryLimitExceededException("statement timeout", "plugin '" + scope.pluginName()
                     + "': the statement ran longer than " + settings.statementTimeout().toSeconds()
                     + " s and was cancelled (pluginhost.database.statement-timeout)");
+        }
+        if (e instanceof RefusedRow) {
+            return new PluginException("plugin '" + scope.pluginName() + "': the database refused " + e.getMessage()
+                    + " [SQLState " + e.getSQLState() + "]; nothing of the batch was kept");
         }
         return new PluginException("plugin '" + scope.pluginName() + "': the database refused the statement: "
                 + e.getMessage() + " [SQLState " + e.getSQLState() + "]");

@@ -621,6 +621,101 @@ abstract class DatabaseRepositoryContract {
         assertThat(rawCount(plugin + "_accounts")).isEqualTo(3);
     }
 
+    /**
+     * A batch runs one statement for each of many rows in one round of the database's protocol, and keeps all
+     * of it or none: a row the database refuses is named by its index where the driver tells it (H2's does;
+     * PostgreSQL's reason names the values), and the rows before it are not kept.
+     */
+    @Test
+    void aBatchRunsOneStatementForManyRowsAndKeepsAllOrNone() throws Exception {
+        AtomicInteger open = new AtomicInteger();
+        DatabaseRepository db = accounts(counting(dataSource(), open), SETTINGS, uniquePlugin("batch"));
+
+        int[] inserted = db.executeBatch("INSERT INTO accounts VALUES (?, ?)",
+                List.of(new Object[] {3, 30}, new Object[] {4, 40}, new Object[] {5, 50}));
+        int[] updated = db.executeBatch("UPDATE accounts SET balance = $2 WHERE id = $1",
+                List.of(new Object[] {1, 10}, new Object[] {9, 90}, new Object[] {2, 20}));
+
+        assertThat(inserted).containsExactly(1, 1, 1);
+        assertThat(updated).containsExactly(1, 0, 1);
+        assertThat(balances(db)).isEqualTo("1=10,2=20,3=30,4=40,5=50");
+        assertThatThrownBy(() -> db.executeBatch("INSERT INTO accounts VALUES (?, ?)",
+                List.of(new Object[] {6, 60}, new Object[] {7, 70}, new Object[] {3, 33}, new Object[] {8, 80})))
+                .isInstanceOf(PluginException.class)
+                .hasMessageContaining(isPostgres() ? "the database refused a row of the batch of 4"
+                        : "the database refused the batch's row at index 2 of 4")
+                .hasMessageContaining(isPostgres() ? "Key (id)=(3) already exists" : "23505")
+                .hasMessageContaining("nothing of the batch was kept");
+        assertThat(balances(db)).isEqualTo("1=10,2=20,3=30,4=40,5=50");
+        assertThat(db.executeBatch("DELETE FROM accounts WHERE id = ?", List.of())).isEmpty();
+        assertThat(open).hasValue(0);
+    }
+
+    /** What is wrong with a batch's statement or one of its rows is refused before anything runs, naming it. */
+    @Test
+    void aBatchOfAStatementOrARowThatCannotRunIsRefusedBeforeAnyRuns() throws Exception {
+        DatabaseRepository db = accounts(dataSource(), SETTINGS);
+        String insert = "INSERT INTO accounts VALUES (?, ?)";
+
+        assertThatThrownBy(() -> db.executeBatch("INSERT INTO secrets VALUES (?)", List.of()))
+                .isInstanceOf(TableAccessDeniedException.class);
+        assertThatThrownBy(() -> db.executeBatch("SELECT id FROM accounts WHERE id = ?", List.<Object[]>of(new Object[] {1})))
+                .isInstanceOf(InvalidArgumentException.class).hasMessageContaining("return no rows");
+        assertThatThrownBy(() -> db.executeBatch(insert, null)).isInstanceOf(InvalidArgumentException.class)
+                .hasMessageContaining("no rows");
+        assertThatThrownBy(() -> db.executeBatch(insert, java.util.Arrays.<Object[]>asList(new Object[] {3, 3}, null)))
+                .isInstanceOf(InvalidArgumentException.class).hasMessageContaining("row at index 1 is null");
+        assertThatThrownBy(() -> db.executeBatch(insert, List.of(new Object[] {3, 3}, new Object[] {4})))
+                .isInstanceOf(InvalidArgumentException.class)
+                .hasMessage("the batch's row at index 1: the statement has 2 parameter(s); 1 given");
+        assertThatThrownBy(() -> db.executeBatch(insert, List.of(new Object[] {3, 3}, new Object[] {4, Map.of()})))
+                .isInstanceOf(InvalidArgumentException.class)
+                .hasMessageStartingWith("the batch's row at index 1: parameter 2 is a ");
+        assertThat(balances(db)).isEqualTo("1=100,2=0");
+    }
+
+    /** In a transaction a batch is part of it: rolled back with it, and a row refused rolls back all of it. */
+    @Test
+    void aBatchInATransactionIsPartOfIt() throws Exception {
+        DatabaseRepository db = accounts(dataSource(), SETTINGS);
+        String insert = "INSERT INTO accounts VALUES (?, ?)";
+
+        assertThatThrownBy(() -> db.inTransaction(tx -> {
+            tx.executeBatch(insert, List.of(new Object[] {3, 3}, new Object[] {4, 4}));
+            throw new IllegalStateException("changed its mind");
+        })).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> db.inTransaction(tx -> {
+            tx.executeCommand("UPDATE accounts SET balance = 7");
+            try {
+                tx.executeBatch(insert, List.of(new Object[] {3, 3}, new Object[] {1, 1}));
+            } catch (PluginException duplicate) {
+                // caught, and still the transaction's end
+            }
+            return null;
+        })).isInstanceOf(PluginException.class).hasMessageContaining("was rolled back")
+                .hasMessageContaining(isPostgres() ? "a row of the batch of 2" : "row at index 1 of 2");
+        int[] counts = db.inTransaction(tx -> {
+            tx.executeCommand("DELETE FROM accounts WHERE id = 2");
+            return tx.executeBatch(insert, List.of(new Object[] {2, 2}, new Object[] {3, 3}));
+        });
+
+        assertThat(counts).containsExactly(1, 1);
+        assertThat(balances(db)).isEqualTo("1=100,2=2,3=3");
+    }
+
+    /** The statement timeout bounds the whole batch; a batch it cancels keeps nothing. */
+    @Test
+    void aBatchPastTheStatementTimeoutKeepsNothing() throws Exception {
+        DatabaseRepository db = accounts(dataSource(), SETTINGS.withLimits(Duration.ofSeconds(1), 100, 100_000));
+
+        assertThatThrownBy(() -> db.executeBatch("INSERT INTO accounts VALUES (?, (WITH RECURSIVE r (n) AS"
+                + " (SELECT 1 UNION ALL SELECT n + 1 FROM r) SELECT count(*) FROM r))",
+                List.of(new Object[] {3}, new Object[] {4})))
+                .isInstanceOf(QueryLimitExceededException.class).hasMessageContaining("was cancelled");
+
+        assertThat(balances(db)).isEqualTo("1=100,2=0");
+    }
+
     /** @return a data source that hands out the target's connections and counts those not yet closed */
     static DataSource counting(DataSource target, AtomicInteger open) {
         ClassLoader loader = DatabaseRepositoryContract.class.getClassLoader();

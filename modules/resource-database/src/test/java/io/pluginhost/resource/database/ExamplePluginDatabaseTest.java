@@ -55,10 +55,10 @@ class ExamplePluginDatabaseTest {
             assertThat(rawRows(dataSource, notes, "body")).isEqualTo("1:buy milk");
             assertThat(notes).isEqualTo("example-plugin-repository_notes_" + suffix);
             // Sent again, a note replaces the stored one in one transaction: a tag too long for its column
-            // fails the insert after the deletes, and the stored note keeps its body and tags.
+            // fails the batch of tags after the deletes, and the stored note keeps its body and tags.
             assertThatThrownBy(() -> engine.execute("example-plugin-repository",
                     Map.of("id", 1, "body", "buy bread", "tags", List.of("x".repeat(101)))))
-                    .hasStackTraceContaining("the database refused the statement");
+                    .hasStackTraceContaining("the database refused the batch's row at index 0 of 1");
             assertThat(rawRows(dataSource, notes, "body")).isEqualTo("1:buy milk");
             assertThat(rawRows(dataSource, info.tables().get("note_tags"), "tag")).isEqualTo("2:shopping");
         }
