@@ -35,4 +35,28 @@ final class RawJdbc {
             }
         }
     }
+
+    /** Runs one statement for each row as one JDBC batch in a transaction of its own, as the repository does. */
+    static int[] batch(DataSource dataSource, String sql, List<Object[]> rows) throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = connection.prepareStatement(sql)) {
+            connection.setAutoCommit(false);
+            try {
+                for (Object[] row : rows) {
+                    for (int i = 0; i < row.length; i++) {
+                        statement.setObject(i + 1, row[i]);
+                    }
+                    statement.addBatch();
+                }
+                int[] counts = statement.executeBatch();
+                connection.commit();
+                return counts;
+            } catch (SQLException e) {
+                connection.rollback();
+                throw e;
+            } finally {
+                connection.setAutoCommit(true);
+            }
+        }
+    }
 }
