@@ -35,15 +35,16 @@ import java.util.function.Function;
  * {@link DataSource}. On PostgreSQL that connection is the plugin's own login
  * ({@code getConnection(role, password)}, see {@link PostgresRoles}); elsewhere it is the host's.
  *
- * <p>Limits apply to every statement: the statement timeout ({@link StatementWatchdog} cancels it), a row count (the driver is asked for one
- * row more, so going past it is seen without reading further) and an estimated result size; past any
- * of them the call fails with {@link QueryLimitExceededException} and returns nothing. An {@code Error}
- * thrown while a statement runs (the database running out of memory in-process, as H2 can) reaches
- * the plugin as a {@link PluginException} holding only its text. Values reach the plugin as JDK types.
+ * <p>Limits apply to every statement: the statement timeout ({@link StatementWatchdog} cancels it), a row count
+ * (the driver is asked for one row more, so going past it is seen without reading further) and an estimated
+ * result size; past any of them the call fails with {@link QueryLimitExceededException} and returns nothing.
+ * An {@code Error} thrown while a statement runs (the database running out of memory in-process, as H2 can)
+ * reaches the plugin as a {@link PluginException} holding only its text. Values reach the plugin as JDK types.
  *
  * <p>Each statement runs on a connection of its own and commits alone, but in {@link #inTransaction}: there
  * the statements of the work's thread share the transaction's connection (a thread-local, as the work's
- * thread is the only one that may use it), and any failure of one rolls the transaction back.
+ * thread is the only one that may use it), and any failure of one rolls the transaction back. A batch
+ * ({@link #executeBatch}) is one statement run for each of its rows, and commits or fails as one.
  */
 final class JdbcDatabaseRepository implements DatabaseRepository, AutoCloseable {
 
@@ -79,8 +80,8 @@ final class JdbcDatabaseRepository implements DatabaseRepository, AutoCloseable 
     public List<Map<String, Object>> executeQuery(String sql, Object... params) {
         GuardedSql statement = guard.guard(sql);
         if (!statement.returnsRows()) {
-            throw new InvalidArgumentException("sql", "plugin '" + scope.pluginName() + "': executeQuery runs statements that"
-                    + " return rows (SELECT, or RETURNING); use executeCommand for: " + sql);
+            throw new InvalidArgumentException("sql", "plugin '" + scope.pluginName() + "': executeQuery runs"
+                    + " statements that return rows (SELECT, or RETURNING); use executeCommand for: " + sql);
         }
         return run(statement.sql(), statement.readOnly(), statement.bind(params), this::query);
     }
@@ -168,7 +169,7 @@ final class JdbcDatabaseRepository implements DatabaseRepository, AutoCloseable 
          * @param readOnly whether the statement is a plain query, which a limit stops with nothing done
          */
         <T> T run(boolean readOnly, Call<T> statement) {
-            checkNotFailed(scope.pluginName());
+            checkNotFailed();
             try {
                 return statement.call();
             } catch (SQLException e) {
@@ -181,11 +182,11 @@ final class JdbcDatabaseRepository implements DatabaseRepository, AutoCloseable 
             }
         }
 
-        void checkNotFailed(String plugin) {
+        void checkNotFailed() {
             if (failure != null) {
-                throw new PluginException("plugin '" + plugin + "': the statement was not run: its transaction is"
-                        + " rolled back after a statement in it failed (" + failure + "); it ends when its work"
-                        + " returns or throws");
+                throw new PluginException("plugin '" + scope.pluginName() + "': the statement was not run: its"
+                        + " transaction is rolled back after a statement in it failed (" + failure + "); it ends when"
+                        + " its work returns or throws");
             }
         }
 
@@ -329,7 +330,7 @@ final class JdbcDatabaseRepository implements DatabaseRepository, AutoCloseable 
      * transaction goes on as it was before the work began.
      */
     private <T> T inSavepoint(Transaction transaction, Function<DatabaseRepository, T> work) {
-        transaction.checkNotFailed(scope.pluginName());
+        transaction.checkNotFailed();
         Savepoint savepoint;
         try {
             savepoint = transaction.connection.setSavepoint();

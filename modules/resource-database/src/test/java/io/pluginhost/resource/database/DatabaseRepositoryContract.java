@@ -659,7 +659,8 @@ abstract class DatabaseRepositoryContract {
 
         assertThatThrownBy(() -> db.executeBatch("INSERT INTO secrets VALUES (?)", List.of()))
                 .isInstanceOf(TableAccessDeniedException.class);
-        assertThatThrownBy(() -> db.executeBatch("SELECT id FROM accounts WHERE id = ?", List.<Object[]>of(new Object[] {1})))
+        assertThatThrownBy(() -> db.executeBatch("SELECT id FROM accounts WHERE id = ?",
+                List.<Object[]>of(new Object[] {1})))
                 .isInstanceOf(InvalidArgumentException.class).hasMessageContaining("return no rows");
         assertThatThrownBy(() -> db.executeBatch(insert, null)).isInstanceOf(InvalidArgumentException.class)
                 .hasMessageContaining("no rows");
