@@ -89,7 +89,9 @@ public interface DatabaseRepository {
      * throws or a statement in it fails, and the outer transaction goes on.
      *
      * <p>The transaction holds one connection until {@code work} ends; keep it short. The database's isolation
-     * level applies (READ COMMITTED on PostgreSQL and H2).
+     * level applies (READ COMMITTED on PostgreSQL and H2); {@link #inTransaction(Isolation, Function)} asks for
+     * another. A transaction the database ends because it conflicted with another (a deadlock) fails with a
+     * {@link io.pluginhost.api.exception.TransactionConflictException}: run it again.
      *
      * @param work what to run, given this repository; it may return a result
      * @param <T>  the result's type
@@ -102,5 +104,36 @@ public interface DatabaseRepository {
      */
     default <T> T inTransaction(Function<DatabaseRepository, T> work) {
         throw new UnsupportedOperationException(getClass().getName() + " runs no transactions");
+    }
+
+    /**
+     * Runs {@code work} in one transaction, as {@link #inTransaction(Function)} does, at the isolation level given.
+     * Under {@link Isolation#REPEATABLE_READ} and {@link Isolation#SERIALIZABLE} the transaction sees the database
+     * as it was when its first statement ran, and a change of a row that another transaction changed since fails
+     * with a {@link io.pluginhost.api.exception.TransactionConflictException}, whether or not the work caught it:
+     * nothing of it was kept, and the plugin may run the work again. The level ends with the transaction. Inside
+     * another transaction it makes a savepoint, and must be the level of the transaction it is in.
+     *
+     * @param isolation the level, which both PostgreSQL and H2 have
+     * @param work      what to run, given this repository; it may return a result
+     * @param <T>       the result's type
+     * @return what {@code work} returned, once the transaction has committed
+     * @throws io.pluginhost.api.exception.TransactionConflictException if the database ended it as it conflicted
+     *         with another transaction: run it again
+     * @throws io.pluginhost.api.exception.InvalidArgumentException if it is inside a transaction of another level
+     * @throws UnsupportedOperationException where the repository is not the host's and runs no transactions
+     */
+    default <T> T inTransaction(Isolation isolation, Function<DatabaseRepository, T> work) {
+        throw new UnsupportedOperationException(getClass().getName() + " runs no transactions");
+    }
+
+    /** The isolation levels a plugin's transaction may ask for, as SQL names them; both databases have them. */
+    enum Isolation {
+        /** Each statement sees what was committed before it began: the default of both databases. */
+        READ_COMMITTED,
+        /** The transaction sees what was committed before its first statement, however long it runs. */
+        REPEATABLE_READ,
+        /** As REPEATABLE READ, and the database fails a transaction whose outcome no serial order would give. */
+        SERIALIZABLE
     }
 }

@@ -54,6 +54,11 @@ final class DeferredDatabaseRepository implements DatabaseRepository, AutoClosea
     }
 
     @Override
+    public <T> T inTransaction(Isolation isolation, Function<DatabaseRepository, T> work) {
+        return opened().inTransaction(isolation, work);
+    }
+
+    @Override
     public List<String> getAllowedTables() {
         return scope.resources().tables().allowed();
     }

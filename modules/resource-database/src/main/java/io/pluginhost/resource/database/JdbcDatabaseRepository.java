@@ -3,6 +3,7 @@ package io.pluginhost.resource.database;
 import io.pluginhost.api.exception.InvalidArgumentException;
 import io.pluginhost.api.exception.PluginException;
 import io.pluginhost.api.exception.QueryLimitExceededException;
+import io.pluginhost.api.exception.TransactionConflictException;
 import io.pluginhost.api.resource.DatabaseRepository;
 import io.pluginhost.runtime.resource.ResourceScope;
 
@@ -47,6 +48,10 @@ import java.util.function.Function;
  * ({@link #executeBatch}) is one statement run for each of its rows, and commits or fails as one.
  */
 final class JdbcDatabaseRepository implements DatabaseRepository, AutoCloseable {
+
+    /** What a conflict's failure tells the plugin to do. */
+    private static final String RUN_AGAIN = "it conflicted with another transaction, and nothing of it was kept:"
+            + " run it again";
 
     private final ResourceScope scope;
     private final DataSource dataSource;
@@ -153,11 +158,18 @@ final class JdbcDatabaseRepository implements DatabaseRepository, AutoCloseable 
     /** A transaction's connection and the first failure in it: used by the one thread that runs its work. */
     private final class Transaction {
         final Connection connection;
+        /** The transaction's isolation level, and the connection's before it, to which its end returns it. */
+        final int level;
+        final int levelBefore;
         /** What a statement failed with, after which the transaction can only roll back; null while none has. */
         String failure;
+        /** Whether that failure was a conflict with another transaction, which running it again may not meet. */
+        boolean conflict;
 
-        Transaction(Connection connection) {
+        Transaction(Connection connection, int level, int levelBefore) {
             this.connection = connection;
+            this.level = level;
+            this.levelBefore = levelBefore;
         }
 
         /**
@@ -178,6 +190,7 @@ final class JdbcDatabaseRepository implements DatabaseRepository, AutoCloseable 
                 throw readOnly ? e : failed(e);
             } catch (RuntimeException | Error e) {
                 failure = String.valueOf(e);
+                conflict = false;
                 throw e;
             }
         }
@@ -192,7 +205,40 @@ final class JdbcDatabaseRepository implements DatabaseRepository, AutoCloseable 
 
         PluginException failed(PluginException why) {
             failure = why.getMessage();
+            conflict = why instanceof TransactionConflictException;
             return why;
+        }
+
+        /** @return the failure of the transaction's work, typed as a conflict where a conflict caused it */
+        PluginException rolledBack(String how) {
+            String message = "plugin '" + scope.pluginName() + "': " + how + ", as a statement in it failed: "
+                    + failure;
+            return conflict ? new TransactionConflictException(message) : new PluginException(message);
+        }
+
+        void begin() throws SQLException {
+            if (level != levelBefore) {
+                connection.setTransactionIsolation(level);
+            }
+            connection.setAutoCommit(false);
+        }
+
+        /**
+         * Rolls back what was not committed, switches auto-commit on and gives the connection its isolation level
+         * back. A level that cannot be set back means a connection that no longer answers, which the pool's
+         * validation discards.
+         *
+         * @param committed whether the transaction committed
+         */
+        void end(boolean committed) {
+            JdbcDatabaseRepository.end(connection, committed);
+            if (level != levelBefore) {
+                try {
+                    connection.setTransactionIsolation(levelBefore);
+                } catch (SQLException ignored) {
+                    // see above; the caller's failure or result stands
+                }
+            }
         }
 
         /** Takes back what was done since the savepoint, and with it the failure of a statement after it. */
@@ -200,6 +246,7 @@ final class JdbcDatabaseRepository implements DatabaseRepository, AutoCloseable 
             try {
                 connection.rollback(savepoint);
                 failure = null;
+                conflict = false;
             } catch (SQLException e) {
                 failure = "rolling back to a savepoint failed: " + e.getMessage() + " [SQLState " + e.getSQLState()
                         + "]";
@@ -267,16 +314,39 @@ final class JdbcDatabaseRepository implements DatabaseRepository, AutoCloseable 
 
     @Override
     public <T> T inTransaction(Function<DatabaseRepository, T> work) {
+        return inTransaction(-1, work);
+    }
+
+    @Override
+    public <T> T inTransaction(Isolation isolation, Function<DatabaseRepository, T> work) {
+        if (isolation == null) {
+            throw new InvalidArgumentException("isolation", "plugin '" + scope.pluginName() + "': inTransaction was"
+                    + " given no isolation level; leave it out for the database's own");
+        }
+        return inTransaction(switch (isolation) {
+            case READ_COMMITTED -> Connection.TRANSACTION_READ_COMMITTED;
+            case REPEATABLE_READ -> Connection.TRANSACTION_REPEATABLE_READ;
+            case SERIALIZABLE -> Connection.TRANSACTION_SERIALIZABLE;
+        }, work);
+    }
+
+    /** @param level a JDBC isolation level, or -1 for the connection's own */
+    private <T> T inTransaction(int level, Function<DatabaseRepository, T> work) {
         if (work == null) {
             throw new InvalidArgumentException("work", "plugin '" + scope.pluginName() + "': inTransaction was given"
                     + " no work");
         }
         checkOpen();
         Transaction outer = transactions.get();
-        return outer != null ? inSavepoint(outer, work) : inNewTransaction(work);
+        if (outer != null && level != -1 && level != outer.level) {
+            throw new InvalidArgumentException("isolation", "plugin '" + scope.pluginName() + "': a transaction inside"
+                    + " a transaction keeps the isolation level of the transaction it is in (" + levelName(outer.level)
+                    + "); ask for that level, or for none");
+        }
+        return outer != null ? inSavepoint(outer, work) : inNewTransaction(level, work);
     }
 
-    private <T> T inNewTransaction(Function<DatabaseRepository, T> work) {
+    private <T> T inNewTransaction(int level, Function<DatabaseRepository, T> work) {
         Connection connection;
         Transaction transaction;
         try {
@@ -285,9 +355,16 @@ final class JdbcDatabaseRepository implements DatabaseRepository, AutoCloseable 
             throw translated(e);
         }
         try {
-            connection.setAutoCommit(false);
-            transaction = new Transaction(connection);
+            int levelBefore = connection.getTransactionIsolation();
+            transaction = new Transaction(connection, level == -1 ? levelBefore : level, levelBefore);
         } catch (SQLException e) {
+            closeQuietly(connection);
+            throw translated(e);
+        }
+        try {
+            transaction.begin();
+        } catch (SQLException e) {
+            transaction.end(false);
             closeQuietly(connection);
             throw translated(e);
         }
@@ -297,32 +374,43 @@ final class JdbcDatabaseRepository implements DatabaseRepository, AutoCloseable 
             try {
                 result = work.apply(this);
             } catch (RuntimeException | Error e) {
-                end(connection, false);
+                transaction.end(false);
                 throw e;
             } finally {
                 transactions.remove();
             }
             if (transaction.failure != null) {
-                end(connection, false);
-                throw new PluginException("plugin '" + scope.pluginName() + "': the transaction was rolled back, as a"
-                        + " statement in it failed: " + transaction.failure);
+                transaction.end(false);
+                throw transaction.rolledBack("the transaction was rolled back");
             }
             if (closed) { // the plugin was unloaded by force while its work ran
-                end(connection, false);
+                transaction.end(false);
                 checkOpen();
             }
             try {
                 connection.commit();
             } catch (SQLException e) {
-                end(connection, false);
-                throw new PluginException("plugin '" + scope.pluginName() + "': the database did not commit the"
-                        + " transaction: " + e.getMessage() + " [SQLState " + e.getSQLState() + "]");
+                transaction.end(false);
+                String message = "plugin '" + scope.pluginName() + "': the database did not commit the transaction: "
+                        + e.getMessage() + " [SQLState " + e.getSQLState() + "]";
+                throw isConflict(e) ? new TransactionConflictException(message + "; " + RUN_AGAIN)
+                        : new PluginException(message);
             }
-            end(connection, true);
+            transaction.end(true);
             return result;
         } finally {
             closeQuietly(connection);
         }
+    }
+
+    private static String levelName(int level) {
+        return switch (level) {
+            case Connection.TRANSACTION_READ_UNCOMMITTED -> "READ UNCOMMITTED";
+            case Connection.TRANSACTION_READ_COMMITTED -> "READ COMMITTED";
+            case Connection.TRANSACTION_REPEATABLE_READ -> "REPEATABLE READ";
+            case Connection.TRANSACTION_SERIALIZABLE -> "SERIALIZABLE";
+            default -> "level " + level;
+        };
     }
 
     /**
@@ -344,11 +432,10 @@ final class JdbcDatabaseRepository implements DatabaseRepository, AutoCloseable 
             transaction.rollBackTo(savepoint);
             throw e;
         }
-        String failure = transaction.failure;
-        if (failure != null) {
+        if (transaction.failure != null) {
+            PluginException failed = transaction.rolledBack("the inner transaction was rolled back to where it began");
             transaction.rollBackTo(savepoint);
-            throw new PluginException("plugin '" + scope.pluginName() + "': the inner transaction was rolled back to"
-                    + " where it began, as a statement in it failed: " + failure);
+            throw failed;
         }
         return result;
     }
@@ -424,12 +511,19 @@ final class JdbcDatabaseRepository implements DatabaseRepository, AutoCloseable 
                     + "': the statement ran longer than " + settings.statementTimeout().toSeconds()
                     + " s and was cancelled (pluginhost.database.statement-timeout)");
         }
-        if (e instanceof RefusedRow) {
-            return new PluginException("plugin '" + scope.pluginName() + "': the database refused " + e.getMessage()
-                    + " [SQLState " + e.getSQLState() + "]; nothing of the batch was kept");
-        }
-        return new PluginException("plugin '" + scope.pluginName() + "': the database refused the statement: "
-                + e.getMessage() + " [SQLState " + e.getSQLState() + "]");
+        String message = "plugin '" + scope.pluginName() + "': the database refused "
+                + (e instanceof RefusedRow ? "" : "the statement: ") + e.getMessage() + " [SQLState " + e.getSQLState()
+                + "]" + (e instanceof RefusedRow ? "; nothing of the batch was kept" : "");
+        return isConflict(e) ? new TransactionConflictException(message + "; " + RUN_AGAIN)
+                : new PluginException(message);
+    }
+
+    /**
+     * Whether the database refused a statement or a commit for a conflict with another transaction: a
+     * serialization failure (40001, also H2's deadlock) or PostgreSQL's deadlock (40P01).
+     */
+    private static boolean isConflict(SQLException e) {
+        return "40001".equals(e.getSQLState()) || "40P01".equals(e.getSQLState());
     }
 
     /**

@@ -5,7 +5,9 @@ import io.pluginhost.api.exception.InvalidArgumentException;
 import io.pluginhost.api.exception.PluginException;
 import io.pluginhost.api.exception.QueryLimitExceededException;
 import io.pluginhost.api.exception.TableAccessDeniedException;
+import io.pluginhost.api.exception.TransactionConflictException;
 import io.pluginhost.api.resource.DatabaseRepository;
+import io.pluginhost.api.resource.DatabaseRepository.Isolation;
 import io.pluginhost.runtime.resource.EffectiveResources;
 import io.pluginhost.runtime.resource.ResourceOverrides;
 import io.pluginhost.runtime.resource.ResourceScope;
@@ -619,6 +621,177 @@ abstract class DatabaseRepositoryContract {
                 .hasMessageContaining("is closed");
         assertThat(open).hasValue(0);
         assertThat(rawCount(plugin + "_accounts")).isEqualTo(3);
+    }
+
+    /**
+     * A transaction may ask for a stricter isolation level than the database's default: under REPEATABLE READ
+     * and SERIALIZABLE it reads the same row the same way however often, while another thread changes it, where
+     * the default (READ COMMITTED) sees each committed change.
+     */
+    @Test
+    void aTransactionMayAskForAStricterIsolationLevel() throws Exception {
+        DatabaseRepository db = accounts(dataSource(), SETTINGS);
+        Function<DatabaseRepository, String> readTwiceAroundAChange = tx -> {
+            String before = balances(tx);
+            CompletableFuture.runAsync(() -> db.executeCommand("UPDATE accounts SET balance = balance + 1"
+                    + " WHERE id = 1")).join();
+            return before + " then " + balances(tx);
+        };
+
+        String repeatable = db.inTransaction(Isolation.REPEATABLE_READ, readTwiceAroundAChange);
+        String serializable = db.inTransaction(Isolation.SERIALIZABLE, readTwiceAroundAChange);
+        String readCommitted = db.inTransaction(Isolation.READ_COMMITTED, readTwiceAroundAChange);
+        String byDefault = db.inTransaction(readTwiceAroundAChange);
+
+        assertThat(repeatable).isEqualTo("1=100,2=0 then 1=100,2=0");
+        assertThat(serializable).isEqualTo("1=101,2=0 then 1=101,2=0");
+        assertThat(readCommitted).isEqualTo("1=102,2=0 then 1=103,2=0");
+        assertThat(byDefault).isEqualTo("1=103,2=0 then 1=104,2=0");
+        assertThatThrownBy(() -> db.inTransaction(null, tx -> 1)).isInstanceOf(InvalidArgumentException.class)
+                .hasMessageContaining("no isolation level");
+    }
+
+    /**
+     * The level lasts as long as the transaction: the connection goes back to the pool at the level it came
+     * with, however the transaction ended, and a transaction inside it keeps its level.
+     */
+    @Test
+    void aTransactionsIsolationLevelEndsWithIt() throws Exception {
+        List<Connection> handedOut = new ArrayList<>();
+        try {
+            theLevelEndsWithTheTransaction(accounts(reusing(dataSource(), handedOut), SETTINGS, uniquePlugin("iso")),
+                    handedOut);
+        } finally {
+            for (Connection connection : handedOut) {
+                connection.close();
+            }
+        }
+    }
+
+    private static void theLevelEndsWithTheTransaction(DatabaseRepository db, List<Connection> handedOut) {
+        List<Integer> during = new ArrayList<>();
+
+        db.inTransaction(Isolation.SERIALIZABLE, tx -> {
+            during.add(strictest(handedOut));
+            assertThatThrownBy(() -> tx.inTransaction(Isolation.REPEATABLE_READ, inner -> 1))
+                    .isInstanceOf(InvalidArgumentException.class)
+                    .hasMessageContaining("keeps the isolation level of the transaction it is in (SERIALIZABLE)");
+            int inner = tx.inTransaction(Isolation.SERIALIZABLE, same -> tx.inTransaction(
+                    any -> any.executeCommand("UPDATE accounts SET balance = 1 WHERE id = 2")));
+            return inner;
+        });
+        assertThat(strictest(handedOut)).isEqualTo(Connection.TRANSACTION_READ_COMMITTED);
+        assertThatThrownBy(() -> db.inTransaction(Isolation.REPEATABLE_READ, tx -> {
+            during.add(strictest(handedOut));
+            throw new IllegalStateException("changed its mind");
+        })).isInstanceOf(IllegalStateException.class);
+        assertThat(strictest(handedOut)).isEqualTo(Connection.TRANSACTION_READ_COMMITTED);
+
+        assertThat(during).containsExactly(Connection.TRANSACTION_SERIALIZABLE, Connection.TRANSACTION_REPEATABLE_READ);
+        assertThat(balances(db)).isEqualTo("1=100,2=1");
+    }
+
+    /**
+     * A transaction that changes a row another changed since it began fails, on both databases, with the type
+     * that says to run it again, whether or not its work caught it; run again, it succeeds.
+     */
+    @Test
+    void aTransactionThatConflictsWithAnotherFailsAsAConflictToRunAgain() throws Exception {
+        DatabaseRepository db = accounts(dataSource(), SETTINGS);
+        AtomicInteger runs = new AtomicInteger();
+        Function<DatabaseRepository, Integer> addOne = tx -> {
+            balances(tx); // what it reads from here on is what was committed when it began
+            if (runs.incrementAndGet() == 1) {
+                CompletableFuture.runAsync(() -> db.executeCommand("UPDATE accounts SET balance = 50 WHERE id = 1"))
+                        .join();
+            }
+            return tx.executeCommand("UPDATE accounts SET balance = balance + 1 WHERE id = 1");
+        };
+
+        assertThatThrownBy(() -> db.inTransaction(Isolation.REPEATABLE_READ, addOne))
+                .isInstanceOf(TransactionConflictException.class).hasMessageContaining("run it again");
+        int changed = db.inTransaction(Isolation.REPEATABLE_READ, addOne);
+        assertThat(changed).isEqualTo(1);
+        assertThat(balances(db)).isEqualTo("1=51,2=0");
+
+        runs.set(0);
+        assertThatThrownBy(() -> db.inTransaction(Isolation.SERIALIZABLE, tx -> {
+            try {
+                return addOne.apply(tx);
+            } catch (TransactionConflictException caught) {
+                return -1; // caught, and still the transaction's end
+            }
+        })).isInstanceOf(TransactionConflictException.class).hasMessageContaining("was rolled back");
+        assertThat(balances(db)).isEqualTo("1=50,2=0");
+    }
+
+    /**
+     * Two transactions that each wait for a row the other holds: the database ends one of them, which fails as
+     * a conflict, and the other commits.
+     */
+    @Test
+    void aDeadlockEndsOneOfItsTransactionsAsAConflict() throws Exception {
+        DatabaseRepository db = accounts(dataSource(), SETTINGS);
+        java.util.concurrent.CountDownLatch bothHoldOne = new java.util.concurrent.CountDownLatch(2);
+        Function<int[], Function<DatabaseRepository, Integer>> moveBetween = ids -> tx -> {
+            tx.executeCommand("UPDATE accounts SET balance = balance - 10 WHERE id = ?", ids[0]);
+            bothHoldOne.countDown();
+            try {
+                bothHoldOne.await();
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+            return tx.executeCommand("UPDATE accounts SET balance = balance + 10 WHERE id = ?", ids[1]);
+        };
+
+        List<CompletableFuture<Integer>> both = List.of(
+                CompletableFuture.supplyAsync(() -> db.inTransaction(moveBetween.apply(new int[] {1, 2}))),
+                CompletableFuture.supplyAsync(() -> db.inTransaction(moveBetween.apply(new int[] {2, 1}))));
+
+        List<String> outcomes = new ArrayList<>();
+        for (CompletableFuture<Integer> transaction : both) {
+            outcomes.add(transaction.handle((changed, failure) -> failure == null ? "committed"
+                    : failure.getCause().getClass().getSimpleName()).join());
+        }
+        assertThat(outcomes).containsExactlyInAnyOrder("committed", "TransactionConflictException");
+        assertThat(balances(db)).isIn("1=90,2=10", "1=110,2=-10");
+    }
+
+    /** @return the strictest isolation level among the connections handed out */
+    private static int strictest(List<Connection> connections) {
+        int strictest = Connection.TRANSACTION_NONE;
+        for (Connection connection : connections) {
+            try {
+                strictest = Math.max(strictest, connection.getTransactionIsolation());
+            } catch (java.sql.SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return strictest;
+    }
+
+    /**
+     * @return a data source that hands out one connection per user, again and again, as a pool does, recording
+     *         each; closing it gives it back
+     */
+    static DataSource reusing(DataSource target, List<Connection> handedOut) {
+        ClassLoader loader = DatabaseRepositoryContract.class.getClassLoader();
+        Map<String, Connection> pooled = new LinkedHashMap<>();
+        return (DataSource) Proxy.newProxyInstance(loader, new Class<?>[] {DataSource.class}, (proxy, method, args) -> {
+            if (!method.getName().equals("getConnection")) {
+                return invoke(method, target, args);
+            }
+            String user = args == null ? "" : String.valueOf(args[0]);
+            Connection connection = pooled.get(user);
+            if (connection == null) {
+                connection = (Connection) invoke(method, target, args);
+                pooled.put(user, connection);
+                handedOut.add(connection);
+            }
+            Connection physical = connection;
+            return Proxy.newProxyInstance(loader, new Class<?>[] {Connection.class}, (p, call, callArgs) ->
+                    call.getName().equals("close") ? null : invoke(call, physical, callArgs));
+        });
     }
 
     /**
