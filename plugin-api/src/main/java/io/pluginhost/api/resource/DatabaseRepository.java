@@ -56,7 +56,8 @@ public interface DatabaseRepository {
      * @param sql  one statement that returns no rows, over declared tables
      * @param rows each row's values for the placeholders, as {@link #executeCommand}'s {@code params}; an empty
      *             list runs nothing
-     * @return each row's update count, in order
+     * @return each row's update count, in order, or {@code -2} ({@code java.sql.Statement.SUCCESS_NO_INFO}) for
+     *         a row whose count the driver does not tell (PostgreSQL's with {@code reWriteBatchedInserts=true})
      * @throws TableAccessDeniedException if the statement touches anything not declared, or is not allowed
      * @throws io.pluginhost.api.exception.InvalidArgumentException if a row is null or its values do not fit the
      *         statement (naming the row's index), before any row runs

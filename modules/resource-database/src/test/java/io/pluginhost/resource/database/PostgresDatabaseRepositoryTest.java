@@ -257,4 +257,31 @@ class PostgresDatabaseRepositoryTest extends DatabaseRepositoryContract {
             assertThat(role.getString(1)).isEqualTo("postgres");
         }
     }
+
+    /**
+     * A data source whose driver rewrites a batch of inserts into multi-row statements does not tell each row's
+     * count: the plugin is given -2 (SUCCESS_NO_INFO) for each row it rewrote (the driver sends them in groups of
+     * a power of two, so 3 rows are 2 rewritten and 1 sent alone), as the API says, and a refused row is not
+     * named.
+     */
+    @Test
+    void aBatchOnADriverThatRewritesItGivesNoCountPerRow() throws Exception {
+        org.postgresql.ds.PGSimpleDataSource rewriting = new org.postgresql.ds.PGSimpleDataSource();
+        rewriting.setURL(PostgresDevServer.jdbcUrl());
+        rewriting.setReWriteBatchedInserts(true);
+        DatabaseRepository db = repository(rewriting, SETTINGS, uniquePlugin("rewrite"), "items");
+        db.executeCommand("CREATE TABLE items (id INTEGER PRIMARY KEY)");
+
+        int[] counts = db.executeBatch("INSERT INTO items VALUES (?)",
+                List.of(new Object[] {1}, new Object[] {2}, new Object[] {3}));
+
+        assertThat(counts).hasSize(3).contains(Statement.SUCCESS_NO_INFO); // a row sent alone keeps its count
+        assertThat(java.util.Arrays.stream(counts).boxed()).allMatch(count -> count == 1
+                || count == Statement.SUCCESS_NO_INFO);
+        assertThatThrownBy(() -> db.executeBatch("INSERT INTO items VALUES (?)",
+                List.of(new Object[] {4}, new Object[] {1}, new Object[] {5})))
+                .isInstanceOf(PluginException.class).hasMessageContaining("a row of the batch of 3")
+                .hasMessageContaining("Key (id)=(1) already exists");
+        assertThat(db.executeQuery("SELECT count(*) AS n FROM items").get(0).get("n").toString()).isEqualTo("3");
+    }
 }
