@@ -129,6 +129,51 @@ class PostgresInTheServerIT {
     }
 
     /**
+     * Transactions on the container's pool, at a level the plugin chose: under REPEATABLE READ a row reads the
+     * same while another thread of the plugin changes it, a change of that row then fails as a conflict to run
+     * again, and the next transaction, at the pool's own level, sees each committed change.
+     */
+    @Test
+    void aPluginsTransactionRunsAtTheLevelItAsksForAndAConflictIsTypedInTheServer() throws Exception {
+        byte[] jar = Files.readAllBytes(notesPlugin("pg-notes", """
+                DatabaseRepository db = context.database().orElseThrow();
+                db.executeCommand("DELETE FROM notes WHERE id = $1", 2);
+                db.executeCommand("INSERT INTO notes (id, body) VALUES ($1, $2)", 2, "first");
+                java.util.function.Function<String, java.util.function.Function<DatabaseRepository, String>> read =
+                        change -> tx -> {
+                            String before = String.valueOf(tx.executeQuery("SELECT body FROM notes WHERE id = 2"));
+                            java.util.concurrent.CompletableFuture.runAsync(() -> db.executeCommand(
+                                    "UPDATE notes SET body = $1 WHERE id = 2", change)).join();
+                            return before + String.valueOf(tx.executeQuery("SELECT body FROM notes WHERE id = 2"));
+                        };
+                String repeatable = db.inTransaction(DatabaseRepository.Isolation.REPEATABLE_READ,
+                        read.apply("second"));
+                String conflict;
+                try {
+                    conflict = db.inTransaction(DatabaseRepository.Isolation.REPEATABLE_READ,
+                            tx -> read.apply("third").apply(tx) + tx.executeCommand("UPDATE notes SET body = 'mine'"
+                                    + " WHERE id = 2"));
+                } catch (io.pluginhost.api.exception.TransactionConflictException e) {
+                    conflict = "conflict: " + e.getMessage();
+                }
+                return repeatable + " / " + conflict + " / " + db.inTransaction(read.apply("fourth"));"""));
+        AdminClient admin = new AdminClient(host);
+        try {
+            assertThat(admin.upload("pg-notes.jar", jar).statusCode()).isEqualTo(201);
+
+            HttpResponse<String> executed = admin.json("POST", "api/plugins/pg-notes/execute", "null");
+
+            assertThat(executed.statusCode()).as(executed.body()).isEqualTo(200);
+            assertThat(executed.body()).contains("[{body=first}][{body=first}] / conflict: ",
+                    "could not serialize access due to concurrent update", "run it again",
+                    " / [{body=third}][{body=fourth}]");
+        } finally {
+            admin.json("DELETE", "api/plugins/pg-notes", null);
+            admin.json("DELETE", "api/jars/pg-notes.jar", null);
+        }
+    }
+
+    /**
      * A plugin whose data source is not there when its jar arrives (deployed after the host, or its
      * database down) fails to load, waits for it, and loads by itself once the data source answers
      * ({@code pluginhost.load-retry.period=PT1S} here).
