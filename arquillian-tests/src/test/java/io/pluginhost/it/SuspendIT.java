@@ -253,14 +253,13 @@ class SuspendIT {
     /**
      * The server's suspend state once it has left {@code PRE_SUSPEND}: the host may hear the suspend, and end
      * its streams, while WildFly still runs the phase before it counts requests, so a state read right after
-     * the witness ended can still be that one. No event tells when it moves on, so this reads it again, for up
-     * to 30 s.
+     * the witness ended can still be that one. No event tells when it moves on, so this reads it again (each
+     * read a round trip to the server), for up to 30 s.
      */
-    private String stateAfterPreSuspend() throws IOException, InterruptedException {
+    private String stateAfterPreSuspend() throws IOException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         String state = execute(server(":read-attribute")).asString();
         while (state.equals("PRE_SUSPEND") && System.nanoTime() < deadline) {
-            Thread.sleep(20);
             state = execute(server(":read-attribute")).asString();
         }
         return state;
