@@ -163,7 +163,7 @@ final class JdbcDatabaseRepository implements DatabaseRepository, AutoCloseable 
         final int levelBefore;
         /** What a statement failed with, after which the transaction can only roll back; null while none has. */
         String failure;
-        /** Whether that failure was a conflict with another transaction, which running it again may not meet. */
+        /** Whether that failure was a conflict with another transaction, which the work run again may not meet. */
         boolean conflict;
 
         Transaction(Connection connection, int level, int levelBefore) {
