@@ -158,18 +158,21 @@ final class JdbcDatabaseRepository implements DatabaseRepository, AutoCloseable 
     /** A transaction's connection and the first failure in it: used by the one thread that runs its work. */
     private final class Transaction {
         final Connection connection;
-        /** The transaction's isolation level, and the connection's before it, to which its end returns it. */
+        /**
+         * The isolation level the plugin asked for, or -1 for the connection's own; and, where it asked, the
+         * connection's level before, to which the end returns it. Read only where asked: PostgreSQL's driver
+         * asks the server for it, a round trip each transaction would otherwise pay.
+         */
         final int level;
-        final int levelBefore;
+        int levelBefore = -1;
         /** What a statement failed with, after which the transaction can only roll back; null while none has. */
         String failure;
         /** Whether that failure was a conflict with another transaction, which the work run again may not meet. */
         boolean conflict;
 
-        Transaction(Connection connection, int level, int levelBefore) {
+        Transaction(Connection connection, int level) {
             this.connection = connection;
             this.level = level;
-            this.levelBefore = levelBefore;
         }
 
         /**
@@ -217,10 +220,18 @@ final class JdbcDatabaseRepository implements DatabaseRepository, AutoCloseable 
         }
 
         void begin() throws SQLException {
-            if (level != levelBefore) {
-                connection.setTransactionIsolation(level);
+            if (level != -1) {
+                levelBefore = connection.getTransactionIsolation();
+                if (level != levelBefore) {
+                    connection.setTransactionIsolation(level);
+                }
             }
             connection.setAutoCommit(false);
+        }
+
+        /** @return the transaction's isolation level, asked for or the connection's own */
+        int level() throws SQLException {
+            return level != -1 ? level : connection.getTransactionIsolation();
         }
 
         /**
@@ -232,7 +243,7 @@ final class JdbcDatabaseRepository implements DatabaseRepository, AutoCloseable 
          */
         void end(boolean committed) {
             JdbcDatabaseRepository.end(connection, committed);
-            if (level != levelBefore) {
+            if (levelBefore != -1 && level != levelBefore) {
                 try {
                     connection.setTransactionIsolation(levelBefore);
                 } catch (SQLException ignored) {
@@ -338,29 +349,30 @@ final class JdbcDatabaseRepository implements DatabaseRepository, AutoCloseable 
         }
         checkOpen();
         Transaction outer = transactions.get();
-        if (outer != null && level != -1 && level != outer.level) {
-            throw new InvalidArgumentException("isolation", "plugin '" + scope.pluginName() + "': a transaction inside"
-                    + " a transaction keeps the isolation level of the transaction it is in (" + levelName(outer.level)
-                    + "); ask for that level, or for none");
+        if (outer != null && level != -1) {
+            int outerLevel;
+            try {
+                outerLevel = outer.level();
+            } catch (SQLException e) {
+                throw outer.failed(translated(e));
+            }
+            if (level != outerLevel) {
+                throw new InvalidArgumentException("isolation", "plugin '" + scope.pluginName() + "': a transaction"
+                        + " inside a transaction keeps the isolation level of the transaction it is in ("
+                        + levelName(outerLevel) + "); ask for that level, or for none");
+            }
         }
         return outer != null ? inSavepoint(outer, work) : inNewTransaction(level, work);
     }
 
     private <T> T inNewTransaction(int level, Function<DatabaseRepository, T> work) {
         Connection connection;
-        Transaction transaction;
         try {
             connection = connect();
         } catch (SQLException e) {
             throw translated(e);
         }
-        try {
-            int levelBefore = connection.getTransactionIsolation();
-            transaction = new Transaction(connection, level == -1 ? levelBefore : level, levelBefore);
-        } catch (SQLException e) {
-            closeQuietly(connection);
-            throw translated(e);
-        }
+        Transaction transaction = new Transaction(connection, level);
         try {
             transaction.begin();
         } catch (SQLException e) {

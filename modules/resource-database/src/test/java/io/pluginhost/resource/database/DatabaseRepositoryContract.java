@@ -653,14 +653,27 @@ abstract class DatabaseRepositoryContract {
 
     /**
      * The level lasts as long as the transaction: the connection goes back to the pool at the level it came
-     * with, however the transaction ended, and a transaction inside it keeps its level.
+     * with, however the transaction ended, and a transaction inside it keeps its level. A transaction at the
+     * database's own level does not ask the connection for its level, which PostgreSQL's driver asks the server.
      */
     @Test
     void aTransactionsIsolationLevelEndsWithIt() throws Exception {
         List<Connection> handedOut = new ArrayList<>();
+        List<String> calls = java.util.Collections.synchronizedList(new ArrayList<>());
         try {
-            theLevelEndsWithTheTransaction(accounts(reusing(dataSource(), handedOut), SETTINGS, uniquePlugin("iso")),
-                    handedOut);
+            DatabaseRepository db = accounts(reusing(dataSource(), handedOut, calls), SETTINGS, uniquePlugin("iso"));
+            int changed = db.inTransaction(tx -> {
+                assertThatThrownBy(() -> tx.inTransaction(Isolation.SERIALIZABLE, inner -> 1))
+                        .isInstanceOf(InvalidArgumentException.class).hasMessageContaining("(READ COMMITTED)");
+                return tx.inTransaction(Isolation.READ_COMMITTED,
+                        inner -> inner.executeCommand("UPDATE accounts SET balance = 0 WHERE id = 2"));
+            });
+            assertThat(changed).isEqualTo(1);
+            calls.clear();
+            db.inTransaction(tx -> tx.executeCommand("UPDATE accounts SET balance = 0 WHERE id = 2"));
+            assertThat(calls).contains("setAutoCommit", "commit").doesNotContain("getTransactionIsolation",
+                    "setTransactionIsolation");
+            theLevelEndsWithTheTransaction(db, handedOut);
         } finally {
             for (Connection connection : handedOut) {
                 connection.close();
@@ -772,9 +785,9 @@ abstract class DatabaseRepositoryContract {
 
     /**
      * @return a data source that hands out one connection per user, again and again, as a pool does, recording
-     *         each; closing it gives it back
+     *         each, and the name of each method called on them; closing it gives it back
      */
-    static DataSource reusing(DataSource target, List<Connection> handedOut) {
+    static DataSource reusing(DataSource target, List<Connection> handedOut, List<String> calls) {
         ClassLoader loader = DatabaseRepositoryContract.class.getClassLoader();
         Map<String, Connection> pooled = new LinkedHashMap<>();
         return (DataSource) Proxy.newProxyInstance(loader, new Class<?>[] {DataSource.class}, (proxy, method, args) -> {
@@ -789,8 +802,10 @@ abstract class DatabaseRepositoryContract {
                 handedOut.add(connection);
             }
             Connection physical = connection;
-            return Proxy.newProxyInstance(loader, new Class<?>[] {Connection.class}, (p, call, callArgs) ->
-                    call.getName().equals("close") ? null : invoke(call, physical, callArgs));
+            return Proxy.newProxyInstance(loader, new Class<?>[] {Connection.class}, (p, call, callArgs) -> {
+                calls.add(call.getName());
+                return call.getName().equals("close") ? null : invoke(call, physical, callArgs);
+            });
         });
     }
 
