@@ -248,6 +248,7 @@ class PluginLifecycleTest {
         EventBus bus = Handoff.take("keeper.bus");
         DatabaseRepository db = Handoff.take("keeper.db");
         assertThat(db.executeQuery("notes")).containsExactly(Map.of("physical", "keeper_notes"));
+        DatabaseRepository keptTransaction = db.inTransaction(tx -> tx);
         assertThatThrownBy(() -> db.executeQuery("users")).isInstanceOf(TableAccessDeniedException.class)
                 .hasMessage("plugin 'keeper' has not declared table 'users'; allowed: [notes]");
         assertThatThrownBy(() -> context.getDependency("example-plugin-2"))
@@ -267,6 +268,7 @@ class PluginLifecycleTest {
         assertThatThrownBy(() -> bus.emit("x", null)).hasMessage(unloaded);
         assertThatThrownBy(() -> bus.on("x", e -> { })).hasMessage(unloaded);
         assertThatThrownBy(() -> db.executeQuery("notes")).hasMessage(unloaded);
+        assertThatThrownBy(() -> keptTransaction.executeQuery("notes")).hasMessage(unloaded);
         assertThat(events.lifecycle()).containsExactly("loaded example-plugin-1", "loaded keeper", "unloaded keeper");
     }
 

@@ -90,6 +90,33 @@ class PluginMetricsTest {
     }
 
     @Test
+    void aStatementRunThroughATransactionIsCountedAsTheRepositoryCallItIs() {
+        manager.setMetrics(new PluginMetrics() {
+            @Override
+            public void repositoryCall(String plugin, String kind, boolean failed) {
+                reports.add("repository " + plugin + " " + kind + (failed ? " failed" : " ok"));
+            }
+        });
+        manager.load(PluginJarBuilder.plugin("atomic").tables("notes").body("""
+                private PluginContext context;
+                public void initialize(PluginContext context) { this.context = context; }
+                public Object execute(Object in) {
+                    return context.database().orElseThrow().inTransaction(tx -> {
+                        tx.executeCommand("DELETE FROM notes");
+                        return tx.executeQuery("users");
+                    });
+                }
+                """).build(dir));
+
+        assertThatThrownBy(() -> manager.execute("atomic", null)).isInstanceOf(PluginExecutionException.class)
+                .hasMessageContaining("has not declared table 'users'");
+
+        // The two statements, then the transaction they failed.
+        assertThat(reports).containsExactly("repository atomic database ok", "repository atomic database failed",
+                "repository atomic database failed");
+    }
+
+    @Test
     void aListenerATaskOrAHandlerThatThrowsIsCountedAsTheCallbackKindItIs() throws Exception {
         BlockingQueue<String> failures = new LinkedBlockingQueue<>();
         List<ResourceScope> scopes = new CopyOnWriteArrayList<>();

@@ -4,11 +4,14 @@ import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
+import java.util.function.Function;
 
 /**
  * Wraps a repository so that every call fails with the "plugin unloaded" error once the plugin's
  * context is invalidated, whatever the repository implementation does. The engine guarantees this,
- * so the database, Kafka and S3 modules need not each remember it.
+ * so the database, Kafka and S3 modules need not each remember it. A repository that hands itself to
+ * the plugin's work (the database's {@code inTransaction(tx -> ...)}) hands over this proxy instead, so
+ * the statements run through {@code tx} are counted and guarded as every other call is.
  */
 public final class GuardedRepository implements InvocationHandler {
 
@@ -51,12 +54,35 @@ public final class GuardedRepository implements InvocationHandler {
         }
         context.ensureValid();
         try {
-            Object result = method.invoke(target, args);
+            Object result = method.invoke(target, handingOverTheProxy(proxy, args));
             metrics.repositoryCall(pluginName, kind, false);
             return result;
         } catch (InvocationTargetException e) {
             metrics.repositoryCall(pluginName, kind, true);
             throw e.getCause();
         }
+    }
+
+    /** The arguments, with each {@link Function} given the proxy where the repository would give itself. */
+    private Object[] handingOverTheProxy(Object proxy, Object[] args) {
+        if (args == null) {
+            return null;
+        }
+        Object[] passed = args;
+        for (int i = 0; i < args.length; i++) {
+            if (args[i] instanceof Function<?, ?> work) {
+                if (passed == args) {
+                    passed = args.clone();
+                }
+                passed[i] = proxyInsteadOfTarget(work, proxy);
+            }
+        }
+        return passed;
+    }
+
+    @SuppressWarnings("unchecked")
+    private Function<Object, Object> proxyInsteadOfTarget(Function<?, ?> work, Object proxy) {
+        Function<Object, Object> plugins = (Function<Object, Object>) work;
+        return given -> plugins.apply(given == target ? proxy : given);
     }
 }

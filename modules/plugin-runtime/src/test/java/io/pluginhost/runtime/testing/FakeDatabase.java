@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * A small fake of the database SPI for engine tests: a "query" is a logical table name, answered
@@ -42,6 +43,12 @@ public final class FakeDatabase implements RepositoryProvider<DatabaseRepository
         public int executeCommand(String sql, Object... params) {
             commands.add(scope.pluginName() + ": " + sql);
             return 0;
+        }
+
+        /** As the real repository does, the transaction it hands to the work is the repository itself. */
+        @Override
+        public <T> T inTransaction(Function<DatabaseRepository, T> work) {
+            return work.apply(this);
         }
 
         @Override
