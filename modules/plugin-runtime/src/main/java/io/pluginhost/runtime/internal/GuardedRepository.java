@@ -9,21 +9,24 @@ import java.util.function.Function;
 /**
  * Wraps a repository so that every call fails with the "plugin unloaded" error once the plugin's
  * context is invalidated, whatever the repository implementation does. The engine guarantees this,
- * so the database, Kafka and S3 modules need not each remember it. A repository that hands itself to
- * the plugin's work (the database's {@code inTransaction(tx -> ...)}) hands over this proxy instead, so
- * the statements run through {@code tx} are counted and guarded as every other call is.
+ * so the database, Kafka and S3 modules need not each remember it. A repository that hands a repository
+ * of its kind to the plugin's work (the database's {@code inTransaction(tx -> ...)}, itself or the one it
+ * opened lazily) hands over this proxy instead, so the statements run through {@code tx} are counted and
+ * guarded as every other call is.
  */
 public final class GuardedRepository implements InvocationHandler {
 
     private final ScopedPluginContext context;
+    private final Class<?> type;
     private final Object target;
     private final MetricsRelay metrics;
     private final String pluginName;
     private final String kind;
 
-    private GuardedRepository(ScopedPluginContext context, Object target, MetricsRelay metrics, String pluginName,
-                              String kind) {
+    private GuardedRepository(ScopedPluginContext context, Class<?> type, Object target, MetricsRelay metrics,
+                              String pluginName, String kind) {
         this.context = context;
+        this.type = type;
         this.target = target;
         this.metrics = metrics;
         this.pluginName = pluginName;
@@ -43,7 +46,7 @@ public final class GuardedRepository implements InvocationHandler {
     public static <R> R guard(Class<R> type, R target, ScopedPluginContext context, MetricsRelay metrics,
                               String plugin, String kind) {
         Object proxy = Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type},
-                new GuardedRepository(context, target, metrics, plugin, kind));
+                new GuardedRepository(context, type, target, metrics, plugin, kind));
         return type.cast(proxy);
     }
 
@@ -63,7 +66,7 @@ public final class GuardedRepository implements InvocationHandler {
         }
     }
 
-    /** The arguments, with each {@link Function} given the proxy where the repository would give itself. */
+    /** The arguments, with each {@link Function} given the proxy where the repository would give a repository. */
     private Object[] handingOverTheProxy(Object proxy, Object[] args) {
         if (args == null) {
             return null;
@@ -74,15 +77,15 @@ public final class GuardedRepository implements InvocationHandler {
                 if (passed == args) {
                     passed = args.clone();
                 }
-                passed[i] = proxyInsteadOfTarget(work, proxy);
+                passed[i] = proxyInsteadOfRepository(work, proxy);
             }
         }
         return passed;
     }
 
     @SuppressWarnings("unchecked")
-    private Function<Object, Object> proxyInsteadOfTarget(Function<?, ?> work, Object proxy) {
+    private Function<Object, Object> proxyInsteadOfRepository(Function<?, ?> work, Object proxy) {
         Function<Object, Object> plugins = (Function<Object, Object>) work;
-        return given -> plugins.apply(given == target ? proxy : given);
+        return given -> plugins.apply(type.isInstance(given) ? proxy : given);
     }
 }

@@ -45,10 +45,13 @@ public final class FakeDatabase implements RepositoryProvider<DatabaseRepository
             return 0;
         }
 
-        /** As the real repository does, the transaction it hands to the work is the repository itself. */
+        /**
+         * The transaction handed to the work is a repository of the plugin's, but not this object: so the real
+         * one's is when it was opened lazily (the repository of a plugin with no tables).
+         */
         @Override
         public <T> T inTransaction(Function<DatabaseRepository, T> work) {
-            return work.apply(this);
+            return work.apply(new Repository(scope));
         }
 
         @Override
