@@ -21,7 +21,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * 100 rows changed by one statement each, in one transaction, on a pooled H2: through the repository's
- * {@code executeBatch}, through its {@code inTransaction} with a call per row, and as one batch in plain JDBC.
+ * {@code executeBatch}, through its {@code inTransaction} with a call per row, and the same two ways in plain
+ * JDBC (one batch; a statement per row in a transaction).
  * The rows are updates of the fixture's notes, so the tables do not grow from one invocation to the next.
  */
 @State(Scope.Benchmark)
@@ -84,5 +85,10 @@ public class DatabaseBatchBenchmark {
     @Benchmark
     public int[] rawJdbcBatch() throws SQLException {
         return RawJdbc.batch(pool, physicalUpdate, rows());
+    }
+
+    @Benchmark
+    public int rawJdbcStatementPerRowInTransaction() throws SQLException {
+        return RawJdbc.statementPerRowInTransaction(pool, physicalUpdate, rows());
     }
 }

@@ -59,4 +59,33 @@ final class RawJdbc {
             }
         }
     }
+
+    /**
+     * Runs one statement per row, each prepared, run and closed as a call of the repository's is, in one
+     * transaction on one connection.
+     */
+    static int statementPerRowInTransaction(DataSource dataSource, String sql, List<Object[]> rows)
+            throws SQLException {
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                int changed = 0;
+                for (Object[] row : rows) {
+                    try (PreparedStatement statement = connection.prepareStatement(sql)) {
+                        for (int i = 0; i < row.length; i++) {
+                            statement.setObject(i + 1, row[i]);
+                        }
+                        changed += statement.executeUpdate();
+                    }
+                }
+                connection.commit();
+                return changed;
+            } catch (SQLException e) {
+                connection.rollback();
+                throw e;
+            } finally {
+                connection.setAutoCommit(true);
+            }
+        }
+    }
 }
