@@ -10,8 +10,8 @@ package io.pluginhost.api;
  * fields to constants and new collections runs on the host's lifecycle thread within the initialize
  * deadline, like {@code initialize} itself, and costs the load a thread hand-off.
  *
- * <p>Lifecycle: {@link #initialize} once after load; {@link #execute} any number of times, possibly
- * concurrently; {@link #cleanup} once on unload. The host removes the plugin's event listeners,
+ * <p>Lifecycle: {@link #initialize} once after load; {@link #execute} (and {@link #health}) any number of
+ * times, possibly concurrently; {@link #cleanup} once on unload. The host removes the plugin's event listeners,
  * closes its repositories and invalidates its context by itself: implement {@code cleanup} only for
  * resources the plugin created on its own (threads, files, timers).
  */
@@ -52,5 +52,22 @@ public interface Plugin {
      */
     default Object execute(Object input) throws Exception {
         throw new UnsupportedOperationException(getClass().getName() + " does not implement execute");
+    }
+
+    /**
+     * Says whether the plugin can do its work now: a cache still warming, a service it calls that does not
+     * answer. The host asks each time its readiness is asked (WildFly's {@code /health/ready}), on a thread of
+     * its own, and lists the answer there; a plugin that is down makes the node not ready, so that a load
+     * balancer sends its requests elsewhere. Answer from what the plugin already knows (a flag its work sets, the
+     * outcome of its last call): the host waits a short while (half a second by default), counts a check that
+     * has not answered by then, or throws, as down, and asks a check still running no second time until it has
+     * answered. May be called concurrently with {@link #execute}. A plugin that does not implement it is not
+     * asked.
+     *
+     * @return {@link PluginHealth#up()} or {@link PluginHealth#down(String)} with why
+     * @throws Exception counted as down, with the exception as the reason
+     */
+    default PluginHealth health() throws Exception {
+        return PluginHealth.up();
     }
 }

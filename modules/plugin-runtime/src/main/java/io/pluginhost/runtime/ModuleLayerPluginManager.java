@@ -2,6 +2,7 @@ package io.pluginhost.runtime;
 
 import io.pluginhost.api.EventListener;
 import io.pluginhost.api.PluginDescriptor;
+import io.pluginhost.api.PluginHealth;
 import io.pluginhost.api.exception.DependencyVersionException;
 import io.pluginhost.api.exception.DependentsLoadedException;
 import io.pluginhost.api.exception.DuplicatePluginException;
@@ -60,7 +61,12 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
@@ -1081,6 +1087,36 @@ public final class ModuleLayerPluginManager implements PluginManager {
     @Override
     public int publish(String event, Object data) {
         return hub.emit(null, event, data);
+    }
+
+    @Override
+    public Map<String, PluginHealth> health(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Map<String, CompletableFuture<PluginHealth>> asked = new TreeMap<>();
+        for (LoadedPlugin plugin : registry.allLoaded()) {
+            plugin.askHealth(tasks).ifPresent(check -> asked.put(plugin.name(), check));
+        }
+        Map<String, PluginHealth> answers = new LinkedHashMap<>();
+        asked.forEach((name, check) -> {
+            PluginHealth answer = answerWithin(check, deadline, timeout);
+            if (answer != null) { // null: it was being unloaded
+                answers.put(name, answer);
+            }
+        });
+        return Collections.unmodifiableMap(answers);
+    }
+
+    private static PluginHealth answerWithin(CompletableFuture<PluginHealth> check, long deadline, Duration timeout) {
+        try {
+            return check.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            return PluginHealth.down("its health check has not answered within " + timeout.toMillis() + " ms");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return PluginHealth.down("the host was interrupted while it waited for the health check");
+        } catch (ExecutionException e) { // the check completes normally, whatever the plugin did
+            throw new IllegalStateException(e);
+        }
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.pluginhost.runtime;
 
 import io.pluginhost.api.EventListener;
 import io.pluginhost.api.PluginDescriptor;
+import io.pluginhost.api.PluginHealth;
 import io.pluginhost.api.exception.CircularDependencyException;
 import io.pluginhost.api.exception.DependencyNotFoundException;
 import io.pluginhost.api.exception.DependentsLoadedException;
@@ -16,6 +17,7 @@ import io.pluginhost.api.exception.SelfDependencyException;
 import io.pluginhost.runtime.resource.ResourceOverrides;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -234,6 +236,17 @@ public interface PluginManager extends AutoCloseable {
      * @return the plugins reloaded, if any
      */
     List<PluginInfo> clearOverrides(String name);
+
+    /**
+     * Asks each loaded plugin that implements {@link io.pluginhost.api.Plugin#health} whether it can do its work
+     * now: all at once, each on a thread of its own, a check still running from an earlier call asked no second
+     * time. For readiness checks.
+     *
+     * @param timeout how long the checks may take, together
+     * @return by plugin name, in name order, what each said; down with why where its check threw, answered
+     *         {@code null} or had not answered within the timeout
+     */
+    Map<String, PluginHealth> health(Duration timeout);
 
     /**
      * Reports each plugin's work (execute calls, events, repository calls, load and unload times) to

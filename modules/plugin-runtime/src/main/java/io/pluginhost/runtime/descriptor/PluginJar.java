@@ -35,6 +35,7 @@ public record PluginJar(Path path, ModuleDescriptor module, Provider provider, P
      * @param initialize     whether it may implement {@code initialize} (false only when its class
      *                       file shows it cannot: then the engine does not call the API's no-op)
      * @param cleanup        the same for {@code cleanup}
+     * @param health         the same for {@code health}: the engine asks only a plugin that may implement it
      * @param inertConstruction whether making an instance runs no code of the plugin's and cannot
      *                       block (its class file shows it): then the engine makes it on the caller's
      *                       thread; otherwise on a lifecycle thread, within the initialize deadline
@@ -45,7 +46,7 @@ public record PluginJar(Path path, ModuleDescriptor module, Provider provider, P
      *                       again (a one-class plugin never needs it open)
      */
     public record Provider(String className, boolean providerMethod, boolean initialize, boolean cleanup,
-                           boolean inertConstruction, boolean inertInitialize, byte[] classFile) {
+                           boolean health, boolean inertConstruction, boolean inertInitialize, byte[] classFile) {
     }
 
     /**

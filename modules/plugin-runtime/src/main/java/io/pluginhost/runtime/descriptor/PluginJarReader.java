@@ -2,6 +2,7 @@ package io.pluginhost.runtime.descriptor;
 
 import io.pluginhost.api.Plugin;
 import io.pluginhost.api.PluginContext;
+import io.pluginhost.api.PluginHealth;
 import io.pluginhost.api.PluginDependency;
 import io.pluginhost.api.PluginDescriptor;
 import io.pluginhost.api.PluginMetadata;
@@ -49,6 +50,7 @@ public final class PluginJarReader {
     private static final String MODULE_INFO = "module-info.class";
     private static final String INITIALIZE = "initialize(L" + PluginContext.class.getName().replace('.', '/') + ";)V";
     private static final String CLEANUP = "cleanup()V";
+    private static final String HEALTH = "health()L" + PluginHealth.class.getName().replace('.', '/') + ";";
     /** A jar up to this size (most plugins) is read whole, in one system call, and its entries found in memory; a larger one (private libraries) through {@code JarFile}. */
     static final long MAX_IN_MEMORY = 1 << 20;
     /** The most a plugin's private libraries may unpack to, in all (each: {@link InMemoryZip#MAX_ENTRY}). */
@@ -252,8 +254,8 @@ public final class PluginJarReader {
             }
             PluginDescriptor descriptor = descriptorOf(jar, providerClass, facts.annotation().get());
             PluginJar.Provider provider = new PluginJar.Provider(providerClass, facts.providerMethod(),
-                    facts.mayHave(INITIALIZE), facts.mayHave(CLEANUP), facts.inertConstruction(),
-                    facts.inertInitialize(), classFile);
+                    facts.mayHave(INITIALIZE), facts.mayHave(CLEANUP), facts.mayHave(HEALTH),
+                    facts.inertConstruction(), facts.inertInitialize(), classFile);
             return new PluginJar(jar, forLayer(module), provider, descriptor,
                     withLibraries ? libraries(file, jar, module) : List.of(), jar.toUri());
         } catch (InvalidModuleDescriptorException | java.io.UncheckedIOException | SecurityException

@@ -93,6 +93,16 @@ public final class TaskTimer implements AutoCloseable {
         threads("plugin-task-" + plugin + "-" + runs.incrementAndGet()).newThread(run).start();
     }
 
+    /**
+     * Starts {@code run} on a thread of its own, made as a run's is, which ends with it.
+     *
+     * @param name the thread's name
+     * @param run  what it runs
+     */
+    public void startThread(String name, Runnable run) {
+        threads(name).newThread(run).start();
+    }
+
     private ThreadFactory threads(String name) {
         return runnable -> {
             Thread thread = new Thread(null, runnable, name, 0, false);

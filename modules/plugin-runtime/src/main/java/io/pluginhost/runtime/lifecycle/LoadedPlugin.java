@@ -4,6 +4,7 @@ import io.pluginhost.api.EventListener;
 import io.pluginhost.api.Plugin;
 import io.pluginhost.api.PluginDescriptor;
 import io.pluginhost.api.PluginEvent;
+import io.pluginhost.api.PluginHealth;
 import io.pluginhost.api.exception.CallDepthExceededException;
 import io.pluginhost.api.exception.PluginContextInvalidatedException;
 import io.pluginhost.api.exception.PluginException;
@@ -19,6 +20,7 @@ import io.pluginhost.runtime.internal.LifecycleThreads;
 import io.pluginhost.runtime.internal.MetricsRelay;
 import io.pluginhost.runtime.internal.PluginCode;
 import io.pluginhost.runtime.internal.ScopedPluginContext;
+import io.pluginhost.runtime.internal.TaskTimer;
 import io.pluginhost.runtime.layer.PluginLayer;
 import io.pluginhost.runtime.resource.EffectiveResources;
 import io.pluginhost.runtime.resource.ResourceScope;
@@ -39,7 +41,9 @@ import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
 /**
@@ -49,6 +53,9 @@ import java.util.function.Function;
  * and instance; after it the plugin can be collected even if this record is still referenced.
  */
 public final class LoadedPlugin implements Subscriber, ResourceScope {
+
+    /** The most of a down plugin's reason the host reports. */
+    static final int MAX_HEALTH_REASON = 1_000;
 
     /** Where errors of plugin code that no caller waits for (listeners, tasks, handlers, extensions) go. */
     public interface ErrorSink {
@@ -86,14 +93,19 @@ public final class LoadedPlugin implements Subscriber, ResourceScope {
     private final Map<Class<?>, List<Object>> extensions = new HashMap<>();
     /** The handles behind those proxies, to drop at unload; guarded by {@link #extensions}. */
     private final List<ExtensionHandle> extensionHandles = new ArrayList<>();
+    /** Whether it may implement {@code health}; if not, the host does not ask it. */
+    private final boolean implementsHealth;
+    /** Its health check still running, or its last one; null before the first. */
+    private final AtomicReference<CompletableFuture<PluginHealth>> healthCheck = new AtomicReference<>();
 
     LoadedPlugin(PluginDescriptor descriptor, Path source, LoadPlan plan, PluginLayer layer,
                  ErrorSink errors, int maxCallDepth, LifecycleThreads threads, boolean implementsCleanup,
-                 MetricsRelay metrics) {
+                 boolean implementsHealth, MetricsRelay metrics) {
         this.metrics = metrics;
         this.descriptor = descriptor;
         this.bound = plan.bound();
         this.implementsCleanup = implementsCleanup;
+        this.implementsHealth = implementsHealth;
         this.source = source;
         this.resources = plan.resources();
         this.layer = layer;
@@ -414,6 +426,55 @@ public final class LoadedPlugin implements Subscriber, ResourceScope {
             DetachedException detached = DetachedException.of(e);
             throw new PluginExecutionException("plugin '" + descriptor.name() + "' failed in execute: "
                     + detached.getMessage(), detached);
+        } finally {
+            exit(depth);
+        }
+    }
+
+    /**
+     * Asks the plugin whether it can do its work: a check on a thread of its own, unless one is still running,
+     * which is then the answer to wait for.
+     *
+     * @param timer starts the check's thread
+     * @return the check, completed with what the plugin said (down with why where it threw or said nothing),
+     *         or with {@code null} if it was being unloaded; empty if the plugin does not implement
+     *         {@code health} or is unloaded
+     */
+    public Optional<CompletableFuture<PluginHealth>> askHealth(TaskTimer timer) {
+        if (!implementsHealth || layer == null) {
+            return Optional.empty();
+        }
+        CompletableFuture<PluginHealth> last = healthCheck.get();
+        if (last != null && !last.isDone()) {
+            return Optional.of(last);
+        }
+        CompletableFuture<PluginHealth> check = new CompletableFuture<>();
+        if (!healthCheck.compareAndSet(last, check)) { // another caller started one meanwhile
+            return Optional.ofNullable(healthCheck.get());
+        }
+        try {
+            timer.startThread("plugin-health-" + name, () -> check.complete(checkHealth()));
+        } catch (RuntimeException | OutOfMemoryError e) { // no thread to be had
+            check.complete(PluginHealth.down("its health check could not start: " + e));
+        }
+        return Optional.of(check);
+    }
+
+    private PluginHealth checkHealth() {
+        CallDepth depth = enter();
+        if (depth == null) { // being unloaded: it has nothing to say, and an unload takes no node out
+            return null;
+        }
+        try {
+            PluginLayer current = layer();
+            PluginHealth said = PluginCode.callWithContextLoader(current.classLoader(), current.instance()::health);
+            if (said == null) {
+                return PluginHealth.down("its health check answered null");
+            }
+            return said.isUp() || said.reason().length() <= MAX_HEALTH_REASON ? said
+                    : PluginHealth.down(said.reason().substring(0, MAX_HEALTH_REASON) + "...");
+        } catch (Throwable e) {
+            return PluginHealth.down("its health check failed: " + DetachedException.of(e).getMessage());
         } finally {
             exit(depth);
         }

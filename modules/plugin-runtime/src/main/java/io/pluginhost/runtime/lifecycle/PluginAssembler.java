@@ -116,7 +116,7 @@ public final class PluginAssembler {
         }
         PluginLayer layer = PluginLayer.define(jar, api, dependencyLayers, construction, mbeans);
         LoadedPlugin plugin = new LoadedPlugin(jar.descriptor(), jar.path(), plan, layer, errors,
-                limits.maxCallDepth(), threads, jar.provider().cleanup(), metrics);
+                limits.maxCallDepth(), threads, jar.provider().cleanup(), jar.provider().health(), metrics);
         PluginTasks tasks = new PluginTasks(plugin, timer);
         plugin.tasks = tasks;
         plugin.closeables.add(tasks);

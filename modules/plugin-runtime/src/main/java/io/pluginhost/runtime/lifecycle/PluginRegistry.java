@@ -63,6 +63,11 @@ public final class PluginRegistry implements ExtensionLookup {
         return files;
     }
 
+    /** @return every loaded plugin, in no order */
+    public List<LoadedPlugin> allLoaded() {
+        return List.copyOf(loaded.values());
+    }
+
     /** @return the loaded plugin of that name, if any */
     public Optional<LoadedPlugin> loaded(String name) {
         return Optional.ofNullable(loaded.get(name));
