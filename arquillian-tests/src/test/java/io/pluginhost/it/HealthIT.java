@@ -28,8 +28,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * MicroProfile Health on the management interface, without credentials: the host's readiness checks
- * report the engine, each plugin (a failed one takes the node down, with its reason) and whether the
- * database, Kafka and S3 it uses answer.
+ * report the engine, each plugin (a failed one, or one whose own check says it is down, takes the node
+ * down, with its reason) and whether the database, Kafka and S3 it uses answer.
  */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
@@ -126,5 +126,38 @@ class HealthIT {
             admin.json("DELETE", "api/jars/health-faulty.jar", null);
         }
         assertThat(ready().statusCode()).as("back up once the failed plugin is gone").isEqualTo(200);
+    }
+
+    @Test
+    void aPluginThatSaysItCannotDoItsWorkTakesReadinessDownWithItsReason() throws Exception {
+        AdminClient admin = new AdminClient(base);
+        // The server runs on this machine: the plugin is up while a file the test removes is there.
+        Path rates = Files.writeString(dir.resolve("rates-answer"), "yes");
+        Path jar = PluginJarBuilder.plugin("health-moody").body("""
+                public PluginHealth health() {
+                    return java.nio.file.Files.exists(java.nio.file.Path.of("%s")) ? PluginHealth.up()
+                            : PluginHealth.down("the rates service does not answer");
+                }
+                """.formatted(rates)).build(dir);
+        try {
+            assertThat(admin.upload("health-moody.jar", Files.readAllBytes(jar)).statusCode()).isEqualTo(201);
+            HttpResponse<String> up = ready();
+            assertThat(up.statusCode()).as(up.body()).isEqualTo(200);
+            assertThat(up.body()).contains("\"health-moody\":\"LOADED 1.0.0\"");
+
+            Files.delete(rates);
+            HttpResponse<String> down = ready();
+            assertThat(down.statusCode()).as(down.body()).isEqualTo(503);
+            assertThat(down.body()).contains(
+                    "\"health-moody\":\"LOADED 1.0.0, DOWN: the rates service does not answer\"");
+            assertThat(admin.json("GET", "api/plugins/health-moody", null).body())
+                    .as("still loaded and serving").contains("\"state\":\"LOADED\"");
+
+            Files.writeString(rates, "yes");
+            assertThat(ready().statusCode()).as("up again once it says so").isEqualTo(200);
+        } finally {
+            admin.json("DELETE", "api/plugins/health-moody", null);
+            admin.json("DELETE", "api/jars/health-moody.jar", null);
+        }
     }
 }

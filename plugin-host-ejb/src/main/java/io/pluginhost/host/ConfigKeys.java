@@ -58,6 +58,7 @@ final class ConfigKeys {
             "pluginhost.events.max-clients", "pluginhost.events.heartbeat", "pluginhost.events.max-payload-chars",
             "pluginhost.hot-deploy.enabled", "pluginhost.hot-deploy.quiet-ms", "pluginhost.hot-deploy.rescan",
             "pluginhost.hot-deploy.cascade", "pluginhost.health.failed-plugin-is-down",
+            "pluginhost.health.plugin-check-timeout",
             "pluginhost.upload.max-bytes", "pluginhost.admin.trusted-origins", "pluginhost.load-retry.enabled",
             "pluginhost.load-retry.period");
 
