@@ -5,10 +5,8 @@ import io.pluginhost.runtime.HostServices;
 import io.pluginhost.runtime.ModuleLayerPluginManager;
 import io.pluginhost.runtime.PluginManager;
 import io.pluginhost.runtime.testing.PluginJarBuilder;
-import org.eclipse.microprofile.config.Config;
-import org.eclipse.microprofile.config.ConfigValue;
-import org.eclipse.microprofile.config.spi.ConfigSource;
-import org.eclipse.microprofile.config.spi.Converter;
+import io.smallrye.config.PropertiesConfigSource;
+import io.smallrye.config.SmallRyeConfigBuilder;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.junit.jupiter.api.AfterEach;
@@ -18,10 +16,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -35,7 +31,7 @@ class PluginsReadinessTest {
 
     private final ModuleLayerPluginManager engine = new ModuleLayerPluginManager(HostServices.NONE,
             EngineLimits.defaults());
-    private final Map<String, Object> settings = new HashMap<>();
+    private final Map<String, String> settings = new HashMap<>();
     private final PluginsReadiness readiness = new PluginsReadiness();
 
     @BeforeAll
@@ -45,7 +41,6 @@ class PluginsReadinessTest {
 
     @BeforeEach
     void attach() {
-        readiness.config = new Settings();
         readiness.health = new HostHealth();
         readiness.health.attach(new Host());
         engine.load(PluginJarBuilder.plugin("steady").build(dir));
@@ -59,9 +54,16 @@ class PluginsReadinessTest {
         engine.close();
     }
 
+    /** @return the check's answer, with the settings read by SmallRye Config, as in WildFly */
+    private HealthCheckResponse ask() {
+        readiness.config = new SmallRyeConfigBuilder()
+                .withSources(new PropertiesConfigSource(settings, "microprofile-config.properties", 100)).build();
+        return readiness.call();
+    }
+
     @Test
     void aPluginThatSaysItIsDownTakesTheCheckDownWithItsReason() {
-        HealthCheckResponse response = readiness.call();
+        HealthCheckResponse response = ask();
 
         assertThat(response.getStatus()).isEqualTo(HealthCheckResponse.Status.DOWN);
         assertThat(response.getData().orElseThrow()).containsAllEntriesOf(Map.of("steady", "LOADED 1.0.0",
@@ -70,9 +72,9 @@ class PluginsReadinessTest {
 
     @Test
     void anOperatorMayKeepTheNodeReadyWhileAPluginIsDown() {
-        settings.put("pluginhost.health.failed-plugin-is-down", false);
+        settings.put("pluginhost.health.failed-plugin-is-down", "false");
 
-        HealthCheckResponse response = readiness.call();
+        HealthCheckResponse response = ask();
 
         assertThat(response.getStatus()).isEqualTo(HealthCheckResponse.Status.UP);
         assertThat(response.getData().orElseThrow()).containsAllEntriesOf(Map.of("moody",
@@ -81,9 +83,9 @@ class PluginsReadinessTest {
 
     @Test
     void aTimeoutThatIsNotPositiveIsSaidInTheCheck() {
-        settings.put("pluginhost.health.plugin-check-timeout", Duration.ZERO);
+        settings.put("pluginhost.health.plugin-check-timeout", "PT0S");
 
-        HealthCheckResponse response = readiness.call();
+        HealthCheckResponse response = ask();
 
         assertThat(response.getStatus()).isEqualTo(HealthCheckResponse.Status.DOWN);
         assertThat(response.getData().orElseThrow()).containsAllEntriesOf(Map.of("configuration",
@@ -168,44 +170,6 @@ class PluginsReadinessTest {
         @Override
         public String withoutServerPaths(String message) {
             return message;
-        }
-    }
-
-    /** The configuration: the test's settings, typed as the check asks for them. */
-    private final class Settings implements Config {
-        @Override
-        public <T> T getValue(String propertyName, Class<T> propertyType) {
-            return getOptionalValue(propertyName, propertyType).orElseThrow();
-        }
-
-        @Override
-        public <T> Optional<T> getOptionalValue(String propertyName, Class<T> propertyType) {
-            return Optional.ofNullable(settings.get(propertyName)).map(propertyType::cast);
-        }
-
-        @Override
-        public ConfigValue getConfigValue(String propertyName) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public Iterable<String> getPropertyNames() {
-            return List.copyOf(settings.keySet());
-        }
-
-        @Override
-        public Iterable<ConfigSource> getConfigSources() {
-            return List.of();
-        }
-
-        @Override
-        public <T> Optional<Converter<T>> getConverter(Class<T> forType) {
-            return Optional.empty();
-        }
-
-        @Override
-        public <T> T unwrap(Class<T> type) {
-            throw new UnsupportedOperationException();
         }
     }
 }
