@@ -131,7 +131,8 @@ class HealthIT {
     @Test
     void aPluginThatSaysItCannotDoItsWorkTakesReadinessDownWithItsReason() throws Exception {
         AdminClient admin = new AdminClient(base);
-        // The server runs on this machine: the plugin is up while a file the test removes is there.
+        // The server runs on this machine: the plugin is up while a file the test removes is there. The test
+        // server waits 10 s for the checks (arquillian.xml), so a loaded machine does not make a slow one down.
         Path rates = Files.writeString(dir.resolve("rates-answer"), "yes");
         Path jar = PluginJarBuilder.plugin("health-moody").body("""
                 public PluginHealth health() {
