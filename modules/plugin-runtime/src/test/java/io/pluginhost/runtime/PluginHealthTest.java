@@ -60,7 +60,7 @@ class PluginHealthTest {
     }
 
     @Test
-    void aCheckThatThrowsOrAnswersNothingIsDownSayingSo() {
+    void aCheckThatThrowsOrAnswersNothingIsDownSayingSoAndALongReasonIsCut() {
         manager.load(PluginJarBuilder.plugin("throwing").body("""
                 public PluginHealth health() { throw new IllegalStateException("no upstream"); }
                 """).build(dir));
@@ -70,6 +70,12 @@ class PluginHealthTest {
         manager.load(PluginJarBuilder.plugin("wordless").body("""
                 public PluginHealth health() { return PluginHealth.down(" "); }
                 """).build(dir));
+        manager.load(PluginJarBuilder.plugin("recursive").body("""
+                public PluginHealth health() { return health(); }
+                """).build(dir));
+        manager.load(PluginJarBuilder.plugin("verbose").body("""
+                public PluginHealth health() { return PluginHealth.down("why ".repeat(1_000)); }
+                """).build(dir));
 
         var health = manager.health(LONG);
 
@@ -78,6 +84,9 @@ class PluginHealthTest {
         assertThat(health.get("silent")).isEqualTo(PluginHealth.down("its health check answered null"));
         assertThat(health.get("wordless").reason()).startsWith("its health check failed: "
                 + "java.lang.IllegalArgumentException: a plugin that is down says why");
+        assertThat(health.get("recursive").reason()).startsWith("its health check failed: "
+                + "java.lang.StackOverflowError");
+        assertThat(health.get("verbose").reason()).hasSize(1_003).startsWith("why why ").endsWith("...");
     }
 
     @Test
