@@ -31,7 +31,7 @@ class FailedLoadsTest {
     private static PluginInfo loaded(String name, Path source) {
         return new PluginInfo(new PluginDescriptor(name, "1.0.0", "", List.of(), List.of(), List.of(), List.of()),
                 PluginState.LOADED, source, List.of(), Map.of(), Map.of(), Map.of(), Instant.now(), Optional.empty(),
-                List.of(), 0);
+                List.of(), 0, Optional.empty());
     }
 
     private FileTime modified(Path jar) throws Exception {

@@ -44,6 +44,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -1092,18 +1093,60 @@ public final class ModuleLayerPluginManager implements PluginManager {
     @Override
     public Map<String, PluginHealth> health(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        Map<String, CompletableFuture<PluginHealth>> asked = new TreeMap<>();
+        Map<String, LoadedPlugin> plugins = new TreeMap<>();
+        Map<String, CompletableFuture<PluginHealth>> asked = new HashMap<>();
         for (LoadedPlugin plugin : registry.allLoaded()) {
-            plugin.askHealth(tasks).ifPresent(check -> asked.put(plugin.name(), check));
+            plugin.askHealth(tasks).ifPresent(check -> {
+                plugins.put(plugin.name(), plugin);
+                asked.put(plugin.name(), check);
+            });
         }
         Map<String, PluginHealth> answers = new LinkedHashMap<>();
-        asked.forEach((name, check) -> {
-            PluginHealth answer = answerWithin(check, deadline, timeout);
+        plugins.forEach((name, plugin) -> {
+            PluginHealth answer = answerWithin(asked.get(name), deadline, timeout);
             if (answer != null) { // null: it was being unloaded
-                answers.put(name, answer);
+                answers.put(name, noted(plugin, answer));
             }
         });
         return Collections.unmodifiableMap(answers);
+    }
+
+    @Override
+    public PluginHealth health(String name, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        LoadedPlugin plugin = registry.loaded(name).orElseThrow(() -> new PluginNotFoundException(name));
+        Optional<CompletableFuture<PluginHealth>> check = plugin.askHealth(tasks);
+        if (check.isEmpty()) {
+            return PluginHealth.up(); // no check of its own: the API's default
+        }
+        PluginHealth answer = answerWithin(check.get(), deadline, timeout);
+        if (answer == null) {
+            throw new PluginNotFoundException(name); // being unloaded
+        }
+        return noted(plugin, answer);
+    }
+
+    /**
+     * Keeps a plugin's answer and, where its status turned (or it is down the first time it is asked), logs it and
+     * tells the lifecycle listeners, once whoever asked.
+     */
+    private PluginHealth noted(LoadedPlugin plugin, PluginHealth said) {
+        KnownHealth before = plugin.noteHealth(said);
+        if (before == null ? said.isUp() : before.said().status() == said.status()) {
+            return said;
+        }
+        if (said.isUp()) {
+            LOG.log(System.Logger.Level.INFO, "plugin ''{0}'' says it can do its work again, after {1} s down",
+                    plugin.name(), Duration.between(before.since(), Instant.now()).toSeconds());
+        } else {
+            LOG.log(System.Logger.Level.WARNING, "plugin ''{0}'' says it cannot do its work: {1}", plugin.name(),
+                    said.reason());
+        }
+        PluginInfo info = registry.info(plugin);
+        for (PluginLifecycleListener listener : listeners) {
+            notify(() -> listener.pluginHealthChanged(info));
+        }
+        return said;
     }
 
     private static PluginHealth answerWithin(CompletableFuture<PluginHealth> check, long deadline, Duration timeout) {

@@ -24,10 +24,13 @@ import java.util.Optional;
  * @param extensions the extension points it implements ({@code provides} in its module-info, but
  *                   {@code Plugin}), sorted; empty unless loaded
  * @param scheduledTasks its scheduled tasks that have not ended (0 unless loaded)
+ * @param health     what it last said of its health, and since when; empty unless loaded and asked (a plugin
+ *                   without a {@code health()} of its own is never asked)
  */
 public record PluginInfo(PluginDescriptor descriptor, PluginState state, Path source, List<String> dependents,
                          Map<String, String> tables, Map<String, String> topics, Map<String, String> buckets,
-                         Instant since, Optional<String> error, List<String> extensions, int scheduledTasks) {
+                         Instant since, Optional<String> error, List<String> extensions, int scheduledTasks,
+                         Optional<KnownHealth> health) {
 
     /** Copies the collections. */
     public PluginInfo {

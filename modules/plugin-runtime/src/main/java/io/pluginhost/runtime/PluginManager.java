@@ -245,8 +245,20 @@ public interface PluginManager extends AutoCloseable {
      * @param timeout how long the checks may take, together
      * @return by plugin name, in name order, what each said; down with why where its check threw, answered
      *         {@code null} or had not answered within the timeout
+     * @see PluginInfo#health() what each last said, kept
      */
     Map<String, PluginHealth> health(Duration timeout);
+
+    /**
+     * Asks one loaded plugin whether it can do its work now, as {@link #health(Duration)} asks them all; its
+     * answer is kept as that call's are.
+     *
+     * @param name    the plugin
+     * @param timeout how long its check may take
+     * @return what it said ({@link PluginHealth#up()} for a plugin without a check of its own)
+     * @throws PluginNotFoundException if it is not loaded (or is being unloaded)
+     */
+    PluginHealth health(String name, Duration timeout);
 
     /**
      * Reports each plugin's work (execute calls, events, repository calls, load and unload times) to

@@ -1,6 +1,7 @@
 package io.pluginhost.runtime;
 
 import io.pluginhost.api.PluginHealth;
+import io.pluginhost.api.exception.PluginNotFoundException;
 import io.pluginhost.runtime.testing.Gc;
 import io.pluginhost.runtime.testing.Handoff;
 import io.pluginhost.runtime.testing.PluginJarBuilder;
@@ -10,7 +11,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -57,6 +61,93 @@ class PluginHealthTest {
                 Map.entry("moody", PluginHealth.down("the rates service does not answer")));
         manager.execute("moody", null);
         assertThat(manager.health(LONG).get("moody")).isEqualTo(PluginHealth.up());
+    }
+
+    @Test
+    void onePluginIsAskedByNameAndOneThatIsNotLoadedIsNotFound() {
+        manager.load(PluginJarBuilder.plugin("quiet").build(dir));
+        manager.load(PluginJarBuilder.plugin("sinking").body("""
+                public PluginHealth health() { return PluginHealth.down("the disk is full"); }
+                """).build(dir));
+
+        assertThat(manager.health("quiet", LONG)).as("no check of its own: up, the API's default")
+                .isEqualTo(PluginHealth.up());
+        assertThat(manager.health("sinking", LONG)).isEqualTo(PluginHealth.down("the disk is full"));
+        assertThatThrownBy(() -> manager.health("nobody", LONG)).isInstanceOf(PluginNotFoundException.class)
+                .hasMessage("plugin 'nobody' is not loaded");
+        assertThatThrownBy(() -> manager.health("sinking", null)).isInstanceOf(NullPointerException.class);
+    }
+
+    @Test
+    void whatAPluginLastSaidIsKeptWithSinceWhenAndEachTurnIsToldOnce() {
+        List<PluginInfo> told = new CopyOnWriteArrayList<>();
+        manager.addLifecycleListener(new PluginLifecycleListener() {
+            @Override
+            public void pluginHealthChanged(PluginInfo plugin) {
+                told.add(plugin);
+            }
+        });
+        manager.load(PluginJarBuilder.plugin("quiet").build(dir));
+        manager.load(PluginJarBuilder.plugin("moody").body("""
+                private volatile String trouble;
+                public Object execute(Object in) { trouble = (String) in; return null; }
+                public PluginHealth health() {
+                    return trouble == null ? PluginHealth.up() : PluginHealth.down(trouble);
+                }
+                """).build(dir));
+        assertThat(manager.get("moody").health()).as("not asked yet").isEmpty();
+
+        Instant before = Instant.now();
+        manager.health(LONG);
+        KnownHealth up = manager.get("moody").health().orElseThrow();
+        assertThat(up.said()).isEqualTo(PluginHealth.up());
+        assertThat(up.since()).isBetween(before, Instant.now());
+        assertThat(manager.get("quiet").health()).as("no check of its own, nothing said").isEmpty();
+        assertThat(told).as("up at first is no news").isEmpty();
+
+        manager.execute("moody", "the rates service does not answer");
+        manager.health("moody", LONG);
+        manager.health(LONG);
+        KnownHealth down = manager.get("moody").health().orElseThrow();
+        assertThat(down.said()).isEqualTo(PluginHealth.down("the rates service does not answer"));
+        assertThat(down.since()).isAfterOrEqualTo(up.since());
+        assertThat(told).as("told once, whoever asked").singleElement()
+                .satisfies(plugin -> assertThat(plugin.health()).contains(down));
+
+        manager.execute("moody", "the rates service is slow");
+        manager.health(LONG);
+        assertThat(manager.list()).filteredOn(plugin -> plugin.name().equals("moody")).singleElement()
+                .satisfies(plugin -> assertThat(plugin.health()).as("its latest reason, down since it first said so")
+                        .contains(new KnownHealth(PluginHealth.down("the rates service is slow"), down.since())));
+        assertThat(told).as("still down: no news").hasSize(1);
+
+        manager.execute("moody", null);
+        manager.health("moody", LONG);
+        assertThat(told).hasSize(2);
+        assertThat(told.get(1).health().orElseThrow().said()).isEqualTo(PluginHealth.up());
+        assertThat(told.get(1).health().orElseThrow().since()).isAfterOrEqualTo(down.since());
+
+        manager.reload("moody");
+        assertThat(manager.get("moody").health()).as("a new instance has said nothing yet").isEmpty();
+    }
+
+    @Test
+    void aPluginDownTheFirstTimeItIsAskedIsTold() {
+        List<String> told = new CopyOnWriteArrayList<>();
+        manager.addLifecycleListener(new PluginLifecycleListener() {
+            @Override
+            public void pluginHealthChanged(PluginInfo plugin) {
+                told.add(plugin.name() + ": " + plugin.health().orElseThrow().said().reason());
+            }
+        });
+        manager.load(PluginJarBuilder.plugin("sinking").body("""
+                public PluginHealth health() { return PluginHealth.down("the disk is full"); }
+                """).build(dir));
+
+        manager.health(LONG);
+        manager.health(LONG);
+
+        assertThat(told).containsExactly("sinking: the disk is full");
     }
 
     @Test
@@ -111,6 +202,8 @@ class PluginHealthTest {
             assertThat(manager.health(Duration.ofMillis(50)).get("stuck").reason())
                     .isEqualTo("its health check has not answered within 50 ms");
             assertThat(asked).as("asked once while its check runs").hasValue(1);
+            assertThat(manager.get("stuck").health().orElseThrow().said())
+                    .isEqualTo(PluginHealth.down("its health check has not answered within 50 ms"));
         } finally {
             release.countDown();
         }

@@ -12,6 +12,7 @@ import io.pluginhost.api.exception.PluginExecutionException;
 import io.pluginhost.api.exception.PluginNotFoundException;
 import io.pluginhost.api.exception.PluginTimeoutException;
 import io.pluginhost.runtime.BackgroundWork;
+import io.pluginhost.runtime.KnownHealth;
 import io.pluginhost.runtime.event.CallDepth;
 import io.pluginhost.runtime.event.Subscriber;
 import io.pluginhost.runtime.internal.CallGate;
@@ -97,6 +98,8 @@ public final class LoadedPlugin implements Subscriber, ResourceScope {
     private final boolean implementsHealth;
     /** Its health check still running, or its last one; null before the first. */
     private final AtomicReference<CompletableFuture<PluginHealth>> healthCheck = new AtomicReference<>();
+    /** What its checks last answered, and since when; null before the first answer. Guarded by this. */
+    private KnownHealth knownHealth;
 
     LoadedPlugin(PluginDescriptor descriptor, Path source, LoadPlan plan, PluginLayer layer,
                  ErrorSink errors, int maxCallDepth, LifecycleThreads threads, boolean implementsCleanup,
@@ -458,6 +461,23 @@ public final class LoadedPlugin implements Subscriber, ResourceScope {
             check.complete(PluginHealth.down("its health check could not start: " + e));
         }
         return Optional.of(check);
+    }
+
+    /**
+     * Keeps what its check answered: since when stays while the status does.
+     *
+     * @return what was known before, or {@code null} if it had not answered before
+     */
+    public synchronized KnownHealth noteHealth(PluginHealth said) {
+        KnownHealth before = knownHealth;
+        knownHealth = new KnownHealth(said, before != null && before.said().status() == said.status()
+                ? before.since() : Instant.now());
+        return before;
+    }
+
+    /** @return what its check last answered, and since when; {@code null} if it has not answered */
+    public synchronized KnownHealth knownHealth() {
+        return knownHealth;
     }
 
     private PluginHealth checkHealth() {

@@ -164,7 +164,7 @@ public final class PluginRegistry implements ExtensionLookup {
     /** Lists a plugin that was loaded and did not come back (a failed reload), so it can be retried. */
     public void markFailed(PluginDescriptor descriptor, Path source, String why) {
         failed.put(descriptor.name(), new PluginInfo(descriptor, PluginState.FAILED, source, List.of(), Map.of(),
-                Map.of(), Map.of(), Instant.now(), Optional.of(why), List.of(), 0));
+                Map.of(), Map.of(), Instant.now(), Optional.of(why), List.of(), 0, Optional.empty()));
     }
 
     /** @return the failed plugin of that name, if any */
@@ -208,7 +208,7 @@ public final class PluginRegistry implements ExtensionLookup {
                 List.copyOf(directDependents(plugin.name())),
                 plugin.resources().tables().physicalNames(), plugin.resources().topics().physicalNames(),
                 plugin.resources().buckets().physicalNames(), plugin.loadedAt(), Optional.empty(),
-                plugin.extensionPoints(), plugin.scheduledTasks());
+                plugin.extensionPoints(), plugin.scheduledTasks(), Optional.ofNullable(plugin.knownHealth()));
     }
 
     /** @return a loaded plugin's snapshot, or a failed one's, if either exists */
