@@ -106,6 +106,13 @@ function renderPlugins(metrics) {
       error.textContent = plugin.error;
       state.append(error);
     }
+    if (plugin.health?.status === 'DOWN') {
+      const down = document.createElement('div');
+      down.className = 'error health';
+      down.textContent = `DOWN: ${plugin.health.reason}`;
+      down.title = `its own health check says so since ${new Date(plugin.health.since).toLocaleString()}`;
+      state.append(down);
+    }
     const m = metrics[plugin.name];
     const calls = m ? Object.entries(m.repositoryCalls).filter(([, n]) => n > 0)
         .map(([kind, n]) => `${kind} ${n}` + (m.repositoryErrors[kind] ? ` (${m.repositoryErrors[kind]})` : ''))
@@ -118,7 +125,9 @@ function renderPlugins(metrics) {
     actions.append(
         button('Reload', () => act(`reload ${plugin.name}`, () => call('POST', `plugins/${enc(plugin.name)}/reload`))),
         button('Unload', () => unload(plugin)),
-        button('Overrides', () => openOverrides(plugin.name), {mutating: false}));
+        button('Overrides', () => openOverrides(plugin.name), {mutating: false}),
+        button('Health', () => checkHealth(plugin.name),
+            {mutating: false, title: 'ask the plugin now whether it can do its work'}));
     row.append(cell(plugin.name), cell(plugin.version), state, cell(plugin.dependencies.join(', ')),
         cell(plugin.dependents.join(', ')), cell(resourcesText(plugin)), implemented,
         cell(String(plugin.scheduledTasks), 'tasks'),
@@ -131,6 +140,19 @@ function renderPlugins(metrics) {
 }
 
 const enc = encodeURIComponent;
+
+/** Asks a plugin's own health check now; the answer is also kept by the server, so the table shows it. */
+async function checkHealth(name) {
+  try {
+    const health = await call('GET', `plugins/${enc(name)}/health`);
+    const since = new Date(health.since).toLocaleString();
+    say(`${name}: ${health.status}${health.reason ? ': ' + health.reason : ''} (since ${since})`,
+        health.status === 'UP');
+  } catch (e) {
+    say(`health of ${name} failed: ${e.message}`, false);
+  }
+  await refresh();
+}
 
 async function unload(plugin) {
   let cascade = false;

@@ -1,6 +1,7 @@
 package io.pluginhost.it;
 
 import io.pluginhost.it.support.AdminClient;
+import io.pluginhost.it.support.RatesHealthPlugin;
 import io.pluginhost.it.support.ConsoleBrowser;
 import io.pluginhost.it.support.RawEventStream;
 import io.pluginhost.it.support.ServerLatch;
@@ -278,6 +279,37 @@ class ConsoleIT {
                 return;
             }
             held.add(stream);
+        }
+    }
+
+    /** A viewer asks a plugin whether it can do its work, and sees it come back up when someone else asks. */
+    @Test
+    void aViewerAsksAPluginForItsHealthAndSeesItTurnWithoutReloadingThePage() throws Exception {
+        AdminClient admin = new AdminClient(base);
+        Path rates = Files.writeString(dir.resolve("rates-answer"), "yes");
+        Path jar = RatesHealthPlugin.jar("console-moody", rates, dir);
+        assertThat(admin.upload("console-moody.jar", Files.readAllBytes(jar)).statusCode()).isEqualTo(201);
+        try {
+            Files.delete(rates);
+            open(AdminClient.VIEWER);
+            waiting().until(ExpectedConditions.attributeToBe(By.tagName("body"), "data-stream", "live"));
+
+            ConsoleBrowser.click(browser, By.xpath("//table[@id='plugins']//tr[@data-plugin='console-moody']"
+                    + "//button[.='Health']"));
+            waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("message"),
+                    "console-moody: DOWN: the rates service does not answer (since "));
+            waiting().until(ExpectedConditions.textToBePresentInElementLocated(row("console-moody"),
+                    "DOWN: the rates service does not answer"));
+
+            Files.writeString(rates, "yes");
+            assertThat(admin.json("GET", "api/plugins/console-moody/health", null).body()).contains("UP");
+            waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("events"),
+                    "HEALTH console-moody 1.0.0: UP"));
+            waiting().until(ExpectedConditions.not(ExpectedConditions.textToBePresentInElementLocated(
+                    row("console-moody"), "DOWN")));
+        } finally {
+            admin.json("DELETE", "api/plugins/console-moody", null);
+            admin.json("DELETE", "api/jars/console-moody.jar", null);
         }
     }
 

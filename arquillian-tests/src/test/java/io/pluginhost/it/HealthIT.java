@@ -1,6 +1,7 @@
 package io.pluginhost.it;
 
 import io.pluginhost.it.support.AdminClient;
+import io.pluginhost.it.support.RatesHealthPlugin;
 import io.pluginhost.it.support.ServerPorts;
 import io.pluginhost.runtime.testing.PluginJarBuilder;
 import org.jboss.arquillian.container.test.api.Deployment;
@@ -134,12 +135,7 @@ class HealthIT {
         // The server runs on this machine: the plugin is up while a file the test removes is there. The test
         // server waits 10 s for the checks (arquillian.xml), so a loaded machine does not make a slow one down.
         Path rates = Files.writeString(dir.resolve("rates-answer"), "yes");
-        Path jar = PluginJarBuilder.plugin("health-moody").body("""
-                public PluginHealth health() {
-                    return java.nio.file.Files.exists(java.nio.file.Path.of("%s")) ? PluginHealth.up()
-                            : PluginHealth.down("the rates service does not answer");
-                }
-                """.formatted(rates)).build(dir);
+        Path jar = RatesHealthPlugin.jar("health-moody", rates, dir);
         try {
             assertThat(admin.upload("health-moody.jar", Files.readAllBytes(jar)).statusCode()).isEqualTo(201);
             HttpResponse<String> up = ready();
@@ -159,6 +155,57 @@ class HealthIT {
         } finally {
             admin.json("DELETE", "api/plugins/health-moody", null);
             admin.json("DELETE", "api/jars/health-moody.jar", null);
+        }
+    }
+
+    /**
+     * Readiness asked the plugins and forgot their answers: an operator could not ask one plugin, nor see when it
+     * went down. Its last answer is now in its view with since when, each turn reaches the event stream, and
+     * {@code GET /plugins/{name}/health} asks it now.
+     */
+    @Test
+    void anOperatorAsksAPluginForItsHealthAndSeesWhatItLastSaidAndWhenItTurned() throws Exception {
+        AdminClient admin = new AdminClient(base);
+        Path rates = Files.writeString(dir.resolve("rates-answer"), "yes");
+        Path jar = RatesHealthPlugin.jar("health-watched", rates, dir);
+        BlockingQueue<String> turns = new LinkedBlockingQueue<>();
+        HttpResponse<InputStream> stream = admin.events(line -> {
+            if (line.contains("\"kind\":\"HEALTH\"") && line.contains("\"plugin\":\"health-watched\"")) {
+                turns.add(line);
+            }
+        });
+        try {
+            assertThat(admin.upload("health-watched.jar", Files.readAllBytes(jar)).statusCode()).isEqualTo(201);
+            assertThat(admin.json("GET", "api/plugins/health-watched", null).body()).as("not asked yet")
+                    .doesNotContain("\"health\":");
+            HttpResponse<String> up = admin.json("GET", "api/plugins/health-watched/health", null);
+            assertThat(up.statusCode()).as(up.body()).isEqualTo(200);
+            assertThat(up.body()).contains("\"status\":\"UP\"", "\"since\":\"").doesNotContain("reason");
+
+            Files.delete(rates);
+            assertThat(ready().statusCode()).as("the probe asks it").isEqualTo(503);
+            assertThat(turns.poll(30, TimeUnit.SECONDS)).as("the turn reaches the event stream")
+                    .contains("\"version\":\"1.0.0\"", "\"message\":\"DOWN: the rates service does not answer\"");
+            assertThat(admin.json("GET", "api/plugins/health-watched", null).body()).as("what it said, kept")
+                    .contains("\"state\":\"LOADED\"", "\"reason\":\"the rates service does not answer\"",
+                            "\"status\":\"DOWN\"");
+            HttpResponse<String> down = admin.json("GET", "api/plugins/health-watched/health", null);
+            assertThat(down.statusCode()).as("an answer, whatever it says").isEqualTo(200);
+            assertThat(down.body()).contains("\"status\":\"DOWN\"", "the rates service does not answer");
+
+            Files.writeString(rates, "yes");
+            assertThat(admin.json("GET", "api/plugins/health-watched/health", null).body())
+                    .contains("\"status\":\"UP\"");
+            assertThat(turns.poll(30, TimeUnit.SECONDS)).contains("\"message\":\"UP\"");
+            assertThat(ready().statusCode()).isEqualTo(200);
+            assertThat(turns).as("each turn told once, whoever asked").isEmpty();
+            assertThat(admin.json("GET", "api/plugins/example-plugin-1/health", null).body())
+                    .as("no check of its own: up since it loaded").contains("\"status\":\"UP\"");
+            assertThat(admin.json("GET", "api/plugins/nobody/health", null).statusCode()).isEqualTo(404);
+        } finally {
+            stream.body().close();
+            admin.json("DELETE", "api/plugins/health-watched", null);
+            admin.json("DELETE", "api/jars/health-watched.jar", null);
         }
     }
 }

@@ -41,4 +41,10 @@ final class CdiLifecycleBridge implements PluginLifecycleListener {
     public void pluginFailed(String pluginName, Path source, PluginException error) {
         fire(new PluginLifecycleEvent(PluginLifecycleEvent.Kind.FAILED, pluginName, null, error.getMessage()));
     }
+
+    @Override
+    public void pluginHealthChanged(PluginInfo plugin) {
+        plugin.health().ifPresent(known -> fire(new PluginLifecycleEvent(PluginLifecycleEvent.Kind.HEALTH,
+                plugin.name(), plugin.version(), known.said().isUp() ? "UP" : "DOWN: " + known.said().reason())));
+    }
 }

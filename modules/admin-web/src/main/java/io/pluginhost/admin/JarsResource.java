@@ -64,10 +64,10 @@ public class JarsResource {
             answer.put("plugin", upgrade.name());
             answer.put("from", upgrade.fromVersion());
             answer.put("to", upgrade.toVersion());
-            answer.put("reloaded", upgrade.reloaded().stream().map(PluginView::of).toList());
+            answer.put("reloaded", upgrade.reloaded().stream().map(plugin -> PluginView.of(plugin, host)).toList());
             return Response.ok(answer).build();
         }
-        return Response.status(201).entity(PluginView.of(put.loaded().orElseThrow())).build();
+        return Response.status(201).entity(PluginView.of(put.loaded().orElseThrow(), host)).build();
     }
 
     @DELETE

@@ -2,6 +2,7 @@ package io.pluginhost.admin;
 
 import io.pluginhost.host.PluginHost;
 import io.pluginhost.api.exception.PluginUnloadException;
+import io.pluginhost.runtime.PluginInfo;
 import io.pluginhost.runtime.PluginManager;
 import io.pluginhost.runtime.PluginState;
 import jakarta.enterprise.context.RequestScoped;
@@ -18,7 +19,9 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -38,19 +41,28 @@ public class PluginsResource {
     @Inject
     ExecuteBulkhead bulkhead;
 
+    /** How long a plugin's health check may take when an operator asks for it. */
+    @Inject
+    @ConfigProperty(name = "pluginhost.health.plugin-check-timeout", defaultValue = "PT0.5S")
+    Duration checkTimeout;
+
     private PluginManager plugins() {
         return host.plugins();
     }
 
+    private List<PluginView> views(List<PluginInfo> infos) {
+        return infos.stream().map(info -> PluginView.of(info, host)).toList();
+    }
+
     @GET
     public List<PluginView> list() {
-        return plugins().list().stream().map(PluginView::of).toList();
+        return views(plugins().list());
     }
 
     @GET
     @Path("/{name}")
     public PluginView get(@PathParam("name") String name) {
-        return PluginView.of(plugins().get(name));
+        return PluginView.of(plugins().get(name), host);
     }
 
     /**
@@ -62,7 +74,7 @@ public class PluginsResource {
         if (request == null || !(request.get("jar") instanceof String jar) || jar.isBlank()) {
             return ProblemResponses.problem(400, "Bad Request", "give the jar to load: {\"jar\": \"name.jar\"}");
         }
-        return Response.status(201).entity(PluginView.of(host.loadFromDirectory(jar))).build();
+        return Response.status(201).entity(PluginView.of(host.loadFromDirectory(jar), host)).build();
     }
 
     @DELETE
@@ -106,10 +118,28 @@ public class PluginsResource {
         return plugins().list().stream().filter(p -> p.state() == PluginState.LOADED).map(p -> p.name()).toList();
     }
 
+    /**
+     * Asks the plugin now whether it can do its work, bounded by {@code pluginhost.health.plugin-check-timeout} as
+     * the readiness check is: {@code {"status", "reason", "since"}}, 200 whatever it says (a plugin without a
+     * check of its own is up since it loaded).
+     */
+    @GET
+    @Path("/{name}/health")
+    public Response health(@PathParam("name") String name) {
+        if (checkTimeout.isNegative() || checkTimeout.isZero()) {
+            return ProblemResponses.problem(500, "Invalid Configuration",
+                    "pluginhost.health.plugin-check-timeout must be positive, not " + checkTimeout);
+        }
+        plugins().health(name, checkTimeout);
+        PluginInfo asked = plugins().get(name);
+        return Response.ok(asked.health().map(known -> HealthView.of(known, host))
+                .orElseGet(() -> HealthView.upSince(asked.since()))).build();
+    }
+
     @POST
     @Path("/{name}/reload")
     public List<PluginView> reload(@PathParam("name") String name) {
-        return plugins().reload(name).stream().map(PluginView::of).toList();
+        return views(plugins().reload(name));
     }
 
     /**
@@ -195,14 +225,13 @@ public class PluginsResource {
             return ProblemResponses.problem(422, "Unknown Fields", "unknown override field(s) " + unknown
                     + "; known: " + OverridesView.FIELDS + "; nothing was changed");
         }
-        return Response.ok(host.setOverrides(name, OverridesView.from(overrides).toOverrides()).stream()
-                .map(PluginView::of).toList()).build();
+        return Response.ok(views(host.setOverrides(name, OverridesView.from(overrides).toOverrides()))).build();
     }
 
     @DELETE
     @Path("/{name}/overrides")
     public List<PluginView> deleteOverrides(@PathParam("name") String name) {
-        return host.clearOverrides(name).stream().map(PluginView::of).toList();
+        return views(host.clearOverrides(name));
     }
 
     /** The plugin's own settings; a viewer reads a secret's value masked ({@link SensitiveSettings}). */
@@ -237,12 +266,12 @@ public class PluginsResource {
             }
             text.put(key, String.valueOf(value));
         });
-        return host.setConfig(name, text).stream().map(PluginView::of).toList();
+        return views(host.setConfig(name, text));
     }
 
     @DELETE
     @Path("/{name}/config")
     public List<PluginView> deleteConfig(@PathParam("name") String name) {
-        return host.clearConfig(name).stream().map(PluginView::of).toList();
+        return views(host.clearConfig(name));
     }
 }
