@@ -16,6 +16,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -213,6 +217,67 @@ class PluginHealthTest {
         System.getProperties().remove("stuck.release");
         assertThat(Gc.collectsAll(manager::unloadedButNotCollected)).as("nothing of the check keeps the plugin")
                 .isTrue();
+    }
+
+    /**
+     * Once an unload has closed the plugin's gate (it waits for a call in flight), a check has nothing to say: the
+     * plugin is left out, not reported down, so an unload takes no node out of the load balancer.
+     */
+    @Test
+    void aPluginBeingUnloadedIsLeftOutNotReportedDown() throws Exception {
+        CountDownLatch entered = Handoff.latch("draining.entered");
+        CountDownLatch release = Handoff.latch("draining.release");
+        manager.load(PluginJarBuilder.plugin("draining").body("""
+                public Object execute(Object in) {
+                    if ("hold".equals(in)) {
+                        %s
+                        %s
+                    }
+                    return "served";
+                }
+                public PluginHealth health() { return PluginHealth.down("it would say it is down"); }
+                """.formatted(Handoff.countDown("draining.entered"), Handoff.awaitLatch("draining.release")))
+                .build(dir));
+        List<PluginInfo> told = new CopyOnWriteArrayList<>();
+        manager.addLifecycleListener(new PluginLifecycleListener() {
+            @Override
+            public void pluginHealthChanged(PluginInfo plugin) {
+                told.add(plugin);
+            }
+        });
+        ExecutorService callers = Executors.newFixedThreadPool(2);
+        try {
+            Future<Object> held = callers.submit(() -> manager.execute("draining", "hold"));
+            assertThat(entered.await(30, TimeUnit.SECONDS)).isTrue();
+            Future<List<String>> unloading = callers.submit(() -> manager.unload("draining", false, false));
+            while (gateIsOpen("draining")) { // the unload closes it, then waits for the held call
+                Thread.onSpinWait();
+            }
+
+            assertThat(manager.health(LONG)).doesNotContainKey("draining");
+            assertThatThrownBy(() -> manager.health("draining", LONG)).isInstanceOf(PluginNotFoundException.class);
+            assertThat(manager.get("draining").health()).as("nothing noted").isEmpty();
+            assertThat(told).isEmpty();
+
+            release.countDown();
+            assertThat(held.get(30, TimeUnit.SECONDS)).isEqualTo("served");
+            assertThat(unloading.get(30, TimeUnit.SECONDS)).containsExactly("draining");
+        } finally {
+            release.countDown();
+            callers.shutdownNow();
+            System.getProperties().remove("draining.entered");
+            System.getProperties().remove("draining.release");
+        }
+    }
+
+    /** @return whether a call of the plugin still gets in; one that does not is told it has been unloaded */
+    private boolean gateIsOpen(String plugin) {
+        try {
+            manager.execute(plugin, "probe");
+            return true;
+        } catch (PluginNotFoundException unloading) {
+            return false;
+        }
     }
 
     @Test
