@@ -246,7 +246,8 @@ function renderCluster(cluster) {
     row.dataset.node = node.node;
     const behind = cluster.shared && node.stateVersion !== cluster.stateVersion;
     const follows = cluster.shared ? `${node.stateVersion}${behind ? ' (behind)' : ''}` : '—';
-    const plugins = (node.plugins ?? []).map(p => `${p.name}@${p.version} ${p.state}${p.error ? ': ' + p.error : ''}`);
+    const plugins = (node.plugins ?? []).map(p => `${p.name}@${p.version} ${p.state}${p.error ? ': ' + p.error : ''}`
+        + (p.health?.startsWith('DOWN') ? `, ${p.health}` : ''));
     const reported = node.unreadable ? 'unreadable: ' + node.unreadable
       : node.reportedAt + (node.silent ? ' (silent)' : '');
     row.append(cell(node.node + (node.node === cluster.node ? ' (this node)' : '')),

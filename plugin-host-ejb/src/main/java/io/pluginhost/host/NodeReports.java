@@ -16,7 +16,8 @@ import java.util.logging.Logger;
 
 /**
  * What each node of a cluster that shares its operator state says it runs: a document per node
- * ({@code node:<id>} in {@code pluginhost$document}) with its plugins, their versions and states, and the
+ * ({@code node:<id>} in {@code pluginhost$document}) with its plugins, their versions and states (and what each
+ * said of its own health when this node last asked, {@code UP} or {@code DOWN: <why>}), and the
  * version of the shared state it has followed, so an operator who changed the state on one node sees
  * whether every node did it. A node writes its report when it changes, and at least every
  * {@link #HEARTBEAT} (a node whose report is older than {@link #SILENT} is listed as silent: stopped
@@ -89,6 +90,8 @@ final class NodeReports {
             entry.put("version", plugin.descriptor().version());
             entry.put("state", plugin.state().name());
             plugin.error().ifPresent(error -> entry.put("error", withoutServerPaths.apply(error)));
+            plugin.health().ifPresent(known -> entry.put("health", known.said().isUp() ? "UP"
+                    : "DOWN: " + withoutServerPaths.apply(known.said().reason())));
             listed.add(entry);
         }
         Map<String, Object> report = new LinkedHashMap<>();

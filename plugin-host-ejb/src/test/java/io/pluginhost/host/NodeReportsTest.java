@@ -110,4 +110,35 @@ class NodeReportsTest {
         assertThat(report.get("plugins").toString()).contains("name=broken", "state=FAILED", "cannot read secret.txt")
                 .doesNotContain(dir.toString());
     }
+
+    @Test
+    void whatAPluginLastSaidOfItsHealthIsReportedAndATurnRewritesTheReport() throws Exception {
+        engine.load(PluginJarBuilder.plugin("moody").body("""
+                public PluginHealth health() {
+                    String trouble = System.getProperty("node-reports-test.trouble");
+                    return trouble == null ? PluginHealth.up() : PluginHealth.down(trouble);
+                }""").build(dir));
+        NodeReports a = node("a");
+        a.report(engine.list(), 1);
+        assertThat(a.nodes().get(0).get("plugins").toString()).as("not asked yet").doesNotContain("health");
+
+        engine.health(Duration.ofSeconds(30));
+        a.report(engine.list(), 1);
+        assertThat(a.nodes().get(0).get("plugins").toString()).contains("state=LOADED", "health=UP");
+        System.setProperty("node-reports-test.trouble", "cannot read " + dir + "/rates.csv");
+        try {
+            engine.health(Duration.ofSeconds(30));
+            long version = documents.version(NodeReports.PREFIX + "a");
+            a.report(engine.list(), 1);
+            assertThat(documents.version(NodeReports.PREFIX + "a")).as("a turn is a change").isEqualTo(version + 1);
+            assertThat(a.nodes().get(0).get("plugins").toString()).contains("health=DOWN: cannot read /rates.csv")
+                    .doesNotContain(dir.toString());
+
+            engine.health(Duration.ofSeconds(30));
+            a.report(engine.list(), 1);
+            assertThat(documents.version(NodeReports.PREFIX + "a")).as("still down: no change").isEqualTo(version + 1);
+        } finally {
+            System.clearProperty("node-reports-test.trouble");
+        }
+    }
 }
