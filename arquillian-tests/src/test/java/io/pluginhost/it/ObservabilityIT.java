@@ -1,6 +1,7 @@
 package io.pluginhost.it;
 
 import io.pluginhost.it.support.AdminClient;
+import io.pluginhost.it.support.RatesHealthPlugin;
 import io.pluginhost.it.support.ServerPorts;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
@@ -9,12 +10,15 @@ import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.EnterpriseArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.net.URI;
 import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -30,6 +34,9 @@ class ObservabilityIT {
 
     @ArquillianResource
     URL base;
+
+    @TempDir
+    Path dir;
 
     @Deployment(testable = false)
     static EnterpriseArchive ear() {
@@ -77,6 +84,30 @@ class ObservabilityIT {
         assertThat(lines(scrape.body(), "pluginhost_plugin_repository_calls_total", "kind=\"database\"",
                 "plugin=\"example-plugin-repository\"")).isNotEmpty();
         assertThat(lines(scrape.body(), "pluginhost_loaders_not_collected")).isNotEmpty();
+    }
+
+    /** A plugin's last word on its health is a gauge an alert can watch; the scrape itself runs no plugin code. */
+    @Test
+    void whatAPluginLastSaidOfItsHealthIsScrapedAndGoneAtItsUnload() throws Exception {
+        AdminClient admin = new AdminClient(base);
+        Path rates = Files.writeString(dir.resolve("rates-answer"), "yes");
+        byte[] jar = Files.readAllBytes(RatesHealthPlugin.jar("observed-moody", rates, dir));
+        String[] health = {"pluginhost_plugin_health", "plugin=\"observed-moody\""};
+        assertThat(admin.upload("observed-moody.jar", jar).statusCode()).isEqualTo(201);
+        try {
+            assertThat(admin.json("GET", "api/plugins/observed-moody/health", null).body()).contains("UP");
+            assertThat(lines(get(ServerPorts.management() + "/prometheus").body(), health)).singleElement()
+                    .asString().endsWith(" 1.0");
+
+            Files.delete(rates);
+            assertThat(admin.json("GET", "api/plugins/observed-moody/health", null).body()).contains("DOWN");
+            assertThat(lines(get(ServerPorts.management() + "/prometheus").body(), health)).singleElement()
+                    .asString().endsWith(" 0.0");
+        } finally {
+            admin.json("DELETE", "api/plugins/observed-moody", null);
+            admin.json("DELETE", "api/jars/observed-moody.jar", null);
+        }
+        assertThat(lines(get(ServerPorts.management() + "/prometheus").body(), health)).as("unloaded").isEmpty();
     }
 
     /** The sample lines (not comments) of the scrape that contain every fragment. */

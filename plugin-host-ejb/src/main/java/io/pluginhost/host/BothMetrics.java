@@ -46,4 +46,10 @@ record BothMetrics(PluginMetrics first, PluginMetrics second) implements PluginM
         first.unloaded(plugin, nanos);
         second.unloaded(plugin, nanos);
     }
+
+    @Override
+    public void health(String plugin, boolean up) {
+        first.health(plugin, up);
+        second.health(plugin, up);
+    }
 }

@@ -1,13 +1,16 @@
 package io.pluginhost.observability;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.pluginhost.runtime.PluginMetrics;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The engine's per-plugin reports as Micrometer meters, each tagged {@code plugin}; Prometheus names:
@@ -21,7 +24,9 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code pluginhost_plugin_repository_calls_total{plugin, kind=database|kafka|s3, outcome}};</li>
  *   <li>{@code pluginhost_plugin_callback_errors_total{plugin, kind=listener|task|handler|extension}}: plugin
  *       code no caller waited for that threw;</li>
- *   <li>{@code pluginhost_plugin_load_seconds_*} and {@code pluginhost_plugin_unload_seconds_*}.</li>
+ *   <li>{@code pluginhost_plugin_load_seconds_*} and {@code pluginhost_plugin_unload_seconds_*};</li>
+ *   <li>{@code pluginhost_plugin_health{plugin}}: 1 up, 0 down, as the plugin's own health check last answered
+ *       (when readiness or an operator asked); none for a plugin without one, and gone at its unload.</li>
  * </ul>
  * Meters are looked up once per plugin and kept, so a report costs a map read and an add.
  */
@@ -31,8 +36,12 @@ final class MicrometerPluginMetrics implements PluginMetrics {
     private static final long[] BOUNDS = {1_000_000L, 5_000_000L, 10_000_000L, 50_000_000L, 100_000_000L,
         500_000_000L, 1_000_000_000L, 5_000_000_000L};
 
+    private static final String HEALTH = "pluginhost.plugin.health";
+
     private final MeterRegistry registry;
     private final Map<String, Meters> byPlugin = new ConcurrentHashMap<>();
+    /** Each loaded plugin's last answer, 1 or 0, held here: the registry holds a gauge's source weakly. */
+    private final Map<String, AtomicInteger> health = new ConcurrentHashMap<>();
 
     MicrometerPluginMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -133,5 +142,17 @@ final class MicrometerPluginMetrics implements PluginMetrics {
     @Override
     public void unloaded(String plugin, long nanos) {
         of(plugin).unload.record(nanos, TimeUnit.NANOSECONDS);
+        if (health.remove(plugin) != null) { // not loaded: no word on its health
+            Gauge gauge = registry.find(HEALTH).tag("plugin", plugin).gauge();
+            if (gauge != null) {
+                registry.remove(gauge);
+            }
+        }
+    }
+
+    @Override
+    public void health(String plugin, boolean up) {
+        health.computeIfAbsent(plugin, name -> registry.gauge(HEALTH, Tags.of("plugin", name), new AtomicInteger(),
+                AtomicInteger::get)).set(up ? 1 : 0);
     }
 }

@@ -69,4 +69,19 @@ class MicrometerPluginMetricsTest {
                 .counter().count()).isZero();
         assertThat(registry.find("pluginhost.plugin.callback.errors").tag("kind", "cron").counters()).isEmpty();
     }
+
+    @Test
+    void aPluginsHealthIsAGaugeOfItsLastAnswerGoneAtItsUnload() {
+        metrics.health("orders", true);
+        assertThat(registry.get("pluginhost.plugin.health").tags("plugin", "orders").gauge().value()).isEqualTo(1);
+        metrics.health("orders", false);
+        assertThat(registry.get("pluginhost.plugin.health").tags("plugin", "orders").gauge().value()).isZero();
+
+        metrics.unloaded("orders", 1_000);
+        assertThat(registry.find("pluginhost.plugin.health").gauges()).as("not loaded: no word on it").isEmpty();
+        metrics.unloaded("billing", 1_000); // never asked
+
+        metrics.health("orders", true); // loaded again, and asked
+        assertThat(registry.get("pluginhost.plugin.health").tags("plugin", "orders").gauge().value()).isEqualTo(1);
+    }
 }

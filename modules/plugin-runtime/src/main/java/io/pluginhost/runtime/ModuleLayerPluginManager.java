@@ -1127,11 +1127,12 @@ public final class ModuleLayerPluginManager implements PluginManager {
     }
 
     /**
-     * Keeps a plugin's answer and, where its status turned (or it is down the first time it is asked), logs it and
+     * Keeps a plugin's answer, reports it to the metrics and, where its status turned (or it is down the first time it is asked), logs it and
      * tells the lifecycle listeners, once whoever asked.
      */
     private PluginHealth noted(LoadedPlugin plugin, PluginHealth said) {
         KnownHealth before = plugin.noteHealth(said);
+        metrics.health(plugin.name(), said.isUp());
         if (before == null ? said.isUp() : before.said().status() == said.status()) {
             return said;
         }

@@ -65,4 +65,14 @@ public interface PluginMetrics {
     /** The plugin was unloaded (drained, cleaned up, torn down) in {@code nanos}. */
     default void unloaded(String plugin, long nanos) {
     }
+
+    /**
+     * The plugin's own health check answered when the host asked (a readiness probe, an operator): up or down,
+     * at each answer; nothing is reported of a plugin that has no check of its own.
+     *
+     * @param plugin the plugin
+     * @param up     whether it said it can do its work
+     */
+    default void health(String plugin, boolean up) {
+    }
 }

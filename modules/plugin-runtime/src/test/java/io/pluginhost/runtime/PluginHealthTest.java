@@ -41,6 +41,17 @@ class PluginHealthTest {
         manager.close();
     }
 
+    /** A plugin that is up until an execute tells it its trouble, and up again when told {@code null}. */
+    static Path moody(Path dir) {
+        return PluginJarBuilder.plugin("moody").body("""
+                private volatile String trouble;
+                public Object execute(Object in) { trouble = (String) in; return null; }
+                public PluginHealth health() {
+                    return trouble == null ? PluginHealth.up() : PluginHealth.down(trouble);
+                }
+                """).build(dir);
+    }
+
     @Test
     void aPluginThatSaysNothingOfItsHealthIsNotAsked() {
         manager.load(PluginJarBuilder.plugin("quiet").build(dir));
@@ -51,13 +62,7 @@ class PluginHealthTest {
     @Test
     void aPluginSaysWhetherItCanDoItsWorkAndWhyNot() {
         manager.load(PluginJarBuilder.plugin("quiet").build(dir));
-        manager.load(PluginJarBuilder.plugin("moody").body("""
-                private volatile String trouble;
-                public Object execute(Object in) { trouble = (String) in; return null; }
-                public PluginHealth health() {
-                    return trouble == null ? PluginHealth.up() : PluginHealth.down(trouble);
-                }
-                """).build(dir));
+        manager.load(moody(dir));
 
         assertThat(manager.health(LONG)).containsExactly(Map.entry("moody", PluginHealth.up()));
         manager.execute("moody", "the rates service does not answer");
@@ -92,13 +97,7 @@ class PluginHealthTest {
             }
         });
         manager.load(PluginJarBuilder.plugin("quiet").build(dir));
-        manager.load(PluginJarBuilder.plugin("moody").body("""
-                private volatile String trouble;
-                public Object execute(Object in) { trouble = (String) in; return null; }
-                public PluginHealth health() {
-                    return trouble == null ? PluginHealth.up() : PluginHealth.down(trouble);
-                }
-                """).build(dir));
+        manager.load(moody(dir));
         assertThat(manager.get("moody").health()).as("not asked yet").isEmpty();
 
         Instant before = Instant.now();

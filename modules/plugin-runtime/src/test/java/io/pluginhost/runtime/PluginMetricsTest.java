@@ -117,6 +117,26 @@ class PluginMetricsTest {
     }
 
     @Test
+    void eachAnswerOfAPluginsHealthCheckIsReportedAndNothingOfAPluginWithoutOne() {
+        manager.setMetrics(new PluginMetrics() {
+            @Override
+            public void health(String plugin, boolean up) {
+                reports.add("health " + plugin + (up ? " up" : " down"));
+            }
+        });
+        manager.load(PluginJarBuilder.plugin("quiet").build(dir));
+        manager.load(PluginHealthTest.moody(dir));
+
+        manager.health(java.time.Duration.ofSeconds(30));
+        manager.execute("moody", "the rates service does not answer");
+        manager.health(java.time.Duration.ofSeconds(30));
+        manager.health("moody", java.time.Duration.ofSeconds(30));
+        manager.health("quiet", java.time.Duration.ofSeconds(30));
+
+        assertThat(reports).containsExactly("health moody up", "health moody down", "health moody down");
+    }
+
+    @Test
     void aListenerATaskOrAHandlerThatThrowsIsCountedAsTheCallbackKindItIs() throws Exception {
         BlockingQueue<String> failures = new LinkedBlockingQueue<>();
         List<ResourceScope> scopes = new CopyOnWriteArrayList<>();

@@ -81,4 +81,13 @@ public final class MetricsRelay implements PluginMetrics {
             // metrics are best effort
         }
     }
+
+    @Override
+    public void health(String plugin, boolean up) {
+        try {
+            target.health(plugin, up);
+        } catch (RuntimeException ignored) {
+            // metrics are best effort
+        }
+    }
 }
