@@ -249,7 +249,9 @@ class PluginHealthTest {
             Future<Object> held = callers.submit(() -> manager.execute("draining", "hold"));
             assertThat(entered.await(30, TimeUnit.SECONDS)).isTrue();
             Future<List<String>> unloading = callers.submit(() -> manager.unload("draining", false, false));
+            long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(30); // a bound, so a broken unload fails
             while (gateIsOpen("draining")) { // the unload closes it, then waits for the held call
+                assertThat(System.nanoTime() - giveUp).as("the unload closed the gate").isNegative();
                 Thread.onSpinWait();
             }
 
